@@ -1,0 +1,5 @@
+"""``python -m kerasdoctor``."""
+
+from kerasdoctor.cli import main
+
+raise SystemExit(main())

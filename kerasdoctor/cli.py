@@ -1,0 +1,210 @@
+"""Command line: ``kerasdoctor explain | rules | lint | run``.
+
+Exit codes follow the linters' convention: 0 = a diagnosis / no findings,
+1 = nothing matched / findings, 2 = bad usage or an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from kerasdoctor.kb import RuleSet
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+BINARY_SNIFF_BYTES = 8192
+
+
+class UsageError(Exception):
+    """Bad input or arguments: reported in one line, exit code 2."""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kerasdoctor",
+        description="Explain Keras/TensorFlow errors, lint training code, and watch training runs.",
+    )
+    from kerasdoctor import __version__
+
+    parser.add_argument("--version", action="version", version=f"kerasdoctor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    explain = sub.add_parser("explain", help="diagnose an error message, a traceback or a log file")
+    explain.add_argument("text", nargs="*", help="error text; '-' or nothing (with piped input) reads standard input")
+    explain.add_argument("--file", "-f", metavar="LOG", help="read the error from a log file (any size)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--top", type=int, default=3, metavar="N", help="how many candidates to show (default 3)")
+    explain.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _add_rules_option(explain)
+
+    rules = sub.add_parser("rules", help="list, show or check knowledge-base rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    _add_rules_option(rules)
+    rules_list = rules_sub.add_parser("list", help="a table of all rules (the default)")
+    rules_list.add_argument("--format", choices=("text", "json"), default=argparse.SUPPRESS)
+    show = rules_sub.add_parser("show", help="the full documentation of a rule")
+    show.add_argument("rule", help="rule id (KD001) or name (lambda-layer-serialization)")
+    check = rules_sub.add_parser("check", help="validate rule files and run their embedded examples")
+    check.add_argument("dirs", nargs="*", metavar="DIR", help="rule directories (default: the built-in rules)")
+
+    _add_optional_command(sub, "lint", "kerasdoctor.lint.cli", "add_lint_parser", "run_lint")
+    _add_optional_command(sub, "run", "kerasdoctor.runtime.run", "add_run_parser", "run_command")
+    return parser
+
+
+def _add_optional_command(sub: Any, name: str, module: str, add: str, handler: str) -> None:
+    """Subcommands whose packages register their own arguments and handler."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return
+    getattr(mod, add)(sub)
+    if name in sub.choices and sub.choices[name].get_default("handler") is None:
+        sub.choices[name].set_defaults(handler=getattr(mod, handler))
+
+
+def _add_rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an extra rule directory (repeatable); also [tool.kerasdoctor] rules = [...] in pyproject.toml",
+    )
+
+
+def _extra_rule_dirs(cli_dirs: Sequence[str]) -> list[str]:
+    from kerasdoctor.config import find_project_config
+
+    try:
+        config, root = find_project_config(os.getcwd())
+    except ValueError as exc:
+        print(f"kerasdoctor: warning: {exc}", file=sys.stderr)
+        return list(cli_dirs)
+    dirs = [os.path.join(root, d) for d in config.get("rules", [])] if root else []
+    return [*dirs, *cli_dirs]
+
+
+def _load(cli_dirs: Sequence[str]) -> RuleSet:
+    from kerasdoctor.kb import load_rules
+
+    ruleset = load_rules(_extra_rule_dirs(cli_dirs))
+    for problem in ruleset.problems:
+        print(f"kerasdoctor: warning: {problem}", file=sys.stderr)
+    return ruleset
+
+
+def _read_stdin() -> bytes:
+    return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+
+
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" not in head:
+        return False
+    printable = sum(1 for b in head if 32 <= b < 127 or b in (9, 10, 13))
+    return printable < 0.7 * len(head)
+
+
+def _decode(data: bytes, what: str) -> str:
+    if _looks_binary(data[:BINARY_SNIFF_BYTES]):
+        raise UsageError(f"{what} looks like binary data, not error text or a log")
+    return data.decode("utf-8", errors="replace")
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from kerasdoctor.explain import explain_file, explain_records
+    from kerasdoctor.explain.extract import extract_errors
+
+    ruleset = _load(args.rules)
+    if args.file:
+        if args.text:
+            raise UsageError("give the error either as text or with --file, not both")
+        try:
+            with open(args.file, "rb") as handle:
+                head = handle.read(BINARY_SNIFF_BYTES)
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        if _looks_binary(head):
+            raise UsageError(f"{args.file} looks like binary data, not error text or a log")
+        explanation = explain_file(args.file, rules=ruleset)
+    else:
+        if args.text and args.text != ["-"]:
+            text = " ".join(args.text)
+        elif args.text == ["-"] or not sys.stdin.isatty():
+            text = _decode(_read_stdin(), "standard input")
+        else:
+            raise UsageError("no error text given: pass it as an argument, pipe it in, or use --file LOG")
+        if not text.strip():
+            raise UsageError("the error text is empty")
+        explanation = explain_records(extract_errors(text), rules=ruleset)
+    from kerasdoctor import render
+
+    if args.format == "json":
+        sys.stdout.write(render.explanation_json(explanation))
+    else:
+        render.print_explanation(explanation, sys.stdout, color=render.use_color(sys.stdout, args.color), top=max(args.top, 1))
+    return EXIT_OK if explanation.matches else EXIT_FINDINGS
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from kerasdoctor import render
+
+    action = args.rules_command or "list"
+    if action == "check":
+        from kerasdoctor.rulecheck import check_rule_dirs
+
+        return check_rule_dirs(args.dirs, sys.stdout)
+    ruleset = _load(args.rules)
+    if action == "show":
+        rule = ruleset.get(args.rule)
+        if rule is None:
+            raise UsageError(f"no rule {args.rule!r}; `kerasdoctor rules` lists them")
+        sys.stdout.write(render.rule_text(rule))
+        return EXIT_OK
+    if args.format == "json":
+        sys.stdout.write(render.rules_json(ruleset.rules))
+    else:
+        sys.stdout.write(render.rules_table_text(ruleset.rules))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "explain":
+            return _run_explain(args)
+        if args.command == "rules":
+            return _run_rules(args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return int(handler(args))
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"kerasdoctor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): nothing left to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        print(f"kerasdoctor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("KERASDOCTOR_DEBUG"):
+            raise
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

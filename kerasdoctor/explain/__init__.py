@@ -1,0 +1,57 @@
+"""Explain an error: extract the error records, then rank the knowledge base's rules."""
+
+from __future__ import annotations
+
+from kerasdoctor.explain.extract import extract_errors, extract_from_file, records_from_exception
+from kerasdoctor.explain.match import match_error
+from kerasdoctor.types import ErrorRecord, Explanation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from kerasdoctor.kb import RuleSet
+
+__all__ = ["explain", "explain_file", "explain_records"]
+
+
+def explain_records(
+    records: Sequence[ErrorRecord],
+    *,
+    rules: RuleSet | None = None,
+    extra_rule_dirs: Iterable[str] = (),
+    versions: Mapping[str, str] | None = None,
+) -> Explanation:
+    """Rank the rules for already extracted records.
+
+    ``versions`` are the user's package versions; by default those installed
+    here, overridden by what the traceback's own paths reveal.
+    """
+    from kerasdoctor.kb import load_rules
+    from kerasdoctor.versions import installed_versions, versions_from_records
+
+    ruleset = rules if rules is not None else load_rules(extra_rule_dirs)
+    if versions is None:
+        environment = installed_versions()
+        environment.update(versions_from_records(records))
+    else:
+        environment = dict(versions)
+    matches = match_error(records, ruleset.rules, environment)
+    return Explanation(errors=list(records), matches=matches, environment=environment)
+
+
+def explain(
+    source: str | BaseException,
+    *,
+    rules: RuleSet | None = None,
+    extra_rule_dirs: Iterable[str] = (),
+    versions: Mapping[str, str] | None = None,
+) -> Explanation:
+    """Diagnose error text (a message, a traceback, a whole log) or a live exception."""
+    records = records_from_exception(source) if isinstance(source, BaseException) else extract_errors(source)
+    return explain_records(records, rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions)
+
+
+def explain_file(path: str, **options: object) -> Explanation:
+    """Diagnose a log file of any size: it is streamed, never read whole."""
+    return explain_records(extract_from_file(path), **options)  # type: ignore[arg-type]

@@ -1,0 +1,441 @@
+"""Find the errors in pasted text, a log file or a live exception.
+
+Text input is read line by line by one state machine, so a 50 MB training log
+costs one pass and bounded memory: tracebacks become exception records (chains
+kept in order), warnings and ``WARNING:tensorflow:`` / absl lines become warning
+and log records (deduplicated, counted), and progress-bar lines whose loss is
+``nan``/``inf``/negative become progress records.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+
+from kerasdoctor.types import ErrorRecord, Frame
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+MAX_MESSAGE_LINES = 400
+MAX_MESSAGE_CHARS = 64_000
+MAX_RECORDS = 400  # distinct warning/log/progress records kept from one input
+MAX_EXCEPTIONS = 50  # the last ones win: the crash that ended a long log is at its end
+MAX_LINE_CHARS = 20_000
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
+_TB_START = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+_IPY_TB_HEADER = re.compile(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
+_DASHES = re.compile(r"^-{30,}\s*$")
+_PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*)?\s*$')
+_IPY_FRAME = re.compile(
+    r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
+    r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
+)
+_IPY_OLD_FRAME = re.compile(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
+_IPY_ARROW = re.compile(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
+_CARETS = re.compile(r"^\s*[\^~]+\s*$")
+_CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
+_CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
+_EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::(?: (?P<msg>.*)|\s*)?)?$")
+_LOOKS_LIKE_EXC = re.compile(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
+_BARE_EXC_LINE = re.compile(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*): ?(?P<msg>.*)$")
+_PY_WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
+_BARE_WARNING = re.compile(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
+_LOG_LINE = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
+_GLOG_LINE = re.compile(
+    r"^(?:(?P<lvl1>[WEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\])\s*(?P<msg>.*)$"
+)
+_TS_LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
+    r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
+)
+_PROGRESS_BAD = re.compile(r"(?i)\b(?:val_)?loss: (?:-?nan|-?inf|-\d)|Invalid loss, terminating training")
+_END_OF_MESSAGE = re.compile(
+    r"^(?:Epoch \d+/\d+|\s*\d+/\d+ (?:\[|━|- )|(?:WARNING|INFO|ERROR|DEBUG|CRITICAL):[\w.]+:|[IWEF]\d{4} \d\d:\d\d:\d\d|"
+    r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|Process finished with exit code|In \[\d*\]:|>>> |\$ )"
+)
+_INNER_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+_USER_CODE_KEY = re.compile(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
+_ENVELOPE = re.compile(
+    r"Exception encountered when calling [^\n]*\n\n(?P<inner>.*?)(?:\n\n(?:Call arguments|Arguments) received by|\Z)",
+    re.S,
+)
+_ERROR_ENCOUNTERED = re.compile(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
+_GRAPH_NODE = re.compile(r"^Node: '[^']*'\s*$", re.M)
+_OP_SUFFIX = re.compile(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
+
+
+def strip_ansi(text: str) -> str:
+    """Remove terminal colour codes, backspaces and carriage-return redraws."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    if "\b" in text:
+        text = text.replace("\b", "")
+    return text
+
+
+def builtin_type_names(name: str) -> tuple[str, ...]:
+    """The class name and its bases for Python's own exceptions; just the name otherwise."""
+    short = name.rsplit(".", 1)[-1]
+    cls = getattr(builtins, short, None)
+    if isinstance(cls, type) and issubclass(cls, BaseException):
+        return tuple(c.__name__ for c in cls.__mro__ if c is not object)
+    return (short,)
+
+
+def is_library_path(path: str) -> bool:
+    """Frames of installed packages and of the standard library, as opposed to the user's code."""
+    p = path.replace("\\", "/")
+    if "site-packages/" in p or "dist-packages/" in p or p.startswith("<frozen"):
+        return True
+    return bool(re.search(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$", p))
+
+
+def user_location(frames: Iterable[Frame]) -> Frame | None:
+    user = [f for f in frames if not is_library_path(f.path)]
+    return user[-1] if user else None
+
+
+def unwrap_message(message: str) -> str:
+    """The message that matters inside Keras and TensorFlow wrappers."""
+    text = message
+    for _ in range(3):  # envelopes nest: layer call -> shape inference -> the real error
+        m = _ENVELOPE.search(text)
+        if not m:
+            break
+        text = m.group("inner").strip()
+        inner = _ERROR_ENCOUNTERED.search(text)
+        if inner:
+            text = inner.group("inner").strip()
+    if "in user code:" in text:
+        lines = text.split("\n")
+        for i in range(len(lines) - 1, -1, -1):
+            m = _USER_CODE_KEY.match(lines[i])
+            if m:
+                rest = "\n".join(line.strip() for line in lines[i + 1 :]).strip()
+                text = f"{m.group('type').rsplit('.', 1)[-1]}: {m.group('msg')}" + (f"\n{rest}" if rest else "")
+                break
+    if "Graph execution error" in text or "Detected at node" in text:
+        nodes = list(_GRAPH_NODE.finditer(text))
+        if nodes:
+            text = text[nodes[-1].end() :].strip()
+        text = _OP_SUFFIX.sub("", text).strip()
+    return text
+
+
+def _inner_frames(message: str) -> tuple[Frame, ...]:
+    if 'File "' not in message:
+        return ()
+    frames = []
+    lines = message.split("\n")
+    for i, line in enumerate(lines):
+        m = _INNER_FRAME.match(line)
+        if m:
+            code = lines[i + 1].strip() if i + 1 < len(lines) and not _INNER_FRAME.match(lines[i + 1]) else ""
+            frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=m.group("func"), code=code))
+    return tuple(frames)
+
+
+def make_exception_record(
+    type_name: str | None,
+    message: str,
+    frames: tuple[Frame, ...] = (),
+    *,
+    type_names: tuple[str, ...] | None = None,
+    chained: bool = False,
+) -> ErrorRecord:
+    short = type_name.rsplit(".", 1)[-1] if type_name else None
+    message = message.strip("\n")
+    inner = _inner_frames(message)
+    location = user_location(inner) or user_location(frames)
+    return ErrorRecord(
+        kind="exception",
+        type=short,
+        type_names=type_names if type_names is not None else (builtin_type_names(short) if short else ()),
+        message=message,
+        key_message=unwrap_message(message),
+        frames=frames,
+        inner_frames=inner,
+        location=location,
+        chained=chained,
+    )
+
+
+class _Collector:
+    """Keeps records in order, bounded: exceptions last-N, other kinds deduplicated."""
+
+    def __init__(self) -> None:
+        self.exceptions: list[ErrorRecord] = []
+        self.others: dict[tuple[str, str | None, str], ErrorRecord] = {}
+
+    def add_exception(self, record: ErrorRecord) -> None:
+        self.exceptions.append(record)
+        if len(self.exceptions) > MAX_EXCEPTIONS:
+            del self.exceptions[0]
+
+    def add_other(self, record: ErrorRecord) -> None:
+        key = (record.kind, record.type, record.message)
+        seen = self.others.get(key)
+        if seen is not None:
+            self.others[key] = ErrorRecord(**{n: getattr(seen, n) for n in seen.__slots__ if n != "count"}, count=seen.count + 1)
+        elif len(self.others) < MAX_RECORDS:
+            self.others[key] = record
+
+    def records(self) -> list[ErrorRecord]:
+        return [*self.exceptions, *self.others.values()]
+
+
+def _split_display_lines(raw: str) -> Iterator[str]:
+    """One physical line as the terminal showed it: carriage returns redraw the line."""
+    if len(raw) > MAX_LINE_CHARS:
+        raw = raw[:2000] + raw[-(MAX_LINE_CHARS - 2000) :]
+    if "\r" in raw:
+        segments = [s for s in raw.split("\r") if s.strip()]
+        bad = [s for s in segments if _PROGRESS_BAD.search(strip_ansi(s))]
+        raw = bad[0] if bad else (segments[-1] if segments else "")
+    yield strip_ansi(raw).rstrip("\n")
+
+
+class _Parser:
+    """A line-driven state machine over text that may hold many tracebacks and log lines."""
+
+    def __init__(self) -> None:
+        self.out = _Collector()
+        self.state = "scan"  # scan | frames | message
+        self.frames: list[Frame] = []
+        self.type: str | None = None
+        self.msg_lines: list[str] = []
+        self.msg_chars = 0
+        self.chain_pending = False
+        self.chain_group: list[ErrorRecord] = []
+        self.ipython_type: str | None = None
+
+    # -- traceback state -------------------------------------------------------------------
+    def _start_traceback(self) -> None:
+        self._flush()
+        self.chain_pending = False
+        self.state = "frames"
+        self.frames = []
+        self.type = None
+
+    def _flush(self) -> None:
+        if self.state == "message":
+            message = "\n".join(self.msg_lines)
+            record = make_exception_record(self.type, message, tuple(self.frames))
+            self.chain_group.append(record)
+            if not self.chain_pending:
+                self._close_chain()
+        self.state = "scan"
+        self.msg_lines = []
+        self.msg_chars = 0
+        self.frames = []
+        self.type = None
+
+    def _close_chain(self) -> None:
+        group = self.chain_group
+        for i, record in enumerate(group):
+            if i < len(group) - 1:
+                record = ErrorRecord(**{n: getattr(record, n) for n in record.__slots__ if n != "chained"}, chained=True)
+            self.out.add_exception(record)
+        self.chain_group = []
+
+    def _begin_message(self, type_name: str | None, first: str) -> None:
+        self.state = "message"
+        self.type = type_name
+        self.msg_lines = [first]
+        self.msg_chars = len(first)
+
+    def feed(self, line: str) -> None:
+        stripped = line.strip()
+        if self.state == "message":
+            if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
+                self.chain_pending = True
+                self._flush()
+                return
+            if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line):
+                self.chain_pending = False
+                self._flush()
+                self._close_chain()
+                self._scan(line)
+                return
+            if len(self.msg_lines) < MAX_MESSAGE_LINES and self.msg_chars < MAX_MESSAGE_CHARS:
+                self.msg_lines.append(line)
+                self.msg_chars += len(line)
+            return
+        if self.state == "frames":
+            self._frames_line(line, stripped)
+            return
+        self._scan(line)
+
+    def _frames_line(self, line: str, stripped: str) -> None:
+        m = _PY_FRAME.match(line)
+        if m:
+            func = (m.group("func") or "").strip()
+            self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=func))
+            return
+        m = _IPY_FRAME.match(line)
+        if m and (m.group("path") or m.group("cell")):
+            if m.group("cell"):
+                path, num, func = m.group("cell"), m.group("cline"), m.group("cfunc") or "<module>"
+            else:
+                path, num, func = m.group("path"), m.group("line"), m.group("func") or ""
+            self.frames.append(Frame(path=path.strip(), line=int(num), function=func.split("(")[0].strip()))
+            return
+        m = _IPY_OLD_FRAME.match(line)
+        if m:
+            self.frames.append(Frame(path=m.group("path"), line=None, function=m.group("func")))
+            return
+        m = _IPY_ARROW.match(stripped)
+        if m and self.frames:
+            last = self.frames[-1]
+            self.frames[-1] = Frame(path=last.path, line=last.line or int(m.group("line")), function=last.function, code=m.group("code").strip())
+            return
+        if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
+            return
+        if line[:1].isspace() or (self.ipython_type and re.match(r"^\d+\s", stripped)):
+            # the source line under a frame (indented), or IPython's numbered context lines
+            if self.frames and not self.frames[-1].code and line[:1].isspace() and not self.ipython_type:
+                last = self.frames[-1]
+                self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
+            return
+        m = _EXC_LINE.match(stripped)
+        if m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None):
+            self._begin_message(m.group("type"), m.group("msg") or "")
+        elif self.ipython_type:
+            self._begin_message(self.ipython_type, stripped)
+        else:
+            self._begin_message(None, stripped)
+        self.ipython_type = None
+
+    # -- outside tracebacks ------------------------------------------------------------------
+    def _scan(self, line: str) -> None:
+        if _TB_START.match(line):
+            self._start_traceback()
+            return
+        m = _IPY_TB_HEADER.match(line)
+        if m:
+            self._start_traceback()
+            self.ipython_type = m.group(1)
+            return
+        if _PROGRESS_BAD.search(line):
+            text = re.sub(r"\s+", " ", line.strip())
+            text = re.sub(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b", "Nms", text)
+            self.out.add_other(ErrorRecord(kind="progress", message=text, key_message=text))
+            return
+        m = _PY_WARNING.match(line)
+        if m:
+            frame = Frame(path=m.group("path"), line=int(m.group("line")))
+            names = builtin_type_names(m.group("type"))
+            location = None if is_library_path(frame.path) else frame
+            self.out.add_other(ErrorRecord(kind="warning", type=m.group("type"), type_names=names, message=m.group("msg"), location=location))
+            return
+        m = _LOG_LINE.match(line)
+        if m:
+            self.out.add_other(ErrorRecord(kind="log", message=m.group("msg").strip()))
+            return
+        m = _GLOG_LINE.match(line)
+        if m:
+            self.out.add_other(ErrorRecord(kind="log", message=m.group("msg").strip()))
+            return
+        m = _TS_LOG_LINE.match(line)
+        if m:
+            self.out.add_other(ErrorRecord(kind="log", message=m.group("msg").strip()))
+            return
+        m = _BARE_WARNING.match(line.strip())
+        if m:
+            names = builtin_type_names(m.group("type"))
+            self.out.add_other(ErrorRecord(kind="warning", type=m.group("type"), type_names=names, message=m.group("msg")))
+            return
+        m = _BARE_EXC_LINE.match(line.strip())
+        if m:
+            self._flush()
+            self.frames = []
+            self._begin_message(m.group("type"), m.group("msg"))
+
+    def finish(self) -> list[ErrorRecord]:
+        self.chain_pending = False
+        if self.state == "frames" and self.frames:
+            # a traceback cut off before its exception line: keep the frames, no message
+            self.state = "message"
+            self.msg_lines = [""]
+        self._flush()
+        self._close_chain()
+        return self.out.records()
+
+
+def extract_from_lines(lines: Iterable[str]) -> list[ErrorRecord]:
+    """Records from a stream of lines (with or without line endings)."""
+    parser = _Parser()
+    for raw in lines:
+        for line in _split_display_lines(raw):
+            parser.feed(line)
+    return parser.finish()
+
+
+def extract_errors(text: str) -> list[ErrorRecord]:
+    """Every error in ``text``: exceptions with their chains, warnings, log and progress lines.
+
+    Text that holds none of those (a bare message such as ``bad marshal data``)
+    becomes one untyped record, so it can still be matched.
+    """
+    records = extract_from_lines(text.splitlines())
+    if not records:
+        bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
+        if bare:
+            records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare))]
+    return records
+
+
+def extract_from_file(path: str) -> list[ErrorRecord]:
+    """Records from a (possibly huge) log file, read line by line; undecodable bytes replaced."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        records = extract_from_lines(handle)
+    if not records:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(MAX_MESSAGE_CHARS)
+        return extract_errors(head)
+    return records
+
+
+def _frames_of(exc: BaseException) -> tuple[Frame, ...]:
+    import traceback
+
+    frames = []
+    for summary in traceback.extract_tb(exc.__traceback__):
+        frames.append(Frame(path=summary.filename, line=summary.lineno, function=summary.name, code=(summary.line or "").strip()))
+    return tuple(frames)
+
+
+def records_from_exception(exc: BaseException) -> list[ErrorRecord]:
+    """Records for a live exception and the chain behind it, causes first, the final one last."""
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(chain) < 10:
+        seen.add(id(current))
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    records = []
+    for position, item in enumerate(reversed(chain)):
+        cls = type(item)
+        names = tuple(c.__name__ for c in cls.__mro__ if c is not object)
+        try:
+            message = str(item)
+        except Exception:  # noqa: BLE001 - a broken __str__ must not hide the error
+            message = f"<unprintable {cls.__name__}>"
+        notes = getattr(item, "__notes__", None)
+        if notes:
+            message += "\n" + "\n".join(str(n) for n in notes)
+        records.append(
+            make_exception_record(
+                cls.__name__,
+                strip_ansi(message),
+                _frames_of(item),
+                type_names=names,
+                chained=position < len(chain) - 1,
+            )
+        )
+    return records

@@ -1,0 +1,137 @@
+"""Rank the rules whose error patterns fit the extracted error records.
+
+Scoring, per (pattern, record) hit: start from the pattern's confidence; drop the
+hit when the exception type or a checkable traceback condition contradicts it;
+lower it when the type or the traceback is unknown (a bare pasted message), when
+the record is only a cause in a chain, or when the rule does not apply to the
+versions the user runs; add a little for longer, more specific matches. A rule's
+confidence is its best hit.
+"""
+
+from __future__ import annotations
+
+from kerasdoctor.kb import compile_pattern
+from kerasdoctor.types import ErrorPattern, ErrorRecord, Match, Rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+UNKNOWN_TYPE_FACTOR = 0.92
+UNKNOWN_WHERE_FACTOR = 0.8
+CHAINED_FACTOR = 0.97
+VERSION_MISMATCH_FACTOR = 0.8
+MIN_CONFIDENCE = 0.05
+
+
+def _path_parts(path: str) -> list[str]:
+    return path.replace("\\", "/").split("/")
+
+
+def _raised_in(record: ErrorRecord, packages: tuple[str, ...]) -> bool | None:
+    """Whether the raising frame lies inside one of ``packages``; None when there are no frames."""
+    if not record.frames:
+        return None
+    parts = _path_parts(record.frames[-1].path)
+    return any(p in parts for p in packages)
+
+
+def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
+    factor = 1.0
+    where = pattern.where
+    if not where:
+        return factor
+    for key, values in where.items():
+        if key == "raised_in":
+            verdict = _raised_in(record, values)
+        elif key == "not_raised_in":
+            inside = _raised_in(record, values)
+            verdict = None if inside is None else not inside
+        elif key == "frame_function":
+            frames = (*record.frames, *record.inner_frames)
+            verdict = None if not frames else any(f.function.split(".")[-1] in values for f in frames)
+        else:
+            continue
+        if verdict is False:
+            return 0.0
+        if verdict is None:
+            factor *= UNKNOWN_WHERE_FACTOR
+    return factor
+
+
+def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
+    """How sure one pattern hit on one record is, 0 when the record contradicts it."""
+    score = pattern.confidence
+    if pattern.kind and record.kind not in (pattern.kind, "message"):
+        return 0.0
+    if pattern.types:
+        if record.type is None:
+            score *= UNKNOWN_TYPE_FACTOR
+        elif not set(pattern.types).intersection(record.type_names or (record.type,)):
+            return 0.0
+    factor = _where_factor(pattern, record)
+    if factor == 0.0:
+        return 0.0
+    score *= factor
+    if record.chained:
+        score *= CHAINED_FACTOR
+    # specificity: a pattern that explains more of the message is the better explanation
+    score += 0.04 * min(1.0, matched_length / 120)
+    return min(score, 0.99)
+
+
+def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str) -> str | None:
+    if pattern.literal is not None and pattern.literal not in lowered:
+        return None
+    regex = compile_pattern(pattern.pattern)
+    m = regex.search(record.message)
+    if m is None and record.key_message and record.key_message != record.message:
+        m = regex.search(record.key_message)
+    return m.group(0) if m is not None else None
+
+
+def match_error(
+    records: Sequence[ErrorRecord],
+    rules: Iterable[Rule],
+    versions: Mapping[str, str] | None = None,
+) -> list[Match]:
+    """Every rule that fits one of ``records``, best first."""
+    lowered = [r.message.lower() + "\n" + r.key_message.lower() for r in records]
+    best: dict[str, Match] = {}
+    for rule in rules:
+        version_notes = _version_notes(rule, versions) if versions else ()
+        for pattern in rule.errors:
+            for record, low in zip(records, lowered):
+                evidence = _search(pattern, record, low)
+                if evidence is None:
+                    continue
+                score = score_hit(pattern, record, len(evidence))
+                if version_notes:
+                    score *= VERSION_MISMATCH_FACTOR
+                if score < MIN_CONFIDENCE:
+                    continue
+                current = best.get(rule.id)
+                if current is None or score > current.confidence:
+                    best[rule.id] = Match(
+                        rule=rule,
+                        confidence=score,
+                        record=record,
+                        pattern=pattern,
+                        evidence=evidence[:300],
+                        notes=version_notes,
+                    )
+    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
+
+
+def _version_notes(rule: Rule, versions: Mapping[str, str]) -> tuple[str, ...]:
+    """Why the rule does not apply to the versions the user runs; empty when it does or we cannot tell."""
+    if not rule.applies_to:
+        return ()
+    from kerasdoctor.versions import satisfies
+
+    notes = []
+    for package, spec in rule.applies_to.items():
+        installed = versions.get(package)
+        if installed and satisfies(installed, spec) is False:
+            notes.append(f"this family concerns {package} {spec}; you run {package} {installed}")
+    return tuple(notes)

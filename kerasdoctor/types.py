@@ -1,0 +1,235 @@
+"""Value objects that cross module boundaries: rules, error records, matches.
+
+They are immutable slotted classes rather than dataclasses: ``import dataclasses``
+alone costs ~15 ms of interpreter start-up (it pulls in ``inspect``), which is more
+than the whole budget of a cold ``kerasdoctor explain``.
+"""
+
+from __future__ import annotations
+
+# ``typing`` costs start-up time too; annotations are never evaluated at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+
+class _Value:
+    """Immutable record: keyword construction, equality and repr over ``__slots__``."""
+
+    __slots__: tuple[str, ...] = ()
+    _defaults: Mapping[str, Any] = {}
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            if name in fields:
+                value = fields.pop(name)
+            elif name in self._defaults:
+                value = self._defaults[name]
+            else:
+                raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+            object.__setattr__(self, name, value)
+        if fields:
+            raise TypeError(f"{type(self).__name__}: unknown fields {sorted(fields)}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(tuple(repr(getattr(self, n)) for n in self.__slots__))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"{type(self).__name__}({inner})"
+
+
+class Frame(_Value):
+    """One traceback frame: where code ran."""
+
+    __slots__ = ("code", "function", "line", "path")
+    _defaults = {"line": None, "function": "", "code": ""}
+    path: str
+    line: int | None
+    function: str
+    code: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "line": self.line}
+        if self.function:
+            out["function"] = self.function
+        if self.code:
+            out["code"] = self.code
+        return out
+
+
+class ErrorRecord(_Value):
+    """One error found in the input: an exception, a warning, a log line or a progress line.
+
+    ``message`` is the full text (ANSI removed) that rules are matched against;
+    ``key_message`` is the line that matters once wrappers such as Keras's
+    "Exception encountered when calling" envelope are peeled off.
+    """
+
+    __slots__ = (
+        "chained",
+        "count",
+        "frames",
+        "inner_frames",
+        "key_message",
+        "kind",
+        "location",
+        "message",
+        "type",
+        "type_names",
+    )
+    _defaults = {
+        "type": None,
+        "type_names": (),
+        "key_message": "",
+        "frames": (),
+        "inner_frames": (),
+        "location": None,
+        "chained": False,
+        "count": 1,
+    }
+    kind: str  # exception | warning | log | progress | message
+    type: str | None
+    type_names: tuple[str, ...]  # the type and its bases, short names
+    message: str
+    key_message: str
+    frames: tuple[Frame, ...]
+    inner_frames: tuple[Frame, ...]  # frames quoted inside the message (tf.function "in user code")
+    location: Frame | None  # the user's own frame, not a library's
+    chained: bool  # a cause/context of a later exception rather than the final one
+    count: int  # how often an identical warning/log line was seen
+
+    @property
+    def headline(self) -> str:
+        key = self.key_message or self.message
+        first = key.strip().split("\n", 1)[0] if key.strip() else ""
+        return f"{self.type}: {first}" if self.type else first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "kind": self.kind,
+            "message": (self.key_message or self.message).strip(),
+            "full_message": self.message.strip(),
+            "location": self.location.to_dict() if self.location else None,
+            "count": self.count,
+        }
+
+
+class ErrorPattern(_Value):
+    """One wording of an error family, as declared under a rule's ``errors``."""
+
+    __slots__ = ("confidence", "ignore_case", "kind", "literal", "pattern", "types", "versions", "where")
+    _defaults = {"types": (), "kind": None, "versions": "", "confidence": 0.9, "where": {}, "literal": None}
+    pattern: str
+    types: tuple[str, ...]
+    kind: str | None
+    versions: str
+    confidence: float
+    where: Mapping[str, tuple[str, ...]]
+    literal: str | None  # a substring every match must contain: a cheap pre-filter
+    ignore_case: bool
+
+    def compiled(self) -> re.Pattern[str]:
+        from kerasdoctor.kb import compile_pattern
+
+        return compile_pattern(self.pattern)
+
+
+class Rule(_Value):
+    """One error family of the knowledge base (one YAML file)."""
+
+    __slots__ = (
+        "applies_to",
+        "category",
+        "docs",
+        "errors",
+        "examples",
+        "id",
+        "lint",
+        "name",
+        "path",
+        "severity",
+        "title",
+    )
+    _defaults = {"applies_to": {}, "lint": None, "examples": {}, "path": ""}
+    id: str
+    name: str
+    title: str
+    severity: str
+    category: str
+    applies_to: Mapping[str, str]
+    docs: Mapping[str, Any]
+    errors: tuple[ErrorPattern, ...]
+    lint: Mapping[str, Any] | None
+    examples: Mapping[str, Any]
+    path: str
+
+    @property
+    def references(self) -> list[str]:
+        return list(self.docs.get("references") or [])
+
+
+class Match(_Value):
+    """A rule that fits an error record, and how sure we are."""
+
+    __slots__ = ("confidence", "evidence", "notes", "pattern", "record", "rule")
+    _defaults = {"notes": ()}
+    rule: Rule
+    confidence: float
+    record: ErrorRecord
+    pattern: ErrorPattern
+    evidence: str  # the matched text
+    notes: tuple[str, ...]  # e.g. what the installed versions say about the rule
+
+    def to_dict(self) -> dict[str, Any]:
+        docs = self.rule.docs
+        example = docs.get("example") or {}
+        return {
+            "id": self.rule.id,
+            "name": self.rule.name,
+            "title": self.rule.title,
+            "severity": self.rule.severity,
+            "confidence": round(self.confidence, 3),
+            "what": docs.get("what", ""),
+            "cause": docs.get("why", ""),
+            "fix": docs.get("fix", ""),
+            "example": {"bad": example.get("bad", ""), "good": example.get("good", "")},
+            "references": self.rule.references,
+            "evidence": self.evidence,
+            "error": self.record.headline,
+            "notes": list(self.notes),
+        }
+
+
+class Explanation(_Value):
+    """What ``explain`` found: the errors in the input and the ranked matching rules."""
+
+    __slots__ = ("environment", "errors", "matches")
+    _defaults = {"environment": {}}
+    errors: Sequence[ErrorRecord]
+    matches: Sequence[Match]
+    environment: Mapping[str, str]  # versions known from the installed packages or the traceback
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "errors": [e.to_dict() for e in self.errors],
+            "matches": [m.to_dict() for m in self.matches],
+        }
+        if self.environment:
+            out["environment"] = dict(self.environment)
+        return out
