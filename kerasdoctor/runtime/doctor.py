@@ -1,0 +1,595 @@
+"""The training doctor: a Keras callback that diagnoses NaN / inf / negative losses live.
+
+Per batch it only looks at the loss Keras already computed (one float test per
+log entry). The probes that cost something run once before training (the data
+the user passed to ``fit``: NaN / inf, targets outside the loss's range, labels
+beyond the classes, the learning rate) and again only when the loss goes bad
+(weights and activations layer by layer, input scaling, a custom loss's source).
+It never consumes the user's generator: it reads NumPy arrays, ``take(1)`` of a
+``tf.data.Dataset`` and item 0 of a ``PyDataset`` / ``Sequence``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType
+    from typing import Any, TextIO
+
+# Arrays above this many elements are checked on their first rows only.
+_MAX_CHECKED_ELEMENTS = 50_000_000
+_SAMPLE_ROWS = 64
+# A learning rate above this is extreme for plain SGD-style updates; adaptive
+# optimizers (per-parameter step of about lr) diverge ten times earlier.
+_LR_EXTREME = 1.0
+_LR_EXTREME_ADAPTIVE = 0.1
+_ADAPTIVE_OPTIMIZERS = {
+    "adam",
+    "adamw",
+    "adamax",
+    "nadam",
+    "rmsprop",
+    "adagrad",
+    "adadelta",
+    "lion",
+    "adafactor",
+    "ftrl",
+    "lamb",
+}
+_SCALE_LIMIT = 100.0  # |x| beyond this with no Rescaling/Normalization layer: unscaled inputs
+_NORMALIZING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"}
+_RULE_NAMES = {
+    "KD006": "nan-loss",
+    "KD101": "sparse-label-out-of-range",
+    "KD601": "nan-in-input-data",
+    "KD602": "targets-outside-loss-range",
+    "KD603": "input-not-scaled",
+    "KD604": "learning-rate-extreme",
+}
+
+
+class Finding:
+    """One diagnosis: the rule it belongs to and what was seen in this run."""
+
+    __slots__ = ("detail", "rule_id")
+
+    def __init__(self, rule_id: str, detail: str) -> None:
+        self.rule_id = rule_id
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"Finding({self.rule_id!r}, {self.detail!r})"
+
+
+class ArrayStats:
+    """What a one-off look at an array showed: size, non-finite count, finite min / max."""
+
+    __slots__ = ("count", "dtype", "first_bad_row", "integer", "label", "maximum", "minimum", "nonfinite", "shape")
+
+    def __init__(self, label: str, array: Any) -> None:
+        import numpy as np
+
+        self.label = label
+        self.shape = tuple(array.shape)
+        self.dtype = str(array.dtype)
+        self.integer = array.dtype.kind in "iub"
+        if array.size > _MAX_CHECKED_ELEMENTS and array.ndim:
+            rows = max(1, _MAX_CHECKED_ELEMENTS // max(1, array.size // array.shape[0]))
+            array = array[:rows]
+        self.count = int(array.size)
+        self.nonfinite = 0
+        self.first_bad_row: int | None = None
+        if array.dtype.kind in "fc" and array.size:
+            finite = np.isfinite(array)
+            self.nonfinite = int(array.size - np.count_nonzero(finite))
+            if self.nonfinite:
+                bad = np.argwhere(~finite)
+                self.first_bad_row = int(bad[0][0]) if bad.size and array.ndim else 0
+                array = array[finite]
+        if array.size:
+            self.minimum = float(array.min())
+            self.maximum = float(array.max())
+        else:
+            self.minimum = self.maximum = 0.0
+
+    def describe(self) -> str:
+        return f"{self.label} (shape {self.shape}, {self.dtype}, min {self.minimum:g}, max {self.maximum:g})"
+
+
+def _numeric_array(value: Any) -> Any:
+    """A NumPy view/copy of an array-like of numbers, or None when it is something else."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        array = value
+    elif hasattr(value, "numpy") and hasattr(value, "dtype"):  # eager tensor
+        array = np.asarray(value.numpy())
+    elif (hasattr(value, "__array__") and hasattr(value, "shape")) or (isinstance(value, list) and value and isinstance(value[0], (int, float, list))):
+        array = np.asarray(value)
+    else:
+        return None
+    return array if array.dtype.kind in "fciub" else None
+
+
+def _flatten(value: Any, label: str) -> Iterator[tuple[str, Any]]:
+    """(label, leaf) pairs of a nested structure of inputs or targets."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flatten(item, f"{label}[{key!r}]")
+    elif isinstance(value, (list, tuple)) and value and not isinstance(value[0], (int, float)):
+        for index, item in enumerate(value):
+            yield from _flatten(item, f"{label}[{index}]")
+    elif value is not None:
+        yield label, value
+
+
+def _split_batch(batch: Any) -> tuple[Any, Any]:
+    """(inputs, targets) of one element yielded by a dataset / PyDataset."""
+    if isinstance(batch, (tuple, list)) and len(batch) in (2, 3):
+        return batch[0], batch[1]
+    if isinstance(batch, (tuple, list)) and len(batch) == 1:
+        return batch[0], None
+    return batch, None
+
+
+def _peek_batch(data: Any) -> tuple[Any, Any, str] | None:
+    """One batch of a dataset / PyDataset without touching the user's iterator, or None."""
+    kind = type(data).__name__
+    module = type(data).__module__ or ""
+    if hasattr(data, "take") and "Dataset" in kind and module.startswith("tensorflow"):
+        for element in data.take(1):
+            inputs, targets = _split_batch(element)
+            return inputs, targets, "the first batch of the tf.data dataset"
+        return None
+    if hasattr(data, "__getitem__") and hasattr(data, "__len__"):
+        # A PyDataset / Sequence is random access: reading item 0 leaves its iteration alone.
+        base_names = {cls.__name__ for cls in type(data).__mro__}
+        if base_names & {"PyDataset", "Sequence"}:
+            inputs, targets = _split_batch(data[0])
+            return inputs, targets, f"item 0 of the {kind}"
+    return None
+
+
+def _fit_frame(model: Any) -> FrameType | None:
+    """The frame of the ``fit`` call running ``model`` (its locals hold the user's x and y)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def _loss_kind(loss: Any) -> str | None:
+    """'binary', 'categorical' or 'sparse' for the crossentropies, else None."""
+    if isinstance(loss, (list, tuple, dict)):
+        return None
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or getattr(loss, "__name__", "")
+    name = str(name).lower()
+    if "sparse_categorical" in name:
+        return "sparse"
+    if ("binary" in name and ("crossentropy" in name or "focal" in name)) or name == "bce":
+        return "binary"
+    if "categorical_crossentropy" in name or "categorical_focal" in name or name == "cce":
+        return "categorical"
+    return None
+
+
+def _custom_loss(loss: Any) -> Any:
+    """The user's own loss function (not a Keras / TF one), or None."""
+    if isinstance(loss, str) or loss is None:
+        return None
+    function = loss if callable(loss) and hasattr(loss, "__code__") else getattr(loss, "fn", None)
+    if function is None and hasattr(loss, "call") and hasattr(type(loss).call, "__code__"):
+        function = type(loss).call
+    module = getattr(function, "__module__", "") or ""
+    if function is None or module.split(".", 1)[0] in {"keras", "tf_keras", "tensorflow"}:
+        return None
+    return function
+
+
+def _learning_rate(optimizer: Any) -> float | None:
+    import numpy as np
+
+    rate = getattr(optimizer, "learning_rate", None)
+    if rate is None:
+        return None
+    if callable(rate) and hasattr(rate, "get_config"):  # a LearningRateSchedule
+        rate = rate(getattr(optimizer, "iterations", 0))
+    try:
+        return float(np.asarray(rate))
+    except (TypeError, ValueError):
+        return None
+
+
+def _rules() -> Any:
+    """The knowledge base, or None when it cannot be loaded (findings then show bare ids)."""
+    try:
+        from kerasdoctor import kb
+
+        return kb.load_rules()
+    except Exception:  # noqa: BLE001 - the findings are still worth printing without docs
+        return None
+
+
+class _BareRule:
+    """Stand-in for a rule when the knowledge base is unavailable."""
+
+    def __init__(self, rule_id: str) -> None:
+        self.id = rule_id
+        self.name = _RULE_NAMES.get(rule_id, "")
+        self.title = ""
+        self.docs: dict[str, Any] = {}
+
+
+class Doctor:
+    """Keras callback: stops on the first NaN/inf loss and says why, naming the rule.
+
+    Use it directly (``callbacks=[kerasdoctor.Doctor()]``) or let
+    ``import kerasdoctor.auto`` add it to every ``fit``. ``Doctor()`` builds a
+    subclass of the ``Callback`` of the Keras in use (Keras 3, or tf-keras when
+    ``TF_USE_LEGACY_KERAS=1``).
+
+    Args:
+        stop_on_nan: set ``model.stop_training`` on the first non-finite loss.
+        check_data: look at the training data once before the first batch.
+        file: where to print (default ``sys.stderr``).
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Doctor:
+            cls = doctor_class_for(_default_callback_base())
+        return object.__new__(cls)
+
+    def __init__(self, stop_on_nan: bool = True, check_data: bool = True, file: TextIO | None = None, auto: bool = False) -> None:
+        super().__init__()
+        self.stop_on_nan = stop_on_nan
+        self.check_data = check_data
+        self.file = file
+        self.auto = auto
+        self.findings: list[Finding] = []
+        self.reports: list[str] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self._active = False
+        self._epoch = 0
+        self._inputs: Any = None
+        self._targets: Any = None
+        self._source = "the arrays passed to fit"
+        self._input_stats: list[ArrayStats] = []
+        self._target_stats: list[ArrayStats] = []
+        self._loss_kind: str | None = None
+        self._classes: int | None = None
+        self._nonfinite_reported = False
+        self._negative_reported = False
+
+    # ---- Keras callback API -------------------------------------------------
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        from kerasdoctor.runtime import disabled
+
+        self._reset()
+        if disabled():
+            return
+        self._active = True
+        try:
+            self._inspect_run()
+            if self.check_data:
+                early = self._data_findings() + self._learning_rate_findings(before_training=True)
+                if early:
+                    self._report("before training, kerasdoctor found a problem in the data or setup:", early)
+        except Exception as internal:  # noqa: BLE001 - the doctor must never break training
+            self._internal_error(internal)
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if not self._active or not logs:
+            return
+        for key, value in logs.items():
+            # ``v - v`` is nan for nan and for +-inf: one float test per entry.
+            if type(value) is float and value - value != 0.0:
+                if not self._nonfinite_reported:
+                    self._on_nonfinite(batch, key, value)
+                return
+        loss = logs.get("loss")
+        if type(loss) is float and loss < 0.0 and self._loss_kind and not self._negative_reported:
+            self._on_negative_loss(batch, loss)
+
+    # ---- what happens when the loss goes bad --------------------------------
+
+    def _on_nonfinite(self, batch: int, key: str, value: float) -> None:
+        self._nonfinite_reported = True
+        model = self.model
+        if self.stop_on_nan:
+            model.stop_training = True
+        try:
+            findings = self._data_findings() + self._learning_rate_findings(before_training=False)
+            findings += self._scaling_findings() + self._custom_loss_findings() + self._layer_findings()
+            where = f"{key}: {value} at epoch {self._epoch + 1}, batch {batch + 1}"
+            action = "training stopped" if self.stop_on_nan else "training continues (stop_on_nan=False)"
+            findings.append(Finding("KD006", f"the training loss became non-finite ({where}); {action}."))
+            self._report(f"training produced {key} = {value} (epoch {self._epoch + 1}, batch {batch + 1}):", findings)
+        except Exception as internal:  # noqa: BLE001
+            self._internal_error(internal)
+
+    def _on_negative_loss(self, batch: int, loss: float) -> None:
+        self._negative_reported = True
+        try:
+            findings = [f for f in self._data_findings() if f.rule_id in ("KD602", "KD101")] or [
+                Finding(
+                    "KD602",
+                    f"a {self._loss_kind} crossentropy can never be negative, yet the loss is {loss:g} at "
+                    f"epoch {self._epoch + 1}, batch {batch + 1}: some targets lie outside the range the loss "
+                    "expects.",
+                )
+            ]
+            self._report(f"a crossentropy loss went negative (loss: {loss:g}):", findings)
+        except Exception as internal:  # noqa: BLE001
+            self._internal_error(internal)
+
+    # ---- probes -------------------------------------------------------------
+
+    def _inspect_run(self) -> None:
+        """Find the data and settings of this fit: once per fit, before the first batch."""
+        model = self.model
+        self._loss_kind = _loss_kind(getattr(model, "loss", None))
+        try:
+            outputs = getattr(model, "outputs", None) or []
+            if len(outputs) == 1 and outputs[0].shape[-1] is not None:
+                self._classes = int(outputs[0].shape[-1])
+        except Exception:  # noqa: BLE001, S110 - subclassed models may have no symbolic outputs
+            pass
+        frame = _fit_frame(model)
+        if frame is None or not self.check_data:
+            return
+        names = frame.f_locals
+        inputs, targets = names.get("x"), names.get("y")
+        peeked = _peek_batch(inputs) if inputs is not None else None
+        if peeked is not None:
+            inputs, targets, self._source = peeked
+        elif inputs is not None and _numeric_array(next(iter(_flatten(inputs, "x")), ("", None))[1]) is None:
+            # A generator or anything else that cannot be read without consuming it.
+            self._source = f"a {type(inputs).__name__} (not inspected: reading it would consume it)"
+            return
+        self._inputs, self._targets = inputs, targets
+        self._input_stats = [ArrayStats(label, a) for label, a in self._arrays(inputs, "x")]
+        self._target_stats = [ArrayStats(label, a) for label, a in self._arrays(targets, "y")]
+
+    @staticmethod
+    def _arrays(value: Any, label: str) -> list[tuple[str, Any]]:
+        out = []
+        for leaf_label, leaf in _flatten(value, label):
+            array = _numeric_array(leaf)
+            if array is not None:
+                out.append((leaf_label, array))
+        return out
+
+    def _data_findings(self) -> list[Finding]:
+        findings = []
+        for stats in self._input_stats + self._target_stats:
+            if stats.nonfinite:
+                findings.append(
+                    Finding(
+                        "KD601",
+                        f"{stats.label} from {self._source} holds {stats.nonfinite} NaN/inf value(s) out of "
+                        f"{stats.count} (first in row {stats.first_bad_row}). On CPU a ReLU can turn a NaN "
+                        "input into 0, so the loss may stay finite while the model learns from garbage.",
+                    )
+                )
+        for stats in self._target_stats:
+            if self._loss_kind in ("binary", "categorical") and (stats.minimum < 0 or stats.maximum > 1):
+                findings.append(
+                    Finding(
+                        "KD602",
+                        f"{self._loss_kind}_crossentropy expects targets in [0, 1], but {stats.describe()}.",
+                    )
+                )
+            elif self._loss_kind == "sparse" and stats.count:
+                too_big = self._classes is not None and stats.maximum >= self._classes
+                if stats.minimum < 0 or too_big:
+                    bound = f"[0, {self._classes})" if self._classes is not None else "[0, classes)"
+                    findings.append(
+                        Finding(
+                            "KD101",
+                            f"sparse_categorical_crossentropy expects integer labels in {bound} for a {self._classes}-unit output, but {stats.describe()}.",
+                        )
+                    )
+        return findings
+
+    def _learning_rate_findings(self, before_training: bool) -> list[Finding]:
+        optimizer = getattr(self.model, "optimizer", None)
+        rate = _learning_rate(optimizer)
+        if rate is None:
+            return []
+        kind = type(optimizer).__name__
+        limit = _LR_EXTREME_ADAPTIVE if kind.lower() in _ADAPTIVE_OPTIMIZERS else _LR_EXTREME
+        if before_training:
+            limit *= 100  # before any NaN only an absurd rate is worth interrupting for
+        if rate > limit:
+            return [
+                Finding(
+                    "KD604",
+                    f"{kind} runs with learning_rate={rate:g}; updates that large make the weights "
+                    "overflow within a few steps (usual values are 1e-4 to 1e-2).",
+                )
+            ]
+        return []
+
+    def _scaling_findings(self) -> list[Finding]:
+        if self._first_layer_normalizes():
+            return []
+        findings = []
+        for stats in self._input_stats:
+            largest = max(abs(stats.minimum), abs(stats.maximum))
+            if largest > _SCALE_LIMIT:
+                findings.append(
+                    Finding(
+                        "KD603",
+                        f"the inputs are not scaled: {stats.describe()}, and the model has no Rescaling/Normalization layer in front.",
+                    )
+                )
+        return findings
+
+    def _first_layer_normalizes(self) -> bool:
+        return any(type(layer).__name__ in _NORMALIZING_LAYERS for layer in getattr(self.model, "layers", [])[:3])
+
+    def _custom_loss_findings(self) -> list[Finding]:
+        function = _custom_loss(getattr(self.model, "loss", None))
+        if function is None:
+            return []
+        import inspect
+        import textwrap
+
+        try:
+            source = textwrap.dedent(inspect.getsource(function))
+            path = inspect.getsourcefile(function) or "<loss>"
+            first_line = inspect.getsourcelines(function)[1]
+        except (OSError, TypeError):
+            return []
+        findings = []
+        for diagnostic in _lint_source(source, path):
+            line = getattr(diagnostic, "line", 0) + first_line - 1
+            findings.append(
+                Finding(
+                    getattr(diagnostic, "id", "KD006"),
+                    f"the custom loss {function.__qualname__} ({path}:{line}): {getattr(diagnostic, 'message', '')}",
+                )
+            )
+        return findings
+
+    def _layer_findings(self) -> list[Finding]:
+        """The first layer whose weights, or else whose outputs on a clean sample, are non-finite."""
+        import numpy as np
+
+        model = self.model
+        layers = list(getattr(model, "layers", []))
+        for layer in layers:
+            variables = list(getattr(layer, "weights", []))
+            for variable, value in zip(variables, layer.get_weights()):
+                if value.dtype.kind in "fc" and not np.isfinite(value).all():
+                    name = getattr(variable, "path", None) or getattr(variable, "name", "?")
+                    return [
+                        Finding(
+                            "KD006",
+                            f"first layer with non-finite weights: '{layer.name}' ({type(layer).__name__}), variable {name}.",
+                        )
+                    ]
+        sample = self._clean_sample()
+        if sample is None:
+            return []
+        for layer, output in _layer_outputs(model, layers, sample):
+            if output.dtype.kind in "fc" and not np.isfinite(output).all():
+                return [
+                    Finding(
+                        "KD006",
+                        f"the weights are finite, but layer '{layer.name}' ({type(layer).__name__}) outputs "
+                        "NaN/inf on clean inputs: an operation inside it overflows or divides by zero.",
+                    )
+                ]
+        return []
+
+    def _clean_sample(self) -> Any:
+        """The first rows of the (single) input array with NaN rows removed, or None."""
+        import numpy as np
+
+        arrays = self._arrays(self._inputs, "x")
+        if len(arrays) != 1:
+            return None
+        array = arrays[0][1][: _SAMPLE_ROWS * 4]
+        if array.dtype.kind in "fc" and array.ndim:
+            keep = np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+            array = array[keep]
+        return array[:_SAMPLE_ROWS] if len(array) else None
+
+    # ---- output -------------------------------------------------------------
+
+    def _report(self, headline: str, findings: list[Finding]) -> None:
+        from kerasdoctor.runtime.report import rule_lines
+
+        self.findings.extend(findings)
+        rules = _rules()
+        lines = ["", f"kerasdoctor: {headline}"]
+        for finding in findings:
+            rule = None
+            if rules is not None:
+                try:
+                    rule = rules.by_id(finding.rule_id)
+                except Exception:  # noqa: BLE001, S110 - an unknown id still prints bare
+                    pass
+            block = rule_lines(rule or _BareRule(finding.rule_id), detail=finding.detail)
+            lines += ["  " + line for line in block]
+        text = "\n".join(lines) + "\n"
+        self.reports.append(text)
+        out = self.file if self.file is not None else sys.stderr
+        out.write(text)
+        out.flush()
+
+    def _internal_error(self, internal: Exception) -> None:
+        out = self.file if self.file is not None else sys.stderr
+        out.write(f"kerasdoctor: internal error in the training doctor ({type(internal).__name__}: {internal})\n")
+
+
+def _layer_outputs(model: Any, layers: list[Any], sample: Any) -> Iterator[tuple[Any, Any]]:
+    """(layer, output as NumPy) for each layer of a Sequential / functional model on ``sample``."""
+    import numpy as np
+
+    value = sample
+    if type(model).__name__ == "Sequential":
+        for layer in layers:
+            if type(layer).__name__ == "InputLayer":
+                continue
+            value = layer(value, training=False)
+            yield layer, np.asarray(value)
+        return
+    model_class = next((c for c in type(model).__mro__ if c.__name__ in ("Model", "Functional")), None)
+    inputs = getattr(model, "inputs", None)
+    if model_class is None or not inputs or len(inputs) != 1:
+        return
+    probed = [layer for layer in layers if type(layer).__name__ != "InputLayer"]
+    probe = model_class(inputs=inputs, outputs=[layer.output for layer in probed])
+    outputs = probe(sample, training=False)
+    yield from zip(probed, (np.asarray(o) for o in outputs))
+
+
+def _lint_source(source: str, path: str) -> list[Any]:
+    """Lint findings for one piece of source, via kerasdoctor.lint when it is installed."""
+    try:
+        from kerasdoctor.lint import engine
+
+        lint_source = getattr(engine, "lint_source", None)
+        if lint_source is None:
+            return []
+        result = lint_source(source, path=path)
+    except Exception:  # noqa: BLE001 - the lint is optional context
+        return []
+    return list(getattr(result, "diagnostics", result) or [])
+
+
+_doctor_classes: dict[type, type] = {}
+
+
+def doctor_class_for(callback_base: type) -> type:
+    """``Doctor`` mixed into the ``Callback`` base of one Keras flavour (cached)."""
+    cls = _doctor_classes.get(callback_base)
+    if cls is None:
+        cls = type("Doctor", (Doctor, callback_base), {"__module__": __name__, "__doc__": Doctor.__doc__})
+        _doctor_classes[callback_base] = cls
+    return cls
+
+
+def _default_callback_base() -> type:
+    """The ``Callback`` class of the Keras the script uses: tf-keras under TF_USE_LEGACY_KERAS."""
+    if os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in {"1", "true", "yes"}:
+        import tf_keras
+
+        return tf_keras.callbacks.Callback  # type: ignore[no-any-return]
+    import keras
+
+    return keras.callbacks.Callback  # type: ignore[no-any-return]
