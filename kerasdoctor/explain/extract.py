@@ -35,6 +35,7 @@ _IPY_FRAME = re.compile(
 )
 _IPY_OLD_FRAME = re.compile(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
 _IPY_ARROW = re.compile(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
+_DIGITS = re.compile(r"\d+")
 _CARETS = re.compile(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
@@ -45,7 +46,7 @@ _PY_WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warnin
 _BARE_WARNING = re.compile(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
 _LOG_LINE = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
 _GLOG_LINE = re.compile(
-    r"^(?:(?P<lvl1>[WEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
+    r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
     r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\])\s*(?P<msg>.*)$"
 )
 _TS_LOG_LINE = re.compile(
@@ -65,6 +66,7 @@ _ENVELOPE = re.compile(
 )
 _ERROR_ENCOUNTERED = re.compile(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
 _GRAPH_NODE = re.compile(r"^Node: '[^']*'\s*$", re.M)
+_FRAME_ANYWHERE = re.compile(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', re.M)
 _OP_SUFFIX = re.compile(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -89,7 +91,7 @@ def builtin_type_names(name: str) -> tuple[str, ...]:
 def is_library_path(path: str) -> bool:
     """Frames of installed packages and of the standard library, as opposed to the user's code."""
     p = path.replace("\\", "/")
-    if "site-packages/" in p or "dist-packages/" in p or p.startswith("<frozen"):
+    if "site-packages/" in p or "dist-packages/" in p or p.startswith("<frozen") or "__autograph_generated_file" in p:
         return True
     return bool(re.search(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$", p))
 
@@ -116,12 +118,15 @@ def unwrap_message(message: str) -> str:
             m = _USER_CODE_KEY.match(lines[i])
             if m:
                 rest = "\n".join(line.strip() for line in lines[i + 1 :]).strip()
-                text = f"{m.group('type').rsplit('.', 1)[-1]}: {m.group('msg')}" + (f"\n{rest}" if rest else "")
+                text = m.group("msg") + (f"\n{rest}" if rest else "")
                 break
-    if "Graph execution error" in text or "Detected at node" in text:
+    if "Detected at node" in text:
+        # TF lists where the failing op was defined, then prints the op's own message
         nodes = list(_GRAPH_NODE.finditer(text))
-        if nodes:
-            text = text[nodes[-1].end() :].strip()
+        frames = list(_FRAME_ANYWHERE.finditer(text))
+        cut = max([m.end() for m in nodes[-1:]] + [m.end() for m in frames[-1:]] + [0])
+        text = text[cut:].strip() or text
+    if "[[{{node " in text or "[Op:" in text:
         text = _OP_SUFFIX.sub("", text).strip()
     return text
 
@@ -150,7 +155,10 @@ def make_exception_record(
     short = type_name.rsplit(".", 1)[-1] if type_name else None
     message = message.strip("\n")
     inner = _inner_frames(message)
-    location = user_location(inner) or user_location(frames)
+    outer_location = user_location(frames)
+    location = user_location(inner) or outer_location
+    if location is not None and outer_location is not None and (location.path, location.line) == (outer_location.path, outer_location.line):
+        location = outer_location  # the outer frame carries the source line
     return ErrorRecord(
         kind="exception",
         type=short,
@@ -177,7 +185,9 @@ class _Collector:
             del self.exceptions[0]
 
     def add_other(self, record: ErrorRecord) -> None:
-        key = (record.kind, record.type, record.message)
+        # progress lines differ only in step counters and timings: count them as one
+        text = _DIGITS.sub("N", record.message) if record.kind == "progress" else record.message
+        key = (record.kind, record.type, text)
         seen = self.others.get(key)
         if seen is not None:
             self.others[key] = ErrorRecord(**{n: getattr(seen, n) for n in seen.__slots__ if n != "count"}, count=seen.count + 1)

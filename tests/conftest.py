@@ -1,0 +1,38 @@
+"""Shared test setup: an isolated rule cache, the repository's paths, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ROOT / "fixtures" / "formats"
+SAMPLE_RULES = ROOT / "tests" / "data" / "rules_sample"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every test session gets its own snapshot cache: no state leaks from the developer's home
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kd-cache"))
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, cwd: str | Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kerasdoctor`` as a user would, in a fresh interpreter."""
+    full_env = dict(os.environ)
+    full_env.pop("FORCE_COLOR", None)
+    if env:
+        full_env.update(env)
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    proc = subprocess.run(
+        [sys.executable, "-m", "kerasdoctor", *args],
+        input=data if data is not None else b"",
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=120,
+    )
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))

@@ -1,0 +1,150 @@
+"""End-to-end CLI behaviour: inputs, formats, exit codes, bad input. Each test runs a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FORMATS, SAMPLE_RULES, run_cli
+
+RULES = ["--rules", str(SAMPLE_RULES)]
+MARSHAL_TB = """Traceback (most recent call last):
+  File "/home/me/project/train.py", line 12, in <module>
+    model = keras.models.load_model("model.h5")
+  File "/venv/lib/python3.11/site-packages/keras/src/utils/python_utils.py", line 95, in func_load
+    code = marshal.loads(raw_code)
+ValueError: bad marshal data (unknown type code)
+"""
+
+
+def test_explain_argument_text_output():
+    proc = run_cli("explain", *RULES, "ValueError: bad marshal data (unknown type code)")
+    assert proc.returncode == 0, proc.stderr
+    assert "KD990 sample-marshal" in proc.stdout
+    assert "fix" in proc.stdout and "Rebuild the model in code" in proc.stdout
+    assert "\x1b[" not in proc.stdout  # not a terminal: no colour codes
+
+
+def test_explain_stdin_json_contract():
+    proc = run_cli("explain", "--format", "json", *RULES, stdin=MARSHAL_TB)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) >= {"errors", "matches"}
+    (error,) = data["errors"]
+    assert error["type"] == "ValueError"
+    assert error["message"] == "bad marshal data (unknown type code)"
+    assert error["location"] == {"path": "/home/me/project/train.py", "line": 12, "function": "<module>", "code": 'model = keras.models.load_model("model.h5")'}
+    top = data["matches"][0]
+    assert {"id", "name", "title", "confidence", "cause", "fix", "references"} <= set(top)
+    assert top["id"] == "KD990" and 0 < top["confidence"] <= 1
+    assert top["references"] == ["https://github.com/keras-team/keras/issues/9595"]
+
+
+def test_explain_dash_reads_stdin_and_file_option(tmp_path: Path):
+    assert run_cli("explain", *RULES, "-", stdin=MARSHAL_TB).returncode == 0
+    log = tmp_path / "train.log"
+    log.write_text("Epoch 1/3\n" + MARSHAL_TB)
+    proc = run_cli("explain", *RULES, "--file", str(log))
+    assert proc.returncode == 0 and "KD990" in proc.stdout
+    assert "/home/me/project/train.py:12" in proc.stdout
+
+
+def test_no_match_says_what_was_recognised_and_exits_1():
+    proc = run_cli("explain", *RULES, "KeyError: 'totally_unknown_column'")
+    assert proc.returncode == 1
+    assert "no rule matched" in proc.stdout
+    assert "KeyError: 'totally_unknown_column'" in proc.stdout
+    assert "rules check" in proc.stdout  # how to add a rule
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "needle"),
+    [
+        (("explain",), "", "empty"),  # piped but empty
+        (("explain", "-"), "   \n\n", "empty"),
+        (("explain", "--file", "/nonexistent/train.log"), None, "cannot read /nonexistent/train.log"),
+        (("explain", "-"), bytes(range(256)) * 64, "binary"),
+        (("explain", "--bogus-option"), None, "unrecognized arguments"),
+        (("rules", "show", "KD000"), None, "no rule 'KD000'"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args: tuple[str, ...], stdin: str | bytes | None, needle: str):
+    proc = run_cli(*args, stdin=stdin)
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_binary_log_file(tmp_path: Path):
+    path = tmp_path / "model.h5"
+    path.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(4000))
+    proc = run_cli("explain", "--file", str(path))
+    assert proc.returncode == 2 and "binary" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_non_utf8_log_is_read_with_replacement(tmp_path: Path):
+    path = tmp_path / "latin1.log"
+    path.write_bytes("Época 1 - ñ\n".encode("latin-1") + MARSHAL_TB.encode())
+    proc = run_cli("explain", *RULES, "--file", str(path))
+    assert proc.returncode == 0 and "KD990" in proc.stdout
+
+
+def test_fifty_megabyte_log_finds_the_crash_at_the_end(tmp_path: Path):
+    path = tmp_path / "huge.log"
+    block = (FORMATS / "k3_progress_nan.txt").read_text() + "WARNING:tensorflow:some repeated warning\n"
+    with path.open("w") as handle:
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(block * 200)
+        handle.write(MARSHAL_TB)
+    proc = run_cli("explain", "--format", "json", *RULES, "--file", str(path))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["matches"][0]["id"] == "KD990"
+    counts = {e["kind"]: e["count"] for e in data["errors"]}
+    assert counts["progress"] > 1000  # every nan line seen once, counted, not kept
+    assert len(data["errors"]) < 10
+
+
+def test_rules_list_show_and_json():
+    proc = run_cli("rules", *RULES)
+    assert proc.returncode == 0 and "KD990" in proc.stdout and "sample-marshal" in proc.stdout
+    proc = run_cli("rules", *RULES, "--format", "json")
+    assert any(r["id"] == "KD990" for r in json.loads(proc.stdout)["rules"])
+    proc = run_cli("rules", *RULES, "show", "sample-marshal")
+    assert proc.returncode == 0
+    for needle in ("What:", "Why:", "Fix:", "Example (bad):", "bad marshal data", "https://github.com/keras-team/keras/issues/9595"):
+        assert needle in proc.stdout
+
+
+def test_rules_check_reports_problems_with_exit_1(tmp_path: Path):
+    shutil.copy(SAMPLE_RULES / "KD990-sample-marshal.yaml", tmp_path)
+    assert run_cli("rules", "check", str(tmp_path)).returncode == 0
+    broken = (SAMPLE_RULES / "KD990-sample-marshal.yaml").read_text().replace("pattern: 'bad marshal data'", "pattern: 'completely different'")
+    (tmp_path / "KD990-sample-marshal.yaml").write_text(broken)
+    proc = run_cli("rules", "check", str(tmp_path))
+    assert proc.returncode == 1
+    assert "examples.errors[0]: expected KD990 first, got no match" in proc.stdout
+
+
+def test_color_always_uses_rich_panels():
+    proc = run_cli("explain", *RULES, "--color", "always", "ValueError: bad marshal data")
+    assert proc.returncode == 0 and "\x1b[" in proc.stdout and "╭" in proc.stdout
+
+
+def test_pyproject_rule_dirs_are_picked_up(tmp_path: Path):
+    shutil.copytree(SAMPLE_RULES, tmp_path / "myrules")
+    (tmp_path / "pyproject.toml").write_text('[tool.kerasdoctor]\nrules = ["myrules"]\n')
+    sub = tmp_path / "src"
+    sub.mkdir()
+    proc = run_cli("explain", "ValueError: bad marshal data", cwd=sub)
+    assert proc.returncode == 0 and "KD990" in proc.stdout
+
+
+def test_malformed_extra_rule_is_a_warning_not_a_crash(tmp_path: Path):
+    shutil.copy(SAMPLE_RULES / "KD990-sample-marshal.yaml", tmp_path)
+    (tmp_path / "KD991-bad.yaml").write_text("id: [\n")
+    proc = run_cli("explain", "--rules", str(tmp_path), "ValueError: bad marshal data")
+    assert proc.returncode == 0 and "KD990" in proc.stdout
+    assert "KD991-bad.yaml: not valid YAML" in proc.stderr

@@ -1,0 +1,119 @@
+"""Error extraction on real captured output (fixtures/formats, made by its capture.py)."""
+
+from __future__ import annotations
+
+from conftest import FORMATS
+
+from kerasdoctor.explain.extract import extract_errors, is_library_path, records_from_exception, strip_ansi, unwrap_message
+
+
+def records(name: str):
+    return extract_errors((FORMATS / f"{name}.txt").read_text())
+
+
+def exceptions(name: str):
+    return [r for r in records(name) if r.kind == "exception"]
+
+
+def test_keras3_envelope_is_unwrapped_and_ansi_removed():
+    (rec,) = exceptions("k3_envelope_dense_mismatch")
+    assert rec.type == "ValueError"
+    assert "\x1b" not in rec.message
+    assert rec.key_message.startswith("Input 0 with name 'None' of layer 'dense' is incompatible")
+    assert "Arguments received" not in rec.key_message
+    assert rec.location.path.endswith("k3_envelope_dense_mismatch.py")
+    assert rec.location.line == 5
+    assert rec.location.code.startswith("model.fit(")
+
+
+def test_keras2_in_user_code_takes_last_indented_error_and_user_frame():
+    (rec,) = exceptions("k2_in_user_code_cce")
+    assert rec.key_message == "Shapes (32, 1) and (32, 10) are incompatible"
+    assert len(rec.inner_frames) >= 5
+    # autograph's generated files are not the user's code; the script line is
+    assert rec.location.path.endswith("k2_in_user_code_cce.py")
+
+
+def test_graph_execution_error_keeps_the_ops_message():
+    (rec,) = exceptions("k3_graph_execution_label_range")
+    assert rec.type == "InvalidArgumentError"
+    assert rec.key_message.startswith("Received a label value of 12 which is outside the valid range of [0, 10)")
+    assert "[[{{node" not in rec.key_message
+    assert rec.location.line == 5 and rec.location.code.startswith("model.fit(")
+
+
+def test_chained_exceptions_keep_order_and_mark_causes():
+    recs = exceptions("chained_context")
+    assert [r.type for r in recs] == ["FileNotFoundError", "ValueError"]
+    assert recs[0].chained and not recs[1].chained
+    assert "OSError" in recs[0].type_names  # builtin MRO known without importing anything
+
+
+def test_ipython_traceback_with_colours_and_arrows():
+    (rec,) = exceptions("ipython_tfop_on_keras_tensor")
+    assert rec.type == "ValueError"
+    assert rec.message.startswith("A KerasTensor cannot be used as input to a TensorFlow function")
+    assert rec.location.code == "x = tf.reshape(inp, (-1, 2, 2))"
+    assert rec.location.line == 4
+
+
+def test_progress_bar_nan_is_one_counted_record():
+    recs = records("k3_progress_nan")
+    progress = [r for r in recs if r.kind == "progress"]
+    assert len(progress) == 1
+    assert progress[0].count >= 2
+    assert "loss: nan" in progress[0].message
+    assert "\x1b" not in progress[0].message and "\b" not in progress[0].message
+
+
+def test_warning_and_log_lines():
+    k2 = records("k2_warnings_uncompiled_h5")
+    assert any(r.kind == "warning" and r.type == "UserWarning" and "HDF5" in r.message for r in k2)
+    assert any(r.kind == "log" and r.message.startswith("No training configuration found") for r in k2)
+    k3 = records("k3_warnings_uncompiled_h5")
+    assert any(r.kind == "log" and r.message.startswith("No training configuration found") for r in k3)
+    # TF's start-up chatter ("oneDNN custom operations are on") is informational, not an error
+    assert not any("oneDNN" in r.message for r in k2 + k3)
+
+
+def test_bare_message_with_and_without_type():
+    (typed,) = extract_errors("ValueError: bad marshal data (unknown type code)")
+    assert typed.kind == "exception" and typed.type == "ValueError" and typed.message == "bad marshal data (unknown type code)"
+    (bare,) = extract_errors("bad marshal data (unknown type code)")
+    assert bare.kind == "message" and bare.type is None
+
+
+def test_qualified_tf_exception_type_is_shortened():
+    (rec,) = extract_errors("tensorflow.python.framework.errors_impl.ResourceExhaustedError: OOM when allocating tensor")
+    assert rec.type == "ResourceExhaustedError"
+
+
+def test_multiple_tracebacks_in_one_log_are_all_found():
+    text = "\n".join([(FORMATS / "chained_context.txt").read_text(), "Epoch 1/3", (FORMATS / "k3_envelope_dense_mismatch.txt").read_text()])
+    types = [r.type for r in extract_errors(text) if r.kind == "exception"]
+    assert types == ["FileNotFoundError", "ValueError", "ValueError"]
+
+
+def test_live_exception_chain():
+    try:
+        try:
+            {}["x"]
+        except KeyError as exc:
+            raise RuntimeError("wrapped") from exc
+    except RuntimeError as exc:
+        recs = records_from_exception(exc)
+    assert [r.type for r in recs] == ["KeyError", "RuntimeError"]
+    assert recs[0].chained and "LookupError" in recs[0].type_names
+    assert recs[1].location is not None and recs[1].location.function == "test_live_exception_chain"
+
+
+def test_helpers():
+    assert strip_ansi("\x1b[1mbold\x1b[0m\b") == "bold"
+    assert is_library_path("/usr/lib/python3.11/site-packages/keras/src/x.py")
+    assert is_library_path("/usr/lib/python3.11/runpy.py")
+    assert not is_library_path("/home/me/train.py")
+    nested = (
+        "Exception encountered when calling Gate.call().\n\nCould not infer. Error encountered:\n\n"
+        "Using a symbolic bool\n\nArguments received by Gate.call():\n  x"
+    )
+    assert unwrap_message(nested) == "Using a symbolic bool"

@@ -1,0 +1,164 @@
+"""Rule loading: validation messages, isolation of broken files, the snapshot cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_RULES
+
+from kerasdoctor import kb
+from kerasdoctor.explain import explain
+
+
+def write_rule(directory: Path, filename: str, body: str) -> Path:
+    path = directory / filename
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+GOOD = (SAMPLE_RULES / "KD990-sample-marshal.yaml").read_text()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    kb._LOADED.clear()
+    yield
+    kb._LOADED.clear()
+
+
+def test_sample_rule_dir_is_clean():
+    ruleset = kb.load_rule_dir(str(SAMPLE_RULES))
+    assert ruleset.problems == []
+    assert [r.id for r in ruleset.rules] == ["KD990"]
+    rule = ruleset.get("sample-marshal")
+    assert rule is ruleset.get("kd990")
+    assert rule.errors[0].types == ("ValueError",)
+    assert rule.errors[1].types == ("EOFError",)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        (("severity: error", "severity: fatal"), "severity: 'fatal' is not one of"),
+        (("pattern: 'bad marshal data'", "pattern: 'bad (marshal'"), "errors[0].pattern: bad regex"),
+        (("category: saving", "category: saving\ncolour: red"), "unknown key 'colour'"),
+        (('    versions: "all"\n  - pattern: \'marshal', "  - pattern: 'marshal"), "errors[0].versions"),
+        (("  references:\n    - https://github.com/keras-team/keras/issues/9595\n", ""), "docs.references"),
+        (('      source: "/work', '      sauce: "/work'), "examples.errors[0]: unknown key 'sauce'"),
+        (("severity: error", "severity: warning"), None),
+    ],
+)
+def test_each_problem_names_file_and_field(tmp_path: Path, mutation: tuple[str, str], expected: str | None):
+    old, new = mutation
+    assert old in GOOD
+    write_rule(tmp_path, "KD990-sample-marshal.yaml", GOOD.replace(old, new))
+    problems = kb.load_rule_dir(str(tmp_path)).problems
+    if expected is None:
+        assert problems == []
+    else:
+        assert any(expected in p and "KD990-sample-marshal.yaml" in p for p in problems), problems
+
+
+def test_broken_files_are_reported_and_the_rest_load(tmp_path: Path):
+    shutil.copy(SAMPLE_RULES / "KD990-sample-marshal.yaml", tmp_path)
+    write_rule(tmp_path, "KD991-broken.yaml", "id: KD991\nname: [unclosed\n")
+    (tmp_path / "KD992-binary.yaml").write_bytes(b"\xff\xfe\x00garbage\x00")
+    write_rule(tmp_path, "KD993-not-a-mapping.yaml", "- just\n- a list\n")
+    write_rule(tmp_path, "KD994-wrong-name.yaml", GOOD.replace("id: KD990", "id: KD994"))
+    ruleset = kb.load_rule_dir(str(tmp_path))
+    assert [r.id for r in ruleset.rules] == ["KD990"]
+    text = "\n".join(ruleset.problems)
+    assert "KD991-broken.yaml: not valid YAML" in text
+    assert "KD992-binary.yaml" in text
+    assert "KD993-not-a-mapping.yaml: a rule file must be a YAML mapping" in text
+    assert "KD994-wrong-name.yaml: file name must be KD994-sample-marshal.yaml" in text
+
+
+def test_duplicate_ids_and_names(tmp_path: Path):
+    shutil.copy(SAMPLE_RULES / "KD990-sample-marshal.yaml", tmp_path)
+    sub = tmp_path / "b"
+    sub.mkdir()
+    write_rule(tmp_path, "KD991-sample-marshal.yaml", GOOD.replace("id: KD990", "id: KD991"))
+    problems = kb.load_rule_dir(str(tmp_path)).problems
+    assert any("name: sample-marshal is already used by" in p for p in problems)
+
+
+def test_yaml_is_loaded_safely(tmp_path: Path):
+    # a python/object tag must be refused, never constructed
+    write_rule(tmp_path, "KD995-evil.yaml", "id: !!python/object/apply:os.system ['touch pwned']\n")
+    problems = kb.load_rule_dir(str(tmp_path)).problems
+    assert problems and "not valid YAML" in problems[0]
+    assert not (Path.cwd() / "pwned").exists()
+
+
+def test_snapshot_cache_roundtrip_and_invalidation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(cache))
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    shutil.copy(SAMPLE_RULES / "KD990-sample-marshal.yaml", rules_dir)
+    first = kb.load_rules([str(rules_dir)])
+    snapshots = list(cache.glob("kb-*.marshal"))
+    assert len(snapshots) == 1
+    kb._LOADED.clear()
+    second = kb.load_rules([str(rules_dir)])
+    assert [r.id for r in second.rules] == [r.id for r in first.rules]
+    assert second.get("KD990") == first.get("KD990")
+    # editing a rule file changes the fingerprint: a new snapshot, the new text
+    path = rules_dir / "KD990-sample-marshal.yaml"
+    time.sleep(0.01)
+    path.write_text(GOOD.replace("Sample rule used by the engine tests", "Edited title"))
+    os.utime(path, None)
+    kb._LOADED.clear()
+    third = kb.load_rules([str(rules_dir)])
+    assert third.get("KD990").title == "Edited title"
+
+
+def test_corrupt_snapshot_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(cache))
+    kb.load_rules([str(SAMPLE_RULES)])
+    for snap in cache.glob("kb-*.marshal"):
+        snap.write_bytes(b"not marshal data")
+    kb._LOADED.clear()
+    assert kb.load_rules([str(SAMPLE_RULES)]).get("KD990") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        ("bad marshal data", "bad marshal data"),
+        (r"Unknown (?:layer|loss function): ?'?(\w+)", "unknown l"),  # the common prefix of both branches
+        (r"(?i)Could not locate class", "could not locate class"),
+        (r"a|b", None),
+        (r"x+yzw", "yzw"),
+        (r"x+yz", None),  # too short to be worth a pre-filter
+    ],
+)
+def test_required_literal(pattern: str, literal: str | None):
+    assert kb.required_literal(pattern) == literal
+
+
+def test_type_where_and_chain_scoring(tmp_path: Path):
+    write_rule(
+        tmp_path,
+        "KD996-inside-lib.yaml",
+        GOOD.replace("KD990", "KD996")
+        .replace("sample-marshal", "inside-lib")
+        .replace('    type: [ValueError]\n    versions: "all"', '    type: [ValueError]\n    versions: "all"\n    where: {raised_in: [keras]}'),
+    )
+    ruleset = kb.load_rule_dir(str(tmp_path))
+    assert ruleset.problems == []
+    in_keras = 'Traceback (most recent call last):\n  File "/v/site-packages/keras/src/a.py", line 3, in f\nValueError: bad marshal data\n'
+    in_user = 'Traceback (most recent call last):\n  File "/home/me/train.py", line 3, in f\nValueError: bad marshal data\n'
+    hit = explain(in_keras, rules=ruleset, versions={})
+    assert hit.matches and hit.matches[0].rule.id == "KD996"
+    assert not explain(in_user, rules=ruleset, versions={}).matches  # the condition is checkable and false
+    bare = explain("bad marshal data", rules=ruleset, versions={})
+    assert bare.matches and bare.matches[0].confidence < hit.matches[0].confidence  # unknown type and frames cost confidence
+    assert not explain("TypeError: bad marshal data", rules=ruleset, versions={}).matches  # contradicting type
