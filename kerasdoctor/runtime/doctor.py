@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # Arrays above this many elements are checked on their first rows only.
 _MAX_CHECKED_ELEMENTS = 50_000_000
 _SAMPLE_ROWS = 64
+# How many batches of a dataset / PyDataset to read once the loss went bad.
+_BATCHES_ON_FAILURE = 16
 # A learning rate above this is extreme for plain SGD-style updates; adaptive
 # optimizers (per-parameter step of about lr) diverge ten times earlier.
 _LR_EXTREME = 1.0
@@ -136,22 +138,44 @@ def _split_batch(batch: Any) -> tuple[Any, Any]:
     return batch, None
 
 
-def _peek_batch(data: Any) -> tuple[Any, Any, str] | None:
-    """One batch of a dataset / PyDataset without touching the user's iterator, or None."""
+def _peek_batches(data: Any, limit: int) -> tuple[Any, Any, str] | None:
+    """Up to ``limit`` batches of a dataset / PyDataset, read without touching the user's iterator.
+
+    Returns (inputs, targets, description) with the batches concatenated, or None
+    for data that cannot be read that way (generators, plain iterators).
+    """
+    import numpy as np
+
     kind = type(data).__name__
     module = type(data).__module__ or ""
+    batches: list[Any] = []
     if hasattr(data, "take") and "Dataset" in kind and module.startswith("tensorflow"):
-        for element in data.take(1):
-            inputs, targets = _split_batch(element)
-            return inputs, targets, "the first batch of the tf.data dataset"
+        # A fresh iterator over take(n): the dataset object fit iterates is left alone.
+        batches = [_split_batch(element) for element in data.take(limit)]
+        what = "the tf.data dataset"
+    elif hasattr(data, "__getitem__") and hasattr(data, "__len__"):
+        # A PyDataset / Sequence is random access: reading items leaves fit's iteration alone.
+        if not {cls.__name__ for cls in type(data).__mro__} & {"PyDataset", "Sequence"}:
+            return None
+        batches = [_split_batch(data[index]) for index in range(min(limit, len(data)))]
+        what = f"the {kind}"
+    else:
         return None
-    if hasattr(data, "__getitem__") and hasattr(data, "__len__"):
-        # A PyDataset / Sequence is random access: reading item 0 leaves its iteration alone.
-        base_names = {cls.__name__ for cls in type(data).__mro__}
-        if base_names & {"PyDataset", "Sequence"}:
-            inputs, targets = _split_batch(data[0])
-            return inputs, targets, f"item 0 of the {kind}"
-    return None
+    if not batches:
+        return None
+    description = f"the first batch of {what}" if len(batches) == 1 else f"the first {len(batches)} batches of {what}"
+    if len(batches) == 1:
+        return batches[0][0], batches[0][1], description
+
+    def joined(parts: list[Any]) -> Any:
+        arrays = [_numeric_array(part) for part in parts]
+        if any(a is None for a in arrays):
+            return parts[0]  # nested structures: the first batch is enough to show
+        return np.concatenate(arrays)
+
+    inputs = joined([b[0] for b in batches])
+    targets = None if batches[0][1] is None else joined([b[1] for b in batches])
+    return inputs, targets, description
 
 
 def _fit_frame(model: Any) -> FrameType | None:
@@ -261,6 +285,8 @@ class Doctor:
         self._inputs: Any = None
         self._targets: Any = None
         self._source = "the arrays passed to fit"
+        self._unreadable_data = ""
+        self._data_object: Any = None
         self._input_stats: list[ArrayStats] = []
         self._target_stats: list[ArrayStats] = []
         self._loss_kind: str | None = None
@@ -310,11 +336,20 @@ class Doctor:
         if self.stop_on_nan:
             model.stop_training = True
         try:
+            self._look_further()
             findings = self._data_findings() + self._learning_rate_findings(before_training=False)
-            findings += self._scaling_findings() + self._custom_loss_findings() + self._layer_findings()
-            where = f"{key}: {value} at epoch {self._epoch + 1}, batch {batch + 1}"
+            findings += self._scaling_findings() + self._custom_loss_findings()
+            location = self._nonfinite_layer()
             action = "training stopped" if self.stop_on_nan else "training continues (stop_on_nan=False)"
-            findings.append(Finding("KD006", f"the training loss became non-finite ({where}); {action}."))
+            detail = f"{key} became {value} at epoch {self._epoch + 1}, batch {batch + 1}; {action}."
+            if location:
+                detail += " " + location
+            if self._unreadable_data:
+                detail += (
+                    f" The inputs come from {self._unreadable_data}, which kerasdoctor does not read "
+                    "(that would consume it): check its batches for NaN/inf and out-of-range targets."
+                )
+            findings.append(Finding("KD006", detail))
             self._report(f"training produced {key} = {value} (epoch {self._epoch + 1}, batch {batch + 1}):", findings)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
@@ -351,16 +386,28 @@ class Doctor:
             return
         names = frame.f_locals
         inputs, targets = names.get("x"), names.get("y")
-        peeked = _peek_batch(inputs) if inputs is not None else None
+        self._data_object = inputs
+        peeked = _peek_batches(inputs, 1) if inputs is not None else None
         if peeked is not None:
             inputs, targets, self._source = peeked
         elif inputs is not None and _numeric_array(next(iter(_flatten(inputs, "x")), ("", None))[1]) is None:
             # A generator or anything else that cannot be read without consuming it.
-            self._source = f"a {type(inputs).__name__} (not inspected: reading it would consume it)"
+            self._unreadable_data = f"a {type(inputs).__name__}"
             return
         self._inputs, self._targets = inputs, targets
         self._input_stats = [ArrayStats(label, a) for label, a in self._arrays(inputs, "x")]
         self._target_stats = [ArrayStats(label, a) for label, a in self._arrays(targets, "y")]
+
+    def _look_further(self) -> None:
+        """After a failure, read more batches of a dataset / PyDataset than the one seen at start."""
+        if self._data_object is None or not self.check_data:
+            return
+        peeked = _peek_batches(self._data_object, _BATCHES_ON_FAILURE)
+        if peeked is None:
+            return
+        self._inputs, self._targets, self._source = peeked
+        self._input_stats = [ArrayStats(label, a) for label, a in self._arrays(self._inputs, "x")]
+        self._target_stats = [ArrayStats(label, a) for label, a in self._arrays(self._targets, "y")]
 
     @staticmethod
     def _arrays(value: Any, label: str) -> list[tuple[str, Any]]:
@@ -379,8 +426,12 @@ class Doctor:
                     Finding(
                         "KD601",
                         f"{stats.label} from {self._source} holds {stats.nonfinite} NaN/inf value(s) out of "
-                        f"{stats.count} (first in row {stats.first_bad_row}). On CPU a ReLU can turn a NaN "
-                        "input into 0, so the loss may stay finite while the model learns from garbage.",
+                        f"{stats.count} (first in row {stats.first_bad_row})."
+                        + (
+                            " On CPU a ReLU can turn a NaN input into 0, so the loss may stay finite while the model learns from garbage."
+                            if stats in self._input_stats
+                            else ""
+                        ),
                     )
                 )
         for stats in self._target_stats:
@@ -464,8 +515,8 @@ class Doctor:
             )
         return findings
 
-    def _layer_findings(self) -> list[Finding]:
-        """The first layer whose weights, or else whose outputs on a clean sample, are non-finite."""
+    def _nonfinite_layer(self) -> str:
+        """Where it went bad: the first layer whose weights, or else outputs on clean data, are non-finite."""
         import numpy as np
 
         model = self.model
@@ -475,25 +526,17 @@ class Doctor:
             for variable, value in zip(variables, layer.get_weights()):
                 if value.dtype.kind in "fc" and not np.isfinite(value).all():
                     name = getattr(variable, "path", None) or getattr(variable, "name", "?")
-                    return [
-                        Finding(
-                            "KD006",
-                            f"first layer with non-finite weights: '{layer.name}' ({type(layer).__name__}), variable {name}.",
-                        )
-                    ]
+                    return f"The first layer whose weights became non-finite is '{layer.name}' ({name})."
         sample = self._clean_sample()
         if sample is None:
-            return []
+            return ""
         for layer, output in _layer_outputs(model, layers, sample):
             if output.dtype.kind in "fc" and not np.isfinite(output).all():
-                return [
-                    Finding(
-                        "KD006",
-                        f"the weights are finite, but layer '{layer.name}' ({type(layer).__name__}) outputs "
-                        "NaN/inf on clean inputs: an operation inside it overflows or divides by zero.",
-                    )
-                ]
-        return []
+                return (
+                    f"The weights are finite, but layer '{layer.name}' ({type(layer).__name__}) outputs "
+                    "NaN/inf on clean inputs: an operation inside it overflows or divides by zero."
+                )
+        return ""
 
     def _clean_sample(self) -> Any:
         """The first rows of the (single) input array with NaN rows removed, or None."""
@@ -523,7 +566,7 @@ class Doctor:
                     rule = rules.by_id(finding.rule_id)
                 except Exception:  # noqa: BLE001, S110 - an unknown id still prints bare
                     pass
-            block = rule_lines(rule or _BareRule(finding.rule_id), detail=finding.detail)
+            block = rule_lines(rule or _BareRule(finding.rule_id), detail=finding.detail, prefix="")
             lines += ["  " + line for line in block]
         text = "\n".join(lines) + "\n"
         self.reports.append(text)
@@ -533,6 +576,10 @@ class Doctor:
 
     def _internal_error(self, internal: Exception) -> None:
         out = self.file if self.file is not None else sys.stderr
+        if os.environ.get("KERASDOCTOR_DEBUG"):
+            import traceback
+
+            traceback.print_exception(internal, file=out)
         out.write(f"kerasdoctor: internal error in the training doctor ({type(internal).__name__}: {internal})\n")
 
 

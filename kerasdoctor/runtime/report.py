@@ -194,13 +194,15 @@ def _wrap(label: str, text: str) -> list[str]:
     ) or [head]
 
 
-def rule_lines(rule: Any, confidence: float | None = None, detail: str | None = None) -> list[str]:
-    """The block that presents one rule: id, name, title, cause, fix, first reference."""
+def rule_lines(rule: Any, confidence: float | None = None, detail: str | None = None, prefix: str = "kerasdoctor: ") -> list[str]:
+    """The block that presents one rule: id, name, title, what was found, cause, fix, first reference."""
     docs = getattr(rule, "docs", None) or {}
-    head = f"kerasdoctor: {rule.id} {rule.name}"
+    head = f"{prefix}{rule.id} {rule.name}".rstrip()
+    if rule.title:
+        head += f": {rule.title}"
     if confidence is not None:
         head += f" (confidence {confidence:.2f})"
-    lines = [head, f"{_INDENT}{rule.title}"]
+    lines = [head]
     if detail:
         lines += _wrap("found: ", detail)
     if docs.get("why"):
