@@ -17,6 +17,7 @@ from kerasdoctor.types import ErrorRecord, Frame
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from typing import Any
 
 MAX_MESSAGE_LINES = 400
 MAX_MESSAGE_CHARS = 64_000
@@ -36,6 +37,9 @@ _IPY_FRAME = re.compile(
 _IPY_OLD_FRAME = re.compile(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
 _IPY_ARROW = re.compile(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+_TIMINGS = re.compile(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
+_EXC_WORDS = re.compile(r"Error|Exception|Exit|Interrupt|Failure")
 _CARETS = re.compile(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
@@ -173,29 +177,45 @@ def make_exception_record(
 
 
 class _Collector:
-    """Keeps records in order, bounded: exceptions last-N, other kinds deduplicated."""
+    """Keeps records in order, bounded: exceptions last-N, other kinds deduplicated and counted.
+
+    Warning, log and progress lines are kept as plain tuples until the end: a long
+    log repeats the same few lines hundreds of thousands of times.
+    """
 
     def __init__(self) -> None:
         self.exceptions: list[ErrorRecord] = []
-        self.others: dict[tuple[str, str | None, str], ErrorRecord] = {}
+        self.others: dict[tuple[str, str | None, str], list[Any]] = {}
 
     def add_exception(self, record: ErrorRecord) -> None:
         self.exceptions.append(record)
         if len(self.exceptions) > MAX_EXCEPTIONS:
             del self.exceptions[0]
 
-    def add_other(self, record: ErrorRecord) -> None:
+    def add_other(self, kind: str, type_name: str | None, message: str, location: Frame | None = None) -> None:
         # progress lines differ only in step counters and timings: count them as one
-        text = _DIGITS.sub("N", record.message) if record.kind == "progress" else record.message
-        key = (record.kind, record.type, text)
+        text = _DIGITS.sub("N", message) if kind == "progress" else message
+        key = (kind, type_name, text)
         seen = self.others.get(key)
         if seen is not None:
-            self.others[key] = ErrorRecord(**{n: getattr(seen, n) for n in seen.__slots__ if n != "count"}, count=seen.count + 1)
+            seen[0] += 1
         elif len(self.others) < MAX_RECORDS:
-            self.others[key] = record
+            self.others[key] = [1, message, location]
 
     def records(self) -> list[ErrorRecord]:
-        return [*self.exceptions, *self.others.values()]
+        others = [
+            ErrorRecord(
+                kind=kind,
+                type=type_name,
+                type_names=builtin_type_names(type_name) if type_name else (),
+                message=message,
+                key_message=message,
+                location=location,
+                count=count,
+            )
+            for (kind, type_name, _), (count, message, location) in self.others.items()
+        ]
+        return [*self.exceptions, *others]
 
 
 def _split_display_lines(raw: str) -> Iterator[str]:
@@ -206,7 +226,9 @@ def _split_display_lines(raw: str) -> Iterator[str]:
         segments = [s for s in raw.split("\r") if s.strip()]
         bad = [s for s in segments if _PROGRESS_BAD.search(strip_ansi(s))]
         raw = bad[0] if bad else (segments[-1] if segments else "")
-    yield strip_ansi(raw).rstrip("\n")
+    if "\x1b" in raw or "\b" in raw:
+        raw = strip_ansi(raw)
+    yield raw.rstrip("\r\n")
 
 
 class _Parser:
@@ -322,48 +344,48 @@ class _Parser:
 
     # -- outside tracebacks ------------------------------------------------------------------
     def _scan(self, line: str) -> None:
-        if _TB_START.match(line):
-            self._start_traceback()
+        # cheap substring tests first: most lines of a training log are none of these
+        if "Traceback" in line:
+            if _TB_START.match(line):
+                self._start_traceback()
+                return
+            m = _IPY_TB_HEADER.match(line)
+            if m:
+                self._start_traceback()
+                self.ipython_type = m.group(1)
+                return
+        if ("loss" in line or "Invalid" in line) and _PROGRESS_BAD.search(line):
+            text = _TIMINGS.sub("Nms", _SPACES.sub(" ", line.strip()))
+            self.out.add_other("progress", None, text)
             return
-        m = _IPY_TB_HEADER.match(line)
-        if m:
-            self._start_traceback()
-            self.ipython_type = m.group(1)
-            return
-        if _PROGRESS_BAD.search(line):
-            text = re.sub(r"\s+", " ", line.strip())
-            text = re.sub(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b", "Nms", text)
-            self.out.add_other(ErrorRecord(kind="progress", message=text, key_message=text))
-            return
-        m = _PY_WARNING.match(line)
-        if m:
-            frame = Frame(path=m.group("path"), line=int(m.group("line")))
-            names = builtin_type_names(m.group("type"))
-            location = None if is_library_path(frame.path) else frame
-            self.out.add_other(ErrorRecord(kind="warning", type=m.group("type"), type_names=names, message=m.group("msg"), location=location))
-            return
-        m = _LOG_LINE.match(line)
-        if m:
-            self.out.add_other(ErrorRecord(kind="log", message=m.group("msg").strip()))
-            return
-        m = _GLOG_LINE.match(line)
-        if m:
-            self.out.add_other(ErrorRecord(kind="log", message=m.group("msg").strip()))
-            return
-        m = _TS_LOG_LINE.match(line)
-        if m:
-            self.out.add_other(ErrorRecord(kind="log", message=m.group("msg").strip()))
-            return
-        m = _BARE_WARNING.match(line.strip())
-        if m:
-            names = builtin_type_names(m.group("type"))
-            self.out.add_other(ErrorRecord(kind="warning", type=m.group("type"), type_names=names, message=m.group("msg")))
-            return
-        m = _BARE_EXC_LINE.match(line.strip())
-        if m:
-            self._flush()
-            self.frames = []
-            self._begin_message(m.group("type"), m.group("msg"))
+        head = line[:1]
+        if head in "WECF" and line.startswith(("WARNING:", "ERROR:", "CRITICAL:", "FATAL:")):
+            m = _LOG_LINE.match(line)
+            if m:
+                self.out.add_other("log", None, m.group("msg").strip())
+                return
+        if head in "WEF" or head.isdigit():
+            m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
+            if m:
+                self.out.add_other("log", None, m.group("msg").strip())
+                return
+        if "Warning: " in line:
+            m = _PY_WARNING.match(line)
+            if m:
+                path = m.group("path")
+                location = None if is_library_path(path) else Frame(path=path, line=int(m.group("line")))
+                self.out.add_other("warning", m.group("type"), m.group("msg"), location)
+                return
+            m = _BARE_WARNING.match(line.strip())
+            if m:
+                self.out.add_other("warning", m.group("type"), m.group("msg"))
+                return
+        if ": " in line and _EXC_WORDS.search(line):
+            m = _BARE_EXC_LINE.match(line.strip())
+            if m:
+                self._flush()
+                self.frames = []
+                self._begin_message(m.group("type"), m.group("msg"))
 
     def finish(self) -> list[ErrorRecord]:
         self.chain_pending = False
