@@ -108,6 +108,12 @@ def evaluate(cases: list[dict[str, Any]], text_versions_only: bool = False) -> d
         return round(hits / total, 4) if total else 0.0
 
     misses = [r for r in results if (r["expected"] is not None and not r["top1"]) or r["confident_wrong"]]
+    per_rule: dict[str, dict[str, int]] = {}
+    for r in named:
+        tally = per_rule.setdefault(r["expected"], {"cases": 0, "top1": 0, "top3": 0})
+        tally["cases"] += 1
+        tally["top1"] += r["top1"]
+        tally["top3"] += r["top3"]
     return {
         "cases": len(results),
         "cases_with_rule": len(named),
@@ -120,6 +126,7 @@ def evaluate(cases: list[dict[str, Any]], text_versions_only: bool = False) -> d
         "null_cases_confident": sum(r["confident_wrong"] for r in unnamed),
         "null_cases_silent": sum(not r["top"] for r in unnamed),
         "expected_missing_from_catalog": sorted({r["expected"] for r in named if not r["expected_in_catalog"]}),
+        "per_rule": dict(sorted(per_rule.items())),
         "seconds": round(elapsed, 3),
         "confident_threshold": CONFIDENT,
         "misses": misses,
@@ -141,6 +148,11 @@ def render_text(report: dict[str, Any]) -> str:
     ]
     if report["expected_missing_from_catalog"]:
         lines.append("  expected names not in the catalog: " + ", ".join(report["expected_missing_from_catalog"]))
+    if report["per_rule"]:
+        lines.append("")
+        lines.append("per expected rule (top-1 / top-3 / cases):")
+        for name, tally in report["per_rule"].items():
+            lines.append(f"  {name:40} {tally['top1']:3} {tally['top3']:3} {tally['cases']:3}")
     if report["misses"]:
         lines.append("")
         lines.append(f"misses ({len(report['misses'])}):")
