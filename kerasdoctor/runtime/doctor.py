@@ -240,13 +240,17 @@ def _rules() -> Any:
         return None
 
 
-class _BareRule:
-    """Stand-in for a rule when the knowledge base is unavailable."""
+# Rules whose cause and fix were already printed in this process.
+_explained_rules: set[str] = set()
 
-    def __init__(self, rule_id: str) -> None:
+
+class _BareRule:
+    """A rule shown by name only: already explained above, or the knowledge base is unavailable."""
+
+    def __init__(self, rule_id: str, rule: Any = None) -> None:
         self.id = rule_id
-        self.name = _RULE_NAMES.get(rule_id, "")
-        self.title = ""
+        self.name = rule.name if rule is not None else _RULE_NAMES.get(rule_id, "")
+        self.title = rule.title if rule is not None else ""
         self.docs: dict[str, Any] = {}
 
 
@@ -566,7 +570,10 @@ class Doctor:
                     rule = rules.by_id(finding.rule_id)
                 except Exception:  # noqa: BLE001, S110 - an unknown id still prints bare
                     pass
-            block = rule_lines(rule or _BareRule(finding.rule_id), detail=finding.detail, prefix="")
+            # Cause and fix once per process; a rule seen again only says what was found.
+            shown = rule if rule is not None and finding.rule_id not in _explained_rules else None
+            _explained_rules.add(finding.rule_id)
+            block = rule_lines(shown or _BareRule(finding.rule_id, rule), detail=finding.detail, prefix="")
             lines += ["  " + line for line in block]
         text = "\n".join(lines) + "\n"
         self.reports.append(text)
