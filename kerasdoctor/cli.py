@@ -6,12 +6,12 @@ Exit codes follow the linters' convention: 0 = a diagnosis / no findings,
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
     from typing import Any
 
@@ -25,7 +25,9 @@ class UsageError(Exception):
     """Bad input or arguments: reported in one line, exit code 2."""
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="kerasdoctor",
         description="Explain Keras/TensorFlow errors, lint training code, and watch training runs.",
@@ -45,22 +47,31 @@ def _build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list, show or check knowledge-base rules")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_rules_option(rules)
     rules_list = rules_sub.add_parser("list", help="a table of all rules (the default)")
-    rules_list.add_argument("--format", choices=("text", "json"), default=argparse.SUPPRESS)
+    rules_list.add_argument("--format", choices=("text", "json", "markdown"), default=argparse.SUPPRESS)
     show = rules_sub.add_parser("show", help="the full documentation of a rule")
     show.add_argument("rule", help="rule id (KD001) or name (lambda-layer-serialization)")
     check = rules_sub.add_parser("check", help="validate rule files and run their embedded examples")
     check.add_argument("dirs", nargs="*", metavar="DIR", help="rule directories (default: the built-in rules)")
 
-    _add_optional_command(sub, "lint", "kerasdoctor.lint.cli", "add_lint_parser", "run_lint")
-    _add_optional_command(sub, "run", "kerasdoctor.runtime.run", "add_run_parser", "run_command")
+    for name, (module, add, handler, summary) in OPTIONAL_COMMANDS.items():
+        if command in (name, None):
+            _add_optional_command(sub, name, module, add, handler)
+        else:
+            sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
+# subcommands whose packages register their own arguments and handler; imported only when used
+OPTIONAL_COMMANDS = {
+    "lint": ("kerasdoctor.lint.cli", "add_lint_parser", "run_lint", "find the code that will raise these errors"),
+    "run": ("kerasdoctor.runtime.run", "add_run_parser", "run_command", "run a script under the exception hook and training doctor"),
+}
+
+
 def _add_optional_command(sub: Any, name: str, module: str, add: str, handler: str) -> None:
-    """Subcommands whose packages register their own arguments and handler."""
     import importlib
 
     try:
@@ -70,6 +81,58 @@ def _add_optional_command(sub: Any, name: str, module: str, add: str, handler: s
     getattr(mod, add)(sub)
     if name in sub.choices and sub.choices[name].get_default("handler") is None:
         sub.choices[name].set_defaults(handler=getattr(mod, handler))
+
+
+class _Args:
+    """The namespace argparse would produce, for the fast path."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+_EXPLAIN_VALUED = {"--file": "file", "-f": "file", "--format": "format", "--top": "top", "--color": "color", "--rules": "rules"}
+_EXPLAIN_CHOICES = {"format": ("text", "json"), "color": ("auto", "always", "never")}
+
+
+def _parse_explain_fast(argv: list[str]) -> Any:
+    """Parse the common ``explain`` command lines without argparse, or return None.
+
+    Importing argparse costs ~5 ms, a sixth of a cold ``explain``. Anything this
+    does not recognise (help, typos, bad values) goes to the argparse parser,
+    which stays the one source of help text and error messages.
+    """
+    if not argv or argv[0] != "explain":
+        return None
+    values: dict[str, Any] = {"command": "explain", "text": [], "file": None, "format": "text", "top": 3, "color": "auto", "rules": []}
+    rest = iter(argv[1:])
+    positional_only = False
+    for arg in rest:
+        if positional_only or arg == "-" or not arg.startswith("-"):
+            values["text"].append(arg)
+            continue
+        if arg == "--":
+            positional_only = True
+            continue
+        name, eq, value = arg.partition("=")
+        key = _EXPLAIN_VALUED.get(name)
+        if key is None:
+            return None
+        if not eq:
+            following = next(rest, None)
+            if following is None:
+                return None
+            value = following
+        if key in _EXPLAIN_CHOICES and value not in _EXPLAIN_CHOICES[key]:
+            return None
+        if key == "top":
+            if not value.isdigit():
+                return None
+            values["top"] = int(value)
+        elif key == "rules":
+            values["rules"].append(value)
+        else:
+            values[key] = value
+    return _Args(**values)
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -172,14 +235,19 @@ def _run_rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.format == "json":
         sys.stdout.write(render.rules_json(ruleset.rules))
+    elif args.format == "markdown":
+        sys.stdout.write(render.rules_markdown(ruleset.rules))
     else:
         sys.stdout.write(render.rules_table_text(ruleset.rules))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse_explain_fast(argv)
+    if args is None:
+        first = next((a for a in argv if not a.startswith("-")), None)
+        args = _build_parser(first if first in OPTIONAL_COMMANDS else None).parse_args(argv)
     try:
         if args.command == "explain":
             return _run_explain(args)
@@ -188,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", None)
         if handler is not None:
             return int(handler(args))
-        parser.print_help(sys.stderr)
+        _build_parser().print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
         print(f"kerasdoctor: error: {exc}", file=sys.stderr)

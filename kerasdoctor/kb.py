@@ -14,6 +14,7 @@ import sys
 from functools import cache
 
 from kerasdoctor import __version__
+from kerasdoctor.lazyre import lazy
 from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
@@ -42,9 +43,9 @@ DOCS_KEYS = ("what", "why", "fix", "example", "references", "notes")
 ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where")
 EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
 ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
-_ID = re.compile(r"KD\d{3}\Z")
-_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_SPECIFIER = re.compile(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
+_ID = lazy(r"KD\d{3}\Z")
+_NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _CACHE_FORMAT = 1
 
 
@@ -378,9 +379,11 @@ def _fingerprint(files: list[str]) -> str:
         except OSError:
             continue
         parts.append(f"{path}\0{st.st_mtime_ns}\0{st.st_size}")
-    import hashlib
+    # zlib is built in and cheap to import; hashlib loads OpenSSL (~4 ms) - too slow for start-up
+    import zlib
 
-    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()[:20]
+    data = "\n".join(parts).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
 def _read_snapshot(path: str) -> Any:

@@ -41,6 +41,15 @@ def error_example_failures(rule: Rule, ruleset: RuleSet) -> Iterator[str]:
                 yield f"{rule.path}: examples.{key}[{i}]: {rule.id} must not come first for this text"
 
 
+def wording_coverage_failures(rule: Rule) -> Iterator[str]:
+    """Every wording a rule claims must be shown by at least one real message example."""
+    texts = [e["text"] for e in rule.examples.get("errors") or []]
+    for i, pattern in enumerate(rule.errors):
+        regex = pattern.compiled()
+        if not any(regex.search(t) for t in texts):
+            yield f"{rule.path}: errors[{i}]: no example in examples.errors shows this wording ({pattern.pattern!r})"
+
+
 def lint_example_failures(rule: Rule) -> Iterator[str]:
     """Lint examples are checked by the lint package when it is installed."""
     if not (rule.examples.get("bad") or rule.examples.get("good")):
@@ -73,6 +82,7 @@ def check_rule_dirs(dirs: Sequence[str], out: TextIO) -> int:
             n_rules += 1
             n_examples += sum(len(rule.examples.get(k) or []) for k in ("errors", "not_errors", "bad", "good"))
             problems.extend(error_example_failures(rule, ruleset))
+            problems.extend(wording_coverage_failures(rule))
             problems.extend(lint_example_failures(rule))
     for problem in problems:
         out.write(problem + "\n")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+
+from kerasdoctor.lazyre import lazy
 import sys
 
 TYPE_CHECKING = False
@@ -28,16 +30,16 @@ _DISTRIBUTIONS = {
     "keras": "keras",
     "tf_keras": "tf_keras",
 }
-_DIST_INFO = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d[^-]*?)\.(?:dist-info|egg-info)$")
+_DIST_INFO = lazy(r"^(?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d[^-]*?)\.(?:dist-info|egg-info)$")
 # what a traceback path reveals: (regex over a frame path, package, version)
 _PATH_HINTS = (
-    (re.compile(r"python(\d\.\d+)/(?:site|dist)-packages/"), "python", None),
-    (re.compile(r"/keras/src/(?:trainers|backend|ops|saving/saving_lib)"), "keras", "3"),
-    (re.compile(r"/keras/src/engine/"), "keras", "2.13"),
-    (re.compile(r"/keras/engine/"), "keras", "2"),
-    (re.compile(r"/tf_keras/src/"), "tf_keras", "2"),
-    (re.compile(r"/tensorflow_core/"), "tensorflow", "1.15"),
-    (re.compile(r"/tensorflow/python/keras/"), "tensorflow", "2.5"),
+    (lazy(r"python(\d\.\d+)/(?:site|dist)-packages/"), "python", None),
+    (lazy(r"/keras/src/(?:trainers|backend|ops|saving/saving_lib)"), "keras", "3"),
+    (lazy(r"/keras/src/engine/"), "keras", "2.13"),
+    (lazy(r"/keras/engine/"), "keras", "2"),
+    (lazy(r"/tf_keras/src/"), "tf_keras", "2"),
+    (lazy(r"/tensorflow_core/"), "tensorflow", "1.15"),
+    (lazy(r"/tensorflow/python/keras/"), "tensorflow", "2.5"),
 )
 
 

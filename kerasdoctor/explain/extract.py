@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 import re
 
+from kerasdoctor.lazyre import lazy
+
 from kerasdoctor.types import ErrorRecord, Frame
 
 TYPE_CHECKING = False
@@ -25,53 +27,53 @@ MAX_RECORDS = 400  # distinct warning/log/progress records kept from one input
 MAX_EXCEPTIONS = 50  # the last ones win: the crash that ended a long log is at its end
 MAX_LINE_CHARS = 20_000
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
-_TB_START = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
-_IPY_TB_HEADER = re.compile(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
-_DASHES = re.compile(r"^-{30,}\s*$")
-_PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*)?\s*$')
-_IPY_FRAME = re.compile(
+_ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
+_TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
+_IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
+_DASHES = lazy(r"^-{30,}\s*$")
+_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*)?\s*$')
+_IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
 )
-_IPY_OLD_FRAME = re.compile(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
-_IPY_ARROW = re.compile(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
-_TIMINGS = re.compile(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
-_EXC_WORDS = re.compile(r"Error|Exception|Exit|Interrupt|Failure")
-_CARETS = re.compile(r"^\s*[\^~]+\s*$")
+_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
+_IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
+_DIGITS = lazy(r"\d+")
+_SPACES = lazy(r"\s+")
+_TIMINGS = lazy(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
+_EXC_WORDS = lazy(r"Error|Exception|Exit|Interrupt|Failure")
+_CARETS = lazy(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
-_EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::(?: (?P<msg>.*)|\s*)?)?$")
-_LOOKS_LIKE_EXC = re.compile(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
-_BARE_EXC_LINE = re.compile(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*): ?(?P<msg>.*)$")
-_PY_WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
-_BARE_WARNING = re.compile(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
-_LOG_LINE = re.compile(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
-_GLOG_LINE = re.compile(
+_EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)(?::(?: (?P<msg>.*)|\s*)?)?$")
+_LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
+_BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*): ?(?P<msg>.*)$")
+_PY_WARNING = lazy(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
+_BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
+_LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
+_GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
     r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\])\s*(?P<msg>.*)$"
 )
-_TS_LOG_LINE = re.compile(
+_TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
 )
-_PROGRESS_BAD = re.compile(r"(?i)\b(?:val_)?loss: (?:-?nan|-?inf|-\d)|Invalid loss, terminating training")
-_END_OF_MESSAGE = re.compile(
+_PROGRESS_BAD = lazy(r"(?i)\b(?:val_)?loss: (?:-?nan|-?inf|-\d)|Invalid loss, terminating training")
+_END_OF_MESSAGE = lazy(
     r"^(?:Epoch \d+/\d+|\s*\d+/\d+ (?:\[|━|- )|(?:WARNING|INFO|ERROR|DEBUG|CRITICAL):[\w.]+:|[IWEF]\d{4} \d\d:\d\d:\d\d|"
     r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|Process finished with exit code|In \[\d*\]:|>>> |\$ )"
 )
-_INNER_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
-_USER_CODE_KEY = re.compile(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
-_ENVELOPE = re.compile(
+_INNER_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+_USER_CODE_KEY = lazy(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
+_ENVELOPE = lazy(
     r"Exception encountered when calling [^\n]*\n\n(?P<inner>.*?)(?:\n\n(?:Call arguments|Arguments) received by|\Z)",
     re.S,
 )
-_ERROR_ENCOUNTERED = re.compile(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
-_GRAPH_NODE = re.compile(r"^Node: '[^']*'\s*$", re.M)
-_FRAME_ANYWHERE = re.compile(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', re.M)
-_OP_SUFFIX = re.compile(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
+_ERROR_ENCOUNTERED = lazy(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
+_GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", re.M)
+_FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', re.M)
+_OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
 def strip_ansi(text: str) -> str:

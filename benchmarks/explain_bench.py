@@ -1,0 +1,182 @@
+"""How fast is `kerasdoctor explain`? Every figure is measured against a peer in the same run.
+
+1. cold start: `kerasdoctor explain "<message>"` wall time vs `python -c pass` (target ratio <= 2.0);
+   the first run after a rule change also builds the rule snapshot, reported separately;
+2. matching: the rule set replicated to 1,000 rules, explain over every real example message
+   of the knowledge base (target < 50 ms per explain);
+3. a 50 MB training log (progress bars, warnings, a traceback at the end) via `--file`:
+   wall time and peak RSS (targets < 3 s, < 300 MB), next to `grep -c` scanning the same file.
+
+Usage: python benchmarks/explain_bench.py [--runs 20] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSAGE = "ValueError: bad marshal data (unknown type code)"
+
+
+def wall(cmd: list[str], env: dict[str, str], runs: int, stdin: bytes = b"") -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def console_script() -> list[str]:
+    found = shutil.which("kerasdoctor", path=os.path.dirname(sys.executable)) or shutil.which("kerasdoctor")
+    return [found] if found else [sys.executable, "-m", "kerasdoctor"]
+
+
+def bench_env(cache: str) -> dict[str, str]:
+    # an installed package has its bytecode compiled; a shell that forbids writing it
+    # would measure source compilation instead of kerasdoctor
+    env = dict(os.environ, KERASDOCTOR_CACHE_DIR=cache)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def bench_cold_start(runs: int, cache: str) -> dict[str, float]:
+    env = bench_env(cache)
+    shutil.rmtree(cache, ignore_errors=True)
+    cli = console_script()
+    first = wall([*cli, "explain", MESSAGE], env, 1)[0]  # builds the snapshot (and the bytecode)
+    wall([sys.executable, "-m", "kerasdoctor", "explain", MESSAGE], env, 2)
+    base = statistics.median(wall([sys.executable, "-c", "pass"], env, runs))
+    script = statistics.median(wall([*cli, "explain", MESSAGE], env, runs))
+    module = statistics.median(wall([sys.executable, "-m", "kerasdoctor", "explain", MESSAGE], env, runs))
+    return {
+        "python_c_pass_ms": base * 1000,
+        "explain_console_script_ms": script * 1000,
+        "explain_python_m_ms": module * 1000,
+        "ratio_console_script": script / base,
+        "ratio_python_m": module / base,
+        "first_run_with_snapshot_build_ms": first * 1000,
+    }
+
+
+def bench_matching(target_rules: int) -> dict[str, float]:
+    from kerasdoctor.explain import explain_records
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.kb import RuleSet, load_rules
+    from kerasdoctor.types import Rule
+
+    base = load_rules(use_cache=False)
+    rules: list[Rule] = []
+    copy = 0
+    while len(rules) < target_rules:
+        for rule in base.rules:
+            if len(rules) >= target_rules:
+                break
+            fields = {n: getattr(rule, n) for n in rule.__slots__}
+            fields["id"] = f"KD{copy:03d}{rule.id[2:]}" if copy else rule.id
+            fields["name"] = f"{rule.name}-{copy}" if copy else rule.name
+            rules.append(Rule(**fields))
+        copy += 1
+    big = RuleSet(rules, [], base.dirs)
+    texts = [e["text"] for r in base.rules for e in r.examples.get("errors") or []] or [MESSAGE]
+    extracted = [extract_errors(t) for t in texts]
+    explain_records(extracted[0], rules=big, versions={})  # compile the regexes once, as a process would
+    times = []
+    for records in extracted:
+        start = time.perf_counter()
+        explain_records(records, rules=big, versions={})
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return {
+        "rules": len(big.rules),
+        "patterns": sum(len(r.errors) for r in big.rules),
+        "messages": len(times),
+        "mean_ms": statistics.mean(times) * 1000,
+        "p95_ms": times[int(len(times) * 0.95) - 1 if len(times) > 1 else 0] * 1000,
+        "max_ms": times[-1] * 1000,
+    }
+
+
+def make_log(path: Path, size: int) -> None:
+    progress = (ROOT / "fixtures" / "formats" / "k3_progress_nan.txt").read_text()
+    warnings = (ROOT / "fixtures" / "formats" / "k2_warnings_uncompiled_h5.txt").read_text()
+    crash = (ROOT / "fixtures" / "formats" / "k3_graph_execution_label_range.txt").read_text()
+    block = (progress + warnings) * 50
+    with path.open("w") as handle:
+        while handle.tell() < size:
+            handle.write(block)
+        handle.write(crash)
+
+
+def child_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process, via a wrapper that reports its child's rusage."""
+    probe = (
+        "import resource,subprocess,sys,time,json;t=time.perf_counter();"
+        "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
+        "print(json.dumps([time.perf_counter()-t,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024]))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, env=env, check=True).stdout
+    seconds, rss = json.loads(out)
+    return seconds, rss
+
+
+def bench_big_log(size_mb: int, cache: str) -> dict[str, float]:
+    env = bench_env(cache)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "train.log"
+        make_log(log, size_mb * 1024 * 1024)
+        kd_s, kd_rss = child_run([*console_script(), "explain", "--format", "json", "--file", str(log)], env)
+        grep_s, grep_rss = child_run(["grep", "-c", "loss: nan", str(log)], env)
+        top = json.loads(subprocess.run([*console_script(), "explain", "--format", "json", "--file", str(log)], capture_output=True, text=True, env=env).stdout)
+    return {
+        "log_mb": size_mb,
+        "explain_s": kd_s,
+        "explain_peak_rss_mb": kd_rss,
+        "grep_c_s": grep_s,
+        "grep_peak_rss_mb": grep_rss,
+        "top_match": (top.get("matches") or [{}])[0].get("id"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--log-mb", type=int, default=50)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as cache:
+        results = {
+            "cold_start": bench_cold_start(args.runs, cache),
+            "matching": bench_matching(args.rules),
+            "big_log": bench_big_log(args.log_mb, cache),
+        }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    cold, match, log = results["cold_start"], results["matching"], results["big_log"]
+    print("cold start (median of %d)" % args.runs)
+    print(f"  python -c pass                 {cold['python_c_pass_ms']:7.1f} ms")
+    print(f"  kerasdoctor explain (script)   {cold['explain_console_script_ms']:7.1f} ms   ratio {cold['ratio_console_script']:.2f}  (target <= 2.0)")
+    print(f"  python -m kerasdoctor explain  {cold['explain_python_m_ms']:7.1f} ms   ratio {cold['ratio_python_m']:.2f}")
+    print(f"  first run, builds rule snapshot {cold['first_run_with_snapshot_build_ms']:6.1f} ms")
+    print(f"matching: {match['rules']} rules / {match['patterns']} patterns, {match['messages']} real messages")
+    print(f"  per explain: mean {match['mean_ms']:.2f} ms, p95 {match['p95_ms']:.2f} ms, max {match['max_ms']:.2f} ms  (target < 50 ms)")
+    print(f"{log['log_mb']} MB log via --file (top match {log['top_match']})")
+    print(f"  kerasdoctor explain  {log['explain_s']:6.2f} s  peak RSS {log['explain_peak_rss_mb']:6.1f} MB  (targets < 3 s, < 300 MB)")
+    print(f"  grep -c (peer)       {log['grep_c_s']:6.2f} s  peak RSS {log['grep_peak_rss_mb']:6.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
