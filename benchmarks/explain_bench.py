@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -165,7 +164,7 @@ def main() -> int:
         print(json.dumps(results, indent=2))
         return 0
     cold, match, log = results["cold_start"], results["matching"], results["big_log"]
-    print("cold start (median of %d)" % args.runs)
+    print(f"cold start (median of {args.runs})")
     print(f"  python -c pass                 {cold['python_c_pass_ms']:7.1f} ms")
     print(f"  kerasdoctor explain (script)   {cold['explain_console_script_ms']:7.1f} ms   ratio {cold['ratio_console_script']:.2f}  (target <= 2.0)")
     print(f"  python -m kerasdoctor explain  {cold['explain_python_m_ms']:7.1f} ms   ratio {cold['ratio_python_m']:.2f}")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 from kerasdoctor.lazyre import lazy
-import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -13,7 +13,6 @@ import builtins
 import re
 
 from kerasdoctor.lazyre import lazy
-
 from kerasdoctor.types import ErrorRecord, Frame
 
 TYPE_CHECKING = False
