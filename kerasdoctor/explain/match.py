@@ -99,14 +99,14 @@ def match_error(
     lowered = [r.message.lower() + "\n" + r.key_message.lower() for r in records]
     best: dict[str, Match] = {}
     for rule in rules:
-        version_notes = _version_notes(rule, versions) if versions else ()
+        mismatch, version_notes = _version_notes(rule, versions) if versions else (False, ())
         for pattern in rule.errors:
             for record, low in zip(records, lowered):
                 evidence = _search(pattern, record, low)
                 if evidence is None:
                     continue
                 score = score_hit(pattern, record, len(evidence))
-                if version_notes:
+                if mismatch:
                     score *= VERSION_MISMATCH_FACTOR
                 if score < MIN_CONFIDENCE:
                     continue
@@ -123,15 +123,22 @@ def match_error(
     return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
 
 
-def _version_notes(rule: Rule, versions: Mapping[str, str]) -> tuple[str, ...]:
-    """Why the rule does not apply to the versions the user runs; empty when it does or we cannot tell."""
+def _version_notes(rule: Rule, versions: Mapping[str, str]) -> tuple[bool, tuple[str, ...]]:
+    """Whether the user's versions rule this family out, and what to tell them either way."""
     if not rule.applies_to:
-        return ()
+        return False, ()
     from kerasdoctor.versions import satisfies
 
+    mismatch = False
     notes = []
     for package, spec in rule.applies_to.items():
         installed = versions.get(package)
-        if installed and satisfies(installed, spec) is False:
-            notes.append(f"this family concerns {package} {spec}; you run {package} {installed}")
-    return tuple(notes)
+        if not installed:
+            continue
+        verdict = satisfies(installed, spec)
+        if verdict is False:
+            mismatch = True
+            notes.append(f"this family concerns {package} {spec}, but you run {package} {installed}: less likely")
+        elif verdict is True:
+            notes.append(f"you run {package} {installed}; this family concerns {package} {spec}")
+    return mismatch, tuple(notes)

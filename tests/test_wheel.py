@@ -1,0 +1,43 @@
+"""The built wheel works on its own: rules ship inside it, explain runs outside the checkout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_wheel_installs_and_explains_from_outside_the_checkout(tmp_path: Path):
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)], check=True, timeout=600)
+    (wheel,) = dist.glob("kerasdoctor-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    bindir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
+    subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True, timeout=600)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = (ROOT / "fixtures" / "formats" / "ipython_tfop_on_keras_tensor.txt").read_text()
+    proc = subprocess.run(
+        [str(bindir / "kerasdoctor"), "explain", "--format", "json"],
+        input=example,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        timeout=120,
+        env={"PATH": str(bindir), "HOME": str(tmp_path), "KERASDOCTOR_NO_CACHE": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["matches"][0]["name"] == "raw-op-on-keras-tensor"
+    listed = subprocess.run([str(bindir / "kerasdoctor"), "rules", "--format", "json"], capture_output=True, text=True, cwd=elsewhere, check=True)
+    shipped = {r["id"] for r in json.loads(listed.stdout)["rules"]}
+    in_repo = {p.name.split("-", 1)[0] for p in (ROOT / "rules").glob("KD*.yaml")}
+    assert shipped == in_repo
+    assert all("site-packages" in r["path"] for r in json.loads(listed.stdout)["rules"])
