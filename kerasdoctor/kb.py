@@ -40,7 +40,7 @@ WHERE_KEYS = ("raised_in", "not_raised_in", "frame_function")
 VERSIONED_PACKAGES = ("keras", "tensorflow", "tf_keras", "python")
 TOP_KEYS = ("id", "name", "title", "severity", "category", "applies_to", "docs", "errors", "lint", "examples")
 DOCS_KEYS = ("what", "why", "fix", "example", "references", "notes")
-ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where")
+ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where", "involves")
 EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
 ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
 _ID = lazy(r"KD\d{3}\Z")
@@ -249,6 +249,9 @@ def _validate_error(where: str, entry: Any, problems: list[str]) -> None:
     confidence = entry.get("confidence", 0.9)
     if not (isinstance(confidence, (int, float)) and 0 < confidence <= 1):
         problems.append(f"{where}.confidence: must be a number in (0, 1]")
+    involves = entry.get("involves", [])
+    if not (isinstance(involves, list) and all(p in VERSIONED_PACKAGES for p in involves)):
+        problems.append(f"{where}.involves: must be a list of {', '.join(VERSIONED_PACKAGES)}")
     conditions = entry.get("where", {})
     if not isinstance(conditions, dict):
         problems.append(f"{where}.where: must be a mapping")
@@ -301,6 +304,7 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
                 "where": {k: _as_tuple(v) for k, v in (entry.get("where") or {}).items()},
                 "literal": required_literal(pattern),
                 "ignore_case": pattern.startswith("(?i"),
+                "involves": _as_tuple(entry.get("involves")),
             }
         )
     return {

@@ -129,8 +129,8 @@ class ErrorRecord(_Value):
 class ErrorPattern(_Value):
     """One wording of an error family, as declared under a rule's ``errors``."""
 
-    __slots__ = ("confidence", "ignore_case", "kind", "literal", "pattern", "types", "versions", "where")
-    _defaults = {"types": (), "kind": None, "versions": "", "confidence": 0.9, "where": {}, "literal": None}
+    __slots__ = ("confidence", "ignore_case", "involves", "kind", "literal", "pattern", "types", "versions", "where")
+    _defaults = {"types": (), "kind": None, "versions": "", "confidence": 0.9, "where": {}, "literal": None, "ignore_case": False, "involves": ()}
     pattern: str
     types: tuple[str, ...]
     kind: str | None
@@ -139,6 +139,7 @@ class ErrorPattern(_Value):
     where: Mapping[str, tuple[str, ...]]
     literal: str | None  # a substring every match must contain: a cheap pre-filter
     ignore_case: bool
+    involves: tuple[str, ...]  # packages whose version mismatch this wording signals
 
     def compiled(self) -> re.Pattern[str]:
         from kerasdoctor.kb import compile_pattern

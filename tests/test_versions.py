@@ -56,3 +56,13 @@ def test_rules_that_do_not_fit_the_versions_rank_lower_and_say_so(tmp_path: Path
     assert other.confidence < fits.confidence
     assert any("you run keras 3.15.1" in n for n in fits.notes)
     assert any("but you run keras 2.15.0" in n for n in other.notes)
+
+
+def test_a_mismatch_wording_names_the_versions_involved(tmp_path: Path):
+    text = (SAMPLE_RULES / "KD990-sample-marshal.yaml").read_text()
+    text = text.replace("    type: [ValueError]\n", "    type: [ValueError]\n    involves: [python]\n")
+    (tmp_path / "KD990-sample-marshal.yaml").write_text(text)
+    ruleset = kb.load_rule_dir(str(tmp_path))
+    assert ruleset.problems == []
+    match = explain("ValueError: bad marshal data", rules=ruleset, versions={"python": "3.11.7"}).matches[0]
+    assert any("two different python versions met: yours is python 3.11.7" in n for n in match.notes)

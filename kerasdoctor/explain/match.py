@@ -118,9 +118,20 @@ def match_error(
                         record=record,
                         pattern=pattern,
                         evidence=evidence[:300],
-                        notes=version_notes,
+                        notes=version_notes + _involved_notes(pattern, versions),
                     )
     return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
+
+
+def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:
+    """Name the versions at stake when a wording signals a version mismatch (e.g. bad marshal data)."""
+    if not pattern.involves:
+        return ()
+    wanted = ", ".join(pattern.involves)
+    known = [f"{p} {versions[p]}" for p in pattern.involves if versions and versions.get(p)]
+    if not known:
+        return (f"this message means two different {wanted} versions met: the one that wrote the file and the one reading it",)
+    return (f"this message means two different {wanted} versions met: yours is {', '.join(known)}; check which one wrote the file",)
 
 
 def _version_notes(rule: Rule, versions: Mapping[str, str]) -> tuple[bool, tuple[str, ...]]:
