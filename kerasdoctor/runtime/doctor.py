@@ -234,8 +234,9 @@ def _rules() -> Any:
     """The knowledge base, or None when it cannot be loaded (findings then show bare ids)."""
     try:
         from kerasdoctor import kb
+        from kerasdoctor.runtime.report import extra_rule_dirs
 
-        return kb.load_rules()
+        return kb.load_rules(extra_rule_dirs())
     except Exception:  # noqa: BLE001 - the findings are still worth printing without docs
         return None
 

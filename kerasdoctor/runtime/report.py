@@ -256,11 +256,30 @@ def frame_lines(exc: BaseException) -> tuple[list[str], str | None, int | None]:
     return lines, filename, first
 
 
+def extra_rule_dirs() -> list[str]:
+    """Rule directories beyond the built-in ones, as the CLI's ``--rules`` would give.
+
+    ``KERASDOCTOR_RULES`` (os.pathsep-separated; a running script has no command
+    line of ours to pass ``--rules`` on) and ``[tool.kerasdoctor] rules`` of the
+    project's pyproject.toml.
+    """
+    dirs = [d for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
+    try:
+        from kerasdoctor.config import find_project_config
+
+        config, root = find_project_config(os.getcwd())
+        if root:
+            dirs += [os.path.join(root, d) for d in config.get("rules", [])]
+    except Exception:  # noqa: BLE001, S110 - a broken pyproject.toml must not hide the diagnosis
+        pass
+    return dirs
+
+
 def exception_report(exc: BaseException) -> str:
     """The diagnosis printed after the traceback: best rule, cause, fix, user frame, lint hints."""
-    import kerasdoctor
+    from kerasdoctor.explain import explain
 
-    explanation = kerasdoctor.explain(exc)
+    explanation = explain(exc, extra_rule_dirs=extra_rule_dirs())
     matches = list(getattr(explanation, "matches", []) or [])
     lines: list[str] = [""]
     if matches:

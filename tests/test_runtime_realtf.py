@@ -1,0 +1,157 @@
+"""The runtime hook and training doctor against real TensorFlow, Keras 3 and tf-keras.
+
+Every script runs in a fresh interpreter (TensorFlow state is global), and the
+count is kept small: one script carries several injected faults. Outputs under
+kerasdoctor are compared with the same script run plainly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.realtf,
+    pytest.mark.slow,
+    pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="TensorFlow is not installed"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "runtime"
+KERAS3: dict[str, str] = {}
+TF_KERAS = {"TF_USE_LEGACY_KERAS": "1"}
+FAULT_CASES = [
+    "clean",
+    "bce_negative_labels",
+    "bce_labels_0_255",
+    "nan_inputs",
+    "nan_inputs_dataset",
+    "nan_inputs_generator",
+    "nan_targets_pydataset",
+    "lr_1e6",
+    "unscaled_pixels",
+    "sparse_labels_out_of_range",  # crashes: last
+]
+# Lines TensorFlow prints with timestamps, pids or addresses: they differ between any two runs.
+_NOISE = re.compile(r"^(?:WARNING: All log messages|[IWE]0000 |To enable the following instructions)|at 0x[0-9a-f]+")
+_TIMINGS = re.compile(r"\b\d+(?:\.\d+)?(?:ms|us|s)(?:/(?:step|epoch|sample))?\b")
+# TF numbers every traced function: the doctor's probes trace some, shifting the count.
+_FUNCTION_IDS = re.compile(r"(__inference_\w+?)_\d+\b")
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("KERASDOCTOR", "KD_AUTO", "TF_USE_LEGACY_KERAS")}
+    full_env.update({"TF_CPP_MIN_LOG_LEVEL": "2", **env})
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=300, check=False)
+
+
+def normalized(text: str) -> str:
+    """Output with run-to-run noise removed: TF's timestamped log lines and step timings."""
+    lines = [line for line in text.splitlines() if not _NOISE.search(line)]
+    return _FUNCTION_IDS.sub(r"\1_N", _TIMINGS.sub("T", "\n".join(lines)))
+
+
+def sections(stderr: str) -> dict[str, str]:
+    """stderr split at the "=== CASE" markers train_faults.py prints."""
+    parts = re.split(r"^=== (\w+)\n", normalized(stderr), flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+@pytest.mark.parametrize("flavour", [KERAS3, TF_KERAS], ids=["keras3", "tf_keras"])
+def test_crash_under_auto_and_run_keeps_traceback_and_names_the_rule(flavour: dict[str, str]) -> None:
+    script = str(FIXTURES / "crash_keras_tensor.py")
+    plain = run(script, env=flavour)
+    auto = run(script, env={**flavour, "KD_AUTO": "1"})
+    ran = run("-m", "kerasdoctor", "run", script, env=flavour)
+    assert plain.returncode == 1, plain.stderr
+    expected = normalized(plain.stderr)
+    expected_type = "TypeError: You are passing KerasTensor" if flavour else "ValueError: A KerasTensor cannot be used"
+    assert expected_type in expected
+    for hooked in (auto, ran):
+        assert hooked.returncode == plain.returncode
+        assert hooked.stdout == plain.stdout == "building the model\n"
+        got = normalized(hooked.stderr)
+        assert got.startswith(expected)
+        diagnosis = got[len(expected) :]
+        assert diagnosis.startswith("\n\nkerasdoctor: ")
+        assert "raw-op-on-keras-tensor" in diagnosis.splitlines()[2]
+        assert "your code: " + script in diagnosis
+        assert "hidden: KerasTensor shape=(None, 4) dtype=float32" in diagnosis
+
+
+def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
+    """What the doctor must say for each injected fault of train_faults.py."""
+    by_case = sections(result.stderr)
+    assert list(by_case) == FAULT_CASES, result.stderr[-3000:]
+    # the diagnosis wraps long lines: compare phrases with whitespace collapsed
+    found = {case: " ".join(text.split()) for case, text in by_case.items()}
+    assert "kerasdoctor" not in found["clean"]
+    assert "KD602 targets-outside-loss-range" in found["bce_negative_labels"]
+    assert "min -1, max 1" in found["bce_negative_labels"]
+    assert "a crossentropy loss went negative" in found["bce_labels_0_255"]
+    nan_inputs = found["nan_inputs"]
+    assert nan_inputs.count("KD601 nan-in-input-data") == 2  # before training, and at the NaN
+    assert "holds 1 NaN/inf value(s) out of 256 (first in row 5)" in nan_inputs
+    assert "KD006 nan-loss" in nan_inputs and "training stopped" in nan_inputs
+    assert "first batch of the tf.data dataset" in found["nan_inputs_dataset"]
+    generator = found["nan_inputs_generator"]
+    assert "KD006 nan-loss" in generator and "generator, which kerasdoctor does not read" in generator
+    assert "KD601" not in generator
+    assert "y from the first 4 batches of the Batches holds 1 NaN/inf value(s)" in found["nan_targets_pydataset"]
+    assert "KD604 learning-rate-extreme" in found["lr_1e6"] and "learning_rate=1e+06" in found["lr_1e6"]
+    assert "KD603 input-not-scaled" in found["unscaled_pixels"] and "max 255" in found["unscaled_pixels"]
+    sparse = by_case["sparse_labels_out_of_range"]
+    before, _, after = sparse.partition("Traceback (most recent call last):")
+    assert "KD101 sparse-label-out-of-range" in before and "labels in [0, 3)" in " ".join(before.split())
+    assert "Received a label value of 4 which is outside the valid range of [0, 3)" in after
+    diagnosis = after[after.index("\n\nkerasdoctor: ") :]
+    assert "sparse-label-out-of-range" in diagnosis.splitlines()[2]
+    assert "y: ndarray shape=(64,) dtype=int64" in diagnosis
+    assert result.returncode == 1
+    # stopped at the first NaN: one epoch only, where a plain run trains two
+    assert re.search(r"=== nan_inputs\n(?:.*\n)*?losses: \[nan\]\n", result.stdout)
+
+
+def test_training_doctor_keras3_under_auto_against_switched_off_run() -> None:
+    script = str(FIXTURES / "train_faults.py")
+    auto = run(script, "--auto", *FAULT_CASES, env=KERAS3)
+    check_fault_diagnoses(auto)
+    off = run(script, "--auto", *FAULT_CASES, env={"KERASDOCTOR": "0"})
+    assert off.returncode == 1
+    assert "kerasdoctor" not in off.stderr
+    assert "=== nan_inputs\nEpoch 1/2\n" in off.stdout and "losses: [nan, nan]" in off.stdout
+    # Before any diagnosis the output is the same: the clean run's stdout, and the
+    # crash's traceback, verbatim.
+    assert normalized(auto.stdout).split("=== bce_negative_labels")[0] == normalized(off.stdout).split("=== bce_negative_labels")[0]
+    off_traceback = normalized(off.stderr).split("Traceback (most recent call last):", 1)[1]
+    assert off_traceback.strip() in normalized(auto.stderr)
+
+
+def test_training_doctor_tf_keras_under_kerasdoctor_run() -> None:
+    result = run("-m", "kerasdoctor", "run", str(FIXTURES / "train_faults.py"), *FAULT_CASES, env=TF_KERAS)
+    check_fault_diagnoses(result)
+
+
+def test_mirrored_strategy_explicit_doctor_and_thread() -> None:
+    result = run(str(FIXTURES / "threads_mirrored.py"), env=KERAS3)
+    err = normalized(result.stderr)
+    assert result.returncode == 0, err[-3000:]
+    flat = " ".join(err.split())
+    assert "replicas: 2" in result.stdout
+    assert "main thread done" in result.stdout
+    # the explicit Doctor() is the only one: auto does not add a second
+    mirrored = err.split("Exception in thread trainer:")[0]
+    assert mirrored.count("KD601 nan-in-input-data") == 2
+    assert mirrored.count("training produced loss = nan") == 1
+    assert "doctor findings: ['KD601', 'KD601', 'KD006']" in result.stdout
+    thread_report = err.split("Exception in thread trainer:")[1]
+    assert "Received a label value of 4" in thread_report
+    diagnosis = thread_report[thread_report.index("\n\nkerasdoctor: ") :]
+    assert "sparse-label-out-of-range" in diagnosis.splitlines()[2]
+    assert "in train_in_thread" in diagnosis
