@@ -142,7 +142,6 @@ def test_mirrored_strategy_explicit_doctor_and_thread() -> None:
     result = run(str(FIXTURES / "threads_mirrored.py"), env=KERAS3)
     err = normalized(result.stderr)
     assert result.returncode == 0, err[-3000:]
-    flat = " ".join(err.split())
     assert "replicas: 2" in result.stdout
     assert "main thread done" in result.stdout
     # the explicit Doctor() is the only one: auto does not add a second
