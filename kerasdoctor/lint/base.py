@@ -1,0 +1,181 @@
+"""What checks see and produce: the per-file context, the check base class, diagnostics.
+
+A check is a class with ``visit_<Node>`` / ``leave_<Node>`` methods named after
+libcst node classes and an optional ``finish()``; the engine walks each file
+once and calls every enabled check's methods for the nodes they ask for.
+Checks are pure: no I/O, state reset per file (one instance per file).
+"""
+
+from __future__ import annotations
+
+from kerasdoctor.lint.resolve import Resolver
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    import libcst as cst
+
+    from kerasdoctor.types import Rule
+
+
+class Edit:
+    """Replace the source text of ``node`` (or of a computed range) with ``text``."""
+
+    __slots__ = ("node", "text")
+
+    def __init__(self, node: cst.CSTNode, text: str) -> None:
+        self.node = node
+        self.text = text
+
+
+class Finding:
+    """A check's raw result: a node, before positions are known."""
+
+    __slots__ = ("edits", "message", "node", "rule")
+
+    def __init__(self, rule: Rule, node: cst.CSTNode, message: str, edits: list[Edit] | None) -> None:
+        self.rule = rule
+        self.node = node
+        self.message = message
+        self.edits = edits
+
+
+class Diagnostic:
+    """One lint finding with its position; what every output format renders.
+
+    ``column``/``end_column`` are 1-based like ruff's; ``fix`` holds text edits
+    (1-based positions too) when a safe fix exists.
+    """
+
+    __slots__ = ("cell", "column", "end_column", "end_line", "fix", "id", "line", "message", "name", "path", "severity")
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        id: str,
+        name: str,
+        severity: str,
+        message: str,
+        fix: dict[str, Any] | None = None,
+        cell: int | None = None,
+    ) -> None:
+        self.cell = cell  # notebooks: the 1-based cell number; line/end_line are then lines of that cell
+        self.path = path
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.fix = fix
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {s: getattr(self, s) for s in ("path", "line", "column", "end_line", "end_column", "id", "name", "severity", "message", "fix")}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        return cls(**data)
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.id)
+
+    def __repr__(self) -> str:
+        return f"Diagnostic({self.path}:{self.line}:{self.column} {self.id} {self.message!r})"
+
+
+class Scope:
+    """A function, class, lambda or the module, as the walk enters it."""
+
+    __slots__ = ("autograph", "bases", "graph", "kind", "name", "node")
+
+    def __init__(self, kind: str, node: cst.CSTNode | None, name: str = "", bases: tuple[str, ...] = (), autograph: bool = False, graph: bool = False) -> None:
+        self.kind = kind  # module | class | function | lambda
+        self.node = node
+        self.name = name
+        self.bases = bases  # canonical names of a class's bases
+        self.autograph = autograph  # code that tf.function/AutoGraph converts (conditions on tensors are fine)
+        self.graph = graph  # code traced into a graph without AutoGraph
+
+
+class Context:
+    """Per-file state shared by all checks: names, scopes, the source, the findings."""
+
+    def __init__(self, source: str, path: str) -> None:
+        self.source = source
+        self.path = path
+        self.resolver = Resolver()
+        self.scopes: list[Scope] = [Scope("module", None)]
+        self.findings: list[Finding] = []
+        # local class name -> the canonical Keras base it derives from
+        self.local_classes: dict[str, str] = {}
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        return self.resolver.qualify(node)
+
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[-1]
+
+    @property
+    def function(self) -> Scope | None:
+        """The innermost enclosing function, if any."""
+        for scope in reversed(self.scopes):
+            if scope.kind == "function":
+                return scope
+        return None
+
+    @property
+    def at_module_level(self) -> bool:
+        return len(self.scopes) == 1
+
+    @property
+    def in_autograph(self) -> bool:
+        return any(s.autograph for s in self.scopes)
+
+    def in_layer_method(self) -> bool:
+        """Inside a method of a class deriving from a Keras Layer/Model (their ``call`` is traced)."""
+        for i, scope in enumerate(self.scopes):
+            is_method = scope.kind == "class" and i + 1 < len(self.scopes) and self.scopes[i + 1].kind == "function"
+            if is_method and any(b.startswith("keras.") for b in scope.bases):
+                return True
+        return False
+
+    def report(self, rule: Rule, node: cst.CSTNode, message: str | None = None, edits: list[Edit] | None = None, **fields: Any) -> None:
+        self.findings.append(Finding(rule, node, message if message is not None else format_message(rule, fields), edits))
+
+
+def format_message(rule: Rule, fields: dict[str, Any]) -> str:
+    """The rule's ``lint.messages[key]`` or ``lint.message`` template filled in, or its title."""
+    lint = rule.lint or {}
+    key = fields.get("key")
+    template = (lint.get("messages") or {}).get(key) if key else None
+    template = template or lint.get("message") or rule.title
+    try:
+        return str(template).format(**fields).strip()
+    except (KeyError, IndexError, ValueError):
+        return rule.title
+
+
+class Check:
+    """Base class of dataflow checks. Subclasses set ``rule`` via the engine and define visit_/leave_ methods."""
+
+    def __init__(self, ctx: Context, rule: Rule) -> None:
+        self.ctx = ctx
+        self.rule = rule
+
+    def report(self, node: cst.CSTNode, message: str | None = None, edits: list[Edit] | None = None, **fields: Any) -> None:
+        self.ctx.report(self.rule, node, message, edits, **fields)
+
+    def finish(self) -> None:
+        """Called once after the walk, for checks that decide at the end of the file."""

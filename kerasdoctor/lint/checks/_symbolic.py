@@ -1,0 +1,94 @@
+"""Which names hold symbolic tensors: ``keras.Input`` results, layer outputs, ``model.output``, TF1 placeholders.
+
+Tracked per function (and the module), in statement order; any other
+assignment to a name forgets it, so a check built on this only fires on
+tensors it has followed from their source.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerasdoctor.lint.checks._util import MODEL_FACTORIES, layer_class, target_names
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kerasdoctor.lint.base import Context
+
+_MODEL_TENSOR_ATTRS = frozenset({"output", "outputs", "input", "inputs"})
+_FUNCTIONAL_HELPERS = frozenset({"concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum", "dot"})
+_PLACEHOLDERS = frozenset({"tensorflow.placeholder", "tensorflow.placeholder_with_default", "tensorflow.sparse_placeholder"})
+
+
+class SymbolicTracker:
+    def __init__(self, ctx: Context, *, placeholders: bool = False) -> None:
+        self.ctx = ctx
+        self.placeholders = placeholders
+        # keyed by the enclosing function node (None = module)
+        self.symbolic: dict[int, set[str]] = {}
+        self.layers: dict[int, set[str]] = {}
+        self.models: dict[int, set[str]] = {}
+
+    def _key(self) -> int:
+        function = self.ctx.function
+        return id(function.node) if function is not None else 0
+
+    def _names(self, table: dict[int, set[str]]) -> set[str]:
+        key = self._key()
+        found = table.get(key)
+        if found is None:
+            found = table[key] = set()
+        return found
+
+    def assigned(self, node: cst.Assign) -> None:
+        value = node.value
+        symbolic = self.is_symbolic(value)
+        is_layer = layer_class(self.ctx, value) is not None
+        is_model = isinstance(value, cst.Call) and self.ctx.qualify(value.func) in MODEL_FACTORIES
+        sym, layers, models = self._names(self.symbolic), self._names(self.layers), self._names(self.models)
+        for target in node.targets:
+            for name in target_names(target.target):
+                for table, flag in ((sym, symbolic), (layers, is_layer), (models, is_model)):
+                    if flag and isinstance(target.target, cst.Name):
+                        table.add(name.value)
+                    else:
+                        table.discard(name.value)
+
+    def rebound(self, name: str) -> None:
+        for table in (self.symbolic, self.layers, self.models):
+            self._names(table).discard(name)
+
+    def is_symbolic(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self._names(self.symbolic)
+        if isinstance(node, cst.Call):
+            qualified = self.ctx.qualify(node.func)
+            if qualified == "keras.Input":
+                return True
+            if self.placeholders and qualified in _PLACEHOLDERS:
+                return True
+            args = [a.value for a in node.args if not a.keyword or a.keyword.value in ("inputs", "x")]
+            if qualified is not None and (
+                qualified.startswith("keras.ops.") or (qualified[13:] in _FUNCTIONAL_HELPERS and qualified.startswith("keras.layers."))
+            ):
+                return any(self._symbolic_arg(a) for a in args)
+            # Dense(3)(x) or dense(x) with dense = Dense(3)
+            applies_layer = layer_class(self.ctx, node.func) is not None or (isinstance(node.func, cst.Name) and node.func.value in self._names(self.layers))
+            if applies_layer:
+                return any(self._symbolic_arg(a) for a in args)
+            return False
+        if isinstance(node, cst.Attribute) and node.attr.value in _MODEL_TENSOR_ATTRS:
+            root = node.value
+            while isinstance(root, (cst.Attribute, cst.Subscript)):
+                root = root.value
+            return isinstance(root, cst.Name) and root.value in self._names(self.models)
+        if isinstance(node, cst.Subscript):
+            return self.is_symbolic(node.value)
+        if isinstance(node, cst.BinaryOperation):
+            return self.is_symbolic(node.left) or self.is_symbolic(node.right)
+        return False
+
+    def _symbolic_arg(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return any(self.is_symbolic(e.value) for e in node.elements)
+        return self.is_symbolic(node)

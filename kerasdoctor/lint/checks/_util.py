@@ -1,0 +1,170 @@
+"""Small helpers shared by checks: literals, arguments, targets, and what a Keras model looks like."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from kerasdoctor.lint.base import Context
+
+MODEL_FACTORIES = frozenset({"keras.Model", "keras.Sequential", "keras.models.load_model", "keras.models.clone_model", "keras.models.model_from_json"})
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def positional(call: cst.Call, index: int) -> cst.Arg | None:
+    """The index-th positional argument (no star-args before it), else None."""
+    i = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            continue
+        if arg.star:
+            return None
+        if i == index:
+            return arg
+        i += 1
+    return None
+
+
+def argument(call: cst.Call, index: int, name: str) -> cst.BaseExpression | None:
+    """An argument given by keyword ``name`` or at position ``index``."""
+    arg = keyword(call, name) or (positional(call, index) if index >= 0 else None)
+    return arg.value if arg is not None else None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, SyntaxError):
+            return None
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = string_value(node.left), string_value(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def number_value(node: cst.BaseExpression | None) -> float | None:
+    if isinstance(node, (cst.Integer, cst.Float)):
+        try:
+            return float(node.evaluated_value)
+        except (ValueError, OverflowError):
+            return None
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = number_value(node.expression)
+        return -inner if inner is not None else None
+    return None
+
+
+def is_true(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def is_false(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def method_name(call: cst.Call) -> str | None:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+
+
+def receiver_name(call: cst.Call) -> str | None:
+    """``model`` in ``model.fit(...)``."""
+    if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name):
+        return call.func.value.value
+    return None
+
+
+def target_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
+    """The names a (possibly unpacking) assignment target binds."""
+    if isinstance(target, cst.Name):
+        yield target
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from target_names(target.value)
+
+
+def sequence_elements(node: cst.BaseExpression | None) -> list[cst.BaseExpression] | None:
+    """The items of a list/tuple literal without starred items, else None."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return None
+    items = []
+    for element in node.elements:
+        if isinstance(element, cst.StarredElement):
+            return None
+        items.append(element.value)
+    return items
+
+
+def layer_class(ctx: Context, node: cst.BaseExpression) -> str | None:
+    """``Dense`` for ``keras.layers.Dense(...)`` in any spelling (the constructor call itself)."""
+    if isinstance(node, cst.Call):
+        name = ctx.qualify(node.func)
+        if name and name.startswith("keras.layers.") and name.count(".") == 2 and name[13:14].isupper():
+            return name[13:]
+    return None
+
+
+def names_in(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every Name and Attribute node under ``node`` (a small explicit walk, for argument expressions)."""
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.Name, cst.Attribute)):
+            yield current
+        stack.extend(current.children)
+
+
+def calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            yield current
+        stack.extend(current.children)
+
+
+class ModelTracker:
+    """Which local names hold Keras models, and how each was built (for compile/fit checks)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.models: dict[str, cst.Call] = {}
+
+    def assigned(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        name = node.targets[0].target.value
+        value = node.value
+        if isinstance(value, cst.Call) and self.is_model_call(value):
+            self.models[name] = value
+        else:
+            self.models.pop(name, None)
+
+    def is_model_call(self, call: cst.Call) -> bool:
+        qualified = self.ctx.qualify(call.func)
+        if qualified is None:
+            return isinstance(call.func, cst.Name) and self.ctx.local_classes.get(call.func.value) in ("keras.Model", "keras.Sequential")
+        return qualified in MODEL_FACTORIES or qualified.startswith("keras.applications.")
+
+    def model_of(self, call: cst.Call) -> cst.Call | None:
+        """The constructor call of the model whose method ``call`` is, when known."""
+        name = receiver_name(call)
+        return self.models.get(name) if name is not None else None

@@ -1,0 +1,97 @@
+"""Keyword arguments that ``compile`` / ``fit`` / ``evaluate`` / ``predict`` do not accept.
+
+What it detects:
+    A misspelt or invented keyword (``metric=``, ``epoch=``, ``batchsize=``,
+    ``learning_rate=`` to compile) on ``compile``/``fit``/``evaluate``/``predict``
+    of a model built in the file (or a ``compile`` that also passes
+    ``optimizer``/``loss``). Keywords accepted by either Keras 2 or Keras 3 are fine.
+
+Why it breaks:
+    "TypeError: Invalid keyword argument(s) in `compile()`: ({'metric'},)" (Keras 2),
+    "compile() got an unexpected keyword argument 'metric'" (Keras 3).
+
+Example:
+    model.compile(optimizer="adam", loss="mse", metric=["mae"])
+
+Use instead:
+    The documented name: ``metrics=["mae"]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import libcst as cst
+
+from kerasdoctor.lint.base import Check
+from kerasdoctor.lint.checks._util import ModelTracker, has_star_args, keyword, method_name
+
+_COMMON_EVAL = {"x", "y", "batch_size", "verbose", "steps", "callbacks", "max_queue_size", "workers", "use_multiprocessing", "sample_weight", "return_dict"}
+KNOWN = {
+    "compile": {
+        "optimizer",
+        "loss",
+        "metrics",
+        "loss_weights",
+        "weighted_metrics",
+        "run_eagerly",
+        "steps_per_execution",
+        "jit_compile",
+        "auto_scale_loss",
+        "sample_weight_mode",
+        "target_tensors",
+        "distribute",
+        "pss_evaluation_shards",
+        "experimental_run_tf_function",
+        "options",
+    },
+    "fit": {
+        "x",
+        "y",
+        "batch_size",
+        "epochs",
+        "verbose",
+        "callbacks",
+        "validation_split",
+        "validation_data",
+        "shuffle",
+        "class_weight",
+        "sample_weight",
+        "initial_epoch",
+        "steps_per_epoch",
+        "validation_steps",
+        "validation_batch_size",
+        "validation_freq",
+        "max_queue_size",
+        "workers",
+        "use_multiprocessing",
+    },
+    "evaluate": _COMMON_EVAL,
+    "predict": _COMMON_EVAL - {"y", "sample_weight", "return_dict"},
+}
+
+
+class CompileUnknownArgument(Check):
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.models = ModelTracker(self.ctx)
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        self.models.assigned(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = method_name(node)
+        if method not in KNOWN or has_star_args(node) or self.ctx.qualify(node.func) is not None:
+            return
+        is_model = self.models.model_of(node) is not None
+        if not is_model and not (method == "compile" and (keyword(node, "optimizer") or keyword(node, "loss"))):
+            return
+        known = KNOWN[method]
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value not in known:
+                close = difflib.get_close_matches(arg.keyword.value, sorted(known), n=1)
+                hint = f"; did you mean `{close[0]}=`?" if close else ""
+                self.report(arg.keyword, method=method, argument=arg.keyword.value, hint=hint)
+
+
+CHECK = CompileUnknownArgument

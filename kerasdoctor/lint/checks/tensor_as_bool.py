@@ -1,0 +1,202 @@
+"""A tensor used as a Python bool where nothing converts the condition.
+
+What it detects:
+    1. ``if g:`` / ``[g for g in grads if g]`` over gradients, meant as ``is not None``.
+    2. ``if``/``while``/``assert``/``and``/``or``/``not`` on a tensor in graph code:
+       TF1 graph mode (sessions, placeholders, ``disable_eager_execution``) or
+       ``@tf.function(autograph=False)``. Conditions inside ``@tf.function`` or a
+       Layer's ``call`` are converted by AutoGraph and are not flagged.
+
+Why it breaks:
+    A symbolic tensor has no truth value: "Using a `tf.Tensor` as a Python
+    `bool` is not allowed in Graph execution"; an eager gradient with more than
+    one element raises "The truth value of an array with more than one element
+    is ambiguous"; and a zero gradient would silently be skipped.
+
+Example:
+    grads = tape.gradient(loss, model.trainable_variables)
+    pairs = [(g, v) for g, v in zip(grads, model.trainable_variables) if g]
+
+Use instead:
+    ``if g is not None``; ``tf.cond``/``tf.where`` in graph code, or let
+    ``@tf.function`` convert the condition.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerasdoctor.lint.base import Check
+from kerasdoctor.lint.checks._util import method_name, target_names
+
+_GRADIENT_METHODS = frozenset({"gradient", "compute_gradients", "get_gradients"})
+_GRAPH_MODE_CALLS = frozenset(
+    {
+        "tensorflow.Session",
+        "tensorflow.InteractiveSession",
+        "tensorflow.placeholder",
+        "tensorflow.disable_eager_execution",
+        "tensorflow.disable_v2_behavior",
+        "tensorflow.Graph",
+        "keras.backend.get_session",
+    }
+)
+# tensorflow.* namespaces whose functions do not return tensors
+_NOT_TENSOR_NAMESPACES = (
+    "tensorflow.train.",
+    "tensorflow.summary.",
+    "tensorflow.data.",
+    "tensorflow.io.",
+    "tensorflow.gfile.",
+    "tensorflow.saved_model.",
+    "tensorflow.logging.",
+    "tensorflow.config.",
+    "tensorflow.test.",
+    "tensorflow.errors.",
+    "tensorflow.distribute.",
+    "tensorflow.estimator.",
+    "tensorflow.dtypes.",
+    "tensorflow.executing_eagerly",
+    "tensorflow.is_tensor",
+    "tensorflow.get_default_graph",
+    "tensorflow.get_collection",
+    "tensorflow.set_random_seed",
+    "tensorflow.random.set_seed",
+)
+_SAFE_COMPARISONS = (cst.Is, cst.IsNot, cst.In, cst.NotIn)
+
+
+class TensorAsBool(Check):
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.gradient_lists: set[str] = set()
+        self.gradient_items: set[str] = set()
+        self.tensors: set[str] = set()
+        self.graph_mode = False
+        # (node, graph-only): conditions on tensors, judged once the whole file is known
+        self.candidates: list[tuple[cst.CSTNode, bool]] = []
+
+    # --- where the values come from -------------------------------------------------
+    def leave_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        is_gradients = isinstance(value, cst.Call) and (method_name(value) in _GRADIENT_METHODS or self.ctx.qualify(value.func) == "tensorflow.gradients")
+        is_tensor = self._is_tensor(value)
+        for target in node.targets:
+            for name in target_names(target.target):
+                single = isinstance(target.target, cst.Name)
+                _set(self.gradient_lists, name.value, is_gradients and single)
+                _set(self.tensors, name.value, is_tensor and single)
+                self.gradient_items.discard(name.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_loop(node.target, node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_loop(node.target, node.iter)
+
+    def _bind_loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        if self._iterates_gradients(iterable):
+            first = _first_target(target, iterable)
+            if first is not None:
+                self.gradient_items.add(first)
+
+    def _iterates_gradients(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.gradient_lists
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("zip", "enumerate") and node.args:
+            # zip(grads, variables) / enumerate(grads): the gradients come first
+            return self._iterates_gradients(node.args[0].value)
+        if isinstance(node, cst.Call):
+            return method_name(node) in _GRADIENT_METHODS or self.ctx.qualify(node.func) == "tensorflow.gradients"
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.graph_mode and self.ctx.qualify(node.func) in _GRAPH_MODE_CALLS:
+            self.graph_mode = True
+
+    # --- where truth values are taken -----------------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        self._condition(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._condition(node.test)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._condition(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._condition(node.test)
+
+    def visit_CompIf(self, node: cst.CompIf) -> None:
+        self._condition(node.test)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._condition(node.left)
+        self._condition(node.right)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._condition(node.expression)
+
+    def _condition(self, test: cst.BaseExpression) -> None:
+        if isinstance(test, cst.Name) and test.value in self.gradient_items:
+            self.report(test, key="gradient", name=test.value)
+            return
+        if self.ctx.in_autograph:
+            return
+        if self._is_tensor_condition(test):
+            graph_scope = any(s.graph for s in self.ctx.scopes)
+            self.candidates.append((test, not graph_scope))
+
+    def _is_tensor_condition(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Comparison):
+            if any(isinstance(c.operator, _SAFE_COMPARISONS) for c in node.comparisons):
+                return False
+            return self._is_tensor(node.left) or any(self._is_tensor(c.comparator) for c in node.comparisons)
+        return self._is_tensor(node)
+
+    def _is_tensor(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.tensors
+        if isinstance(node, cst.Call):
+            qualified = self.ctx.qualify(node.func)
+            if qualified is None or not qualified.startswith("tensorflow.") or qualified.startswith(_NOT_TENSOR_NAMESPACES):
+                return False
+            last = qualified.rsplit(".", 1)[-1]
+            return last[:1].islower() or last == "Variable"
+        if isinstance(node, cst.BinaryOperation):
+            return self._is_tensor(node.left) or self._is_tensor(node.right)
+        if isinstance(node, cst.UnaryOperation) and not isinstance(node.operator, cst.Not):
+            return self._is_tensor(node.expression)
+        return False
+
+    def finish(self) -> None:
+        for node, needs_graph_mode in self.candidates:
+            if self.graph_mode or not needs_graph_mode:
+                self.report(node, key="graph", code=_code(node))
+
+
+def _set(names: set[str], name: str, present: bool) -> None:
+    if present:
+        names.add(name)
+    else:
+        names.discard(name)
+
+
+def _first_target(target: cst.BaseExpression, iterable: cst.BaseExpression) -> str | None:
+    """The loop variable that holds the gradient: ``g`` in ``for g, v in zip(grads, vars)``."""
+    names = list(target_names(target))
+    if not names:
+        return None
+    is_enumerate = isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate"
+    if is_enumerate:
+        return names[1].value if len(names) >= 2 else None
+    # compute_gradients() yields (gradient, variable) pairs; a gradient list yields gradients
+    return names[0].value
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+CHECK = TensorAsBool

@@ -1,0 +1,147 @@
+"""Checks written as data in a rule's ``lint:`` section: calls, method calls, imports, with safe fixes.
+
+``calls: [keras.layers.Lambda]`` matches every spelling that resolves to that
+canonical name (see ``kerasdoctor.names``); a trailing ``.*`` matches one more
+component (``keras.optimizers.*``). ``keyword_present``/``keyword_absent``
+narrow calls and method calls. ``fix`` describes a safe textual fix.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerasdoctor.lint.base import Check, Edit
+from kerasdoctor.lint.resolve import module_name
+from kerasdoctor.names import canonical
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kerasdoctor.lint.base import Context
+    from kerasdoctor.types import Rule
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+class _Pattern:
+    """Canonical names, exact or one-level wildcard (``keras.optimizers.*``)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.exact = {canonical(n) for n in names if not n.endswith(".*")}
+        self.prefixes = tuple(canonical(n[:-2]) + "." for n in names if n.endswith(".*"))
+
+    def matches(self, name: str | None) -> bool:
+        if name is None:
+            return False
+        if name in self.exact:
+            return True
+        return any(name.startswith(p) and "." not in name[len(p) :] for p in self.prefixes)
+
+
+def _respell(raw: str, pattern: str, replacement: str) -> str | None:
+    """Rewrite ``raw`` (as the user spelt it) the way ``pattern`` -> ``replacement`` rewrites the canonical name."""
+    old, new = pattern.split("."), replacement.split(".")
+    common = 0
+    while common < min(len(old), len(new)) and old[common] == new[common]:
+        common += 1
+    old_tail, new_tail = old[common:], new[common:]
+    parts = raw.split(".")
+    if old_tail and parts[-len(old_tail) :] != old_tail:
+        return None
+    kept = parts[: len(parts) - len(old_tail)]
+    return ".".join(kept + new_tail) or None
+
+
+class DeclarativeCheck(Check):
+    """One instance per file per declarative rule."""
+
+    def __init__(self, ctx: Context, rule: Rule) -> None:
+        super().__init__(ctx, rule)
+        spec = rule.lint or {}
+        self.calls = _Pattern(_as_list(spec.get("calls")))
+        self.methods = set(_as_list(spec.get("methods")))
+        self.imports = [canonical(n) for n in _as_list(spec.get("imports"))]
+        self.present = _as_list(spec.get("keyword_present"))
+        self.absent = set(_as_list(spec.get("keyword_absent")))
+        self.fix: dict[str, Any] = dict(spec.get("fix") or {})
+        self.has_calls = bool(spec.get("calls") or spec.get("methods"))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.has_calls:
+            return
+        func = node.func
+        qualified = self.ctx.qualify(func)
+        if self.calls.matches(qualified):
+            name = qualified
+        elif qualified is None and isinstance(func, cst.Attribute) and func.attr.value in self.methods:
+            name = func.attr.value
+        else:
+            return
+        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
+        if self.absent and (self.absent & keywords.keys() or any(a.star == "**" for a in node.args)):
+            return
+        if self.present:
+            for key in self.present:
+                if key in keywords:
+                    arg = keywords[key]
+                    self.report(arg.keyword or arg, edits=self._keyword_fix(arg, keywords), name=name, keyword=key)  # type: ignore[arg-type]
+            return
+        self.report(node, edits=self._method_fix(node), name=name)
+
+    def _keyword_fix(self, arg: cst.Arg, keywords: dict[str, cst.Arg]) -> list[Edit] | None:
+        new = self.fix.get("rename_keyword")
+        if not new or new in keywords or arg.keyword is None:
+            return None
+        return [Edit(arg.keyword, str(new))]
+
+    def _method_fix(self, node: cst.Call) -> list[Edit] | None:
+        new = self.fix.get("rename_method")
+        if not new or not isinstance(node.func, cst.Attribute):
+            return None
+        positional = [a for a in node.args if a.keyword is None]
+        if any(a.star for a in node.args) or len(positional) > int(self.fix.get("max_positional", 99)):
+            return None
+        allowed = self.fix.get("keywords")
+        if allowed is not None and any(a.keyword is not None and a.keyword.value not in allowed for a in node.args):
+            return None
+        return [Edit(node.func.attr, str(new))]
+
+    # --- imports ---------------------------------------------------------------------------
+    def _match_module(self, raw: str) -> str | None:
+        name = canonical(raw)
+        for pattern in self.imports:
+            if name == pattern or name.startswith(pattern + "."):
+                return pattern
+        return None
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            raw = module_name(alias.name)  # type: ignore[arg-type]
+            if self._match_module(raw) is not None:
+                # `import keras.layers.merge` binds `keras`: its uses would change too, so no automatic fix
+                self.report(alias, name=raw)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            return
+        raw = module_name(node.module)
+        pattern = self._match_module(raw)
+        if pattern is not None:
+            replacement = self.fix.get("replace_module")
+            edits = None
+            if replacement and canonical(raw) == pattern:
+                new = _respell(raw, pattern, str(replacement))
+                edits = [Edit(node.module, new)] if new else None
+            self.report(node.module, edits=edits, name=raw)
+            return
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            full = f"{raw}.{module_name(alias.name)}"  # type: ignore[arg-type]
+            if self._match_module(full) is not None:
+                self.report(alias, name=full)

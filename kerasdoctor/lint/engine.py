@@ -1,0 +1,483 @@
+"""The lint engine: find files, skip the ones that never mention Keras, parse once, run every check in one walk.
+
+``lint_paths`` is the public entry point (``kerasdoctor.lint_paths``). Work per
+file is pure (source in, diagnostics out), so it is cached by content hash and
+spread over processes. libcst is imported only when some file must be parsed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from kerasdoctor.lint.base import Diagnostic
+from kerasdoctor.lint.suppress import is_suppressed, parse_suppressions
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+    from kerasdoctor.kb import RuleSet
+    from kerasdoctor.lint.base import Check, Context, Finding
+    from kerasdoctor.types import Rule
+
+MAX_FILE_BYTES = 5_000_000
+SOURCE_SUFFIXES = (".py", ".ipynb")
+DEFAULT_EXCLUDES = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "node_modules",
+        "build",
+        "dist",
+        ".eggs",
+    }
+)
+MARKERS = (b"keras", b"tensorflow")
+
+
+class FileError:
+    """A file that could not be linted: unreadable, binary, undecodable, too large, or a check crashed on it."""
+
+    __slots__ = ("message", "path")
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+    def __repr__(self) -> str:
+        return f"FileError({self.path!r}, {self.message!r})"
+
+
+class LintResult:
+    """What a run found: diagnostics (sorted), the number of files looked at, per-file errors, fixes applied."""
+
+    def __init__(self, diagnostics: list[Diagnostic], files: int, errors: list[FileError], fixed: int = 0, rules: Sequence[Rule] = ()) -> None:
+        self.diagnostics = diagnostics
+        self.files = files
+        self.errors = errors
+        self.fixed = fixed
+        self.rules = list(rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"diagnostics": [d.to_dict() for d in self.diagnostics], "files": self.files, "errors": [e.to_dict() for e in self.errors]}
+
+
+# ---------------------------------------------------------------------------------------------
+# rules -> checks
+
+
+class CheckSet:
+    """The enabled lint rules and the check class of each; ``fingerprint`` keys the cache."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = [r for r in rules if r.lint]
+        self.by_name = {r.name: r for r in rules}
+        import hashlib
+        import json
+
+        from kerasdoctor import __version__
+
+        blob = json.dumps([[r.id, r.name, r.severity, r.title, r.lint] for r in self.rules], sort_keys=True, default=str)
+        self.fingerprint = hashlib.sha1(f"{__version__}\0{_engine_version()}\0{blob}".encode(), usedforsecurity=False).hexdigest()[:20]
+        self._classes: list[tuple[Rule, type]] | None = None
+
+    def syntax_rule(self, kind: str) -> Rule | None:
+        """The enabled rule whose ``lint.syntax_errors`` names this exception type (else one naming SyntaxError)."""
+        fallback = None
+        for rule in self.rules:
+            kinds = (rule.lint or {}).get("syntax_errors") or ()
+            kinds = [kinds] if isinstance(kinds, str) else kinds
+            if kind in kinds:
+                return rule
+            if "SyntaxError" in kinds:
+                fallback = rule
+        return fallback
+
+    def classes(self) -> list[tuple[Rule, type]]:
+        if self._classes is None:
+            import importlib
+
+            from kerasdoctor.lint.declarative import DeclarativeCheck
+
+            classes: list[tuple[Rule, type]] = []
+            for rule in self.rules:
+                check = (rule.lint or {}).get("check")
+                if (rule.lint or {}).get("syntax_errors"):
+                    continue  # reported by the engine when a file does not parse
+                if check:
+                    module = importlib.import_module(f"kerasdoctor.lint.checks.{check}")
+                    classes.append((rule, module.CHECK))
+                else:
+                    classes.append((rule, DeclarativeCheck))
+            self._classes = classes
+        return self._classes
+
+
+def _engine_version() -> str:
+    """Changes whenever a check's code changes, so stale cache entries are never reused."""
+    import hashlib
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha1(usedforsecurity=False)
+    for folder in (here, os.path.join(here, "checks")):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".py"):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                digest.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------------------------
+# one source text -> diagnostics
+
+
+def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
+    """Diagnostics for one Python source (already decoded); the second item is an internal error message, if any."""
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return _syntax_diagnostics(source, path, checks, exc), None
+    except (RecursionError, MemoryError) as exc:
+        return [], f"too deeply nested to parse: {type(exc).__name__}"
+    from kerasdoctor.lint.base import Context
+    from kerasdoctor.lint.walk import Dispatch, walk
+
+    ctx = Context(source, path)
+    instances: list[Check] = [cls(ctx, rule) for rule, cls in checks.classes()]
+    try:
+        walk(module, ctx, Dispatch(instances))
+        for check in instances:
+            check.finish()
+    except RecursionError:
+        return [], "too deeply nested to analyse"
+    if not ctx.findings:
+        return [], None
+    return _positioned(module, ctx, path), None
+
+
+def _positioned(module: Any, ctx: Context, path: str) -> list[Diagnostic]:
+    """Positions are computed only for files with findings: PositionProvider costs a code-generation pass."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Diagnostic] = []
+    for finding in ctx.findings:
+        where = positions.get(finding.node)
+        if where is None:
+            continue
+        key = (finding.rule.id, where.start.line, where.start.column)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            Diagnostic(
+                path=path,
+                line=where.start.line,
+                column=where.start.column + 1,
+                end_line=where.end.line,
+                end_column=where.end.column + 1,
+                id=finding.rule.id,
+                name=finding.rule.name,
+                severity=finding.rule.severity,
+                message=finding.message,
+                fix=_fix_of(finding, positions),
+            )
+        )
+    return out
+
+
+def _fix_of(finding: Finding, positions: Any) -> dict[str, Any] | None:
+    if not finding.edits:
+        return None
+    edits = []
+    for edit in finding.edits:
+        where = positions.get(edit.node)
+        if where is None:
+            return None
+        edits.append(
+            {"line": where.start.line, "column": where.start.column + 1, "end_line": where.end.line, "end_column": where.end.column + 1, "content": edit.text}
+        )
+    return {"applicability": "safe", "edits": edits}
+
+
+def _syntax_diagnostics(source: str, path: str, checks: CheckSet, exc: Exception) -> list[Diagnostic]:
+    """A file that does not parse is a finding of the matching rule, with CPython's own wording."""
+    line, column, message, kind = getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1, str(exc).splitlines()[0], "SyntaxError"
+    try:
+        compile(source, path, "exec", 1024, dont_inherit=True)  # ast.PyCF_ONLY_AST: no code object needed
+    except SyntaxError as err:  # IndentationError and TabError are subclasses
+        kind = type(err).__name__
+        line, column, message = err.lineno or 1, err.offset or 1, err.msg
+    except (ValueError, MemoryError, RecursionError) as err:
+        message = str(err)
+    rule = checks.syntax_rule(kind)
+    if rule is None:
+        return []
+    return [
+        Diagnostic(
+            path=path,
+            line=line,
+            column=max(column, 1),
+            end_line=line,
+            end_column=max(column, 1),
+            id=rule.id,
+            name=rule.name,
+            severity=rule.severity,
+            message=f"{kind}: {message}",
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# one file -> diagnostics (decoding, notebooks, suppressions)
+
+
+def decode_source(data: bytes) -> str:
+    """Decode like the interpreter does: a BOM or a ``coding:`` cookie, else UTF-8."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
+    """Diagnostics of one file's content, or an error message. Never raises for bad input."""
+    if len(data) > MAX_FILE_BYTES:
+        return [], f"file too large to lint ({len(data)} bytes > {MAX_FILE_BYTES})"
+    if b"\x00" in data[:8192]:
+        return [], "binary file, not Python source"
+    if not any(marker in data for marker in MARKERS):
+        return [], None
+    is_notebook = path.endswith(".ipynb")
+    try:
+        text = data.decode("utf-8-sig") if is_notebook else decode_source(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        return [], f"cannot decode: {exc}"
+    notebook = None
+    if is_notebook:
+        from kerasdoctor.lint.notebook import NotebookError, read_notebook
+
+        try:
+            notebook = read_notebook(text)
+        except NotebookError as exc:
+            return [], str(exc)
+        text = notebook.source
+    try:
+        diagnostics, error = lint_source(text, path, checks)
+    except Exception as exc:  # noqa: BLE001 - a bug in a check must not stop the run: it becomes this file's error
+        return [], f"internal error while linting: {type(exc).__name__}: {exc}"
+    diagnostics = apply_suppressions(diagnostics, text)
+    if notebook is not None:
+        for diagnostic in diagnostics:
+            cell, line = notebook.locate(diagnostic.line)
+            end_cell, end_line = notebook.locate(diagnostic.end_line)
+            diagnostic.line, diagnostic.cell = line, cell
+            diagnostic.end_line = end_line if end_cell == cell else line
+            diagnostic.fix = None  # edits are positions in the joined source: not applied to notebooks
+    return diagnostics, error
+
+
+def apply_suppressions(diagnostics: list[Diagnostic], source: str) -> list[Diagnostic]:
+    if not diagnostics:
+        return diagnostics
+    lines, whole_file = parse_suppressions(source)
+    kept = []
+    for d in diagnostics:
+        if is_suppressed(whole_file, d.id, d.name):
+            continue
+        if is_suppressed(lines.get(d.line), d.id, d.name) or (d.end_line != d.line and is_suppressed(lines.get(d.end_line), d.id, d.name)):
+            continue
+        kept.append(d)
+    return kept
+
+
+# ---------------------------------------------------------------------------------------------
+# files -> results (discovery, cache, processes)
+
+
+def discover(paths: Iterable[str], excludes: Iterable[str] = ()) -> tuple[list[str], list[FileError]]:
+    """Files named explicitly are linted whatever their suffix; directories are walked for .py/.ipynb."""
+    import fnmatch
+
+    patterns = list(excludes)
+    files: list[str] = []
+    errors: list[FileError] = []
+
+    def excluded(path: str) -> bool:
+        name = os.path.basename(path)
+        return name in DEFAULT_EXCLUDES or any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+    for path in paths:
+        if path == "-":
+            files.append(path)
+        elif os.path.isdir(path):
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(os.path.join(root, d)))
+                for name in sorted(names):
+                    full = os.path.join(root, name)
+                    if name.endswith(SOURCE_SUFFIXES) and not excluded(full):
+                        files.append(full)
+        elif os.path.exists(path):
+            files.append(path)
+        else:
+            errors.append(FileError(path, "no such file or directory"))
+    return files, errors
+
+
+_WORKER_CHECKS: CheckSet | None = None
+
+
+def _init_worker(rule_dirs: tuple[str, ...], enabled: tuple[str, ...]) -> None:
+    global _WORKER_CHECKS
+    from kerasdoctor.kb import load_rules
+
+    ruleset = load_rules(rule_dirs)
+    _WORKER_CHECKS = CheckSet([r for r in ruleset.rules if r.id in enabled])
+
+
+def _work(item: tuple[str, bytes]) -> tuple[str, list[dict[str, Any]], str | None]:
+    path, data = item
+    assert _WORKER_CHECKS is not None
+    diagnostics, error = lint_bytes(data, path, _WORKER_CHECKS)
+    return path, [d.to_dict() for d in diagnostics], error
+
+
+def _read(path: str, stdin_name: str, stdin_data: bytes | None) -> tuple[str, bytes | None, str | None]:
+    if path == "-":
+        if stdin_data is None:
+            stdin_data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        return stdin_name, stdin_data, None
+    try:
+        with open(path, "rb") as handle:
+            return path, handle.read(MAX_FILE_BYTES + 1), None
+    except OSError as exc:
+        return path, None, f"cannot read: {exc.strerror or exc}"
+
+
+def lint_paths(
+    paths: Iterable[str] | str,
+    *,
+    rules: RuleSet | None = None,
+    rule_dirs: Sequence[str] = (),
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    per_file_ignores: dict[str, Sequence[str]] | None = None,
+    exclude: Sequence[str] = (),
+    jobs: int | None = None,
+    cache: bool = True,
+    use_config: bool = True,
+    stdin_filename: str = "<stdin>",
+    stdin_data: bytes | None = None,
+) -> LintResult:
+    """Lint files and directories; returns every finding, sorted by path and position.
+
+    Options mirror the command line; ``[tool.kerasdoctor]`` in the nearest
+    pyproject.toml adds to them when ``use_config`` is true.
+    """
+    from kerasdoctor.lint.config import LintConfig
+
+    if isinstance(paths, str):
+        paths = [paths]
+    paths = list(paths)
+    config = LintConfig.load(paths, use_config=use_config)
+    config.merge_cli(select=select, ignore=ignore, extend_select=extend_select, per_file_ignores=per_file_ignores, exclude=exclude, rule_dirs=rule_dirs)
+    if rules is None:
+        from kerasdoctor.kb import load_rules
+
+        rules = load_rules(config.rule_dirs)
+    enabled = config.enabled_rules(rules.rules)
+    checks = CheckSet(enabled)
+    files, errors = discover(paths, config.exclude)
+    contents: list[tuple[str, bytes]] = []
+    for path in files:
+        shown, data, problem = _read(path, stdin_filename, stdin_data)
+        if data is None:
+            errors.append(FileError(shown, problem or "cannot read"))
+        else:
+            contents.append((shown, data))
+
+    from kerasdoctor.lint.cache import LintCache
+
+    store = LintCache.open(checks.fingerprint) if cache else None
+    results: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
+    pending: list[tuple[str, bytes]] = []
+    for path, data in contents:
+        if not any(marker in data for marker in MARKERS) and len(data) <= MAX_FILE_BYTES:
+            results[path] = ([], None)  # the cheapest path: no Keras, nothing to say
+            continue
+        hit = store.get(data, path) if store is not None else None
+        if hit is not None:
+            results[path] = hit
+        else:
+            pending.append((path, data))
+    pending_data = dict(pending)
+    for path, found, error in _run(pending, checks, rules.dirs, jobs):
+        results[path] = (found, error)
+        if store is not None and (error is None or not error.startswith("internal error")):
+            store.put(pending_data[path], path, found, error)
+    if store is not None:
+        store.save()
+
+    diagnostics: list[Diagnostic] = []
+    for path, _ in contents:
+        found, error = results[path]
+        if error is not None:
+            errors.append(FileError(path, error))
+        for data in found:
+            diagnostic = Diagnostic.from_dict({**data, "path": path})
+            if config.is_ignored_for_file(path, diagnostic.id, diagnostic.name):
+                continue
+            diagnostics.append(diagnostic)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return LintResult(diagnostics, len(contents), errors, rules=enabled)
+
+
+def _run(
+    pending: list[tuple[str, bytes]], checks: CheckSet, rule_dirs: tuple[str, ...], jobs: int | None
+) -> Iterable[tuple[str, list[dict[str, Any]], str | None]]:
+    jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    # a process pool costs ~50-100 ms to start: only worth it for more than a handful of parses
+    if jobs <= 1 or len(pending) < 8:
+        for path, data in pending:
+            diagnostics, error = lint_bytes(data, path, checks)
+            yield path, [d.to_dict() for d in diagnostics], error
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+    enabled = tuple(r.id for r in checks.rules)
+    # rule_dirs[0] is the built-in directory, which load_rules adds itself
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(pending)), mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(rule_dirs[1:], enabled)
+    ) as pool:
+        # big files first so no worker is left with the longest one at the end
+        order = sorted(pending, key=lambda item: -len(item[1]))
+        yield from pool.map(_work, order, chunksize=max(1, min(16, len(order) // (jobs * 8) or 1)))
