@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _peek_batches(data: Any, limit: int) -> tuple[Any, Any, str] | None:
 
 def _fit_frame(model: Any) -> FrameType | None:
     """The frame of the ``fit`` call running ``model`` (its locals hold the user's x and y)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
             return frame
@@ -269,6 +270,14 @@ class Doctor:
         file: where to print (default ``sys.stderr``).
     """
 
+    # Set by the Keras Callback base this class is mixed into (see doctor_class_for).
+    model: Any
+    # Keras 3 may then run the batch hook in its callback thread pool instead of
+    # syncing the training loop on every batch (which costs a callback ~10-20% of a
+    # small model's fit); the hook only records, the diagnosis waits for the
+    # training thread.
+    async_safe = True
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         if cls is Doctor:
             cls = doctor_class_for(_default_callback_base())
@@ -298,6 +307,10 @@ class Doctor:
         self._classes: int | None = None
         self._nonfinite_reported = False
         self._negative_reported = False
+        # (epoch, batch, ...) of the first bad loss, recorded by the batch hook.
+        self._nonfinite: tuple[int, int, str, float] | None = None
+        self._negative: tuple[int, int, float] | None = None
+        self._training_thread = threading.get_ident()
 
     # ---- Keras callback API -------------------------------------------------
 
@@ -308,6 +321,7 @@ class Doctor:
         if disabled():
             return
         self._active = True
+        self._training_thread = threading.get_ident()
         try:
             self._inspect_run()
             if self.check_data:
@@ -321,32 +335,54 @@ class Doctor:
         self._epoch = epoch
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        # Keras 3 may run this in a worker thread (async_safe): only record here;
+        # the diagnosis runs on the training thread (_diagnose_pending).
         if not self._active or not logs:
             return
         for key, value in logs.items():
             # ``v - v`` is nan for nan and for +-inf: one float test per entry.
             if type(value) is float and value - value != 0.0:
-                if not self._nonfinite_reported:
-                    self._on_nonfinite(batch, key, value)
+                if self._nonfinite is None:
+                    self._nonfinite = (self._epoch, batch, key, value)
+                    if self.stop_on_nan:
+                        self.model.stop_training = True
+                    self._diagnose_if_on_training_thread()
                 return
         loss = logs.get("loss")
-        if type(loss) is float and loss < 0.0 and self._loss_kind and not self._negative_reported:
-            self._on_negative_loss(batch, loss)
+        if type(loss) is float and loss < 0.0 and self._loss_kind and self._negative is None:
+            self._negative = (self._epoch, batch, loss)
+            self._diagnose_if_on_training_thread()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        # Keras 3 waits for all async batch hooks before calling on_epoch_end.
+        self._diagnose_pending()
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self._diagnose_pending()
+
+    def _diagnose_if_on_training_thread(self) -> None:
+        if threading.get_ident() == self._training_thread:
+            self._diagnose_pending()
+
+    def _diagnose_pending(self) -> None:
+        if self._nonfinite is not None and not self._nonfinite_reported:
+            self._nonfinite_reported = True
+            self._on_nonfinite(*self._nonfinite)
+        if self._negative is not None and not self._negative_reported:
+            self._negative_reported = True
+            if not self._nonfinite_reported:  # a NaN report already covers the targets
+                self._on_negative_loss(*self._negative)
 
     # ---- what happens when the loss goes bad --------------------------------
 
-    def _on_nonfinite(self, batch: int, key: str, value: float) -> None:
-        self._nonfinite_reported = True
-        model = self.model
-        if self.stop_on_nan:
-            model.stop_training = True
+    def _on_nonfinite(self, epoch: int, batch: int, key: str, value: float) -> None:
         try:
             self._look_further()
             findings = self._data_findings() + self._learning_rate_findings(before_training=False)
             findings += self._scaling_findings() + self._custom_loss_findings()
             location = self._nonfinite_layer()
             action = "training stopped" if self.stop_on_nan else "training continues (stop_on_nan=False)"
-            detail = f"{key} became {value} at epoch {self._epoch + 1}, batch {batch + 1}; {action}."
+            detail = f"{key} became {value} at epoch {epoch + 1}, batch {batch + 1}; {action}."
             if location:
                 detail += " " + location
             if self._unreadable_data:
@@ -355,18 +391,17 @@ class Doctor:
                     "(that would consume it): check its batches for NaN/inf and out-of-range targets."
                 )
             findings.append(Finding("KD006", detail))
-            self._report(f"training produced {key} = {value} (epoch {self._epoch + 1}, batch {batch + 1}):", findings)
+            self._report(f"training produced {key} = {value} (epoch {epoch + 1}, batch {batch + 1}):", findings)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
-    def _on_negative_loss(self, batch: int, loss: float) -> None:
-        self._negative_reported = True
+    def _on_negative_loss(self, epoch: int, batch: int, loss: float) -> None:
         try:
             findings = [f for f in self._data_findings() if f.rule_id in ("KD602", "KD101")] or [
                 Finding(
                     "KD602",
                     f"a {self._loss_kind} crossentropy can never be negative, yet the loss is {loss:g} at "
-                    f"epoch {self._epoch + 1}, batch {batch + 1}: some targets lie outside the range the loss "
+                    f"epoch {epoch + 1}, batch {batch + 1}: some targets lie outside the range the loss "
                     "expects.",
                 )
             ]
