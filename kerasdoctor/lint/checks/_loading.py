@@ -26,7 +26,7 @@ class LoadingCheck(Check):
         self.registered_globally = False
         self.scope_depth = 0
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:  # leave: the walk has resolved its bases by then
         base = self.ctx.local_classes.get(node.name.value)
         if base is not None and not self._registered(node.decorators):
             self.classes[node.name.value] = base
@@ -61,10 +61,10 @@ class LoadingCheck(Check):
                 compile_arg = keyword(node, "compile")
                 self.loads.append((node, compile_arg is not None and is_false(compile_arg.value)))
         elif qualified is None and isinstance(node.func, cst.Attribute) and node.func.attr.value == "compile":
-            for arg in node.args:
-                if arg.keyword is None:
-                    continue
-                target = {"loss": self.compile_losses, "metrics": self.compile_metrics, "weighted_metrics": self.compile_metrics}.get(arg.keyword.value)
+            for index, arg in enumerate(node.args):
+                # compile(optimizer, loss, metrics, ...) positionally, or by keyword
+                name = arg.keyword.value if arg.keyword is not None else ("optimizer", "loss", "metrics")[index] if index < 3 else ""
+                target = {"loss": self.compile_losses, "metrics": self.compile_metrics, "weighted_metrics": self.compile_metrics}.get(name)
                 if target is not None:
                     target.update(_referenced(arg.value))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.checks._util import MODEL_FACTORIES, layer_class, target_names
+from kerasdoctor.lint.checks._util import is_model_factory, layer_class, target_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class SymbolicTracker:
         value = node.value
         symbolic = self.is_symbolic(value)
         is_layer = layer_class(self.ctx, value) is not None
-        is_model = isinstance(value, cst.Call) and self.ctx.qualify(value.func) in MODEL_FACTORIES
+        is_model = isinstance(value, cst.Call) and is_model_factory(self.ctx.qualify(value.func))
         sym, layers, models = self._names(self.symbolic), self._names(self.layers), self._names(self.models)
         for target in node.targets:
             for name in target_names(target.target):

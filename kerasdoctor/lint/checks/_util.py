@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 MODEL_FACTORIES = frozenset({"keras.Model", "keras.Sequential", "keras.models.load_model", "keras.models.clone_model", "keras.models.model_from_json"})
 
 
+def is_model_factory(qualified: str | None) -> bool:
+    """A call that returns a Keras model: Model/Sequential, loaders, keras.applications.*."""
+    return qualified is not None and (qualified in MODEL_FACTORIES or qualified.startswith("keras.applications."))
+
+
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
@@ -162,7 +167,7 @@ class ModelTracker:
         qualified = self.ctx.qualify(call.func)
         if qualified is None:
             return isinstance(call.func, cst.Name) and self.ctx.local_classes.get(call.func.value) in ("keras.Model", "keras.Sequential")
-        return qualified in MODEL_FACTORIES or qualified.startswith("keras.applications.")
+        return is_model_factory(qualified)
 
     def model_of(self, call: cst.Call) -> cst.Call | None:
         """The constructor call of the model whose method ``call`` is, when known."""
