@@ -36,6 +36,7 @@ FAULT_CASES = [
     "nan_targets_pydataset",
     "lr_1e6",
     "unscaled_pixels",
+    "custom_log_loss",
     "sparse_labels_out_of_range",  # crashes: last
 ]
 # Lines TensorFlow prints with timestamps, pids or addresses: they differ between any two runs.
@@ -106,6 +107,10 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
     assert "y from the first 4 batches of the Batches holds 1 NaN/inf value(s)" in found["nan_targets_pydataset"]
     assert "KD604 learning-rate-extreme" in found["lr_1e6"] and "learning_rate=1e+06" in found["lr_1e6"]
     assert "KD603 input-not-scaled" in found["unscaled_pixels"] and "max 255" in found["unscaled_pixels"]
+    log_line = next(number for number, line in enumerate((FIXTURES / "train_faults.py").read_text().splitlines(), 1) if "tf.math.log(y_pred)" in line)
+    # the lint's nan-loss check, run on the custom loss's file, points at its log
+    assert f"the custom loss case_custom_log_loss.<locals>.log_loss ({FIXTURES / 'train_faults.py'}, line {log_line})" in (found["custom_log_loss"])
+    assert "KD006 nan-loss" in found["custom_log_loss"]
     sparse = by_case["sparse_labels_out_of_range"]
     before, _, after = sparse.partition("Traceback (most recent call last):")
     assert "KD101 sparse-label-out-of-range" in before and "labels in [0, 3)" in " ".join(before.split())

@@ -215,30 +215,23 @@ def rule_lines(rule: Any, confidence: float | None = None, detail: str | None = 
     return lines
 
 
-def lint_near(path: str, line: int, radius: int = 2) -> list[str]:
-    """Lint findings of ``path`` within ``radius`` lines of ``line`` (empty when lint is unavailable)."""
+def lint_diagnostics(path: str, first_line: int, last_line: int) -> list[Any]:
+    """Lint findings of the file ``path`` on lines ``first_line..last_line``; [] when lint is unavailable.
+
+    The whole file is linted (its imports say what ``tf.math.log`` is), then cut to the range.
+    """
     try:
-        import kerasdoctor
+        from kerasdoctor.lint.engine import lint_paths
 
-        lint_paths = getattr(kerasdoctor, "lint_paths", None)
-        if lint_paths is None:
-            from kerasdoctor.lint import engine
-
-            lint_paths = engine.lint_paths
-        result = lint_paths([path])
+        result: Any = lint_paths([path], jobs=1, rule_dirs=extra_rule_dirs())
     except Exception:  # noqa: BLE001 - lint is optional context, never a reason to fail
         return []
-    diagnostics = getattr(result, "diagnostics", result)
-    out = []
-    for diagnostic in diagnostics or []:
-        found_line = getattr(diagnostic, "line", None)
-        if found_line is None or abs(found_line - line) > radius:
-            continue
-        out.append(
-            f"{_INDENT}lint:  line {found_line}: {getattr(diagnostic, 'id', '?')} "
-            f"{getattr(diagnostic, 'name', '')}: {getattr(diagnostic, 'message', '')}".rstrip()
-        )
-    return out
+    return [d for d in result.diagnostics if d.line is not None and first_line <= d.line <= last_line]
+
+
+def lint_near(path: str, line: int, radius: int = 2) -> list[str]:
+    """'lint:' lines for the findings within ``radius`` lines of the failing ``line``."""
+    return [f"{_INDENT}lint:  line {d.line}: {d.id} {d.name}: {d.message}" for d in lint_diagnostics(path, line - radius, line + radius)]
 
 
 def frame_lines(exc: BaseException) -> tuple[list[str], str | None, int | None]:
