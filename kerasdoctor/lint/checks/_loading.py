@@ -19,10 +19,11 @@ class LoadingCheck(Check):
         super().__init__(*args)  # type: ignore[arg-type]
         self.classes: dict[str, str] = {}  # unregistered local Keras class -> its Keras base
         self.functions: set[str] = set()  # module-level functions
-        self.called: set[str] = set()  # names called anywhere: Class(...)
-        self.compile_losses: set[str] = set()  # names passed (or instantiated) as compile(loss=...)
-        self.compile_metrics: set[str] = set()
-        self.loads: list[tuple[cst.Call, bool]] = []  # (call, compile=False)
+        # per scope (id of the enclosing function node, 0 = module): names called (Class(...)) and passed to compile
+        self.called: dict[int, set[str]] = {}
+        self.compile_losses: dict[int, set[str]] = {}
+        self.compile_metrics: dict[int, set[str]] = {}
+        self.loads: list[tuple[cst.Call, bool, int]] = []  # (call, compile=False, scope)
         self.registered_globally = False
         self.scope_depth = 0
 
@@ -50,23 +51,33 @@ class LoadingCheck(Check):
         if any(isinstance(i.item, cst.Call) and self.ctx.qualify(i.item.func) in _GLOBAL_REGISTRATION for i in node.items):
             self.scope_depth -= 1
 
+    def _scope(self) -> int:
+        function = self.ctx.function
+        return id(function.node) if function is not None else 0
+
+    def in_scope(self, table: dict[int, set[str]], scope: int) -> set[str]:
+        """What a load in ``scope`` can see: its own function's names; at module level, the whole file's."""
+        if scope != 0:
+            return table.get(scope, set())
+        return set().union(*table.values()) if table else set()
+
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name):
-            self.called.add(node.func.value)
+            self.called.setdefault(self._scope(), set()).add(node.func.value)
         qualified = self.ctx.qualify(node.func)
         if qualified in _GLOBAL_REGISTRATION:
             self.registered_globally = True
         elif qualified in LOADERS:
             if keyword(node, "custom_objects") is None and self.scope_depth == 0:
                 compile_arg = keyword(node, "compile")
-                self.loads.append((node, compile_arg is not None and is_false(compile_arg.value)))
+                self.loads.append((node, compile_arg is not None and is_false(compile_arg.value), self._scope()))
         elif qualified is None and isinstance(node.func, cst.Attribute) and node.func.attr.value == "compile":
             for index, arg in enumerate(node.args):
                 # compile(optimizer, loss, metrics, ...) positionally, or by keyword
                 name = arg.keyword.value if arg.keyword is not None else ("optimizer", "loss", "metrics")[index] if index < 3 else ""
-                target = {"loss": self.compile_losses, "metrics": self.compile_metrics, "weighted_metrics": self.compile_metrics}.get(name)
-                if target is not None:
-                    target.update(_referenced(arg.value))
+                table = {"loss": self.compile_losses, "metrics": self.compile_metrics, "weighted_metrics": self.compile_metrics}.get(name)
+                if table is not None:
+                    table.setdefault(self._scope(), set()).update(_referenced(arg.value))
 
 
 def _referenced(node: cst.BaseExpression) -> set[str]:

@@ -43,6 +43,7 @@ KNOWN = {
         "distribute",
         "pss_evaluation_shards",
         "experimental_run_tf_function",
+        "cloning",
         "options",
     },
     "fit": {

@@ -30,11 +30,12 @@ class CustomLossOnLoad(LoadingCheck):
     def finish(self) -> None:
         if self.registered_globally:
             return
-        missing = sorted(name for name in self.compile_losses if name in self.functions or self.classes.get(name, "").startswith("keras.losses."))
-        if not missing:
-            return
-        for call, compile_false in self.loads:
-            if not compile_false and self.ctx.qualify(call.func) == "keras.models.load_model":
+        for call, compile_false, scope in self.loads:
+            if compile_false or self.ctx.qualify(call.func) != "keras.models.load_model":
+                continue
+            losses = self.in_scope(self.compile_losses, scope)
+            missing = sorted(name for name in losses if name in self.functions or self.classes.get(name, "").startswith("keras.losses."))
+            if missing:
                 self.report(call, names=", ".join(missing))
 
 

@@ -31,12 +31,12 @@ class CustomObjectsOnLoad(LoadingCheck):
     def finish(self) -> None:
         if self.registered_globally:
             return
-        missing = sorted(name for name, base in self.classes.items() if name in self.called and not base.startswith("keras.losses."))
-        missing += sorted(name for name in self.compile_metrics if name in self.functions or (name in self.classes and name not in missing))
-        if not missing:
-            return
-        for call, _ in self.loads:
-            self.report(call, names=", ".join(dict.fromkeys(missing)))
+        for call, _, scope in self.loads:
+            called, metrics = self.in_scope(self.called, scope), self.in_scope(self.compile_metrics, scope)
+            missing = [name for name, base in sorted(self.classes.items()) if name in called and not base.startswith("keras.losses.")]
+            missing += sorted(name for name in metrics if (name in self.functions or name in self.classes) and name not in missing)
+            if missing:
+                self.report(call, names=", ".join(missing))
 
 
 CHECK = CustomObjectsOnLoad

@@ -4,9 +4,10 @@ What it detects:
     Inside a loss (a function named ``*loss*``, one with ``y_true, y_pred``
     parameters, one passed as ``loss=`` to ``compile``, or a ``Loss``
     subclass's ``call``):
-    - ``log(y_pred)`` / ``log(1 - y_pred)`` with no clip, maximum or epsilon;
-    - ``sqrt(x)`` of a value that can be 0, with no epsilon (its gradient is inf);
-    - ``a / reduce_sum(b)`` (or mean/norm/sqrt) with no epsilon.
+    - ``log(y_pred)`` / ``log(1 - y_pred)`` of the prediction (or a value computed
+      from it) with no clip, maximum or epsilon, and not under ``where``;
+    - ``sqrt(sum(square(...)))`` of the prediction with no epsilon (its gradient at 0 is inf);
+    - ``a / reduce_sum(y_true ...)`` (or mean/norm) over the labels or a mask, with no epsilon.
     Anywhere: an optimizer built with a learning rate >= 1 (adaptive
     optimizers) or >= 10 (SGD and others).
 
@@ -33,72 +34,134 @@ from kerasdoctor.lint.checks._util import argument, calls_in, keyword, names_in,
 _BACKENDS = ("tensorflow.", "keras.backend.", "keras.ops.", "numpy.", "tensorflow.math.", "tensorflow.experimental.numpy.")
 _LOG = frozenset(p + "log" for p in _BACKENDS)
 _SQRT = frozenset(p + "sqrt" for p in _BACKENDS)
-_REDUCTIONS = frozenset(p + f for p in _BACKENDS for f in ("reduce_sum", "sum", "reduce_mean", "mean", "norm", "sqrt", "reduce_std", "std", "count_nonzero"))
+_REDUCTIONS = frozenset(p + f for p in _BACKENDS for f in ("reduce_sum", "sum", "reduce_mean", "mean", "norm", "reduce_std", "std", "count_nonzero"))
+_SQUARES = frozenset(p + f for p in _BACKENDS for f in ("square", "pow", "power"))
 _GUARDS = frozenset(
-    p + f for p in _BACKENDS for f in ("clip_by_value", "clip", "maximum", "epsilon", "softplus", "add", "exp", "log1p", "divide_no_nan", "where")
+    p + f
+    for p in _BACKENDS
+    for f in ("clip_by_value", "clip", "maximum", "epsilon", "softplus", "add", "exp", "log1p", "divide_no_nan", "where", "log_softmax")
 ) | {"tensorflow.nn.softplus", "keras.activations.softplus", "keras.config.epsilon"}
+_CONDITIONAL = frozenset(p + "where" for p in _BACKENDS) | {"tensorflow.cond", "keras.ops.cond"}
 _ADAPTIVE = frozenset({"Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Lion", "Adafactor", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer"})
 _NO_LIMIT = frozenset({"Adadelta", "AdadeltaOptimizer", "Ftrl", "FtrlOptimizer", "LossScaleOptimizer"})
 _LOSS_PARAMS = frozenset({"y_true", "y_pred"})
 
 
-def _guarded(ctx: object, node: cst.BaseExpression) -> bool:
-    """True when the expression adds a constant, clips, or mentions an epsilon: it cannot reach 0."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return True  # x + eps, 1 + x: the author thought about 0
-    for name in names_in(node):
-        text = name.attr.value if isinstance(name, cst.Attribute) else name.value  # type: ignore[attr-defined]
-        if "eps" in text.lower() or "smooth" in text.lower() or "tiny" in text.lower():
-            return True
-    for call in calls_in(node):
-        if ctx.qualify(call.func) in _GUARDS:  # type: ignore[attr-defined]
-            return True
-    return not any(isinstance(n, cst.Name) and ctx.qualify(n) is None for n in names_in(node))  # type: ignore[attr-defined]
+class _Frame:
+    """One function: whether it is a loss, which names carry the prediction, what may be flagged."""
+
+    __slots__ = ("candidates", "is_loss", "name", "predicted", "truth")
+
+    def __init__(self, node: cst.FunctionDef, is_loss: bool) -> None:
+        params = [p.name.value for p in node.params.params if p.name.value not in ("self", "cls")]
+        self.name = node.name.value
+        self.is_loss = is_loss
+        self.truth = params[0] if params else None
+        self.predicted: set[str] = {params[1]} if len(params) >= 2 else set()
+        self.candidates: list[tuple[cst.CSTNode, str]] = []
 
 
 class NanLoss(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.candidates: list[tuple[cst.FunctionDef | None, cst.CSTNode, str]] = []
+        self.frames: list[_Frame] = []
+        self.done: list[_Frame] = []
         self.compiled_losses: set[str] = set()
-        self.loss_functions: set[int] = set()
+        self.conditional_depth = 0
 
+    # --- functions -------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         params = {p.name.value for p in node.params.params}
         parent = self.ctx.scope
         is_loss_method = parent.kind == "class" and node.name.value == "call" and any(b.startswith("keras.losses.") for b in parent.bases)
-        if "loss" in node.name.value.lower() or params >= _LOSS_PARAMS or is_loss_method:
-            self.loss_functions.add(id(node))
+        self.frames.append(_Frame(node, "loss" in node.name.value.lower() or params >= _LOSS_PARAMS or is_loss_method))
 
-    def _function(self) -> cst.FunctionDef | None:
-        scope = self.ctx.function
-        return scope.node if scope is not None else None  # type: ignore[return-value]
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.done.append(self.frames.pop())
 
+    def leave_Assign(self, node: cst.Assign) -> None:
+        if not self.frames:
+            return
+        frame = self.frames[-1]
+        guarded = self._guarded(node.value)
+        derived = self._mentions(node.value, frame.predicted)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                if derived and not guarded:
+                    frame.predicted.add(target.target.value)
+                else:
+                    frame.predicted.discard(target.target.value)
+
+    # --- helpers ---------------------------------------------------------------------
+    def _mentions(self, node: cst.CSTNode, names: set[str]) -> bool:
+        return any(isinstance(n, cst.Name) and n.value in names for n in names_in(node))
+
+    def _guarded(self, node: cst.BaseExpression) -> bool:
+        """The expression adds something, clips, or mentions an epsilon: the author thought about 0."""
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return True
+        for name in names_in(node):
+            text = (name.attr.value if isinstance(name, cst.Attribute) else name.value).lower()  # type: ignore[attr-defined]
+            if "eps" in text or "smooth" in text or "tiny" in text:
+                return True
+        return any(self.ctx.qualify(call.func) in _GUARDS for call in calls_in(node))
+
+    # --- what can blow up --------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)
+        if qualified in _CONDITIONAL:
+            self.conditional_depth += 1  # code under where()/cond() was written with the bad branch in mind
         if qualified is None:
             if isinstance(node.func, cst.Attribute) and node.func.attr.value == "compile":
                 loss = argument(node, 1, "loss")
                 if isinstance(loss, cst.Name):
                     self.compiled_losses.add(loss.value)
             return
-        if qualified in _LOG or qualified in _SQRT:
-            first = positional(node, 0)
-            if first is not None and not _guarded(self.ctx, first.value):
-                self.candidates.append((self._function(), node, "log" if qualified in _LOG else "sqrt"))
+        if not self.frames or self.conditional_depth:
+            self._learning_rate(node, qualified)
+            return
+        frame = self.frames[-1]
+        first = positional(node, 0)
+        if qualified in _LOG and first is not None:
+            if self._mentions(first.value, frame.predicted) and not self._guarded(first.value):
+                frame.candidates.append((node, "log"))
+        elif qualified in _SQRT and first is not None:
+            inner = first.value
+            is_distance = isinstance(inner, cst.Call) and self.ctx.qualify(inner.func) in _REDUCTIONS and self._has_square(inner)
+            if is_distance and self._mentions(inner, frame.predicted) and not self._guarded(inner):
+                frame.candidates.append((node, "sqrt"))
         elif qualified in ("tensorflow.divide", "tensorflow.truediv", "keras.ops.divide", "keras.ops.true_divide"):
             denominator = positional(node, 1)
-            if denominator is not None and self._risky_denominator(denominator.value):
-                self.candidates.append((self._function(), node, "divide"))
+            if denominator is not None and self._risky_denominator(denominator.value, frame):
+                frame.candidates.append((node, "divide"))
         else:
             self._learning_rate(node, qualified)
 
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if isinstance(node.operator, cst.Divide) and self._risky_denominator(node.right):
-            self.candidates.append((self._function(), node, "divide"))
+    def leave_Call(self, node: cst.Call) -> None:
+        if self.ctx.qualify(node.func) in _CONDITIONAL:
+            self.conditional_depth -= 1
 
-    def _risky_denominator(self, node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Call) and self.ctx.qualify(node.func) in _REDUCTIONS and not _guarded(self.ctx, node)
+    def _has_square(self, node: cst.CSTNode) -> bool:
+        for call in calls_in(node):
+            if self.ctx.qualify(call.func) in _SQUARES:
+                return True
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Power):
+                return True
+            stack.extend(current.children)
+        return False
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if self.frames and not self.conditional_depth and isinstance(node.operator, cst.Divide) and self._risky_denominator(node.right, self.frames[-1]):
+            self.frames[-1].candidates.append((node, "divide"))
+
+    def _risky_denominator(self, node: cst.BaseExpression, frame: _Frame) -> bool:
+        """A sum/mean over the labels or a mask: all zeros in an empty batch or an empty mask."""
+        if not (isinstance(node, cst.Call) and self.ctx.qualify(node.func) in _REDUCTIONS) or self._guarded(node):
+            return False
+        return any(isinstance(n, cst.Name) and (n.value == frame.truth or "mask" in n.value.lower()) for n in names_in(node))
 
     def _learning_rate(self, node: cst.Call, qualified: str) -> None:
         if qualified.startswith("keras.optimizers.") or (qualified.startswith("tensorflow.train.") and qualified.endswith("Optimizer")):
@@ -111,16 +174,16 @@ class NanLoss(Check):
         value = number_value(value_node)
         if value is None:
             return
+        # unit tests use learning_rate=1.0 on purpose; > 1 for adaptive optimizers is never a tuning choice
         limit = 1.0 if optimizer in _ADAPTIVE else 10.0
-        if value >= limit:
+        if value > limit:
             self.report(value_node, key="learning_rate", value=value, optimizer=optimizer, limit=limit)  # type: ignore[arg-type]
 
     def finish(self) -> None:
-        for function, node, kind in self.candidates:
-            if function is None:
-                continue
-            if id(function) in self.loss_functions or function.name.value in self.compiled_losses:
-                self.report(node, key=kind)
+        for frame in self.done:
+            if frame.is_loss or frame.name in self.compiled_losses:
+                for node, kind in frame.candidates:
+                    self.report(node, key=kind)
 
 
 CHECK = NanLoss

@@ -30,10 +30,21 @@ from kerasdoctor.names import is_tensorflow_op
 _NOT_OPS = ("tensorflow.TensorSpec", "tensorflow.function", "tensorflow.print", "tensorflow.data.", "tensorflow.summary.", "tensorflow.io.gfile.")
 
 
+# Imports that pin Keras 2, where TF ops on KerasTensors are wrapped into TFOpLambda layers and work.
+_KERAS2_ONLY = ("tf_keras", "tensorflow.python.keras")
+
+
 class RawOpOnKerasTensor(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.tracker = SymbolicTracker(self.ctx)
+        self.candidates: list[tuple[cst.Call, str, str]] = []
+
+    def finish(self) -> None:
+        if any(raw.startswith(_KERAS2_ONLY) for raw in self.ctx.resolver.imports.values()):
+            return
+        for node, op, tensor in self.candidates:
+            self.report(node, op=op, tensor=tensor)
 
     # leave_, not visit_: the value is judged before the targets are bound (`x = tf.op(x)` sees the old x)
     def leave_Assign(self, node: cst.Assign) -> None:
@@ -47,7 +58,7 @@ class RawOpOnKerasTensor(Check):
             return
         for arg in node.args:
             if self.tracker.is_symbolic(arg.value):
-                self.report(node, op=qualified.replace("tensorflow.", "tf.", 1), tensor=_text(arg.value))  # type: ignore[union-attr]
+                self.candidates.append((node, qualified.replace("tensorflow.", "tf.", 1), _text(arg.value)))  # type: ignore[union-attr]
                 return
 
 

@@ -41,27 +41,80 @@ _GRAPH_MODE_CALLS = frozenset(
         "keras.backend.get_session",
     }
 )
-# tensorflow.* namespaces whose functions do not return tensors
-_NOT_TENSOR_NAMESPACES = (
-    "tensorflow.train.",
-    "tensorflow.summary.",
-    "tensorflow.data.",
-    "tensorflow.io.",
-    "tensorflow.gfile.",
-    "tensorflow.saved_model.",
-    "tensorflow.logging.",
-    "tensorflow.config.",
-    "tensorflow.test.",
-    "tensorflow.errors.",
-    "tensorflow.distribute.",
-    "tensorflow.estimator.",
-    "tensorflow.dtypes.",
-    "tensorflow.executing_eagerly",
-    "tensorflow.is_tensor",
-    "tensorflow.get_default_graph",
-    "tensorflow.get_collection",
-    "tensorflow.set_random_seed",
-    "tensorflow.random.set_seed",
+# What returns a tensor: an allowlist, because tf.* also holds predicates (tf.executing_eagerly(),
+# tf.nest.is_nested()) and utilities whose results are plain Python values.
+_TENSOR_NAMESPACES = (
+    "tensorflow.math.",
+    "tensorflow.nn.",
+    "tensorflow.linalg.",
+    "tensorflow.random.",
+    "tensorflow.layers.",
+    "tensorflow.losses.",
+    "tensorflow.reduce_",
+)
+_TENSOR_FUNCTIONS = frozenset(
+    "tensorflow." + name
+    for name in [
+        "placeholder",
+        "placeholder_with_default",
+        "Variable",
+        "get_variable",
+        "constant",
+        "convert_to_tensor",
+        "identity",
+        "cast",
+        "reshape",
+        "squeeze",
+        "expand_dims",
+        "concat",
+        "stack",
+        "gather",
+        "where",
+        "matmul",
+        "add",
+        "subtract",
+        "multiply",
+        "divide",
+        "truediv",
+        "square",
+        "sqrt",
+        "abs",
+        "exp",
+        "log",
+        "sigmoid",
+        "tanh",
+        "maximum",
+        "minimum",
+        "equal",
+        "not_equal",
+        "greater",
+        "greater_equal",
+        "less",
+        "less_equal",
+        "logical_and",
+        "logical_or",
+        "logical_not",
+        "argmax",
+        "argmin",
+        "size",
+        "rank",
+        "norm",
+        "zeros",
+        "ones",
+        "zeros_like",
+        "ones_like",
+        "fill",
+        "range",
+        "count_nonzero",
+        "tensordot",
+        "einsum",
+        "clip_by_value",
+        "one_hot",
+        "boolean_mask",
+        "is_nan",
+        "is_inf",
+        "is_finite",
+    ]
 )
 _SAFE_COMPARISONS = (cst.Is, cst.IsNot, cst.In, cst.NotIn)
 
@@ -160,10 +213,7 @@ class TensorAsBool(Check):
             return node.value in self.tensors
         if isinstance(node, cst.Call):
             qualified = self.ctx.qualify(node.func)
-            if qualified is None or not qualified.startswith("tensorflow.") or qualified.startswith(_NOT_TENSOR_NAMESPACES):
-                return False
-            last = qualified.rsplit(".", 1)[-1]
-            return last[:1].islower() or last == "Variable"
+            return qualified is not None and (qualified in _TENSOR_FUNCTIONS or qualified.startswith(_TENSOR_NAMESPACES))
         if isinstance(node, cst.BinaryOperation):
             return self._is_tensor(node.left) or self._is_tensor(node.right)
         if isinstance(node, cst.UnaryOperation) and not isinstance(node.operator, cst.Not):
