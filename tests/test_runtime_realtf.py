@@ -84,6 +84,10 @@ def test_crash_under_auto_and_run_keeps_traceback_and_names_the_rule(flavour: di
         assert "raw-op-on-keras-tensor" in diagnosis.splitlines()[2]
         assert "your code: " + script in diagnosis
         assert "hidden: KerasTensor shape=(None, 4) dtype=float32" in diagnosis
+        # the lint's raw-op check flags the tf.reshape line: the report says so
+        reshape_line = next(number for number, line in enumerate(Path(script).read_text().splitlines(), 1) if "tf.reshape(hidden" in line)
+        lint_lines = [line for line in diagnosis.splitlines() if line.strip().startswith("lint:")]
+        assert any(f"line {reshape_line}:" in line and "raw-op-on-keras-tensor" in line for line in lint_lines)
 
 
 def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
