@@ -277,3 +277,12 @@ def test_describe_value_never_calls_user_objects() -> None:
     assert report.describe_value([1, 2, 3]) == "list of length 3 (first: 1)"
     assert report.describe_value({"lr": 0.1}) == "dict of length 1 (keys 'lr')"
     assert report.describe_value(len) is None
+
+
+def test_run_keyboard_interrupt_prints_pythons_traceback_and_exits_130() -> None:
+    plain = run_python(str(SCRIPT.relative_to(ROOT)), "keyboard")
+    ran = run_python("-m", "kerasdoctor", "run", str(SCRIPT.relative_to(ROOT)), "keyboard")
+    assert plain.returncode == -2  # the interpreter re-raises SIGINT on itself
+    assert ran.returncode == 130
+    assert ran.stderr == plain.stderr
+    assert plain.stderr.endswith("KeyboardInterrupt\n")

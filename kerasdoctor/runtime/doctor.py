@@ -676,8 +676,14 @@ def doctor_class_for(callback_base: type) -> type:
 
 
 def _default_callback_base() -> type:
-    """The ``Callback`` class of the Keras the script uses: tf-keras under TF_USE_LEGACY_KERAS."""
-    if os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in {"1", "true", "yes"}:
+    """The ``Callback`` class of the Keras the script uses.
+
+    tf-keras under ``TF_USE_LEGACY_KERAS=1``, or when the script imported tf_keras
+    and not Keras 3's model code; Keras otherwise. (Under ``import kerasdoctor.auto``
+    the base is taken from the very ``fit`` being run instead.)
+    """
+    legacy = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in {"1", "true", "yes"}
+    if legacy or ("tf_keras" in sys.modules and "keras.src.models.model" not in sys.modules):
         import tf_keras
 
         return tf_keras.callbacks.Callback  # type: ignore[no-any-return]

@@ -1,8 +1,10 @@
 """``kerasdoctor run script.py args...``: run a script exactly as ``python script.py`` would.
 
-Same ``sys.argv``, ``sys.path[0]`` and ``__main__`` semantics (runpy), same output
-and the same exit code; an uncaught exception prints Python's own traceback,
-minus kerasdoctor's and runpy's frames, then the diagnosis.
+Same ``sys.argv``, ``sys.path[0]`` and ``__main__`` semantics, same output and the
+same exit code; an uncaught exception prints Python's own traceback, minus
+kerasdoctor's frames, then the diagnosis. One difference: after Ctrl-C Python
+kills itself with SIGINT, ``kerasdoctor run`` exits with 130 (what a shell shows
+for that) after the same traceback.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def _report_uncaught(exc: BaseException) -> int:
     tb = _strip_launcher(exc.__traceback__)
     exc.__traceback__ = tb
     sys.excepthook(type(exc), exc, tb)
-    return 1
+    # Python dies of SIGINT after an uncaught KeyboardInterrupt (a shell shows 130)
+    return 130 if isinstance(exc, KeyboardInterrupt) else 1
 
 
 def run_path_as_main(path: str, script_args: list[str]) -> int:
@@ -92,7 +95,7 @@ def run_path_as_main(path: str, script_args: list[str]) -> int:
             source = source_file.read()
         code = compile(source, full_path, "exec", dont_inherit=True)
         exec(code, main_module.__dict__)  # noqa: S102 - running the user's script is the point
-    except (SystemExit, KeyboardInterrupt):
+    except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - reported exactly as the interpreter would
         return _report_uncaught(exc)
@@ -105,7 +108,7 @@ def run_module_as_main(module: str, script_args: list[str]) -> int:
     sys.path[0] = os.getcwd()
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
-    except (SystemExit, KeyboardInterrupt):
+    except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001
         return _report_uncaught(exc)
