@@ -36,6 +36,7 @@ FAULT_CASES = [
     "nan_targets_pydataset",
     "lr_1e6",
     "unscaled_pixels",
+    "nan_validation_data",
     "custom_log_loss",
     "sparse_labels_out_of_range",  # crashes: last
 ]
@@ -111,6 +112,12 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
     assert "y from the first 4 batches of the Batches holds 1 NaN/inf value(s)" in found["nan_targets_pydataset"]
     assert "KD604 learning-rate-extreme" in found["lr_1e6"] and "learning_rate=1e+06" in found["lr_1e6"]
     assert "KD603 input-not-scaled" in found["unscaled_pixels"] and "max 255" in found["unscaled_pixels"]
+    # the training loss stays finite: the validation arrays were checked before training,
+    # and the epoch's val_loss is diagnosed without stopping sound training
+    validation = found["nan_validation_data"]
+    assert "validation x from the arrays passed to fit holds 1 NaN/inf value(s) out of 256" in validation
+    assert "training produced val_loss = nan (the end of epoch 1)" in validation
+    assert "training continues" in validation
     log_line = next(number for number, line in enumerate((FIXTURES / "train_faults.py").read_text().splitlines(), 1) if "tf.math.log(y_pred)" in line)
     # the lint's nan-loss check, run on the custom loss's file, points at its log
     assert f"the custom loss case_custom_log_loss.<locals>.log_loss ({FIXTURES / 'train_faults.py'}, line {log_line})" in (found["custom_log_loss"])

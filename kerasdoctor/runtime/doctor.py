@@ -179,13 +179,13 @@ def _peek_batches(data: Any, limit: int) -> tuple[Any, Any, str] | None:
     return inputs, targets, description
 
 
-def _fit_arguments(model: Any) -> tuple[Any, Any] | None:
-    """The x and y of the ``fit`` call running ``model``, read from its frame; None if not found."""
+def _fit_arguments(model: Any) -> tuple[Any, Any, Any] | None:
+    """x, y and validation_data of the ``fit`` call running ``model``, read from its frame; None if not found."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "fit":
             names = frame.f_locals
-            found = (names.get("x"), names.get("y")) if names.get("self") is model else None
+            found = (names.get("x"), names.get("y"), names.get("validation_data")) if names.get("self") is model else None
             _drop_snapshot(names)
             if found is not None:
                 return found
@@ -289,10 +289,9 @@ class Doctor:
 
     # Set by the Keras Callback base this class is mixed into (see doctor_class_for).
     model: Any
-    # Keras 3 may then run the batch hook in its callback thread pool instead of
-    # syncing the training loop on every batch (which costs a callback ~10-20% of a
-    # small model's fit); the hook only records, the diagnosis waits for the
-    # training thread.
+    # Keras 3 on a thread-safe backend (not TensorFlow's) may then run the batch
+    # hook in its callback thread pool instead of syncing the loop on every batch;
+    # so the hook only records, and the diagnosis waits for the training thread.
     async_safe = True
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -320,6 +319,7 @@ class Doctor:
         self._data_object: Any = None
         self._input_stats: list[ArrayStats] = []
         self._target_stats: list[ArrayStats] = []
+        self._validation_stats: list[ArrayStats] = []
         self._loss_kind: str | None = None
         self._classes: int | None = None
         self._nonfinite_reported = False
@@ -372,6 +372,15 @@ class Doctor:
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         # Keras 3 waits for all async batch hooks before calling on_epoch_end.
+        if self._active and logs and self._nonfinite is None:
+            # epoch logs add the validation metrics, which no batch hook sees
+            for key, value in logs.items():
+                if type(value) is float and value - value != 0.0:
+                    # training itself is sound when only validation goes bad: no stop
+                    self._nonfinite = (epoch, -1, key, value)
+                    if self.stop_on_nan and not key.startswith("val_"):
+                        self.model.stop_training = True
+                    break
         self._diagnose_pending()
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
@@ -398,8 +407,12 @@ class Doctor:
             findings = self._data_findings() + self._learning_rate_findings(before_training=False)
             findings += self._scaling_findings() + self._custom_loss_findings()
             location = self._nonfinite_layer()
-            action = "training stopped" if self.stop_on_nan else "training continues (stop_on_nan=False)"
-            detail = f"{key} became {value} at epoch {epoch + 1}, batch {batch + 1}; {action}."
+            if key.startswith("val_"):
+                action = "training continues: the training loss is finite, look at the validation data"
+            else:
+                action = "training stopped" if self.stop_on_nan else "training continues (stop_on_nan=False)"
+            when = f"epoch {epoch + 1}, batch {batch + 1}" if batch >= 0 else f"the end of epoch {epoch + 1}"
+            detail = f"{key} became {value} at {when}; {action}."
             if location:
                 detail += " " + location
             if self._unreadable_data:
@@ -408,7 +421,7 @@ class Doctor:
                     "(that would consume it): check its batches for NaN/inf and out-of-range targets."
                 )
             findings.append(Finding("KD006", detail))
-            self._report(f"training produced {key} = {value} (epoch {epoch + 1}, batch {batch + 1}):", findings)
+            self._report(f"training produced {key} = {value} ({when}):", findings)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
@@ -441,7 +454,11 @@ class Doctor:
         arguments = _fit_arguments(model) if self.check_data else None
         if arguments is None:
             return
-        inputs, targets = arguments
+        inputs, targets, validation = arguments
+        if isinstance(validation, (tuple, list)) and len(validation) >= 2:
+            self._validation_stats = [
+                ArrayStats(f"validation {label}", a) for part, name in zip(validation[:2], ("x", "y")) for label, a in self._arrays(part, name)
+            ]
         self._data_object = inputs
         peeked = _peek_batches(inputs, 1) if inputs is not None else None
         if peeked is not None:
@@ -476,7 +493,7 @@ class Doctor:
 
     def _data_findings(self) -> list[Finding]:
         findings = []
-        for stats in self._input_stats + self._target_stats:
+        for stats in self._input_stats + self._target_stats + self._validation_stats:
             if stats.nonfinite:
                 findings.append(
                     Finding(
