@@ -103,7 +103,7 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
     assert "a crossentropy loss went negative" in found["bce_labels_0_255"]
     nan_inputs = found["nan_inputs"]
     assert nan_inputs.count("KD601 nan-in-input-data") == 2  # before training, and at the NaN
-    assert "holds 1 NaN/inf value(s) out of 256 (first in row 5)" in nan_inputs
+    assert "holds 1 NaN/inf value(s) out of 256 (first in row 5; column 2)" in nan_inputs
     assert "KD006 nan-loss" in nan_inputs and "training stopped" in nan_inputs
     assert "first batch of the tf.data dataset" in found["nan_inputs_dataset"]
     generator = found["nan_inputs_generator"]

@@ -71,7 +71,18 @@ class Finding:
 class ArrayStats:
     """What a one-off look at an array showed: size, non-finite count, finite min / max."""
 
-    __slots__ = ("count", "dtype", "first_bad_row", "integer", "label", "maximum", "minimum", "nonfinite", "shape")
+    __slots__ = (
+        "bad_columns",
+        "count",
+        "dtype",
+        "first_bad_row",
+        "integer",
+        "label",
+        "maximum",
+        "minimum",
+        "nonfinite",
+        "shape",
+    )
 
     def __init__(self, label: str, array: Any) -> None:
         import numpy as np
@@ -86,12 +97,15 @@ class ArrayStats:
         self.count = int(array.size)
         self.nonfinite = 0
         self.first_bad_row: int | None = None
+        self.bad_columns: list[int] = []  # for a table (2-D): the feature columns holding NaN/inf
         if array.dtype.kind in "fc" and array.size:
             finite = np.isfinite(array)
             self.nonfinite = int(array.size - np.count_nonzero(finite))
             if self.nonfinite:
                 bad = np.argwhere(~finite)
                 self.first_bad_row = int(bad[0][0]) if bad.size and array.ndim else 0
+                if array.ndim == 2:
+                    self.bad_columns = [int(c) for c in np.flatnonzero(~finite.all(axis=0))]
                 array = array[finite]
         if array.size:
             self.minimum = float(array.min())
@@ -101,6 +115,13 @@ class ArrayStats:
 
     def describe(self) -> str:
         return f"{self.label} (shape {self.shape}, {self.dtype}, min {self.minimum:g}, max {self.maximum:g})"
+
+
+def _columns(columns: list[int]) -> str:
+    if not columns:
+        return ""
+    shown = ", ".join(str(c) for c in columns[:8]) + (", ..." if len(columns) > 8 else "")
+    return f"; {'column' if len(columns) == 1 else 'columns'} {shown}"
 
 
 def _numeric_array(value: Any) -> Any:
@@ -499,7 +520,7 @@ class Doctor:
                     Finding(
                         "KD601",
                         f"{stats.label} from {self._source} holds {stats.nonfinite} NaN/inf value(s) out of "
-                        f"{stats.count} (first in row {stats.first_bad_row})."
+                        f"{stats.count} (first in row {stats.first_bad_row}{_columns(stats.bad_columns)})."
                         + (
                             " On CPU a ReLU can turn a NaN input into 0, so the loss may stay finite while the model learns from garbage."
                             if stats in self._input_stats
