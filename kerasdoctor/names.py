@@ -9,6 +9,8 @@ canonical names only, so one pattern covers every spelling.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Longest prefix first: the first that matches wins.
 _KERAS_PREFIXES = (
     ("tensorflow.compat.v1.keras.", "keras."),
@@ -92,6 +94,7 @@ def _collapse(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8192)
 def canonical(name: str) -> str:
     """The one spelling of a dotted qualified name that rules and checks compare against."""
     if name in _KERAS_ROOTS:

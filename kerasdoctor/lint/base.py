@@ -119,9 +119,25 @@ class Context:
         self.findings: list[Finding] = []
         # local class name -> the canonical Keras base it derives from
         self.local_classes: dict[str, str] = {}
+        self._qualified: dict[int, str | None] = {}
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, factory: Any) -> Any:
+        """One instance per file of a fact table several checks use (models, symbolic tensors)."""
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = factory()
+        return found
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
-        return self.resolver.qualify(node)
+        # every check asks about the same call's function: answer once per node
+        # (safe because nodes are immutable and imports only grow while a statement is visited)
+        key = id(node)
+        memo = self._qualified
+        if key in memo:
+            return memo[key]
+        answer = memo[key] = self.resolver.qualify(node)
+        return answer
 
     @property
     def scope(self) -> Scope:

@@ -16,7 +16,8 @@ from kerasdoctor.lint.base import Check, Context, Scope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from typing import Any
 
 _SKIP_FIELDS = frozenset(
     {
@@ -51,6 +52,9 @@ _SKIP_FIELDS = frozenset(
         # names that are not variable reads: attribute names, keyword names, def/class names
         "attr",
         "keyword",
+        # annotations say nothing about Keras dataflow
+        "annotation",
+        "returns",
     }
 )
 _NAME_FIELD_SKIPPED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.ImportAlias)
@@ -77,15 +81,19 @@ Handler = "Callable[[cst.CSTNode], object]"
 class Dispatch:
     """The bound visit/leave methods of one file's check instances, by node class name."""
 
+    _methods: dict[type, tuple[str, ...]] = {}
+
     def __init__(self, checks: Sequence[Check]) -> None:
         self.enter: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
         self.leave: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
         for check in checks:
-            for attr in dir(type(check)):
-                if attr.startswith("visit_"):
-                    self.enter.setdefault(attr[6:], []).append(getattr(check, attr))
-                elif attr.startswith("leave_"):
-                    self.leave.setdefault(attr[6:], []).append(getattr(check, attr))
+            cls = type(check)
+            methods = self._methods.get(cls)
+            if methods is None:
+                methods = self._methods[cls] = tuple(a for a in dir(cls) if a.startswith(("visit_", "leave_")))
+            for attr in methods:
+                table = self.enter if attr.startswith("visit_") else self.leave
+                table.setdefault(attr[6:], []).append(getattr(check, attr))
 
 
 def _decorator_flags(ctx: Context, node: cst.FunctionDef) -> tuple[bool, bool]:
@@ -147,42 +155,78 @@ def _track_names(ctx: Context, node: cst.CSTNode) -> None:
 
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _NAME_NODES = (cst.Import, cst.ImportFrom, cst.Assign)
+# isinstance() against libcst's ABC-based classes is slow; answers are cached per concrete class
+_IS_NODE: dict[type, bool] = {}
+_KIND: dict[type, tuple[tuple[str, ...], bool, bool]] = {}
+
+
+def _kind(cls: type) -> tuple[tuple[str, ...], bool, bool]:
+    """(child fields, tracks names, opens a scope) for a node class."""
+    kind = (_child_fields(cls), issubclass(cls, _NAME_NODES), issubclass(cls, _SCOPE_NODES))
+    _KIND[cls] = kind
+    return kind
+
+
+def _is_node(cls: type) -> bool:
+    answer = _IS_NODE.get(cls)
+    if answer is None:
+        answer = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return answer
+
+
+def subtree(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``node`` and every node under it (the walk's fields: no whitespace, no attribute/keyword names)."""
+    stack = [node]
+    kinds = _KIND
+    while stack:
+        current = stack.pop()
+        yield current
+        kind = kinds.get(type(current)) or _kind(type(current))
+        for field in kind[0]:
+            value = getattr(current, field)
+            cls = type(value)
+            if cls is tuple or cls is list:
+                stack.extend(child for child in value if _is_node(type(child)))
+            elif _is_node(cls):
+                stack.append(value)
 
 
 def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
     """Visit ``module`` depth-first once, keeping scopes and the import table current."""
     enter, leave = dispatch.enter, dispatch.leave
-    fields_of = _FIELDS
-    csnode = cst.CSTNode
+    is_node = _IS_NODE
+    # per node class: (child fields, tracks names, opens a scope, enter handlers, leave handlers)
+    table: dict[type, tuple[tuple[str, ...], bool, bool, Any, Any]] = {}
+
+    def plan(cls: type) -> tuple[tuple[str, ...], bool, bool, Any, Any]:
+        fields, track, scoped = _KIND.get(cls) or _kind(cls)
+        entry = table[cls] = (fields, track, scoped, enter.get(cls.__name__), leave.get(cls.__name__))
+        return entry
 
     def visit(node: cst.CSTNode) -> None:
         cls = type(node)
-        name = cls.__name__
-        if isinstance(node, _NAME_NODES):
+        fields, track, scoped, enters, leaves = table.get(cls) or plan(cls)
+        if track:
             _track_names(ctx, node)
-        handlers = enter.get(name)
-        if handlers:
-            for handler in handlers:
+        if enters:
+            for handler in enters:
                 handler(node)
-        scoped = isinstance(node, _SCOPE_NODES)
         if scoped:
             _enter_scope(ctx, node)
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = _child_fields(cls)
         for field in fields:
             value = getattr(node, field)
-            if isinstance(value, csnode):
-                visit(value)
-            elif type(value) is tuple or type(value) is list:
+            vcls = type(value)
+            if vcls is tuple or vcls is list:
                 for child in value:
-                    if isinstance(child, csnode):
+                    ccls = type(child)
+                    if is_node.get(ccls) or (ccls not in is_node and _is_node(ccls)):
                         visit(child)
+            elif is_node.get(vcls) or (vcls not in is_node and _is_node(vcls)):
+                visit(value)
         if scoped:
             ctx.scopes.pop()
-        handlers = leave.get(name)
-        if handlers:
-            for handler in handlers:
+        if leaves:
+            for handler in leaves:
                 handler(node)
 
     visit(module)

@@ -33,8 +33,13 @@ class ModelTable:
         self.models: dict[str, ModelInfo] = {}
         self.layer_of: dict[str, cst.Call] = {}  # tensor name -> constructor of the layer that produced it
         self.lists: dict[str, list[cst.BaseExpression]] = {}
+        self._last: int = 0
 
     def assigned(self, node: cst.Assign) -> None:
+        """Record an assignment; idempotent, since several checks share one table and all report it."""
+        if id(node) == self._last:
+            return
+        self._last = id(node)
         targets = [t.target for t in node.targets]
         value = node.value
         single = len(targets) == 1 and isinstance(targets[0], cst.Name)
@@ -112,7 +117,10 @@ class ModelTable:
         return info
 
     def added(self, call: cst.Call) -> None:
-        """``model.add(Dense(...))`` on a Sequential model: the new final layer."""
+        """``model.add(Dense(...))`` on a Sequential model: the new final layer (idempotent too)."""
+        if id(call) == self._last:
+            return
+        self._last = id(call)
         name = receiver_name(call)
         info = self.models.get(name) if name else None
         if info is not None and call.args:

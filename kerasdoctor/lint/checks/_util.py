@@ -6,6 +6,8 @@ import ast
 
 import libcst as cst
 
+from kerasdoctor.lint.walk import subtree
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -128,22 +130,16 @@ def layer_class(ctx: Context, node: cst.BaseExpression) -> str | None:
 
 
 def names_in(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every Name and Attribute node under ``node`` (a small explicit walk, for argument expressions)."""
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (cst.Name, cst.Attribute)):
+    """Every Name and Attribute node under ``node`` (attribute and keyword names themselves excluded)."""
+    for current in subtree(node):
+        if type(current) is cst.Name or type(current) is cst.Attribute:
             yield current
-        stack.extend(current.children)
 
 
 def calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Call):
-            yield current
-        stack.extend(current.children)
+    for current in subtree(node):
+        if type(current) is cst.Call:
+            yield current  # type: ignore[misc]
 
 
 class ModelTracker:

@@ -39,7 +39,7 @@ _SQUASHING = {"softmax": "softmax", "sigmoid": "sigmoid"}
 class ActivationLossMismatch(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.table = ModelTable(self.ctx)
+        self.table: ModelTable = self.ctx.shared("models", lambda: ModelTable(self.ctx))
 
     def leave_Assign(self, node: cst.Assign) -> None:
         self.table.assigned(node)

@@ -30,7 +30,7 @@ from kerasdoctor.lint.checks._util import keyword, method_name, sequence_element
 class LossOutputCount(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.table = ModelTable(self.ctx)
+        self.table: ModelTable = self.ctx.shared("models", lambda: ModelTable(self.ctx))
 
     def leave_Assign(self, node: cst.Assign) -> None:
         self.table.assigned(node)

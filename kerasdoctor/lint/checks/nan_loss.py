@@ -30,6 +30,7 @@ import libcst as cst
 
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import argument, calls_in, keyword, names_in, number_value, positional
+from kerasdoctor.lint.walk import subtree
 
 _BACKENDS = ("tensorflow.", "keras.backend.", "keras.ops.", "numpy.", "tensorflow.math.", "tensorflow.experimental.numpy.")
 _LOG = frozenset(p + "log" for p in _BACKENDS)
@@ -80,7 +81,7 @@ class NanLoss(Check):
         self.done.append(self.frames.pop())
 
     def leave_Assign(self, node: cst.Assign) -> None:
-        if not self.frames:
+        if not self.frames or not self.frames[-1].predicted:
             return
         frame = self.frames[-1]
         guarded = self._guarded(node.value)
@@ -145,13 +146,7 @@ class NanLoss(Check):
         for call in calls_in(node):
             if self.ctx.qualify(call.func) in _SQUARES:
                 return True
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Power):
-                return True
-            stack.extend(current.children)
-        return False
+        return any(type(n) is cst.BinaryOperation and type(n.operator) is cst.Power for n in subtree(node))  # type: ignore[attr-defined]
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if self.frames and not self.conditional_depth and isinstance(node.operator, cst.Divide) and self._risky_denominator(node.right, self.frames[-1]):
