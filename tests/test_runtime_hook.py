@@ -259,6 +259,18 @@ def test_import_hook_attaches_doctor_to_fit_only(tmp_path: Path) -> None:
     ]
 
 
+def test_import_hook_patches_keras_imported_before_install(tmp_path: Path) -> None:
+    source = tmp_path / "tf_keras" / "src"
+    source.mkdir(parents=True)
+    (tmp_path / "tf_keras" / "__init__.py").write_text("")
+    (source / "__init__.py").write_text("")
+    (source / "callbacks.py").write_text(FAKE_CALLBACKS)
+    (source / "training.py").write_text(FAKE_TRAINING)
+    probe = "from tf_keras.src import training\nimport kerasdoctor.auto\nprint([type(c).__name__ for c in training.Model().fit(callbacks=[]).callbacks])\n"
+    result = run_python("-c", probe, env={"PYTHONPATH": str(tmp_path)})
+    assert result.stdout == "['Doctor']\n", result.stderr
+
+
 def test_is_user_file() -> None:
     assert report.is_user_file(str(SCRIPT))
     assert not report.is_user_file(os.__file__)
