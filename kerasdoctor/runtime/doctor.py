@@ -306,6 +306,10 @@ class Doctor:
         stop_on_nan: set ``model.stop_training`` on the first non-finite loss.
         check_data: look at the training data once before the first batch.
         file: where to print (default ``sys.stderr``).
+        auto: True when ``import kerasdoctor.auto`` attached it rather than the user.
+
+    After fit, ``findings`` lists what it found (each with ``rule_id`` and
+    ``detail``) and ``reports`` the texts it printed. ``KERASDOCTOR=0`` makes it inert.
     """
 
     # Set by the Keras Callback base this class is mixed into (see doctor_class_for).
