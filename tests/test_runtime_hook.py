@@ -266,9 +266,17 @@ def test_import_hook_patches_keras_imported_before_install(tmp_path: Path) -> No
     (source / "__init__.py").write_text("")
     (source / "callbacks.py").write_text(FAKE_CALLBACKS)
     (source / "training.py").write_text(FAKE_TRAINING)
-    probe = "from tf_keras.src import training\nimport kerasdoctor.auto\nprint([type(c).__name__ for c in training.Model().fit(callbacks=[]).callbacks])\n"
+    probe = (
+        "from tf_keras.src import training\n"
+        "import kerasdoctor.auto\n"
+        "doctors = training.Model().fit(callbacks=[]).callbacks\n"
+        "print([type(c).__name__ for c in doctors], doctors[0].stop_on_nan, doctors[0].auto)\n"
+    )
     result = run_python("-c", probe, env={"PYTHONPATH": str(tmp_path)})
-    assert result.stdout == "['Doctor']\n", result.stderr
+    assert result.stdout == "['Doctor'] True True\n", result.stderr
+    # the script has no call to configure: the environment keeps training going after a NaN
+    keep_going = run_python("-c", probe, env={"PYTHONPATH": str(tmp_path), "KERASDOCTOR_STOP_ON_NAN": "0"})
+    assert keep_going.stdout == "['Doctor'] False True\n", keep_going.stderr
 
 
 def test_is_user_file() -> None:

@@ -10,6 +10,7 @@ traceback raised during training. Any other import costs one set lookup.
 
 from __future__ import annotations
 
+import os
 import sys
 
 TYPE_CHECKING = False
@@ -140,5 +141,7 @@ def _with_doctor(callbacks: Any, base_module: str) -> Any:
     if any(isinstance(cb, Doctor) for cb in existing):
         return callbacks
     base = sys.modules[base_module].Callback
-    doctor = doctor_class_for(base)(auto=True)
+    # The script has no call to pass stop_on_nan to: KERASDOCTOR_STOP_ON_NAN=0 keeps training going.
+    keep_going = os.environ.get("KERASDOCTOR_STOP_ON_NAN", "").strip().lower() in {"0", "off", "false", "no"}
+    doctor = doctor_class_for(base)(auto=True, stop_on_nan=not keep_going)
     return [*existing, doctor]
