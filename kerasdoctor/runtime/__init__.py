@@ -4,6 +4,12 @@
 and arranges for the training doctor to join every ``Model.fit`` once Keras is
 imported; ``uninstall()`` puts everything back. Nothing here imports TensorFlow:
 the heavy modules are only touched when the user's script has loaded them.
+
+Environment:
+    KERASDOCTOR=0               everything off (install(), the hooks, the Doctor)
+    KERASDOCTOR_STOP_ON_NAN=0   the Doctor attached by auto/run diagnoses but lets training go on
+    KERASDOCTOR_RULES=DIR[:DIR] extra rule directories for the runtime (as ``--rules`` for the CLI)
+    KERASDOCTOR_DEBUG=1         an internal error of the Doctor prints its traceback
 """
 
 from __future__ import annotations
