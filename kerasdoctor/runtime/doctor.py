@@ -382,8 +382,13 @@ class Doctor:
         if not self._active or not logs:
             return
         for key, value in logs.items():
+            if type(value) is not float:  # Keras hands floats; NumPy scalars from other loops
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    continue
             # ``v - v`` is nan for nan and for +-inf: one float test per entry.
-            if type(value) is float and value - value != 0.0:
+            if value - value != 0.0:
                 if self._nonfinite is None:
                     self._nonfinite = (self._epoch, batch, key, value)
                     if self.stop_on_nan:
@@ -391,8 +396,8 @@ class Doctor:
                     self._diagnose_if_on_training_thread()
                 return
         loss = logs.get("loss")
-        if type(loss) is float and loss < 0.0 and self._loss_kind and self._negative is None:
-            self._negative = (self._epoch, batch, loss)
+        if self._loss_kind and self._negative is None and loss is not None and float(loss) < 0.0:
+            self._negative = (self._epoch, batch, float(loss))
             self._diagnose_if_on_training_thread()
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
