@@ -146,15 +146,12 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _extra_rule_dirs(cli_dirs: Sequence[str]) -> list[str]:
-    from kerasdoctor.config import find_project_config
+    from kerasdoctor.config import extra_rule_dirs
 
-    try:
-        config, root = find_project_config(os.getcwd())
-    except ValueError as exc:
-        print(f"kerasdoctor: warning: {exc}", file=sys.stderr)
-        return list(cli_dirs)
-    dirs = [os.path.join(root, d) for d in config.get("rules", [])] if root else []
-    return [*dirs, *cli_dirs]
+    dirs, warnings = extra_rule_dirs(os.getcwd(), cli_dirs)
+    for warning in warnings:
+        print(f"kerasdoctor: warning: {warning}", file=sys.stderr)
+    return dirs
 
 
 def _load(cli_dirs: Sequence[str]) -> RuleSet:

@@ -6,6 +6,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 
@@ -46,3 +47,28 @@ def find_project_config(start: str) -> tuple[dict[str, Any], str | None]:
     if not isinstance(table, dict):
         raise ValueError(f"{path}: [tool.kerasdoctor] must be a table")
     return table, os.path.dirname(path)
+
+
+def extra_rule_dirs(start: str, cli_dirs: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """Rule directories beyond the built-in ones, and warnings about the configuration.
+
+    From ``KERASDOCTOR_RULES`` (os.pathsep-separated: a running script has no command
+    line of ours), ``rules = [...]`` in ``[tool.kerasdoctor]`` (relative to that
+    pyproject.toml), then ``--rules`` on the command line.
+    """
+    dirs = [d for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
+    warnings: list[str] = []
+    try:
+        table, root = find_project_config(start)
+    except ValueError as exc:
+        warnings.append(str(exc))
+    else:
+        configured = table.get("rules", [])
+        if isinstance(configured, str):
+            configured = [configured]
+        if root and isinstance(configured, list):
+            dirs += [os.path.join(root, str(d)) for d in configured]
+        elif configured:
+            warnings.append(f"{os.path.join(root or '', 'pyproject.toml')}: [tool.kerasdoctor] rules must be a list of directories")
+    dirs += list(cli_dirs)
+    return list(dict.fromkeys(dirs)), warnings

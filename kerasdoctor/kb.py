@@ -418,7 +418,8 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
     Broken rule files never stop the others from loading: each problem is kept in
     ``RuleSet.problems`` as one line naming the file and the field.
     """
-    dirs = (builtin_rules_dir(), *(os.path.abspath(d) for d in extra_dirs))
+    # the same directory named twice (config and --rules) must not look like duplicate ids
+    dirs = tuple(dict.fromkeys((builtin_rules_dir(), *(os.path.abspath(d) for d in extra_dirs))))
     if dirs in _LOADED:
         return _LOADED[dirs]
     problems: list[str] = []

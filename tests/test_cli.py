@@ -148,3 +148,14 @@ def test_malformed_extra_rule_is_a_warning_not_a_crash(tmp_path: Path):
     proc = run_cli("explain", "--rules", str(tmp_path), "ValueError: bad marshal data")
     assert proc.returncode == 0 and "KD990" in proc.stdout
     assert "KD991-bad.yaml: not valid YAML" in proc.stderr
+
+
+def test_rule_dirs_from_environment_and_duplicates(tmp_path: Path):
+    shutil.copytree(SAMPLE_RULES, tmp_path / "envrules")
+    (tmp_path / "pyproject.toml").write_text('[tool.kerasdoctor]\nrules = ["envrules"]\n')
+    # the same directory from KERASDOCTOR_RULES, pyproject.toml and --rules is loaded once
+    proc = run_cli(
+        "explain", "--rules", str(tmp_path / "envrules"), "ValueError: bad marshal data", cwd=tmp_path, env={"KERASDOCTOR_RULES": str(tmp_path / "envrules")}
+    )
+    assert proc.returncode == 0 and "KD990" in proc.stdout
+    assert "already used" not in proc.stderr

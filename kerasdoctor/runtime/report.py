@@ -250,22 +250,13 @@ def frame_lines(exc: BaseException) -> tuple[list[str], str | None, int | None]:
 
 
 def extra_rule_dirs() -> list[str]:
-    """Rule directories beyond the built-in ones, as the CLI's ``--rules`` would give.
-
-    ``KERASDOCTOR_RULES`` (os.pathsep-separated; a running script has no command
-    line of ours to pass ``--rules`` on) and ``[tool.kerasdoctor] rules`` of the
-    project's pyproject.toml.
-    """
-    dirs = [d for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
+    """Rule directories beyond the built-in ones, as the CLI would use them (see kerasdoctor.config)."""
     try:
-        from kerasdoctor.config import find_project_config
+        from kerasdoctor.config import extra_rule_dirs as configured_dirs
 
-        config, root = find_project_config(os.getcwd())
-        if root:
-            dirs += [os.path.join(root, d) for d in config.get("rules", [])]
-    except Exception:  # noqa: BLE001, S110 - a broken pyproject.toml must not hide the diagnosis
-        pass
-    return dirs
+        return configured_dirs(os.getcwd())[0]
+    except Exception:  # noqa: BLE001 - a broken pyproject.toml must not hide the diagnosis
+        return [d for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
 
 
 def exception_report(exc: BaseException) -> str:
