@@ -117,3 +117,30 @@ def test_helpers():
         "Using a symbolic bool\n\nArguments received by Gate.call():\n  x"
     )
     assert unwrap_message(nested) == "Using a symbolic bool"
+
+
+def test_frames_pasted_without_traceback_header():
+    # as pasted in https://github.com/keras-team/keras/issues/13512 (Windows paths, no header)
+    text = (
+        '  File "C:\\Users\\User\\Anaconda3\\lib\\site-packages\\keras\\backend\\tensorflow_backend.py", line 517, in placeholder\n'
+        "    x = tf.placeholder(dtype, shape=shape, name=none)\n\n"
+        "AttributeError: module 'tensorflow' has no attribute 'placeholder'\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "AttributeError"
+    assert rec.frames[-1].function == "placeholder" and rec.frames[-1].line == 517
+    assert rec.location is None  # the only frame is inside site-packages
+
+
+def test_colab_markdown_link_frames():
+    text = (
+        "AttributeError                            Traceback (most recent call last)\n"
+        "[<ipython-input-3-abc>](https://localhost:8080/#) in <module>()\n"
+        "----> 1 model = Sequential()\n\n"
+        "[/usr/local/lib/python3.6/dist-packages/keras/backend/tensorflow_backend.py](https://localhost:8080/#) in placeholder(shape, ndim)\n"
+        "--> 519         x = tf.placeholder(dtype, shape=shape, name=name)\n\n"
+        "AttributeError: module 'tensorflow' has no attribute 'placeholder'\n"
+    )
+    (rec,) = extract_errors(text)
+    assert [f.function for f in rec.frames] == ["<module>", "placeholder"]
+    assert rec.location.path == "<ipython-input-3-abc>" and rec.location.code == "model = Sequential()"

@@ -36,6 +36,7 @@ _IPY_FRAME = lazy(
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
 )
 _IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
+_MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
@@ -219,6 +220,12 @@ class _Collector:
         return [*self.exceptions, *others]
 
 
+def _starts_old_frame(line: str) -> bool:
+    if line.startswith("["):
+        line = _MARKDOWN_LINK.sub(r"\g<text>", line)
+    return bool(_IPY_OLD_FRAME.match(line))
+
+
 def _split_display_lines(raw: str) -> Iterator[str]:
     """One physical line as the terminal showed it: carriage returns redraw the line."""
     if len(raw) > MAX_LINE_CHARS:
@@ -317,6 +324,8 @@ class _Parser:
                 path, num, func = m.group("path"), m.group("line"), m.group("func") or ""
             self.frames.append(Frame(path=path.strip(), line=int(num), function=func.split("(")[0].strip()))
             return
+        if line.startswith("["):
+            line = _MARKDOWN_LINK.sub(r"\g<text>", line)
         m = _IPY_OLD_FRAME.match(line)
         if m:
             self.frames.append(Frame(path=m.group("path"), line=None, function=m.group("func")))
@@ -346,6 +355,11 @@ class _Parser:
     # -- outside tracebacks ------------------------------------------------------------------
     def _scan(self, line: str) -> None:
         # cheap substring tests first: most lines of a training log are none of these
+        if ('File "' in line and _PY_FRAME.match(line)) or (" in " in line and line.endswith(")") and _starts_old_frame(line)):
+            # frames pasted without their "Traceback (most recent call last):" header
+            self._start_traceback()
+            self._frames_line(line, line.strip())
+            return
         if "Traceback" in line:
             if _TB_START.match(line):
                 self._start_traceback()

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 UNKNOWN_TYPE_FACTOR = 0.92
 UNKNOWN_WHERE_FACTOR = 0.8
 CHAINED_FACTOR = 0.97
+# when the input holds an exception, a warning/log/progress line beside it is rarely what the user asks about
+BESIDE_EXCEPTION_FACTOR = 0.85
 VERSION_MISMATCH_FACTOR = 0.8
 MIN_CONFIDENCE = 0.05
 
@@ -97,6 +99,7 @@ def match_error(
 ) -> list[Match]:
     """Every rule that fits one of ``records``, best first."""
     lowered = [r.message.lower() + "\n" + r.key_message.lower() for r in records]
+    has_exception = any(r.kind == "exception" for r in records)
     best: dict[str, Match] = {}
     for rule in rules:
         mismatch, version_notes = _version_notes(rule, versions) if versions else (False, ())
@@ -106,6 +109,8 @@ def match_error(
                 if evidence is None:
                     continue
                 score = score_hit(pattern, record, len(evidence))
+                if has_exception and record.kind != "exception":
+                    score *= BESIDE_EXCEPTION_FACTOR
                 if mismatch:
                     score *= VERSION_MISMATCH_FACTOR
                 if score < MIN_CONFIDENCE:
