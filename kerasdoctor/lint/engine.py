@@ -152,12 +152,74 @@ def _engine_version() -> str:
 # one source text -> diagnostics
 
 
+MAX_LINE_CHARS = 20_000
+MAX_BRACKET_DEPTH = 150  # CPython itself refuses more than 200 nested brackets
+PARSER_STACK_BYTES = 64 * 1024 * 1024
+_NOT_BRACKETS = bytes(range(256)).translate(None, b"()[]{}")
+_SAME_BRACKETS = bytes.maketrans(b"[]{}", b"()()")
+
+
+def _pathological(source: str) -> str | None:
+    """Inputs that crash or stall libcst's native parser (generated code, data dumps), found cheaply."""
+    if max(map(len, source.splitlines()), default=0) > MAX_LINE_CHARS:
+        return f"a line longer than {MAX_LINE_CHARS} characters (generated code?)"
+    # peel innermost bracket pairs off, one level per pass, in C: typical code needs a handful of passes
+    brackets = source.encode("utf-8", "surrogatepass").translate(_SAME_BRACKETS, _NOT_BRACKETS)
+    for _ in range(MAX_BRACKET_DEPTH):
+        peeled = brackets.replace(b"()", b"")
+        if peeled == brackets:
+            return None
+        brackets = peeled
+    return f"brackets nested more than {MAX_BRACKET_DEPTH} deep"
+
+
+BIG_SOURCE_CHARS = 100_000
+
+
+def _parse(source: str) -> Any:
+    """libcst.parse_module; big files on a thread with a large stack (the native parser recurses on long
+    expression chains, as generated code has, and overflows the main thread's stack)."""
+    import threading
+
+    import libcst as cst
+
+    if len(source) <= BIG_SOURCE_CHARS:
+        return cst.parse_module(source)  # a thread costs ~5-10% more: only where the risk is
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["module"] = cst.parse_module(source)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
+            outcome["error"] = exc
+
+    previous = threading.stack_size(PARSER_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=target, name="kerasdoctor-parse")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["module"]
+
+
 def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
     """Diagnostics for one Python source (already decoded); the second item is an internal error message, if any."""
     import libcst as cst
 
+    problem = _pathological(source)
+    if problem is not None:
+        try:
+            compile(source, path, "exec", 1024, dont_inherit=True)  # CPython's own verdict first
+        except SyntaxError as exc:
+            return _syntax_diagnostics(source, path, checks, exc), None
+        except (RecursionError, MemoryError, ValueError):
+            pass
+        return [], f"not linted: {problem}"
     try:
-        module = cst.parse_module(source)
+        module = _parse(source)
     except cst.ParserSyntaxError as exc:
         return _syntax_diagnostics(source, path, checks, exc), None
     except (RecursionError, MemoryError) as exc:
@@ -232,6 +294,8 @@ def _syntax_diagnostics(source: str, path: str, checks: CheckSet, exc: Exception
     except SyntaxError as err:  # IndentationError and TabError are subclasses
         kind = type(err).__name__
         line, column, message = err.lineno or 1, err.offset or 1, err.msg
+        if isinstance(err, IndentationError) and err.text:
+            column = len(err.text) - len(err.text.lstrip()) + 1  # CPython points past the line; the indentation is the news
     except (ValueError, MemoryError, RecursionError) as err:
         message = str(err)
     rule = checks.syntax_rule(kind)

@@ -44,7 +44,7 @@ def read_notebook(text: str) -> Notebook:
         cell_lines = text_of_cell.splitlines()
         cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
         for index, line in enumerate(cell_lines, 1):
-            if cell_magic or _MAGIC.match(line):
+            if cell_magic or _MAGIC.search(line):
                 indent = line[: len(line) - len(line.lstrip())]
                 line = f"{indent}pass" if not cell_magic else ""
             lines.append(line)

@@ -38,9 +38,7 @@ _SQRT = frozenset(p + "sqrt" for p in _BACKENDS)
 _REDUCTIONS = frozenset(p + f for p in _BACKENDS for f in ("reduce_sum", "sum", "reduce_mean", "mean", "norm", "reduce_std", "std", "count_nonzero"))
 _SQUARES = frozenset(p + f for p in _BACKENDS for f in ("square", "pow", "power"))
 _GUARDS = frozenset(
-    p + f
-    for p in _BACKENDS
-    for f in ("clip_by_value", "clip", "maximum", "epsilon", "softplus", "add", "exp", "log1p", "divide_no_nan", "where", "log_softmax")
+    p + f for p in _BACKENDS for f in ("clip_by_value", "clip", "maximum", "epsilon", "softplus", "add", "exp", "log1p", "divide_no_nan", "log_softmax")
 ) | {"tensorflow.nn.softplus", "keras.activations.softplus", "keras.config.epsilon"}
 _CONDITIONAL = frozenset(p + "where" for p in _BACKENDS) | {"tensorflow.cond", "keras.ops.cond"}
 _ADAPTIVE = frozenset({"Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Lion", "Adafactor", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer"})
