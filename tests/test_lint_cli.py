@@ -66,7 +66,7 @@ def test_json_output_is_the_contract(project, capsys) -> None:
 
 def test_sarif_output_validates_against_the_official_schema(project, capsys) -> None:
     (project / "bin.py").write_bytes(b"\x00keras\x00" * 50)
-    code, out, _ = run(capsys, str(project), "--format", "sarif")
+    _, out, _ = run(capsys, str(project), "--format", "sarif")
     data = json.loads(out)
     with open(SARIF_SCHEMA, encoding="utf-8") as handle:
         jsonschema.validate(data, json.load(handle))
@@ -86,7 +86,7 @@ def test_sarif_schema_check_can_fail() -> None:
 
 
 def test_github_annotations(project, capsys) -> None:
-    code, out, _ = run(capsys, str(project / "train.py"), "--format", "github")
+    _, out, _ = run(capsys, str(project / "train.py"), "--format", "github")
     first = out.splitlines()[0]
     assert first.startswith(f"::warning file={project / 'train.py'},line=2,col=9,endLine=2,endColumn=")
     assert ",title=KD501 activation-loss-mismatch::KD501 softmax over a single unit" in first

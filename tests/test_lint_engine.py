@@ -97,7 +97,8 @@ def test_pyproject_config_is_found_walking_up(tmp_path) -> None:
     )
     (tmp_path / "rules").mkdir()
     for name in os.listdir(TEST_RULES):
-        (tmp_path / "rules" / name).write_bytes(open(os.path.join(TEST_RULES, name), "rb").read())
+        with open(os.path.join(TEST_RULES, name), "rb") as handle:
+            (tmp_path / "rules" / name).write_bytes(handle.read())
     for folder in ("src/pkg", "legacy"):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "model.py").write_text(SOFTMAX_ONE + "keras.layers.Dense(old_units=2)\n")
