@@ -16,7 +16,7 @@ from kerasdoctor.lint.suppress import code_matches
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from kerasdoctor.types import Rule
@@ -86,7 +86,7 @@ class LintConfig:
         select: Sequence[str] | None,
         ignore: Sequence[str],
         extend_select: Sequence[str],
-        per_file_ignores: dict[str, Sequence[str]] | None,
+        per_file_ignores: Mapping[str, Sequence[str]] | None,
         exclude: Sequence[str],
         rule_dirs: Sequence[str],
     ) -> None:

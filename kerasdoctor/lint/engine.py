@@ -15,7 +15,7 @@ from kerasdoctor.lint.suppress import is_suppressed, parse_suppressions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from typing import Any
 
     from kerasdoctor.kb import RuleSet
@@ -452,7 +452,7 @@ def lint_paths(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     extend_select: Sequence[str] = (),
-    per_file_ignores: dict[str, Sequence[str]] | None = None,
+    per_file_ignores: Mapping[str, Sequence[str]] | None = None,
     exclude: Sequence[str] = (),
     jobs: int | None = None,
     cache: bool = True,
@@ -514,8 +514,8 @@ def lint_paths(
         found, error = results[path]
         if error is not None:
             errors.append(FileError(path, error))
-        for data in found:
-            diagnostic = Diagnostic.from_dict({**data, "path": path})
+        for entry in found:
+            diagnostic = Diagnostic.from_dict({**entry, "path": path})
             if config.is_ignored_for_file(path, diagnostic.id, diagnostic.name):
                 continue
             diagnostics.append(diagnostic)

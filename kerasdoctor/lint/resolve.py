@@ -51,7 +51,7 @@ class Resolver:
             if alias.asname is not None:
                 target = alias.asname.name
                 if type(target).__name__ == "Name":
-                    self.imports[target.value] = full  # type: ignore[attr-defined]
+                    self.imports[target.value] = full  # type: ignore[union-attr]
             else:
                 # `import tensorflow.keras` binds `tensorflow`
                 root = full.split(".", 1)[0]

@@ -68,7 +68,7 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     else:
         names = tuple(
             f.name
-            for f in dataclasses.fields(cls)
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
             if f.name not in _SKIP_FIELDS and not f.name.startswith("whitespace") and not (f.name == "name" and issubclass(cls, _NAME_FIELD_SKIPPED))
         )
     _FIELDS[cls] = names

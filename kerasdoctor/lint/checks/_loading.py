@@ -7,6 +7,10 @@ import libcst as cst
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import is_false, keyword, sequence_elements
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 LOADERS = frozenset({"keras.models.load_model", "keras.models.model_from_json", "keras.models.model_from_yaml", "keras.models.model_from_config"})
 _REGISTRATION = frozenset({"keras.saving.register_keras_serializable"})
 _GLOBAL_REGISTRATION = frozenset({"keras.saving.get_custom_objects", "keras.saving.custom_object_scope"})
@@ -36,7 +40,7 @@ class LoadingCheck(Check):
         if self.ctx.at_module_level and not self._registered(node.decorators):
             self.functions.add(node.name.value)
 
-    def _registered(self, decorators: tuple[cst.Decorator, ...] | list[cst.Decorator]) -> bool:
+    def _registered(self, decorators: Sequence[cst.Decorator]) -> bool:
         for decorator in decorators:
             expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
             if self.ctx.qualify(expr) in _REGISTRATION:

@@ -50,9 +50,11 @@ class LossOutputNames(Check):
             if not isinstance(value, cst.Dict):
                 continue
             for element in value.elements:
-                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if not isinstance(element, cst.DictElement):
+                    continue
+                key = string_value(element.key)
                 if key is not None and key not in info.output_names:
-                    self.report(element.key, key_name=key, argument=argname, expected=", ".join(info.output_names))  # type: ignore[union-attr]
+                    self.report(element.key, key_name=key, argument=argname, expected=", ".join(info.output_names))
 
 
 CHECK = LossOutputNames
