@@ -43,6 +43,14 @@ class _Pattern:
         return any(name.startswith(p) and "." not in name[len(p) :] for p in self.prefixes)
 
 
+def _renamed(spec: Any, old: str) -> str | None:
+    """A fix's new name: one string for every match, or a mapping old -> new."""
+    if isinstance(spec, dict):
+        new = spec.get(old)
+        return str(new) if new else None
+    return str(spec) if spec else None
+
+
 def _respell(raw: str, pattern: str, replacement: str) -> str | None:
     """Rewrite ``raw`` (as the user spelt it) the way ``pattern`` -> ``replacement`` rewrites the canonical name."""
     old, new = pattern.split("."), replacement.split(".")
@@ -94,14 +102,18 @@ class DeclarativeCheck(Check):
         self.report(node, edits=self._method_fix(node), name=name)
 
     def _keyword_fix(self, arg: cst.Arg, keywords: dict[str, cst.Arg]) -> list[Edit] | None:
-        new = self.fix.get("rename_keyword")
-        if not new or new in keywords or arg.keyword is None:
+        if arg.keyword is None:
             return None
-        return [Edit(arg.keyword, str(new))]
+        new = _renamed(self.fix.get("rename_keyword"), arg.keyword.value)
+        if not new or new in keywords:
+            return None  # a second `learning_rate=` would not even compile
+        return [Edit(arg.keyword, new)]
 
     def _method_fix(self, node: cst.Call) -> list[Edit] | None:
-        new = self.fix.get("rename_method")
-        if not new or not isinstance(node.func, cst.Attribute):
+        if not isinstance(node.func, cst.Attribute):
+            return None
+        new = _renamed(self.fix.get("rename_method"), node.func.attr.value)
+        if not new:
             return None
         positional = [a for a in node.args if a.keyword is None]
         if any(a.star for a in node.args) or len(positional) > int(self.fix.get("max_positional", 99)):
@@ -109,7 +121,7 @@ class DeclarativeCheck(Check):
         allowed = self.fix.get("keywords")
         if allowed is not None and any(a.keyword is not None and a.keyword.value not in allowed for a in node.args):
             return None
-        return [Edit(node.func.attr, str(new))]
+        return [Edit(node.func.attr, new)]
 
     # --- imports ---------------------------------------------------------------------------
     def _match_module(self, raw: str) -> str | None:
@@ -134,7 +146,9 @@ class DeclarativeCheck(Check):
         if pattern is not None:
             replacement = self.fix.get("replace_module")
             edits = None
-            if replacement and canonical(raw) == pattern:
+            allowed = self.fix.get("names")
+            imported = [] if isinstance(node.names, cst.ImportStar) else [module_name(a.name) for a in node.names]  # type: ignore[arg-type]
+            if replacement and canonical(raw) == pattern and imported and (allowed is None or set(imported) <= set(allowed)):
                 new = _respell(raw, pattern, str(replacement))
                 edits = [Edit(node.module, new)] if new else None
             self.report(node.module, edits=edits, name=raw)

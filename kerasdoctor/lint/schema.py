@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 KINDS = ("check", "calls", "methods", "imports", "syntax_errors")
 KEYS = (*KINDS, "keyword_present", "keyword_absent", "message", "messages", "fix")
-FIX_KEYS = ("rename_keyword", "rename_method", "replace_module", "max_positional", "keywords")
+FIX_KEYS = ("rename_keyword", "rename_method", "replace_module", "max_positional", "keywords", "names")
 
 
 def _string_list(value: Any) -> bool:
@@ -57,6 +57,12 @@ def validate_lint_section(section: Any) -> Iterator[str]:
         actions = [k for k in ("rename_keyword", "rename_method", "replace_module") if k in fix]
         if len(actions) != 1:
             yield "fix: needs exactly one of rename_keyword, rename_method, replace_module"
+        for key in ("rename_keyword", "rename_method"):
+            value = fix.get(key)
+            if value is not None and not (isinstance(value, str) or (isinstance(value, dict) and all(isinstance(v, str) for v in value.values()))):
+                yield f"fix.{key}: a new name, or a mapping old name -> new name"
+        if "names" in fix and not _string_list(fix["names"]):
+            yield "fix.names: the imported names for which replace_module is safe"
         if "rename_keyword" in fix and "keyword_present" not in section:
             yield "fix.rename_keyword needs keyword_present"
         if "rename_method" in fix and "methods" not in section:
