@@ -139,9 +139,10 @@ def test_a_crashing_check_is_reported_not_raised(tmp_path, monkeypatch) -> None:
 
 def test_syntax_errors_are_findings_with_cpythons_wording(tmp_path) -> None:
     result = lint(tmp_path, "import keras\nif True:\n        x = 1\n    y = 2\n")
-    assert [(d.line, d.id, d.message) for d in result.diagnostics] == [(4, "KD007", "IndentationError: unindent does not match any outer indentation level")]
+    expected = [(4, "indentation-error", "IndentationError: unindent does not match any outer indentation level")]
+    assert [(d.line, d.name, d.message) for d in result.diagnostics] == expected
     result = lint(tmp_path, "import keras\nprint 'x'\n")
-    assert [(d.line, d.id) for d in result.diagnostics] == [(2, "KD502")]
+    assert [(d.line, d.name) for d in result.diagnostics] == [(2, "python-syntax-error")]
 
 
 def test_notebook_findings_map_to_cells_and_magics_are_skipped(tmp_path) -> None:
