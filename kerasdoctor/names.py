@@ -113,6 +113,26 @@ def canonical(name: str) -> str:
     return _ALIASES.get(collapsed, collapsed)
 
 
+_PUBLIC_KERAS_PREFIXES = tuple((p, r) for p, r in _KERAS_PREFIXES if ".src." not in p and not p.startswith(("keras.api", "keras._tf_keras")))
+
+
+@lru_cache(maxsize=4096)
+def canonical_module(name: str) -> str:
+    """The public-API spelling of an imported module path, for import rules.
+
+    Only the distribution prefix is unified (tensorflow.keras / tf_keras /
+    tensorflow.python.keras -> keras); private ``keras.src`` / ``tf_keras.src``
+    paths are kept as they are, since internal modules move freely between
+    releases and are another rule's business.
+    """
+    if name.startswith(("keras.src", "tf_keras.src")):
+        return name
+    for prefix, replacement in _PUBLIC_KERAS_PREFIXES:
+        if name.startswith(prefix):
+            return replacement + name[len(prefix) :]
+    return _KERAS_ROOTS.get(name, name)
+
+
 def is_keras(name: str | None) -> bool:
     """A canonical name inside the Keras API (any distribution of it)."""
     return bool(name) and (name == "keras" or name.startswith("keras."))  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ import libcst as cst
 
 from kerasdoctor.lint.base import Check, Edit
 from kerasdoctor.lint.resolve import module_name
-from kerasdoctor.names import canonical
+from kerasdoctor.names import canonical, canonical_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class DeclarativeCheck(Check):
         spec = rule.lint or {}
         self.calls = _Pattern(_as_list(spec.get("calls")))
         self.methods = set(_as_list(spec.get("methods")))
-        self.imports = [canonical(n) for n in _as_list(spec.get("imports"))]
+        self.imports = [canonical_module(n) for n in _as_list(spec.get("imports"))]
         self.present = _as_list(spec.get("keyword_present"))
         self.absent = set(_as_list(spec.get("keyword_absent")))
         self.fix: dict[str, Any] = dict(spec.get("fix") or {})
@@ -125,7 +125,7 @@ class DeclarativeCheck(Check):
 
     # --- imports ---------------------------------------------------------------------------
     def _match_module(self, raw: str) -> str | None:
-        name = canonical(raw)
+        name = canonical_module(raw)
         for pattern in self.imports:
             if name == pattern or name.startswith(pattern + "."):
                 return pattern
@@ -148,7 +148,7 @@ class DeclarativeCheck(Check):
             edits = None
             allowed = self.fix.get("names")
             imported = [] if isinstance(node.names, cst.ImportStar) else [module_name(a.name) for a in node.names]  # type: ignore[arg-type]
-            if replacement and canonical(raw) == pattern and imported and (allowed is None or set(imported) <= set(allowed)):
+            if replacement and canonical_module(raw) == pattern and imported and (allowed is None or set(imported) <= set(allowed)):
                 new = _respell(raw, pattern, str(replacement))
                 edits = [Edit(node.module, new)] if new else None
             self.report(node.module, edits=edits, name=raw)
