@@ -100,8 +100,18 @@ def to_github(result: LintResult) -> str:
 
 
 def _uri(path: str) -> str:
+    """Relative to the working directory when inside it (what code-scanning services expect), else a file: URI."""
+    import os
     from urllib.parse import quote
 
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = ".."
+        if relative.startswith(".."):
+            return "file://" + quote(path.replace("\\", "/"))
+        path = relative
     return quote(path.replace("\\", "/"))
 
 
