@@ -219,3 +219,11 @@ def test_a_fix_that_would_not_parse_is_not_applied() -> None:
         fix={"applicability": "safe", "edits": [{"line": 1, "column": 1, "end_line": 1, "end_column": 2, "content": "("}]},
     )  # fmt: skip
     assert apply_fixes("x = 1\n", [broken]) == ("x = 1\n", [])
+
+
+def test_fix_positions_follow_pythons_line_breaks(tmp_path) -> None:
+    """A form feed is not a line break for Python: the edit must still land on the keyword."""
+    code = "import keras\r\n\x0c\r\nkeras.layers.Dense(old_units=3)  # \x0c\r\n"
+    result = lint(tmp_path, code)
+    fixed, applied = apply_fixes(code, result.diagnostics)
+    assert len(applied) == 1 and fixed == code.replace("old_units", "units")

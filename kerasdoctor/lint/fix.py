@@ -14,11 +14,14 @@ if TYPE_CHECKING:
 
 
 def _offsets(source: str) -> list[int]:
-    """Offset of the start of each line (1-based lines -> index line-1)."""
-    starts = [0]
-    for line in source.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-    return starts
+    """Offset of the start of each line (1-based lines -> index line-1).
+
+    Lines end at \n, \r\n or \r only, as Python's tokenizer (and libcst) count them;
+    str.splitlines would also split at form feeds and other separators.
+    """
+    import re
+
+    return [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", source))]
 
 
 def apply_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:
