@@ -120,7 +120,10 @@ class CheckSet:
                     continue  # reported by the engine when a file does not parse
                 if check:
                     module = importlib.import_module(f"kerasdoctor.lint.checks.{check}")
-                    classes.append((rule, module.CHECK))
+                    check_class = getattr(module, "CHECK", None)
+                    if check_class is None:
+                        raise ValueError(f"{rule.path}: kerasdoctor/lint/checks/{check}.py defines no CHECK class")
+                    classes.append((rule, check_class))
                 else:
                     classes.append((rule, DeclarativeCheck))
             self._classes = classes

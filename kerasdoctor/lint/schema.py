@@ -34,7 +34,11 @@ def validate_lint_section(section: Any) -> Iterator[str]:
         else:
             import importlib.util
 
-            if importlib.util.find_spec(f"kerasdoctor.lint.checks.{check}") is None:
+            try:
+                found = importlib.util.find_spec(f"kerasdoctor.lint.checks.{check}") is not None
+            except (ImportError, ValueError):
+                found = False
+            if not found:
                 yield f"check: no module kerasdoctor/lint/checks/{check}.py"
     for key in ("calls", "methods", "imports", "keyword_present", "keyword_absent", "syntax_errors"):
         if key in section and not _string_list(section[key]):
