@@ -227,3 +227,11 @@ def test_fix_positions_follow_pythons_line_breaks(tmp_path) -> None:
     result = lint(tmp_path, code)
     fixed, applied = apply_fixes(code, result.diagnostics)
     assert len(applied) == 1 and fixed == code.replace("old_units", "units")
+
+
+def test_rule_directories_from_the_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("KERASDOCTOR_RULES", TEST_RULES)
+    result = lint(tmp_path, "import keras\nkeras.layers.Dense(old_units=2)\n", rule_dirs=[])
+    assert ids(result) == [(2, "KD995")]
+    monkeypatch.delenv("KERASDOCTOR_RULES")
+    assert ids(lint(tmp_path, "import keras\nkeras.layers.Dense(old_units=2)\n", rule_dirs=[])) == []

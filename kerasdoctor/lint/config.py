@@ -4,7 +4,8 @@ A selector is a rule id (``KD001``), an id prefix (``KD0``, ``KD``), a rule
 name (``lambda-layer-serialization``) or ``ALL``. pyproject.toml is found by
 walking up from the first linted path; its keys: ``select``, ``ignore``,
 ``extend-select``, ``per-file-ignores`` (glob -> selectors), ``exclude``
-(globs) and ``rules`` (extra rule directories, relative to the file).
+(globs) and ``rules`` (extra rule directories, relative to the file); the
+``KERASDOCTOR_RULES`` environment variable adds rule directories too.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class LintConfig:
     @classmethod
     def load(cls, paths: Sequence[str], *, use_config: bool = True) -> LintConfig:
         config = cls()
+        # KERASDOCTOR_RULES (os.pathsep-separated) is honoured as by explain and the runtime hook
+        config.rule_dirs = [os.path.abspath(d) for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
         if not use_config:
             return config
         from kerasdoctor.config import find_project_config
@@ -72,7 +75,7 @@ class LintConfig:
         config.ignore = _list(table, "ignore")
         config.extend_select = _list(table, "extend-select", "extend_select")
         config.exclude = _list(table, "exclude")
-        config.rule_dirs = [os.path.join(root, d) for d in _list(table, "rules")]
+        config.rule_dirs += [os.path.join(root, d) for d in _list(table, "rules")]
         ignores = table.get("per-file-ignores", table.get("per_file_ignores", {}))
         if not isinstance(ignores, dict):
             raise ConfigError("[tool.kerasdoctor] per-file-ignores must be a table of glob = [codes]")
