@@ -125,7 +125,8 @@ def test_rules_check_reports_problems_with_exit_1(tmp_path: Path):
     (tmp_path / "KD990-sample-marshal.yaml").write_text(broken)
     proc = run_cli("rules", "check", str(tmp_path))
     assert proc.returncode == 1
-    assert "examples.errors[0]: expected KD990 first, got no match" in proc.stdout
+    assert "examples.errors[0]: expected KD990 first, got" in proc.stdout
+    assert "no example in examples.errors shows this wording ('completely different')" in proc.stdout
 
 
 def test_color_always_uses_rich_panels():

@@ -47,7 +47,7 @@ def test_sample_rule_dir_is_clean():
         (("severity: error", "severity: fatal"), "severity: 'fatal' is not one of"),
         (("pattern: 'bad marshal data'", "pattern: 'bad (marshal'"), "errors[0].pattern: bad regex"),
         (("category: saving", "category: saving\ncolour: red"), "unknown key 'colour'"),
-        (('    versions: "all"\n  - pattern: \'marshal', "  - pattern: 'marshal"), "errors[0].versions"),
+        (('    versions: "all"\n    confidence: 0.99\n  - pattern: \'marshal', "    confidence: 0.99\n  - pattern: 'marshal"), "errors[0].versions"),
         (("  references:\n    - https://github.com/keras-team/keras/issues/9595\n", ""), "docs.references"),
         (('      source: "/work', '      sauce: "/work'), "examples.errors[0]: unknown key 'sauce'"),
         (("severity: error", "severity: warning"), None),
