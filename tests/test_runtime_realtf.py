@@ -104,10 +104,10 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
     nan_inputs = found["nan_inputs"]
     assert nan_inputs.count("KD601 nan-in-input-data") == 2  # before training, and at the NaN
     assert "holds 1 NaN/inf value(s) out of 256 (first in row 5; column 2)" in nan_inputs
-    assert "KD006 nan-loss" in nan_inputs and "training stopped" in nan_inputs
+    assert "KD508 nan-loss" in nan_inputs and "training stopped" in nan_inputs
     assert "first batch of the tf.data dataset" in found["nan_inputs_dataset"]
     generator = found["nan_inputs_generator"]
-    assert "KD006 nan-loss" in generator and "generator, which kerasdoctor does not read" in generator
+    assert "KD508 nan-loss" in generator and "generator, which kerasdoctor does not read" in generator
     assert "KD601" not in generator
     assert "y from the first 4 batches of the Batches holds 1 NaN/inf value(s)" in found["nan_targets_pydataset"]
     assert "KD604 learning-rate-extreme" in found["lr_1e6"] and "learning_rate=1e+06" in found["lr_1e6"]
@@ -121,10 +121,10 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
     log_line = next(number for number, line in enumerate((FIXTURES / "train_faults.py").read_text().splitlines(), 1) if "tf.math.log(y_pred)" in line)
     # the lint's nan-loss check, run on the custom loss's file, points at its log
     assert f"the custom loss case_custom_log_loss.<locals>.log_loss ({FIXTURES / 'train_faults.py'}, line {log_line})" in (found["custom_log_loss"])
-    assert "KD006 nan-loss" in found["custom_log_loss"]
+    assert "KD508 nan-loss" in found["custom_log_loss"]
     sparse = by_case["sparse_labels_out_of_range"]
     before, _, after = sparse.partition("Traceback (most recent call last):")
-    assert "KD101 sparse-label-out-of-range" in before and "labels in [0, 3)" in " ".join(before.split())
+    assert "KD522 sparse-label-out-of-range" in before and "labels in [0, 3)" in " ".join(before.split())
     assert "Received a label value of 4 which is outside the valid range of [0, 3)" in after
     diagnosis = after[after.index("\n\nkerasdoctor: ") :]
     assert "sparse-label-out-of-range" in diagnosis.splitlines()[2]
@@ -164,7 +164,7 @@ def test_mirrored_strategy_explicit_doctor_and_thread() -> None:
     mirrored = err.split("Exception in thread trainer:")[0]
     assert mirrored.count("KD601 nan-in-input-data") == 2
     assert mirrored.count("training produced loss = nan") == 1
-    assert "doctor findings: ['KD601', 'KD601', 'KD006']" in result.stdout
+    assert "doctor findings: ['KD601', 'KD601', 'KD508']" in result.stdout
     thread_report = err.split("Exception in thread trainer:")[1]
     assert "Received a label value of 4" in thread_report
     diagnosis = thread_report[thread_report.index("\n\nkerasdoctor: ") :]

@@ -46,8 +46,8 @@ _ADAPTIVE_OPTIMIZERS = {
 _SCALE_LIMIT = 100.0  # |x| beyond this with no Rescaling/Normalization layer: unscaled inputs
 _NORMALIZING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"}
 _RULE_NAMES = {
-    "KD006": "nan-loss",
-    "KD101": "sparse-label-out-of-range",
+    "KD508": "nan-loss",
+    "KD522": "sparse-label-out-of-range",
     "KD601": "nan-in-input-data",
     "KD602": "targets-outside-loss-range",
     "KD603": "input-not-scaled",
@@ -450,14 +450,14 @@ class Doctor:
                     f" The inputs come from {self._unreadable_data}, which kerasdoctor does not read "
                     "(that would consume it): check its batches for NaN/inf and out-of-range targets."
                 )
-            findings.append(Finding("KD006", detail))
+            findings.append(Finding("KD508", detail))
             self._report(f"training produced {key} = {value} ({when}):", findings)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
     def _on_negative_loss(self, epoch: int, batch: int, loss: float) -> None:
         try:
-            findings = [f for f in self._data_findings() if f.rule_id in ("KD602", "KD101")] or [
+            findings = [f for f in self._data_findings() if f.rule_id in ("KD602", "KD522")] or [
                 Finding(
                     "KD602",
                     f"a {self._loss_kind} crossentropy can never be negative, yet the loss is {loss:g} at "
@@ -551,7 +551,7 @@ class Doctor:
                     bound = f"[0, {self._classes})" if self._classes is not None else "[0, classes)"
                     findings.append(
                         Finding(
-                            "KD101",
+                            "KD522",
                             f"sparse_categorical_crossentropy expects integer labels in {bound} for a {self._classes}-unit output, but {stats.describe()}.",
                         )
                     )
