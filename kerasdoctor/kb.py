@@ -46,7 +46,7 @@ ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
 _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 class RuleSet:
@@ -415,6 +415,9 @@ _LOADED: dict[tuple[str, ...], RuleSet] = {}
 def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> RuleSet:
     """The built-in rules plus any extra rule directories, validated.
 
+    With the cache (the default) rules carry no ``examples``; ``use_cache=False``
+    parses the YAML and keeps them (tests, ``rules check``).
+
     Broken rule files never stop the others from loading: each problem is kept in
     ``RuleSet.problems`` as one line naming the file and the field.
     """
@@ -435,6 +438,10 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         payload = _read_snapshot(snapshot_path)
     if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
         plains, parse_problems = parse_rule_files(files)
+        if use_cache:
+            # examples (whole tracebacks) are two thirds of the rule text and only tests and
+            # `rules check` read them: leaving them out halves the snapshot's load time
+            plains = [{**plain, "examples": {}} for plain in plains]
         payload = {"format": _CACHE_FORMAT, "rules": plains, "problems": parse_problems}
         if snapshot_path:
             _write_snapshot(snapshot_path, payload)
