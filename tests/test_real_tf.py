@@ -35,11 +35,7 @@ def header(path: Path) -> dict[str, str]:
     return fields
 
 
-CASES = [
-    pytest.param(path, stack, id=f"{path.stem}-{stack}")
-    for path in sorted(REPRO.glob("KD*.py"))
-    for stack in header(path).get("stacks", "").split()
-]
+CASES = [pytest.param(path, stack, id=f"{path.stem}-{stack}") for path in sorted(REPRO.glob("KD*.py")) for stack in header(path).get("stacks", "").split()]
 
 
 @pytest.mark.parametrize(("script", "stack"), CASES)
