@@ -144,3 +144,14 @@ def test_colab_markdown_link_frames():
     (rec,) = extract_errors(text)
     assert [f.function for f in rec.frames] == ["<module>", "placeholder"]
     assert rec.location.path == "<ipython-input-3-abc>" and rec.location.code == "model = Sequential()"
+
+
+def test_graph_error_pasted_from_its_node_line_is_not_a_node_exception():
+    # a public report (fixtures/real_errors/0063.yaml) pasted from the middle of a TF graph error:
+    # no "InvalidArgumentError: Graph execution error:" header, so "Node: '...'" is the first message-like line
+    import yaml
+
+    text = yaml.safe_load((FORMATS.parent / "real_errors" / "0063.yaml").read_text())["text"]
+    records = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert records and records[-1].type is None
+    assert "Received a label value of 66908" in records[-1].message

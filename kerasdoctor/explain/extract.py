@@ -344,7 +344,10 @@ class _Parser:
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             return
         m = _EXC_LINE.match(stripped)
-        if m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None):
+        if m and m.group("type") == "Node" and _GRAPH_NODE.match(stripped):
+            # TF's "Node: 'name'" line of a graph error whose "...Error: Graph execution error:" header was not pasted
+            self._begin_message(None, stripped)
+        elif m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None):
             self._begin_message(m.group("type"), m.group("msg") or "")
         elif self.ipython_type:
             self._begin_message(self.ipython_type, stripped)
