@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import argument, layer_class, receiver_name, sequence_elements, string_value, target_names
 
 TYPE_CHECKING = False
@@ -130,3 +131,14 @@ class ModelTable:
     def of_method_call(self, call: cst.Call) -> ModelInfo | None:
         name = receiver_name(call)
         return self.models.get(name) if name else None
+
+
+class ModelTableCheck(Check):
+    """Base of the checks that read the file's model table; one table per file, fed by every such check."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.table: ModelTable = self.ctx.shared("models", lambda: ModelTable(self.ctx))
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        self.table.assigned(node)

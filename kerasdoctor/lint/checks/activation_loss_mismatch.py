@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._models import ModelTable
+from kerasdoctor.lint.checks._models import ModelTableCheck
 from kerasdoctor.lint.checks._util import argument, is_false, is_true, keyword, layer_class, method_name, number_value, string_value
 
 _PROBABILITY_LOSSES = frozenset({"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"})
@@ -36,14 +35,7 @@ _CROSSENTROPY_CLASSES = frozenset(
 _SQUASHING = {"softmax": "softmax", "sigmoid": "sigmoid"}
 
 
-class ActivationLossMismatch(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.table: ModelTable = self.ctx.shared("models", lambda: ModelTable(self.ctx))
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.table.assigned(node)
-
+class ActivationLossMismatch(ModelTableCheck):
     def _activation(self, layer: cst.Call) -> str | None:
         """'softmax' | 'sigmoid' | 'linear' | None (unknown) for the final layer."""
         kind = layer_class(self.ctx, layer)

@@ -22,19 +22,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._models import ModelTable
+from kerasdoctor.lint.checks._models import ModelTableCheck
 from kerasdoctor.lint.checks._util import keyword, method_name, sequence_elements
 
 
-class LossOutputCount(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.table: ModelTable = self.ctx.shared("models", lambda: ModelTable(self.ctx))
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.table.assigned(node)
-
+class LossOutputCount(ModelTableCheck):
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "compile":
             return

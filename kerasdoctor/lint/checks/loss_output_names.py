@@ -23,21 +23,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._models import ModelTable
+from kerasdoctor.lint.checks._models import ModelTableCheck
 from kerasdoctor.lint.checks._util import argument, keyword, method_name, string_value
 
 _COMPILE_DICTS = ("loss", "loss_weights", "metrics", "weighted_metrics")
 
 
-class LossOutputNames(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.table: ModelTable = self.ctx.shared("models", lambda: ModelTable(self.ctx))
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.table.assigned(node)
-
+class LossOutputNames(ModelTableCheck):
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         if method not in ("compile", "fit", "evaluate"):
