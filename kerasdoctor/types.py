@@ -15,6 +15,21 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# How a match was made, most trustworthy first; only a rule's own wording may reach
+# CONFIDENT, every other kind stays below its cap however strong its evidence looks.
+MATCH_KINDS = ("wording", "raise-site", "frames", "fuzzy", "symptom")
+CONFIDENT = 0.8
+KIND_CAPS = {"wording": 0.99, "raise-site": 0.75, "frames": 0.7, "fuzzy": 0.65, "symptom": 0.5}
+
+
+def kind_rank(kind: str) -> int:
+    """Position of ``kind`` in MATCH_KINDS: a lower rank outranks any confidence of a higher one."""
+    try:
+        return MATCH_KINDS.index(kind)
+    except ValueError:
+        return len(MATCH_KINDS)
+
+
 class _Value:
     """Immutable record: keyword construction, equality and repr over ``__slots__``."""
 
@@ -156,14 +171,16 @@ class Rule(_Value):
         "docs",
         "errors",
         "examples",
+        "frames",
         "id",
         "lint",
         "name",
         "path",
         "severity",
+        "symptoms",
         "title",
     )
-    _defaults = {"applies_to": {}, "lint": None, "examples": {}, "path": ""}
+    _defaults = {"applies_to": {}, "lint": None, "examples": {}, "path": "", "symptoms": {}, "frames": ()}
     id: str
     name: str
     title: str
@@ -175,6 +192,8 @@ class Rule(_Value):
     lint: Mapping[str, Any] | None
     examples: Mapping[str, Any]
     path: str
+    symptoms: Mapping[str, tuple[str, ...]]  # phrases describing the symptom, per language (en, zh)
+    frames: tuple[str, ...]  # functions whose presence among the raising frames points at this family
 
     @property
     def references(self) -> list[str]:
@@ -184,14 +203,23 @@ class Rule(_Value):
 class Match(_Value):
     """A rule that fits an error record, and how sure we are."""
 
-    __slots__ = ("confidence", "evidence", "notes", "pattern", "record", "rule")
-    _defaults = {"notes": ()}
+    __slots__ = ("confidence", "evidence", "kind", "notes", "pattern", "record", "rule")
+    _defaults = {"notes": (), "kind": "wording", "pattern": None}
     rule: Rule
     confidence: float
     record: ErrorRecord
-    pattern: ErrorPattern
-    evidence: str  # the matched text
+    pattern: ErrorPattern | None  # the wording that matched; None for frames and symptom matches
+    evidence: str  # the matched text, frames or phrase
     notes: tuple[str, ...]  # e.g. what the installed versions say about the rule
+    kind: str  # one of MATCH_KINDS: how the match was made
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
 
     def to_dict(self) -> dict[str, Any]:
         docs = self.rule.docs
@@ -202,6 +230,7 @@ class Match(_Value):
             "title": self.rule.title,
             "severity": self.rule.severity,
             "confidence": round(self.confidence, 3),
+            "kind": self.kind,
             "what": docs.get("what", ""),
             "cause": docs.get("why", ""),
             "fix": docs.get("fix", ""),

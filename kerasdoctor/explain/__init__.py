@@ -37,6 +37,10 @@ def explain_records(
     else:
         environment = dict(versions)
     matches = match_error(records, ruleset.rules, environment)
+    if not matches:
+        from kerasdoctor.explain.fallback import fallback_matches
+
+        matches = fallback_matches(records, ruleset.rules, environment)
     return Explanation(errors=list(records), matches=matches, environment=environment)
 
 

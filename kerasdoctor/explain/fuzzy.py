@@ -1,0 +1,98 @@
+"""Near misses of a known wording: typos (``Graph disconected``), cut or elided messages.
+
+Each pattern is reduced to the literal text every match must contain (its
+"skeleton"); rapidfuzz's partial ratio then says how closely the message holds
+that text, tolerant of a few wrong characters and of a message cut at either
+end. Only runs when no wording matched exactly, so the common path never pays
+for it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kerasdoctor.explain.match import score_hit
+from kerasdoctor.kb import literal_runs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from kerasdoctor.types import ErrorRecord, Match, Rule
+
+MIN_RUN_CHARS = 4  # shorter literal pieces (": ", "(") say nothing about the wording
+MIN_SKELETON_CHARS = 12  # a pattern with less literal text would fit too much
+MIN_TEXT_CHARS = 12
+MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
+MIN_LONGEST_RUN_SCORE = 85.0
+MAX_TEXT_CHARS = 2000
+SCALE = 0.75  # a near miss is never as sure as the wording itself
+
+
+@cache
+def skeleton(pattern: str) -> tuple[str, ...]:
+    """The pattern's literal runs worth comparing, lower-cased; empty when too little is literal."""
+    runs = tuple(r.lower().strip() for r in literal_runs(pattern) if len(r.strip()) >= MIN_RUN_CHARS)
+    return runs if sum(len(r) for r in runs) >= MIN_SKELETON_CHARS else ()
+
+
+def skeleton_score(runs: Sequence[str], text: str) -> float:
+    """How closely ``text`` holds every run (0-100), weighted by run length; 0 when the longest run is missing."""
+    from rapidfuzz import fuzz
+
+    longest = max(runs, key=len)
+    if fuzz.partial_ratio(longest, text, score_cutoff=MIN_LONGEST_RUN_SCORE) == 0:
+        return 0.0
+    total = weight = 0.0
+    for run in runs:
+        total += len(run) * fuzz.partial_ratio(run, text)
+        weight += len(run)
+    return total / weight
+
+
+def _texts(record: ErrorRecord) -> str:
+    from kerasdoctor.explain.normalize import flatten_message
+
+    key = record.key_message or record.message
+    return flatten_message(key[:MAX_TEXT_CHARS]).lower()
+
+
+def fuzzy_matches(
+    records: Sequence[ErrorRecord],
+    rules: Iterable[Rule],
+    versions: Mapping[str, str] | None = None,
+) -> list[Match]:
+    """Rules with a wording that ``records`` nearly hold, best first."""
+    from kerasdoctor.types import KIND_CAPS, Match
+
+    candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
+    prepared = [(r, _texts(r)) for r in candidates]
+    prepared = [(r, t) for r, t in prepared if len(t) >= MIN_TEXT_CHARS]
+    best: dict[str, Match] = {}
+    for rule in rules:
+        for pattern in rule.errors:
+            runs = skeleton(pattern.pattern)
+            if not runs:
+                continue
+            for record, text in prepared:
+                if all(run in text for run in runs):
+                    continue  # every literal piece is there, so the pattern's variable parts ruled the text out
+                closeness = skeleton_score(runs, text)
+                if closeness < MIN_SCORE:
+                    continue
+                base = score_hit(pattern, record, 0)
+                if base == 0.0:
+                    continue
+                confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
+                current = best.get(rule.id)
+                if current is None or confidence > current.confidence:
+                    best[rule.id] = Match(
+                        rule=rule,
+                        confidence=confidence,
+                        record=record,
+                        pattern=pattern,
+                        evidence=" … ".join(runs)[:300],
+                        notes=(f"the message is close to, not the same as, this family's wording ({closeness:.0f}% alike): check for a typo or a cut",),
+                        kind="fuzzy",
+                    )
+    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
