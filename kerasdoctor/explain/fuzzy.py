@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 MIN_RUN_CHARS = 4  # shorter literal pieces (": ", "(") say nothing about the wording
 MIN_SKELETON_CHARS = 12  # a pattern with less literal text would fit too much
 MIN_TEXT_CHARS = 12
+MIN_MISSING_LETTERS = 6  # a typo is in words; a mismatch in a piece like ", 1) and (" is structural
 MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
@@ -75,8 +76,11 @@ def fuzzy_matches(
             if not runs:
                 continue
             for record, text in prepared:
-                if all(run in text for run in runs):
-                    continue  # every literal piece is there, so the pattern's variable parts ruled the text out
+                missing = [run for run in runs if run not in text]
+                if not missing or any(sum(c.isalpha() for c in run) < MIN_MISSING_LETTERS for run in missing):
+                    # all literal text is there, or what differs is punctuation and digits:
+                    # the pattern's structure ruled the text out, not a typo
+                    continue
                 closeness = skeleton_score(runs, text)
                 if closeness < MIN_SCORE:
                     continue

@@ -41,6 +41,7 @@ _PUNCTUATION = str.maketrans(
         "\ufeff": "",
     }
 )
+_FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
 _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
@@ -61,7 +62,9 @@ def needs_normalising(text: str) -> bool:
     if not text.isascii():
         return True
     signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'")
-    return any(sign in text for sign in signs)
+    if any(sign in text for sign in signs):
+        return True
+    return len(text) > WRAP_WIDTHS[0] and _wrap_width(text.splitlines()) is not None
 
 
 def fold_characters(text: str) -> str:
@@ -73,6 +76,8 @@ def fold_characters(text: str) -> str:
     if not text.isascii():
         import unicodedata
 
+        if "\uff1a" in text:
+            text = _FULLWIDTH_COLON.sub(r":\1 ", text)  # it carries its own spacing: "Error：message"
         text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     return text
 
