@@ -73,6 +73,8 @@ _ENVELOPE = lazy(
 _ERROR_ENCOUNTERED = lazy(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
 _GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", re.M)
 _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', re.M)
+# characters that pasting leaves behind (markdown, HTML entities, placeholders); see normalize.py
+_PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -453,10 +455,12 @@ def extract_errors(text: str) -> list[ErrorRecord]:
     Text that holds none of those (a bare message such as ``bad marshal data``)
     becomes one untyped record, so it can still be matched.
     """
-    from kerasdoctor.explain.normalize import needs_normalising, normalize_text
+    if len(text) > 80 or not text.isascii() or any(sign in text for sign in _PASTE_SIGNS):
+        # a cheap first look keeps the normaliser out of a plain one-line message's start-up
+        from kerasdoctor.explain.normalize import needs_normalising, normalize_text
 
-    if needs_normalising(text):
-        text = normalize_text(text)
+        if needs_normalising(text):
+            text = normalize_text(text)
     records = extract_from_lines(text.splitlines())
     if not records:
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
