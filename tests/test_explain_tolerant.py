@@ -133,10 +133,24 @@ def test_typo_is_a_fuzzy_match_below_confident():
     assert any("alike" in note for note in best.notes)
 
 
-def test_a_pattern_rejecting_the_structure_is_not_overruled_by_fuzzy_matching():
-    # every word of categorical-labels-not-one-hot's wording is there, but its (N, 1) shape is not
-    best = top("ValueError: Shapes (1, 1, 1024, 75) and (255, 1024, 1, 1) are incompatible")
-    assert best is None or best.rule.name != "categorical-labels-not-one-hot"
+@pytest.mark.parametrize(
+    ("text", "not_family"),
+    [
+        # every word of categorical-labels-not-one-hot's wording is there, but its (N, 1) shape is not
+        ("ValueError: Shapes (1, 1, 1024, 75) and (255, 1024, 1, 1) are incompatible", "categorical-labels-not-one-hot"),
+        # a different attribute is a different error, however alike the rest of the sentence
+        ("AttributeError: 'Tensor' object has no attribute '_keras_history'", "optimizer-lr-argument"),
+    ],
+)
+def test_what_the_pattern_rules_out_is_not_overruled_by_fuzzy_matching(text, not_family):
+    best = top(text)
+    assert best is None or best.rule.name != not_family
+
+
+def test_an_elided_message_matches_the_wording_around_the_gap():
+    text = "ValueError: Input 0 of layer dense is incompatible with the layer: ... expected axis -1 of input shape to have value 784 but received input with shape (None, 28)"
+    best = top(text)
+    assert best is not None and best.rule.name == "input-feature-mismatch" and best.kind == "wording"
 
 
 # frames captured from TF 1.15 + standalone Keras 2.3.1 (a tf.reshape output fed to Model), message line not pasted

@@ -30,7 +30,7 @@ def _with(record: ErrorRecord, **changes: object) -> ErrorRecord:
 def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     """``records`` as the library printed them, as far as that can be told."""
     from kerasdoctor.explain.extract import extract_errors, unwrap_message
-    from kerasdoctor.explain.normalize import flatten_message, normalize_text, restore_cut_quotes, restore_placeholders
+    from kerasdoctor.explain.normalize import drop_elisions, flatten_message, normalize_text, restore_cut_quotes, restore_placeholders
 
     out: list[ErrorRecord] = []
     for record in records:
@@ -45,7 +45,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        out.append(_with(record, message=message, key_message=flatten_message(key)))
+        out.append(_with(record, message=message, key_message=drop_elisions(flatten_message(key))))
     return out
 
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from kerasdoctor.explain.match import score_hit
 from kerasdoctor.kb import literal_runs
+from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,11 +24,15 @@ if TYPE_CHECKING:
 MIN_RUN_CHARS = 4  # shorter literal pieces (": ", "(") say nothing about the wording
 MIN_SKELETON_CHARS = 12  # a pattern with less literal text would fit too much
 MIN_TEXT_CHARS = 12
-MIN_MISSING_LETTERS = 6  # a typo is in words; a mismatch in a piece like ", 1) and (" is structural
+CUT_RATIO = 90.0
+MAX_MISTYPED_WORDS = 2
+MIN_MISTYPED_WORD = 5  # shorter words that differ are different names, not typos
+TYPO_RATIO = 80.0
 MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
-SCALE = 0.75  # a near miss is never as sure as the wording itself
+SCALE = 0.75
+_WORD = lazy(r"[a-z0-9_]+")  # a near miss is never as sure as the wording itself
 
 
 @cache
@@ -51,6 +56,24 @@ def skeleton_score(runs: Sequence[str], text: str) -> float:
     return total / weight
 
 
+def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
+    """Whether ``run`` is absent from ``text`` only through a cut or a typo in a long word.
+
+    All words present but the run absent means the punctuation or numbers differ
+    (``(1, 1, 1024)`` where the wording has ``, 1)``), and a short word that
+    differs is a different identifier (``'lr'`` vs ``'_keras_history'``): both
+    are the pattern ruling the text out, not a slip of the keyboard.
+    """
+    from rapidfuzz import fuzz
+
+    if len(text) < len(run) and fuzz.partial_ratio(text, run) >= CUT_RATIO:
+        return True  # the message was cut inside this run
+    absent = [w for w in _WORD.compiled().findall(run) if w not in words]
+    if not absent or len(absent) > MAX_MISTYPED_WORDS:
+        return False
+    return all(len(w) >= MIN_MISTYPED_WORD and any(fuzz.ratio(w, other) >= TYPO_RATIO for other in words) for w in absent)
+
+
 def _texts(record: ErrorRecord) -> str:
     from kerasdoctor.explain.normalize import flatten_message
 
@@ -68,18 +91,16 @@ def fuzzy_matches(
 
     candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
     prepared = [(r, _texts(r)) for r in candidates]
-    prepared = [(r, t) for r, t in prepared if len(t) >= MIN_TEXT_CHARS]
+    prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in prepared if len(t) >= MIN_TEXT_CHARS]
     best: dict[str, Match] = {}
     for rule in rules:
         for pattern in rule.errors:
             runs = skeleton(pattern.pattern)
             if not runs:
                 continue
-            for record, text in prepared:
+            for record, text, words in prepared:
                 missing = [run for run in runs if run not in text]
-                if not missing or any(sum(c.isalpha() for c in run) < MIN_MISSING_LETTERS for run in missing):
-                    # all literal text is there, or what differs is punctuation and digits:
-                    # the pattern's structure ruled the text out, not a typo
+                if not missing or not all(_near_miss(run, text, words) for run in missing):
                     continue
                 closeness = skeleton_score(runs, text)
                 if closeness < MIN_SCORE:

@@ -54,6 +54,7 @@ _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a message whose opening quote was cut off: NoneType' object ...
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
+_ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 WRAP_WIDTHS = (80,)
 
 
@@ -159,6 +160,13 @@ def normalize_text(text: str) -> str:
     lines = rejoin_wrapped(lines)
     text = "\n".join(lines)
     return restore_placeholders(text)
+
+
+def drop_elisions(message: str) -> str:
+    """``a ... b`` -> ``a b``: the wording around a part the user left out can still match."""
+    if "..." not in message and "\u2026" not in message:
+        return message
+    return _ELISION.sub(" ", message)
 
 
 def flatten_message(message: str) -> str:
