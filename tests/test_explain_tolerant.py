@@ -148,7 +148,10 @@ def test_what_the_pattern_rules_out_is_not_overruled_by_fuzzy_matching(text, not
 
 
 def test_an_elided_message_matches_the_wording_around_the_gap():
-    text = "ValueError: Input 0 of layer dense is incompatible with the layer: ... expected axis -1 of input shape to have value 784 but received input with shape (None, 28)"
+    text = (
+        "ValueError: Input 0 of layer dense is incompatible with the layer: ... "
+        "expected axis -1 of input shape to have value 784 but received input with shape (None, 28)"
+    )
     best = top(text)
     assert best is not None and best.rule.name == "input-feature-mismatch" and best.kind == "wording"
 
