@@ -48,7 +48,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 
 
 class RuleSet:
@@ -132,6 +132,43 @@ def literal_runs(pattern: str) -> list[str]:
 
     walk(parsed)
     return runs
+
+
+def alternative_literals(pattern: str) -> tuple[str, ...]:
+    """For ``a|b|c`` (at the top or in one group spanning the pattern): each branch's longest literal, lower-cased.
+
+    Empty unless every branch has a literal of three characters or more, so that a
+    message holding none of them can skip the pattern without compiling it.
+    """
+    if sys.version_info >= (3, 11):
+        from re import _constants as sre_constants  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    else:  # pragma: no cover - exercised on older interpreters only
+        import sre_constants
+        import sre_parse
+    try:
+        items = list(sre_parse.parse(pattern))
+    except re.error:
+        return ()
+    while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if len(items) != 1 or items[0][0] is not sre_constants.BRANCH:
+        return ()
+    literals = []
+    for branch in items[0][1][1]:
+        best = ""
+        run: list[str] = []
+        for op, arg in [*branch, (None, None)]:
+            if op is sre_constants.LITERAL:
+                run.append(chr(arg))
+                continue
+            if len(run) > len(best):
+                best = "".join(run)
+            run = []
+        if len(best) < 3:
+            return ()
+        literals.append(best.lower())
+    return tuple(literals)
 
 
 def required_literal(pattern: str) -> str | None:
@@ -335,6 +372,7 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
                 "confidence": float(entry.get("confidence", 0.9)),
                 "where": {k: _as_tuple(v) for k, v in (entry.get("where") or {}).items()},
                 "literal": required_literal(pattern),
+                "any_literals": alternative_literals(pattern),
                 "ignore_case": pattern.startswith("(?i"),
                 "involves": _as_tuple(entry.get("involves")),
             }
@@ -358,8 +396,9 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
 
 def _rule_from_plain(plain: dict[str, Any]) -> Rule:
     fields = dict(plain)
-    fields["errors"] = tuple(ErrorPattern(**e) for e in plain["errors"])
-    return Rule(**fields)
+    fields["errors"] = tuple(ErrorPattern.trusted(e) for e in plain["errors"])
+    rule: Rule = Rule.trusted(fields)
+    return rule
 
 
 def rule_files(dirs: Iterable[str]) -> list[str]:
@@ -427,7 +466,9 @@ def _fingerprint(files: list[str]) -> str:
 def _read_snapshot(path: str) -> Any:
     try:
         with open(path, "rb") as handle:
-            return marshal.load(handle)  # noqa: S302 - our own snapshot, written by _write_snapshot
+            data = handle.read()
+        # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
+        return marshal.loads(data)  # noqa: S302 - our own snapshot, written by _write_snapshot
     except (OSError, EOFError, ValueError, TypeError):
         return None
 

@@ -48,6 +48,16 @@ class _Value:
         if fields:
             raise TypeError(f"{type(self).__name__}: unknown fields {sorted(fields)}")
 
+    @classmethod
+    def trusted(cls, fields: Mapping[str, Any]) -> Any:
+        """Build from fields already checked (a rule snapshot): no validation, for start-up speed."""
+        obj = object.__new__(cls)
+        setter = object.__setattr__
+        defaults = cls._defaults
+        for name in cls.__slots__:
+            setter(obj, name, fields[name] if name in fields else defaults[name])
+        return obj
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
 
@@ -144,8 +154,18 @@ class ErrorRecord(_Value):
 class ErrorPattern(_Value):
     """One wording of an error family, as declared under a rule's ``errors``."""
 
-    __slots__ = ("confidence", "ignore_case", "involves", "kind", "literal", "pattern", "types", "versions", "where")
-    _defaults = {"types": (), "kind": None, "versions": "", "confidence": 0.9, "where": {}, "literal": None, "ignore_case": False, "involves": ()}
+    __slots__ = ("any_literals", "confidence", "ignore_case", "involves", "kind", "literal", "pattern", "types", "versions", "where")
+    _defaults = {
+        "types": (),
+        "kind": None,
+        "versions": "",
+        "confidence": 0.9,
+        "where": {},
+        "literal": None,
+        "any_literals": (),
+        "ignore_case": False,
+        "involves": (),
+    }
     pattern: str
     types: tuple[str, ...]
     kind: str | None
@@ -153,6 +173,7 @@ class ErrorPattern(_Value):
     confidence: float
     where: Mapping[str, tuple[str, ...]]
     literal: str | None  # a substring every match must contain: a cheap pre-filter
+    any_literals: tuple[str, ...]  # for a pattern of alternatives: every match contains one of these
     ignore_case: bool
     involves: tuple[str, ...]  # packages whose version mismatch this wording signals
 

@@ -90,8 +90,8 @@ def fuzzy_matches(
     from kerasdoctor.types import KIND_CAPS, Match
 
     candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
-    prepared = [(r, _texts(r)) for r in candidates]
-    prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in prepared if len(t) >= MIN_TEXT_CHARS]
+    texts = [(r, _texts(r)) for r in candidates]
+    prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
     best: dict[str, Match] = {}
     for rule in rules:
         for pattern in rule.errors:

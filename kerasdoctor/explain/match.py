@@ -93,6 +93,8 @@ def _compile_ignoring_case(pattern: str) -> re.Pattern[str]:
 def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False) -> str | None:
     if pattern.literal is not None and pattern.literal not in lowered:
         return None
+    if pattern.any_literals and not any(literal in lowered for literal in pattern.any_literals):
+        return None
     regex = _compile_ignoring_case(pattern.pattern) if ignore_case else compile_pattern(pattern.pattern)
     m = regex.search(record.message)
     if m is None and record.key_message and record.key_message != record.message:
@@ -117,12 +119,16 @@ def match_error(
     has_exception = any(r.kind == "exception" for r in records)
     best: dict[str, Match] = {}
     for rule in rules:
-        mismatch, version_notes = _version_notes(rule, versions) if versions else (False, ())
+        notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
         for pattern in rule.errors:
             for record, low in zip(records, lowered):
                 evidence = _search(pattern, record, low, ignore_case)
                 if evidence is None:
                     continue
+                if notes_of_rule is None:
+                    # only for rules that fit: comparing versions for all of them costs start-up time
+                    notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
+                mismatch, version_notes = notes_of_rule
                 score = score_hit(pattern, record, len(evidence)) * factor
                 if has_exception and record.kind != "exception":
                     score *= BESIDE_EXCEPTION_FACTOR
