@@ -48,7 +48,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 
 
 class RuleSet:
@@ -169,6 +169,13 @@ def alternative_literals(pattern: str) -> tuple[str, ...]:
             return ()
         literals.append(best.lower())
     return tuple(literals)
+
+
+def pattern_skeleton(pattern: str) -> tuple[str, ...]:
+    """The pattern's literal text worth comparing for near misses; computed with the snapshot, parsing costs."""
+    from kerasdoctor.explain.fuzzy import skeleton
+
+    return skeleton(pattern)
 
 
 def required_literal(pattern: str) -> str | None:
@@ -373,6 +380,7 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
                 "where": {k: _as_tuple(v) for k, v in (entry.get("where") or {}).items()},
                 "literal": required_literal(pattern),
                 "any_literals": alternative_literals(pattern),
+                "skeleton": pattern_skeleton(pattern),
                 "ignore_case": pattern.startswith("(?i"),
                 "involves": _as_tuple(entry.get("involves")),
             }

@@ -154,7 +154,7 @@ class ErrorRecord(_Value):
 class ErrorPattern(_Value):
     """One wording of an error family, as declared under a rule's ``errors``."""
 
-    __slots__ = ("any_literals", "confidence", "ignore_case", "involves", "kind", "literal", "pattern", "types", "versions", "where")
+    __slots__ = ("any_literals", "confidence", "ignore_case", "involves", "kind", "literal", "pattern", "skeleton", "types", "versions", "where")
     _defaults = {
         "types": (),
         "kind": None,
@@ -165,6 +165,7 @@ class ErrorPattern(_Value):
         "any_literals": (),
         "ignore_case": False,
         "involves": (),
+        "skeleton": None,
     }
     pattern: str
     types: tuple[str, ...]
@@ -174,6 +175,7 @@ class ErrorPattern(_Value):
     where: Mapping[str, tuple[str, ...]]
     literal: str | None  # a substring every match must contain: a cheap pre-filter
     any_literals: tuple[str, ...]  # for a pattern of alternatives: every match contains one of these
+    skeleton: tuple[str, ...] | None  # its literal text, lower-cased, for near-miss scoring (None: not computed)
     ignore_case: bool
     involves: tuple[str, ...]  # packages whose version mismatch this wording signals
 

@@ -28,6 +28,7 @@ CUT_RATIO = 90.0
 MAX_MISTYPED_WORDS = 2
 MIN_MISTYPED_WORD = 5  # shorter words that differ are different names, not typos
 TYPO_RATIO = 80.0
+MIN_SHARED_WORD = 4
 MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
@@ -54,6 +55,26 @@ def skeleton_score(runs: Sequence[str], text: str) -> float:
         total += len(run) * fuzz.partial_ratio(run, text)
         weight += len(run)
     return total / weight
+
+
+@cache
+def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for run in runs for w in _WORD.compiled().findall(run) if len(w) >= MIN_SHARED_WORD)
+
+
+def _worth_scoring(run_words: frozenset[str], words: frozenset[str]) -> bool:
+    """A cheap look before rapidfuzz (whose import alone costs twice an interpreter's start-up).
+
+    A typo leaves most of a wording's words intact; a cut message keeps only
+    words of the wording.
+    """
+    if not run_words:
+        return False
+    shared = len(run_words & words)
+    if 2 * shared >= len(run_words):
+        return True
+    own = {w for w in words if len(w) >= MIN_SHARED_WORD}
+    return len(own) >= 2 and own <= run_words
 
 
 def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
@@ -95,10 +116,13 @@ def fuzzy_matches(
     best: dict[str, Match] = {}
     for rule in rules:
         for pattern in rule.errors:
-            runs = skeleton(pattern.pattern)
+            runs = pattern.skeleton if pattern.skeleton is not None else skeleton(pattern.pattern)
             if not runs:
                 continue
+            run_words = _long_words(runs)
             for record, text, words in prepared:
+                if not _worth_scoring(run_words, words):
+                    continue
                 missing = [run for run in runs if run not in text]
                 if not missing or not all(_near_miss(run, text, words) for run in missing):
                     continue

@@ -76,6 +76,7 @@ STOPWORDS = frozenset(
 )
 LATIN_TYPO_RATIO = 85.0
 CJK_TYPO_RATIO = 80.0
+MIN_KEYWORDS_FOR_TYPO = 3  # in a two-keyword phrase one exact word and one near miss is too little
 MAX_TEXT_CHARS = 2000
 BASE_CONFIDENCE = 0.3
 HINT = "matched from a description of the symptom; paste the full error message or traceback for a sure diagnosis"
@@ -100,44 +101,58 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     return words
 
 
-def _latin_score(keyword: str, words: Sequence[str]) -> float:
-    from rapidfuzz import fuzz
-
+def _exact_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
+    """100 for the keyword itself, 95 for it with an ending (fail -> failed); 0 otherwise."""
+    if _is_cjk(keyword):
+        return 100.0 if keyword in cjk_text else 0.0
     best = 0.0
     for word in words:
         if word == keyword:
             return 100.0
         if len(keyword) >= 4 and word.startswith(keyword):
-            best = max(best, 95.0)  # an ending: fail -> failed, download -> downloading
-        elif len(keyword) >= 5 and abs(len(word) - len(keyword)) <= 2:
-            best = max(best, fuzz.ratio(keyword, word))
+            best = 95.0
     return best
 
 
-def _cjk_score(keyword: str, cjk_text: str) -> float:
-    if keyword in cjk_text:
-        return 100.0
-    if len(keyword) < 3:
-        return 0.0
+def _could_be_typo(keyword: str, words: Sequence[str], cjk_text: str) -> bool:
+    """Whether some word of the text shares enough characters with ``keyword`` to be worth scoring."""
+    if _is_cjk(keyword):
+        return 2 * sum(ch in cjk_text for ch in keyword) >= len(keyword)
+    letters = set(keyword)
+    return any(w[:1] == keyword[:1] and abs(len(w) - len(keyword)) <= 2 and len(letters & set(w)) >= len(letters) - 2 for w in words)
+
+
+def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
+    """How close the text comes to a keyword it does not hold (``minist`` for ``mnist``)."""
     from rapidfuzz import fuzz
 
-    return fuzz.partial_ratio(keyword, cjk_text)
+    if _is_cjk(keyword):
+        return fuzz.partial_ratio(keyword, cjk_text) if len(keyword) >= 3 else 0.0
+    if len(keyword) < 5:
+        return 0.0
+    return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
 def phrase_score(keywords: Sequence[str], words: Sequence[str], cjk_text: str) -> float:
-    """0 unless every keyword is found; else the mean closeness of the keywords found (0-100)."""
-    total = 0.0
-    for keyword in dict.fromkeys(keywords):
-        if _is_cjk(keyword):
-            score = _cjk_score(keyword, cjk_text)
-            if score < CJK_TYPO_RATIO:
-                return 0.0
-        else:
-            score = _latin_score(keyword, words)
-            if score < LATIN_TYPO_RATIO:
-                return 0.0
-        total += score
-    return total / len(set(keywords))
+    """0 unless every keyword is found; else the mean closeness of the keywords found (0-100).
+
+    At most one keyword may be a near miss; it is scored with rapidfuzz only once
+    all the others are found, so a sentence that fits no phrase never loads it.
+    """
+    unique = list(dict.fromkeys(keywords))
+    scores = [_exact_score(k, words, cjk_text) for k in unique]
+    missing = [i for i, score in enumerate(scores) if not score]
+    if len(missing) > 1 or (missing and len(unique) < MIN_KEYWORDS_FOR_TYPO):
+        return 0.0
+    if missing:
+        keyword = unique[missing[0]]
+        if not _could_be_typo(keyword, words, cjk_text):
+            return 0.0
+        score = _typo_score(keyword, words, cjk_text)
+        if score < (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
+            return 0.0
+        scores[missing[0]] = score
+    return sum(scores) / len(scores)
 
 
 def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
