@@ -14,6 +14,8 @@ import re
 
 import pytest
 from conftest import ROOT, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kerasdoctor.explain import explain
 from kerasdoctor.explain.extract import extract_errors
@@ -297,3 +299,15 @@ def test_chained_traceback_points_at_the_users_line_not_cython():
     final = records[-1]
     assert final.location is not None
     assert (final.location.path, final.location.line) == ("train.py", 40)
+
+
+_PASTE_MARKS = ["\u2018", "\uff1a", "```", "> ", "**", "&lt;", "...", "'*****'", "\n", " " * 80, 'File "x.py", line 1, in f']
+_FRAGMENTS = [text for text, _ in _seed_cases()] + _PASTE_MARKS
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=60)), max_size=8).map("".join))
+def test_any_paste_is_read_without_failing_and_only_wording_is_confident(text):
+    for match in explain(text, versions={}).matches:
+        assert match.kind in MATCH_KINDS
+        assert match.kind == "wording" or match.confidence < CONFIDENT
