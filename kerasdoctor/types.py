@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 MATCH_KINDS = ("wording", "raise-site", "frames", "fuzzy", "symptom")
 CONFIDENT = 0.8
 KIND_CAPS = {"wording": 0.99, "raise-site": 0.75, "frames": 0.7, "fuzzy": 0.65, "symptom": 0.5}
+# a best wording match below this is a generic message ("name 'x' is not defined"): the frames get a say too
+GENERIC_WORDING = 0.65
 
 
 def kind_rank(kind: str) -> int:

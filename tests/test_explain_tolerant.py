@@ -194,6 +194,24 @@ def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
 
 
+# a Lambda layer's function run while loading (the frames of keras-team/keras#9431-style reports), generic NameError
+GENERIC_WITH_FRAMES = """Traceback (most recent call last):
+  File "predict.py", line 9, in <module>
+    model = keras.models.load_model(p)
+  File "/venv/lib/python3.11/site-packages/keras/src/saving/serialization_lib.py", line 751, in deserialize_keras_object
+    cls = _retrieve_class_or_fn(
+  File "/venv/lib/python3.11/site-packages/keras/src/layers/core/lambda_layer.py", line 10, in normalize
+    return K.l2_normalize(x, axis)
+NameError: name 'K' is not defined
+"""
+
+
+def test_a_generic_message_also_lists_what_its_frames_point_at():
+    matches = explain(GENERIC_WITH_FRAMES, versions={}).matches
+    assert matches[0].kind == "wording" and matches[0].rule.name == "name-not-defined"
+    assert ("custom-objects-on-load", "frames") in [(m.rule.name, m.kind) for m in matches[1:]]
+
+
 @pytest.mark.parametrize(
     ("text", "family"),
     [

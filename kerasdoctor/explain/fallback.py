@@ -79,3 +79,11 @@ def fallback_matches(
     candidates += fuzzy_matches(normalised, rules, versions)
     candidates += symptom_matches(records, rules)
     return rank(candidates)
+
+
+def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: Sequence[Rule]) -> list[Match]:
+    """Below weak wording matches of a generic message, the families its raising frames point at."""
+    from kerasdoctor.explain.frames import frame_matches
+
+    extra = [m for m in frame_matches(records, rules) if m.rule.id not in {w.rule.id for w in matches}]
+    return [*matches, *extra]
