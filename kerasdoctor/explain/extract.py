@@ -25,6 +25,8 @@ MAX_MESSAGE_CHARS = 64_000
 MAX_RECORDS = 400  # distinct warning/log/progress records kept from one input
 MAX_EXCEPTIONS = 50  # the last ones win: the crash that ended a long log is at its end
 MAX_LINE_CHARS = 20_000
+# what a person pastes; a longer text is a machine's log, never retyped by a chat app or word processor
+MAX_PASTE_CHARS = 256_000
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
@@ -455,7 +457,8 @@ def extract_errors(text: str) -> list[ErrorRecord]:
     Text that holds none of those (a bare message such as ``bad marshal data``)
     becomes one untyped record, so it can still be matched.
     """
-    if len(text) > 80 or not text.isascii() or any(sign in text for sign in _PASTE_SIGNS):
+    pasted = len(text) <= MAX_PASTE_CHARS
+    if pasted and (len(text) > 80 or not text.isascii() or any(sign in text for sign in _PASTE_SIGNS)):
         # a cheap first look keeps the normaliser out of a plain one-line message's start-up
         from kerasdoctor.explain.normalize import needs_normalising, normalize_text
 
