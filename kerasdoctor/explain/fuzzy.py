@@ -57,9 +57,8 @@ def skeleton_score(runs: Sequence[str], text: str) -> float:
     return total / weight
 
 
-@cache
 def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w for run in runs for w in _WORD.compiled().findall(run) if len(w) >= MIN_SHARED_WORD)
+    return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
 
 
 def _worth_scoring(run_words: frozenset[str], words: frozenset[str]) -> bool:

@@ -10,6 +10,8 @@ near misses. Small function words are dropped from English phrases.
 
 from __future__ import annotations
 
+from functools import cache
+
 from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
@@ -93,6 +95,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.compiled().findall(fold_characters(text).lower())
 
 
+@cache
 def phrase_keywords(phrase: str) -> tuple[str, ...]:
     """The keywords that must all appear for ``phrase`` to fit; a 3+ character Chinese word counts twice."""
     words = tuple(dict.fromkeys(t for t in tokens(phrase) if t not in STOPWORDS))
@@ -101,17 +104,31 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     return words
 
 
-def _exact_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
+class _Text:
+    """A text prepared for keyword look-ups: its words as a set and sorted (for endings), its Chinese runs."""
+
+    __slots__ = ("cjk", "set", "sorted", "words")
+
+    def __init__(self, text: str) -> None:
+        self.words = tokens(text)
+        self.set = frozenset(self.words)
+        self.sorted = sorted(self.set)
+        self.cjk = " ".join(w for w in self.words if _is_cjk(w))
+
+
+def _exact_score(keyword: str, text: _Text) -> float:
     """100 for the keyword itself, 95 for it with an ending (fail -> failed); 0 otherwise."""
     if _is_cjk(keyword):
-        return 100.0 if keyword in cjk_text else 0.0
-    best = 0.0
-    for word in words:
-        if word == keyword:
-            return 100.0
-        if len(keyword) >= 4 and word.startswith(keyword):
-            best = 95.0
-    return best
+        return 100.0 if keyword in text.cjk else 0.0
+    if keyword in text.set:
+        return 100.0
+    if len(keyword) >= 4:
+        from bisect import bisect_left
+
+        i = bisect_left(text.sorted, keyword)
+        if i < len(text.sorted) and text.sorted[i].startswith(keyword):
+            return 95.0
+    return 0.0
 
 
 def _could_be_typo(keyword: str, words: Sequence[str], cjk_text: str) -> bool:
@@ -133,22 +150,22 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
-def phrase_score(keywords: Sequence[str], words: Sequence[str], cjk_text: str) -> float:
+def phrase_score(keywords: Sequence[str], text: _Text) -> float:
     """0 unless every keyword is found; else the mean closeness of the keywords found (0-100).
 
     At most one keyword may be a near miss; it is scored with rapidfuzz only once
     all the others are found, so a sentence that fits no phrase never loads it.
     """
     unique = list(dict.fromkeys(keywords))
-    scores = [_exact_score(k, words, cjk_text) for k in unique]
+    scores = [_exact_score(k, text) for k in unique]
     missing = [i for i, score in enumerate(scores) if not score]
     if len(missing) > 1 or (missing and len(unique) < MIN_KEYWORDS_FOR_TYPO):
         return 0.0
     if missing:
         keyword = unique[missing[0]]
-        if not _could_be_typo(keyword, words, cjk_text):
+        if not _could_be_typo(keyword, text.words, text.cjk):
             return 0.0
-        score = _typo_score(keyword, words, cjk_text)
+        score = _typo_score(keyword, text.words, text.cjk)
         if score < (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             return 0.0
         scores[missing[0]] = score
@@ -163,10 +180,7 @@ def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> li
     for record in records[-5:]:
         text = record.message if record.kind == "message" else f"{record.type or ''} {record.key_message}"
         texts.append((record, text[:MAX_TEXT_CHARS]))
-    prepared = []
-    for record, text in texts:
-        words = tokens(text)
-        prepared.append((record, words, " ".join(w for w in words if _is_cjk(w))))
+    prepared = [(record, _Text(text)) for record, text in texts]
     matches: dict[str, Match] = {}
     for rule in rules:
         if not rule.symptoms:
@@ -176,8 +190,8 @@ def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> li
                 keywords = phrase_keywords(phrase)
                 if len(keywords) < 2:
                     continue
-                for record, words, cjk_text in prepared:
-                    score = phrase_score(keywords, words, cjk_text)
+                for record, prepared_text in prepared:
+                    score = phrase_score(keywords, prepared_text)
                     if not score:
                         continue
                     # more keywords found = a more specific description; closeness lowers it a little
