@@ -329,3 +329,31 @@ def test_any_paste_is_read_without_failing_and_only_wording_is_confident(text):
     for match in explain(text, versions={}).matches:
         assert match.kind in MATCH_KINDS
         assert match.kind == "wording" or match.confidence < CONFIDENT
+
+
+def test_literal_prefilters_never_skip_a_pattern_that_matches(rules):
+    from kerasdoctor.kb import compile_pattern
+
+    texts = [e["text"] for r in rules.rules for e in r.examples.get("errors") or []]
+    lowered = [t.lower() for t in texts]
+    checked = 0
+    for rule in rules.rules:
+        for pattern in rule.errors:
+            if pattern.literal is None and not pattern.any_literals:
+                continue
+            regex = compile_pattern(pattern.pattern)
+            for text, low in zip(texts, lowered):
+                if regex.search(text):
+                    checked += 1
+                    assert pattern.literal is None or pattern.literal in low, (rule.path, pattern.pattern)
+                    assert not pattern.any_literals or any(lit in low for lit in pattern.any_literals), (rule.path, pattern.pattern)
+    assert checked > 300
+
+
+def test_alternatives_are_prefiltered_by_each_branch():
+    from kerasdoctor.kb import alternative_literals
+
+    assert alternative_literals(r"CUDA_ERROR_NO_BINARY|no kernel image is available") == ("cuda_error_no_binary", "no kernel image is available")
+    assert alternative_literals(r"(?:Unknown (?:layer|loss)|cannot locate class)") == ("unknown l", "cannot locate class")
+    assert alternative_literals(r"ab|long enough") == ()  # a branch without a usable literal: no pre-filter
+    assert alternative_literals(r"plain text") == ()
