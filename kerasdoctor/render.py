@@ -251,6 +251,14 @@ def rule_text(rule: Rule) -> str:
             types = "/".join(p.types) or p.kind or "any"
             out.append(f"  [{types}] {p.pattern}    ({p.versions})")
         out.append("")
+    if rule.frames:
+        out.append("Raised through: " + ", ".join(rule.frames))
+        out.append("")
+    if rule.symptoms:
+        out.append("Symptoms described as:")
+        for language, phrases in rule.symptoms.items():
+            out.append(f"  [{language}] " + "; ".join(phrases))
+        out.append("")
     if rule.lint:
         out.append("Lint: " + ", ".join(f"{k}={v}" for k, v in rule.lint.items()))
         out.append("")
