@@ -38,7 +38,8 @@ CATEGORIES = (
 KINDS = ("exception", "warning", "log", "progress")
 WHERE_KEYS = ("raised_in", "not_raised_in", "frame_function")
 VERSIONED_PACKAGES = ("keras", "tensorflow", "tf_keras", "python")
-TOP_KEYS = ("id", "name", "title", "severity", "category", "applies_to", "docs", "errors", "lint", "examples")
+TOP_KEYS = ("id", "name", "title", "severity", "category", "applies_to", "docs", "errors", "lint", "examples", "symptoms", "frames")
+SYMPTOM_LANGUAGES = ("en", "zh")
 DOCS_KEYS = ("what", "why", "fix", "example", "references", "notes")
 ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where", "involves")
 EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
@@ -46,7 +47,8 @@ ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
 _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
-_CACHE_FORMAT = 2
+_IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
+_CACHE_FORMAT = 5
 
 
 class RuleSet:
@@ -98,12 +100,8 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.MULTILINE)
 
 
-def required_literal(pattern: str) -> str | None:
-    """The longest substring (lower-cased) that every match of ``pattern`` contains.
-
-    Checking ``literal in message`` first lets a search over a thousand rules skip
-    almost every regex without compiling it.
-    """
+def literal_runs(pattern: str) -> list[str]:
+    """The runs of literal text that every match of ``pattern`` contains, in order (case kept)."""
     if sys.version_info >= (3, 11):
         from re import _constants as sre_constants  # type: ignore[attr-defined]
         from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -113,29 +111,80 @@ def required_literal(pattern: str) -> str | None:
     try:
         parsed = sre_parse.parse(pattern)
     except re.error:
-        return None
-    best = ""
+        return []
+    runs: list[str] = []
 
     def walk(items: Any) -> None:
-        nonlocal best
         run: list[str] = []
         for op, arg in items:
             if op is sre_constants.LITERAL:
                 run.append(chr(arg))
                 continue
-            candidate = "".join(run)
-            if len(candidate) > len(best):
-                best = candidate
+            if run:
+                runs.append("".join(run))
             run = []
             if op is sre_constants.SUBPATTERN:
                 walk(arg[-1])
             elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
                 walk(arg[2])
-        candidate = "".join(run)
-        if len(candidate) > len(best):
-            best = candidate
+        if run:
+            runs.append("".join(run))
 
     walk(parsed)
+    return runs
+
+
+def alternative_literals(pattern: str) -> tuple[str, ...]:
+    """For ``a|b|c`` (at the top or in one group spanning the pattern): each branch's longest literal, lower-cased.
+
+    Empty unless every branch has a literal of three characters or more, so that a
+    message holding none of them can skip the pattern without compiling it.
+    """
+    if sys.version_info >= (3, 11):
+        from re import _constants as sre_constants  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    else:  # pragma: no cover - exercised on older interpreters only
+        import sre_constants
+        import sre_parse
+    try:
+        items = list(sre_parse.parse(pattern))
+    except re.error:
+        return ()
+    while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if len(items) != 1 or items[0][0] is not sre_constants.BRANCH:
+        return ()
+    literals = []
+    for branch in items[0][1][1]:
+        best = ""
+        run: list[str] = []
+        for op, arg in [*branch, (None, None)]:
+            if op is sre_constants.LITERAL:
+                run.append(chr(arg))
+                continue
+            if len(run) > len(best):
+                best = "".join(run)
+            run = []
+        if len(best) < 3:
+            return ()
+        literals.append(best.lower())
+    return tuple(literals)
+
+
+def pattern_skeleton(pattern: str) -> tuple[str, ...]:
+    """The pattern's literal text worth comparing for near misses; computed with the snapshot, parsing costs."""
+    from kerasdoctor.explain.fuzzy import skeleton
+
+    return skeleton(pattern)
+
+
+def required_literal(pattern: str) -> str | None:
+    """The longest substring (lower-cased) that every match of ``pattern`` contains.
+
+    Checking ``literal in message`` first lets a search over a thousand rules skip
+    almost every regex without compiling it.
+    """
+    best = max(literal_runs(pattern), key=len, default="")
     return best.lower() if len(best) >= 3 else None
 
 
@@ -204,6 +253,8 @@ def validate_rule(data: Any, path: str) -> list[str]:
         _validate_error(f"{path}: errors[{i}]", entry, problems)
     if data.get("lint") is not None:
         problems.extend(f"{path}: lint: {p}" for p in _lint_section_problems(data["lint"]))
+    _validate_symptoms(path, data.get("symptoms"), problems)
+    _validate_frames(path, data.get("frames"), problems)
     _validate_examples(path, data.get("examples"), bool(errors), problems)
     return problems
 
@@ -224,6 +275,31 @@ def _validate_docs(path: str, docs: Any, problems: list[str]) -> None:
     refs = docs.get("references")
     if not (isinstance(refs, list) and refs and all(isinstance(r, str) and r.strip() for r in refs)):
         problems.append(f"{path}: docs.references: needs at least one reference (URL)")
+
+
+def _validate_symptoms(path: str, symptoms: Any, problems: list[str]) -> None:
+    if symptoms is None:
+        return
+    if not isinstance(symptoms, dict):
+        problems.append(f"{path}: symptoms: must be a mapping of language ({', '.join(SYMPTOM_LANGUAGES)}) to phrases")
+        return
+    _check_keys(f"{path}: symptoms", symptoms, SYMPTOM_LANGUAGES, problems)
+    for language, phrases in symptoms.items():
+        if not (isinstance(phrases, list) and phrases and all(isinstance(p, str) and p.strip() for p in phrases)):
+            problems.append(f"{path}: symptoms.{language}: must be a non-empty list of phrases")
+            continue
+        from kerasdoctor.explain.symptoms import phrase_keywords
+
+        for phrase in phrases:
+            if len(phrase_keywords(phrase)) < 2:
+                problems.append(f"{path}: symptoms.{language}: {phrase!r} needs at least two keywords (a single word matches too much)")
+
+
+def _validate_frames(path: str, frames: Any, problems: list[str]) -> None:
+    if frames is None:
+        return
+    if not (isinstance(frames, list) and frames and all(isinstance(f, str) and _IDENTIFIER.match(f) for f in frames)):
+        problems.append(f"{path}: frames: must be a non-empty list of function names")
 
 
 def _validate_error(where: str, entry: Any, problems: list[str]) -> None:
@@ -303,6 +379,8 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
                 "confidence": float(entry.get("confidence", 0.9)),
                 "where": {k: _as_tuple(v) for k, v in (entry.get("where") or {}).items()},
                 "literal": required_literal(pattern),
+                "any_literals": alternative_literals(pattern),
+                "skeleton": pattern_skeleton(pattern),
                 "ignore_case": pattern.startswith("(?i"),
                 "involves": _as_tuple(entry.get("involves")),
             }
@@ -319,13 +397,16 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
         "lint": data.get("lint"),
         "examples": data.get("examples") or {},
         "path": path,
+        "symptoms": {lang: tuple(phrases) for lang, phrases in (data.get("symptoms") or {}).items()},
+        "frames": _as_tuple(data.get("frames")),
     }
 
 
 def _rule_from_plain(plain: dict[str, Any]) -> Rule:
     fields = dict(plain)
-    fields["errors"] = tuple(ErrorPattern(**e) for e in plain["errors"])
-    return Rule(**fields)
+    fields["errors"] = tuple(ErrorPattern.trusted(e) for e in plain["errors"])
+    rule: Rule = Rule.trusted(fields)
+    return rule
 
 
 def rule_files(dirs: Iterable[str]) -> list[str]:
@@ -376,8 +457,11 @@ def parse_rule_files(files: Iterable[str]) -> tuple[list[dict[str, Any]], list[s
 
 
 def _fingerprint(files: list[str]) -> str:
-    parts = [__version__, str(_CACHE_FORMAT), sys.version.split()[0]]
-    for path in files:
+    parts = [__version__, str(_CACHE_FORMAT), sys.version.split()[0], ",".join(Rule.__slots__), ",".join(ErrorPattern.__slots__)]
+    # the code that shapes the snapshot: a snapshot written by other code is never read back as ours
+    here = os.path.dirname(os.path.abspath(__file__))
+    shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py"), os.path.join(here, "explain", "fuzzy.py")]
+    for path in [*shaping, *files]:
         try:
             st = os.stat(path)
         except OSError:
@@ -393,7 +477,9 @@ def _fingerprint(files: list[str]) -> str:
 def _read_snapshot(path: str) -> Any:
     try:
         with open(path, "rb") as handle:
-            return marshal.load(handle)  # noqa: S302 - our own snapshot, written by _write_snapshot
+            data = handle.read()
+        # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
+        return marshal.loads(data)  # noqa: S302 - our own snapshot, written by _write_snapshot
     except (OSError, EOFError, ValueError, TypeError):
         return None
 

@@ -78,10 +78,24 @@ def _location_lines(record: ErrorRecord) -> list[str]:
     return lines
 
 
+KIND_LABELS = {
+    "wording": "matched on the message",
+    "raise-site": "matched on the library code that raised it",
+    "frames": "matched on the raising frames",
+    "fuzzy": "near match of the message",
+    "symptom": "matched on the described symptom",
+}
+
+
+def kind_label(match: Match) -> str:
+    """How the match was made, in words: users weigh a symptom guess differently from an exact message."""
+    return KIND_LABELS.get(match.kind, match.kind)
+
+
 def match_text(match: Match) -> str:
     """One diagnosis as plain text."""
     rule, docs = match.rule, match.rule.docs
-    out = [f"{rule.id} {rule.name} · confidence {match.confidence:.2f}", rule.title, ""]
+    out = [f"{rule.id} {rule.name} · confidence {match.confidence:.2f} · {kind_label(match)}", rule.title, ""]
     out += _wrap("error", match.record.headline)
     out += _location_lines(match.record)
     for note in match.notes:
@@ -108,7 +122,7 @@ def explanation_text(explanation: Explanation, top: int = 3) -> str:
     best, others = explanation.matches[0], explanation.matches[1:top]
     parts = [match_text(best)]
     if others:
-        parts.append("Also possible:\n" + "\n".join(f"  {m.rule.id} {m.rule.name} ({m.confidence:.2f}): {m.rule.title}" for m in others))
+        parts.append("Also possible:\n" + "\n".join(f"  {m.rule.id} {m.rule.name} ({m.confidence:.2f}, {m.kind}): {m.rule.title}" for m in others))
     return "\n\n".join(parts) + "\n"
 
 
@@ -171,13 +185,13 @@ def _print_rich(explanation: Explanation, stream: TextIO, top: int) -> None:
         body.append(Text(""))
         for ref in rule.references:
             body.append(Text.assemble(("see  ", "bold"), (ref, f"link {ref}")))
-    title = f"[bold]{rule.id}[/] {rule.name} · confidence {best.confidence:.2f}"
+    title = f"[bold]{rule.id}[/] {rule.name} · confidence {best.confidence:.2f} · {kind_label(best)}"
     console.print(Panel(Group(*body), title=title, subtitle=rule.title, title_align="left", border_style="red"))
     others = explanation.matches[1:top]
     if others:
         console.print("[bold]Also possible:[/]")
         for m in others:
-            console.print(f"  [bold]{m.rule.id}[/] {m.rule.name} ({m.confidence:.2f}): {m.rule.title}")
+            console.print(f"  [bold]{m.rule.id}[/] {m.rule.name} ({m.confidence:.2f}, {m.kind}): {m.rule.title}")
 
 
 def _terminal_width() -> int:
@@ -236,6 +250,14 @@ def rule_text(rule: Rule) -> str:
         for p in rule.errors:
             types = "/".join(p.types) or p.kind or "any"
             out.append(f"  [{types}] {p.pattern}    ({p.versions})")
+        out.append("")
+    if rule.frames:
+        out.append("Raised through: " + ", ".join(rule.frames))
+        out.append("")
+    if rule.symptoms:
+        out.append("Symptoms described as:")
+        for language, phrases in rule.symptoms.items():
+            out.append(f"  [{language}] " + "; ".join(phrases))
         out.append("")
     if rule.lint:
         out.append("Lint: " + ", ".join(f"{k}={v}" for k, v in rule.lint.items()))

@@ -15,6 +15,23 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# How a match was made, most trustworthy first; only a rule's own wording may reach
+# CONFIDENT, every other kind stays below its cap however strong its evidence looks.
+MATCH_KINDS = ("wording", "raise-site", "frames", "fuzzy", "symptom")
+CONFIDENT = 0.8
+KIND_CAPS = {"wording": 0.99, "raise-site": 0.75, "frames": 0.7, "fuzzy": 0.65, "symptom": 0.5}
+# a best wording match below this is a generic message ("name 'x' is not defined"): the frames get a say too
+GENERIC_WORDING = 0.65
+
+
+def kind_rank(kind: str) -> int:
+    """Position of ``kind`` in MATCH_KINDS: a lower rank outranks any confidence of a higher one."""
+    try:
+        return MATCH_KINDS.index(kind)
+    except ValueError:
+        return len(MATCH_KINDS)
+
+
 class _Value:
     """Immutable record: keyword construction, equality and repr over ``__slots__``."""
 
@@ -32,6 +49,16 @@ class _Value:
             object.__setattr__(self, name, value)
         if fields:
             raise TypeError(f"{type(self).__name__}: unknown fields {sorted(fields)}")
+
+    @classmethod
+    def trusted(cls, fields: Mapping[str, Any]) -> Any:
+        """Build from fields already checked (a rule snapshot): no validation, for start-up speed."""
+        obj = object.__new__(cls)
+        setter = object.__setattr__
+        defaults = cls._defaults
+        for name in cls.__slots__:
+            setter(obj, name, fields[name] if name in fields else defaults[name])
+        return obj
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -129,8 +156,19 @@ class ErrorRecord(_Value):
 class ErrorPattern(_Value):
     """One wording of an error family, as declared under a rule's ``errors``."""
 
-    __slots__ = ("confidence", "ignore_case", "involves", "kind", "literal", "pattern", "types", "versions", "where")
-    _defaults = {"types": (), "kind": None, "versions": "", "confidence": 0.9, "where": {}, "literal": None, "ignore_case": False, "involves": ()}
+    __slots__ = ("any_literals", "confidence", "ignore_case", "involves", "kind", "literal", "pattern", "skeleton", "types", "versions", "where")
+    _defaults = {
+        "types": (),
+        "kind": None,
+        "versions": "",
+        "confidence": 0.9,
+        "where": {},
+        "literal": None,
+        "any_literals": (),
+        "ignore_case": False,
+        "involves": (),
+        "skeleton": None,
+    }
     pattern: str
     types: tuple[str, ...]
     kind: str | None
@@ -138,6 +176,8 @@ class ErrorPattern(_Value):
     confidence: float
     where: Mapping[str, tuple[str, ...]]
     literal: str | None  # a substring every match must contain: a cheap pre-filter
+    any_literals: tuple[str, ...]  # for a pattern of alternatives: every match contains one of these
+    skeleton: tuple[str, ...] | None  # its literal text, lower-cased, for near-miss scoring (None: not computed)
     ignore_case: bool
     involves: tuple[str, ...]  # packages whose version mismatch this wording signals
 
@@ -156,14 +196,16 @@ class Rule(_Value):
         "docs",
         "errors",
         "examples",
+        "frames",
         "id",
         "lint",
         "name",
         "path",
         "severity",
+        "symptoms",
         "title",
     )
-    _defaults = {"applies_to": {}, "lint": None, "examples": {}, "path": ""}
+    _defaults = {"applies_to": {}, "lint": None, "examples": {}, "path": "", "symptoms": {}, "frames": ()}
     id: str
     name: str
     title: str
@@ -175,6 +217,8 @@ class Rule(_Value):
     lint: Mapping[str, Any] | None
     examples: Mapping[str, Any]
     path: str
+    symptoms: Mapping[str, tuple[str, ...]]  # phrases describing the symptom, per language (en, zh)
+    frames: tuple[str, ...]  # functions whose presence among the raising frames points at this family
 
     @property
     def references(self) -> list[str]:
@@ -184,14 +228,23 @@ class Rule(_Value):
 class Match(_Value):
     """A rule that fits an error record, and how sure we are."""
 
-    __slots__ = ("confidence", "evidence", "notes", "pattern", "record", "rule")
-    _defaults = {"notes": ()}
+    __slots__ = ("confidence", "evidence", "kind", "notes", "pattern", "record", "rule")
+    _defaults = {"notes": (), "kind": "wording", "pattern": None}
     rule: Rule
     confidence: float
     record: ErrorRecord
-    pattern: ErrorPattern
-    evidence: str  # the matched text
+    pattern: ErrorPattern | None  # the wording that matched; None for frames and symptom matches
+    evidence: str  # the matched text, frames or phrase
     notes: tuple[str, ...]  # e.g. what the installed versions say about the rule
+    kind: str  # one of MATCH_KINDS: how the match was made
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
 
     def to_dict(self) -> dict[str, Any]:
         docs = self.rule.docs
@@ -202,6 +255,7 @@ class Match(_Value):
             "title": self.rule.title,
             "severity": self.rule.severity,
             "confidence": round(self.confidence, 3),
+            "kind": self.kind,
             "what": docs.get("what", ""),
             "cause": docs.get("why", ""),
             "fix": docs.get("fix", ""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kerasdoctor.explain.extract import extract_errors, extract_from_file, records_from_exception
 from kerasdoctor.explain.match import match_error
-from kerasdoctor.types import ErrorRecord, Explanation
+from kerasdoctor.types import GENERIC_WORDING, ErrorRecord, Explanation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,6 +37,14 @@ def explain_records(
     else:
         environment = dict(versions)
     matches = match_error(records, ruleset.rules, environment)
+    if not matches:
+        from kerasdoctor.explain.fallback import fallback_matches
+
+        matches = fallback_matches(records, ruleset.rules, environment)
+    elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
+        from kerasdoctor.explain.fallback import add_frame_evidence
+
+        matches = add_frame_evidence(matches, records, ruleset.rules)
     return Explanation(errors=list(records), matches=matches, environment=environment)
 
 

@@ -25,6 +25,8 @@ MAX_MESSAGE_CHARS = 64_000
 MAX_RECORDS = 400  # distinct warning/log/progress records kept from one input
 MAX_EXCEPTIONS = 50  # the last ones win: the crash that ended a long log is at its end
 MAX_LINE_CHARS = 20_000
+# what a person pastes; a longer text is a machine's log, never retyped by a chat app or word processor
+MAX_PASTE_CHARS = 256_000
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
@@ -35,7 +37,7 @@ _IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
 )
-_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func>[\w<>.]+)\(")
+_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func><cell line: \d+>|[\w<>.]+)\(")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
@@ -73,6 +75,8 @@ _ENVELOPE = lazy(
 _ERROR_ENCOUNTERED = lazy(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
 _GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", re.M)
 _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', re.M)
+# characters that pasting leaves behind (markdown, HTML entities, placeholders); see normalize.py
+_PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -97,8 +101,10 @@ def builtin_type_names(name: str) -> tuple[str, ...]:
 def is_library_path(path: str) -> bool:
     """Frames of installed packages and of the standard library, as opposed to the user's code."""
     p = path.replace("\\", "/")
-    if "site-packages/" in p or "dist-packages/" in p or p.startswith("<frozen") or "__autograph_generated_file" in p:
+    if "site-packages/" in p or "dist-packages/" in p or p.startswith(("<frozen", "<__array_function__")) or "__autograph_generated_file" in p:
         return True
+    if p.endswith((".pyx", ".pxd", ".pxi")):
+        return True  # compiled extensions (h5py, numpy): never the user's code
     return bool(re.search(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$", p))
 
 
@@ -176,6 +182,26 @@ def make_exception_record(
         location=location,
         chained=chained,
     )
+
+
+def with_chain_location(chain: list[ErrorRecord]) -> list[ErrorRecord]:
+    """Give each exception of a chain without a user frame the user's frame of the nearest one that has it.
+
+    A chained traceback often ends in a library (an OSError raised in h5py's
+    Cython code) while the user's line is in the other exception's frames.
+    """
+    if len(chain) < 2 or all(r.location is not None for r in chain):
+        return chain
+    out = []
+    for i, record in enumerate(chain):
+        if record.location is None:
+            # the final exception looks back at its causes; a cause looks forward first
+            order = [*range(i - 1, -1, -1), *range(i + 1, len(chain))] if i == len(chain) - 1 else [*range(i + 1, len(chain)), *range(i - 1, -1, -1)]
+            donor = next((chain[j].location for j in order if chain[j].location is not None), None)
+            if donor is not None:
+                record = ErrorRecord(**{n: getattr(record, n) for n in record.__slots__ if n != "location"}, location=donor)
+        out.append(record)
+    return out
 
 
 class _Collector:
@@ -275,7 +301,7 @@ class _Parser:
         self.type = None
 
     def _close_chain(self) -> None:
-        group = self.chain_group
+        group = with_chain_location(self.chain_group)
         for i, record in enumerate(group):
             if i < len(group) - 1:
                 record = ErrorRecord(**{n: getattr(record, n) for n in record.__slots__ if n != "chained"}, chained=True)
@@ -431,6 +457,13 @@ def extract_errors(text: str) -> list[ErrorRecord]:
     Text that holds none of those (a bare message such as ``bad marshal data``)
     becomes one untyped record, so it can still be matched.
     """
+    pasted = len(text) <= MAX_PASTE_CHARS
+    if pasted and (len(text) > 80 or not text.isascii() or any(sign in text for sign in _PASTE_SIGNS)):
+        # a cheap first look keeps the normaliser out of a plain one-line message's start-up
+        from kerasdoctor.explain.normalize import needs_normalising, normalize_text
+
+        if needs_normalising(text):
+            text = normalize_text(text)
     records = extract_from_lines(text.splitlines())
     if not records:
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
@@ -468,7 +501,7 @@ def records_from_exception(exc: BaseException) -> list[ErrorRecord]:
         seen.add(id(current))
         chain.append(current)
         current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
-    records = []
+    records: list[ErrorRecord] = []
     for position, item in enumerate(reversed(chain)):
         cls = type(item)
         names = tuple(c.__name__ for c in cls.__mro__ if c is not object)
@@ -488,4 +521,4 @@ def records_from_exception(exc: BaseException) -> list[ErrorRecord]:
                 chained=position < len(chain) - 1,
             )
         )
-    return records
+    return with_chain_location(records)

@@ -10,6 +10,9 @@ confidence is its best hit.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from kerasdoctor.kb import compile_pattern
 from kerasdoctor.types import ErrorPattern, ErrorRecord, Match, Rule
 
@@ -82,10 +85,17 @@ def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -
     return min(score, 0.99)
 
 
-def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str) -> str | None:
+@cache
+def _compile_ignoring_case(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE | re.IGNORECASE)
+
+
+def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False) -> str | None:
     if pattern.literal is not None and pattern.literal not in lowered:
         return None
-    regex = compile_pattern(pattern.pattern)
+    if pattern.any_literals and not any(literal in lowered for literal in pattern.any_literals):
+        return None
+    regex = _compile_ignoring_case(pattern.pattern) if ignore_case else compile_pattern(pattern.pattern)
     m = regex.search(record.message)
     if m is None and record.key_message and record.key_message != record.message:
         m = regex.search(record.key_message)
@@ -96,19 +106,30 @@ def match_error(
     records: Sequence[ErrorRecord],
     rules: Iterable[Rule],
     versions: Mapping[str, str] | None = None,
+    *,
+    ignore_case: bool = False,
+    factor: float = 1.0,
 ) -> list[Match]:
-    """Every rule that fits one of ``records``, best first."""
+    """Every rule whose own wording fits one of ``records``, best first.
+
+    ``ignore_case`` and ``factor`` serve the second look at text that was
+    normalised after nothing matched: a hit there is slightly less sure.
+    """
     lowered = [r.message.lower() + "\n" + r.key_message.lower() for r in records]
     has_exception = any(r.kind == "exception" for r in records)
     best: dict[str, Match] = {}
     for rule in rules:
-        mismatch, version_notes = _version_notes(rule, versions) if versions else (False, ())
+        notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
         for pattern in rule.errors:
             for record, low in zip(records, lowered):
-                evidence = _search(pattern, record, low)
+                evidence = _search(pattern, record, low, ignore_case)
                 if evidence is None:
                     continue
-                score = score_hit(pattern, record, len(evidence))
+                if notes_of_rule is None:
+                    # only for rules that fit: comparing versions for all of them costs start-up time
+                    notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
+                mismatch, version_notes = notes_of_rule
+                score = score_hit(pattern, record, len(evidence)) * factor
                 if has_exception and record.kind != "exception":
                     score *= BESIDE_EXCEPTION_FACTOR
                 if mismatch:
@@ -124,6 +145,7 @@ def match_error(
                         pattern=pattern,
                         evidence=evidence[:300],
                         notes=version_notes + _involved_notes(pattern, versions),
+                        kind="wording",
                     )
     return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
 

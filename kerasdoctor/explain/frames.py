@@ -1,0 +1,80 @@
+"""Rank families by the frames that raised the error, for tracebacks whose message is missing or generic.
+
+A rule names the library functions that raise its family (``frames:``); unlike
+a wording's ``where: {frame_function: [...]}`` filter (which may list generic
+names such as ``fit``), these are chosen to be evidence on their own. A
+traceback whose frames run through them points at the family even when the
+message line was not pasted; the closer to the raise, the stronger.
+"""
+
+from __future__ import annotations
+
+from kerasdoctor.lazyre import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from kerasdoctor.types import ErrorRecord, Frame, Match, Rule
+
+_IDENTIFIER = lazy(r"[A-Za-z_]\w*")
+NEAR_RAISE = 3  # the innermost frames: where the check that failed lives
+BASE_NEAR = 0.55
+BASE_FAR = 0.4
+PER_EXTRA_HIT = 0.05
+TYPE_CONTRADICTED_FACTOR = 0.6
+
+
+def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
+    """Per frame, innermost first: its function's short name and the identifiers of its source line."""
+    out = []
+    for frame in reversed(frames):
+        words = {frame.function.split(".")[-1].split("(")[0].strip()}
+        if frame.code:
+            words.update(_IDENTIFIER.compiled().findall(frame.code))
+        out.append(words)
+    return out
+
+
+def _types_of(rule: Rule) -> set[str]:
+    return {t for p in rule.errors for t in p.types}
+
+
+def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
+    """Rules whose raising functions appear among the frames of ``records``, best first."""
+    from kerasdoctor.types import KIND_CAPS, Match
+
+    prepared = [(r, _frame_words((*r.frames, *r.inner_frames))) for r in records if r.frames or r.inner_frames]
+    if not prepared:
+        return []
+    best: dict[str, Match] = {}
+    for rule in rules:
+        wanted = frozenset(rule.frames)
+        if not wanted:
+            continue
+        for record, per_frame in prepared:
+            hits: list[tuple[int, str]] = []
+            for depth, words in enumerate(per_frame):
+                for name in wanted.intersection(words):
+                    hits.append((depth, name))
+            if not hits:
+                continue
+            nearest = min(depth for depth, _ in hits)
+            distinct = sorted({name for _, name in hits})
+            confidence = (BASE_NEAR if nearest < NEAR_RAISE else BASE_FAR) + PER_EXTRA_HIT * min(2, len(distinct) - 1)
+            rule_types = _types_of(rule)
+            if record.type and rule_types and not rule_types.intersection(record.type_names or (record.type,)):
+                confidence *= TYPE_CONTRADICTED_FACTOR
+            confidence = min(KIND_CAPS["frames"], confidence)
+            current = best.get(rule.id)
+            if current is None or confidence > current.confidence:
+                best[rule.id] = Match(
+                    rule=rule,
+                    confidence=confidence,
+                    record=record,
+                    pattern=None,
+                    evidence="raised through " + ", ".join(distinct),
+                    notes=("matched on the functions that raised the error, not on its message",),
+                    kind="frames",
+                )
+    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))

@@ -1,0 +1,146 @@
+"""Near misses of a known wording: typos (``Graph disconected``), cut or elided messages.
+
+Each pattern is reduced to the literal text every match must contain (its
+"skeleton"); rapidfuzz's partial ratio then says how closely the message holds
+that text, tolerant of a few wrong characters and of a message cut at either
+end. Only runs when no wording matched exactly, so the common path never pays
+for it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kerasdoctor.explain.match import score_hit
+from kerasdoctor.kb import literal_runs
+from kerasdoctor.lazyre import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from kerasdoctor.types import ErrorRecord, Match, Rule
+
+MIN_RUN_CHARS = 4  # shorter literal pieces (": ", "(") say nothing about the wording
+MIN_SKELETON_CHARS = 12  # a pattern with less literal text would fit too much
+MIN_TEXT_CHARS = 12
+CUT_RATIO = 90.0
+MAX_MISTYPED_WORDS = 2
+MIN_MISTYPED_WORD = 5  # shorter words that differ are different names, not typos
+TYPO_RATIO = 80.0
+MIN_SHARED_WORD = 4
+MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
+MIN_LONGEST_RUN_SCORE = 85.0
+MAX_TEXT_CHARS = 2000
+SCALE = 0.75
+_WORD = lazy(r"[a-z0-9_]+")  # a near miss is never as sure as the wording itself
+
+
+@cache
+def skeleton(pattern: str) -> tuple[str, ...]:
+    """The pattern's literal runs worth comparing, lower-cased; empty when too little is literal."""
+    runs = tuple(r.lower().strip() for r in literal_runs(pattern) if len(r.strip()) >= MIN_RUN_CHARS)
+    return runs if sum(len(r) for r in runs) >= MIN_SKELETON_CHARS else ()
+
+
+def skeleton_score(runs: Sequence[str], text: str) -> float:
+    """How closely ``text`` holds every run (0-100), weighted by run length; 0 when the longest run is missing."""
+    from rapidfuzz import fuzz
+
+    longest = max(runs, key=len)
+    if fuzz.partial_ratio(longest, text, score_cutoff=MIN_LONGEST_RUN_SCORE) == 0:
+        return 0.0
+    total = weight = 0.0
+    for run in runs:
+        total += len(run) * fuzz.partial_ratio(run, text)
+        weight += len(run)
+    return total / weight
+
+
+def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
+
+
+def _worth_scoring(run_words: frozenset[str], words: frozenset[str]) -> bool:
+    """A cheap look before rapidfuzz (whose import alone costs twice an interpreter's start-up).
+
+    A typo leaves most of a wording's words intact; a cut message keeps only
+    words of the wording.
+    """
+    if not run_words:
+        return False
+    shared = len(run_words & words)
+    if 2 * shared >= len(run_words):
+        return True
+    own = {w for w in words if len(w) >= MIN_SHARED_WORD}
+    return len(own) >= 2 and own <= run_words
+
+
+def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
+    """Whether ``run`` is absent from ``text`` only through a cut or a typo in a long word.
+
+    All words present but the run absent means the punctuation or numbers differ
+    (``(1, 1, 1024)`` where the wording has ``, 1)``), and a short word that
+    differs is a different identifier (``'lr'`` vs ``'_keras_history'``): both
+    are the pattern ruling the text out, not a slip of the keyboard.
+    """
+    from rapidfuzz import fuzz
+
+    if len(text) < len(run) and fuzz.partial_ratio(text, run) >= CUT_RATIO:
+        return True  # the message was cut inside this run
+    absent = [w for w in _WORD.compiled().findall(run) if w not in words]
+    if not absent or len(absent) > MAX_MISTYPED_WORDS:
+        return False
+    return all(len(w) >= MIN_MISTYPED_WORD and any(fuzz.ratio(w, other) >= TYPO_RATIO for other in words) for w in absent)
+
+
+def _texts(record: ErrorRecord) -> str:
+    from kerasdoctor.explain.normalize import flatten_message
+
+    key = record.key_message or record.message
+    return flatten_message(key[:MAX_TEXT_CHARS]).lower()
+
+
+def fuzzy_matches(
+    records: Sequence[ErrorRecord],
+    rules: Iterable[Rule],
+    versions: Mapping[str, str] | None = None,
+) -> list[Match]:
+    """Rules with a wording that ``records`` nearly hold, best first."""
+    from kerasdoctor.types import KIND_CAPS, Match
+
+    candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
+    texts = [(r, _texts(r)) for r in candidates]
+    prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
+    best: dict[str, Match] = {}
+    for rule in rules:
+        for pattern in rule.errors:
+            runs = pattern.skeleton if pattern.skeleton is not None else skeleton(pattern.pattern)
+            if not runs:
+                continue
+            run_words = _long_words(runs)
+            for record, text, words in prepared:
+                if not _worth_scoring(run_words, words):
+                    continue
+                missing = [run for run in runs if run not in text]
+                if not missing or not all(_near_miss(run, text, words) for run in missing):
+                    continue
+                closeness = skeleton_score(runs, text)
+                if closeness < MIN_SCORE:
+                    continue
+                base = score_hit(pattern, record, 0)
+                if base == 0.0:
+                    continue
+                confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
+                current = best.get(rule.id)
+                if current is None or confidence > current.confidence:
+                    best[rule.id] = Match(
+                        rule=rule,
+                        confidence=confidence,
+                        record=record,
+                        pattern=pattern,
+                        evidence=" … ".join(runs)[:300],
+                        notes=(f"the message is close to, not the same as, this family's wording ({closeness:.0f}% alike): check for a typo or a cut",),
+                        kind="fuzzy",
+                    )
+    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))

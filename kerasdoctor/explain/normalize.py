@@ -1,0 +1,174 @@
+"""Undo what pasting does to an error text before it is matched.
+
+People paste errors through chat apps, forums, word processors and terminals:
+quotes turn curly, colons turn fullwidth (``UnboundLocalError：``), lines get
+hard-wrapped at 80 columns, tracebacks get quoted (``> ``) or fenced in
+markdown, ``<`` becomes ``&lt;``, names are replaced by ``'*****'`` and the
+first or last character of a message is cut off. Each step here is cheap and
+only runs when the text shows the sign it looks for, so clean text costs one
+``isascii`` and a few substring tests.
+"""
+
+from __future__ import annotations
+
+from kerasdoctor.lazyre import lazy
+
+# Quotes, dashes and spaces that word processors and chat apps substitute;
+# NFKC already folds fullwidth forms (：，（）＇) and the ellipsis character.
+_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u300c": '"',
+        "\u300d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u3001": ",",
+        "\u3002": ". ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+_FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
+_HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
+_QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
+# **bold** but not Python's **kwargs
+_BOLD = lazy(r"\*\*(?=[A-Za-z`'\"])([^*\n]+?)(?<=[\w`'\".:)\]])\*\*")
+_WHOLE_LINE_CODE = lazy(r"^(\s*)`([^`]+)`\s*$")
+# a name replaced by a placeholder: '*****', '...', '???', '___', <name>
+_PLACEHOLDER_QUOTED = lazy(r"(['\"])(?:\*+|\.{2,}|\?+|_{2,}|#+)\1")
+_PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
+# a message whose opening quote was cut off: NoneType' object ...
+_LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
+_LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
+_ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
+WRAP_WIDTHS = (80,)
+
+
+def needs_normalising(text: str) -> bool:
+    """Whether ``text`` shows any sign of what :func:`normalize_text` undoes."""
+    if not text.isascii():
+        return True
+    signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'")
+    if any(sign in text for sign in signs):
+        return True
+    return len(text) > WRAP_WIDTHS[0] and _wrap_width(text.splitlines()) is not None
+
+
+def fold_characters(text: str) -> str:
+    """Fullwidth and compatibility forms to ASCII, curly quotes and dashes to straight ones."""
+    if "&" in text and _HTML_ENTITY.search(text):
+        import html
+
+        text = html.unescape(text)
+    if not text.isascii():
+        import unicodedata
+
+        if "\uff1a" in text:
+            text = _FULLWIDTH_COLON.sub(r":\1 ", text)  # it carries its own spacing: "Error：message"
+        text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
+    return text
+
+
+def strip_markdown(lines: list[str]) -> list[str]:
+    """Drop code fences and ``>`` quote markers, unwrap bold and whole-line inline code."""
+    out = []
+    for line in lines:
+        if ("```" in line or "~~~" in line) and _FENCE.match(line):
+            continue
+        if ">" in line[:8] and not line.lstrip().startswith(">>>"):
+            line = _QUOTE_PREFIX.sub("", line)
+        if "**" in line:
+            line = _BOLD.sub(r"\1", line)
+        if line.count("`") == 2:
+            line = _WHOLE_LINE_CODE.sub(r"\1\2", line)
+        out.append(line)
+    return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text was cut at: no line is longer and some are exactly that long."""
+    for width in WRAP_WIDTHS:
+        at_width = 0
+        for line in lines:
+            if len(line) > width:
+                break
+            at_width += len(line) == width
+        else:
+            if at_width:
+                return width
+    return None
+
+
+def _starts_new_line(line: str) -> bool:
+    stripped = line.lstrip()
+    return not stripped or stripped.startswith(('File "', "Traceback", "During handling", "The above exception"))
+
+
+def rejoin_wrapped(lines: list[str]) -> list[str]:
+    """Rejoin lines a terminal cut at exactly 80 columns (the cut may fall inside a word)."""
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if out and len(out[-1]) >= width and len(out[-1]) % width == 0 and not _starts_new_line(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def restore_placeholders(text: str) -> str:
+    """A name the user replaced by ``'*****'`` or ``<name>`` becomes a plain name again."""
+    if "'" in text or '"' in text:
+        text = _PLACEHOLDER_QUOTED.sub(lambda m: f"{m.group(1)}name{m.group(1)}", text)
+    if "<" in text:
+        text = _PLACEHOLDER_ANGLE.sub("name", text)
+    return text
+
+
+def restore_cut_quotes(message: str) -> str:
+    """Put back a quote lost where a message was cut: ``NoneType' object`` -> ``'NoneType' object``."""
+    first, sep, rest = message.partition("\n")
+    if first.count("'") % 2 == 1:
+        fixed = _LOST_OPENING_QUOTE.sub(r"'\1'", first, 1)
+        if fixed == first:
+            fixed = _LOST_CLOSING_QUOTE.sub(r"\1'", first, 1)
+        first = fixed
+    return first + sep + rest
+
+
+def normalize_text(text: str) -> str:
+    """The pasted text as the library printed it, as far as that can be told."""
+    text = fold_characters(text)
+    lines = text.splitlines()
+    lines = strip_markdown(lines)
+    lines = rejoin_wrapped(lines)
+    text = "\n".join(lines)
+    return restore_placeholders(text)
+
+
+def drop_elisions(message: str) -> str:
+    """``a ... b`` -> ``a b``: the wording around a part the user left out can still match."""
+    if "..." not in message and "\u2026" not in message:
+        return message
+    return _ELISION.sub(" ", message)
+
+
+def flatten_message(message: str) -> str:
+    """One line: a message wrapped at word boundaries reads as the library printed it."""
+    return " ".join(line.strip() for line in message.splitlines() if line.strip())

@@ -1,0 +1,359 @@
+"""explain on what people really paste: mangled text, near misses, bare frames, sentences.
+
+The texts are the knowledge base's own real example messages, put through what
+pasting does to them (curly quotes, fullwidth colons, markdown, HTML escaping,
+80-column hard wrapping), plus the seed notes' quoted lines, real frames
+captured from TF 1.15 / standalone Keras 2.3, and symptom sentences.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from conftest import ROOT, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kerasdoctor.explain import explain
+from kerasdoctor.explain.extract import extract_errors
+from kerasdoctor.explain.normalize import normalize_text
+from kerasdoctor.kb import builtin_rules_dir, load_rule_dir, load_rules, validate_rule
+from kerasdoctor.types import CONFIDENT, KIND_CAPS, MATCH_KINDS
+
+SEED_LINES = ROOT / "fixtures" / "seed_lines.tsv"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rule_dir(builtin_rules_dir())  # with examples, whatever was loaded before
+
+
+def top(text: str, rules=None):
+    result = explain(text, rules=rules, versions={})
+    return result.matches[0] if result.matches else None
+
+
+def _seed_cases() -> list[tuple[str, list[str]]]:
+    cases = []
+    for line in SEED_LINES.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            text, names = line.split("\t")
+            cases.append((text, names.split(",")))
+    return cases
+
+
+@pytest.mark.parametrize(("text", "accepted"), _seed_cases())
+def test_seed_line_gets_its_family_first(text, accepted):
+    best = top(text)
+    assert best is not None, f"{text!r}: no match"
+    assert best.rule.name in accepted, f"{text!r}: got {best.rule.name} ({best.kind})"
+
+
+def _curly(text: str) -> str:
+    out, opening = [], True
+    for ch in text:
+        if ch in "'\"":
+            out.append(("\u2018" if opening else "\u2019") if ch == "'" else ("\u201c" if opening else "\u201d"))
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _hard_wrapped(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        while len(line) > 80:
+            out.append(line[:80])
+            line = line[80:]
+        out.append(line)
+    return "\n".join(out)
+
+
+PASTINGS = {
+    "curly quotes": _curly,
+    "fullwidth colon": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):", "\\1\uff1a", t, flags=re.M),
+    "markdown quote": lambda t: "\n".join("> " + line for line in t.splitlines()),
+    "code fence": lambda t: "```python\n" + t.rstrip("\n") + "\n```",
+    "html escaped": lambda t: html.escape(t, quote=True),
+    "hard wrapped at 80": _hard_wrapped,
+}
+
+
+def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
+    checked = 0
+    failures = []
+    for rule in rules.rules:
+        for example in rule.examples.get("errors") or []:
+            text = example["text"]
+            best = top(text, rules)
+            if best is None or best.rule.id != rule.id:
+                continue  # test_rule_examples reports these
+            checked += 1
+            for how, paste in PASTINGS.items():
+                pasted = top(paste(text), rules)
+                if pasted is None or pasted.rule.id != rule.id:
+                    failures.append(f"{rule.path} ({how}): {pasted.rule.name if pasted else 'no match'}")
+    assert checked > 200
+    assert failures == []
+
+
+def test_normalising_undoes_what_pasting_did():
+    pasted = "> **UnboundLocalError\uff1a** local variable \u2018x\u2019 referenced before assignment &amp; more"
+    assert normalize_text(pasted) == "UnboundLocalError: local variable 'x' referenced before assignment & more"
+
+
+def test_python_code_survives_normalising():
+    text = 'File "a.py", line 3, in __init__\n    f(*args, **kwargs)\n>>> x = 1'
+    assert normalize_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # typos, a lost leading quote, a placeholder, a message cut at its end
+        ("ValueError: Graph disconected: cannot obtain value for tensor KerasTensor(shape=(None, 4)) at layer 'dense'", "graph-disconnected"),
+        ("bad marchal data", "lambda-layer-serialization"),
+        ("NoneType' object has no attribute '_inbound_nodes'", "raw-op-on-keras-tensor"),
+        ("name '*****' is not defined", "name-not-defined"),
+        ("When passing a list as loss, it should have one entry per model outputs. The model ha", "loss-output-count"),
+    ],
+)
+def test_near_misses_and_cut_messages_find_their_family(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family
+    assert best.kind in ("wording", "fuzzy")
+
+
+def test_typo_is_a_fuzzy_match_below_confident():
+    best = top("ValueError: Graph disconected: cannot obtain value for tensor")
+    assert best is not None and best.kind == "fuzzy"
+    assert best.confidence < CONFIDENT
+    assert any("alike" in note for note in best.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_family"),
+    [
+        # every word of categorical-labels-not-one-hot's wording is there, but its (N, 1) shape is not
+        ("ValueError: Shapes (1, 1, 1024, 75) and (255, 1024, 1, 1) are incompatible", "categorical-labels-not-one-hot"),
+        # a different attribute is a different error, however alike the rest of the sentence
+        ("AttributeError: 'Tensor' object has no attribute '_keras_history'", "optimizer-lr-argument"),
+    ],
+)
+def test_what_the_pattern_rules_out_is_not_overruled_by_fuzzy_matching(text, not_family):
+    best = top(text)
+    assert best is None or best.rule.name != not_family
+
+
+def test_an_elided_message_matches_the_wording_around_the_gap():
+    text = (
+        "ValueError: Input 0 of layer dense is incompatible with the layer: ... "
+        "expected axis -1 of input shape to have value 784 but received input with shape (None, 28)"
+    )
+    best = top(text)
+    assert best is not None and best.rule.name == "input-feature-mismatch" and best.kind == "wording"
+
+
+# frames captured from TF 1.15 + standalone Keras 2.3.1 (a tf.reshape output fed to Model), message line not pasted
+RAW_OP_FRAMES = """Traceback (most recent call last):
+  File "model.py", line 12, in <module>
+    model = Model(inputs, outputs)
+  File "/usr/lib/python3.7/site-packages/keras/engine/network.py", line 241, in _init_graph_network
+    self.inputs, self.outputs)
+  File "/usr/lib/python3.7/site-packages/keras/engine/network.py", line 1434, in _map_graph_network
+    tensor_index=tensor_index)
+  File "/usr/lib/python3.7/site-packages/keras/engine/network.py", line 1421, in build_map
+    node_index, tensor_index)
+  File "/usr/lib/python3.7/site-packages/keras/engine/network.py", line 1393, in build_map
+    node = layer._inbound_nodes[node_index]
+"""
+
+# frames captured from tf_keras 2.21 loading a model with a custom layer and no custom_objects
+CUSTOM_OBJECT_FRAMES = """Traceback (most recent call last):
+  File "predict.py", line 9, in <module>
+    model = keras.models.load_model(p)
+  File "/venv/lib/python3.11/site-packages/tf_keras/src/saving/saving_api.py", line 301, in load_model
+    return legacy_sm_saving_lib.load_model(
+  File "/venv/lib/python3.11/site-packages/tf_keras/src/utils/traceback_utils.py", line 70, in error_handler
+    raise e.with_traceback(filtered_tb) from None
+  File "/venv/lib/python3.11/site-packages/tf_keras/src/saving/legacy/serialization.py", line 365, in class_and_config_for_serialized_keras_object
+    raise ValueError(
+"""
+
+
+@pytest.mark.parametrize(("text", "family"), [(RAW_OP_FRAMES, "raw-op-on-keras-tensor"), (CUSTOM_OBJECT_FRAMES, "custom-objects-on-load")])
+def test_frames_rank_the_family_when_the_message_is_missing(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family
+    assert best.kind == "frames"
+    assert best.confidence <= KIND_CAPS["frames"] < CONFIDENT
+    assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
+
+
+# a Lambda layer's function run while loading (the frames of keras-team/keras#9431-style reports), generic NameError
+GENERIC_WITH_FRAMES = """Traceback (most recent call last):
+  File "predict.py", line 9, in <module>
+    model = keras.models.load_model(p)
+  File "/venv/lib/python3.11/site-packages/keras/src/saving/serialization_lib.py", line 751, in deserialize_keras_object
+    cls = _retrieve_class_or_fn(
+  File "/venv/lib/python3.11/site-packages/keras/src/layers/core/lambda_layer.py", line 10, in normalize
+    return K.l2_normalize(x, axis)
+NameError: name 'K' is not defined
+"""
+
+
+def test_a_generic_message_also_lists_what_its_frames_point_at():
+    matches = explain(GENERIC_WITH_FRAMES, versions={}).matches
+    assert matches[0].kind == "wording" and matches[0].rule.name == "name-not-defined"
+    assert ("custom-objects-on-load", "frames") in [(m.rule.name, m.kind) for m in matches[1:]]
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("my loss becomes nan after 3 epochs", "nan-loss"),
+        ("loss=nan", "nan-loss"),
+        ("loss 变成 NaN", "nan-loss"),
+        ("sparse_categorical_crossentropy训练时有nan结果", "nan-loss"),
+        ("网络获取minist数据集失败", "dataset-download-failed"),
+        ("keras.datasets.mnist.load_data() download fails behind our proxy", "dataset-download-failed"),
+        ("tensorflow is not using my GPU", "gpu-not-visible"),
+        ("训练的时候显存不足", "out-of-memory"),
+    ],
+)
+def test_a_described_symptom_gets_the_family_with_a_hint(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family
+    assert best.kind == "symptom"
+    assert best.confidence <= KIND_CAPS["symptom"]
+    assert any("paste the full error" in note for note in best.notes)
+
+
+def test_unrelated_sentences_get_no_symptom_match():
+    assert top("thanks, the model trains fine now") is None
+    assert top("今天天气很好") is None
+
+
+def test_only_wording_reaches_confident_and_kinds_are_ordered():
+    assert list(MATCH_KINDS) == ["wording", "raise-site", "frames", "fuzzy", "symptom"]
+    caps = [KIND_CAPS[k] for k in MATCH_KINDS]
+    assert caps[0] >= CONFIDENT > caps[1]
+    assert caps == sorted(caps, reverse=True)
+
+
+def test_kind_is_in_json_and_text_output():
+    proc = run_cli("explain", "--format", "json", "my loss becomes nan after 3 epochs")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 0
+    assert data["matches"][0]["kind"] == "symptom" and data["matches"][0]["name"] == "nan-loss"
+    proc = run_cli("explain", "ValueError: bad marshal data (unknown type code)")
+    assert "matched on the message" in proc.stdout.splitlines()[0]
+
+
+def test_a_symptom_phrase_needs_two_keywords():
+    rule = load_rules().get("nan-loss")
+    data = {
+        "id": rule.id,
+        "name": rule.name,
+        "title": rule.title,
+        "severity": rule.severity,
+        "category": rule.category,
+        "docs": dict(rule.docs),
+        "errors": [],
+        "examples": {},
+        "symptoms": {"en": ["nan"], "zh": ["损失 nan"]},
+    }
+    problems = validate_rule(data, f"{rule.id}-{rule.name}.yaml")
+    assert any("'nan' needs at least two keywords" in p for p in problems)
+    assert not any("损失" in p for p in problems)
+
+
+COLAB = """---------------------------------------------------------------------------
+ValueError                                Traceback (most recent call last)
+<ipython-input-7-9c5c5b1bbd8a> in <cell line: 1>()
+----> 1 model.fit(x, y, epochs=3)
+
+/usr/local/lib/python3.10/dist-packages/keras/src/utils/traceback_utils.py in error_handler(*args, **kwargs)
+     68             # `tf.debugging.disable_traceback_filtering()`
+---> 70             raise e.with_traceback(filtered_tb) from None
+     71         finally:
+
+ValueError: Unknown layer: 'AttentionBlock'. Please ensure you are using a `keras.utils.custom_object_scope`
+"""
+
+
+def test_colab_cell_frames_are_the_users_location():
+    (record,) = extract_errors(COLAB)
+    assert record.location is not None
+    assert record.location.path.startswith("<ipython-input-7-")
+    assert record.location.function == "<cell line: 1>"
+    assert record.location.code == "model.fit(x, y, epochs=3)"
+
+
+# h5py's frames as a Windows user pasted them (fixtures/real_errors/0183), after the user's own exception
+CHAINED = """Traceback (most recent call last):
+  File "train.py", line 40, in <module>
+    model.load_weights(fname)
+OSError: cannot read weights
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "C:\\Python36\\lib\\site-packages\\h5py\\_hl\\files.py", line 170, in make_fid
+    fid = h5f.open(name, flags, fapl=fapl)
+  File "h5py\\_objects.pyx", line 54, in h5py._objects.with_phil.wrapper
+  File "h5py\\h5f.pyx", line 85, in h5py.h5f.open
+OSError: Unable to open file (file signature not found)
+"""
+
+
+def test_chained_traceback_points_at_the_users_line_not_cython():
+    records = extract_errors(CHAINED)
+    assert [r.chained for r in records] == [True, False]
+    final = records[-1]
+    assert final.location is not None
+    assert (final.location.path, final.location.line) == ("train.py", 40)
+
+
+_PASTE_MARKS = ["\u2018", "\uff1a", "```", "> ", "**", "&lt;", "...", "'*****'", "\n", " " * 80, 'File "x.py", line 1, in f']
+_FRAGMENTS = [text for text, _ in _seed_cases()] + _PASTE_MARKS
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=60)), max_size=8).map("".join))
+def test_any_paste_is_read_without_failing_and_only_wording_is_confident(text):
+    for match in explain(text, versions={}).matches:
+        assert match.kind in MATCH_KINDS
+        assert match.kind == "wording" or match.confidence < CONFIDENT
+
+
+def test_literal_prefilters_never_skip_a_pattern_that_matches(rules):
+    from kerasdoctor.kb import compile_pattern
+
+    texts = [e["text"] for r in rules.rules for e in r.examples.get("errors") or []]
+    lowered = [t.lower() for t in texts]
+    checked = 0
+    for rule in rules.rules:
+        for pattern in rule.errors:
+            if pattern.literal is None and not pattern.any_literals:
+                continue
+            regex = compile_pattern(pattern.pattern)
+            for text, low in zip(texts, lowered):
+                if regex.search(text):
+                    checked += 1
+                    assert pattern.literal is None or pattern.literal in low, (rule.path, pattern.pattern)
+                    assert not pattern.any_literals or any(lit in low for lit in pattern.any_literals), (rule.path, pattern.pattern)
+    assert checked > 300
+
+
+def test_alternatives_are_prefiltered_by_each_branch():
+    from kerasdoctor.kb import alternative_literals
+
+    assert alternative_literals(r"CUDA_ERROR_NO_BINARY|no kernel image is available") == ("cuda_error_no_binary", "no kernel image is available")
+    assert alternative_literals(r"(?:Unknown (?:layer|loss)|cannot locate class)") == ("unknown l", "cannot locate class")
+    assert alternative_literals(r"ab|long enough") == ()  # a branch without a usable literal: no pre-filter
+    assert alternative_literals(r"plain text") == ()
