@@ -45,27 +45,34 @@ _ADAPTIVE_OPTIMIZERS = {
 }
 _SCALE_LIMIT = 100.0  # |x| beyond this with no Rescaling/Normalization layer: unscaled inputs
 _NORMALIZING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"}
-_RULE_NAMES = {
-    "KD508": "nan-loss",
-    "KD522": "sparse-label-out-of-range",
-    "KD601": "nan-in-input-data",
-    "KD602": "targets-outside-loss-range",
-    "KD603": "input-not-scaled",
-    "KD604": "learning-rate-extreme",
-}
+# The rules the doctor's probes report, by name: ids are resolved through the knowledge base.
+NAN_LOSS = "nan-loss"
+SPARSE_LABEL_OUT_OF_RANGE = "sparse-label-out-of-range"
+NAN_IN_INPUT_DATA = "nan-in-input-data"
+TARGETS_OUTSIDE_LOSS_RANGE = "targets-outside-loss-range"
+INPUT_NOT_SCALED = "input-not-scaled"
+LEARNING_RATE_EXTREME = "learning-rate-extreme"
 
 
 class Finding:
-    """One diagnosis: the rule it belongs to and what was seen in this run."""
+    """One diagnosis: the rule it belongs to (by name, or by id for a lint finding) and what was seen."""
 
-    __slots__ = ("detail", "rule_id")
+    __slots__ = ("detail", "fix", "rule")
 
-    def __init__(self, rule_id: str, detail: str) -> None:
-        self.rule_id = rule_id
+    def __init__(self, rule: str, detail: str, fix: str = "") -> None:
+        self.rule = rule
         self.detail = detail
+        # the fix for this model, when the rule's general fix depends on what the doctor saw
+        self.fix = fix
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's id in the knowledge base (the name itself when the knowledge base cannot say)."""
+        found = _rule(self.rule)
+        return found.id if found is not None else self.rule
 
     def __repr__(self) -> str:
-        return f"Finding({self.rule_id!r}, {self.detail!r})"
+        return f"Finding({self.rule!r}, {self.detail!r})"
 
 
 class ArrayStats:
@@ -269,14 +276,31 @@ def _learning_rate(optimizer: Any) -> float | None:
         return None
 
 
-def _rules() -> Any:
-    """The knowledge base, or None when it cannot be loaded (findings then show bare ids)."""
-    try:
-        from kerasdoctor import kb
-        from kerasdoctor.runtime.report import extra_rule_dirs
+_rule_set: Any = None
 
-        return kb.load_rules(extra_rule_dirs())
-    except Exception:  # noqa: BLE001 - the findings are still worth printing without docs
+
+def _rules() -> Any:
+    """The knowledge base (loaded once), or None when it cannot be loaded (findings then show bare names)."""
+    global _rule_set
+    if _rule_set is None:
+        try:
+            from kerasdoctor import kb
+            from kerasdoctor.runtime.report import extra_rule_dirs
+
+            _rule_set = kb.load_rules(extra_rule_dirs())
+        except Exception:  # noqa: BLE001 - the findings are still worth printing without docs
+            return None
+    return _rule_set
+
+
+def _rule(key: str) -> Any:
+    """The rule named or numbered ``key``, or None."""
+    rules = _rules()
+    if rules is None:
+        return None
+    try:
+        return rules.by_id(key)
+    except KeyError:
         return None
 
 
@@ -287,9 +311,9 @@ _explained_rules: set[str] = set()
 class _BareRule:
     """A rule shown by name only: already explained above, or the knowledge base is unavailable."""
 
-    def __init__(self, rule_id: str, rule: Any = None) -> None:
-        self.id = rule_id
-        self.name = rule.name if rule is not None else _RULE_NAMES.get(rule_id, "")
+    def __init__(self, key: str, rule: Any = None) -> None:
+        self.id = rule.id if rule is not None else ""
+        self.name = rule.name if rule is not None else key
         self.title = rule.title if rule is not None else ""
         self.docs: dict[str, Any] = {}
 
@@ -392,7 +416,7 @@ class Doctor:
                 if self._nonfinite is None:
                     self._nonfinite = (self._epoch, batch, key, value)
                     if self.stop_on_nan:
-                        self.model.stop_training = True
+                        self._stop_training()
                     self._diagnose_if_on_training_thread()
                 return
         loss = logs.get("loss")
@@ -409,12 +433,20 @@ class Doctor:
                     # training itself is sound when only validation goes bad: no stop
                     self._nonfinite = (epoch, -1, key, value)
                     if self.stop_on_nan and not key.startswith("val_"):
-                        self.model.stop_training = True
+                        self._stop_training()
                     break
         self._diagnose_pending()
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self._diagnose_pending()
+
+    def _stop_training(self) -> None:
+        # Keras 3's ``Callback.model`` property syncs the JAX training state into the
+        # variables. From the callback thread pool that races with the next train step,
+        # which donates those buffers ("Buffer has been deleted or donated"); the flag
+        # needs only the model object, which Keras 3 keeps in ``_model``.
+        model = self.__dict__.get("_model")
+        (model if model is not None else self.model).stop_training = True
 
     def _diagnose_if_on_training_thread(self) -> None:
         if threading.get_ident() == self._training_thread:
@@ -450,16 +482,16 @@ class Doctor:
                     f" The inputs come from {self._unreadable_data}, which kerasdoctor does not read "
                     "(that would consume it): check its batches for NaN/inf and out-of-range targets."
                 )
-            findings.append(Finding("KD508", detail))
+            findings.append(Finding(NAN_LOSS, detail))
             self._report(f"training produced {key} = {value} ({when}):", findings)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
     def _on_negative_loss(self, epoch: int, batch: int, loss: float) -> None:
         try:
-            findings = [f for f in self._data_findings() if f.rule_id in ("KD602", "KD522")] or [
+            findings = [f for f in self._data_findings() if f.rule in (TARGETS_OUTSIDE_LOSS_RANGE, SPARSE_LABEL_OUT_OF_RANGE)] or [
                 Finding(
-                    "KD602",
+                    TARGETS_OUTSIDE_LOSS_RANGE,
                     f"a {self._loss_kind} crossentropy can never be negative, yet the loss is {loss:g} at "
                     f"epoch {epoch + 1}, batch {batch + 1}: some targets lie outside the range the loss "
                     "expects.",
@@ -527,7 +559,7 @@ class Doctor:
             if stats.nonfinite:
                 findings.append(
                     Finding(
-                        "KD601",
+                        NAN_IN_INPUT_DATA,
                         f"{stats.label} from {self._source} holds {stats.nonfinite} NaN/inf value(s) out of "
                         f"{stats.count} (first in row {stats.first_bad_row}{_columns(stats.bad_columns)})."
                         + (
@@ -541,7 +573,7 @@ class Doctor:
             if self._loss_kind in ("binary", "categorical") and (stats.minimum < 0 or stats.maximum > 1):
                 findings.append(
                     Finding(
-                        "KD602",
+                        TARGETS_OUTSIDE_LOSS_RANGE,
                         f"{self._loss_kind}_crossentropy expects targets in [0, 1], but {stats.describe()}.",
                     )
                 )
@@ -551,7 +583,7 @@ class Doctor:
                     bound = f"[0, {self._classes})" if self._classes is not None else "[0, classes)"
                     findings.append(
                         Finding(
-                            "KD522",
+                            SPARSE_LABEL_OUT_OF_RANGE,
                             f"sparse_categorical_crossentropy expects integer labels in {bound} for a {self._classes}-unit output, but {stats.describe()}.",
                         )
                     )
@@ -569,7 +601,7 @@ class Doctor:
         if rate > limit:
             return [
                 Finding(
-                    "KD604",
+                    LEARNING_RATE_EXTREME,
                     f"{kind} runs with learning_rate={rate:g}; updates that large make the weights "
                     "overflow within a few steps (usual values are 1e-4 to 1e-2).",
                 )
@@ -585,7 +617,7 @@ class Doctor:
             if largest > _SCALE_LIMIT:
                 findings.append(
                     Finding(
-                        "KD603",
+                        INPUT_NOT_SCALED,
                         f"the inputs are not scaled: {stats.describe()}, and the model has no Rescaling/Normalization layer in front.",
                     )
                 )
@@ -609,13 +641,31 @@ class Doctor:
             return []
         if not path:
             return []
-        return [
-            Finding(
-                diagnostic.id,
-                f"the custom loss {function.__qualname__} ({path}, line {diagnostic.line}): {diagnostic.message}",
+        findings = []
+        for diagnostic in lint_diagnostics(path, first_line, first_line + len(lines) - 1):
+            detail = f"the custom loss {function.__qualname__} ({path}, line {diagnostic.line}): {diagnostic.message}"
+            findings.append(Finding(diagnostic.id, detail, fix=self._log_advice() if "log(" in diagnostic.message else ""))
+        return findings
+
+    def _log_advice(self) -> str:
+        """How to keep a loss's log finite for this model: it depends on its output and its targets."""
+        layers = list(getattr(self.model, "layers", []))
+        activation = getattr(getattr(layers[-1], "activation", None), "__name__", "linear") if layers else "linear"
+        if activation in ("sigmoid", "softmax"):
+            return f"The output is a probability ({activation}): clip y_pred to [1e-7, 1 - 1e-7] before the log."
+        low = min((stats.minimum for stats in self._target_stats), default=0.0)
+        high = max((stats.maximum for stats in self._target_stats), default=0.0)
+        if self._target_stats and (low < 0.0 or high > 1.0):
+            return (
+                f"This is a regression head ({activation} output, targets from {low:g} to {high:g}): do not clip "
+                "predictions into [0, 1], that would cap every target above 1; keep the log's argument positive "
+                "instead (log(maximum(y_pred, 1e-7)), a softplus output, or keras.losses.MeanSquaredLogarithmicError)."
             )
-            for diagnostic in lint_diagnostics(path, first_line, first_line + len(lines) - 1)
-        ]
+        return (
+            f"The output is unbounded ({activation} activation) and can go negative, where log is NaN: for "
+            "probabilities end the model with a sigmoid/softmax (then clip to [1e-7, 1 - 1e-7]), or use a "
+            "built-in crossentropy with from_logits=True on the raw output."
+        )
 
     def _nonfinite_layer(self) -> str:
         """Where it went bad: the first layer whose weights, or else outputs on clean data, are non-finite."""
@@ -659,19 +709,21 @@ class Doctor:
         from kerasdoctor.runtime.report import rule_lines
 
         self.findings.extend(findings)
-        rules = _rules()
-        lines = ["", f"kerasdoctor: {headline}"]
+        # One block per rule and event: a rule found twice (a lint finding in the custom
+        # loss and the NaN itself) says everything it found under one heading.
+        by_rule: dict[str, list[Finding]] = {}
         for finding in findings:
-            rule = None
-            if rules is not None:
-                try:
-                    rule = rules.by_id(finding.rule_id)
-                except Exception:  # noqa: BLE001, S110 - an unknown id still prints bare
-                    pass
-            # Cause and fix once per process; a rule seen again only says what was found.
-            shown = rule if rule is not None and finding.rule_id not in _explained_rules else None
-            _explained_rules.add(finding.rule_id)
-            block = rule_lines(shown or _BareRule(finding.rule_id, rule), detail=finding.detail, prefix="")
+            rule = _rule(finding.rule)
+            by_rule.setdefault(rule.id if rule is not None else finding.rule, []).append(finding)
+        lines = ["", f"kerasdoctor: {headline}"]
+        for key, found in by_rule.items():
+            rule = _rule(key)
+            fitted = " ".join(f.fix for f in found if f.fix)
+            # Cause and fix once per process; a rule seen again only says what was found
+            # (and the fix that fits this model, when there is one).
+            shown = rule if rule is not None and key not in _explained_rules else None
+            _explained_rules.add(key)
+            block = rule_lines(shown or _BareRule(key, rule), detail=[f.detail for f in found], prefix="", fix=fitted or None)
             lines += ["  " + line for line in block]
         text = "\n".join(lines) + "\n"
         self.reports.append(text)
