@@ -8,8 +8,10 @@ kerasdoctor are compared with the same script run plainly.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -196,3 +198,66 @@ def test_mirrored_strategy_explicit_doctor_and_thread() -> None:
     diagnosis = thread_report[thread_report.index("\n\nkerasdoctor: ") :]
     assert "sparse-label-out-of-range" in diagnosis.splitlines()[2]
     assert "in train_in_thread" in diagnosis
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def run_two_workers(*args: str, env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    """multi_worker.py as two local workers of one MultiWorkerMirroredStrategy cluster (loopback only)."""
+    cluster = {"worker": [f"localhost:{port}" for port in free_ports(2)]}
+    base = {k: v for k, v in os.environ.items() if k not in ("KERASDOCTOR", "KD_AUTO", "TF_USE_LEGACY_KERAS", "TF_CONFIG")}
+    processes = []
+    for index in range(2):
+        worker_env = {**base, "TF_CPP_MIN_LOG_LEVEL": "2", "TF_USE_LEGACY_KERAS": "1", **env}
+        worker_env["TF_CONFIG"] = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
+        command = [sys.executable, str(FIXTURES / "multi_worker.py"), *args]
+        processes.append(subprocess.Popen(command, env=worker_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    results = []
+    for process in processes:
+        try:
+            out, err = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            for other in processes:
+                other.kill()
+            raise AssertionError("a worker hung") from None
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return results
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tf_keras") is None, reason="tf-keras is not installed")
+def test_two_workers_nan_stops_both_and_the_chief_speaks() -> None:
+    chief, other = run_two_workers("--auto", "nan", env={})
+    assert (chief.returncode, other.returncode) == (0, 0), chief.stderr[-2000:] + other.stderr[-2000:]
+    # the all-reduced loss is NaN on both: both stop after the first epoch, at the same step
+    assert "worker 0 losses: [nan]" in chief.stdout and "worker 1 losses: [nan]" in other.stdout
+    chief_err = " ".join(normalized(chief.stderr).split())
+    assert chief_err.count("kerasdoctor: training produced loss = nan (epoch 1, batch 4)") == 1
+    assert "KD601 nan-in-input-data" in chief_err and "row 100; column 1" in chief_err
+    assert "kerasdoctor" not in other.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tf_keras") is None, reason="tf-keras is not installed")
+def test_two_workers_error_on_one_is_diagnosed_where_it_happened() -> None:
+    plain = run_two_workers("bad_label", env={"KERASDOCTOR": "0"})
+    hooked = run_two_workers("--auto", "bad_label", env={})
+    assert [r.returncode for r in hooked] == [r.returncode for r in plain] == [1, 1]
+    failing, aborted = hooked
+    assert "Received a label value of 7 which is outside the valid range of [0, 3)" in failing.stderr
+    diagnosis = failing.stderr[failing.stderr.index("\nkerasdoctor: ") :]
+    assert "sparse-label-out-of-range" in diagnosis.splitlines()[1]
+    assert "Collective ops is aborted" in aborted.stderr
+    # the surviving worker is told its error is a consequence: look for the first error elsewhere
+    assert "collective-ops-aborted" in aborted.stderr[aborted.stderr.index("\nkerasdoctor: ") :].splitlines()[1]
+    # each worker prints its own traceback first, as without kerasdoctor
+    for ran, bare in zip(hooked, plain):
+        assert ran.stdout == bare.stdout
+        assert ran.stderr.index("Traceback (most recent call last):") < ran.stderr.index("\nkerasdoctor: ")

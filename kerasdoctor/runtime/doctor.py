@@ -709,6 +709,8 @@ class Doctor:
         from kerasdoctor.runtime.report import rule_lines
 
         self.findings.extend(findings)
+        if not _is_chief():
+            return  # every worker sees the same all-reduced loss: the chief speaks for them
         # One block per rule and event: a rule found twice (a lint finding in the custom
         # loss and the NaN itself) says everything it found under one heading.
         by_rule: dict[str, list[Finding]] = {}
@@ -760,6 +762,25 @@ def _layer_outputs(model: Any, layers: list[Any], sample: Any) -> Iterator[tuple
     probe = model_class(inputs=inputs, outputs=[layer.output for layer in probed])
     outputs = probe(sample, training=False)
     yield from zip(probed, (np.asarray(o) for o in outputs))
+
+
+def _is_chief() -> bool:
+    """Whether this process prints for a multi-worker run (TF_CONFIG): the chief, or worker 0 when there is none."""
+    config = os.environ.get("TF_CONFIG")
+    if not config:
+        return True
+    import json
+
+    try:
+        parsed = json.loads(config)
+        task = parsed.get("task") or {}
+        cluster = parsed.get("cluster") or {}
+        kind, index = task.get("type"), int(task.get("index", 0))
+    except (ValueError, TypeError, AttributeError):
+        return True  # a TF_CONFIG TensorFlow would reject: not ours to judge, keep talking
+    if "chief" in cluster:
+        return kind == "chief"
+    return kind in (None, "worker") and index == 0
 
 
 _doctor_classes: dict[type, type] = {}
