@@ -40,6 +40,7 @@ FAULT_CASES = [
     "unscaled_pixels",
     "nan_validation_data",
     "custom_log_loss",
+    "diverging_sgd",
     "sparse_labels_out_of_range",  # crashes: last
 ]
 # Lines TensorFlow prints with timestamps, pids or addresses: they differ between any two runs.
@@ -132,6 +133,12 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str], cases: list[
         # the lint's nan-loss check, run on the custom loss's file, points at its log
         assert f"the custom loss case_custom_log_loss.<locals>.log_loss ({FIXTURES / 'train_faults.py'}, line {log_line})" in (found["custom_log_loss"])
         assert "KD508 nan-loss" in found["custom_log_loss"]
+    # a loss that grows by orders of magnitude before it overflows: the learning rate, with the picture
+    diverging = found["diverging_sgd"]
+    assert "learning-rate-extreme" in diverging and "the updates diverge" in diverging
+    assert "Lower the learning rate of SGD(learning_rate=0.3) (try 0.03)" in diverging
+    assert re.search(r"loss history \(\d batches, [\d.e+]+ \.\. [\d.e+]+; log scale; × = NaN/inf\): [▁▂▃▄▅▆▇█]+×", diverging)
+    assert "<- first non-finite" in diverging
     if "regression_log_loss" in cases:
         regression = found["regression_log_loss"]
         # one block for the rule, with the lint finding and the NaN; the fix fits a regression head

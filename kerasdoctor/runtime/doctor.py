@@ -11,9 +11,11 @@ It never consumes the user's generator: it reads NumPy arrays, ``take(1)`` of a
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
+from collections import deque
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ _ADAPTIVE_OPTIMIZERS = {
     "ftrl",
     "lamb",
 }
+_LOSS_HISTORY = 4096  # batches of loss kept for the sparkline shown on failure
 _SCALE_LIMIT = 100.0  # |x| beyond this with no Rescaling/Normalization layer: unscaled inputs
 _NORMALIZING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"}
 # The rules the doctor's probes report, by name: ids are resolved through the knowledge base.
@@ -377,6 +380,9 @@ class Doctor:
         self._nonfinite: tuple[int, int, str, float] | None = None
         self._negative: tuple[int, int, float] | None = None
         self._training_thread = threading.get_ident()
+        # the loss after each batch, for the picture of the run when it fails (bounded)
+        # (epoch, batch, loss): Keras 3 may deliver batch hooks out of order from its thread pool
+        self._losses: deque[tuple[int, int, float]] = deque(maxlen=_LOSS_HISTORY)
 
     # ---- Keras callback API -------------------------------------------------
 
@@ -414,12 +420,16 @@ class Doctor:
             # ``v - v`` is nan for nan and for +-inf: one float test per entry.
             if value - value != 0.0:
                 if self._nonfinite is None:
+                    if key == "loss":
+                        self._losses.append((self._epoch, batch, value))
                     self._nonfinite = (self._epoch, batch, key, value)
                     if self.stop_on_nan:
                         self._stop_training()
                     self._diagnose_if_on_training_thread()
                 return
         loss = logs.get("loss")
+        if loss is not None:
+            self._losses.append((self._epoch, batch, float(loss)))
         if self._loss_kind and self._negative is None and loss is not None and float(loss) < 0.0:
             self._negative = (self._epoch, batch, float(loss))
             self._diagnose_if_on_training_thread()
@@ -467,7 +477,7 @@ class Doctor:
         try:
             self._look_further()
             findings = self._data_findings() + self._learning_rate_findings(before_training=False)
-            findings += self._scaling_findings() + self._custom_loss_findings()
+            findings += self._divergence_findings() + self._scaling_findings() + self._custom_loss_findings()
             location = self._nonfinite_layer()
             if key.startswith("val_"):
                 action = "training continues: the training loss is finite, look at the validation data"
@@ -483,7 +493,7 @@ class Doctor:
                     "(that would consume it): check its batches for NaN/inf and out-of-range targets."
                 )
             findings.append(Finding(NAN_LOSS, detail))
-            self._report(f"training produced {key} = {value} ({when}):", findings)
+            self._report(f"training produced {key} = {value} ({when}):", findings, picture=True)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
@@ -608,6 +618,26 @@ class Doctor:
             ]
         return []
 
+    def _divergence_findings(self) -> list[Finding]:
+        """The loss grew by orders of magnitude before it overflowed: the updates diverge."""
+        finite = [v for v in self._loss_history() if math.isfinite(v)]
+        if len(finite) < 3 or any(f.rule == LEARNING_RATE_EXTREME for f in self._learning_rate_findings(before_training=False)):
+            return []
+        start, peak = abs(finite[0]), max(abs(v) for v in finite)
+        if start <= 0 or peak < 100 * start:
+            return []
+        optimizer = getattr(self.model, "optimizer", None)
+        rate = _learning_rate(optimizer)
+        named = f"{type(optimizer).__name__}(learning_rate={rate:g})" if rate is not None else "the optimizer"
+        smaller = f"{rate / 10:g}" if rate is not None else "a tenth of it"
+        return [
+            Finding(
+                LEARNING_RATE_EXTREME,
+                f"the loss grew from {finite[0]:.4g} to {peak:.4g} over {len(finite)} batches before it overflowed: the updates diverge.",
+                fix=f"Lower the learning rate of {named} (try {smaller}), clip gradients (clipnorm=1.0 in the optimizer), and scale the inputs.",
+            )
+        ]
+
     def _scaling_findings(self) -> list[Finding]:
         if self._first_layer_normalizes():
             return []
@@ -705,7 +735,7 @@ class Doctor:
 
     # ---- output -------------------------------------------------------------
 
-    def _report(self, headline: str, findings: list[Finding]) -> None:
+    def _report(self, headline: str, findings: list[Finding], picture: bool = False) -> None:
         from kerasdoctor.runtime.report import rule_lines
 
         self.findings.extend(findings)
@@ -727,11 +757,69 @@ class Doctor:
             _explained_rules.add(key)
             block = rule_lines(shown or _BareRule(key, rule), detail=[f.detail for f in found], prefix="", fix=fitted or None)
             lines += ["  " + line for line in block]
+        if picture:
+            lines += self._picture_lines()
         text = "\n".join(lines) + "\n"
         self.reports.append(text)
         out = self.file if self.file is not None else sys.stderr
         out.write(text)
         out.flush()
+        if picture and self.file is None:
+            from kerasdoctor.runtime import visual
+
+            if visual.in_notebook():
+                visual.show_html(text, self._loss_history())
+
+    def _loss_history(self) -> list[float]:
+        return [loss for _, _, loss in sorted(self._losses)]
+
+    def _picture_lines(self) -> list[str]:
+        """The loss history and the layers' weight / gradient norms, to look at rather than read."""
+        from kerasdoctor.runtime import visual
+
+        lines = visual.loss_history_lines(self._loss_history(), "  ")
+        try:
+            weights = visual.layer_norms(self.model)
+        except Exception:  # noqa: BLE001 - a model whose weights cannot be read just has no table
+            return lines
+        gradients = self._gradient_norms()
+        rows = [(name, kind, norm, gradients.get(name)) for name, kind, norm in weights]
+        first_bad = next((name for name, _, norm, _ in rows if norm is not None and not math.isfinite(norm)), None)
+        if rows:
+            note = "" if gradients else " (gradients: TensorFlow backend with array data only)"
+            lines += [f"  layers now{note}:", *visual.layer_table_lines(rows, first_bad, "    ")]
+        return lines
+
+    def _gradient_norms(self) -> dict[str, float]:
+        """L2 norm of each layer's gradient on a clean sample, with the TensorFlow backend; {} otherwise."""
+        if "tensorflow" not in sys.modules or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+            return {}
+        sample = self._clean_sample()
+        targets = self._arrays(self._targets, "y")
+        if sample is None or len(targets) != 1:
+            return {}
+        try:
+            import numpy as np
+            import tensorflow as tf
+
+            model = self.model
+            x = tf.convert_to_tensor(sample)
+            y = tf.convert_to_tensor(targets[0][1][: len(sample)])  # tf-keras's compute_loss needs tensors
+            with tf.GradientTape() as tape:
+                predictions = model(x, training=True)
+                loss = model.compute_loss(x=x, y=y, y_pred=predictions)
+            variables = list(model.trainable_weights)
+            gradients = tape.gradient(loss, variables)
+            by_variable = {id(v): g for v, g in zip(variables, gradients)}
+            norms = {}
+            for layer in getattr(model, "layers", []):
+                found = [by_variable.get(id(v)) for v in layer.trainable_weights]
+                arrays = [np.asarray(g, dtype="float64") for g in found if g is not None]
+                if arrays:
+                    norms[layer.name] = float(np.sqrt(sum(float(np.sum(np.square(a))) for a in arrays)))
+            return norms
+        except Exception:  # noqa: BLE001 - the table without gradients is still worth showing
+            return {}
 
     def _internal_error(self, internal: Exception) -> None:
         out = self.file if self.file is not None else sys.stderr
