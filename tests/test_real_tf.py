@@ -2,7 +2,8 @@
 
 Each script's header says which rule must explain it and on which stacks it raises:
     # expect: KD503
-    # stacks: k3 k2        (k3 = TF 2.21 + Keras 3; k2 = the same with TF_USE_LEGACY_KERAS=1, i.e. tf-keras)
+    # stacks: k3 k2 jax    (k3 = TF 2.21 + Keras 3; k2 = the same with TF_USE_LEGACY_KERAS=1, i.e. tf-keras;
+                           jax = Keras 3 with KERAS_BACKEND=jax)
     # kind: log            (optional, or `warning`: the family prints a log line, a warning or
                            `loss: nan` and exits 0)
 The script runs as a user would run it; what the terminal showed (stderr + stdout) goes
@@ -40,14 +41,17 @@ CASES = [pytest.param(path, stack, id=f"{path.stem}-{stack}") for path in sorted
 
 @pytest.mark.parametrize(("script", "stack"), CASES)
 def test_real_error_is_explained_by_its_rule(script: Path, stack: str, tmp_path: Path):
-    pytest.importorskip("tensorflow")
+    pytest.importorskip("jax" if stack == "jax" else "tensorflow")
     if stack == "k2":
         pytest.importorskip("tf_keras")
     fields = header(script)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", CUDA_VISIBLE_DEVICES="")
     env.pop("TF_USE_LEGACY_KERAS", None)
+    env.pop("KERAS_BACKEND", None)
     if stack == "k2":
         env["TF_USE_LEGACY_KERAS"] = "1"
+    elif stack == "jax":
+        env["KERAS_BACKEND"] = "jax"
     run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
     printed = run.stderr + run.stdout
     if fields.get("kind", "").split()[:1] not in (["log"], ["warning"]):

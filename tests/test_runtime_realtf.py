@@ -8,8 +8,10 @@ kerasdoctor are compared with the same script run plainly.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +40,7 @@ FAULT_CASES = [
     "unscaled_pixels",
     "nan_validation_data",
     "custom_log_loss",
+    "diverging_sgd",
     "sparse_labels_out_of_range",  # crashes: last
 ]
 # Lines TensorFlow prints with timestamps, pids or addresses: they differ between any two runs.
@@ -91,10 +94,17 @@ def test_crash_under_auto_and_run_keeps_traceback_and_names_the_rule(flavour: di
         assert any(f"line {reshape_line}:" in line and "raw-op-on-keras-tensor" in line for line in lint_lines)
 
 
-def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
+# On JAX: the custom loss written with tf.math cannot run (its keras.ops twin does), and
+# out-of-range sparse labels do not raise: the check before training is all the user gets.
+JAX_FAULT_CASES = [case for case in FAULT_CASES if case != "custom_log_loss"]
+JAX_FAULT_CASES.insert(-1, "regression_log_loss")
+JAX = {"KERAS_BACKEND": "jax"}
+
+
+def check_fault_diagnoses(result: subprocess.CompletedProcess[str], cases: list[str] = FAULT_CASES, backend: str = "tensorflow") -> None:
     """What the doctor must say for each injected fault of train_faults.py."""
     by_case = sections(result.stderr)
-    assert list(by_case) == FAULT_CASES, result.stderr[-3000:]
+    assert list(by_case) == cases, result.stderr[-3000:]
     # the diagnosis wraps long lines: compare phrases with whitespace collapsed
     found = {case: " ".join(text.split()) for case, text in by_case.items()}
     assert "kerasdoctor" not in found["clean"]
@@ -118,11 +128,28 @@ def check_fault_diagnoses(result: subprocess.CompletedProcess[str]) -> None:
     assert "validation x from the arrays passed to fit holds 1 NaN/inf value(s) out of 256" in validation
     assert "training produced val_loss = nan (the end of epoch 1)" in validation
     assert "training continues" in validation
-    log_line = next(number for number, line in enumerate((FIXTURES / "train_faults.py").read_text().splitlines(), 1) if "tf.math.log(y_pred)" in line)
-    # the lint's nan-loss check, run on the custom loss's file, points at its log
-    assert f"the custom loss case_custom_log_loss.<locals>.log_loss ({FIXTURES / 'train_faults.py'}, line {log_line})" in (found["custom_log_loss"])
-    assert "KD508 nan-loss" in found["custom_log_loss"]
+    if "custom_log_loss" in cases:
+        log_line = next(number for number, line in enumerate((FIXTURES / "train_faults.py").read_text().splitlines(), 1) if "tf.math.log(y_pred)" in line)
+        # the lint's nan-loss check, run on the custom loss's file, points at its log
+        assert f"the custom loss case_custom_log_loss.<locals>.log_loss ({FIXTURES / 'train_faults.py'}, line {log_line})" in (found["custom_log_loss"])
+        assert "KD508 nan-loss" in found["custom_log_loss"]
+    # a loss that grows by orders of magnitude before it overflows: the learning rate, with the picture
+    diverging = found["diverging_sgd"]
+    assert "learning-rate-extreme" in diverging and "the updates diverge" in diverging
+    assert "Lower the learning rate of SGD(learning_rate=0.3) (try 0.03)" in diverging
+    assert re.search(r"loss history \(\d batches, [\d.e+]+ \.\. [\d.e+]+; log scale; × = NaN/inf\): [▁▂▃▄▅▆▇█]+×", diverging)
+    assert "<- first non-finite" in diverging
+    if "regression_log_loss" in cases:
+        regression = found["regression_log_loss"]
+        # one block for the rule, with the lint finding and the NaN; the fix fits a regression head
+        assert regression.count("KD508 nan-loss") == 1 and "log() of a value" in regression and "loss became nan" in regression
+        assert "This is a regression head (linear output, targets from 2" in regression
+        assert "do not clip predictions into [0, 1]" in regression
     sparse = by_case["sparse_labels_out_of_range"]
+    if backend == "jax":
+        assert "KD522 sparse-label-out-of-range" in sparse and "Traceback" not in sparse
+        assert result.returncode == 0
+        return
     before, _, after = sparse.partition("Traceback (most recent call last):")
     assert "KD522 sparse-label-out-of-range" in before and "labels in [0, 3)" in " ".join(before.split())
     assert "Received a label value of 4 which is outside the valid range of [0, 3)" in after
@@ -149,6 +176,14 @@ def test_training_doctor_keras3_under_auto_against_switched_off_run() -> None:
     assert off_traceback.strip() in normalized(auto.stderr)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+def test_training_doctor_jax_under_auto() -> None:
+    result = run(str(FIXTURES / "train_faults.py"), "--auto", *JAX_FAULT_CASES, env=JAX)
+    check_fault_diagnoses(result, JAX_FAULT_CASES, backend="jax")
+    # stopping training from the callback thread pool must not race the next step's donated buffers
+    assert "Buffer has been deleted or donated" not in result.stderr
+
+
 def test_training_doctor_tf_keras_under_kerasdoctor_run() -> None:
     result = run("-m", "kerasdoctor", "run", str(FIXTURES / "train_faults.py"), *FAULT_CASES, env=TF_KERAS)
     check_fault_diagnoses(result)
@@ -170,3 +205,66 @@ def test_mirrored_strategy_explicit_doctor_and_thread() -> None:
     diagnosis = thread_report[thread_report.index("\n\nkerasdoctor: ") :]
     assert "sparse-label-out-of-range" in diagnosis.splitlines()[2]
     assert "in train_in_thread" in diagnosis
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def run_two_workers(*args: str, env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    """multi_worker.py as two local workers of one MultiWorkerMirroredStrategy cluster (loopback only)."""
+    cluster = {"worker": [f"localhost:{port}" for port in free_ports(2)]}
+    base = {k: v for k, v in os.environ.items() if k not in ("KERASDOCTOR", "KD_AUTO", "TF_USE_LEGACY_KERAS", "TF_CONFIG")}
+    processes = []
+    for index in range(2):
+        worker_env = {**base, "TF_CPP_MIN_LOG_LEVEL": "2", "TF_USE_LEGACY_KERAS": "1", **env}
+        worker_env["TF_CONFIG"] = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
+        command = [sys.executable, str(FIXTURES / "multi_worker.py"), *args]
+        processes.append(subprocess.Popen(command, env=worker_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    results = []
+    for process in processes:
+        try:
+            out, err = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            for other in processes:
+                other.kill()
+            raise AssertionError("a worker hung") from None
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return results
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tf_keras") is None, reason="tf-keras is not installed")
+def test_two_workers_nan_stops_both_and_the_chief_speaks() -> None:
+    chief, other = run_two_workers("--auto", "nan", env={})
+    assert (chief.returncode, other.returncode) == (0, 0), chief.stderr[-2000:] + other.stderr[-2000:]
+    # the all-reduced loss is NaN on both: both stop after the first epoch, at the same step
+    assert "worker 0 losses: [nan]" in chief.stdout and "worker 1 losses: [nan]" in other.stdout
+    chief_err = " ".join(normalized(chief.stderr).split())
+    assert chief_err.count("kerasdoctor: training produced loss = nan (epoch 1, batch 4)") == 1
+    assert "KD601 nan-in-input-data" in chief_err and "row 100; column 1" in chief_err
+    assert "kerasdoctor" not in other.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tf_keras") is None, reason="tf-keras is not installed")
+def test_two_workers_error_on_one_is_diagnosed_where_it_happened() -> None:
+    plain = run_two_workers("bad_label", env={"KERASDOCTOR": "0"})
+    hooked = run_two_workers("--auto", "bad_label", env={})
+    assert [r.returncode for r in hooked] == [r.returncode for r in plain] == [1, 1]
+    failing, aborted = hooked
+    assert "Received a label value of 7 which is outside the valid range of [0, 3)" in failing.stderr
+    diagnosis = failing.stderr[failing.stderr.index("\nkerasdoctor: ") :]
+    assert "sparse-label-out-of-range" in diagnosis.splitlines()[1]
+    assert "Collective ops is aborted" in aborted.stderr
+    # the surviving worker is told its error is a consequence: look for the first error elsewhere
+    assert "collective-ops-aborted" in aborted.stderr[aborted.stderr.index("\nkerasdoctor: ") :].splitlines()[1]
+    # each worker prints its own traceback first, as without kerasdoctor
+    for ran, bare in zip(hooked, plain):
+        assert ran.stdout == bare.stdout
+        assert ran.stderr.index("Traceback (most recent call last):") < ran.stderr.index("\nkerasdoctor: ")

@@ -55,6 +55,11 @@ def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
         elif key == "frame_function":
             frames = (*record.frames, *record.inner_frames)
             verdict = None if not frames else any(f.function.split(".")[-1] in values for f in frames)
+        elif key == "raising_code":
+            # the source line of the raising frame, when the traceback shows it: one message
+            # built in two places (e.g. JAX formatting two different errors) tells them apart
+            code = record.frames[-1].code if record.frames else ""
+            verdict = None if not code else any(value in code for value in values)
         else:
             continue
         if verdict is False:

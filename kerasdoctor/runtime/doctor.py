@@ -11,9 +11,11 @@ It never consumes the user's generator: it reads NumPy arrays, ``take(1)`` of a
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
+from collections import deque
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,29 +45,37 @@ _ADAPTIVE_OPTIMIZERS = {
     "ftrl",
     "lamb",
 }
+_LOSS_HISTORY = 4096  # batches of loss kept for the sparkline shown on failure
 _SCALE_LIMIT = 100.0  # |x| beyond this with no Rescaling/Normalization layer: unscaled inputs
 _NORMALIZING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization"}
-_RULE_NAMES = {
-    "KD508": "nan-loss",
-    "KD522": "sparse-label-out-of-range",
-    "KD601": "nan-in-input-data",
-    "KD602": "targets-outside-loss-range",
-    "KD603": "input-not-scaled",
-    "KD604": "learning-rate-extreme",
-}
+# The rules the doctor's probes report, by name: ids are resolved through the knowledge base.
+NAN_LOSS = "nan-loss"
+SPARSE_LABEL_OUT_OF_RANGE = "sparse-label-out-of-range"
+NAN_IN_INPUT_DATA = "nan-in-input-data"
+TARGETS_OUTSIDE_LOSS_RANGE = "targets-outside-loss-range"
+INPUT_NOT_SCALED = "input-not-scaled"
+LEARNING_RATE_EXTREME = "learning-rate-extreme"
 
 
 class Finding:
-    """One diagnosis: the rule it belongs to and what was seen in this run."""
+    """One diagnosis: the rule it belongs to (by name, or by id for a lint finding) and what was seen."""
 
-    __slots__ = ("detail", "rule_id")
+    __slots__ = ("detail", "fix", "rule")
 
-    def __init__(self, rule_id: str, detail: str) -> None:
-        self.rule_id = rule_id
+    def __init__(self, rule: str, detail: str, fix: str = "") -> None:
+        self.rule = rule
         self.detail = detail
+        # the fix for this model, when the rule's general fix depends on what the doctor saw
+        self.fix = fix
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's id in the knowledge base (the name itself when the knowledge base cannot say)."""
+        found = _rule(self.rule)
+        return found.id if found is not None else self.rule
 
     def __repr__(self) -> str:
-        return f"Finding({self.rule_id!r}, {self.detail!r})"
+        return f"Finding({self.rule!r}, {self.detail!r})"
 
 
 class ArrayStats:
@@ -269,14 +279,31 @@ def _learning_rate(optimizer: Any) -> float | None:
         return None
 
 
-def _rules() -> Any:
-    """The knowledge base, or None when it cannot be loaded (findings then show bare ids)."""
-    try:
-        from kerasdoctor import kb
-        from kerasdoctor.runtime.report import extra_rule_dirs
+_rule_set: Any = None
 
-        return kb.load_rules(extra_rule_dirs())
-    except Exception:  # noqa: BLE001 - the findings are still worth printing without docs
+
+def _rules() -> Any:
+    """The knowledge base (loaded once), or None when it cannot be loaded (findings then show bare names)."""
+    global _rule_set
+    if _rule_set is None:
+        try:
+            from kerasdoctor import kb
+            from kerasdoctor.runtime.report import extra_rule_dirs
+
+            _rule_set = kb.load_rules(extra_rule_dirs())
+        except Exception:  # noqa: BLE001 - the findings are still worth printing without docs
+            return None
+    return _rule_set
+
+
+def _rule(key: str) -> Any:
+    """The rule named or numbered ``key``, or None."""
+    rules = _rules()
+    if rules is None:
+        return None
+    try:
+        return rules.by_id(key)
+    except KeyError:
         return None
 
 
@@ -287,9 +314,9 @@ _explained_rules: set[str] = set()
 class _BareRule:
     """A rule shown by name only: already explained above, or the knowledge base is unavailable."""
 
-    def __init__(self, rule_id: str, rule: Any = None) -> None:
-        self.id = rule_id
-        self.name = rule.name if rule is not None else _RULE_NAMES.get(rule_id, "")
+    def __init__(self, key: str, rule: Any = None) -> None:
+        self.id = rule.id if rule is not None else ""
+        self.name = rule.name if rule is not None else key
         self.title = rule.title if rule is not None else ""
         self.docs: dict[str, Any] = {}
 
@@ -353,6 +380,9 @@ class Doctor:
         self._nonfinite: tuple[int, int, str, float] | None = None
         self._negative: tuple[int, int, float] | None = None
         self._training_thread = threading.get_ident()
+        # the loss after each batch, for the picture of the run when it fails (bounded)
+        # (epoch, batch, loss): Keras 3 may deliver batch hooks out of order from its thread pool
+        self._losses: deque[tuple[int, int, float]] = deque(maxlen=_LOSS_HISTORY)
 
     # ---- Keras callback API -------------------------------------------------
 
@@ -390,12 +420,16 @@ class Doctor:
             # ``v - v`` is nan for nan and for +-inf: one float test per entry.
             if value - value != 0.0:
                 if self._nonfinite is None:
+                    if key == "loss":
+                        self._losses.append((self._epoch, batch, value))
                     self._nonfinite = (self._epoch, batch, key, value)
                     if self.stop_on_nan:
-                        self.model.stop_training = True
+                        self._stop_training()
                     self._diagnose_if_on_training_thread()
                 return
         loss = logs.get("loss")
+        if loss is not None:
+            self._losses.append((self._epoch, batch, float(loss)))
         if self._loss_kind and self._negative is None and loss is not None and float(loss) < 0.0:
             self._negative = (self._epoch, batch, float(loss))
             self._diagnose_if_on_training_thread()
@@ -409,12 +443,20 @@ class Doctor:
                     # training itself is sound when only validation goes bad: no stop
                     self._nonfinite = (epoch, -1, key, value)
                     if self.stop_on_nan and not key.startswith("val_"):
-                        self.model.stop_training = True
+                        self._stop_training()
                     break
         self._diagnose_pending()
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self._diagnose_pending()
+
+    def _stop_training(self) -> None:
+        # Keras 3's ``Callback.model`` property syncs the JAX training state into the
+        # variables. From the callback thread pool that races with the next train step,
+        # which donates those buffers ("Buffer has been deleted or donated"); the flag
+        # needs only the model object, which Keras 3 keeps in ``_model``.
+        model = self.__dict__.get("_model")
+        (model if model is not None else self.model).stop_training = True
 
     def _diagnose_if_on_training_thread(self) -> None:
         if threading.get_ident() == self._training_thread:
@@ -435,7 +477,7 @@ class Doctor:
         try:
             self._look_further()
             findings = self._data_findings() + self._learning_rate_findings(before_training=False)
-            findings += self._scaling_findings() + self._custom_loss_findings()
+            findings += self._divergence_findings() + self._scaling_findings() + self._custom_loss_findings()
             location = self._nonfinite_layer()
             if key.startswith("val_"):
                 action = "training continues: the training loss is finite, look at the validation data"
@@ -450,16 +492,16 @@ class Doctor:
                     f" The inputs come from {self._unreadable_data}, which kerasdoctor does not read "
                     "(that would consume it): check its batches for NaN/inf and out-of-range targets."
                 )
-            findings.append(Finding("KD508", detail))
-            self._report(f"training produced {key} = {value} ({when}):", findings)
+            findings.append(Finding(NAN_LOSS, detail))
+            self._report(f"training produced {key} = {value} ({when}):", findings, picture=True)
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
     def _on_negative_loss(self, epoch: int, batch: int, loss: float) -> None:
         try:
-            findings = [f for f in self._data_findings() if f.rule_id in ("KD602", "KD522")] or [
+            findings = [f for f in self._data_findings() if f.rule in (TARGETS_OUTSIDE_LOSS_RANGE, SPARSE_LABEL_OUT_OF_RANGE)] or [
                 Finding(
-                    "KD602",
+                    TARGETS_OUTSIDE_LOSS_RANGE,
                     f"a {self._loss_kind} crossentropy can never be negative, yet the loss is {loss:g} at "
                     f"epoch {epoch + 1}, batch {batch + 1}: some targets lie outside the range the loss "
                     "expects.",
@@ -527,7 +569,7 @@ class Doctor:
             if stats.nonfinite:
                 findings.append(
                     Finding(
-                        "KD601",
+                        NAN_IN_INPUT_DATA,
                         f"{stats.label} from {self._source} holds {stats.nonfinite} NaN/inf value(s) out of "
                         f"{stats.count} (first in row {stats.first_bad_row}{_columns(stats.bad_columns)})."
                         + (
@@ -541,7 +583,7 @@ class Doctor:
             if self._loss_kind in ("binary", "categorical") and (stats.minimum < 0 or stats.maximum > 1):
                 findings.append(
                     Finding(
-                        "KD602",
+                        TARGETS_OUTSIDE_LOSS_RANGE,
                         f"{self._loss_kind}_crossentropy expects targets in [0, 1], but {stats.describe()}.",
                     )
                 )
@@ -551,7 +593,7 @@ class Doctor:
                     bound = f"[0, {self._classes})" if self._classes is not None else "[0, classes)"
                     findings.append(
                         Finding(
-                            "KD522",
+                            SPARSE_LABEL_OUT_OF_RANGE,
                             f"sparse_categorical_crossentropy expects integer labels in {bound} for a {self._classes}-unit output, but {stats.describe()}.",
                         )
                     )
@@ -569,12 +611,32 @@ class Doctor:
         if rate > limit:
             return [
                 Finding(
-                    "KD604",
+                    LEARNING_RATE_EXTREME,
                     f"{kind} runs with learning_rate={rate:g}; updates that large make the weights "
                     "overflow within a few steps (usual values are 1e-4 to 1e-2).",
                 )
             ]
         return []
+
+    def _divergence_findings(self) -> list[Finding]:
+        """The loss grew by orders of magnitude before it overflowed: the updates diverge."""
+        finite = [v for v in self._loss_history() if math.isfinite(v)]
+        if len(finite) < 3 or any(f.rule == LEARNING_RATE_EXTREME for f in self._learning_rate_findings(before_training=False)):
+            return []
+        start, peak = abs(finite[0]), max(abs(v) for v in finite)
+        if start <= 0 or peak < 100 * start:
+            return []
+        optimizer = getattr(self.model, "optimizer", None)
+        rate = _learning_rate(optimizer)
+        named = f"{type(optimizer).__name__}(learning_rate={rate:g})" if rate is not None else "the optimizer"
+        smaller = f"{rate / 10:g}" if rate is not None else "a tenth of it"
+        return [
+            Finding(
+                LEARNING_RATE_EXTREME,
+                f"the loss grew from {finite[0]:.4g} to {peak:.4g} over {len(finite)} batches before it overflowed: the updates diverge.",
+                fix=f"Lower the learning rate of {named} (try {smaller}), clip gradients (clipnorm=1.0 in the optimizer), and scale the inputs.",
+            )
+        ]
 
     def _scaling_findings(self) -> list[Finding]:
         if self._first_layer_normalizes():
@@ -585,7 +647,7 @@ class Doctor:
             if largest > _SCALE_LIMIT:
                 findings.append(
                     Finding(
-                        "KD603",
+                        INPUT_NOT_SCALED,
                         f"the inputs are not scaled: {stats.describe()}, and the model has no Rescaling/Normalization layer in front.",
                     )
                 )
@@ -609,13 +671,31 @@ class Doctor:
             return []
         if not path:
             return []
-        return [
-            Finding(
-                diagnostic.id,
-                f"the custom loss {function.__qualname__} ({path}, line {diagnostic.line}): {diagnostic.message}",
+        findings = []
+        for diagnostic in lint_diagnostics(path, first_line, first_line + len(lines) - 1):
+            detail = f"the custom loss {function.__qualname__} ({path}, line {diagnostic.line}): {diagnostic.message}"
+            findings.append(Finding(diagnostic.id, detail, fix=self._log_advice() if "log(" in diagnostic.message else ""))
+        return findings
+
+    def _log_advice(self) -> str:
+        """How to keep a loss's log finite for this model: it depends on its output and its targets."""
+        layers = list(getattr(self.model, "layers", []))
+        activation = getattr(getattr(layers[-1], "activation", None), "__name__", "linear") if layers else "linear"
+        if activation in ("sigmoid", "softmax"):
+            return f"The output is a probability ({activation}): clip y_pred to [1e-7, 1 - 1e-7] before the log."
+        low = min((stats.minimum for stats in self._target_stats), default=0.0)
+        high = max((stats.maximum for stats in self._target_stats), default=0.0)
+        if self._target_stats and (low < 0.0 or high > 1.0):
+            return (
+                f"This is a regression head ({activation} output, targets from {low:g} to {high:g}): do not clip "
+                "predictions into [0, 1], that would cap every target above 1; keep the log's argument positive "
+                "instead (log(maximum(y_pred, 1e-7)), a softplus output, or keras.losses.MeanSquaredLogarithmicError)."
             )
-            for diagnostic in lint_diagnostics(path, first_line, first_line + len(lines) - 1)
-        ]
+        return (
+            f"The output is unbounded ({activation} activation) and can go negative, where log is NaN: for "
+            "probabilities end the model with a sigmoid/softmax (then clip to [1e-7, 1 - 1e-7]), or use a "
+            "built-in crossentropy with from_logits=True on the raw output."
+        )
 
     def _nonfinite_layer(self) -> str:
         """Where it went bad: the first layer whose weights, or else outputs on clean data, are non-finite."""
@@ -655,29 +735,91 @@ class Doctor:
 
     # ---- output -------------------------------------------------------------
 
-    def _report(self, headline: str, findings: list[Finding]) -> None:
+    def _report(self, headline: str, findings: list[Finding], picture: bool = False) -> None:
         from kerasdoctor.runtime.report import rule_lines
 
         self.findings.extend(findings)
-        rules = _rules()
-        lines = ["", f"kerasdoctor: {headline}"]
+        if not _is_chief():
+            return  # every worker sees the same all-reduced loss: the chief speaks for them
+        # One block per rule and event: a rule found twice (a lint finding in the custom
+        # loss and the NaN itself) says everything it found under one heading.
+        by_rule: dict[str, list[Finding]] = {}
         for finding in findings:
-            rule = None
-            if rules is not None:
-                try:
-                    rule = rules.by_id(finding.rule_id)
-                except Exception:  # noqa: BLE001, S110 - an unknown id still prints bare
-                    pass
-            # Cause and fix once per process; a rule seen again only says what was found.
-            shown = rule if rule is not None and finding.rule_id not in _explained_rules else None
-            _explained_rules.add(finding.rule_id)
-            block = rule_lines(shown or _BareRule(finding.rule_id, rule), detail=finding.detail, prefix="")
+            rule = _rule(finding.rule)
+            by_rule.setdefault(rule.id if rule is not None else finding.rule, []).append(finding)
+        lines = ["", f"kerasdoctor: {headline}"]
+        for key, found in by_rule.items():
+            rule = _rule(key)
+            fitted = " ".join(f.fix for f in found if f.fix)
+            # Cause and fix once per process; a rule seen again only says what was found
+            # (and the fix that fits this model, when there is one).
+            shown = rule if rule is not None and key not in _explained_rules else None
+            _explained_rules.add(key)
+            block = rule_lines(shown or _BareRule(key, rule), detail=[f.detail for f in found], prefix="", fix=fitted or None)
             lines += ["  " + line for line in block]
+        if picture:
+            lines += self._picture_lines()
         text = "\n".join(lines) + "\n"
         self.reports.append(text)
         out = self.file if self.file is not None else sys.stderr
         out.write(text)
         out.flush()
+        if picture and self.file is None:
+            from kerasdoctor.runtime import visual
+
+            if visual.in_notebook():
+                visual.show_html(text, self._loss_history())
+
+    def _loss_history(self) -> list[float]:
+        return [loss for _, _, loss in sorted(self._losses)]
+
+    def _picture_lines(self) -> list[str]:
+        """The loss history and the layers' weight / gradient norms, to look at rather than read."""
+        from kerasdoctor.runtime import visual
+
+        lines = visual.loss_history_lines(self._loss_history(), "  ")
+        try:
+            weights = visual.layer_norms(self.model)
+        except Exception:  # noqa: BLE001 - a model whose weights cannot be read just has no table
+            return lines
+        gradients = self._gradient_norms()
+        rows = [(name, kind, norm, gradients.get(name)) for name, kind, norm in weights]
+        first_bad = next((name for name, _, norm, _ in rows if norm is not None and not math.isfinite(norm)), None)
+        if rows:
+            note = "" if gradients else " (gradients: TensorFlow backend with array data only)"
+            lines += [f"  layers now{note}:", *visual.layer_table_lines(rows, first_bad, "    ")]
+        return lines
+
+    def _gradient_norms(self) -> dict[str, float]:
+        """L2 norm of each layer's gradient on a clean sample, with the TensorFlow backend; {} otherwise."""
+        if "tensorflow" not in sys.modules or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+            return {}
+        sample = self._clean_sample()
+        targets = self._arrays(self._targets, "y")
+        if sample is None or len(targets) != 1:
+            return {}
+        try:
+            import numpy as np
+            import tensorflow as tf
+
+            model = self.model
+            x = tf.convert_to_tensor(sample)
+            y = tf.convert_to_tensor(targets[0][1][: len(sample)])  # tf-keras's compute_loss needs tensors
+            with tf.GradientTape() as tape:
+                predictions = model(x, training=True)
+                loss = model.compute_loss(x=x, y=y, y_pred=predictions)
+            variables = list(model.trainable_weights)
+            gradients = tape.gradient(loss, variables)
+            by_variable = {id(v): g for v, g in zip(variables, gradients)}
+            norms = {}
+            for layer in getattr(model, "layers", []):
+                found = [by_variable.get(id(v)) for v in layer.trainable_weights]
+                arrays = [np.asarray(g, dtype="float64") for g in found if g is not None]
+                if arrays:
+                    norms[layer.name] = float(np.sqrt(sum(float(np.sum(np.square(a))) for a in arrays)))
+            return norms
+        except Exception:  # noqa: BLE001 - the table without gradients is still worth showing
+            return {}
 
     def _internal_error(self, internal: Exception) -> None:
         out = self.file if self.file is not None else sys.stderr
@@ -708,6 +850,25 @@ def _layer_outputs(model: Any, layers: list[Any], sample: Any) -> Iterator[tuple
     probe = model_class(inputs=inputs, outputs=[layer.output for layer in probed])
     outputs = probe(sample, training=False)
     yield from zip(probed, (np.asarray(o) for o in outputs))
+
+
+def _is_chief() -> bool:
+    """Whether this process prints for a multi-worker run (TF_CONFIG): the chief, or worker 0 when there is none."""
+    config = os.environ.get("TF_CONFIG")
+    if not config:
+        return True
+    import json
+
+    try:
+        parsed = json.loads(config)
+        task = parsed.get("task") or {}
+        cluster = parsed.get("cluster") or {}
+        kind, index = task.get("type"), int(task.get("index", 0))
+    except (ValueError, TypeError, AttributeError):
+        return True  # a TF_CONFIG TensorFlow would reject: not ours to judge, keep talking
+    if "chief" in cluster:
+        return kind == "chief"
+    return kind in (None, "worker") and index == 0
 
 
 _doctor_classes: dict[type, type] = {}

@@ -17,6 +17,7 @@ import textwrap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from types import FrameType, TracebackType
     from typing import Any
 
@@ -194,8 +195,13 @@ def _wrap(label: str, text: str) -> list[str]:
     ) or [head]
 
 
-def rule_lines(rule: Any, confidence: float | None = None, detail: str | None = None, prefix: str = "kerasdoctor: ") -> list[str]:
-    """The block that presents one rule: id, name, title, what was found, cause, fix, first reference."""
+def rule_lines(
+    rule: Any, confidence: float | None = None, detail: str | Sequence[str] | None = None, prefix: str = "kerasdoctor: ", fix: str | None = None
+) -> list[str]:
+    """The block that presents one rule: id, name, title, what was found (one line each), cause, fix, first reference.
+
+    ``fix`` replaces the rule's general fix when the right one depends on what was seen.
+    """
     docs = getattr(rule, "docs", None) or {}
     head = f"{prefix}{rule.id} {rule.name}".rstrip()
     if rule.title:
@@ -203,12 +209,12 @@ def rule_lines(rule: Any, confidence: float | None = None, detail: str | None = 
     if confidence is not None:
         head += f" (confidence {confidence:.2f})"
     lines = [head]
-    if detail:
-        lines += _wrap("found: ", detail)
+    for found in [detail] if isinstance(detail, str) else detail or ():
+        lines += _wrap("found: ", found)
     if docs.get("why"):
         lines += _wrap("cause: ", docs["why"])
-    if docs.get("fix"):
-        lines += _wrap("fix:   ", docs["fix"])
+    if fix or docs.get("fix"):
+        lines += _wrap("fix:   ", fix or docs["fix"])
     references = docs.get("references") or []
     if references:
         lines.append(f"{_INDENT}see:   {references[0]}")
