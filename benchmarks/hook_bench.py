@@ -7,9 +7,13 @@ Measured in one run, each against its peer in the same run:
    ``kerasdoctor.Doctor()`` and with ``keras.callbacks.TerminateOnNaN()``
    (target: Doctor <= 1% over no callback), rounds interleaved so that machine
    load hits every variant alike;
-3. the Doctor's per-batch hook alone (nanoseconds per call).
+3. the Doctor's per-batch hook alone (nanoseconds per call);
+4. the same fit on each Keras 3 backend asked for (``--backends tensorflow,jax``), each in
+   its own interpreter;
+5. two local workers of a ``MultiWorkerMirroredStrategy`` (tf-keras, loopback) fitting
+   with and without the Doctor, rounds interleaved (``--workers``).
 
-Usage: python benchmarks/hook_bench.py [--rounds N] [--json]
+Usage: python benchmarks/hook_bench.py [--rounds N] [--backends tensorflow,jax] [--workers] [--json]
 """
 
 from __future__ import annotations
@@ -54,12 +58,11 @@ def import_cost(runs: int) -> dict[str, float | bool]:
 
 
 def fit_cost(rounds: int) -> dict[str, float | str]:
+    import keras
     import numpy as np
-    import tensorflow as tf
 
     import kerasdoctor
 
-    keras = tf.keras
     rng = np.random.default_rng(0)
     batches, batch_size = 200, 32
     x = rng.normal(size=(batches * batch_size, 32)).astype("float32")
@@ -102,6 +105,7 @@ def fit_cost(rounds: int) -> dict[str, float | str]:
     result["batches"] = batches
     result["rounds"] = rounds
     result["keras"] = keras.__version__ if hasattr(keras, "__version__") else "?"
+    result["backend"] = keras.backend.backend()
     return result
 
 
@@ -140,26 +144,61 @@ def batch_hook_cost(calls: int = 200_000) -> float:
     return (time.perf_counter() - start) / calls * 1e9
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=31, help="interleaved fit rounds per variant")
-    parser.add_argument("--import-runs", type=int, default=20)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    results = {
-        "import": import_cost(args.import_runs),
-        "fit": fit_cost(args.rounds),
-        "batch_hook_ns": batch_hook_cost(),
-    }
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return 0
-    imp, fit = results["import"], results["fit"]
-    print(
-        f"import kerasdoctor.auto: +{imp['overhead_median_ms']:.1f} ms median (+{imp['overhead_min_ms']:.1f} ms min) "
-        f"over a bare interpreter ({imp['bare_median_ms']:.1f} ms); TensorFlow imported: {imp['tensorflow_imported']}"
-    )
-    print(f"fit, {fit['batches']} batches, {fit['rounds']} interleaved rounds (keras {fit['keras']}):   median | min")
+def fit_cost_on(backend: str, rounds: int) -> dict[str, float | str]:
+    """``fit_cost`` in a fresh interpreter with ``KERAS_BACKEND=backend``."""
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    run = subprocess.run([sys.executable, __file__, "--fit-only", "--rounds", str(rounds)], capture_output=True, text=True, env=env, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+_WORKER = """
+import json, os, sys, time
+import numpy as np
+import tensorflow as tf
+keras = tf.keras
+strategy = tf.distribute.MultiWorkerMirroredStrategy()
+import kerasdoctor
+rng = np.random.default_rng(0)
+x = rng.normal(size=(200 * 32, 32)).astype("float32")
+y = rng.normal(size=(200 * 32, 1)).astype("float32")
+data = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
+with strategy.scope():
+    model = keras.Sequential([keras.Input((32,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+model.fit(data, epochs=1, verbose=0)  # warm-up: tracing out of the way
+times = {}
+for variant in sys.argv[1].split(","):
+    callbacks = [kerasdoctor.Doctor()] if variant == "doctor" else []
+    start = time.perf_counter()
+    model.fit(data, epochs=1, verbose=0, callbacks=callbacks)
+    times.setdefault(variant, []).append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+
+def two_worker_cost(rounds: int) -> dict[str, float]:
+    """Fit time of two MultiWorkerMirroredStrategy workers with and without the Doctor (chief's clock)."""
+    import socket
+
+    sockets = [socket.socket() for _ in range(2)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    cluster = {"worker": [f"localhost:{sock.getsockname()[1]}" for sock in sockets]}
+    for sock in sockets:
+        sock.close()
+    order = ",".join(["none", "doctor", "doctor", "none"] * max(1, rounds // 2))  # interleaved, balanced
+    processes = []
+    for index in range(2):
+        env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}))
+        processes.append(subprocess.Popen([sys.executable, "-c", _WORKER, order], env=env, stdout=subprocess.PIPE, text=True))
+    outputs = [process.communicate(timeout=900)[0] for process in processes]
+    times = json.loads(outputs[0].strip().splitlines()[-1])
+    none, doctor = statistics.median(times["none"]), statistics.median(times["doctor"])
+    return {"none_median_ms": none * 1e3, "doctor_median_ms": doctor * 1e3, "doctor_overhead_pct": (doctor / none - 1) * 100, "fits_each": len(times["none"])}
+
+
+def _print_fit(fit: dict[str, float | str]) -> None:
+    print(f"fit, {fit['batches']} batches, {fit['rounds']} interleaved rounds (keras {fit['keras']}, {fit['backend']} backend):   median | min")
     print(f"  no callback        {fit['none_median_ms']:8.1f} ms          | {fit['none_min_ms']:8.1f} ms")
     print(
         f"  Doctor             {fit['doctor_median_ms']:8.1f} ms ({fit['doctor_overhead_pct']:+6.2f}%) "
@@ -170,10 +209,47 @@ def main() -> int:
         f"| {fit['terminate_on_nan_min_ms']:8.1f} ms ({fit['terminate_on_nan_overhead_min_pct']:+6.2f}%)"
     )
     print(
-        f"Doctor's own time inside one fit: {fit['doctor_self_ms']:.2f} ms = {fit['doctor_self_pct']:.2f}% "
+        f"  Doctor's own time inside one fit: {fit['doctor_self_ms']:.2f} ms = {fit['doctor_self_pct']:.2f}% "
         "of the no-callback fit (all hooks, incl. the one-off data check)"
     )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=31, help="interleaved fit rounds per variant")
+    parser.add_argument("--import-runs", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--backends", default="tensorflow", help="comma-separated Keras 3 backends to fit on (tensorflow,jax)")
+    parser.add_argument("--workers", action="store_true", help="also measure two MultiWorkerMirroredStrategy workers")
+    parser.add_argument("--fit-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.fit_only:
+        print(json.dumps(fit_cost(args.rounds)))
+        return 0
+    results = {
+        "import": import_cost(args.import_runs),
+        "fit": {backend: fit_cost_on(backend, args.rounds) for backend in args.backends.split(",")},
+        "batch_hook_ns": batch_hook_cost(),
+    }
+    if args.workers:
+        results["two_workers"] = two_worker_cost(max(2, args.rounds // 4))
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    imp = results["import"]
+    print(
+        f"import kerasdoctor.auto: +{imp['overhead_median_ms']:.1f} ms median (+{imp['overhead_min_ms']:.1f} ms min) "
+        f"over a bare interpreter ({imp['bare_median_ms']:.1f} ms); TensorFlow imported: {imp['tensorflow_imported']}"
+    )
+    for fit in results["fit"].values():
+        _print_fit(fit)
     print(f"Doctor.on_train_batch_end: {results['batch_hook_ns']:.0f} ns per batch")
+    if args.workers:
+        two = results["two_workers"]
+        print(
+            f"two workers (MultiWorkerMirroredStrategy, tf-keras, {two['fits_each']} fits each): no callback "
+            f"{two['none_median_ms']:.1f} ms, Doctor {two['doctor_median_ms']:.1f} ms ({two['doctor_overhead_pct']:+.2f}%)"
+        )
     return 0
 
 
