@@ -55,6 +55,7 @@ NAN_IN_INPUT_DATA = "nan-in-input-data"
 TARGETS_OUTSIDE_LOSS_RANGE = "targets-outside-loss-range"
 INPUT_NOT_SCALED = "input-not-scaled"
 LEARNING_RATE_EXTREME = "learning-rate-extreme"
+EMPTY_TRAINING_DATA = "empty-training-data"
 
 
 class Finding:
@@ -210,13 +211,13 @@ def _peek_batches(data: Any, limit: int) -> tuple[Any, Any, str] | None:
     return inputs, targets, description
 
 
-def _fit_arguments(model: Any) -> tuple[Any, Any, Any] | None:
-    """x, y and validation_data of the ``fit`` call running ``model``, read from its frame; None if not found."""
+def _fit_arguments(model: Any) -> tuple[Any, Any, Any, Any] | None:
+    """x, y, validation_data and steps_per_epoch of the ``fit`` call running ``model``, read from its frame; None if not found."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "fit":
             names = frame.f_locals
-            found = (names.get("x"), names.get("y"), names.get("validation_data")) if names.get("self") is model else None
+            found = (names.get("x"), names.get("y"), names.get("validation_data"), names.get("steps_per_epoch")) if names.get("self") is model else None
             _drop_snapshot(names)
             if found is not None:
                 return found
@@ -380,6 +381,9 @@ class Doctor:
         self._nonfinite: tuple[int, int, str, float] | None = None
         self._negative: tuple[int, int, float] | None = None
         self._training_thread = threading.get_ident()
+        self._steps_per_epoch: Any = None
+        self._batches_in_epoch = 0
+        self._empty_reported = False
         # the loss after each batch, for the picture of the run when it fails (bounded)
         # (epoch, batch, loss): Keras 3 may deliver batch hooks out of order from its thread pool
         self._losses: deque[tuple[int, int, float]] = deque(maxlen=_LOSS_HISTORY)
@@ -405,12 +409,14 @@ class Doctor:
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = epoch
+        self._batches_in_epoch = 0
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         # Keras 3 may run this in a worker thread (async_safe): only record here;
         # the diagnosis runs on the training thread (_diagnose_pending).
         if not self._active or not logs:
             return
+        self._batches_in_epoch += 1
         for key, value in logs.items():
             if type(value) is not float:  # Keras hands floats; NumPy scalars from other loops
                 try:
@@ -436,6 +442,9 @@ class Doctor:
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         # Keras 3 waits for all async batch hooks before calling on_epoch_end.
+        if self._active and self._batches_in_epoch == 0 and not self._empty_reported:
+            self._empty_reported = True
+            self._on_empty_epoch(epoch)
         if self._active and logs and self._nonfinite is None:
             # epoch logs add the validation metrics, which no batch hook sees
             for key, value in logs.items():
@@ -497,6 +506,27 @@ class Doctor:
         except Exception as internal:  # noqa: BLE001
             self._internal_error(internal)
 
+    def _on_empty_epoch(self, epoch: int) -> None:
+        try:
+            source = f"the {type(self._data_object).__name__}" if self._data_object is not None else "the training data"
+            if self._steps_per_epoch:
+                fix = (
+                    f"fit asks for steps_per_epoch={self._steps_per_epoch}, more than {source} yields: leave it unset for a "
+                    "finite dataset (Keras counts its batches) or `.repeat()` the dataset; if the data should not be empty, "
+                    "check it with `dataset.cardinality()` / `len(x)`."
+                )
+            else:
+                fix = (
+                    f"steps_per_epoch is not set, so {source} itself yields no batch: check it before fit "
+                    "(`dataset.cardinality()`, `len(list(dataset.take(1)))`): a `.filter` that drops every element, a "
+                    "file pattern that matches nothing, or `batch(..., drop_remainder=True)` with fewer samples than the "
+                    "batch size."
+                )
+            detail = f"epoch {epoch + 1} ran no batch: {source} gave no data to train on."
+            self._report("training ran no batch:", [Finding(EMPTY_TRAINING_DATA, detail, fix=fix)])
+        except Exception as internal:  # noqa: BLE001
+            self._internal_error(internal)
+
     def _on_negative_loss(self, epoch: int, batch: int, loss: float) -> None:
         try:
             findings = [f for f in self._data_findings() if f.rule in (TARGETS_OUTSIDE_LOSS_RANGE, SPARSE_LABEL_OUT_OF_RANGE)] or [
@@ -526,7 +556,7 @@ class Doctor:
         arguments = _fit_arguments(model) if self.check_data else None
         if arguments is None:
             return
-        inputs, targets, validation = arguments
+        inputs, targets, validation, self._steps_per_epoch = arguments
         if isinstance(validation, (tuple, list)) and len(validation) >= 2:
             self._validation_stats = [
                 ArrayStats(f"validation {label}", a) for part, name in zip(validation[:2], ("x", "y")) for label, a in self._arrays(part, name)
