@@ -111,9 +111,10 @@ class Scope:
 class Context:
     """Per-file state shared by all checks: names, scopes, the source, the findings."""
 
-    def __init__(self, source: str, path: str) -> None:
+    def __init__(self, source: str, path: str, target: str = "keras3") -> None:
         self.source = source
         self.path = path
+        self.target = target  # keras2 | keras3 | tf1: checks whose verdict depends on the version read it
         self.resolver = Resolver()
         self.scopes: list[Scope] = [Scope("module", None)]
         self.findings: list[Finding] = []

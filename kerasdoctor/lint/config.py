@@ -4,8 +4,11 @@ A selector is a rule id (``KD001``), an id prefix (``KD0``, ``KD``), a rule
 name (``lambda-layer-serialization``) or ``ALL``. pyproject.toml is found by
 walking up from the first linted path; its keys: ``select``, ``ignore``,
 ``extend-select``, ``per-file-ignores`` (glob -> selectors), ``exclude``
-(globs) and ``rules`` (extra rule directories, relative to the file); the
-``KERASDOCTOR_RULES`` environment variable adds rule directories too.
+(globs), ``rules`` (extra rule directories, relative to the file) and
+``target`` (``keras2``, ``keras3`` or ``tf1``: see lint/target.py); the
+``KERASDOCTOR_RULES`` environment variable adds rule directories too. Like
+ruff, an unknown key is an error (exit 2) that names the key and the file:
+a misspelt ``ignore`` would otherwise be silently without effect.
 """
 
 from __future__ import annotations
@@ -43,6 +46,13 @@ def _matches(selector: str, rule: Rule) -> bool:
     return selector.upper() == "ALL" or code_matches(selector, rule.id, rule.name)
 
 
+KNOWN_KEYS = ("select", "ignore", "extend-select", "extend_select", "per-file-ignores", "per_file_ignores", "exclude", "rules", "target")
+
+
+def unknown_keys(table: Mapping[str, Any]) -> list[str]:
+    return [key for key in table if key not in KNOWN_KEYS]
+
+
 class LintConfig:
     def __init__(self) -> None:
         self.select: list[str] | None = None
@@ -52,6 +62,7 @@ class LintConfig:
         self.exclude: list[str] = []
         self.rule_dirs: list[str] = []
         self.root: str | None = None
+        self.target: str | None = None  # from [tool.kerasdoctor]; --target and inference are lint/target.py's
 
     @classmethod
     def load(cls, paths: Sequence[str], *, use_config: bool = True) -> LintConfig:
@@ -70,6 +81,18 @@ class LintConfig:
         if root is None:
             return config
         config.root = root
+        unknown = unknown_keys(table)
+        if unknown:
+            from difflib import get_close_matches
+
+            key = unknown[0]
+            close = get_close_matches(key, KNOWN_KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(k for k in KNOWN_KEYS if '_' not in k)})"
+            raise ConfigError(f"{os.path.join(root, 'pyproject.toml')}: unknown key {key!r} in [tool.kerasdoctor]{hint}")
+        if "target" in table:
+            from kerasdoctor.lint.target import check_target
+
+            config.target = check_target(table["target"], f"{os.path.join(root, 'pyproject.toml')}: [tool.kerasdoctor]")
         if "select" in table:
             config.select = _list(table, "select")
         config.ignore = _list(table, "ignore")
