@@ -9,12 +9,12 @@ temporary folder (never into this repository). Give the git directories on the
 command line; each is recognised by its ``owner+name`` folder (as ``fetch``
 stores them) or by the name of the repository directory:
 
-  keras-team/keras                         examples/ at 2.2.4 (tf1) and 2.3.1 (keras2)
+  keras-team/keras                         examples/ at 2.2.4 and 2.3.1 (tf1: standalone multi-backend Keras 2.x)
   keras-team/keras-core                    examples/ (keras3: the keras.io examples ported to Keras 3)
   keras-team/keras-io                      examples/ and guides/ (keras3)
   fchollet/deep-learning-with-python-notebooks
                                            first_edition/ (tf1), second_edition/ (keras2), the root (keras3)
-  tensorflow/docs                          site/en/ as of 2023-10 (keras2: TF 2.14, tf.keras is Keras 2)
+  tensorflow/docs                          site/en/ as of 2023-10 (keras2: TF 2.14, tf.keras is Keras 2; r1/: tf1)
   ageron/handson-ml3                       notebooks (keras2: TF 2.x tf.keras)
   d2l-ai/d2l-en                            the TensorFlow tabs of the book, d2l/tensorflow.py (keras2)
   tensorflow/models                        official/ (keras2 as of 2023-10)
@@ -44,10 +44,11 @@ sys.path.insert(0, os.path.dirname(HERE))
 # (repository, era, target, revision or "before:<date>", paths inside the repository)
 ERAS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ("keras-team/keras", "keras-2.2.4-examples", "tf1", "2.2.4", ("examples",)),
-    ("keras-team/keras", "keras-2.3.1-examples", "keras2", "2.3.1", ("examples",)),
+    ("keras-team/keras", "keras-2.3.1-examples", "tf1", "2.3.1", ("examples",)),
     ("fchollet/deep-learning-with-python-notebooks", "dlwp-1st-edition", "tf1", "HEAD", ("first_edition",)),
     ("fchollet/deep-learning-with-python-notebooks", "dlwp-2nd-edition", "keras2", "HEAD", ("second_edition",)),
     ("fchollet/deep-learning-with-python-notebooks", "dlwp-3rd-edition", "keras3", "HEAD", ("*.ipynb",)),
+    ("tensorflow/docs", "tf-docs-r1", "tf1", "before:2023-11-01", ("site/en/r1",)),
     ("tensorflow/docs", "tf-docs-2023", "keras2", "before:2023-11-01", ("site/en",)),
     ("ageron/handson-ml3", "handson-ml3", "keras2", "HEAD", ("*.ipynb",)),
     ("d2l-ai/d2l-en", "d2l-tensorflow", "keras2", "HEAD", ("d2l/tensorflow.py",)),
@@ -85,7 +86,7 @@ def revision(gitdir: str, rev: str) -> str:
     return rev
 
 
-def extract(gitdir: str, rev: str, paths: tuple[str, ...], dest: str) -> None:
+def extract(gitdir: str, rev: str, paths: tuple[str, ...], dest: str, skip: str = "") -> None:
     """The .py and .ipynb files under ``paths`` at ``rev`` (``*.ipynb``: the top folder's notebooks)."""
     commit = revision(gitdir, rev)
     names = git(gitdir, "ls-tree", "-r", "--name-only", commit).decode().splitlines()
@@ -94,11 +95,27 @@ def extract(gitdir: str, rev: str, paths: tuple[str, ...], dest: str) -> None:
         if not name.endswith((".py", ".ipynb", ".md")):
             continue
         for path in paths:
+            if skip and name.startswith(skip):
+                continue
             if (path.startswith("*") and "/" not in name and name.endswith(path[1:])) or name == path or name.startswith(path.rstrip("/") + "/"):
                 wanted.append(name)
     if not wanted:
         return
-    data = git(gitdir, "archive", "--format=tar", commit, *wanted)
+    try:
+        data = git(gitdir, "archive", "--format=tar", commit, *wanted)
+    except subprocess.CalledProcessError:
+        # a snapshot may lack its largest blobs: take the files one by one, skipping those
+        for name in wanted:
+            try:
+                blob = git(gitdir, "show", f"{commit}:{name}")
+            except subprocess.CalledProcessError:
+                print(f"  (missing from the snapshot: {name})", file=sys.stderr)
+                continue
+            out = os.path.join(dest, name)
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            with open(out, "wb") as handle:
+                handle.write(blob)
+        return
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         archive.extractall(dest, filter="data")
 
@@ -169,7 +186,7 @@ def main() -> int:
                 try:
                     if repo == "d2l-ai/d2l-en":
                         d2l_tabs(gitdir, dest)
-                    extract(gitdir, rev, paths, dest)
+                    extract(gitdir, rev, paths, dest, skip="site/en/r1/" if era == "tf-docs-2023" else "")
                 except subprocess.CalledProcessError as exc:
                     print(f"{era}: cannot extract {rev} of {repo}: {exc.stderr.decode().strip()}", file=sys.stderr)
                     continue

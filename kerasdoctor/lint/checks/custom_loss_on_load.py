@@ -30,7 +30,7 @@ class CustomLossOnLoad(LoadingCheck):
     def finish(self) -> None:
         if self.registered_globally:
             return
-        for call, compile_false, scope in self.loads:
+        for call, compile_false, scope, _ in self.loads:
             if compile_false or self.ctx.qualify(call.func) != "keras.models.load_model":
                 continue
             losses = self.in_scope(self.compile_losses, scope)
