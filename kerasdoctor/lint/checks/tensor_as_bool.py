@@ -4,14 +4,21 @@ What it detects:
     1. ``if g:`` / ``[g for g in grads if g]`` over gradients, meant as ``is not None``.
     2. ``if``/``while``/``assert``/``and``/``or``/``not`` on a tensor in graph code:
        TF1 graph mode (sessions, placeholders, ``disable_eager_execution``) or
-       ``@tf.function(autograph=False)``. Conditions inside ``@tf.function`` or a
-       Layer's ``call`` are converted by AutoGraph and are not flagged.
+       ``@tf.function(autograph=False)``. Conditions inside ``@tf.function`` are
+       converted by AutoGraph and are not flagged.
+    3. Target keras3: ``if``/``while``/... on a tensor (a TF or ``keras.ops`` result, or the
+       inputs) in a Keras Layer's ``call``. tf.keras 2 converts ``call`` with AutoGraph
+       (no error on keras2/tf1); Keras 3 does not, and raises when the layer is built
+       on a symbolic input or traced by ``fit``.
 
 Why it breaks:
     A symbolic tensor has no truth value: "Using a `tf.Tensor` as a Python
     `bool` is not allowed in Graph execution"; an eager gradient with more than
     one element raises "The truth value of an array with more than one element
     is ambiguous"; and a zero gradient would silently be skipped.
+    Keras 3: "Exception encountered when calling Gate.call(). Could not automatically
+    infer the output shape / dtype of 'gate' ... Using a symbolic `tf.Tensor` as a
+    Python `bool` is not allowed" (keras 3.15.1 / TF 2.21; tf.keras 2.15: no error).
 
 Example:
     grads = tape.gradient(loss, model.trainable_variables)
@@ -19,7 +26,8 @@ Example:
 
 Use instead:
     ``if g is not None``; ``tf.cond``/``tf.where`` in graph code, or let
-    ``@tf.function`` convert the condition.
+    ``@tf.function`` convert the condition; in a Keras 3 layer, ``keras.ops.cond``
+    / ``keras.ops.where``.
 """
 
 from __future__ import annotations
@@ -51,7 +59,12 @@ _TENSOR_NAMESPACES = (
     "tensorflow.layers.",
     "tensorflow.losses.",
     "tensorflow.reduce_",
+    "keras.ops.",
 )
+_CONVERTERS = frozenset({"tensorflow.function", "tensorflow.autograph.to_graph", "tensorflow.contrib.autograph.to_graph"})
+_EAGER = frozenset({"tensorflow.enable_eager_execution", "tensorflow.enable_v2_behavior"})
+# Keras 3 runs these unconverted (AutoGraph stops at Layer.__call__); train_step is converted under fit()
+_UNCONVERTED_IN_KERAS3 = frozenset({"call"})
 _TENSOR_FUNCTIONS = frozenset(
     "tensorflow." + name
     for name in [
@@ -126,8 +139,10 @@ class TensorAsBool(Check):
         self.gradient_items: set[str] = set()
         self.tensors: set[str] = set()
         self.graph_mode = False
-        # (node, graph-only): conditions on tensors, judged once the whole file is known
-        self.candidates: list[tuple[cst.CSTNode, bool]] = []
+        self.eager = False  # the file turns eager execution on (TF 1.x eager guides)
+        self.converted: set[str] = set()  # functions handed to tf.function / autograph.to_graph later in the file
+        # (node, graph-only, enclosing function names): conditions on tensors, judged once the whole file is known
+        self.candidates: list[tuple[cst.CSTNode, bool, tuple[str, ...]]] = []
 
     # --- where the values come from -------------------------------------------------
     def leave_Assign(self, node: cst.Assign) -> None:
@@ -164,8 +179,19 @@ class TensorAsBool(Check):
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.graph_mode and self.ctx.qualify(node.func) in _GRAPH_MODE_CALLS:
+        qualified = self.ctx.qualify(node.func)
+        if qualified in _GRAPH_MODE_CALLS:
             self.graph_mode = True
+        elif qualified in _EAGER:
+            self.eager = True
+        elif qualified in _CONVERTERS and node.args:
+            # train = tf.autograph.to_graph(train), step = tf.function(step): that function's conditions are converted
+            function = node.args[0].value
+            while isinstance(function, cst.Attribute):
+                self.converted.add(function.attr.value)
+                function = function.value
+            if isinstance(function, cst.Name):
+                self.converted.add(function.value)
 
     # --- where truth values are taken -----------------------------------------------
     def visit_If(self, node: cst.If) -> None:
@@ -196,10 +222,41 @@ class TensorAsBool(Check):
             self.report(test, key="gradient", name=test.value)
             return
         if self.ctx.in_autograph:
+            if self.ctx.target == "keras3" and self._in_keras3_layer_call() and (self._is_tensor_condition(test) or self._is_call_input(test)):
+                self.report(test, key="keras3_call", code=_code(test))
             return
         if self._is_tensor_condition(test):
             graph_scope = any(s.graph for s in self.ctx.scopes)
-            self.candidates.append((test, not graph_scope))
+            self.candidates.append((test, not graph_scope, tuple(s.name for s in self.ctx.scopes if s.kind == "function")))
+
+    def _in_keras3_layer_call(self) -> bool:
+        """Directly in a Keras class's ``call`` that nothing converts (no decorator, no ``@tf.function`` around it)."""
+        scopes = self.ctx.scopes
+        for i in range(len(scopes) - 1, 0, -1):
+            scope = scopes[i]
+            if scope.kind != "function":
+                continue
+            parent = scopes[i - 1]
+            is_layer_call = parent.kind == "class" and scope.name in _UNCONVERTED_IN_KERAS3 and any(b.startswith("keras.") for b in parent.bases)
+            if not is_layer_call:
+                return False  # a nested function: AutoGraph comes from elsewhere
+            return not any(s.autograph for s in scopes[:i]) and not scope.node.decorators  # type: ignore[union-attr]
+        return False
+
+    def _is_call_input(self, node: cst.BaseExpression) -> bool:
+        """The first argument of ``call`` (the input tensor), compared or used as is."""
+        function = self.ctx.function
+        params = function.node.params.params if function is not None else ()  # type: ignore[union-attr]
+        inputs = params[1].name.value if len(params) > 1 else None
+        if inputs is None:
+            return False
+        if isinstance(node, cst.Comparison):
+            if any(isinstance(c.operator, _SAFE_COMPARISONS) for c in node.comparisons):
+                return False
+            operands = [node.left, *(c.comparator for c in node.comparisons)]
+        else:
+            operands = [node]
+        return any(isinstance(o, cst.Name) and o.value == inputs for o in operands)
 
     def _is_tensor_condition(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Comparison):
@@ -221,8 +278,10 @@ class TensorAsBool(Check):
         return False
 
     def finish(self) -> None:
-        for node, needs_graph_mode in self.candidates:
-            if self.graph_mode or not needs_graph_mode:
+        for node, needs_graph_mode, functions in self.candidates:
+            if any(f in self.converted for f in functions):
+                continue
+            if (self.graph_mode and not self.eager) or not needs_graph_mode:
                 self.report(node, key="graph", code=_code(node))
 
 
