@@ -112,8 +112,8 @@ class LoadingCheck(Check):
 
     def _save(self, path: cst.BaseExpression | None, model: cst.BaseExpression | None) -> None:
         key = _path_key(path)
-        if key is not None:
-            self.saved.setdefault(key, set()).update(self.custom_of(model) if model is not None else set())
+        if key is not None:  # the file at that path now holds this model (an earlier save there is overwritten)
+            self.saved[key] = set(self.custom_of(model)) if model is not None else set()
 
     def _saved_there(self, call: cst.Call) -> set[str] | None:
         """What the file saved to the loaded path; empty when the path is a literal (or a download) the file never saves to."""

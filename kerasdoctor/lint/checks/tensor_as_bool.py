@@ -139,7 +139,7 @@ class TensorAsBool(Check):
         self.gradient_items: set[str] = set()
         self.tensors: set[str] = set()
         self.graph_mode = False
-        self.eager = False  # the file turns eager execution on (TF 1.x eager guides)
+        self.eager = False  # the file turns eager execution on, or reads tensors with .numpy() (TF 1.x eager guides)
         self.converted: set[str] = set()  # functions handed to tf.function / autograph.to_graph later in the file
         # (node, graph-only, enclosing function names): conditions on tensors, judged once the whole file is known
         self.candidates: list[tuple[cst.CSTNode, bool, tuple[str, ...]]] = []
@@ -182,8 +182,8 @@ class TensorAsBool(Check):
         qualified = self.ctx.qualify(node.func)
         if qualified in _GRAPH_MODE_CALLS:
             self.graph_mode = True
-        elif qualified in _EAGER:
-            self.eager = True
+        elif qualified in _EAGER or (qualified is None and method_name(node) == "numpy" and not node.args):
+            self.eager = True  # enabled, or tensors with .numpy(): only eager tensors have it
         elif qualified in _CONVERTERS and node.args:
             # train = tf.autograph.to_graph(train), step = tf.function(step): that function's conditions are converted
             function = node.args[0].value
@@ -246,7 +246,7 @@ class TensorAsBool(Check):
     def _is_call_input(self, node: cst.BaseExpression) -> bool:
         """The first argument of ``call`` (the input tensor), compared or used as is."""
         function = self.ctx.function
-        params = function.node.params.params if function is not None else ()  # type: ignore[union-attr]
+        params: list[cst.Param] = list(function.node.params.params) if function is not None else []  # type: ignore[union-attr]
         inputs = params[1].name.value if len(params) > 1 else None
         if inputs is None:
             return False
