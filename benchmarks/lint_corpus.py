@@ -15,7 +15,8 @@ stores them) or by the name of the repository directory:
   fchollet/deep-learning-with-python-notebooks
                                            first_edition/ (tf1), second_edition/ (keras2), the root (keras3)
   tensorflow/docs                          site/en/ as of 2023-10 (keras2: TF 2.14, tf.keras is Keras 2; r1/: tf1)
-  ageron/handson-ml3                       notebooks (keras2: TF 2.x tf.keras)
+  ageron/handson-ml2, ageron/handson-ml3   notebooks (keras2: TF 2.x tf.keras)
+  tensorflow/examples                      courses/, tensorflow_examples/, lite/ as of 2023-10 (keras2)
   d2l-ai/d2l-en                            the TensorFlow tabs of the book, d2l/tensorflow.py (keras2)
   tensorflow/models                        official/ (keras2 as of 2023-10)
 
@@ -50,7 +51,9 @@ ERAS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ("fchollet/deep-learning-with-python-notebooks", "dlwp-3rd-edition", "keras3", "HEAD", ("*.ipynb",)),
     ("tensorflow/docs", "tf-docs-r1", "tf1", "before:2023-11-01", ("site/en/r1",)),
     ("tensorflow/docs", "tf-docs-2023", "keras2", "before:2023-11-01", ("site/en",)),
+    ("ageron/handson-ml2", "handson-ml2", "keras2", "HEAD", ("*.ipynb",)),
     ("ageron/handson-ml3", "handson-ml3", "keras2", "HEAD", ("*.ipynb",)),
+    ("tensorflow/examples", "tf-examples-2023", "keras2", "before:2023-11-01", ("courses", "tensorflow_examples", "lite/examples", "lite/codelabs")),
     ("d2l-ai/d2l-en", "d2l-tensorflow", "keras2", "HEAD", ("d2l/tensorflow.py",)),
     ("tensorflow/models", "tf-models-official", "keras2", "before:2023-11-01", ("official",)),
     ("keras-team/keras-core", "keras-core-examples", "keras3", "HEAD", ("examples",)),
