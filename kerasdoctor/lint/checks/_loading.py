@@ -4,10 +4,10 @@ A load is judged by what the file shows was saved to that path: ``m.save(P)``,
 ``save_model(m, P)``, ``ModelCheckpoint(P)`` then ``m.fit(...)``, ``P = m.to_json()``.
 Which of the file's classes a model uses is followed through assignments
 (``x = Scale()(x)``, ``model = keras.Model(inputs, x)``, ``model.add(Scale())``,
-``model = build()`` with ``build`` defined in the file). A literal path that
-the file never saves to (a downloaded model, another script's output) says
-nothing about this file's classes: no finding. A path the file does not
-show (a parameter, a computed name) falls back to "the classes this scope uses".
+``model = build()`` with ``build`` defined in the file). A downloaded model
+(``get_file``, a URL) holds none of this file's classes. A path the file does
+not save to (a parameter, another run's output) falls back to "the classes
+this scope uses".
 """
 
 from __future__ import annotations
@@ -39,14 +39,16 @@ class LoadingCheck(Check):
         self.called: dict[int, set[str]] = {}
         self.compile_losses: dict[int, set[str]] = {}
         self.compile_metrics: dict[int, set[str]] = {}
-        # (call, compile=False, scope, the custom names of what was saved to its path: None when the file does not show it)
-        self.loads: list[tuple[cst.Call, bool, int, set[str] | None]] = []
+        # (call, compile=False, scope, the custom names / losses of what was saved to its path: None when the file does not show it)
+        self.loads: list[tuple[cst.Call, bool, int, set[str] | None, set[str] | None]] = []
         self.registered_globally = False
         self.scope_depth = 0
         # per scope: name -> the file's classes (and metric functions) the value bound to it was built from
         self.built_from: dict[int, dict[str, set[str]]] = {}
         self.function_scopes: dict[str, int] = {}  # module-level function -> its scope key
         self.saved: dict[str, set[str]] = {}  # path key -> custom names of the models saved there
+        self.saved_losses: dict[str, set[str]] = {}  # path key -> the losses that model was compiled with
+        self.model_losses: dict[int, dict[str, set[str]]] = {}  # per scope: model name -> its compile(loss=...) names
         self.checkpoints: dict[int, list[str]] = {}  # per scope: ModelCheckpoint paths not yet tied to a fit()
         self.downloaded: set[str] = set()  # names bound to keras.utils.get_file(...)
 
@@ -72,6 +74,11 @@ class LoadingCheck(Check):
             elif method_name(value) in _TO_CONFIG and receiver_name(value):
                 for name in names:
                     self.saved[f"name:{name}"] = set(self.custom_of(value.func.value))  # type: ignore[attr-defined]
+                    self.saved_losses[f"name:{name}"] = set()  # an architecture: no training config
+        losses = self.model_losses.get(self._scope())
+        if losses:
+            for name in names:
+                losses.pop(name, None)
         if not self.ctx.local_classes and not self.built_from:
             return  # nothing of this file's to follow yet: the common case costs nothing
         table = self.built_from.setdefault(self._scope(), {})
@@ -114,18 +121,25 @@ class LoadingCheck(Check):
         key = _path_key(path)
         if key is not None:  # the file at that path now holds this model (an earlier save there is overwritten)
             self.saved[key] = set(self.custom_of(model)) if model is not None else set()
+            self.saved_losses[key] = self._losses_of(model)
 
-    def _saved_there(self, call: cst.Call) -> set[str] | None:
-        """What the file saved to the loaded path; empty when the path is a literal (or a download) the file never saves to."""
+    def _losses_of(self, model: cst.BaseExpression | None) -> set[str]:
+        if not isinstance(model, cst.Name):
+            return set()
+        return set(self.model_losses.get(self._scope(), {}).get(model.value) or self.model_losses.get(0, {}).get(model.value) or ())
+
+    def _saved_there(self, call: cst.Call) -> tuple[set[str] | None, set[str] | None]:
+        """The custom names and losses of what the file saved to the loaded path (empty for a download; None when
+        the file does not show what is there)."""
         path = argument(call, 0, "filepath")
         if path is None:
             path = argument(call, 0, "json_string") or argument(call, 0, "config")
         key = _path_key(path)
         if key is not None and key in self.saved:
-            return self.saved[key]
-        if key is not None and (key.startswith("str:") or key[5:] in self.downloaded):
-            return set()
-        return None
+            return self.saved[key], self.saved_losses.get(key, set())
+        if key is not None and (key.startswith(("str:http://", "str:https://", "str:gs://")) or key[5:] in self.downloaded):
+            return set(), set()  # a downloaded model: this file's classes are not in it
+        return None, None
 
     def _registered(self, decorators: Sequence[cst.Decorator]) -> bool:
         for decorator in decorators:
@@ -161,7 +175,7 @@ class LoadingCheck(Check):
         elif qualified in LOADERS:
             if keyword(node, "custom_objects") is None and self.scope_depth == 0:
                 compile_arg = keyword(node, "compile")
-                self.loads.append((node, compile_arg is not None and is_false(compile_arg.value), self._scope(), self._saved_there(node)))
+                self.loads.append((node, compile_arg is not None and is_false(compile_arg.value), self._scope(), *self._saved_there(node)))
         elif qualified == "keras.models.save_model":
             self._save(argument(node, 1, "filepath"), argument(node, 0, "model"))
         elif qualified == "keras.callbacks.ModelCheckpoint":
@@ -180,6 +194,8 @@ class LoadingCheck(Check):
                         table.setdefault(self._scope(), set()).update(referenced)
                         if table is self.compile_metrics:
                             self._add_built_from(receiver, referenced)
+                        elif receiver:
+                            self.model_losses.setdefault(self._scope(), {})[receiver] = referenced
             elif method == "save" and receiver:
                 self._save(argument(node, 0, "filepath"), node.func.value)
             elif method == "add" and receiver and node.args:
@@ -187,6 +203,12 @@ class LoadingCheck(Check):
             elif method == "fit" and receiver:
                 for key in self.checkpoints.pop(self._scope(), []):
                     self.saved.setdefault(key, set()).update(self.custom_of(node.func.value))
+                    self.saved_losses.setdefault(key, set()).update(self._losses_of(node.func.value))
+
+    def revives_without_custom_objects(self, call: cst.Call) -> bool:
+        """tf.keras 2 saves to a TF SavedModel unless the name ends in .h5/.keras, and revives its classes on load."""
+        path = string_value(argument(call, 0, "filepath"))
+        return self.ctx.target == "keras2" and path is not None and not path.lower().endswith((".h5", ".hdf5", ".keras", ".json"))
 
     def saved_classes(self, names: set[str]) -> list[str]:
         """The unregistered classes and metric functions of this file among ``names`` (what custom_objects must name)."""

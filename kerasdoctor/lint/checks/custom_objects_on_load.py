@@ -5,8 +5,10 @@ What it detects:
     ``custom_objects=`` and outside ``custom_object_scope``, of a model that
     the file saved there built from an unregistered Layer/Model/Metric
     subclass of the file, or compiled with a metric function of the file.
-    (Callbacks are never saved; a path the file never saves to is not its
-    model; a path it does not show falls back to the classes the scope uses.)
+    (Callbacks are never saved; a download is not the file's model; a path it
+    does not save to falls back to the classes the scope uses.
+    Target keras2: a path without .h5/.keras is a TF SavedModel, whose classes
+    tf.keras revives without custom_objects.)
 
 Why it breaks:
     The saved file only stores the class name; on load Keras cannot find it:
@@ -33,7 +35,9 @@ class CustomObjectsOnLoad(LoadingCheck):
     def finish(self) -> None:
         if self.registered_globally:
             return
-        for call, _, scope, saved in self.loads:
+        for call, _, scope, saved, _ in self.loads:
+            if self.revives_without_custom_objects(call):
+                continue
             if saved is not None:
                 missing = self.saved_classes(saved)
             else:
