@@ -205,10 +205,11 @@ class LoadingCheck(Check):
                     self.saved.setdefault(key, set()).update(self.custom_of(node.func.value))
                     self.saved_losses.setdefault(key, set()).update(self._losses_of(node.func.value))
 
-    def revives_without_custom_objects(self, call: cst.Call) -> bool:
-        """tf.keras 2 saves to a TF SavedModel unless the name ends in .h5/.keras, and revives its classes on load."""
+    def not_a_keras_file(self, call: cst.Call) -> bool:
+        """A literal path without .h5/.keras: tf.keras 2 saved a TF SavedModel there and revives its classes on
+        load; Keras 3 refuses the path itself (another error than a missing custom object)."""
         path = string_value(argument(call, 0, "filepath"))
-        return self.ctx.target == "keras2" and path is not None and not path.lower().endswith((".h5", ".hdf5", ".keras", ".json"))
+        return self.ctx.target in ("keras2", "keras3") and path is not None and not path.lower().endswith((".h5", ".hdf5", ".keras", ".json"))
 
     def saved_classes(self, names: set[str]) -> list[str]:
         """The unregistered classes and metric functions of this file among ``names`` (what custom_objects must name)."""

@@ -7,8 +7,8 @@ What it detects:
     subclass of the file, or compiled with a metric function of the file.
     (Callbacks are never saved; a download is not the file's model; a path it
     does not save to falls back to the classes the scope uses.
-    Target keras2: a path without .h5/.keras is a TF SavedModel, whose classes
-    tf.keras revives without custom_objects.)
+    A literal path without .h5/.keras is a TF SavedModel, whose classes tf.keras 2
+    revives without custom_objects, and one Keras 3 refuses for its name.)
 
 Why it breaks:
     The saved file only stores the class name; on load Keras cannot find it:
@@ -36,7 +36,7 @@ class CustomObjectsOnLoad(LoadingCheck):
         if self.registered_globally:
             return
         for call, _, scope, saved, _ in self.loads:
-            if self.revives_without_custom_objects(call):
+            if self.not_a_keras_file(call):
                 continue
             if saved is not None:
                 missing = self.saved_classes(saved)
