@@ -122,3 +122,11 @@ def test_bad_config_is_one_line_and_exit_2(tmp_path, capsys) -> None:
     assert "target must be one of tf1, keras2, keras3 (got 'keras4')" in capsys.readouterr().err
     assert main(["lint", "--no-cache", "--isolated", str(tmp_path)]) == 1  # --isolated skips the table
     capsys.readouterr()
+
+
+def test_explain_warns_about_unknown_keys(tmp_path) -> None:
+    from kerasdoctor.config import extra_rule_dirs
+
+    (tmp_path / "pyproject.toml").write_text('[tool.kerasdoctor]\ntargte = "keras2"\n')
+    _, warnings = extra_rule_dirs(str(tmp_path))
+    assert warnings == [f"{tmp_path / 'pyproject.toml'}: unknown key 'targte' in [tool.kerasdoctor] (did you mean 'target'?)"]

@@ -46,13 +46,6 @@ def _matches(selector: str, rule: Rule) -> bool:
     return selector.upper() == "ALL" or code_matches(selector, rule.id, rule.name)
 
 
-KNOWN_KEYS = ("select", "ignore", "extend-select", "extend_select", "per-file-ignores", "per_file_ignores", "exclude", "rules", "target")
-
-
-def unknown_keys(table: Mapping[str, Any]) -> list[str]:
-    return [key for key in table if key not in KNOWN_KEYS]
-
-
 class LintConfig:
     def __init__(self) -> None:
         self.select: list[str] | None = None
@@ -71,7 +64,7 @@ class LintConfig:
         config.rule_dirs = [os.path.abspath(d) for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
         if not use_config:
             return config
-        from kerasdoctor.config import find_project_config
+        from kerasdoctor.config import find_project_config, unknown_key_message
 
         start = next((p for p in paths if p != "-"), os.getcwd())
         try:
@@ -81,14 +74,9 @@ class LintConfig:
         if root is None:
             return config
         config.root = root
-        unknown = unknown_keys(table)
+        unknown = unknown_key_message(table, root)
         if unknown:
-            from difflib import get_close_matches
-
-            key = unknown[0]
-            close = get_close_matches(key, KNOWN_KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(k for k in KNOWN_KEYS if '_' not in k)})"
-            raise ConfigError(f"{os.path.join(root, 'pyproject.toml')}: unknown key {key!r} in [tool.kerasdoctor]{hint}")
+            raise ConfigError(unknown)
         if "target" in table:
             from kerasdoctor.lint.target import check_target
 
