@@ -51,6 +51,8 @@ class LoadingCheck(Check):
         self.model_losses: dict[int, dict[str, set[str]]] = {}  # per scope: model name -> its compile(loss=...) names
         self.checkpoints: dict[int, list[str]] = {}  # per scope: ModelCheckpoint paths not yet tied to a fit()
         self.downloaded: set[str] = set()  # names bound to keras.utils.get_file(...)
+        # a file that never loads a model gets no finding from these checks: skip the dataflow
+        self.loads_models = "load_model" in self.ctx.source or "model_from_" in self.ctx.source
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:  # leave: the walk has resolved its bases by then
         base = self.ctx.local_classes.get(node.name.value)
@@ -64,6 +66,8 @@ class LoadingCheck(Check):
                 self.functions.add(node.name.value)
 
     def leave_Assign(self, node: cst.Assign) -> None:
+        if not self.loads_models:
+            return
         value = node.value
         names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
         if not names:
@@ -167,6 +171,8 @@ class LoadingCheck(Check):
         return set().union(*table.values()) if table else set()
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self.loads_models:
+            return
         if isinstance(node.func, cst.Name):
             self.called.setdefault(self._scope(), set()).add(node.func.value)
         qualified = self.ctx.qualify(node.func)
