@@ -130,3 +130,13 @@ def test_explain_warns_about_unknown_keys(tmp_path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.kerasdoctor]\ntargte = "keras2"\n')
     _, warnings = extra_rule_dirs(str(tmp_path))
     assert warnings == [f"{tmp_path / 'pyproject.toml'}: unknown key 'targte' in [tool.kerasdoctor] (did you mean 'target'?)"]
+
+
+def test_notebooks_use_the_same_target(tmp_path) -> None:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": ["import keras\n", "opt = keras.optimizers.Adam(lr=0.1)\n"]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "train.ipynb"
+    path.write_text(json.dumps(notebook))
+    found = lint_paths([str(path)], cache=False, target="keras3").diagnostics
+    assert [(d.id, d.cell, d.line) for d in found] == [("KD223", 1, 2)]
+    assert lint_paths([str(path)], cache=False, target="keras2").diagnostics == []
