@@ -10,6 +10,23 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# every key of [tool.kerasdoctor]; `kerasdoctor lint` refuses others (exit 2), explain and the hook warn
+KNOWN_KEYS = ("select", "ignore", "extend-select", "extend_select", "per-file-ignores", "per_file_ignores", "exclude", "rules", "target")
+
+
+def unknown_key_message(table: dict[str, Any], root: str) -> str | None:
+    """One line naming the first unknown key, the file, and the closest known key; None when all are known."""
+    unknown = [key for key in table if key not in KNOWN_KEYS]
+    if not unknown:
+        return None
+    from difflib import get_close_matches
+
+    key = unknown[0]
+    close = get_close_matches(key, KNOWN_KEYS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(k for k in KNOWN_KEYS if '_' not in k)})"
+    return f"{os.path.join(root, 'pyproject.toml')}: unknown key {key!r} in [tool.kerasdoctor]{hint}"
+
+
 def find_pyproject(start: str) -> str | None:
     """The nearest pyproject.toml at or above ``start`` that has a [tool.kerasdoctor] table."""
     current = os.path.abspath(start)
@@ -63,6 +80,9 @@ def extra_rule_dirs(start: str, cli_dirs: Sequence[str] = ()) -> tuple[list[str]
     except ValueError as exc:
         warnings.append(str(exc))
     else:
+        unknown = unknown_key_message(table, root) if root else None
+        if unknown:
+            warnings.append(unknown)
         configured = table.get("rules", [])
         if isinstance(configured, str):
             configured = [configured]

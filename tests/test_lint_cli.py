@@ -32,14 +32,14 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_text_output_and_exit_codes(project, capsys) -> None:
-    code, out, _ = run(capsys, str(project / "train.py"))
+    code, out, _ = run(capsys, "--target", "keras3", str(project / "train.py"))
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith(f"{project / 'train.py'}:2:9: KD501 softmax over a single unit")
     assert lines[1].startswith(f"{project / 'train.py'}:3:28: KD995 [*] old_units= was renamed")
-    assert lines[-1] == "Found 2 problems in 1 file (1 fixable with --fix)."
-    code, out, _ = run(capsys, str(project / "clean.py"))
-    assert (code, out) == (0, "All checks passed (1 file).\n")
+    assert lines[-1] == "Found 2 problems in 1 file (1 fixable with --fix); target keras3 (--target)."
+    code, out, _ = run(capsys, "--target", "keras2", str(project / "clean.py"))
+    assert (code, out) == (0, "All checks passed (1 file; target keras2 (--target)).\n")
     assert run(capsys, str(project / "train.py"), "--exit-zero")[0] == 0
 
 
@@ -53,7 +53,7 @@ def test_usage_errors_exit_2(project, capsys) -> None:
 def test_json_output_is_the_contract(project, capsys) -> None:
     code, out, _ = run(capsys, str(project), "--format", "json")
     data = json.loads(out)
-    assert code == 1 and set(data) == {"diagnostics", "files", "errors"}
+    assert code == 1 and set(data) == {"diagnostics", "files", "errors", "target"} and data["target"] in ("keras2", "keras3", "tf1")
     assert data["files"] == 2 and data["errors"] == []
     first = data["diagnostics"][0]
     assert list(first) == ["path", "line", "column", "end_line", "end_column", "id", "name", "severity", "message", "fix"]

@@ -61,3 +61,33 @@ def test_a_wrong_expectation_is_reported(tmp_path) -> None:
     problems = list(check_rule_lint_examples(broken))
     assert any("bad[0]: expected KD501 on line(s) [1], found on [2]" in p for p in problems)
     assert any("good[0]: must stay silent" in p for p in problems)
+
+
+def test_examples_check_the_rule_targets() -> None:
+    """A bad example runs for its stated target, and must be silent for the targets the rule leaves out."""
+    rule = RULES.get("optimizer-lr-argument")
+    assert rule is not None and rule.lint.get("targets") == ["keras3"]
+    from kerasdoctor.types import Rule
+
+    fields = {name: getattr(rule, name) for name in Rule.__slots__}
+    bad = "import keras\nopt = keras.optimizers.Adam(lr=0.1)  # expect: KD223\n"
+    fields["examples"] = {
+        "bad": ["# kerasdoctor: target=keras2\n" + bad, bad.replace("import keras", "# kerasdoctor: target=keras4\nimport keras")],
+        "good": [],
+    }
+    problems = list(check_rule_lint_examples(Rule(**fields)))
+    assert any("bad[0]: target keras2 is not one of the rule's targets ['keras3']" in p for p in problems)
+    assert any("bad[1]: unknown target 'keras4'" in p for p in problems)
+    # a rule whose check ignored its targets would be caught: the same code linted for keras2 by hand
+    fields["lint"] = {**rule.lint, "targets": ["keras2", "keras3"]}
+    fields["examples"] = {"bad": [bad], "good": []}
+    assert list(check_rule_lint_examples(Rule(**fields))) == []
+
+
+@pytest.mark.parametrize(
+    ("targets", "ok"),
+    [(["keras3"], True), ("tf1", True), (["keras2", "keras3"], True), ([], False), (["keras4"], False), (["keras3", "keras3"], False), (3, False)],
+)
+def test_targets_key_is_validated(targets, ok) -> None:
+    problems = list(validate_lint_section({"calls": ["keras.optimizers.*"], "targets": targets}))
+    assert (problems == []) is ok, problems

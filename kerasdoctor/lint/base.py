@@ -100,7 +100,7 @@ class Scope:
     __slots__ = ("autograph", "bases", "graph", "kind", "name", "node")
 
     def __init__(self, kind: str, node: cst.CSTNode | None, name: str = "", bases: tuple[str, ...] = (), autograph: bool = False, graph: bool = False) -> None:
-        self.kind = kind  # module | class | function | lambda
+        self.kind = kind  # module | class | function | lambda | comprehension
         self.node = node
         self.name = name
         self.bases = bases  # canonical names of a class's bases
@@ -111,15 +111,17 @@ class Scope:
 class Context:
     """Per-file state shared by all checks: names, scopes, the source, the findings."""
 
-    def __init__(self, source: str, path: str) -> None:
+    def __init__(self, source: str, path: str, target: str = "keras3") -> None:
         self.source = source
         self.path = path
+        self.target = target  # keras2 | keras3 | tf1: checks whose verdict depends on the version read it
         self.resolver = Resolver()
         self.scopes: list[Scope] = [Scope("module", None)]
         self.findings: list[Finding] = []
         # local class name -> the canonical Keras base it derives from
         self.local_classes: dict[str, str] = {}
         self._qualified: dict[int, str | None] = {}
+        self._bound: dict[int, set[str]] = {}  # scope node -> the names it binds (parameters, comprehension variables)
         self._shared: dict[str, Any] = {}
 
     def shared(self, key: str, factory: Any) -> Any:
@@ -136,8 +138,41 @@ class Context:
         memo = self._qualified
         if key in memo:
             return memo[key]
-        answer = memo[key] = self.resolver.qualify(node)
+        answer = self.resolver.qualify(node)
+        if answer is not None and len(self.scopes) > 1:
+            head = node
+            while type(head).__name__ == "Attribute":
+                head = head.value  # type: ignore[attr-defined]
+            if type(head).__name__ == "Name" and self.binds_locally(head.value, parameters=True):  # type: ignore[attr-defined]
+                answer = None  # `lambda tf: tf.x`, `def f(layers): layers.x`: not the import
+        memo[key] = answer
         return answer
+
+    def binds_locally(self, name: str, *, parameters: bool = False) -> bool:
+        """Whether ``name`` here is a parameter of an enclosing lambda, a comprehension's variable,
+        or (``parameters``) a parameter of the enclosing function.
+
+        Such a name is not the outer binding of the same spelling: in
+        ``ds.map(lambda x: tf.reshape(x, ...))`` the lambda's ``x`` is not a Keras tensor
+        ``x`` of the module. Checks that key their tables by function tell other
+        function locals apart themselves.
+        """
+        memo = self._bound
+        for scope in reversed(self.scopes):
+            if scope.kind in ("module", "class"):
+                continue
+            if scope.kind == "function" and not parameters:
+                return False
+            key = id(scope.node)
+            names = memo.get(key)
+            if names is None:
+                node: Any = scope.node
+                names = memo[key] = _comprehension_names(node) if scope.kind == "comprehension" else _parameter_names(node.params)
+            if name in names:
+                return True
+            if scope.kind == "function":
+                return False
+        return False
 
     @property
     def scope(self) -> Scope:
@@ -169,6 +204,33 @@ class Context:
 
     def report(self, rule: Rule, node: cst.CSTNode, message: str | None = None, edits: list[Edit] | None = None, **fields: Any) -> None:
         self.findings.append(Finding(rule, node, message if message is not None else format_message(rule, fields), edits))
+
+
+def _parameter_names(params: Any) -> set[str]:
+    names = {p.name.value for group in (params.posonly_params, params.params, params.kwonly_params) for p in group}
+    for star in (params.star_arg, params.star_kwarg):
+        if type(star).__name__ == "Param":  # else MaybeSentinel or ParamStar (a bare `*`)
+            names.add(star.name.value)
+    return names
+
+
+def _comprehension_names(node: Any) -> set[str]:
+    """The names the ``for`` clauses of a comprehension bind."""
+    names: set[str] = set()
+    clause = node.for_in
+    while clause is not None:
+        stack = [clause.target]
+        while stack:
+            target = stack.pop()
+            kind = type(target).__name__
+            if kind == "Name":
+                names.add(target.value)
+            elif kind in ("Tuple", "List"):
+                stack += [e.value for e in target.elements]
+            elif kind == "StarredElement":
+                stack.append(target.value)
+        clause = clause.inner_for_in
+    return names
 
 
 def format_message(rule: Rule, fields: dict[str, Any]) -> str:

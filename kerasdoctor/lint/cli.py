@@ -39,6 +39,11 @@ def add_lint_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--per-file-ignores", action="append", default=[], metavar="GLOB:CODES", help="skip rules in matching files, e.g. 'tests/*:KD004'")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching files and directories")
     parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="an extra rule directory (repeatable)")
+    parser.add_argument(
+        "--target",
+        choices=("keras2", "keras3", "tf1"),
+        help="the Keras the code is written for (default: [tool.kerasdoctor] target, else inferred from the declared or installed packages)",
+    )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     parser.add_argument("--diff", action="store_true", help="print the safe fixes as a diff instead of applying them")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: number of cores)")
@@ -113,6 +118,7 @@ def _run(args: argparse.Namespace) -> int:
         use_config=not args.isolated,
         stdin_filename=args.stdin_filename,
         stdin_data=stdin_data,
+        target=args.target,
     )
     if args.fix or args.diff:
         _fix(result, diff_only=args.diff, stdin_name=args.stdin_filename, stdin_data=stdin_data)

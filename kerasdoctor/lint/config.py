@@ -4,8 +4,11 @@ A selector is a rule id (``KD001``), an id prefix (``KD0``, ``KD``), a rule
 name (``lambda-layer-serialization``) or ``ALL``. pyproject.toml is found by
 walking up from the first linted path; its keys: ``select``, ``ignore``,
 ``extend-select``, ``per-file-ignores`` (glob -> selectors), ``exclude``
-(globs) and ``rules`` (extra rule directories, relative to the file); the
-``KERASDOCTOR_RULES`` environment variable adds rule directories too.
+(globs), ``rules`` (extra rule directories, relative to the file) and
+``target`` (``keras2``, ``keras3`` or ``tf1``: see lint/target.py); the
+``KERASDOCTOR_RULES`` environment variable adds rule directories too. Like
+ruff, an unknown key is an error (exit 2) that names the key and the file:
+a misspelt ``ignore`` would otherwise be silently without effect.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class LintConfig:
         self.exclude: list[str] = []
         self.rule_dirs: list[str] = []
         self.root: str | None = None
+        self.target: str | None = None  # from [tool.kerasdoctor]; --target and inference are lint/target.py's
 
     @classmethod
     def load(cls, paths: Sequence[str], *, use_config: bool = True) -> LintConfig:
@@ -60,7 +64,7 @@ class LintConfig:
         config.rule_dirs = [os.path.abspath(d) for d in os.environ.get("KERASDOCTOR_RULES", "").split(os.pathsep) if d]
         if not use_config:
             return config
-        from kerasdoctor.config import find_project_config
+        from kerasdoctor.config import find_project_config, unknown_key_message
 
         start = next((p for p in paths if p != "-"), os.getcwd())
         try:
@@ -70,6 +74,13 @@ class LintConfig:
         if root is None:
             return config
         config.root = root
+        unknown = unknown_key_message(table, root)
+        if unknown:
+            raise ConfigError(unknown)
+        if "target" in table:
+            from kerasdoctor.lint.target import check_target
+
+            config.target = check_target(table["target"], f"{os.path.join(root, 'pyproject.toml')}: [tool.kerasdoctor]")
         if "select" in table:
             config.select = _list(table, "select")
         config.ignore = _list(table, "ignore")

@@ -65,7 +65,18 @@ class FileError:
 class LintResult:
     """What a run found: diagnostics (sorted), the number of files looked at, per-file errors, fixes applied."""
 
-    def __init__(self, diagnostics: list[Diagnostic], files: int, errors: list[FileError], fixed: int = 0, rules: Sequence[Rule] = ()) -> None:
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        files: int,
+        errors: list[FileError],
+        fixed: int = 0,
+        rules: Sequence[Rule] = (),
+        target: str = "keras3",
+        target_reason: str = "",
+    ) -> None:
+        self.target = target  # the Keras the code was checked against, and why (lint/target.py)
+        self.target_reason = target_reason
         self.diagnostics = diagnostics
         self.files = files
         self.errors = errors
@@ -73,7 +84,12 @@ class LintResult:
         self.rules = list(rules)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"diagnostics": [d.to_dict() for d in self.diagnostics], "files": self.files, "errors": [e.to_dict() for e in self.errors]}
+        return {
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "files": self.files,
+            "errors": [e.to_dict() for e in self.errors],
+            "target": self.target,
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,10 +97,13 @@ class LintResult:
 
 
 class CheckSet:
-    """The enabled lint rules and the check class of each; ``fingerprint`` keys the cache."""
+    """The enabled lint rules that concern ``target`` and the check class of each; ``fingerprint`` keys the cache."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = [r for r in rules if r.lint]
+    def __init__(self, rules: Sequence[Rule], target: str = "keras3") -> None:
+        from kerasdoctor.lint.target import rule_targets
+
+        self.target = target
+        self.rules = [r for r in rules if r.lint and target in rule_targets(r.lint)]
         self.by_name = {r.name: r for r in rules}
         import hashlib
         import json
@@ -92,7 +111,7 @@ class CheckSet:
         from kerasdoctor import __version__
 
         blob = json.dumps([[r.id, r.name, r.severity, r.title, r.lint] for r in self.rules], sort_keys=True, default=str)
-        self.fingerprint = hashlib.sha1(f"{__version__}\0{_engine_version()}\0{blob}".encode(), usedforsecurity=False).hexdigest()[:20]
+        self.fingerprint = hashlib.sha1(f"{__version__}\0{_engine_version()}\0{target}\0{blob}".encode(), usedforsecurity=False).hexdigest()[:20]
         self._classes: list[tuple[Rule, type]] | None = None
 
     def syntax_rule(self, kind: str) -> Rule | None:
@@ -230,7 +249,7 @@ def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnost
     from kerasdoctor.lint.base import Context
     from kerasdoctor.lint.walk import Dispatch, walk
 
-    ctx = Context(source, path)
+    ctx = Context(source, path, checks.target)
     instances: list[Check] = [cls(ctx, rule) for rule, cls in checks.classes()]
     try:
         walk(module, ctx, Dispatch(instances))
@@ -420,12 +439,12 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = ()) -> tuple[list[s
 _WORKER_CHECKS: CheckSet | None = None
 
 
-def _init_worker(rule_dirs: tuple[str, ...], enabled: tuple[str, ...]) -> None:
+def _init_worker(rule_dirs: tuple[str, ...], enabled: tuple[str, ...], target: str) -> None:
     global _WORKER_CHECKS
     from kerasdoctor.kb import load_rules
 
     ruleset = load_rules(rule_dirs)
-    _WORKER_CHECKS = CheckSet([r for r in ruleset.rules if r.id in enabled])
+    _WORKER_CHECKS = CheckSet([r for r in ruleset.rules if r.id in enabled], target)
 
 
 def _work(item: tuple[str, bytes]) -> tuple[str, list[dict[str, Any]], str | None]:
@@ -462,11 +481,13 @@ def lint_paths(
     use_config: bool = True,
     stdin_filename: str = "<stdin>",
     stdin_data: bytes | None = None,
+    target: str | None = None,
 ) -> LintResult:
     """Lint files and directories; returns every finding, sorted by path and position.
 
     Options mirror the command line; ``[tool.kerasdoctor]`` in the nearest
-    pyproject.toml adds to them when ``use_config`` is true.
+    pyproject.toml adds to them when ``use_config`` is true. ``target``
+    (keras2 | keras3 | tf1) is else configured or inferred: see lint/target.py.
     """
     from kerasdoctor.lint.config import LintConfig
 
@@ -480,7 +501,10 @@ def lint_paths(
 
         rules = load_rules(config.rule_dirs)
     enabled = config.enabled_rules(rules.rules)
-    checks = CheckSet(enabled)
+    from kerasdoctor.lint.target import resolve_target
+
+    target, target_reason = resolve_target(target, config.target, next((p for p in paths if p != "-"), os.getcwd()))
+    checks = CheckSet(enabled, target)
     files, errors = discover(paths, config.exclude)
     contents: list[tuple[str, bytes]] = []
     for path in files:
@@ -523,7 +547,7 @@ def lint_paths(
                 continue
             diagnostics.append(diagnostic)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LintResult(diagnostics, len(contents), errors, rules=enabled)
+    return LintResult(diagnostics, len(contents), errors, rules=checks.rules, target=target, target_reason=target_reason)
 
 
 def _run(
@@ -543,7 +567,10 @@ def _run(
     enabled = tuple(r.id for r in checks.rules)
     # rule_dirs[0] is the built-in directory, which load_rules adds itself
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(pending)), mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(rule_dirs[1:], enabled)
+        max_workers=min(jobs, len(pending)),
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(rule_dirs[1:], enabled, checks.target),
     ) as pool:
         # big files first so no worker is left with the longest one at the end
         order = sorted(pending, key=lambda item: -len(item[1]))

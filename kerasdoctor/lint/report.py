@@ -31,14 +31,19 @@ def text_line(d: Diagnostic) -> str:
     return f"{location(d)}: {d.id}{fixable} {d.message}"
 
 
+def target_note(result: LintResult) -> str:
+    """``target keras3 (keras 3.15.0 is installed)``: which Keras the findings are about, and why."""
+    return f"target {result.target}" + (f" ({result.target_reason})" if result.target_reason else "")
+
+
 def summary(result: LintResult) -> str:
     n = len(result.diagnostics)
     if n == 0:
-        return f"All checks passed ({result.files} file{'s' if result.files != 1 else ''})."
+        return f"All checks passed ({result.files} file{'s' if result.files != 1 else ''}; {target_note(result)})."
     fixable = sum(1 for d in result.diagnostics if d.fix)
     files = len({d.path for d in result.diagnostics})
     tail = f" ({fixable} fixable with --fix)" if fixable else ""
-    return f"Found {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}{tail}."
+    return f"Found {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}{tail}; {target_note(result)}."
 
 
 def write_text(result: LintResult, out: TextIO, *, color: bool = False, show_summary: bool = True) -> None:
@@ -171,5 +176,6 @@ def to_sarif(result: LintResult) -> str:
         "tool": {"driver": {"name": "kerasdoctor", "version": __version__, "rules": [_sarif_rule(r) for r in rules]}},
         "results": results,
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "properties": {"target": result.target},
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 KINDS = ("check", "calls", "methods", "imports", "syntax_errors")
-KEYS = (*KINDS, "keyword_present", "keyword_absent", "message", "messages", "fix")
+KEYS = (*KINDS, "keyword_present", "keyword_absent", "message", "messages", "fix", "targets")
 FIX_KEYS = ("rename_keyword", "rename_method", "replace_module", "max_positional", "keywords", "names")
 
 
@@ -45,6 +45,15 @@ def validate_lint_section(section: Any) -> Iterator[str]:
             yield f"{key}: must be a name or a non-empty list of names"
     if ("keyword_present" in section or "keyword_absent" in section) and not ("calls" in section or "methods" in section):
         yield "keyword_present/keyword_absent need calls or methods"
+    if "targets" in section:
+        from kerasdoctor.lint.target import TARGETS
+
+        targets = section["targets"]
+        targets = [targets] if isinstance(targets, str) else targets
+        if not (isinstance(targets, list) and targets and all(t in TARGETS for t in targets)):
+            yield f"targets: the Keras versions the rule concerns, a non-empty list of {', '.join(TARGETS)} (got {section['targets']!r})"
+        elif len(set(targets)) != len(targets):
+            yield "targets: each version once"
     if "message" in section and not isinstance(section["message"], str):
         yield "message: must be a string (a format template)"
     messages = section.get("messages")

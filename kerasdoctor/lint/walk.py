@@ -140,6 +140,8 @@ def _enter_scope(ctx: Context, node: cst.CSTNode) -> None:
         ctx.scopes.append(Scope("class", node, node.name.value, bases=tuple(bases)))
     elif isinstance(node, cst.Lambda):
         ctx.scopes.append(Scope("lambda", node))
+    else:  # a comprehension: its `for` targets are its own names
+        ctx.scopes.append(Scope("comprehension", node))
 
 
 def _track_names(ctx: Context, node: cst.CSTNode) -> None:
@@ -153,7 +155,7 @@ def _track_names(ctx: Context, node: cst.CSTNode) -> None:
             ctx.resolver.alias(target.value, node.value)
 
 
-_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _NAME_NODES = (cst.Import, cst.ImportFrom, cst.Assign)
 # isinstance() against libcst's ABC-based classes is slow; answers are cached per concrete class
 _IS_NODE: dict[type, bool] = {}

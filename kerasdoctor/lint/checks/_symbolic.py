@@ -60,7 +60,7 @@ class SymbolicTracker:
 
     def is_symbolic(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name):
-            return node.value in self._names(self.symbolic)
+            return node.value in self._names(self.symbolic) and not (len(self.ctx.scopes) > 1 and self.ctx.binds_locally(node.value))
         if isinstance(node, cst.Call):
             qualified = self.ctx.qualify(node.func)
             if qualified == "keras.Input":

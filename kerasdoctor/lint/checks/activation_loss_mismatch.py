@@ -58,7 +58,9 @@ class ActivationLossMismatch(ModelTableCheck):
             return None
         text = text.lower()
         if text in ("linear", "none"):
-            return "linear"
+            # Dense(..., activation="linear") outputs logits; Activation("linear") is the identity
+            # (a float32 cast under mixed precision): what it passes on is the previous layer's
+            return "linear" if kind == "Dense" else None
         return _SQUASHING.get(text)
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -3,8 +3,12 @@
 What it detects:
     A misspelt or invented keyword (``metric=``, ``epoch=``, ``batchsize=``,
     ``learning_rate=`` to compile) on ``compile``/``fit``/``evaluate``/``predict``
-    of a model built in the file (or a ``compile`` that also passes
-    ``optimizer``/``loss``). Keywords accepted by either Keras 2 or Keras 3 are fine.
+    of a model built in the file: ``keras.Model``/``Sequential``, a loader,
+    ``keras.applications``, or a class of the file deriving from ``keras.Model``
+    that does not define that method itself (a GAN's ``compile(d_optimizer=...)``
+    is its own). Any other receiver (a KerasCV detector, a model returned by a
+    function) may have its own signature: silent. Keywords accepted by either
+    Keras 2 or Keras 3 are fine.
 
 Why it breaks:
     "TypeError: Invalid keyword argument(s) in `compile()`: ({'metric'},)" (Keras 2),
@@ -24,7 +28,7 @@ import difflib
 import libcst as cst
 
 from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._util import ModelTracker, has_star_args, keyword, method_name
+from kerasdoctor.lint.checks._util import ModelTracker, has_star_args, method_name
 
 _COMMON_EVAL = {"x", "y", "batch_size", "verbose", "steps", "callbacks", "max_queue_size", "workers", "use_multiprocessing", "sample_weight", "return_dict"}
 KNOWN = {
@@ -77,15 +81,39 @@ class CompileUnknownArgument(Check):
         super().__init__(*args)  # type: ignore[arg-type]
         self.models = ModelTracker(self.ctx)
 
+        # class of this file -> (methods it defines, the names of its bases)
+        self.classes: dict[str, tuple[set[str], list[str]]] = {}
+
     def leave_Assign(self, node: cst.Assign) -> None:
         self.models.assigned(node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)} if isinstance(node.body, cst.IndentedBlock) else set()
+        self.classes[node.name.value] = (methods, [a.value.value for a in node.bases if isinstance(a.value, cst.Name)])
+
+    def overrides(self, class_name: str, method: str) -> bool:
+        """Whether a class of this file, or one of its bases from this file, defines ``method``."""
+        seen: set[str] = set()
+        pending = [class_name]
+        while pending:
+            name = pending.pop()
+            if name in seen or name not in self.classes:
+                continue
+            seen.add(name)
+            methods, bases = self.classes[name]
+            if method in methods:
+                return True
+            pending += bases
+        return False
 
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         if method not in KNOWN or has_star_args(node) or self.ctx.qualify(node.func) is not None:
             return
-        is_model = self.models.model_of(node) is not None
-        if not is_model and not (method == "compile" and (keyword(node, "optimizer") or keyword(node, "loss"))):
+        constructor = self.models.model_of(node)
+        if constructor is None:
+            return
+        if isinstance(constructor.func, cst.Name) and self.overrides(constructor.func.value, method):
             return
         known = KNOWN[method]
         for arg in node.args:

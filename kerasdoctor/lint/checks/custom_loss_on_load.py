@@ -3,7 +3,10 @@
 What it detects:
     ``load_model`` (any spelling) without ``custom_objects=``, not
     ``compile=False`` and outside ``custom_object_scope``, in a file whose
-    ``compile(loss=...)`` uses a loss function or ``Loss`` subclass it defines.
+    ``compile(loss=...)`` uses a loss function or ``Loss`` subclass it defines:
+    the model the file saved to that path was compiled with it (a download is
+    not its model; a path it does not save to falls back to every compile of
+    the scope).
 
 Why it breaks:
     The saved training config names the loss; Keras cannot find it when it
@@ -30,10 +33,10 @@ class CustomLossOnLoad(LoadingCheck):
     def finish(self) -> None:
         if self.registered_globally:
             return
-        for call, compile_false, scope in self.loads:
+        for call, compile_false, scope, _, saved_losses in self.loads:
             if compile_false or self.ctx.qualify(call.func) != "keras.models.load_model":
                 continue
-            losses = self.in_scope(self.compile_losses, scope)
+            losses = saved_losses if saved_losses is not None else self.in_scope(self.compile_losses, scope)
             missing = sorted(name for name in losses if name in self.functions or self.classes.get(name, "").startswith("keras.losses."))
             if missing:
                 self.report(call, names=", ".join(missing))

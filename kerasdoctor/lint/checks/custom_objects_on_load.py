@@ -2,9 +2,13 @@
 
 What it detects:
     ``load_model`` / ``model_from_json`` (any spelling) with no
-    ``custom_objects=`` and outside ``custom_object_scope``, in a file that
-    defines and uses an unregistered Layer/Model/Metric subclass, or passes
-    its own function as a metric to ``compile``.
+    ``custom_objects=`` and outside ``custom_object_scope``, of a model that
+    the file saved there built from an unregistered Layer/Model/Metric
+    subclass of the file, or compiled with a metric function of the file.
+    (Callbacks are never saved; a download is not the file's model; a path it
+    does not save to falls back to the classes the scope uses.
+    A literal path without .h5/.keras is a TF SavedModel, whose classes tf.keras 2
+    revives without custom_objects, and one Keras 3 refuses for its name.)
 
 Why it breaks:
     The saved file only stores the class name; on load Keras cannot find it:
@@ -31,10 +35,14 @@ class CustomObjectsOnLoad(LoadingCheck):
     def finish(self) -> None:
         if self.registered_globally:
             return
-        for call, _, scope in self.loads:
-            called, metrics = self.in_scope(self.called, scope), self.in_scope(self.compile_metrics, scope)
-            missing = [name for name, base in sorted(self.classes.items()) if name in called and not base.startswith("keras.losses.")]
-            missing += sorted(name for name in metrics if (name in self.functions or name in self.classes) and name not in missing)
+        for call, _, scope, saved, _ in self.loads:
+            if self.not_a_keras_file(call):
+                continue
+            if saved is not None:
+                missing = self.saved_classes(saved)
+            else:
+                missing = self.saved_classes(self.in_scope(self.called, scope) & set(self.classes))
+                missing += [name for name in self.saved_classes(self.in_scope(self.compile_metrics, scope)) if name not in missing]
             if missing:
                 self.report(call, names=", ".join(missing))
 

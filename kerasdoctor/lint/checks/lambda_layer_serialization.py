@@ -2,8 +2,11 @@
 
 What it detects:
     A ``keras.layers.Lambda`` layer (any import spelling) in a file that also
-    saves the model (``model.save``, ``save_model``, ``to_json``, ``export``,
-    ``tf.saved_model.save``, a ``ModelCheckpoint`` that saves whole models).
+    saves the model (``model.save``, ``save_model``, ``to_json``, a
+    ``ModelCheckpoint`` that saves whole models). Target keras3 only: Keras 2
+    loads the pickled function back on the same Python version. An inference
+    export (``model.export``, ``tf.saved_model.save``) is traced, not
+    deserialized: no finding.
 
 Why it breaks:
     A Lambda layer is stored as Python bytecode (Keras 2) or refused outright
@@ -26,8 +29,8 @@ import libcst as cst
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import is_true, keyword, method_name
 
-_SAVE_FUNCTIONS = frozenset({"keras.models.save_model", "tensorflow.saved_model.save", "keras.models.model_to_json"})
-_SAVE_METHODS = frozenset({"save", "to_json", "to_yaml", "export"})
+_SAVE_FUNCTIONS = frozenset({"keras.models.save_model", "keras.models.model_to_json"})
+_SAVE_METHODS = frozenset({"save", "to_json", "to_yaml"})
 
 
 class LambdaLayerSerialization(Check):

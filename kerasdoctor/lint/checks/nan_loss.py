@@ -3,11 +3,14 @@
 What it detects:
     Inside a loss (a function named ``*loss*``, one with ``y_true, y_pred``
     parameters, one passed as ``loss=`` to ``compile``, or a ``Loss``
-    subclass's ``call``):
+    subclass's ``call``; not a metric: one named like accuracy/precision/...
+    or passed as ``metrics=``, since no gradient flows through a metric):
     - ``log(y_pred)`` / ``log(1 - y_pred)`` of the prediction (or a value computed
       from it) with no clip, maximum or epsilon, and not under ``where``;
     - ``sqrt(sum(square(...)))`` of the prediction with no epsilon (its gradient at 0 is inf);
-    - ``a / reduce_sum(y_true ...)`` (or mean/norm) over the labels or a mask, with no epsilon.
+    - ``a / reduce_sum(y_true ...)`` (or mean/norm) over the labels, with no epsilon (a batch
+      with no positive label is common). Dividing by the sum of a mask is the masked
+      mean, ``sum(loss * mask) / sum(mask)``: a mask has a valid position in every batch.
     Anywhere: an optimizer built with a learning rate >= 1 (adaptive
     optimizers) or >= 10 (SGD and others).
 
@@ -44,6 +47,8 @@ _CONDITIONAL = frozenset(p + "where" for p in _BACKENDS) | {"tensorflow.cond", "
 _ADAPTIVE = frozenset({"Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Lion", "Adafactor", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer"})
 _NO_LIMIT = frozenset({"Adadelta", "AdadeltaOptimizer", "Ftrl", "FtrlOptimizer", "LossScaleOptimizer"})
 _LOSS_PARAMS = frozenset({"y_true", "y_pred"})
+# names of metric helpers, which share the (y_true, y_pred) signature but are never differentiated
+_METRIC_WORDS = ("acc", "metric", "precision", "recall", "f1", "auc", "iou", "score")
 
 
 class _Frame:
@@ -66,6 +71,7 @@ class NanLoss(Check):
         self.frames: list[_Frame] = []
         self.done: list[_Frame] = []
         self.compiled_losses: set[str] = set()
+        self.compiled_metrics: set[str] = set()
         self.conditional_depth = 0
 
     # --- functions -------------------------------------------------------------------
@@ -73,7 +79,9 @@ class NanLoss(Check):
         params = {p.name.value for p in node.params.params}
         parent = self.ctx.scope
         is_loss_method = parent.kind == "class" and node.name.value == "call" and any(b.startswith("keras.losses.") for b in parent.bases)
-        self.frames.append(_Frame(node, "loss" in node.name.value.lower() or params >= _LOSS_PARAMS or is_loss_method))
+        name = node.name.value.lower()
+        is_metric = "loss" not in name and any(word in name for word in _METRIC_WORDS)
+        self.frames.append(_Frame(node, "loss" in name or (params >= _LOSS_PARAMS and not is_metric) or is_loss_method))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.done.append(self.frames.pop())
@@ -115,6 +123,9 @@ class NanLoss(Check):
                 loss = argument(node, 1, "loss")
                 if isinstance(loss, cst.Name):
                     self.compiled_losses.add(loss.value)
+                metrics = argument(node, 2, "metrics")
+                if metrics is not None:
+                    self.compiled_metrics.update(n.value for n in names_in(metrics) if isinstance(n, cst.Name))
             return
         if not self.frames or self.conditional_depth:
             self._learning_rate(node, qualified)
@@ -151,10 +162,10 @@ class NanLoss(Check):
             self.frames[-1].candidates.append((node, "divide"))
 
     def _risky_denominator(self, node: cst.BaseExpression, frame: _Frame) -> bool:
-        """A sum/mean over the labels or a mask: all zeros in an empty batch or an empty mask."""
+        """A sum/mean over the labels: all zeros in a batch without positives."""
         if not (isinstance(node, cst.Call) and self.ctx.qualify(node.func) in _REDUCTIONS) or self._guarded(node):
             return False
-        return any(isinstance(n, cst.Name) and (n.value == frame.truth or "mask" in n.value.lower()) for n in names_in(node))
+        return any(isinstance(n, cst.Name) and n.value == frame.truth for n in names_in(node))
 
     def _learning_rate(self, node: cst.Call, qualified: str) -> None:
         if qualified.startswith("keras.optimizers.") or (qualified.startswith("tensorflow.train.") and qualified.endswith("Optimizer")):
@@ -174,7 +185,7 @@ class NanLoss(Check):
 
     def finish(self) -> None:
         for frame in self.done:
-            if frame.is_loss or frame.name in self.compiled_losses:
+            if (frame.is_loss and frame.name not in self.compiled_metrics) or frame.name in self.compiled_losses:
                 for node, kind in frame.candidates:
                     self.report(node, key=kind)
 
