@@ -37,6 +37,10 @@ def explain_records(
     else:
         environment = dict(versions)
     matches = match_error(records, ruleset.rules, environment)
+    if not any(getattr(m, "kind", "wording") == "wording" for m in matches):
+        from kerasdoctor.explain.raisesites import raise_site_matches  # loaded only when no wording matched
+
+        matches = [*raise_site_matches(records, ruleset.rules, environment), *matches]
     return Explanation(errors=list(records), matches=matches, environment=environment)
 
 
