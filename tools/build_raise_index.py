@@ -38,7 +38,9 @@ from typing import Any
 SCHEMA = 1
 MAGIC = b"KDRAISE1\n"
 BLOCK_ENTRIES = 48
-MAX_LOCATIONS = 3
+MAX_LOCATIONS = 4
+PER_DIST_LOCATIONS = 2
+DIST_ORDER = ("keras", "tf-keras", "tensorflow")
 MAX_CONDITION = 160
 MIN_LITERAL_CHARS = 8
 MIN_KEY_LENGTH = 3
@@ -440,10 +442,34 @@ def key_word(parts: list[str], frequency: Counter[str]) -> str | None:
     return min(candidates, key=lambda w: (frequency[w], -len(w), w))
 
 
-def group_key(type_name: str, location: tuple[str, str, str, int]) -> str:
-    """One check across versions: same type raised in the same function of a same-named file."""
-    path, qualname = location[0], location[1]
-    return f"{type_name}|{path.rsplit('/', 1)[-1]}|{qualname}"
+def pick_locations(found: dict[tuple[str, str, str, int], tuple[str, tuple[int, ...]]]) -> list[list[Any]]:
+    """A few locations, newest first within each distribution, every distribution represented.
+
+    The user's traceback names one of them; the reader puts that one first.
+    """
+    by_dist: dict[str, list[tuple[tuple[int, ...], tuple[str, str, str, int]]]] = defaultdict(list)
+    for location, (dist, version) in found.items():
+        by_dist[dist].append((version, location))
+    picked: list[list[Any]] = []
+    for dist in sorted(by_dist, key=lambda d: DIST_ORDER.index(d) if d in DIST_ORDER else len(DIST_ORDER)):
+        functions: set[tuple[str, str]] = set()
+        for _version, (path, qualname, condition, line) in sorted(by_dist[dist], reverse=True):
+            if (path, qualname) in functions or len(functions) >= PER_DIST_LOCATIONS:
+                continue
+            functions.add((path, qualname))
+            picked.append([path, qualname, condition, line])
+    return picked[:MAX_LOCATIONS]
+
+
+def group_key(type_name: str, location: list[Any]) -> str:
+    """One check across versions: the same type raised under the same condition in the same function of a same-named file.
+
+    The condition is part of it: one function often raises several unrelated errors.
+    """
+    path, qualname, condition = location[0], location[1], location[2]
+    # a package's __init__.py is named by its package (losses/__init__.py is not regularizers/__init__.py)
+    name = "/".join(path.split("/")[-2:]) if path.endswith("/__init__.py") else path.rsplit("/", 1)[-1]
+    return f"{type_name}|{name}|{qualname}|{' '.join(condition.split())}"
 
 
 def build(sources: list[GitSource | TreeSource], log: bool = True) -> dict[str, Any]:
@@ -486,18 +512,8 @@ def build(sources: list[GitSource | TreeSource], log: bool = True) -> dict[str, 
             skipped += 1
             continue
         versions = {dist: version_ranges(per_dist[dist], scanned[dist]) for dist in sorted(per_dist)}
-        # newest locations first; one per (file, function)
-        ordered = sorted(where[ident].items(), key=lambda item: item[1], reverse=True)
-        locations = []
-        seen_functions: set[tuple[str, str]] = set()
-        for (path, qualname, condition, line), _rank in ordered:
-            if (path, qualname) in seen_functions:
-                continue
-            seen_functions.add((path, qualname))
-            locations.append([path, qualname, condition, line])
-            if len(locations) >= MAX_LOCATIONS:
-                break
-        group = group_key(type_name, tuple(locations[0]))  # type: ignore[arg-type]
+        locations = pick_locations(where[ident])
+        group = group_key(type_name, locations[0])
         entries.append({"key": word, "kind": kind, "type": type_name, "parts": list(template), "versions": versions, "where": locations, "group": group})
     entries.sort(key=lambda e: (e["key"], e["type"], e["parts"]))
     groups: dict[str, list[int]] = defaultdict(list)

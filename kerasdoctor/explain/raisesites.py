@@ -30,11 +30,12 @@ DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 MAX_MESSAGE_CHARS = 4000
 MIN_LITERAL_CHARS = 12
 # a raise site ranks below a rule's own wording (which alone may reach 0.8), above fuzzy and symptom matches
-LINKED_CONFIDENCE = 0.7
-SIBLING_CONFIDENCE = 0.6
-UNLINKED_CONFIDENCE = 0.5
+LINKED_CONFIDENCE = 0.65
+SIBLING_CONFIDENCE = 0.55
+UNLINKED_CONFIDENCE = 0.45
 TYPE_MISMATCH_FACTOR = 0.6
 UNKNOWN_TYPE_FACTOR = 0.9
+FRAMES_ELSEWHERE_FACTOR = 0.7
 # values substituted for a template's interpolations when asking which rule describes it
 SAMPLE_VALUES = ("x", "1", "dense", "(None, 10)", "float32", "'x'", "<KerasTensor shape=(None, 10), dtype=float32>")
 DIST_NAMES = {"keras": "Keras", "tf-keras": "tf-keras", "tensorflow": "TensorFlow"}
@@ -71,14 +72,18 @@ class RaiseSite:
     def line(self) -> int:
         return self.where[0][3] if self.where else 0
 
-    def prefer_frames(self, paths: Sequence[str]) -> None:
-        """Put first the location the user's traceback went through (the same text is raised in several files)."""
+    def prefer_frames(self, paths: Sequence[str]) -> bool:
+        """Put first the location the user's traceback went through (the same text is raised in several files).
+
+        False when the traceback has frames and none of them is one of this site's files.
+        """
         normalised = [p.replace("\\", "/") for p in paths]
         for i, location in enumerate(self.where):
             suffix = "/" + location[0].split("/", 1)[-1]
             if any(p.endswith(suffix) for p in normalised):
                 self.where = (location, *self.where[:i], *self.where[i + 1 :])
-                return
+                return True
+        return not normalised
 
     def literal_length(self) -> int:
         return sum(len(p.strip()) for p in self.parts)
@@ -283,8 +288,8 @@ def _site_rule(site: RaiseSite) -> Rule:
         severity="warning" if site.kind != "exception" else "error",
         category="raise-site",
         docs={
-            "what": f"No rule describes this message yet; it is {site.sentence()}.",
-            "why": f"The library checks `{site.condition}` there and stops when it holds." if site.condition else "",
+            "what": "No rule describes this message yet; it comes from a check inside the library (see the raise-site note).",
+            "why": f"`{site.function}` stops when `{site.condition}` holds." if site.condition else "",
             "fix": "Read that condition against your call: the values it tests come from the arguments or data you passed.",
         },
         errors=(),
@@ -320,7 +325,7 @@ def raise_site_matches(
         message = record.key_message or record.message
         frames = [f.path for f in (*record.frames, *record.inner_frames)]
         for site in index.lookup(record.type, message, type_names=record.type_names, record_kind=record.kind, limit=limit):
-            site.prefer_frames(frames)
+            seen_in_traceback = site.prefer_frames(frames)
             rule = linked_rule(site, rules)
             base = LINKED_CONFIDENCE
             via = site
@@ -333,8 +338,13 @@ def raise_site_matches(
             if rule is None:
                 rule, base = _site_rule(site), UNLINKED_CONFIDENCE
             factor = _type_factor(site, set(record.type_names) | ({record.type} if record.type else set()), record.kind)
+            if not seen_in_traceback:  # Keras 3 hides its own frames, so only a doubt, not a contradiction
+                factor *= FRAMES_ELSEWHERE_FACTOR
             confidence = round(base * factor * (0.75 + 0.25 * site.coverage), 3)
             notes = [f"raise-site match: {site.sentence()}"]
+            others = sorted({f"`{w[1]}`" for w in site.where[1:] if w[1] != site.function})
+            if others:
+                notes.append(f"the same message is also raised by {', '.join(others)}")
             if via is not site:
                 notes.append(f"the same check words it differently in {via.versions_text()}, where this family matches it")
             note = _version_note(site, versions or {})
