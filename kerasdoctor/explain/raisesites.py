@@ -241,12 +241,14 @@ def linked_rule(site: RaiseSite, rules: Iterable[Rule]) -> Rule | None:
     from kerasdoctor.kb import compile_pattern
 
     samples = [site.render(v) for v in SAMPLE_VALUES]
+    lowered = [sample.lower() for sample in samples]
     for rule in rules:
         for pattern in rule.errors:
             if pattern.types and site.kind == "exception" and site.type not in pattern.types:
                 continue
-            regex = compile_pattern(pattern.pattern)
-            if any(regex.search(sample) for sample in samples):
+            # the pattern's required text first: compiling every rule's regex would cost more than the lookup
+            candidates = [s for s, low in zip(samples, lowered) if pattern.literal is None or pattern.literal in low]
+            if candidates and any(compile_pattern(pattern.pattern).search(sample) for sample in candidates):
                 return rule
     return None
 
