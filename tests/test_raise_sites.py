@@ -112,7 +112,7 @@ def test_fallback_names_the_check_when_no_rule_matches():
     assert ("Dropout.__init__", "dropout.py") in raisers
     assert any("Dropout.__init__" in n for n in top["notes"])
     assert 0.2 < top["confidence"] <= 0.7
-    assert any("you run keras 3.15.1" in n for n in top["notes"])
+    assert any("your Keras 3.15.1 has this check" in n for n in top["notes"])
 
 
 # Older wordings of checks whose newer wording a rule matches, as the raising code words them:

@@ -298,12 +298,35 @@ def _site_rule(site: RaiseSite) -> Rule:
     )
 
 
+def _dist_of(path: str) -> str:
+    top = path.split("/", 1)[0]
+    return {"tf_keras": "tf-keras", "tensorflow_core": "tensorflow"}.get(top, top)
+
+
+def _in_ranges(version: str, ranges: str) -> bool:
+    mine = _version_key(version)
+    for run in ranges.split(", "):
+        low, _, high = run.partition("-")
+        if _version_key(low) <= mine <= _version_key(high or low):
+            return True
+    return False
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
+
+
 def _version_note(site: RaiseSite, versions: Mapping[str, str]) -> str | None:
-    for dist, ranges in site.versions.items():
-        mine = versions.get(dist)
-        if mine:
-            return f"you run {dist} {mine}; this check is in {DIST_NAMES.get(dist, dist)} {ranges}"
-    return None
+    """Whether the user's version of the library that raised it words the message this way."""
+    dist = _dist_of(site.path)
+    ranges = site.versions.get(dist)
+    mine = versions.get(dist) or versions.get(dist.replace("-", "_"))
+    if not ranges or not mine:
+        return None
+    name = DIST_NAMES.get(dist, dist)
+    if _in_ranges(mine, ranges):
+        return f"your {name} {mine} has this check"
+    return f"this wording is from {name} {ranges}; you run {name} {mine}, so the message may come from another environment"
 
 
 def raise_site_matches(
