@@ -39,6 +39,19 @@ def wall(cmd: list[str], env: dict[str, str], runs: int, stdin: bytes = b"") -> 
     return times
 
 
+def cpu(cmd: list[str], env: dict[str, str], runs: int) -> float:
+    """Median CPU seconds (user + system) of a child: steadier than wall time on a shared machine."""
+    import resource
+
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times)
+
+
 def console_script() -> list[str]:
     found = shutil.which("kerasdoctor", path=os.path.dirname(sys.executable)) or shutil.which("kerasdoctor")
     return [found] if found else [sys.executable, "-m", "kerasdoctor"]
@@ -62,6 +75,9 @@ def bench_cold_start(runs: int, cache: str) -> dict[str, float]:
     script = statistics.median(wall([*cli, "explain", MESSAGE], env, runs))
     module = statistics.median(wall([sys.executable, "-m", "kerasdoctor", "explain", MESSAGE], env, runs))
     fallback = statistics.median(wall([*cli, "explain", FALLBACK_MESSAGE], env, runs))
+    cpu_base = cpu([sys.executable, "-c", "pass"], env, runs)
+    cpu_matched = cpu([*cli, "explain", MESSAGE], env, runs)
+    cpu_fallback = cpu([*cli, "explain", FALLBACK_MESSAGE], env, runs)
     answer = json.loads(subprocess.run([*cli, "explain", "--format", "json", FALLBACK_MESSAGE], capture_output=True, text=True, env=env).stdout)
     return {
         "python_c_pass_ms": base * 1000,
@@ -72,6 +88,9 @@ def bench_cold_start(runs: int, cache: str) -> dict[str, float]:
         "first_run_with_snapshot_build_ms": first * 1000,
         "explain_fallback_ms": fallback * 1000,
         "ratio_fallback": fallback / base,
+        "cpu_python_c_pass_ms": cpu_base * 1000,
+        "cpu_ratio_matched": cpu_matched / cpu_base,
+        "cpu_ratio_fallback": cpu_fallback / cpu_base,
         "fallback_top_kind": (answer.get("matches") or [{}])[0].get("kind", "none"),
     }
 
@@ -180,6 +199,10 @@ def main() -> int:
     print(
         f"  unmatched, raise-site fallback {cold['explain_fallback_ms']:7.1f} ms   ratio {cold['ratio_fallback']:.2f}  (target <= 3.0)",
         f"answered by: {cold['fallback_top_kind']}",
+    )
+    print(
+        f"  CPU time (user+system) ratios: matched {cold['cpu_ratio_matched']:.2f}, fallback {cold['cpu_ratio_fallback']:.2f}"
+        f"  (python -c pass {cold['cpu_python_c_pass_ms']:.1f} ms)"
     )
     if args.cold_only:
         return 0

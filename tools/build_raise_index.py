@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import hashlib
-import json
+import marshal
 import os
 import re
 import string
@@ -35,8 +35,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1
-MAGIC = b"KDRAISE1\n"
+SCHEMA = 2
+MAGIC = b"KDRAISE2\n"
+# marshal (lists, dicts, str, int only) rather than JSON: reading it needs no import, and importing
+# json costs more than the whole lookup; version 4 is read by every Python 3 kerasdoctor supports
+MARSHAL_VERSION = 4
 BLOCK_ENTRIES = 48
 MAX_LOCATIONS = 4
 PER_DIST_LOCATIONS = 2
@@ -533,14 +536,14 @@ def _blocks(records: list[Any], key_of: Any, out: bytearray, base: int) -> list[
     table = []
     for start in range(0, len(records), BLOCK_ENTRIES):
         chunk = records[start : start + BLOCK_ENTRIES]
-        data = zlib.compress(json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode(), 9)
+        data = zlib.compress(marshal.dumps(chunk, MARSHAL_VERSION), 9)
         table.append([key_of(chunk[0]), base + len(out), len(data)])
         out += data
     return table
 
 
 def write_index(index: dict[str, Any], path: str) -> int:
-    """Header (JSON, uncompressed: versions, sources, block tables) then zlib blocks.
+    """Header (uncompressed: versions, sources, block tables) then zlib blocks, all marshalled.
 
     Entries are sorted by their key word and cut into blocks, so a lookup reads the
     small header and decompresses only the blocks whose key range holds a word of
@@ -563,8 +566,10 @@ def write_index(index: dict[str, Any], path: str) -> int:
         "entry_blocks": entry_table,
         "group_blocks": group_table,
         "block_size": BLOCK_ENTRIES,
+        # every key word, so a lookup opens only blocks that hold one of the message's words
+        "keys": "\n".join(sorted({row[0] for row in rows})),
     }
-    head = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
+    head = marshal.dumps(header, MARSHAL_VERSION)
     data = MAGIC + len(head).to_bytes(8, "little") + head + bytes(body)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     Path(path).write_bytes(data)

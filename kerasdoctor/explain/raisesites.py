@@ -9,7 +9,7 @@ and reads only the few compressed blocks whose key words occur in the message.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import re
 import zlib
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
     from kerasdoctor.types import ErrorRecord
 
-SCHEMA = 1
-MAGIC = b"KDRAISE1\n"
+SCHEMA = 2
+MAGIC = b"KDRAISE2\n"
 DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "raise_sites.bin")
 MAX_MESSAGE_CHARS = 4000
 MIN_LITERAL_CHARS = 12
@@ -145,7 +145,7 @@ class RaiseSiteIndex:
             raise ValueError(f"{path}: not a raise-site index")
         start = len(MAGIC)
         size = int.from_bytes(self._data[start : start + 8], "little")
-        self.header: dict[str, Any] = json.loads(self._data[start + 8 : start + 8 + size])
+        self.header: dict[str, Any] = marshal.loads(self._data[start + 8 : start + 8 + size])  # noqa: S302 - our own data file
         if self.header.get("schema") != SCHEMA:
             raise ValueError(f"{path}: raise-site index schema {self.header.get('schema')}, expected {SCHEMA}")
         self._body = start + 8 + size
@@ -153,13 +153,14 @@ class RaiseSiteIndex:
         self._group_keys = [b[0] for b in self.header["group_blocks"]]
         self._blocks: dict[tuple[str, int], list[Any]] = {}
         self.blocks_read = 0
+        self._keys: list[str] | None = None
 
     def _block(self, table: str, number: int) -> list[Any]:
         cached = self._blocks.get((table, number))
         if cached is None:
             _first, offset, length = self.header[table][number]
             begin = self._body + offset
-            cached = json.loads(zlib.decompress(self._data[begin : begin + length]))
+            cached = marshal.loads(zlib.decompress(self._data[begin : begin + length]))  # noqa: S302 - our own data file
             self._blocks[(table, number)] = cached
             self.blocks_read += 1
         return cached
@@ -174,8 +175,14 @@ class RaiseSiteIndex:
 
     def candidates(self, message: str) -> list[RaiseSite]:
         """Every site whose key word occurs in ``message`` (cheap: no regex yet)."""
-        words = {w.lower() for w in _WORD.findall(message) if len(w) >= 3}
+        keys = self._all_keys()
+        words = {w for w in (w.lower() for w in _WORD.findall(message) if len(w) >= 3) if _contains(keys, w)}
         return [RaiseSite(row) for word in sorted(words) for row in self._rows("entry_blocks", self._entry_keys, word)]
+
+    def _all_keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = str(self.header["keys"]).split("\n")
+        return self._keys
 
     def entry(self, entry_id: int) -> RaiseSite:
         row = self._block("entry_blocks", entry_id // int(self.header["block_size"]))[entry_id % int(self.header["block_size"])]
@@ -211,6 +218,11 @@ class RaiseSiteIndex:
             found.append((site.coverage * factor, site.literal_length(), site))
         found.sort(key=lambda item: (-item[0], -item[1], item[2].id))
         return [site for _score, _length, site in found[:limit]]
+
+
+def _contains(sorted_words: list[str], word: str) -> bool:
+    at = bisect_left(sorted_words, word)
+    return at < len(sorted_words) and sorted_words[at] == word
 
 
 def _type_factor(site: RaiseSite, names: set[str], record_kind: str = "") -> float:
@@ -340,9 +352,12 @@ def raise_site_matches(
     Never raises: a missing or damaged index only means no fallback.
     """
     try:
-        index = load_index()
-    except (OSError, ValueError, KeyError, zlib.error):
+        return _raise_site_matches(load_index(), records, rules, versions or {}, limit)
+    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zlib.error):
         return []
+
+
+def _raise_site_matches(index: RaiseSiteIndex, records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str], limit: int) -> list[Match]:
     out: list[Match] = []
     for record in reversed(records):  # the final error first
         if record.kind not in ("exception", "warning", "log", "message"):
@@ -372,7 +387,7 @@ def raise_site_matches(
                 notes.append(f"the same message is also raised by {', '.join(others)}")
             if via is not site:
                 notes.append(f"the same check words it differently in {via.versions_text()}, where this family matches it")
-            note = _version_note(site, versions or {})
+            note = _version_note(site, versions)
             if note:
                 notes.append(note)
             out.append(
