@@ -279,6 +279,18 @@ class RaiseSiteMatch(Match):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "site", site)
 
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        # _Value compares its class's own __slots__, here only ("site",): compare Match's fields too
+        return self.site.id == other.site.id and all(getattr(self, n) == getattr(other, n) for n in Match.__slots__)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.site.id, self.rule.id, self.confidence, self.evidence))
+
+    def __repr__(self) -> str:
+        return f"RaiseSiteMatch(site={self.site.function!r}, rule={self.rule.id!r}, confidence={self.confidence!r})"
+
     @property
     def linked(self) -> bool:
         return bool(self.rule.errors)
