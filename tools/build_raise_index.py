@@ -41,11 +41,11 @@ MAGIC = b"KDRAISE2\n"
 # json costs more than the whole lookup; version 4 is read by every Python 3 kerasdoctor supports
 MARSHAL_VERSION = 4
 BLOCK_ENTRIES = 48
-MAX_LOCATIONS = 4
-PER_DIST_LOCATIONS = 2
+MAX_LOCATIONS = 8
+PER_DIST_LOCATIONS = 4
 DIST_ORDER = ("keras", "tf-keras", "tensorflow")
 MAX_CONDITION = 160
-MIN_LITERAL_CHARS = 8
+MIN_LITERAL_CHARS = 6
 MIN_KEY_LENGTH = 3
 HOLE = None
 

@@ -28,7 +28,7 @@ SCHEMA = 2
 MAGIC = b"KDRAISE2\n"
 DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "raise_sites.bin")
 MAX_MESSAGE_CHARS = 4000
-MIN_LITERAL_CHARS = 12
+MIN_LITERAL_CHARS = 8
 # a raise site ranks below a rule's own wording (which alone may reach 0.8), above fuzzy and symptom matches
 LINKED_CONFIDENCE = 0.65
 SIBLING_CONFIDENCE = 0.55
