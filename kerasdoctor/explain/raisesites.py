@@ -36,6 +36,7 @@ UNLINKED_CONFIDENCE = 0.45
 TYPE_MISMATCH_FACTOR = 0.6
 UNKNOWN_TYPE_FACTOR = 0.9
 FRAMES_ELSEWHERE_FACTOR = 0.7
+RELATIVE_CUTOFF = 0.6
 # values substituted for a template's interpolations when asking which rule describes it
 SAMPLE_VALUES = ("x", "1", "dense", "(None, 10)", "float32", "'x'", "<KerasTensor shape=(None, 10), dtype=float32>")
 DIST_NAMES = {"keras": "Keras", "tf-keras": "tf-keras", "tensorflow": "TensorFlow"}
@@ -217,7 +218,9 @@ class RaiseSiteIndex:
             factor = _type_factor(site, names, record_kind)
             found.append((site.coverage * factor, site.literal_length(), site))
         found.sort(key=lambda item: (-item[0], -item[1], item[2].id))
-        return [site for _score, _length, site in found[:limit]]
+        # a template explaining much less of the message than the best one is a coincidence of words
+        best = found[0][0] if found else 0.0
+        return [site for score, _length, site in found[:limit] if score >= RELATIVE_CUTOFF * best]
 
 
 def _contains(sorted_words: list[str], word: str) -> bool:
@@ -314,8 +317,8 @@ def _site_rule(site: RaiseSite) -> Rule:
         severity="warning" if site.kind != "exception" else "error",
         category="raise-site",
         docs={
-            "what": "No rule describes this message yet; it comes from a check inside the library (see the raise-site note).",
-            "why": f"`{site.function}` stops when `{site.condition}` holds." if site.condition else "",
+            "what": "No rule describes this message yet; it comes from a check inside the library, named below.",
+            "why": site.sentence()[:1].upper() + site.sentence()[1:] + ".",
             "fix": "Read that condition against your call: the values it tests come from the arguments or data you passed.",
         },
         errors=(),
@@ -393,7 +396,8 @@ def _raise_site_matches(index: RaiseSiteIndex, records: Sequence[ErrorRecord], r
             if not seen_in_traceback:  # Keras 3 hides its own frames, so only a doubt, not a contradiction
                 factor *= FRAMES_ELSEWHERE_FACTOR
             confidence = round(base * factor * (0.75 + 0.25 * site.coverage), 3)
-            notes = [f"raise-site match: {site.sentence()}"]
+            # an unlinked site says it in its own "why"; a family's diagnosis needs the site beside it
+            notes = [f"raise-site match: {site.sentence()}"] if rule.errors else []
             others = sorted({f"`{w[1]}`" for w in site.where[1:] if w[1] != site.function})
             if others:
                 notes.append(f"the same message is also raised by {', '.join(others)}")
