@@ -151,6 +151,22 @@ def test_a_family_answers_another_version_of_its_raise_site(rule_id: str, text: 
     assert top.confidence <= 0.65
 
 
+def test_interpreter_wordings_are_not_pinned_on_a_library_check():
+    """TensorFlow's ExtensionType.__getattr__ imitates Python's AttributeError word for word: that is no evidence."""
+    text = "AttributeError: 'str' object has no attribute 'base_dtype'"  # Keras 3.15 legacy backend.mean, captured on TF 2.21
+    assert explain(text, rules=EMPTY_RULES).matches == []
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/train.py", line 17, in <module>\n'
+        "    m = tf.keras.backend.mean(x)\n"
+        '  File "/venv/lib/python3.11/site-packages/keras/src/legacy/backend.py", line 1010, in mean\n'
+        "    if x.dtype.base_dtype == tf.bool:\n"
+        "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5\n"
+    )
+    # the traceback shows another library function raising it: the same words in Dropout are not the answer
+    assert explain(traceback, rules=EMPTY_RULES).matches == []
+
+
 def test_damaged_index_costs_only_the_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     broken = tmp_path / "raise_sites.bin"
     broken.write_bytes(build_raise_index.MAGIC + (10).to_bytes(8, "little") + b"not json!!")

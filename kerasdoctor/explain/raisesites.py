@@ -41,6 +41,20 @@ RELATIVE_CUTOFF = 0.6
 SAMPLE_VALUES = ("x", "1", "dense", "(None, 10)", "float32", "'x'", "<KerasTensor shape=(None, 10), dtype=float32>")
 DIST_NAMES = {"keras": "Keras", "tf-keras": "tf-keras", "tensorflow": "TensorFlow"}
 
+# the interpreter's own messages, which a few library classes imitate word for word
+PYTHON_WORDINGS = (
+    "object has no attribute",
+    "object is not callable",
+    "object is not subscriptable",
+    "object is not iterable",
+    "got an unexpected keyword argument",
+    "missing required positional argument",
+    "unsupported operand type(s) for",
+)
+LIBRARY_TOP_DIRS = ("keras", "tf_keras", "tensorflow", "tensorflow_core")
+# frames that re-raise what happened deeper: Keras's traceback filtering and tf.function's wrappers
+RERAISING_FUNCTIONS = ("error_handler", "autograph_handler", "wrapper", "_call_wrapper")
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPACE = re.compile(r"\s+")
 
@@ -85,6 +99,11 @@ class RaiseSite:
                 self.where = (location, *self.where[:i], *self.where[i + 1 :])
                 return True
         return not normalised
+
+    def mimics_python(self) -> bool:
+        """A template that only repeats the interpreter's own wording ("'X' object has no attribute 'y'")."""
+        literal = " ".join("".join(self.parts).split()).lower()
+        return any(literal.replace(phrase, "").strip(" '\"`.:,()") == "" for phrase in PYTHON_WORDINGS)
 
     def literal_length(self) -> int:
         return sum(len(p.strip()) for p in self.parts)
@@ -205,7 +224,7 @@ class RaiseSiteIndex:
         found: list[tuple[float, int, RaiseSite]] = []
         seen: set[int] = set()
         for site in self.candidates(text):
-            if site.id in seen or site.literal_length() < MIN_LITERAL_CHARS:
+            if site.id in seen or site.literal_length() < MIN_LITERAL_CHARS or site.mimics_python():
                 continue
             seen.add(site.id)
             if not all(" ".join(p.split()).lower() in lowered for p in site.parts if p.strip()):
@@ -325,6 +344,15 @@ def _site_rule(site: RaiseSite) -> Rule:
     )
 
 
+def _raised_inside_library(record: ErrorRecord) -> bool:
+    """Whether the traceback's last frame is library code that raised it itself (not a re-raising wrapper)."""
+    if not record.frames:
+        return False
+    last = record.frames[-1]
+    parts = last.path.replace("\\", "/").split("/")
+    return any(p in LIBRARY_TOP_DIRS for p in parts[:-1]) and last.function.rsplit(".", 1)[-1] not in RERAISING_FUNCTIONS
+
+
 def _dist_of(path: str) -> str:
     top = path.split("/", 1)[0]
     return {"tf_keras": "tf-keras", "tensorflow_core": "tensorflow"}.get(top, top)
@@ -381,6 +409,8 @@ def _raise_site_matches(index: RaiseSiteIndex, records: Sequence[ErrorRecord], r
         frames = [f.path for f in (*record.frames, *record.inner_frames)]
         for site in index.lookup(record.type, message, type_names=record.type_names, record_kind=record.kind, limit=limit):
             seen_in_traceback = site.prefer_frames(frames)
+            if not seen_in_traceback and _raised_inside_library(record):
+                continue  # the traceback shows the library raising it elsewhere: same words, another check
             rule = linked_rule(site, rules)
             base = LINKED_CONFIDENCE
             via = site
