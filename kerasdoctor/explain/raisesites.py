@@ -19,7 +19,7 @@ from kerasdoctor.types import ErrorPattern, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
     from kerasdoctor.types import ErrorRecord
@@ -398,6 +398,11 @@ def raise_site_matches(
         return _raise_site_matches(load_index(), records, rules, versions or {}, limit)
     except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zlib.error):
         return []
+
+
+def raise_site_evidence(records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str] | None = None) -> Iterator[Match]:
+    """``raise_site_matches`` as a generator: the index is opened only when a caller iterates it."""
+    yield from raise_site_matches(records, rules, versions)
 
 
 def _raise_site_matches(index: RaiseSiteIndex, records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str], limit: int) -> list[Match]:
