@@ -41,3 +41,15 @@ def test_wheel_installs_and_explains_from_outside_the_checkout(tmp_path: Path):
     in_repo = {p.name.split("-", 1)[0] for p in (ROOT / "rules").glob("KD*.yaml")}
     assert shipped == in_repo
     assert all("site-packages" in r["path"] for r in json.loads(listed.stdout)["rules"])
+    # the raise-site index ships too: a message no rule words is traced to the library check behind it
+    unmatched = "ValueError: All `outputs` values must be KerasTensors. Received: outputs=[1] including invalid value 1 of type <class 'int'>"
+    proc = subprocess.run(
+        [str(bindir / "kerasdoctor"), "explain", "--format", "json", unmatched],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        timeout=120,
+        env={"PATH": str(bindir), "HOME": str(tmp_path), "KERASDOCTOR_NO_CACHE": "1"},
+    )
+    top = json.loads(proc.stdout)["matches"][0]
+    assert top["kind"] == "raise-site" and top["raise_site"]["function"] == "Functional.__init__", top

@@ -75,9 +75,12 @@ def fallback_matches(
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import symptom_matches
 
-    candidates = [*other_evidence, *frame_matches(records, rules)]
-    candidates += fuzzy_matches(normalised, rules, versions)
-    candidates += symptom_matches(records, rules)
+    evidence = list(other_evidence)
+    candidates = [*evidence, *frame_matches(records, rules)]
+    if not any(getattr(m, "linked", False) for m in evidence):
+        # a library raise site linked to a family outranks any near miss or symptom: look no further
+        candidates += fuzzy_matches(normalised, rules, versions)
+        candidates += symptom_matches(records, rules)
     return rank(candidates)
 
 

@@ -1,0 +1,462 @@
+"""The raise-site index: which library check printed a message no rule describes.
+
+``kerasdoctor/data/raise_sites.bin`` (built by ``tools/build_raise_index.py``) holds
+every raised error and logged warning of Keras 2/3, tf-keras and TensorFlow's Python
+code as a message template, with its type, function, guarding condition and the
+versions that carry it. explain consults it only when no rule's wording matched,
+and reads only the few compressed blocks whose key words occur in the message.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import zlib
+from bisect import bisect_left, bisect_right
+
+from kerasdoctor.types import ErrorPattern, Match, Rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from typing import Any
+
+    from kerasdoctor.types import ErrorRecord
+
+SCHEMA = 2
+MAGIC = b"KDRAISE2\n"
+DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "raise_sites.bin")
+MAX_MESSAGE_CHARS = 4000
+MIN_LITERAL_CHARS = 8
+# a raise site ranks below a rule's own wording (which alone may reach 0.8), above fuzzy and symptom matches
+LINKED_CONFIDENCE = 0.65
+SIBLING_CONFIDENCE = 0.55
+UNLINKED_CONFIDENCE = 0.45
+TYPE_MISMATCH_FACTOR = 0.6
+UNKNOWN_TYPE_FACTOR = 0.9
+FRAMES_ELSEWHERE_FACTOR = 0.7
+RELATIVE_CUTOFF = 0.6
+# values substituted for a template's interpolations when asking which rule describes it
+SAMPLE_VALUES = ("x", "1", "dense", "(None, 10)", "float32", "'x'", "<KerasTensor shape=(None, 10), dtype=float32>")
+DIST_NAMES = {"keras": "Keras", "tf-keras": "tf-keras", "tensorflow": "TensorFlow"}
+
+# the interpreter's own messages, which a few library classes imitate word for word
+PYTHON_WORDINGS = (
+    "object has no attribute",
+    "object is not callable",
+    "object is not subscriptable",
+    "object is not iterable",
+    "got an unexpected keyword argument",
+    "missing required positional argument",
+    "unsupported operand type(s) for",
+)
+LIBRARY_TOP_DIRS = ("keras", "tf_keras", "tensorflow", "tensorflow_core")
+# frames that re-raise what happened deeper: Keras's traceback filtering and tf.function's wrappers
+RERAISING_FUNCTIONS = ("error_handler", "autograph_handler", "wrapper", "_call_wrapper")
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPACE = re.compile(r"\s+")
+
+
+class RaiseSite:
+    """One distinct (type, message template) of the libraries and where it is raised."""
+
+    __slots__ = ("coverage", "group", "id", "kind", "matched", "parts", "type", "versions", "where")
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        _key, self.id, self.kind, self.type, parts, self.versions, where, self.group = row
+        self.parts: tuple[str, ...] = tuple(parts)
+        self.where: tuple[tuple[str, str, str, int], ...] = tuple(tuple(w) for w in where)  # type: ignore[misc]
+        self.coverage = 0.0
+        self.matched = ""
+
+    @property
+    def function(self) -> str:
+        return self.where[0][1] if self.where else ""
+
+    @property
+    def path(self) -> str:
+        return self.where[0][0] if self.where else ""
+
+    @property
+    def condition(self) -> str:
+        return self.where[0][2] if self.where else ""
+
+    @property
+    def line(self) -> int:
+        return self.where[0][3] if self.where else 0
+
+    def prefer_frames(self, paths: Sequence[str]) -> bool:
+        """Put first the location the user's traceback went through (the same text is raised in several files).
+
+        False when the traceback has frames and none of them is one of this site's files.
+        """
+        normalised = [p.replace("\\", "/") for p in paths]
+        for i, location in enumerate(self.where):
+            suffix = "/" + location[0].split("/", 1)[-1]
+            if any(p.endswith(suffix) for p in normalised):
+                self.where = (location, *self.where[:i], *self.where[i + 1 :])
+                return True
+        return not normalised
+
+    def mimics_python(self) -> bool:
+        """A template that only repeats the interpreter's own wording ("'X' object has no attribute 'y'")."""
+        literal = " ".join("".join(self.parts).split()).lower()
+        return any(literal.replace(phrase, "").strip(" '\"`.:,()") == "" for phrase in PYTHON_WORDINGS)
+
+    def literal_length(self) -> int:
+        return sum(len(p.strip()) for p in self.parts)
+
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.parts)
+
+    def render(self, value: str) -> str:
+        return value.join(self.parts)
+
+    def versions_text(self) -> str:
+        return "; ".join(f"{DIST_NAMES.get(dist, dist)} {ranges}" for dist, ranges in self.versions.items())
+
+    def sentence(self) -> str:
+        """'raised by `F` in path when <condition>; Keras 3.0.0-3.15.1'."""
+        verb = {"exception": "raised", "warning": "warned", "log": "logged"}.get(self.kind, "raised")
+        text = f"{verb} by `{self.function}` in {self.path}"
+        if self.condition:
+            text += f" when `{self.condition}`"
+        return f"{text}; {self.versions_text()}" if self.versions else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "kind": self.kind,
+            "function": self.function,
+            "path": self.path,
+            "line": self.line,
+            "condition": self.condition,
+            "versions": dict(self.versions),
+            "also_in": [{"path": w[0], "function": w[1]} for w in self.where[1:]],
+        }
+
+
+_REGEX_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _compiled(parts: tuple[str, ...]) -> re.Pattern[str]:
+    regex = _REGEX_CACHE.get(parts)
+    if regex is None:
+        pieces = []
+        for part in parts:
+            words = part.split()
+            lead = r"\s*" if part[:1].isspace() or not part else ""
+            trail = r"\s*" if part[-1:].isspace() and words else ""
+            pieces.append(lead + r"\s+".join(re.escape(w) for w in words) + trail)
+        regex = re.compile("(?:.*?)".join(pieces), re.IGNORECASE)
+        _REGEX_CACHE[parts] = regex
+    return regex
+
+
+class RaiseSiteIndex:
+    """Reads the header once and decompresses blocks on demand."""
+
+    def __init__(self, path: str = DATA_PATH) -> None:
+        with open(path, "rb") as handle:
+            self._data = handle.read()
+        if not self._data.startswith(MAGIC):
+            raise ValueError(f"{path}: not a raise-site index")
+        start = len(MAGIC)
+        size = int.from_bytes(self._data[start : start + 8], "little")
+        self.header: dict[str, Any] = marshal.loads(self._data[start + 8 : start + 8 + size])  # noqa: S302 - our own data file
+        if self.header.get("schema") != SCHEMA:
+            raise ValueError(f"{path}: raise-site index schema {self.header.get('schema')}, expected {SCHEMA}")
+        self._body = start + 8 + size
+        self._entry_keys = [b[0] for b in self.header["entry_blocks"]]
+        self._group_keys = [b[0] for b in self.header["group_blocks"]]
+        self._blocks: dict[tuple[str, int], list[Any]] = {}
+        self.blocks_read = 0
+        self._keys: list[str] | None = None
+
+    def _block(self, table: str, number: int) -> list[Any]:
+        cached = self._blocks.get((table, number))
+        if cached is None:
+            _first, offset, length = self.header[table][number]
+            begin = self._body + offset
+            cached = marshal.loads(zlib.decompress(self._data[begin : begin + length]))  # noqa: S302 - our own data file
+            self._blocks[(table, number)] = cached
+            self.blocks_read += 1
+        return cached
+
+    def _rows(self, table: str, keys: list[str], key: str) -> Iterable[Any]:
+        first = max(bisect_left(keys, key) - 1, 0)
+        last = bisect_right(keys, key)
+        for number in range(first, last):
+            for row in self._block(table, number):
+                if row[0] == key:
+                    yield row
+
+    def candidates(self, message: str) -> list[RaiseSite]:
+        """Every site whose key word occurs in ``message`` (cheap: no regex yet)."""
+        keys = self._all_keys()
+        words = {w for w in (w.lower() for w in _WORD.findall(message) if len(w) >= 3) if _contains(keys, w)}
+        return [RaiseSite(row) for word in sorted(words) for row in self._rows("entry_blocks", self._entry_keys, word)]
+
+    def _all_keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = str(self.header["keys"]).split("\n")
+        return self._keys
+
+    def entry(self, entry_id: int) -> RaiseSite:
+        row = self._block("entry_blocks", entry_id // int(self.header["block_size"]))[entry_id % int(self.header["block_size"])]
+        return RaiseSite(row)
+
+    def siblings(self, site: RaiseSite) -> list[RaiseSite]:
+        """Other wordings of the same check (same type, function and file name) in other versions."""
+        for _group, ids in self._rows("group_blocks", self._group_keys, site.group):
+            return [self.entry(i) for i in ids if i != site.id]
+        return []
+
+    def lookup(self, exc_type: str | None, message: str, *, type_names: Sequence[str] = (), record_kind: str = "", limit: int = 3) -> list[RaiseSite]:
+        """The raise sites whose template produces ``message``, best first."""
+        text = _SPACE.sub(" ", message[:MAX_MESSAGE_CHARS]).strip()
+        if not text:
+            return []
+        lowered = text.lower()
+        names = set(type_names) | ({exc_type.rsplit(".", 1)[-1]} if exc_type else set())
+        found: list[tuple[float, int, RaiseSite]] = []
+        seen: set[int] = set()
+        for site in self.candidates(text):
+            if site.id in seen or site.literal_length() < MIN_LITERAL_CHARS or site.mimics_python():
+                continue
+            seen.add(site.id)
+            if not all(" ".join(p.split()).lower() in lowered for p in site.parts if p.strip()):
+                continue
+            m = site.regex().search(text)
+            if m is None:
+                continue
+            site.coverage = min(1.0, site.literal_length() / max(len(text), 1))
+            site.matched = m.group(0)
+            factor = _type_factor(site, names, record_kind)
+            found.append((site.coverage * factor, site.literal_length(), site))
+        found.sort(key=lambda item: (-item[0], -item[1], item[2].id))
+        # a template explaining much less of the message than the best one is a coincidence of words
+        best = found[0][0] if found else 0.0
+        return [site for score, _length, site in found[:limit] if score >= RELATIVE_CUTOFF * best]
+
+
+def _contains(sorted_words: list[str], word: str) -> bool:
+    at = bisect_left(sorted_words, word)
+    return at < len(sorted_words) and sorted_words[at] == word
+
+
+def _type_factor(site: RaiseSite, names: set[str], record_kind: str = "") -> float:
+    if record_kind == "log" or site.kind == "log":
+        return 1.0 if record_kind == site.kind else TYPE_MISMATCH_FACTOR if record_kind in ("exception", "warning") else UNKNOWN_TYPE_FACTOR
+    if not names:
+        return UNKNOWN_TYPE_FACTOR
+    return 1.0 if site.type in names else TYPE_MISMATCH_FACTOR
+
+
+_INDEX: RaiseSiteIndex | None = None
+
+
+def load_index() -> RaiseSiteIndex:
+    global _INDEX
+    if _INDEX is None:
+        _INDEX = RaiseSiteIndex(DATA_PATH)
+    return _INDEX
+
+
+def lookup(exc_type: str | None, message: str, limit: int = 3) -> list[RaiseSite]:
+    """Ranked raise sites that could have produced ``message`` (an exception or warning text)."""
+    return load_index().lookup(exc_type, message, limit=limit)
+
+
+def linked_rule(site: RaiseSite, rules: Iterable[Rule]) -> Rule | None:
+    """The rule whose wording matches this site's template, filled with sample values."""
+    from kerasdoctor.kb import compile_pattern
+
+    samples = [site.render(v) for v in SAMPLE_VALUES]
+    lowered = [sample.lower() for sample in samples]
+    for rule in rules:
+        for pattern in rule.errors:
+            if pattern.types and site.kind == "exception" and site.type not in pattern.types:
+                continue
+            # the pattern's required text first: compiling every rule's regex would cost more than the lookup
+            candidates = [s for s, low in zip(samples, lowered) if pattern.literal is None or pattern.literal in low]
+            if candidates and any(compile_pattern(pattern.pattern).search(sample) for sample in candidates):
+                return rule
+    return None
+
+
+class RaiseSiteMatch(Match):
+    """A diagnosis reached through a library raise site rather than a rule's own wording."""
+
+    __slots__ = ("site",)
+    site: RaiseSite
+
+    def __init__(self, *, site: RaiseSite, **fields: Any) -> None:
+        if "kind" in Match.__slots__:
+            fields["kind"] = "raise-site"
+        for name in Match.__slots__:
+            value = fields.pop(name) if name in fields else Match._defaults[name]
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "site", site)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        # _Value compares its class's own __slots__, here only ("site",): compare Match's fields too
+        return self.site.id == other.site.id and all(getattr(self, n) == getattr(other, n) for n in Match.__slots__)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.site.id, self.rule.id, self.confidence, self.evidence))
+
+    def __repr__(self) -> str:
+        return f"RaiseSiteMatch(site={self.site.function!r}, rule={self.rule.id!r}, confidence={self.confidence!r})"
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.rule.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["kind"] = "raise-site"
+        out["raise_site"] = self.site.to_dict()
+        if not self.linked:
+            out["id"] = None
+            out["name"] = None
+        return out
+
+
+def _site_rule(site: RaiseSite) -> Rule:
+    """A stand-in rule for a raise site that no family describes yet: it says what the check is."""
+    return Rule(
+        id="raise-site",
+        name=site.function,
+        title=f"{site.type} from the library check `{site.function}` ({site.path.rsplit('/', 1)[-1]})",
+        severity="warning" if site.kind != "exception" else "error",
+        category="raise-site",
+        docs={
+            "what": "No rule describes this message yet; it comes from a check inside the library, named below.",
+            "why": site.sentence()[:1].upper() + site.sentence()[1:] + ".",
+            "fix": "Read that condition against your call: the values it tests come from the arguments or data you passed.",
+        },
+        errors=(),
+    )
+
+
+def _raised_inside_library(record: ErrorRecord) -> bool:
+    """Whether the traceback's last frame is library code that raised it itself (not a re-raising wrapper)."""
+    if not record.frames:
+        return False
+    last = record.frames[-1]
+    parts = last.path.replace("\\", "/").split("/")
+    return any(p in LIBRARY_TOP_DIRS for p in parts[:-1]) and last.function.rsplit(".", 1)[-1] not in RERAISING_FUNCTIONS
+
+
+def _dist_of(path: str) -> str:
+    top = path.split("/", 1)[0]
+    return {"tf_keras": "tf-keras", "tensorflow_core": "tensorflow"}.get(top, top)
+
+
+def _in_ranges(version: str, ranges: str) -> bool:
+    mine = _version_key(version)
+    for run in ranges.split(", "):
+        low, _, high = run.partition("-")
+        if _version_key(low) <= mine <= _version_key(high or low):
+            return True
+    return False
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
+
+
+def _version_note(site: RaiseSite, versions: Mapping[str, str]) -> str | None:
+    """Whether the user's version of the library that raised it words the message this way."""
+    dist = _dist_of(site.path)
+    ranges = site.versions.get(dist)
+    mine = versions.get(dist) or versions.get(dist.replace("-", "_"))
+    if not ranges or not mine:
+        return None
+    name = DIST_NAMES.get(dist, dist)
+    if _in_ranges(mine, ranges):
+        return f"your {name} {mine} has this check"
+    return f"this wording is from {name} {ranges}; you run {name} {mine}, so the message may come from another environment"
+
+
+def raise_site_matches(
+    records: Sequence[ErrorRecord],
+    rules: Sequence[Rule],
+    versions: Mapping[str, str] | None = None,
+    limit: int = 3,
+) -> list[Match]:
+    """Diagnoses for records no rule's wording matched, from the library's own raise sites.
+
+    Never raises: a missing or damaged index only means no fallback.
+    """
+    try:
+        return _raise_site_matches(load_index(), records, rules, versions or {}, limit)
+    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zlib.error):
+        return []
+
+
+def raise_site_evidence(records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str] | None = None) -> Iterator[Match]:
+    """``raise_site_matches`` as a generator: the index is opened only when a caller iterates it."""
+    yield from raise_site_matches(records, rules, versions)
+
+
+def _raise_site_matches(index: RaiseSiteIndex, records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str], limit: int) -> list[Match]:
+    out: list[Match] = []
+    for record in reversed(records):  # the final error first
+        if record.kind not in ("exception", "warning", "log", "message"):
+            continue
+        message = record.key_message or record.message
+        frames = [f.path for f in (*record.frames, *record.inner_frames)]
+        for site in index.lookup(record.type, message, type_names=record.type_names, record_kind=record.kind, limit=limit):
+            seen_in_traceback = site.prefer_frames(frames)
+            if not seen_in_traceback and _raised_inside_library(record):
+                continue  # the traceback shows the library raising it elsewhere: same words, another check
+            rule = linked_rule(site, rules)
+            base = LINKED_CONFIDENCE
+            via = site
+            if rule is None:
+                for sibling in index.siblings(site):
+                    rule = linked_rule(sibling, rules)
+                    if rule is not None:
+                        base, via = SIBLING_CONFIDENCE, sibling
+                        break
+            if rule is None:
+                rule, base = _site_rule(site), UNLINKED_CONFIDENCE
+            factor = _type_factor(site, set(record.type_names) | ({record.type} if record.type else set()), record.kind)
+            if not seen_in_traceback:  # Keras 3 hides its own frames, so only a doubt, not a contradiction
+                factor *= FRAMES_ELSEWHERE_FACTOR
+            confidence = round(base * factor * (0.75 + 0.25 * site.coverage), 3)
+            # an unlinked site says it in its own "why"; a family's diagnosis needs the site beside it
+            notes = [f"raise-site match: {site.sentence()}"] if rule.errors else []
+            others = sorted({f"`{w[1]}`" for w in site.where[1:] if w[1] != site.function})
+            if others:
+                notes.append(f"the same message is also raised by {', '.join(others)}")
+            if via is not site:
+                notes.append(f"the same check words it differently in {via.versions_text()}, where this family matches it")
+            note = _version_note(site, versions)
+            if note:
+                notes.append(note)
+            out.append(
+                RaiseSiteMatch(
+                    site=site,
+                    rule=rule,
+                    confidence=confidence,
+                    record=record,
+                    pattern=ErrorPattern(pattern=site.regex().pattern, types=(site.type,), confidence=base),
+                    evidence=site.matched[:300],
+                    notes=tuple(notes),
+                )
+            )
+        if out:
+            break
+    best: dict[str, Match] = {}
+    for match in out:
+        key = match.rule.id if match.rule.errors else f"site:{match.site.id}"  # type: ignore[attr-defined]
+        if key not in best or match.confidence > best[key].confidence:
+            best[key] = match
+    return sorted(best.values(), key=lambda m: -m.confidence)[:limit]

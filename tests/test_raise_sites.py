@@ -1,0 +1,212 @@
+"""The raise-site index: lazily loaded, names the library check behind a message no rule describes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from kerasdoctor.explain import explain, raisesites
+from kerasdoctor.kb import RuleSet, load_rules
+from kerasdoctor.types import Rule
+
+sys.path.insert(0, str(ROOT / "tools"))
+import build_raise_index
+
+EMPTY_RULES = RuleSet([], [], ())
+
+
+def test_matched_message_never_loads_the_index():
+    code = (
+        "import sys, kerasdoctor\n"
+        "e = kerasdoctor.explain('ValueError: bad marshal data (unknown type code)')\n"
+        "assert e.matches and e.matches[0].to_dict().get('kind', 'wording') == 'wording', e.matches\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('kerasdoctor'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True, cwd=ROOT, check=True, timeout=60)
+    loaded = json.loads(out.stdout)
+    assert "kerasdoctor.explain.raisesites" not in loaded
+    assert "kerasdoctor.explain" in loaded
+
+
+def test_index_schema_and_coverage():
+    """The shipped file is the builder's format, and covers the libraries the tests run on."""
+    assert raisesites.SCHEMA == build_raise_index.SCHEMA
+    assert raisesites.MAGIC == build_raise_index.MAGIC
+    index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    header = index.header
+    assert header["generated_by"] == "tools/build_raise_index.py"
+    scanned = header["scanned"]
+    assert {"keras", "tf-keras", "tensorflow"} <= set(scanned)
+    assert any(v.startswith("3.") for v in scanned["keras"]) and any(v.startswith("2.") for v in scanned["keras"])
+    assert any(v.startswith("1.15") for v in scanned["tensorflow"])
+    pinned = re.search(r'"tensorflow-cpu==(\d+\.\d+)', (ROOT / "pyproject.toml").read_text())
+    assert pinned and any(v.startswith(pinned.group(1) + ".") for v in scanned["tensorflow"]), "index older than the tested TensorFlow: regenerate it"
+    size = header["block_size"]
+    total = 0
+    for number, (first_key, _offset, _length) in enumerate(header["entry_blocks"]):
+        rows = index._block("entry_blocks", number)
+        assert rows[0][0] == first_key
+        for position, row in enumerate(rows):
+            site = raisesites.RaiseSite(row)
+            assert site.id == number * size + position
+            assert site.kind in ("exception", "warning", "log") and site.type and site.where
+            assert row[0] in {w.lower() for p in site.parts for w in raisesites._WORD.findall(p)}
+            assert site.versions and all(dist in scanned for dist in site.versions)
+            total += 1
+    assert total == header["stats"]["templates"]
+    assert Path(raisesites.DATA_PATH).stat().st_size < 5_000_000
+
+
+def test_templates_turn_every_message_form_into_a_pattern():
+    source = b"""
+class Model:
+    def fit(self, x, steps=None):
+        if steps is None and not hasattr(x, "__len__"):
+            raise ValueError(f"When using {type(x).__name__} you must pass `steps`. Received: steps={steps}")
+        elif x is None:
+            raise TypeError("Expected %s data, got %r" % ("array", x))
+        msg = "Layer {} has no weights ".format(self)
+        msg += "and cannot " + "be trained."
+        warnings.warn(msg, RuntimeWarning)
+        logging.warning("Model %s was constructed with shape %s", self, x)
+        raise ValueError(f"{x}")
+"""
+    sites = {(s[0], s[1]): s for s in build_raise_index.extract_sites(source)}
+    fit = sites[("exception", "ValueError")]
+    assert fit[2] == ["When using ", " you must pass `steps`. Received: steps=", ""]
+    assert fit[3] == "Model.fit" and fit[4] == "steps is None and (not hasattr(x, '__len__'))"
+    assert sites[("exception", "TypeError")][2] == ["Expected ", " data, got ", ""]
+    assert sites[("exception", "TypeError")][4] == "(not (steps is None and (not hasattr(x, '__len__')))) and (x is None)"
+    assert sites[("warning", "RuntimeWarning")][2] == ["Layer ", " has no weights and cannot be trained."]
+    assert sites[("log", "WARNING")][2] == ["Model ", " was constructed with shape ", ""]
+    assert len([s for s in build_raise_index.extract_sites(source) if s[1] == "ValueError"]) == 1  # f"{x}" alone is no pattern
+
+
+def test_lookup_is_cheap_and_exact():
+    index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    message = "Received an invalid value for `units`, expected a positive integer. Received: units=-1"
+    sites = index.lookup("ValueError", message)
+    assert sites[0].function == "Dense.__init__"
+    assert sites[0].path.endswith("layers/core/dense.py")
+    assert "keras" in sites[0].versions
+    assert index.blocks_read <= 20  # a few blocks, never the whole file
+    assert index.lookup("ValueError", "completely unrelated words nobody raises zzzz") == []
+
+
+def test_fallback_names_the_check_when_no_rule_matches():
+    text = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
+    result = explain(text, rules=EMPTY_RULES, versions={"keras": "3.15.1"})
+    top = result.matches[0].to_dict()
+    assert top["kind"] == "raise-site" and top["id"] is None
+    site = top["raise_site"]
+    # several layers word it the same way; a bare message cannot tell which, so all are named
+    raisers = {(site["function"], site["path"].rsplit("/", 1)[-1])} | {(o["function"], o["path"].rsplit("/", 1)[-1]) for o in site["also_in"]}
+    assert ("Dropout.__init__", "dropout.py") in raisers
+    assert any("Dropout.__init__" in n for n in top["notes"])
+    assert 0.2 < top["confidence"] <= 0.7
+    assert any("your Keras 3.15.1 has this check" in n for n in top["notes"])
+
+
+# Older wordings of checks whose newer wording a rule matches, as the raising code words them:
+# keras-team/keras 2.2.1 keras/engine/network.py Network.summary (2.2.3 words it "This model has not yet been built");
+# TensorFlow 1.15 tensorflow/python/keras/engine/input_spec.py assert_input_compatibility (2.5 says "input(s)").
+OLDER_WORDINGS = [
+    (
+        "KD118",
+        "ValueError: This model has never been called, thus its weights have not yet been created, so no summary can be displayed. "
+        "Build the model first (e.g. by calling it on some test data).",
+        "Network.summary",
+    ),
+    (
+        "KD113",
+        "ValueError: Layer model expects 2 inputs, but it received 1 input tensors. Inputs received: [<tf.Tensor 'x:0' shape=(?, 3) dtype=float32>]",
+        "assert_input_compatibility",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "text", "function"), OLDER_WORDINGS, ids=[w[0] for w in OLDER_WORDINGS])
+def test_a_family_answers_another_version_of_its_raise_site(rule_id: str, text: str, function: str):
+    """A rule's pattern written from one version's wording answers the same check's other wordings."""
+    rule = load_rules().by_id(rule_id)
+    # only the patterns that miss this wording: the answer must come through the raise site
+    missing = tuple(p for p in rule.errors if not re.search(p.pattern, text))
+    assert missing, "a pattern that does not word this message is needed"
+    narrowed = Rule(**{**{n: getattr(rule, n) for n in rule.__slots__}, "errors": missing})
+    result = explain(text, rules=RuleSet([narrowed], [], ()), versions={})
+    top = result.matches[0]
+    assert top.rule.id == rule_id
+    payload = top.to_dict()
+    assert payload["kind"] == "raise-site" and payload["id"] == rule_id
+    assert payload["raise_site"]["function"].endswith(function)
+    assert any("words it differently" in n for n in payload["notes"])
+    assert top.confidence <= 0.65
+
+
+def test_interpreter_wordings_are_not_pinned_on_a_library_check():
+    """TensorFlow's ExtensionType.__getattr__ imitates Python's AttributeError word for word: that is no evidence."""
+    text = "AttributeError: 'str' object has no attribute 'base_dtype'"  # Keras 3.15 legacy backend.mean, captured on TF 2.21
+    assert explain(text, rules=EMPTY_RULES).matches == []
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/train.py", line 17, in <module>\n'
+        "    m = tf.keras.backend.mean(x)\n"
+        '  File "/venv/lib/python3.11/site-packages/keras/src/legacy/backend.py", line 1010, in mean\n'
+        "    if x.dtype.base_dtype == tf.bool:\n"
+        "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5\n"
+    )
+    # the traceback shows another library function raising it: the same words in Dropout are not the answer
+    assert explain(traceback, rules=EMPTY_RULES).matches == []
+
+
+def test_damaged_index_costs_only_the_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    broken = tmp_path / "raise_sites.bin"
+    broken.write_bytes(build_raise_index.MAGIC + (10).to_bytes(8, "little") + b"not json!!")
+    monkeypatch.setattr(raisesites, "DATA_PATH", str(broken))
+    monkeypatch.setattr(raisesites, "_INDEX", None)
+    result = explain("ValueError: Invalid value received for argument `rate`. Received: rate=1.5", rules=EMPTY_RULES)
+    assert result.matches == []
+    assert zlib  # the loader catches zlib.error too
+
+
+@pytest.mark.realtf
+def test_real_keras3_errors_are_traced_to_their_raise_site(tmp_path: Path):
+    script = """
+import json, traceback
+import keras
+out = []
+def record(fn):
+    try:
+        fn()
+    except Exception as e:
+        last = traceback.extract_tb(e.__traceback__)[-1]
+        out.append({"text": "".join(traceback.format_exception(type(e), e, e.__traceback__)), "path": last.filename, "function": last.name})
+record(lambda: keras.layers.Dense(-1))
+record(lambda: keras.layers.Dropout(1.5))
+record(lambda: keras.Model(keras.Input((3,)), [1]))
+record(lambda: keras.layers.Conv2D(4, 3, padding="full"))
+record(lambda: keras.layers.Embedding(0, 4))
+record(lambda: keras.Sequential([keras.layers.Dense(2)]).save("model.foo"))
+print(json.dumps(out))
+"""
+    env = dict(os.environ, KERAS_BACKEND="numpy")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300, check=True)
+    cases = json.loads(proc.stdout.splitlines()[-1])
+    assert len(cases) == 6
+    for case in cases:
+        result = explain(case["text"], rules=EMPTY_RULES)
+        assert result.matches, case["text"]
+        top = result.matches[0].to_dict()
+        assert top["kind"] == "raise-site"
+        site = top["raise_site"]
+        assert site["function"].rsplit(".", 1)[-1] == case["function"], (site, case)
+        assert case["path"].replace("\\", "/").endswith(site["path"]), (site, case)
+        assert re.search(r"\d+\.\d+", json.dumps(site["versions"]))
