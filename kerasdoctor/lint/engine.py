@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from kerasdoctor.types import Rule
 
 MAX_FILE_BYTES = 5_000_000
+# messages of a worker crash or timeout: not cached, the next run tries again
+WORKER_FAILED = ("not linted: the parser crashed", "not linted: took longer")
 SOURCE_SUFFIXES = (".py", ".ipynb")
 DEFAULT_EXCLUDES = frozenset(
     {
@@ -157,13 +159,101 @@ def _engine_version() -> str:
 
 MAX_LINE_CHARS = 20_000
 MAX_BRACKET_DEPTH = 150  # CPython itself refuses more than 200 nested brackets
+# libcst's parse time grows with the square of an expression's nesting (a 3,000-deep chain of `-` takes
+# seconds, 6,000 a minute) and its native parser overflows the stack beyond that; CPython's own parser
+# handles both in C. Real code nests expressions a few dozen levels at most.
+MAX_NESTING = 300
 PARSER_STACK_BYTES = 64 * 1024 * 1024
 _NOT_BRACKETS = bytes(range(256)).translate(None, b"()[]{}")
 _SAME_BRACKETS = bytes.maketrans(b"[]{}", b"()()")
 
 
-def _pathological(source: str) -> str | None:
-    """Inputs that crash or stall libcst's native parser (generated code, data dumps), found cheaply."""
+def python_verdict(source: str, path: str) -> SyntaxError | str | None:
+    """CPython's judgement of ``source``: None when it parses, its SyntaxError when not, a message when
+    CPython itself gives up (too complex for its parser).
+
+    The judge is ``compile(..., ast.PyCF_ONLY_AST)``. ``symtable`` parses in C without building Python
+    objects (a fifth of the cost) and complains about a superset of what the parser does, so it answers
+    first and the parser alone confirms its complaints.
+    """
+    import ast
+    import symtable
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes etc. are the file's business; -W error would make them errors
+        try:
+            symtable.symtable(source, path, "exec")
+            return None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        try:
+            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as exc:  # IndentationError and TabError are subclasses
+            return exc
+        except ValueError as exc:  # a NUL byte (a SyntaxError from Python 3.12 on)
+            return SyntaxError(str(exc))
+        except (RecursionError, MemoryError) as exc:
+            return f"not linted: too complex for Python's own parser ({type(exc).__name__})"
+    return None
+
+
+_STRING_OR_COMMENT = (
+    r"[rRbBuUfF]{0,2}(?:'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*")'
+    r"|#[^\n]*"
+)
+_NESTING_SYNTAX = r"[-+~*/%@&|^<>.(\[]|\b(?:not|lambda|if|await|yield)\b"
+_patterns: dict[str, Any] = {}
+
+
+def _pattern(text: str) -> Any:
+    import re
+
+    compiled = _patterns.get(text)
+    if compiled is None:
+        compiled = _patterns[text] = re.compile(text, re.S)
+    return compiled
+
+
+def _nesting_bound(source: str) -> int:
+    """An upper bound on how deep any expression nests: the most operators, calls, subscripts and attribute
+    accesses in one logical line. Only code CPython parsed gets here, so string literals are found exactly."""
+    code = _pattern(_STRING_OR_COMMENT).sub("S", source)
+    tokens = _pattern(_NESTING_SYNTAX)
+    worst = depth = start = offset = 0
+    for line in code.split("\n"):
+        offset += len(line) + 1
+        depth += line.count("(") + line.count("[") + line.count("{") - line.count(")") - line.count("]") - line.count("}")
+        if depth < 0:
+            depth = 0
+        if depth == 0 and not line.endswith("\\"):
+            if offset - start > MAX_NESTING:  # fewer characters cannot hold more operators
+                worst = max(worst, len(tokens.findall(code, start, offset)))
+            start = offset
+    if offset - start > MAX_NESTING:
+        worst = max(worst, len(tokens.findall(code, start)))
+    return worst
+
+
+def _ast_depth(source: str, path: str) -> int:
+    import ast
+
+    tree = compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    children = ast.iter_child_nodes
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children(node))
+    return deepest
+
+
+def _pathological(source: str, path: str = "<source>") -> str | None:
+    """Valid Python that would crash or stall libcst's native parser (generated code, data dumps), found cheaply."""
     if max(map(len, source.splitlines()), default=0) > MAX_LINE_CHARS:
         return f"a line longer than {MAX_LINE_CHARS} characters (generated code?)"
     # peel innermost bracket pairs off, one level per pass, in C: typical code needs a handful of passes
@@ -171,9 +261,22 @@ def _pathological(source: str) -> str | None:
     for _ in range(MAX_BRACKET_DEPTH):
         peeled = brackets.replace(b"()", b"")
         if peeled == brackets:
-            return None
+            break
         brackets = peeled
-    return f"brackets nested more than {MAX_BRACKET_DEPTH} deep"
+    else:
+        return f"brackets nested more than {MAX_BRACKET_DEPTH} deep"
+    if _nesting_bound(source) > MAX_NESTING:  # rare (long generated expressions, data): measure exactly
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                depth = _ast_depth(source, path)
+            except (RecursionError, MemoryError, SyntaxError, ValueError):
+                depth = MAX_NESTING + 1
+        if depth > MAX_NESTING:
+            return f"an expression nested more than {MAX_NESTING} levels deep (generated code?)"
+    return None
 
 
 BIG_SOURCE_CHARS = 100_000
@@ -208,23 +311,95 @@ def _parse(source: str) -> Any:
     return outcome["module"]
 
 
+def _indent_column(prefix: str) -> int:
+    """The indentation CPython's tokenizer sees: tabs to the next multiple of 8, a form feed starts again at 0."""
+    column = 0
+    for char in prefix:
+        if char == "\t":
+            column = (column // 8 + 1) * 8
+        elif char == "\x0c":
+            column = 0
+        else:
+            column += 1
+    return column
+
+
+def _spaces_for_indentation(source: str) -> tuple[str, dict[int, tuple[int, int]]]:
+    """``source`` with each logical line's indentation rewritten as the spaces CPython counts.
+
+    libcst rejects some indentation CPython accepts (tabs and spaces mixed consistently, form feeds). The
+    second item maps each changed line to (old prefix length, new prefix length), to map columns back.
+    """
+    import io
+    import tokenize
+
+    starts: set[int] = set()
+    at_start = True
+    # lines end at \n, \r\n or \r only, as for Python (str.splitlines also splits at form feeds)
+    lines = io.StringIO(source, newline="").readlines()
+    try:
+        for token in tokenize.generate_tokens(iter(lines).__next__):
+            if token.type == tokenize.NEWLINE:
+                at_start = True
+            elif token.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                continue
+            elif at_start:
+                starts.add(token.start[0])
+                at_start = False
+    except (tokenize.TokenError, SyntaxError):
+        return source, {}
+    shifts: dict[int, tuple[int, int]] = {}
+    for number in starts:
+        line = lines[number - 1]
+        body = line.lstrip(" \t\x0c")
+        old = len(line) - len(body)
+        new = _indent_column(line[:old])
+        if line[:old] != " " * new:
+            lines[number - 1] = " " * new + body
+            shifts[number] = (old, new)
+    return "".join(lines), shifts
+
+
+def _shift_back(diagnostics: list[Diagnostic], shifts: dict[int, tuple[int, int]]) -> None:
+    """Columns found in the re-indented source, moved back to the file's own."""
+
+    def column(line: int, col: int) -> int:
+        if line not in shifts:
+            return col
+        old, new = shifts[line]
+        return col - new + old if col > new else min(col, old + 1)
+
+    for d in diagnostics:
+        d.column, d.end_column = column(d.line, d.column), column(d.end_line, d.end_column)
+        for edit in (d.fix or {}).get("edits", ()):
+            edit["column"], edit["end_column"] = column(edit["line"], edit["column"]), column(edit["end_line"], edit["end_column"])
+
+
 def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
-    """Diagnostics for one Python source (already decoded); the second item is an internal error message, if any."""
+    """Diagnostics for one Python source (already decoded); the second item is an error message, if any.
+
+    CPython decides what is a syntax error; libcst only sees code CPython parses, shaped so that it
+    cannot crash or stall libcst.
+    """
     import libcst as cst
 
-    problem = _pathological(source)
+    verdict = python_verdict(source, path)
+    if isinstance(verdict, SyntaxError):
+        return _syntax_diagnostics(path, checks, verdict), None
+    if verdict is not None:
+        return [], verdict
+    problem = _pathological(source, path)
     if problem is not None:
-        try:
-            compile(source, path, "exec", 1024, dont_inherit=True)  # CPython's own verdict first
-        except SyntaxError as exc:
-            return _syntax_diagnostics(source, path, checks, exc), None
-        except (RecursionError, MemoryError, ValueError):
-            pass
         return [], f"not linted: {problem}"
+    shifts: dict[int, tuple[int, int]] = {}
     try:
-        module = _parse(source)
+        try:
+            module = _parse(source)
+        except cst.ParserSyntaxError:
+            source, shifts = _spaces_for_indentation(source)
+            module = _parse(source)
     except cst.ParserSyntaxError as exc:
-        return _syntax_diagnostics(source, path, checks, exc), None
+        return [], f"not linted: libcst cannot parse this valid Python ({str(exc).splitlines()[0]})"
     except (RecursionError, MemoryError) as exc:
         return [], f"too deeply nested to parse: {type(exc).__name__}"
     from kerasdoctor.lint.base import Context
@@ -240,7 +415,10 @@ def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnost
         return [], "too deeply nested to analyse"
     if not ctx.findings:
         return [], None
-    return _positioned(module, ctx, path), None
+    diagnostics = _positioned(module, ctx, path)
+    if shifts:
+        _shift_back(diagnostics, shifts)
+    return diagnostics, None
 
 
 def _positioned(module: Any, ctx: Context, path: str) -> list[Diagnostic]:
@@ -289,18 +467,12 @@ def _fix_of(finding: Finding, positions: Any) -> dict[str, Any] | None:
     return {"applicability": "safe", "edits": edits}
 
 
-def _syntax_diagnostics(source: str, path: str, checks: CheckSet, exc: Exception) -> list[Diagnostic]:
-    """A file that does not parse is a finding of the matching rule, with CPython's own wording."""
-    line, column, message, kind = getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1, str(exc).splitlines()[0], "SyntaxError"
-    try:
-        compile(source, path, "exec", 1024, dont_inherit=True)  # ast.PyCF_ONLY_AST: no code object needed
-    except SyntaxError as err:  # IndentationError and TabError are subclasses
-        kind = type(err).__name__
-        line, column, message = err.lineno or 1, err.offset or 1, err.msg
-        if isinstance(err, IndentationError) and err.text:
-            column = len(err.text) - len(err.text.lstrip()) + 1  # CPython points past the line; the indentation is the news
-    except (ValueError, MemoryError, RecursionError) as err:
-        message = str(err)
+def _syntax_diagnostics(path: str, checks: CheckSet, err: SyntaxError) -> list[Diagnostic]:
+    """A file CPython does not parse is a finding of the matching rule, with CPython's own wording."""
+    kind = type(err).__name__
+    line, column, message = err.lineno or 1, err.offset or 1, err.msg or str(err)
+    if isinstance(err, IndentationError) and err.text:
+        column = len(err.text) - len(err.text.lstrip()) + 1  # CPython points past the line; the indentation is the news
     rule = checks.syntax_rule(kind)
     if rule is None:
         return []
@@ -329,8 +501,7 @@ def decode_source(data: bytes) -> str:
     import tokenize
 
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
+    return data.decode(encoding)  # "utf-8-sig" when there is a BOM: exactly one is removed, as Python does
 
 
 def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
@@ -507,7 +678,7 @@ def lint_paths(
     pending_data = dict(pending)
     for path, found, error in _run(pending, checks, rules.dirs, jobs):
         results[path] = (found, error)
-        if store is not None and (error is None or not error.startswith("internal error")):
+        if store is not None and (error is None or not error.startswith(("internal error", *WORKER_FAILED))):
             store.put(pending_data[path], path, found, error)
     if store is not None:
         store.save()
@@ -530,21 +701,22 @@ def _run(
     pending: list[tuple[str, bytes]], checks: CheckSet, rule_dirs: tuple[str, ...], jobs: int | None
 ) -> Iterable[tuple[str, list[dict[str, Any]], str | None]]:
     jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    # a process pool costs ~50-100 ms to start: only worth it for more than a handful of parses
+    # a worker costs ~50-100 ms to start: only worth it for more than a handful of parses
     if jobs <= 1 or len(pending) < 8:
         for path, data in pending:
             diagnostics, error = lint_bytes(data, path, checks)
             yield path, [d.to_dict() for d in diagnostics], error
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from kerasdoctor.lint.pool import default_budget, run_isolated
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
     enabled = tuple(r.id for r in checks.rules)
+    # big files first so no worker is left with the longest one at the end
+    order = sorted(pending, key=lambda item: -len(item[1]))
     # rule_dirs[0] is the built-in directory, which load_rules adds itself
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(pending)), mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(rule_dirs[1:], enabled)
-    ) as pool:
-        # big files first so no worker is left with the longest one at the end
-        order = sorted(pending, key=lambda item: -len(item[1]))
-        yield from pool.map(_work, order, chunksize=max(1, min(16, len(order) // (jobs * 8) or 1)))
+    for (path, _), outcome, failure in run_isolated(
+        order, _work, jobs=jobs, budget=default_budget(), initializer=_init_worker, initargs=(rule_dirs[1:], enabled)
+    ):
+        if failure is not None:
+            yield path, [], f"not linted: {failure}"
+        else:
+            yield outcome
