@@ -15,7 +15,7 @@ from kerasdoctor.lint.suppress import is_suppressed, parse_suppressions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from typing import Any
 
     from kerasdoctor.kb import RuleSet
@@ -67,12 +67,21 @@ class FileError:
 class LintResult:
     """What a run found: diagnostics (sorted), the number of files looked at, per-file errors, fixes applied."""
 
-    def __init__(self, diagnostics: list[Diagnostic], files: int, errors: list[FileError], fixed: int = 0, rules: Sequence[Rule] = ()) -> None:
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        files: int,
+        errors: list[FileError],
+        fixed: int = 0,
+        rules: Sequence[Rule] = (),
+        relint: Callable[[bytes, str], list[Diagnostic]] | None = None,
+    ) -> None:
         self.diagnostics = diagnostics
         self.files = files
         self.errors = errors
         self.fixed = fixed
         self.rules = list(rules)
+        self.relint = relint  # the same checks and configuration on new content (--fix re-lints what it fixed)
 
     def to_dict(self) -> dict[str, Any]:
         return {"diagnostics": [d.to_dict() for d in self.diagnostics], "files": self.files, "errors": [e.to_dict() for e in self.errors]}
@@ -510,9 +519,9 @@ def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnosti
         return [], f"file too large to lint ({len(data)} bytes > {MAX_FILE_BYTES})"
     if b"\x00" in data[:8192]:
         return [], "binary file, not Python source"
-    if not any(marker in data for marker in MARKERS):
-        return [], None
     is_notebook = path.endswith(".ipynb")
+    if not is_notebook and not any(marker in data for marker in MARKERS):
+        return [], None  # a notebook is read even so: one that cannot be read is an error, as for ruff
     try:
         text = data.decode("utf-8-sig") if is_notebook else decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
@@ -526,6 +535,8 @@ def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnosti
         except NotebookError as exc:
             return [], str(exc)
         text = notebook.source
+        if not any(marker.decode() in text for marker in MARKERS):
+            return [], None
     try:
         diagnostics, error = lint_source(text, path, checks)
     except Exception as exc:  # noqa: BLE001 - a bug in a check must not stop the run: it becomes this file's error
@@ -537,8 +548,23 @@ def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnosti
             end_cell, end_line = notebook.locate(diagnostic.end_line)
             diagnostic.line, diagnostic.cell = line, cell
             diagnostic.end_line = end_line if end_cell == cell else line
-            diagnostic.fix = None  # edits are positions in the joined source: not applied to notebooks
+            diagnostic.fix = _fix_in_cell(diagnostic.fix, cell, notebook)
     return diagnostics, error
+
+
+def _fix_in_cell(fix: dict[str, Any] | None, cell: int, notebook: Any) -> dict[str, Any] | None:
+    """A fix's edits in the cell's own lines; none when an edit leaves the cell or falls on a line the
+    notebook reader rewrote (an IPython magic)."""
+    if not fix:
+        return None
+    edits = []
+    for edit in fix["edits"]:
+        start_cell, line = notebook.locate(edit["line"])
+        end_cell, end_line = notebook.locate(edit["end_line"])
+        if start_cell != cell or end_cell != cell or not (notebook.verbatim(edit["line"]) and notebook.verbatim(edit["end_line"])):
+            return None
+        edits.append({**edit, "line": line, "end_line": end_line})
+    return {**fix, "edits": edits}
 
 
 def apply_suppressions(diagnostics: list[Diagnostic], source: str) -> list[Diagnostic]:
@@ -667,7 +693,7 @@ def lint_paths(
     results: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
     pending: list[tuple[str, bytes]] = []
     for path, data in contents:
-        if not any(marker in data for marker in MARKERS) and len(data) <= MAX_FILE_BYTES:
+        if not any(marker in data for marker in MARKERS) and len(data) <= MAX_FILE_BYTES and not path.endswith(".ipynb"):
             results[path] = ([], None)  # the cheapest path: no Keras, nothing to say
             continue
         hit = store.get(data, path) if store is not None else None
@@ -694,7 +720,12 @@ def lint_paths(
                 continue
             diagnostics.append(diagnostic)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LintResult(diagnostics, len(contents), errors, rules=enabled)
+
+    def relint(data: bytes, path: str) -> list[Diagnostic]:
+        found, _ = lint_bytes(data, path, checks)
+        return [d for d in found if not config.is_ignored_for_file(path, d.id, d.name)]
+
+    return LintResult(diagnostics, len(contents), errors, rules=enabled, relint=relint)
 
 
 def _run(
