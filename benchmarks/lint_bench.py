@@ -4,6 +4,7 @@ Corpus: the installed ``keras`` (src/), ``keras_hub`` and ``tf_keras`` packages
 (every .py file, sorted; ``--limit`` takes an evenly spread sample).
 Measured on the same files:
   floor       libcst.parse_module alone, one process (what any libcst linter pays)
+  screen      CPython's syntax verdict and the nesting screen kerasdoctor runs before libcst (part of kd-1)
   kd-1        kerasdoctor lint, one process, no cache
   kd-N        kerasdoctor lint, N processes, no cache
   kd-warm     kerasdoctor lint CLI, second run with a warm cache (includes interpreter start-up)
@@ -97,6 +98,15 @@ def main() -> int:
             except libcst.ParserSyntaxError:
                 pass
 
+    def screen() -> None:
+        # what kerasdoctor adds before libcst sees a file: CPython's verdict and the nesting screen
+        from kerasdoctor.lint.engine import _pathological, decode_source, python_verdict
+
+        for path, data in zip(files, sources):
+            text = decode_source(data)
+            if python_verdict(text, path) is None:
+                _pathological(text, path)
+
     counts: dict[str, int] = {}
 
     def kd(jobs: int) -> None:
@@ -109,6 +119,7 @@ def main() -> int:
         results["floor"] = min(results.get("floor", float("inf")), best.get("floor", float("inf")))
         timed("kd-1", lambda: kd(1), best, cpu=True)
         results["kd-1"] = min(results.get("kd-1", float("inf")), best.get("kd-1", float("inf")))
+    timed("screen", screen, results, cpu=True)
     if args.jobs > 1:
         timed(f"kd-{args.jobs}", lambda: kd(args.jobs), results)
 

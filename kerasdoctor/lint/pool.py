@@ -101,7 +101,14 @@ def run_isolated(
         while queue or busy:
             while queue and idle:
                 worker = idle.pop()
-                worker.give(queue.popleft())
+                try:
+                    worker.give(queue.popleft())
+                except OSError:  # it died before taking the file (e.g. while starting): the file is not to blame
+                    worker.stop(kill=True)
+                    queue.appendleft(worker.item)
+                    if not idle and not busy:
+                        raise RuntimeError(f"a lint worker could not start ({_death(worker.process.exitcode)})") from None
+                    continue
                 busy.append(worker)
             now = time.monotonic()
             timeout = max(0.0, min(w.started + budget for w in busy) - now)
