@@ -101,12 +101,13 @@ def main() -> int:
 
     def screen() -> None:
         # what kerasdoctor adds before libcst sees a file: CPython's verdict and the nesting screen
-        from kerasdoctor.lint.engine import _pathological, decode_source, python_verdict
+        from kerasdoctor.lint.engine import decode_source
+        from kerasdoctor.lint.screen import pathological, python_verdict
 
         for path, data in zip(files, sources):
             text = decode_source(data)
             if python_verdict(text, path) is None:
-                _pathological(text, path)
+                pathological(text, path)
 
     counts: dict[str, int] = {}
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from kerasdoctor.lint import engine
+from kerasdoctor.lint import engine, screen
 from kerasdoctor.lint.engine import lint_paths
 
 GOOD = 'import keras\nlayer = keras.layers.Dense(1, activation="softmax")\n'
@@ -66,8 +66,8 @@ def test_normal_nesting_is_linted(tmp_path) -> None:
 def test_a_crashing_or_stuck_parser_costs_only_its_file(tmp_path, monkeypatch) -> None:
     """With the screens off, libcst really segfaults on one file and stalls on another: the workers are
     replaced and the other files' findings still come back."""
-    monkeypatch.setattr(engine, "MAX_NESTING", 10**9)
-    monkeypatch.setattr(engine, "python_verdict", lambda source, path: None)
+    monkeypatch.setattr(screen, "MAX_NESTING", 10**9)
+    monkeypatch.setattr(screen, "python_verdict", lambda source, path: None)
     monkeypatch.setenv("KERASDOCTOR_LINT_TIMEOUT", "2")
     write(tmp_path, {"segfault.py": CHAINS["not"], "stuck.py": "import keras\nx = (\n" + "-\n" * 6_000 + "1)\n"})
     write(tmp_path, {f"good_{i}.py": GOOD for i in range(10)})
