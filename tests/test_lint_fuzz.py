@@ -16,7 +16,7 @@ from kerasdoctor.lint.engine import CheckSet, lint_bytes
 from kerasdoctor.lint.fix import apply_fixes, compiles, fix_content
 from kerasdoctor.lint.notebook import python_lines
 
-BOUNDED = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+BOUNDED = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 HEADER = "import keras\nimport tensorflow as tf\nfrom keras import layers\n"
 # code that exercises the fixing rules, spliced into generated code
 KERAS_LINES = st.sampled_from(
@@ -54,7 +54,7 @@ def assert_lints_and_fixes(source: str, path: str, checks: CheckSet) -> None:
         assert compiles(after.decode("utf-8"))
 
 
-@settings(BOUNDED, max_examples=25)
+@settings(BOUNDED, max_examples=20)
 @given(code=hypothesmith.from_grammar(), keras_line=KERAS_LINES)
 def test_generated_python_lints_and_fixes_cleanly(checks: CheckSet, code: str, keras_line: str) -> None:
     assert_lints_and_fixes(HEADER + keras_line + "\n" + code, "generated.py", checks)
