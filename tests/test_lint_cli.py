@@ -140,3 +140,17 @@ def test_pre_commit_hook_definition() -> None:
     assert {h["id"] for h in hooks} >= {"kerasdoctor-lint"}
     for hook in hooks:
         assert hook["entry"].startswith("kerasdoctor lint") and hook["language"] == "python"
+
+
+def test_readme_names_the_real_pre_commit_hook_ids() -> None:
+    import re
+
+    import yaml
+
+    root = os.path.dirname(HERE)
+    with open(os.path.join(root, ".pre-commit-hooks.yaml"), encoding="utf-8") as handle:
+        hook_ids = {h["id"] for h in yaml.safe_load(handle)}
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    named = set(re.findall(r"id: `?([\w-]+)", readme))
+    assert named and named <= hook_ids, named - hook_ids

@@ -151,40 +151,47 @@ def _output(result: LintResult, args: argparse.Namespace) -> None:
 
 
 def _fix(result: LintResult, *, diff_only: bool, stdin_name: str, stdin_data: bytes | None) -> None:
-    """Apply (or show) the safe fixes file by file; what was fixed leaves ``result.diagnostics``."""
-    from kerasdoctor.lint.engine import decode_source
-    from kerasdoctor.lint.fix import apply_fixes, source_encoding, unified_diff, write_atomic
+    """Apply (or show) every safe fix, file by file, until none is left; the diagnostics that remain
+    replace the file's. Notebooks are fixed cell by cell. Nothing that does not parse is written."""
+    from kerasdoctor.lint.engine import FileError, decode_source
+    from kerasdoctor.lint.fix import NotFixable, fix_content, unified_diff, write_atomic
 
     by_path: dict[str, list[Any]] = {}
     for d in result.diagnostics:
-        if d.fix and d.cell is None:
-            by_path.setdefault(d.path, []).append(d)
-    fixed_ids: set[int] = set()
-    if stdin_data is not None and not diff_only and stdin_name not in by_path:
+        by_path.setdefault(d.path, []).append(d)
+    fixable = [path for path, found in by_path.items() if any(d.fix for d in found)]
+    if stdin_data is not None and not diff_only and stdin_name not in fixable:
         sys.stdout.write(decode_source(stdin_data))  # --fix on stdin prints the (unchanged) code
-    for path, diagnostics in by_path.items():
+    relint = result.relint
+    assert relint is not None
+    for path in fixable:
         is_stdin = stdin_data is not None and path == stdin_name
         try:
-            data = stdin_data if is_stdin else open(path, "rb").read()  # noqa: SIM115 - read once, closed by GC at once
-            assert data is not None
-            before = decode_source(data)
-        except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
-            from kerasdoctor.lint.engine import FileError
-
+            if is_stdin:
+                assert stdin_data is not None
+                data = stdin_data
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            after, applied, remaining = fix_content(data, path, by_path[path], relint)
+            before_text, after_text = (decode_source(data), decode_source(after)) if is_stdin or diff_only else ("", "")
+        except (OSError, UnicodeError, SyntaxError, LookupError) as exc:
             result.errors.append(FileError(path, f"cannot fix: {exc}"))
             continue
-        after, applied = apply_fixes(before, diagnostics)
-        if not applied:
+        except NotFixable as exc:
+            result.errors.append(FileError(path, str(exc)))
             if is_stdin and not diff_only:
-                sys.stdout.write(before)
+                sys.stdout.write(decode_source(data))
             continue
-        fixed_ids.update(id(d) for d in applied)
+        result.fixed += applied
         if diff_only:
-            sys.stdout.write(unified_diff(path, before, after))
-        elif is_stdin:
-            sys.stdout.write(after)
-        else:
-            write_atomic(path, after, source_encoding(data))
-    result.fixed = len(fixed_ids)
+            if applied:
+                sys.stdout.write(unified_diff(path, before_text, after_text))
+            continue
+        if is_stdin:
+            sys.stdout.write(after_text)
+        elif applied:
+            write_atomic(path, after)
+        by_path[path] = remaining
     if not diff_only:
-        result.diagnostics = [d for d in result.diagnostics if id(d) not in fixed_ids]
+        result.diagnostics = sorted((d for found in by_path.values() for d in found), key=lambda d: d.sort_key())

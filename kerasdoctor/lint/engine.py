@@ -15,7 +15,7 @@ from kerasdoctor.lint.suppress import is_suppressed, parse_suppressions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from typing import Any
 
     from kerasdoctor.kb import RuleSet
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from kerasdoctor.types import Rule
 
 MAX_FILE_BYTES = 5_000_000
+# messages of a worker crash or timeout: not cached, the next run tries again
+WORKER_FAILED = ("not linted: the parser crashed", "not linted: took longer")
 SOURCE_SUFFIXES = (".py", ".ipynb")
 DEFAULT_EXCLUDES = frozenset(
     {
@@ -74,6 +76,7 @@ class LintResult:
         rules: Sequence[Rule] = (),
         target: str = "keras3",
         target_reason: str = "",
+        relint: Callable[[bytes, str], list[Diagnostic]] | None = None,
     ) -> None:
         self.target = target  # the Keras the code was checked against, and why (lint/target.py)
         self.target_reason = target_reason
@@ -82,6 +85,7 @@ class LintResult:
         self.errors = errors
         self.fixed = fixed
         self.rules = list(rules)
+        self.relint = relint  # the same checks and configuration on new content (--fix re-lints what it fixed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,26 +178,7 @@ def _engine_version() -> str:
 # one source text -> diagnostics
 
 
-MAX_LINE_CHARS = 20_000
-MAX_BRACKET_DEPTH = 150  # CPython itself refuses more than 200 nested brackets
 PARSER_STACK_BYTES = 64 * 1024 * 1024
-_NOT_BRACKETS = bytes(range(256)).translate(None, b"()[]{}")
-_SAME_BRACKETS = bytes.maketrans(b"[]{}", b"()()")
-
-
-def _pathological(source: str) -> str | None:
-    """Inputs that crash or stall libcst's native parser (generated code, data dumps), found cheaply."""
-    if max(map(len, source.splitlines()), default=0) > MAX_LINE_CHARS:
-        return f"a line longer than {MAX_LINE_CHARS} characters (generated code?)"
-    # peel innermost bracket pairs off, one level per pass, in C: typical code needs a handful of passes
-    brackets = source.encode("utf-8", "surrogatepass").translate(_SAME_BRACKETS, _NOT_BRACKETS)
-    for _ in range(MAX_BRACKET_DEPTH):
-        peeled = brackets.replace(b"()", b"")
-        if peeled == brackets:
-            return None
-        brackets = peeled
-    return f"brackets nested more than {MAX_BRACKET_DEPTH} deep"
-
 
 BIG_SOURCE_CHARS = 100_000
 
@@ -228,22 +213,32 @@ def _parse(source: str) -> Any:
 
 
 def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
-    """Diagnostics for one Python source (already decoded); the second item is an internal error message, if any."""
+    """Diagnostics for one Python source (already decoded); the second item is an error message, if any.
+
+    CPython decides what is a syntax error; libcst only sees code CPython parses, shaped so that it
+    cannot crash or stall libcst.
+    """
     import libcst as cst
 
-    problem = _pathological(source)
+    from kerasdoctor.lint import screen
+
+    verdict = screen.python_verdict(source, path)
+    if isinstance(verdict, SyntaxError):
+        return _syntax_diagnostics(path, checks, verdict), None
+    if verdict is not None:
+        return [], verdict
+    problem = screen.pathological(source, path)
     if problem is not None:
-        try:
-            compile(source, path, "exec", 1024, dont_inherit=True)  # CPython's own verdict first
-        except SyntaxError as exc:
-            return _syntax_diagnostics(source, path, checks, exc), None
-        except (RecursionError, MemoryError, ValueError):
-            pass
         return [], f"not linted: {problem}"
+    shifts: dict[int, tuple[int, int]] = {}
     try:
-        module = _parse(source)
+        try:
+            module = _parse(source)
+        except cst.ParserSyntaxError:
+            source, shifts = screen.spaces_for_indentation(source)
+            module = _parse(source)
     except cst.ParserSyntaxError as exc:
-        return _syntax_diagnostics(source, path, checks, exc), None
+        return [], f"not linted: libcst cannot parse this valid Python ({str(exc).splitlines()[0]})"
     except (RecursionError, MemoryError) as exc:
         return [], f"too deeply nested to parse: {type(exc).__name__}"
     from kerasdoctor.lint.base import Context
@@ -259,7 +254,10 @@ def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnost
         return [], "too deeply nested to analyse"
     if not ctx.findings:
         return [], None
-    return _positioned(module, ctx, path), None
+    diagnostics = _positioned(module, ctx, path)
+    if shifts:
+        screen.shift_back(diagnostics, shifts)
+    return diagnostics, None
 
 
 def _positioned(module: Any, ctx: Context, path: str) -> list[Diagnostic]:
@@ -308,18 +306,12 @@ def _fix_of(finding: Finding, positions: Any) -> dict[str, Any] | None:
     return {"applicability": "safe", "edits": edits}
 
 
-def _syntax_diagnostics(source: str, path: str, checks: CheckSet, exc: Exception) -> list[Diagnostic]:
-    """A file that does not parse is a finding of the matching rule, with CPython's own wording."""
-    line, column, message, kind = getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1, str(exc).splitlines()[0], "SyntaxError"
-    try:
-        compile(source, path, "exec", 1024, dont_inherit=True)  # ast.PyCF_ONLY_AST: no code object needed
-    except SyntaxError as err:  # IndentationError and TabError are subclasses
-        kind = type(err).__name__
-        line, column, message = err.lineno or 1, err.offset or 1, err.msg
-        if isinstance(err, IndentationError) and err.text:
-            column = len(err.text) - len(err.text.lstrip()) + 1  # CPython points past the line; the indentation is the news
-    except (ValueError, MemoryError, RecursionError) as err:
-        message = str(err)
+def _syntax_diagnostics(path: str, checks: CheckSet, err: SyntaxError) -> list[Diagnostic]:
+    """A file CPython does not parse is a finding of the matching rule, with CPython's own wording."""
+    kind = type(err).__name__
+    line, column, message = err.lineno or 1, err.offset or 1, err.msg or str(err)
+    if isinstance(err, IndentationError) and err.text:
+        column = len(err.text) - len(err.text.lstrip()) + 1  # CPython points past the line; the indentation is the news
     rule = checks.syntax_rule(kind)
     if rule is None:
         return []
@@ -348,8 +340,7 @@ def decode_source(data: bytes) -> str:
     import tokenize
 
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
+    return data.decode(encoding)  # "utf-8-sig" when there is a BOM: exactly one is removed, as Python does
 
 
 def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnostic], str | None]:
@@ -358,9 +349,9 @@ def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnosti
         return [], f"file too large to lint ({len(data)} bytes > {MAX_FILE_BYTES})"
     if b"\x00" in data[:8192]:
         return [], "binary file, not Python source"
-    if not any(marker in data for marker in MARKERS):
-        return [], None
     is_notebook = path.endswith(".ipynb")
+    if not is_notebook and not any(marker in data for marker in MARKERS):
+        return [], None  # a notebook is read even so: one that cannot be read is an error, as for ruff
     try:
         text = data.decode("utf-8-sig") if is_notebook else decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
@@ -374,6 +365,8 @@ def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnosti
         except NotebookError as exc:
             return [], str(exc)
         text = notebook.source
+        if not any(marker.decode() in text for marker in MARKERS):
+            return [], None
     try:
         diagnostics, error = lint_source(text, path, checks)
     except Exception as exc:  # noqa: BLE001 - a bug in a check must not stop the run: it becomes this file's error
@@ -385,8 +378,23 @@ def lint_bytes(data: bytes, path: str, checks: CheckSet) -> tuple[list[Diagnosti
             end_cell, end_line = notebook.locate(diagnostic.end_line)
             diagnostic.line, diagnostic.cell = line, cell
             diagnostic.end_line = end_line if end_cell == cell else line
-            diagnostic.fix = None  # edits are positions in the joined source: not applied to notebooks
+            diagnostic.fix = _fix_in_cell(diagnostic.fix, cell, notebook)
     return diagnostics, error
+
+
+def _fix_in_cell(fix: dict[str, Any] | None, cell: int, notebook: Any) -> dict[str, Any] | None:
+    """A fix's edits in the cell's own lines; none when an edit leaves the cell or falls on a line the
+    notebook reader rewrote (an IPython magic)."""
+    if not fix:
+        return None
+    edits = []
+    for edit in fix["edits"]:
+        start_cell, line = notebook.locate(edit["line"])
+        end_cell, end_line = notebook.locate(edit["end_line"])
+        if start_cell != cell or end_cell != cell or not (notebook.verbatim(edit["line"]) and notebook.verbatim(edit["end_line"])):
+            return None
+        edits.append({**edit, "line": line, "end_line": end_line})
+    return {**fix, "edits": edits}
 
 
 def apply_suppressions(diagnostics: list[Diagnostic], source: str) -> list[Diagnostic]:
@@ -520,7 +528,7 @@ def lint_paths(
     results: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
     pending: list[tuple[str, bytes]] = []
     for path, data in contents:
-        if not any(marker in data for marker in MARKERS) and len(data) <= MAX_FILE_BYTES:
+        if not any(marker in data for marker in MARKERS) and len(data) <= MAX_FILE_BYTES and not path.endswith(".ipynb"):
             results[path] = ([], None)  # the cheapest path: no Keras, nothing to say
             continue
         hit = store.get(data, path) if store is not None else None
@@ -531,7 +539,7 @@ def lint_paths(
     pending_data = dict(pending)
     for path, found, error in _run(pending, checks, rules.dirs, jobs):
         results[path] = (found, error)
-        if store is not None and (error is None or not error.startswith("internal error")):
+        if store is not None and (error is None or not error.startswith(("internal error", *WORKER_FAILED))):
             store.put(pending_data[path], path, found, error)
     if store is not None:
         store.save()
@@ -547,31 +555,34 @@ def lint_paths(
                 continue
             diagnostics.append(diagnostic)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LintResult(diagnostics, len(contents), errors, rules=checks.rules, target=target, target_reason=target_reason)
+
+    def relint(data: bytes, path: str) -> list[Diagnostic]:
+        found, _ = lint_bytes(data, path, checks)
+        return [d for d in found if not config.is_ignored_for_file(path, d.id, d.name)]
+
+    return LintResult(diagnostics, len(contents), errors, rules=checks.rules, target=target, target_reason=target_reason, relint=relint)
 
 
 def _run(
     pending: list[tuple[str, bytes]], checks: CheckSet, rule_dirs: tuple[str, ...], jobs: int | None
 ) -> Iterable[tuple[str, list[dict[str, Any]], str | None]]:
     jobs = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    # a process pool costs ~50-100 ms to start: only worth it for more than a handful of parses
+    # a worker costs ~50-100 ms to start: only worth it for more than a handful of parses
     if jobs <= 1 or len(pending) < 8:
         for path, data in pending:
             diagnostics, error = lint_bytes(data, path, checks)
             yield path, [d.to_dict() for d in diagnostics], error
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from kerasdoctor.lint.pool import default_budget, run_isolated
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
     enabled = tuple(r.id for r in checks.rules)
+    # big files first so no worker is left with the longest one at the end
+    order = sorted(pending, key=lambda item: -len(item[1]))
     # rule_dirs[0] is the built-in directory, which load_rules adds itself
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(pending)),
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(rule_dirs[1:], enabled, checks.target),
-    ) as pool:
-        # big files first so no worker is left with the longest one at the end
-        order = sorted(pending, key=lambda item: -len(item[1]))
-        yield from pool.map(_work, order, chunksize=max(1, min(16, len(order) // (jobs * 8) or 1)))
+    for (path, _), outcome, failure in run_isolated(
+        order, _work, jobs=jobs, budget=default_budget(), initializer=_init_worker, initargs=(rule_dirs[1:], enabled, checks.target)
+    ):
+        if failure is not None:
+            yield path, [], f"not linted: {failure}"
+        else:
+            yield outcome

@@ -1,12 +1,25 @@
-"""Jupyter notebooks: code cells joined into one module, IPython magics blanked, lines mapped back to cells."""
+"""Jupyter notebooks: code cells joined into one module, IPython syntax turned into Python, lines mapped back.
+
+IPython's own input transformer (``IPython.core.inputtransformer2``) decides what is a magic
+when IPython is installed: a ``%`` or ``!=`` that continues an expression is Python, not a
+magic. Without IPython, the same rule (escapes count only at the start of a logical line)
+is applied with the standard tokenizer. Every cell keeps its line count, so a finding's
+line in the joined source maps back to its cell and line.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 
-# %magic, %%cell_magic, !shell, ?help, help?, and `x = !cmd` / `x = %magic`
-_MAGIC = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# cell magics whose body is Python run in the notebook's namespace (IPython's execution magics)
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+# a line that may hold IPython syntax: an escape at its start, `x = !cmd` / `x = %magic`, or `name?`
+_MAYBE_IPYTHON = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$", re.M)
 
 
 class NotebookError(ValueError):
@@ -16,9 +29,13 @@ class NotebookError(ValueError):
 class Notebook:
     """The joined source of a notebook's code cells and where each line came from."""
 
-    def __init__(self, source: str, origins: list[tuple[int, int]]) -> None:
+    def __init__(self, source: str, origins: list[tuple[int, int]], rewritten: set[int] | None = None) -> None:
         self.source = source
         self.origins = origins  # index = joined line - 1 -> (cell number, line in cell), both 1-based
+        self.rewritten = rewritten or set()  # joined lines that differ from the cell's (magics)
+
+    def verbatim(self, line: int) -> bool:
+        return 1 <= line <= len(self.origins) and line not in self.rewritten
 
     def locate(self, line: int) -> tuple[int, int]:
         if 1 <= line <= len(self.origins):
@@ -26,27 +43,126 @@ class Notebook:
         return self.origins[-1] if self.origins else (1, line)
 
 
-def read_notebook(text: str) -> Notebook:
+def load_json(text: str) -> object:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise NotebookError(f"not a valid notebook (JSON): {exc}") from None
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the decoder recurses
+        raise NotebookError(f"not a valid notebook (JSON): {type(exc).__name__}: {str(exc)[:200]}") from None
+
+
+def cell_text(cell: dict[str, object], number: int) -> str:
+    """A code cell's source as nbformat defines it (a string or a list of strings), else NotebookError."""
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        source = "".join(source)
+    if not isinstance(source, str):
+        raise NotebookError(f"not a valid notebook: cell {number}'s source is {type(source).__name__}, not text")
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotebookError(f"not a valid notebook: cell {number} holds {source[exc.start : exc.end]!r}, not text") from None
+    return source
+
+
+def read_notebook(text: str) -> Notebook:
+    data = load_json(text)
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
         raise NotebookError("not a valid notebook: no 'cells' list")
     lines: list[str] = []
     origins: list[tuple[int, int]] = []
+    rewritten: set[int] = set()
     for number, cell in enumerate(cells, 1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        text_of_cell = "".join(source) if isinstance(source, list) else str(source)
-        cell_lines = text_of_cell.splitlines()
-        cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
-        for index, line in enumerate(cell_lines, 1):
-            if cell_magic or _MAGIC.search(line):
-                indent = line[: len(line) - len(line.lstrip())]
-                line = f"{indent}pass" if not cell_magic else ""
-            lines.append(line)
-            origins.append((number, index))
-    return Notebook("\n".join(lines) + "\n", origins)
+        text = cell_text(cell, number)
+        cell_lines = python_lines(text)
+        rewritten.update(len(lines) + index for index, (a, b) in enumerate(zip(split_lines(text), cell_lines), 1) if a != b)
+        lines.extend(cell_lines)
+        origins.extend((number, index) for index in range(1, len(cell_lines) + 1))
+    return Notebook("\n".join(lines) + "\n", origins, rewritten)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python and IPython count them: at \\n, \\r\\n and \\r (str.splitlines also splits at form feeds)."""
+    return re.split(r"\r\n|\r|\n", text[:-1] if text.endswith(("\n", "\r")) else text) if text else []
+
+
+def python_lines(cell: str) -> list[str]:
+    """The cell as Python, one line per line of the cell: magics become the calls IPython makes of them
+    (blank when they span lines), a ``%%time``-like cell magic's body stays, other cell magics are blank."""
+    lines = split_lines(cell)
+    if lines and lines[0].lstrip().startswith("%%"):
+        name = lines[0].lstrip()[2:].split(maxsplit=1)
+        if name and name[0] in PYTHON_CELL_MAGICS:
+            return ["", *python_lines("\n".join(lines[1:]))]
+        return [""] * len(lines)
+    if not _MAYBE_IPYTHON.search(cell):
+        return lines
+    transform = _ipython_transform()
+    try:
+        python = transform(cell) if transform is not None else _escapes_as_pass(lines)
+    except Exception:  # noqa: BLE001 - IPython's transformer on input it cannot read: use the plain rules
+        python = _escapes_as_pass(lines)
+    return _same_line_count(lines, split_lines(python))
+
+
+_TRANSFORM: list[Callable[[str], str] | None] = []
+
+
+def _ipython_transform() -> Callable[[str], str] | None:
+    if not _TRANSFORM:
+        try:
+            from IPython.core.inputtransformer2 import TransformerManager
+        except Exception:  # noqa: BLE001 - not installed, or broken: the plain rules apply
+            _TRANSFORM.append(None)
+        else:
+            _TRANSFORM.append(TransformerManager().transform_cell)
+    return _TRANSFORM[0]
+
+
+def _same_line_count(before: list[str], after: list[str]) -> list[str]:
+    """``after`` aligned to ``before``: lines IPython joined (a magic continued with ``\\``) leave blanks."""
+    if len(before) == len(after):
+        return after
+    import difflib
+
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        block = after[j1:j2]
+        if tag != "equal" and len(block) != i2 - i1:
+            block = (block + [""] * (i2 - i1))[: i2 - i1] if len(block) < i2 - i1 else [*block[: i2 - i1 - 1], "; ".join(block[i2 - i1 - 1 :])]
+        out.extend(block)
+    return out if len(out) == len(before) else [*after, *[""] * (len(before) - len(after))][: len(before)]
+
+
+def _escapes_as_pass(lines: list[str]) -> str:
+    """Without IPython: IPython's rule, with the standard tokenizer: an escape (``%``, ``!``, ``?``, or
+    ``x = !cmd``) counts only at the start of a logical line, never inside brackets or after a ``\\``."""
+    import io
+    import tokenize
+
+    starts: list[int] = []  # 0-based lines that begin a logical line
+    at_start = True
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+            if token.type == tokenize.NEWLINE:
+                at_start = True
+            elif token.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                continue
+            elif at_start:
+                starts.append(token.start[0] - 1)
+                at_start = False
+    except (tokenize.TokenError, SyntaxError):
+        starts = [i for i, line in enumerate(lines) if not (i and lines[i - 1].rstrip().endswith("\\"))]
+    out = list(lines)
+    escape = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$")
+    for index in starts:
+        if index < len(lines) and escape.search(lines[index]):
+            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+            out[index] = f"{indent}pass"
+            follow = index
+            while lines[follow].rstrip().endswith("\\") and follow + 1 < len(lines):
+                follow += 1
+                out[follow] = ""
+    return "\n".join(out)

@@ -38,12 +38,18 @@ def target_note(result: LintResult) -> str:
 
 def summary(result: LintResult) -> str:
     n = len(result.diagnostics)
+    failed = len({e.path for e in result.errors})
+    # files that could not be linted are not "passed" (exit 1, as ruff does): said here, listed on stderr
+    unlinted = f"{failed} file{'s' if failed != 1 else ''} could not be linted." if failed else ""
     if n == 0:
+        if failed:
+            return f"No problems found; {unlinted} ({target_note(result)})"
         return f"All checks passed ({result.files} file{'s' if result.files != 1 else ''}; {target_note(result)})."
     fixable = sum(1 for d in result.diagnostics if d.fix)
     files = len({d.path for d in result.diagnostics})
     tail = f" ({fixable} fixable with --fix)" if fixable else ""
-    return f"Found {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}{tail}; {target_note(result)}."
+    found = f"Found {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}{tail}"
+    return f"{found}; {target_note(result)}.{' ' + unlinted if unlinted else ''}"
 
 
 def write_text(result: LintResult, out: TextIO, *, color: bool = False, show_summary: bool = True) -> None:
