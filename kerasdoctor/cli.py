@@ -125,7 +125,7 @@ def _parse_explain_fast(argv: list[str]) -> Any:
         if key in _EXPLAIN_CHOICES and value not in _EXPLAIN_CHOICES[key]:
             return None
         if key == "top":
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 return None
             values["top"] = int(value)
         elif key == "rules":
@@ -174,6 +174,11 @@ def _looks_binary(head: bytes) -> bool:
     return printable < 0.7 * len(head)
 
 
+def _argv_text(text: str) -> str:
+    """Argument text as valid Unicode: bytes that were not UTF-8 arrive as lone surrogates."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _decode(data: bytes, what: str) -> str:
     if _looks_binary(data[:BINARY_SNIFF_BYTES]):
         raise UsageError(f"{what} looks like binary data, not error text or a log")
@@ -198,7 +203,7 @@ def _run_explain(args: argparse.Namespace) -> int:
         explanation = explain_file(args.file, rules=ruleset)
     else:
         if args.text and args.text != ["-"]:
-            text = " ".join(args.text)
+            text = _argv_text(" ".join(args.text))
         elif args.text == ["-"] or not sys.stdin.isatty():
             text = _decode(_read_stdin(), "standard input")
         else:

@@ -193,6 +193,14 @@ class Match(_Value):
     evidence: str  # the matched text
     notes: tuple[str, ...]  # e.g. what the installed versions say about the rule
 
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
     def to_dict(self) -> dict[str, Any]:
         docs = self.rule.docs
         example = docs.get("example") or {}
