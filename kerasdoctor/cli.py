@@ -212,6 +212,10 @@ def _run_explain(args: argparse.Namespace) -> int:
             raise UsageError("the error text is empty")
         explanation = explain_records(extract_errors(text), rules=ruleset)
     from kerasdoctor import render
+    from kerasdoctor.kb import SLOW_PATTERNS
+
+    for problem in SLOW_PATTERNS.values():
+        print(f"kerasdoctor: warning: {problem}", file=sys.stderr)
 
     if args.format == "json":
         sys.stdout.write(render.explanation_json(explanation))
