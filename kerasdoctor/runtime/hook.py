@@ -52,10 +52,30 @@ def diagnose_safely(exc: BaseException, file: Any = None) -> None:
             pass
 
 
+def call_as_python_would(hook: Any, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Call an exception hook; when it fails, print what the interpreter prints then.
+
+    That is (Python/pythonrun.c, _PyErr_PrintEx) "Error in sys.excepthook:", the hook's
+    own error, "Original exception was:" and the original traceback. The hook's error
+    is shown without this function's frame, as the interpreter calls hooks from C.
+    SystemExit raised by a hook still ends the process, as it does under Python.
+    """
+    try:
+        hook(exc_type, exc, tb)
+    except SystemExit:
+        raise
+    except BaseException as hook_error:  # noqa: BLE001 - reported exactly as the interpreter would
+        hook_tb = hook_error.__traceback__.tb_next if hook_error.__traceback__ is not None else None
+        sys.stderr.write("Error in sys.excepthook:\n")
+        sys.__excepthook__(type(hook_error), hook_error.with_traceback(hook_tb), hook_tb)
+        sys.stderr.write("\nOriginal exception was:\n")
+        sys.__excepthook__(exc_type, exc, tb)
+
+
 def kerasdoctor_excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """sys.excepthook: the previous hook prints the traceback, then the diagnosis follows."""
     previous = _previous_excepthook or sys.__excepthook__
-    previous(exc_type, exc, tb)
+    call_as_python_would(previous, exc_type, exc, tb)
     if _should_diagnose(exc):
         diagnose_safely(exc)
 
