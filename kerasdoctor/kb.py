@@ -361,22 +361,31 @@ def _plain_data_problem(data: Any) -> str | None:
     values; every value is counted once per place it appears, as later readers see it.
     """
     count = 0
-    stack: list[tuple[Any, str]] = [(data, "")]
+    # each entry: (value, its place as a linked (parent, key) chain, spelled out only for a problem)
+    stack: list[tuple[Any, Any]] = [(data, None)]
     while stack:
-        value, where = stack.pop()
+        value, place = stack.pop()
         count += 1
         if count > MAX_RULE_VALUES:
             return f"more than {MAX_RULE_VALUES} values once aliases are expanded"
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    return f"{where or 'top level'}: key {key!r} must be text (quote it)"
-                stack.append((item, f"{where}.{key}" if where else key))
+                    return f"{_spell(place)}: key {key!r} must be text (quote it)"
+                stack.append((item, (place, key)))
         elif isinstance(value, list):
-            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
+            stack.extend((item, (place, i)) for i, item in enumerate(value))
         elif not (value is None or isinstance(value, (str, int, float))):
-            return f"{where or 'top level'}: a {type(value).__name__} value is not allowed (quote it)"
+            return f"{_spell(place)}: a {type(value).__name__} value is not allowed (quote it)"
     return None
+
+
+def _spell(place: Any) -> str:
+    parts: list[str] = []
+    while place is not None:
+        place, key = place
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".") or "top level"
 
 
 def _validate_docs(path: str, docs: Any, problems: list[str]) -> None:
@@ -531,7 +540,7 @@ def _read_rule_file(path: str) -> tuple[Any, str | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1})" if mark is not None else ""
-        return None, f"{path}: not valid YAML{at}: {getattr(exc, 'problem', None) or exc}"
+        return None, f"{path}: not valid YAML{at}: {' '.join(str(getattr(exc, 'problem', None) or exc).split())}"
     except UnicodeDecodeError:
         return None, f"{path}: not valid UTF-8"
     except RecursionError:
