@@ -577,13 +577,17 @@ def parse_rule_files(files: Iterable[str]) -> tuple[list[dict[str, Any]], list[s
 
 
 def _register_user_patterns(rules: Iterable[Rule]) -> None:
-    """Mark the patterns of rules outside the built-in directory for the time-limited matcher."""
+    """Mark the patterns of rules outside the built-in directory for the time-limited matcher.
+
+    A user's pattern that is also a built-in rule's (the same text) stays on ``re``.
+    """
     builtin = os.path.abspath(builtin_rules_dir())
+    builtin_patterns = {p.pattern for r in load_rules().rules for p in r.errors}
     for rule in rules:
         if os.path.dirname(os.path.abspath(rule.path)) == builtin:
             continue
         for i, pattern in enumerate(rule.errors):
-            if pattern.pattern not in _USER_PATTERNS:
+            if pattern.pattern not in _USER_PATTERNS and pattern.pattern not in builtin_patterns:
                 _USER_PATTERNS[pattern.pattern] = f"{rule.path}: errors[{i}].pattern"
                 compile_pattern.cache_clear()
 

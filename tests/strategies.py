@@ -162,9 +162,7 @@ def _mutate(changes: list[tuple[tuple[Any, ...], Any]]) -> dict[str, Any]:
     for path, value in changes:
         target: Any = rule
         for part in path[:-1]:
-            if isinstance(target, dict) and part in target:
-                target = target[part]
-            elif isinstance(target, list) and isinstance(part, int) and part < len(target):
+            if (isinstance(target, dict) and part in target) or (isinstance(target, list) and isinstance(part, int) and part < len(target)):
                 target = target[part]
             else:
                 break
