@@ -138,22 +138,27 @@ def test_bad_option_value_is_a_usage_message_not_a_traceback(args: tuple[str, ..
     assert proc.stderr.strip().splitlines()[-1].startswith("kerasdoctor explain: error: argument")
 
 
-def peak_rss_of_explain_file(path: Path) -> tuple[dict[str, object], float]:
+def peak_rss_of_explain_file(path: Path, how: str = "file") -> tuple[dict[str, object], float]:
     probe = textwrap.dedent(
         """
         import json, resource, subprocess, sys
-        cmd = [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", "--rules", sys.argv[2], "--file", sys.argv[1]]
-        proc = subprocess.run(cmd, capture_output=True)
+        cmd = [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", "--rules", sys.argv[2]]
+        if sys.argv[3] == "file":
+            proc = subprocess.run([*cmd, "--file", sys.argv[1]], capture_output=True)
+        else:  # piped, as `cat train.log | kerasdoctor explain` does
+            cat = subprocess.Popen(["cat", sys.argv[1]], stdout=subprocess.PIPE)
+            proc = subprocess.run(cmd, stdin=cat.stdout, capture_output=True)
+            cat.wait()
         print(json.dumps([proc.stdout.decode(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))
         """
     )
-    out = python(probe, str(path), str(SAMPLE_RULES))
+    out = python(probe, str(path), str(SAMPLE_RULES), how)
     stdout, rss = json.loads(out.stdout)
     return json.loads(stdout), rss
 
 
-@pytest.mark.parametrize("filler", ["hole", "line"])
-def test_file_with_a_huge_hole_or_line_is_read_in_bounded_memory(tmp_path: Path, filler: str) -> None:
+@pytest.mark.parametrize(("filler", "how"), [("hole", "file"), ("line", "file"), ("line", "pipe")])
+def test_file_with_a_huge_hole_or_line_is_read_in_bounded_memory(tmp_path: Path, filler: str, how: str) -> None:
     path = tmp_path / "train.log"
     size = 160 * 1024 * 1024
     with path.open("wb") as handle:
@@ -165,7 +170,7 @@ def test_file_with_a_huge_hole_or_line_is_read_in_bounded_memory(tmp_path: Path,
             for _ in range(size >> 20):
                 handle.write(chunk)
         handle.write(b"\n" + MARSHAL_TB.encode())
-    data, rss = peak_rss_of_explain_file(path)
+    data, rss = peak_rss_of_explain_file(path, how)
     assert data["matches"][0]["id"] == "KD990"
     assert rss < 100, f"peak RSS {rss:.0f} MB"
 

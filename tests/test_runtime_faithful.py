@@ -126,3 +126,54 @@ def test_run_keeps_the_users_own_sitecustomize(tmp_path: Path) -> None:
     name = script(tmp_path, "print(USER_SITE)\n")
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(site)])}
     assert run("-m", "kerasdoctor", "run", name, cwd=tmp_path, env=env).stdout == run(name, cwd=tmp_path, env=env).stdout == "ran\n"
+
+
+IPYTHON_SESSION = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance()
+
+
+def broken_handler(self, etype, value, tb, tb_offset=None):
+    raise RuntimeError("the user's own handler broke")
+
+
+if "handler" in sys.argv:
+    shell.set_custom_exc((ValueError,), broken_handler)
+if "kerasdoctor" in sys.argv:
+    shell.run_cell("%load_ext kerasdoctor")
+shell.run_cell("import sys\\ndef depth(n):\\n    return 0 if n == 0 else 1 + depth(n - 1)\\nprint(depth(sys.getrecursionlimit() - 40))")
+shell.run_cell("def fail():\\n    raise ValueError('bad marshal data (unknown type code)')\\nfail()")
+shell.run_cell("raise ValueError('bad marshal data (unknown type code)')")
+"""
+
+
+@pytest.mark.parametrize("handler", [[], ["handler"]], ids=["shell", "users-failing-handler"])
+def test_ipython_cells_show_the_shells_own_output_with_and_without_kerasdoctor(tmp_path: Path, handler: list[str]) -> None:
+    pytest.importorskip("IPython")
+    name = script(tmp_path, IPYTHON_SESSION, "session.py")
+    plain = run(name, *handler, cwd=tmp_path)
+    loaded = run(name, *handler, "kerasdoctor", cwd=tmp_path)
+    assert plain.returncode == loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout == plain.stdout  # the shell's tracebacks, the handler's failure report, the recursion
+    assert "kerasdoctor" not in loaded.stdout
+    assert without_diagnoses(loaded.stderr) == plain.stderr
+    assert "KD503" in loaded.stderr
+
+
+def without_diagnoses(stderr: str) -> str:
+    """stderr less kerasdoctor's diagnosis blocks (a blank line, 'kerasdoctor: ...', indented lines)."""
+    kept: list[str] = []
+    in_block = False
+    for line in stderr.splitlines(keepends=True):
+        if line.startswith("kerasdoctor: "):
+            in_block = True
+            if kept and kept[-1] == "\n":
+                kept.pop()
+            continue
+        if in_block and line.startswith("  "):
+            continue
+        in_block = False
+        kept.append(line)
+    return "".join(kept)

@@ -450,7 +450,7 @@ def extract_errors(text: str) -> list[ErrorRecord]:
     return records
 
 
-def _bounded_lines(handle: Any) -> Iterator[str]:
+def bounded_lines(handle: Any) -> Iterator[str]:
     """The lines of a text stream, each cut to its head and tail: a 1 GB line is never held whole."""
     while True:
         line = handle.readline(MAX_LINE_CHARS)
@@ -471,7 +471,7 @@ def _bounded_lines(handle: Any) -> Iterator[str]:
 def extract_from_file(path: str) -> list[ErrorRecord]:
     """Records from a (possibly huge) log file, read line by line; undecodable bytes replaced."""
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        records = extract_from_lines(_bounded_lines(handle))
+        records = extract_from_lines(bounded_lines(handle))
     if not records:
         with open(path, encoding="utf-8", errors="replace") as handle:
             head = handle.read(MAX_MESSAGE_CHARS)
