@@ -119,6 +119,14 @@ def test_run_script_sees_the_environment_and_path_python_gives_it(tmp_path: Path
     assert ran.stdout == plain.stdout == f"{ROOT} [] {tmp_path}\n"
 
 
+def test_run_without_pythonpath_from_a_checkout(tmp_path: Path) -> None:
+    name = script(tmp_path, "import os, sys\nprint(os.environ.get('PYTHONPATH'), sys.excepthook.__name__)\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("KERASDOCTOR", "PYTHONPATH")}
+    command = [sys.executable, "-m", "kerasdoctor", "run", str(tmp_path / name)]
+    ran = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "None kerasdoctor_excepthook\n", "")
+
+
 def test_run_keeps_the_users_own_sitecustomize(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

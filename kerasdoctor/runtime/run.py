@@ -49,7 +49,8 @@ def run_command(args: argparse.Namespace) -> int:
     if not disabled():
         here = os.path.dirname(os.path.abspath(__file__))
         env["KERASDOCTOR_RUN_HOME"] = os.path.dirname(os.path.dirname(here))
-        env["KERASDOCTOR_RUN_PYTHONPATH"] = env.get("PYTHONPATH", "\0")
+        if "PYTHONPATH" in env:  # absent: the start-up module removes PYTHONPATH again
+            env["KERASDOCTOR_RUN_PYTHONPATH"] = env["PYTHONPATH"]
         env["PYTHONPATH"] = os.pathsep.join(p for p in (os.path.join(here, "bootstrap"), os.environ.get("PYTHONPATH")) if p)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -13,7 +13,7 @@ def _step_aside() -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     home = os.environ.pop("KERASDOCTOR_RUN_HOME", "")
     original = os.environ.pop("KERASDOCTOR_RUN_PYTHONPATH", None)
-    if original is None or original == "\0":
+    if original is None:
         os.environ.pop("PYTHONPATH", None)
     else:
         os.environ["PYTHONPATH"] = original
