@@ -494,6 +494,7 @@ def _frames_of(exc: BaseException) -> tuple[Frame, ...]:
     for item in (*head, *tail):
         code = item.tb_frame.f_code
         line = item.tb_lineno
+        linecache.lazycache(code.co_filename, item.tb_frame.f_globals)  # sources inside zips, as traceback does
         source = linecache.getline(code.co_filename, line).strip() if line else ""
         frames.append(Frame(path=code.co_filename, line=line, function=code.co_name, code=source))
     return tuple(frames)
@@ -510,13 +511,13 @@ def _notes_text(exc: BaseException) -> str:
     """``__notes__`` as Python's traceback shows them, whatever type the attribute holds."""
     try:
         notes = getattr(exc, "__notes__", None)
-    except Exception:  # noqa: BLE001
+        if notes is None:
+            return ""
+        if isinstance(notes, (list, tuple)):
+            return "\n".join(_safe_str(note) for note in notes[:MAX_NOTES])
+        return _safe_str(notes, repr)
+    except Exception:  # noqa: BLE001 - odd notes must not hide the error
         return ""
-    if notes is None:
-        return ""
-    if isinstance(notes, (list, tuple)):
-        return "\n".join(_safe_str(note) for note in notes[:MAX_NOTES])
-    return _safe_str(notes, repr)
 
 
 def records_from_exception(exc: BaseException) -> list[ErrorRecord]:
