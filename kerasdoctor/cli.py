@@ -14,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
-    from typing import Any
+    from typing import Any, NoReturn
 
     from kerasdoctor.kb import RuleSet
 
@@ -29,7 +29,13 @@ class UsageError(Exception):
 def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     import argparse
 
-    parser = argparse.ArgumentParser(
+    class OneLineErrors(argparse.ArgumentParser):
+        """Bad usage is one line on stderr and exit 2, without the usage block."""
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    parser = OneLineErrors(
         prog="kerasdoctor",
         description="Explain Keras/TensorFlow errors, lint training code, and watch training runs.",
     )

@@ -135,7 +135,8 @@ def test_bad_option_value_is_a_usage_message_not_a_traceback(args: tuple[str, ..
     proc = run_cli("explain", *args, "bad marshal data")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1].startswith("kerasdoctor explain: error: argument")
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("kerasdoctor explain: error: argument") and line.endswith("(see kerasdoctor explain --help)")
 
 
 def peak_rss_of_explain_file(path: Path, how: str = "file") -> tuple[dict[str, object], float]:
