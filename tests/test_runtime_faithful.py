@@ -90,6 +90,40 @@ def test_auto_import_after_the_scripts_own_failing_hook_prints_what_python_print
     assert "KD503" in hooked.stderr[len(plain.stderr) :]
 
 
+THREAD_HOOK_RAISES = """
+import threading
+
+
+def broken_hook(args):
+    raise RuntimeError("the script's own thread hook broke")
+
+
+threading.excepthook = broken_hook
+import kerasdoctor.auto
+
+
+def train():
+    raise ValueError("bad marshal data (unknown type code)")
+
+
+worker = threading.Thread(target=train)
+worker.start()
+worker.join()
+print("main thread goes on")
+"""
+
+
+def test_auto_import_after_the_scripts_own_failing_thread_hook_prints_what_python_prints(tmp_path: Path) -> None:
+    name = script(tmp_path, THREAD_HOOK_RAISES)
+    plain = run(name, cwd=tmp_path, env={"KERASDOCTOR": "0"})
+    hooked = run(name, cwd=tmp_path)
+    assert plain.returncode == hooked.returncode == 0
+    assert plain.stdout == hooked.stdout == "main thread goes on\n"
+    assert plain.stderr.startswith("Exception in threading.excepthook:\n")
+    assert hooked.stderr.startswith(plain.stderr)
+    assert "kerasdoctor" not in hooked.stderr[: len(plain.stderr)]
+
+
 @pytest.mark.parametrize("launcher", [["-m", "kerasdoctor", "run"], ["-m", "kerasdoctor.runtime.run"]])
 def test_run_leaves_the_script_the_same_recursion_depth_and_traceback(tmp_path: Path, launcher: list[str]) -> None:
     name = script(tmp_path, DEEP_RECURSION)
