@@ -36,15 +36,15 @@ if mode == "pipe":
 else:
     out = subprocess.run(cmd, capture_output=True)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps([time.perf_counter() - start, usage.ru_utime, usage.ru_maxrss / 1024, out.stdout.decode(errors="replace")]))
+print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.stdout.decode(errors="replace")]))
 """
 
 
 def measure(mode: str, path: Path, cmd: list[str]) -> dict[str, object]:
-    """Wall seconds, user CPU seconds, peak RSS (MB) and stdout of one child process."""
+    """Wall seconds, CPU seconds (user + system), peak RSS (MB) and stdout of one child process."""
     raw = subprocess.run([sys.executable, "-c", PROBE, mode, str(path), *cmd], capture_output=True, text=True, check=True).stdout
-    wall, user, rss, stdout = json.loads(raw)
-    return {"wall_s": round(wall, 2), "user_s": round(user, 2), "peak_rss_mb": round(rss, 1), "stdout": stdout}
+    wall, cpu, rss, stdout = json.loads(raw)
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(rss, 1), "stdout": stdout}
 
 
 def make_files(directory: Path, size_mb: int, frames: int) -> dict[str, Path]:
@@ -103,7 +103,7 @@ def main() -> int:
             r = row[key]
             assert isinstance(r, dict)
             top = f"  top {r['top']}" if "top" in r else ""
-            print(f"  {key:13s} {r['wall_s']:7.2f} s wall {r['user_s']:7.2f} s user  peak RSS {r['peak_rss_mb']:7.1f} MB{top}")
+            print(f"  {key:13s} {r['wall_s']:7.2f} s wall {r['cpu_s']:7.2f} s CPU  peak RSS {r['peak_rss_mb']:7.1f} MB{top}")
     return 0
 
 
