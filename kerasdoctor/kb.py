@@ -576,15 +576,14 @@ def parse_rule_files(files: Iterable[str]) -> tuple[list[dict[str, Any]], list[s
     return plains, problems
 
 
-def _register_user_patterns(rules: Iterable[Rule]) -> None:
+def _register_user_patterns(rules: Iterable[Rule], builtin_rules: Iterable[Rule]) -> None:
     """Mark the patterns of rules outside the built-in directory for the time-limited matcher.
 
     A user's pattern that is also a built-in rule's (the same text) stays on ``re``.
     """
-    builtin = os.path.abspath(builtin_rules_dir())
-    builtin_patterns = {p.pattern for r in load_rules().rules for p in r.errors}
+    builtin_patterns = {p.pattern for r in builtin_rules if is_builtin_rule(r.path) for p in r.errors}
     for rule in rules:
-        if os.path.dirname(os.path.abspath(rule.path)) == builtin:
+        if is_builtin_rule(rule.path):
             continue
         for i, pattern in enumerate(rule.errors):
             if pattern.pattern not in _USER_PATTERNS and pattern.pattern not in builtin_patterns:
@@ -664,7 +663,7 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
             _write_snapshot(snapshot_path, payload)
     ruleset = RuleSet([_rule_from_plain(p) for p in payload["rules"]], problems + list(payload["problems"]), dirs)
     if len(dirs) > 1:
-        _register_user_patterns(ruleset.rules)
+        _register_user_patterns(ruleset.rules, ruleset.rules)
     _LOADED[dirs] = ruleset
     return ruleset
 
@@ -674,5 +673,6 @@ def load_rule_dir(directory: str) -> RuleSet:
     problems = [] if os.path.isdir(directory) else [f"{directory}: rule directory not found"]
     plains, parse_problems = parse_rule_files(rule_files([directory]))
     ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, (directory,))
-    _register_user_patterns(ruleset.rules)
+    if not all(is_builtin_rule(r.path) for r in ruleset.rules):
+        _register_user_patterns(ruleset.rules, load_rules().rules)
     return ruleset
