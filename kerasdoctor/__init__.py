@@ -11,6 +11,8 @@ Submodules are imported lazily so ``import kerasdoctor`` stays cheap.
 
 from __future__ import annotations
 
+import sys
+
 __version__ = "0.1.0"
 
 TYPE_CHECKING = False
@@ -69,3 +71,23 @@ def __getattr__(name: str) -> Any:
 
         return Doctor
     raise AttributeError(f"module 'kerasdoctor' has no attribute {name!r}")
+
+
+_PUBLIC_FUNCTIONS = {"explain": explain}
+
+
+class _Package(type(sys)):  # type: ignore[misc]
+    """The package module, keeping ``kerasdoctor.explain`` the public function.
+
+    Importing the ``kerasdoctor.explain`` subpackage makes the import system bind it
+    as the package attribute of the same name; the function stays bound instead, and
+    the subpackage stays reachable as ``from kerasdoctor.explain import ...``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _PUBLIC_FUNCTIONS and isinstance(value, type(sys)):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -6,6 +6,7 @@ Exit codes follow the linters' convention: 0 = a diagnosis / no findings,
 
 from __future__ import annotations
 
+import io  # already loaded by the interpreter for its own standard streams
 import os
 import sys
 
@@ -13,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
-    from typing import Any
+    from typing import Any, NoReturn
 
     from kerasdoctor.kb import RuleSet
 
@@ -28,7 +29,13 @@ class UsageError(Exception):
 def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     import argparse
 
-    parser = argparse.ArgumentParser(
+    class OneLineErrors(argparse.ArgumentParser):
+        """Bad usage is one line on stderr and exit 2, without the usage block."""
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    parser = OneLineErrors(
         prog="kerasdoctor",
         description="Explain Keras/TensorFlow errors, lint training code, and watch training runs.",
     )
@@ -125,7 +132,7 @@ def _parse_explain_fast(argv: list[str]) -> Any:
         if key in _EXPLAIN_CHOICES and value not in _EXPLAIN_CHOICES[key]:
             return None
         if key == "top":
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 return None
             values["top"] = int(value)
         elif key == "rules":
@@ -163,8 +170,56 @@ def _load(cli_dirs: Sequence[str]) -> RuleSet:
     return ruleset
 
 
-def _read_stdin() -> bytes:
-    return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+def _stdin_records() -> list[Any]:
+    """The records of piped input, streamed as a log file is: a 1 GB pipe is never held whole."""
+    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, bounded_lines, extract_errors, extract_from_lines
+
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a replaced sys.stdin without bytes underneath
+        return extract_errors(sys.stdin.read(MAX_MESSAGE_CHARS))
+    head = raw.read(BINARY_SNIFF_BYTES)
+    if _looks_binary(head):
+        raise UsageError("standard input looks like binary data, not error text or a log")
+    stream = io.TextIOWrapper(io.BufferedReader(_Rejoined(head, raw)), encoding="utf-8", errors="replace", newline="")
+    first: list[str] = []  # the start of the input, for text that holds no traceback or log line
+    first_chars = 0
+
+    def lines() -> Any:
+        nonlocal first_chars
+        for line in bounded_lines(stream):
+            if first_chars < MAX_MESSAGE_CHARS:
+                first.append(line)
+                first_chars += len(line)
+            yield line
+
+    records = extract_from_lines(lines())
+    if not records:
+        text = "".join(first)
+        if not text.strip():
+            raise UsageError("the error text is empty")
+        records = extract_errors(text)
+    return records
+
+
+class _Rejoined(io.RawIOBase):
+    """A byte stream that gives back the bytes already read (the sniffed head), then the rest."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read1(len(buffer)) if hasattr(self._rest, "read1") else self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -174,10 +229,9 @@ def _looks_binary(head: bytes) -> bool:
     return printable < 0.7 * len(head)
 
 
-def _decode(data: bytes, what: str) -> str:
-    if _looks_binary(data[:BINARY_SNIFF_BYTES]):
-        raise UsageError(f"{what} looks like binary data, not error text or a log")
-    return data.decode("utf-8", errors="replace")
+def _argv_text(text: str) -> str:
+    """Argument text as valid Unicode: bytes that were not UTF-8 arrive as lone surrogates."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _run_explain(args: argparse.Namespace) -> int:
@@ -198,15 +252,20 @@ def _run_explain(args: argparse.Namespace) -> int:
         explanation = explain_file(args.file, rules=ruleset)
     else:
         if args.text and args.text != ["-"]:
-            text = " ".join(args.text)
+            text = _argv_text(" ".join(args.text))
+            if not text.strip():
+                raise UsageError("the error text is empty")
+            records = extract_errors(text)
         elif args.text == ["-"] or not sys.stdin.isatty():
-            text = _decode(_read_stdin(), "standard input")
+            records = _stdin_records()
         else:
             raise UsageError("no error text given: pass it as an argument, pipe it in, or use --file LOG")
-        if not text.strip():
-            raise UsageError("the error text is empty")
-        explanation = explain_records(extract_errors(text), rules=ruleset)
+        explanation = explain_records(records, rules=ruleset)
     from kerasdoctor import render
+    from kerasdoctor.kb import SLOW_PATTERNS
+
+    for problem in SLOW_PATTERNS.values():
+        print(f"kerasdoctor: warning: {problem}", file=sys.stderr)
 
     if args.format == "json":
         sys.stdout.write(render.explanation_json(explanation))

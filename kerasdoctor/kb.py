@@ -48,7 +48,16 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 6
+# Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
+# a user's, and one bad file must cost only itself, never time or memory for the others.
+MAX_RULE_FILE_BYTES = 1_000_000
+MAX_RULE_VALUES = 50_000  # values in a parsed file, counting each alias expansion
+MAX_PATTERN_CHARS = 5_000
+MAX_PATTERN_NESTING = 30
+MAX_PATTERN_REPEAT = 1_000
+# patterns of rules outside the built-in directory run with a time limit per search
+USER_PATTERN_TIMEOUT = 0.2
 
 
 class RuleSet:
@@ -95,9 +104,134 @@ def cache_dir() -> str | None:
     return os.path.join(base, "kerasdoctor")
 
 
+# user pattern -> where it was declared ("path: errors[i].pattern"); filled when rules load
+_USER_PATTERNS: dict[str, str] = {}
+# where -> a one-line problem, for each user pattern that ran out of time
+SLOW_PATTERNS: dict[str, str] = {}
+
+
 @cache
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.MULTILINE)
+def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:
+    """The compiled pattern: ``re`` for the built-in rules, time-limited for users' rules."""
+    where = _USER_PATTERNS.get(pattern)
+    if where is not None:
+        return TimedPattern(pattern, where, ignore_case=ignore_case)
+    return re.compile(pattern, re.MULTILINE | (re.IGNORECASE if ignore_case else 0))
+
+
+class TimedPattern:
+    """A user's pattern run by the ``regex`` module with a time limit, so backtracking cannot hang.
+
+    A search that runs out of time counts as no match; the pattern is then skipped for
+    the rest of the process and reported once in ``SLOW_PATTERNS``.
+    """
+
+    def __init__(self, pattern: str, where: str, ignore_case: bool = False) -> None:
+        import regex
+
+        self.pattern = pattern
+        self.where = where
+        self._compiled = regex.compile(pattern, regex.MULTILINE | (regex.IGNORECASE if ignore_case else 0))
+
+    def _timed(self, method: str, *args: Any) -> Any:
+        if self.where in SLOW_PATTERNS:
+            return None
+        try:
+            return getattr(self._compiled, method)(*args, timeout=USER_PATTERN_TIMEOUT)
+        except TimeoutError:
+            SLOW_PATTERNS[self.where] = f"{self.where}: gave up after {USER_PATTERN_TIMEOUT} s on one input (the pattern backtracks too much); skipped"
+            return None
+
+    def search(self, string: str, *args: Any) -> Any:
+        return self._timed("search", string, *args)
+
+    def match(self, string: str, *args: Any) -> Any:
+        return self._timed("match", string, *args)
+
+    def fullmatch(self, string: str, *args: Any) -> Any:
+        return self._timed("fullmatch", string, *args)
+
+    def finditer(self, string: str, *args: Any) -> Any:
+        found = self._timed("findall", string, *args)  # materialised under the time limit
+        return iter(()) if found is None else self._timed("finditer", string, *args) or iter(())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._compiled, name)
+
+
+def pattern_problem(pattern: str, *, user: bool = False) -> str | None:
+    """Why ``pattern`` cannot be a rule's pattern, or None: it must compile and stay small."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"longer than {MAX_PATTERN_CHARS} characters"
+    if _nesting_depth(pattern) > MAX_PATTERN_NESTING:
+        return f"groups nested deeper than {MAX_PATTERN_NESTING}"
+    try:
+        parsed = _sre_parse().parse(pattern)
+        re.compile(pattern)
+    except re.error as exc:
+        return f"bad regex: {exc}"
+    except (OverflowError, RecursionError, ValueError, TypeError) as exc:
+        return f"bad regex: {exc}"
+    largest = _largest_repeat_bound(parsed)
+    if largest > MAX_PATTERN_REPEAT:
+        return f"a repeat count of {largest} is above the limit of {MAX_PATTERN_REPEAT}"
+    if user:
+        import regex
+
+        try:
+            regex.compile(pattern, regex.MULTILINE)
+        except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+            return f"bad regex: {exc}"
+    return None
+
+
+def _nesting_depth(pattern: str) -> int:
+    depth = deepest = 0
+    escaped = in_class = False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]" or pattern[i - 1] == "[" or pattern[i - 2 : i] == "[^"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
+
+
+def _sre_parse() -> Any:
+    if sys.version_info >= (3, 11):
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    else:  # pragma: no cover - exercised on older interpreters only
+        import sre_parse
+    return sre_parse
+
+
+def _largest_repeat_bound(parsed: Any) -> int:
+    """The largest explicit bound of a ``{m,n}`` repeat anywhere in a parsed pattern."""
+    sre_parse = _sre_parse()
+    constants = sre_parse._constants if hasattr(sre_parse, "_constants") else sre_parse
+    repeats = {constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None)}
+    largest = 0
+    stack = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, sre_parse.SubPattern):
+            for op, arg in item:
+                if op in repeats:
+                    for bound in arg[:2]:
+                        if bound != constants.MAXREPEAT:
+                            largest = max(largest, bound)
+                stack.append(arg)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return largest
 
 
 def literal_runs(pattern: str) -> list[str]:
@@ -191,9 +325,14 @@ def required_literal(pattern: str) -> str | None:
 def _as_tuple(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def _is_names(value: Any) -> bool:
+    """A string or a list of strings: how rules name types, packages and functions."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
 def _check_keys(where: str, data: dict[str, Any], allowed: tuple[str, ...], problems: list[str]) -> None:
@@ -211,12 +350,19 @@ def _lint_section_problems(section: Any) -> list[str]:
     return list(validate_lint_section(section))
 
 
-def validate_rule(data: Any, path: str) -> list[str]:
-    """Every problem of one parsed rule file, each naming the file and the field."""
+def validate_rule(data: Any, path: str, *, user: bool = False) -> list[str]:
+    """Every problem of one parsed rule file, each naming the file and the field.
+
+    ``user``: the file is not one of the built-in rules, so its patterns must also
+    compile for the time-limited matcher.
+    """
     problems: list[str] = []
     if not isinstance(data, dict):
         return [f"{path}: a rule file must be a YAML mapping, got {type(data).__name__}"]
     _check_keys(path, data, TOP_KEYS, problems)
+    shape = _plain_data_problem(data)
+    if shape:
+        return [f"{path}: {shape}"]
     for key in ("id", "name", "title", "severity", "category", "docs", "errors", "examples"):
         if key not in data:
             problems.append(f"{path}: {key}: missing")
@@ -250,13 +396,47 @@ def validate_rule(data: Any, path: str) -> list[str]:
         problems.append(f"{path}: errors: must be a list (may be empty)")
         errors = []
     for i, entry in enumerate(errors or []):
-        _validate_error(f"{path}: errors[{i}]", entry, problems)
+        _validate_error(f"{path}: errors[{i}]", entry, problems, user=user)
     if data.get("lint") is not None:
         problems.extend(f"{path}: lint: {p}" for p in _lint_section_problems(data["lint"]))
     _validate_symptoms(path, data.get("symptoms"), problems)
     _validate_frames(path, data.get("frames"), problems)
     _validate_examples(path, data.get("examples"), bool(errors), problems)
     return problems
+
+
+def _plain_data_problem(data: Any) -> str | None:
+    """Why a parsed file is not plain rule data: too many values (alias bombs), or odd types.
+
+    Safe loading still builds dates, sets, bytes and non-text keys, and shares aliased
+    values; every value is counted once per place it appears, as later readers see it.
+    """
+    count = 0
+    # each entry: (value, its place as a linked (parent, key) chain, spelled out only for a problem)
+    stack: list[tuple[Any, Any]] = [(data, None)]
+    while stack:
+        value, place = stack.pop()
+        count += 1
+        if count > MAX_RULE_VALUES:
+            return f"more than {MAX_RULE_VALUES} values once aliases are expanded"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    return f"{_spell(place)}: key {key!r} must be text (quote it)"
+                stack.append((item, (place, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (place, i)) for i, item in enumerate(value))
+        elif not (value is None or isinstance(value, (str, int, float))):
+            return f"{_spell(place)}: a {type(value).__name__} value is not allowed (quote it)"
+    return None
+
+
+def _spell(place: Any) -> str:
+    parts: list[str] = []
+    while place is not None:
+        place, key = place
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".") or "top level"
 
 
 def _validate_docs(path: str, docs: Any, problems: list[str]) -> None:
@@ -275,6 +455,8 @@ def _validate_docs(path: str, docs: Any, problems: list[str]) -> None:
     refs = docs.get("references")
     if not (isinstance(refs, list) and refs and all(isinstance(r, str) and r.strip() for r in refs)):
         problems.append(f"{path}: docs.references: needs at least one reference (URL)")
+    if docs.get("notes") is not None and not _is_names(docs["notes"]):
+        problems.append(f"{path}: docs.notes: must be text or a list of texts")
 
 
 def _validate_symptoms(path: str, symptoms: Any, problems: list[str]) -> None:
@@ -302,7 +484,7 @@ def _validate_frames(path: str, frames: Any, problems: list[str]) -> None:
         problems.append(f"{path}: frames: must be a non-empty list of function names")
 
 
-def _validate_error(where: str, entry: Any, problems: list[str]) -> None:
+def _validate_error(where: str, entry: Any, problems: list[str], *, user: bool = False) -> None:
     if not isinstance(entry, dict):
         problems.append(f"{where}: must be a mapping with a 'pattern'")
         return
@@ -311,10 +493,9 @@ def _validate_error(where: str, entry: Any, problems: list[str]) -> None:
     if not (isinstance(pattern, str) and pattern):
         problems.append(f"{where}.pattern: missing")
     else:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            problems.append(f"{where}.pattern: bad regex: {exc}")
+        problem = pattern_problem(pattern, user=user)
+        if problem:
+            problems.append(f"{where}.pattern: {problem}")
     if not (isinstance(entry.get("versions"), str) and entry["versions"].strip()):
         problems.append(f"{where}.versions: say which versions print this wording")
     types = entry.get("type")
@@ -323,16 +504,19 @@ def _validate_error(where: str, entry: Any, problems: list[str]) -> None:
     if entry.get("kind") is not None and entry["kind"] not in KINDS:
         problems.append(f"{where}.kind: {entry['kind']!r} is not one of {', '.join(KINDS)}")
     confidence = entry.get("confidence", 0.9)
-    if not (isinstance(confidence, (int, float)) and 0 < confidence <= 1):
+    if not (isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and 0 < confidence <= 1):
         problems.append(f"{where}.confidence: must be a number in (0, 1]")
     involves = entry.get("involves", [])
-    if not (isinstance(involves, list) and all(p in VERSIONED_PACKAGES for p in involves)):
+    if not (isinstance(involves, list) and all(isinstance(p, str) and p in VERSIONED_PACKAGES for p in involves)):
         problems.append(f"{where}.involves: must be a list of {', '.join(VERSIONED_PACKAGES)}")
     conditions = entry.get("where", {})
     if not isinstance(conditions, dict):
         problems.append(f"{where}.where: must be a mapping")
     else:
         _check_keys(f"{where}.where", conditions, WHERE_KEYS, problems)
+        for key, value in conditions.items():
+            if not _is_names(value):
+                problems.append(f"{where}.where.{key}: must be a name or a list of names, got {type(value).__name__}")
 
 
 def _validate_examples(path: str, examples: Any, has_errors: bool, problems: list[str]) -> None:
@@ -355,6 +539,8 @@ def _validate_examples(path: str, examples: Any, has_errors: bool, problems: lis
             _check_keys(where, entry, ERROR_EXAMPLE_KEYS, problems)
             if not (isinstance(entry.get("text"), str) and entry["text"].strip()):
                 problems.append(f"{where}.text: missing or empty")
+            if entry.get("versions") is not None and not isinstance(entry["versions"], str):
+                problems.append(f"{where}.versions: must be text")
             if key == "errors" and not (isinstance(entry.get("source"), str) and entry["source"].strip()):
                 problems.append(f"{where}.source: say where this real message comes from")
     if has_errors and not examples.get("errors"):
@@ -420,30 +606,45 @@ def rule_files(dirs: Iterable[str]) -> list[str]:
     return files
 
 
-def parse_rule_files(files: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Parse and validate rule files; broken ones are reported and skipped, the rest load."""
+def _read_rule_file(path: str) -> tuple[Any, str | None]:
+    """The parsed YAML of one rule file, or a one-line problem naming the file."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_RULE_FILE_BYTES:
+                return None, f"{path}: larger than {MAX_RULE_FILE_BYTES // 1_000_000} MB; a rule file is a few KB"
+            return yaml.load(handle, Loader=loader), None  # noqa: S506 - a safe loader
+    except OSError as exc:
+        return None, f"{path}: cannot read: {exc.strerror or exc}"
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark is not None else ""
+        return None, f"{path}: not valid YAML{at}: {' '.join(str(getattr(exc, 'problem', None) or exc).split())}"
+    except UnicodeDecodeError:
+        return None, f"{path}: not valid UTF-8"
+    except RecursionError:
+        return None, f"{path}: nested too deeply"
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date or number YAML cannot build
+        return None, f"{path}: not valid YAML: {exc}"
+
+
+def is_builtin_rule(path: str) -> bool:
+    return os.path.dirname(os.path.abspath(path)) == os.path.abspath(builtin_rules_dir())
+
+
+def parse_rule_files(files: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Parse and validate rule files; broken ones are reported and skipped, the rest load."""
     plains: list[dict[str, Any]] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
     for path in files:
-        try:
-            with open(path, "rb") as handle:
-                data = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
-        except OSError as exc:
-            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+        data, problem = _read_rule_file(path)
+        if problem:
+            problems.append(problem)
             continue
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" (line {mark.line + 1})" if mark is not None else ""
-            problems.append(f"{path}: not valid YAML{at}: {getattr(exc, 'problem', None) or exc}")
-            continue
-        except UnicodeDecodeError:
-            problems.append(f"{path}: not valid UTF-8")
-            continue
-        file_problems = validate_rule(data, path)
+        file_problems = validate_rule(data, path, user=not is_builtin_rule(path))
         if not file_problems:
             for key in ("id", "name"):
                 if data[key] in seen:
@@ -454,6 +655,21 @@ def parse_rule_files(files: Iterable[str]) -> tuple[list[dict[str, Any]], list[s
         seen[data["id"]] = seen[data["name"]] = path
         plains.append(_normalise(data, path))
     return plains, problems
+
+
+def _register_user_patterns(rules: Iterable[Rule], builtin_rules: Iterable[Rule]) -> None:
+    """Mark the patterns of rules outside the built-in directory for the time-limited matcher.
+
+    A user's pattern that is also a built-in rule's (the same text) stays on ``re``.
+    """
+    builtin_patterns = {p.pattern for r in builtin_rules if is_builtin_rule(r.path) for p in r.errors}
+    for rule in rules:
+        if is_builtin_rule(rule.path):
+            continue
+        for i, pattern in enumerate(rule.errors):
+            if pattern.pattern not in _USER_PATTERNS and pattern.pattern not in builtin_patterns:
+                _USER_PATTERNS[pattern.pattern] = f"{rule.path}: errors[{i}].pattern"
+                compile_pattern.cache_clear()
 
 
 def _fingerprint(files: list[str]) -> str:
@@ -532,6 +748,8 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         if snapshot_path:
             _write_snapshot(snapshot_path, payload)
     ruleset = RuleSet([_rule_from_plain(p) for p in payload["rules"]], problems + list(payload["problems"]), dirs)
+    if len(dirs) > 1:
+        _register_user_patterns(ruleset.rules, ruleset.rules)
     _LOADED[dirs] = ruleset
     return ruleset
 
@@ -540,4 +758,7 @@ def load_rule_dir(directory: str) -> RuleSet:
     """Only the rules of one directory, uncached: for ``kerasdoctor rules check DIR``."""
     problems = [] if os.path.isdir(directory) else [f"{directory}: rule directory not found"]
     plains, parse_problems = parse_rule_files(rule_files([directory]))
-    return RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, (directory,))
+    ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, (directory,))
+    if not all(is_builtin_rule(r.path) for r in ruleset.rules):
+        _register_user_patterns(ruleset.rules, load_rules().rules)
+    return ruleset

@@ -13,7 +13,7 @@ import os
 
 from kerasdoctor.explain import explain_records
 from kerasdoctor.explain.extract import extract_errors
-from kerasdoctor.kb import RuleSet, builtin_rules_dir, load_rule_dir, load_rules
+from kerasdoctor.kb import SLOW_PATTERNS, RuleSet, builtin_rules_dir, load_rule_dir, load_rules
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def check_rule_dirs(dirs: Sequence[str], out: TextIO) -> int:
             problems.extend(error_example_failures(rule, ruleset))
             problems.extend(wording_coverage_failures(rule))
             problems.extend(lint_example_failures(rule))
+    problems.extend(SLOW_PATTERNS.values())
     for problem in problems:
         out.write(problem + "\n")
     verdict = "ok" if not problems else f"{len(problems)} problem(s)"

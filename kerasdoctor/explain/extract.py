@@ -17,7 +17,7 @@ from kerasdoctor.types import ErrorRecord, Frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
 MAX_MESSAGE_LINES = 400
@@ -27,6 +27,8 @@ MAX_EXCEPTIONS = 50  # the last ones win: the crash that ended a long log is at 
 MAX_LINE_CHARS = 20_000
 # what a person pastes; a longer text is a machine's log, never retyped by a chat app or word processor
 MAX_PASTE_CHARS = 256_000
+MAX_FRAMES = 200  # frames kept per traceback: the first and last half, as Python elides a deep recursion
+MAX_NOTES = 50
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
@@ -265,13 +267,22 @@ def _split_display_lines(raw: str) -> Iterator[str]:
     yield raw.rstrip("\r\n")
 
 
+class _FrameList(list):  # type: ignore[type-arg]
+    """The frames of one traceback, bounded: past MAX_FRAMES the middle ones are dropped."""
+
+    def append(self, frame: Frame) -> None:
+        super().append(frame)
+        if len(self) > MAX_FRAMES:
+            del self[MAX_FRAMES // 2]
+
+
 class _Parser:
     """A line-driven state machine over text that may hold many tracebacks and log lines."""
 
     def __init__(self) -> None:
         self.out = _Collector()
         self.state = "scan"  # scan | frames | message
-        self.frames: list[Frame] = []
+        self.frames: list[Frame] = _FrameList()
         self.type: str | None = None
         self.msg_lines: list[str] = []
         self.msg_chars = 0
@@ -284,7 +295,7 @@ class _Parser:
         self._flush()
         self.chain_pending = False
         self.state = "frames"
-        self.frames = []
+        self.frames = _FrameList()
         self.type = None
 
     def _flush(self) -> None:
@@ -297,7 +308,7 @@ class _Parser:
         self.state = "scan"
         self.msg_lines = []
         self.msg_chars = 0
-        self.frames = []
+        self.frames = _FrameList()
         self.type = None
 
     def _close_chain(self) -> None:
@@ -428,7 +439,7 @@ class _Parser:
             m = _BARE_EXC_LINE.match(line.strip())
             if m:
                 self._flush()
-                self.frames = []
+                self.frames = _FrameList()
                 self._begin_message(m.group("type"), m.group("msg"))
 
     def finish(self) -> list[ErrorRecord]:
@@ -472,10 +483,28 @@ def extract_errors(text: str) -> list[ErrorRecord]:
     return records
 
 
+def bounded_lines(handle: Any) -> Iterator[str]:
+    """The lines of a text stream, each cut to its head and tail: a 1 GB line is never held whole."""
+    while True:
+        line = handle.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        if len(line) < MAX_LINE_CHARS or line.endswith(("\n", "\r")):
+            yield line
+            continue
+        head, tail = line[:2000], line
+        while not tail.endswith(("\n", "\r")):
+            chunk = handle.readline(MAX_LINE_CHARS)
+            if not chunk:
+                break
+            tail = (tail + chunk)[-(MAX_LINE_CHARS - 2000) :]
+        yield head + tail
+
+
 def extract_from_file(path: str) -> list[ErrorRecord]:
     """Records from a (possibly huge) log file, read line by line; undecodable bytes replaced."""
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        records = extract_from_lines(handle)
+        records = extract_from_lines(bounded_lines(handle))
     if not records:
         with open(path, encoding="utf-8", errors="replace") as handle:
             head = handle.read(MAX_MESSAGE_CHARS)
@@ -484,12 +513,44 @@ def extract_from_file(path: str) -> list[ErrorRecord]:
 
 
 def _frames_of(exc: BaseException) -> tuple[Frame, ...]:
-    import traceback
+    import linecache
+    from collections import deque
 
+    # walk the chain without building a summary per frame: a deep recursion has millions
+    head: list[Any] = []
+    tail: deque[Any] = deque(maxlen=MAX_FRAMES // 2)
+    tb = exc.__traceback__
+    while tb is not None:
+        (head if len(head) < MAX_FRAMES // 2 else tail).append(tb)
+        tb = tb.tb_next
     frames = []
-    for summary in traceback.extract_tb(exc.__traceback__):
-        frames.append(Frame(path=summary.filename, line=summary.lineno, function=summary.name, code=(summary.line or "").strip()))
+    for item in (*head, *tail):
+        code = item.tb_frame.f_code
+        line = item.tb_lineno
+        linecache.lazycache(code.co_filename, item.tb_frame.f_globals)  # sources inside zips, as traceback does
+        source = linecache.getline(code.co_filename, line).strip() if line else ""
+        frames.append(Frame(path=code.co_filename, line=line, function=code.co_name, code=source))
     return tuple(frames)
+
+
+def _safe_str(value: object, describe: Callable[[object], str] = str) -> str:
+    try:
+        return describe(value)[:MAX_MESSAGE_CHARS]
+    except Exception:  # noqa: BLE001 - a broken __str__ must not hide the error
+        return f"<unprintable {type(value).__name__} object>"
+
+
+def _notes_text(exc: BaseException) -> str:
+    """``__notes__`` as Python's traceback shows them, whatever type the attribute holds."""
+    try:
+        notes = getattr(exc, "__notes__", None)
+        if notes is None:
+            return ""
+        if isinstance(notes, (list, tuple)):
+            return "\n".join(_safe_str(note) for note in notes[:MAX_NOTES])
+        return _safe_str(notes, repr)
+    except Exception:  # noqa: BLE001 - odd notes must not hide the error
+        return ""
 
 
 def records_from_exception(exc: BaseException) -> list[ErrorRecord]:
@@ -505,13 +566,10 @@ def records_from_exception(exc: BaseException) -> list[ErrorRecord]:
     for position, item in enumerate(reversed(chain)):
         cls = type(item)
         names = tuple(c.__name__ for c in cls.__mro__ if c is not object)
-        try:
-            message = str(item)
-        except Exception:  # noqa: BLE001 - a broken __str__ must not hide the error
-            message = f"<unprintable {cls.__name__}>"
-        notes = getattr(item, "__notes__", None)
+        message = _safe_str(item)
+        notes = _notes_text(item)
         if notes:
-            message += "\n" + "\n".join(str(n) for n in notes)
+            message += "\n" + notes
         records.append(
             make_exception_record(
                 cls.__name__,

@@ -10,9 +10,6 @@ confidence is its best hit.
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from kerasdoctor.kb import compile_pattern
 from kerasdoctor.types import ErrorPattern, ErrorRecord, Match, Rule
 
@@ -90,17 +87,13 @@ def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -
     return min(score, 0.99)
 
 
-@cache
-def _compile_ignoring_case(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.MULTILINE | re.IGNORECASE)
-
-
 def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False) -> str | None:
     if pattern.literal is not None and pattern.literal not in lowered:
         return None
     if pattern.any_literals and not any(literal in lowered for literal in pattern.any_literals):
         return None
-    regex = _compile_ignoring_case(pattern.pattern) if ignore_case else compile_pattern(pattern.pattern)
+    # through kb.compile_pattern always: users' patterns run there with a time limit
+    regex = compile_pattern(pattern.pattern, ignore_case)
     m = regex.search(record.message)
     if m is None and record.key_message and record.key_message != record.message:
         m = regex.search(record.key_message)

@@ -8,6 +8,8 @@ Checks are pure: no I/O, state reset per file (one instance per file).
 
 from __future__ import annotations
 
+import re
+
 from kerasdoctor.lint.resolve import Resolver
 
 TYPE_CHECKING = False
@@ -239,10 +241,24 @@ def format_message(rule: Rule, fields: dict[str, Any]) -> str:
     key = fields.get("key")
     template = (lint.get("messages") or {}).get(key) if key else None
     template = template or lint.get("message") or rule.title
-    try:
-        return str(template).format(**fields).strip()
-    except (KeyError, IndexError, ValueError):
-        return rule.title
+    # placeholders are substituted, never str.format-ted: a rule file may be a user's, and
+    # format specs ({name:>200000000}) or attribute access ({name.__class__}) must stay inert
+    missing = False
+
+    def substitute(m: re.Match[str]) -> str:
+        nonlocal missing
+        if m.group(1) is None:
+            return m.group(0)[0]
+        if m.group(1) not in fields:
+            missing = True
+            return m.group(0)
+        return str(fields[m.group(1)])
+
+    message = _PLACEHOLDER.sub(substitute, str(template)).strip()
+    return rule.title if missing else message
+
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
 
 
 class Check:

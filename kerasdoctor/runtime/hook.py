@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 import threading
+from types import TracebackType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from types import TracebackType
     from typing import Any
 
 # The hooks that were in place before install(); None when not installed.
@@ -52,10 +52,30 @@ def diagnose_safely(exc: BaseException, file: Any = None) -> None:
             pass
 
 
+def call_as_python_would(hook: Any, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Call an exception hook; when it fails, print what the interpreter prints then.
+
+    That is (Python/pythonrun.c, _PyErr_PrintEx) "Error in sys.excepthook:", the hook's
+    own error, "Original exception was:" and the original traceback. The hook's error
+    is shown without this function's frame, as the interpreter calls hooks from C.
+    SystemExit raised by a hook still ends the process, as it does under Python.
+    """
+    try:
+        hook(exc_type, exc, tb)
+    except SystemExit:
+        raise
+    except BaseException as hook_error:  # noqa: BLE001 - reported exactly as the interpreter would
+        hook_tb = hook_error.__traceback__.tb_next if hook_error.__traceback__ is not None else None
+        sys.stderr.write("Error in sys.excepthook:\n")
+        sys.__excepthook__(type(hook_error), hook_error.with_traceback(hook_tb), hook_tb)
+        sys.stderr.write("\nOriginal exception was:\n")
+        sys.__excepthook__(exc_type, exc, tb)
+
+
 def kerasdoctor_excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """sys.excepthook: the previous hook prints the traceback, then the diagnosis follows."""
     previous = _previous_excepthook or sys.__excepthook__
-    previous(exc_type, exc, tb)
+    call_as_python_would(previous, exc_type, exc, tb)
     if _should_diagnose(exc):
         diagnose_safely(exc)
 
@@ -63,7 +83,19 @@ def kerasdoctor_excepthook(exc_type: type[BaseException], exc: BaseException, tb
 def kerasdoctor_threading_excepthook(args: Any) -> None:
     """threading.excepthook: same as the sys hook, for exceptions that end a thread."""
     previous = _previous_threading_hook or threading.__excepthook__
-    previous(args)
+    try:
+        previous(args)
+    except Exception as hook_error:  # noqa: BLE001 - reported as threading would, without this frame
+        # what threading's invoke_excepthook prints when the hook fails
+        hook_error.__suppress_context__ = True
+        hook_tb = hook_error.__traceback__.tb_next if hook_error.__traceback__ is not None else None
+        # threading's own frame heads the traceback it prints (it catches in Python code)
+        caller = sys._getframe(1)
+        hook_tb = TracebackType(hook_tb, caller, caller.f_lasti, caller.f_lineno)
+        sys.stderr.write("Exception in threading.excepthook:\n")
+        sys.stderr.flush()
+        display = getattr(sys, "excepthook", None) or sys.__excepthook__
+        display(type(hook_error), hook_error.with_traceback(hook_tb), hook_tb)
     if _should_diagnose(args.exc_value):
         diagnose_safely(args.exc_value)
 

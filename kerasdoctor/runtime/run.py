@@ -1,27 +1,22 @@
 """``kerasdoctor run script.py args...``: run a script exactly as ``python script.py`` would.
 
-Same ``sys.argv``, ``sys.path[0]`` and ``__main__`` semantics, same output and the
-same exit code; an uncaught exception prints Python's own traceback, minus
-kerasdoctor's frames, then the diagnosis. One difference: after Ctrl-C Python
-kills itself with SIGINT, ``kerasdoctor run`` exits with 130 (what a shell shows
-for that) after the same traceback.
+It starts ``python script.py args`` itself, with a start-up module (``bootstrap/
+sitecustomize.py``) that installs the exception hook and training doctor and then
+steps aside. The script so gets the same ``sys.argv``, ``sys.path``, ``__main__``,
+stack depth (a recursion that fits under python fits here), output, tracebacks
+(no kerasdoctor frames), signals and exit code; the diagnosis follows Python's
+own traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import runpy
 import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from types import TracebackType
     from typing import Any
-
-# Frames of these files sit between the interpreter and the script: Python's own
-# traceback of `python script.py` would not show them.
-_LAUNCHER_FILES = {os.path.realpath(__file__), os.path.realpath(runpy.__file__), "<frozen runpy>"}
 
 
 def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -40,79 +35,37 @@ def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Install kerasdoctor (unless KERASDOCTOR=0) and run the script; return its exit code."""
-    from kerasdoctor.runtime import install
+    """Run the script in a fresh interpreter that has kerasdoctor installed; return its exit code.
 
-    install()
-    if getattr(args, "module", False):
-        return run_module_as_main(args.script, list(args.args))
-    return run_path_as_main(args.script, list(args.args))
+    On POSIX the interpreter replaces this process, so the exit status, signals and
+    stack depth are the script's own.
+    """
+    from kerasdoctor.runtime import disabled
 
+    command = [sys.executable, *_interpreter_flags()]
+    command += ["-m", args.script] if getattr(args, "module", False) else [args.script]
+    command += list(args.args)
+    env = dict(os.environ)
+    if not disabled():
+        here = os.path.dirname(os.path.abspath(__file__))
+        env["KERASDOCTOR_RUN_HOME"] = os.path.dirname(os.path.dirname(here))
+        if "PYTHONPATH" in env:  # absent: the start-up module removes PYTHONPATH again
+            env["KERASDOCTOR_RUN_PYTHONPATH"] = env["PYTHONPATH"]
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (os.path.join(here, "bootstrap"), os.environ.get("PYTHONPATH")) if p)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(sys.executable, command, env)  # noqa: S606 - the user asked to run this script
+    import subprocess
 
-def _strip_launcher(tb: TracebackType | None) -> TracebackType | None:
-    """The traceback from the script's first frame on: the frames Python itself would show."""
-    while tb is not None and (tb.tb_frame.f_code.co_filename in _LAUNCHER_FILES or os.path.realpath(tb.tb_frame.f_code.co_filename) in _LAUNCHER_FILES):
-        tb = tb.tb_next
-    return tb
-
-
-def _report_uncaught(exc: BaseException) -> int:
-    tb = _strip_launcher(exc.__traceback__)
-    exc.__traceback__ = tb
-    sys.excepthook(type(exc), exc, tb)
-    # Python dies of SIGINT after an uncaught KeyboardInterrupt (a shell shows 130)
-    return 130 if isinstance(exc, KeyboardInterrupt) else 1
-
-
-def run_path_as_main(path: str, script_args: list[str]) -> int:
-    """``python path args``: returns 1 after an uncaught exception; SystemExit propagates."""
-    if not os.path.exists(path):
-        sys.stderr.write(f"{sys.executable}: can't open file {os.path.abspath(path)!r}: No such file or directory\n")
-        return 2
-    import builtins
-    import io
-    import types
-    from importlib.machinery import SourceFileLoader
-
-    # What the interpreter does for `python path`: argv[0] as typed, code named by
-    # its absolute path, a fresh __main__ that stays in sys.modules afterwards.
-    # (runpy.run_path would rewrite argv[0] and restore the old __main__.)
-    full_path = os.path.abspath(path)
-    sys.argv = [path, *script_args]
-    sys.path[0] = os.path.dirname(os.path.realpath(full_path))
-    main_module = types.ModuleType("__main__")
-    main_module.__dict__.update(
-        __file__=full_path,
-        __builtins__=builtins,
-        __loader__=SourceFileLoader("__main__", full_path),
-        __spec__=None,
-        __cached__=None,
-        __package__=None,
-    )
-    sys.modules["__main__"] = main_module
-    try:
-        with io.open_code(full_path) as source_file:
-            source = source_file.read()
-        code = compile(source, full_path, "exec", dont_inherit=True)
-        exec(code, main_module.__dict__)  # noqa: S102 - running the user's script is the point
-    except SystemExit:
-        raise
-    except BaseException as exc:  # noqa: BLE001 - reported exactly as the interpreter would
-        return _report_uncaught(exc)
-    return 0
+    return subprocess.call(command, env=env)
 
 
-def run_module_as_main(module: str, script_args: list[str]) -> int:
-    """``python -m module args``."""
-    sys.argv = [module, *script_args]
-    sys.path[0] = os.getcwd()
-    try:
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
-    except SystemExit:
-        raise
-    except BaseException as exc:  # noqa: BLE001
-        return _report_uncaught(exc)
-    return 0
+def _interpreter_flags() -> list[str]:
+    """The options this interpreter was started with (-X, -W, -O, ...), for the script's."""
+    import subprocess
+
+    return list(subprocess._args_from_interpreter_flags())  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,191 @@
+"""explain never crashes and stays bounded: odd exceptions, odd arguments, huge inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE_RULES, run_cli
+
+import kerasdoctor
+from kerasdoctor.explain.extract import MAX_FRAMES
+
+MARSHAL_TB = """Traceback (most recent call last):
+  File "/home/me/project/train.py", line 12, in <module>
+    model = keras.models.load_model("model.h5")
+ValueError: bad marshal data (unknown type code)
+"""
+
+
+def python(code: str, *args: str | bytes, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=full_env, timeout=120, check=False)
+
+
+def test_explain_stays_the_function_after_the_subpackage_and_the_hook_load() -> None:
+    code = textwrap.dedent(
+        """
+        import kerasdoctor
+        first = kerasdoctor.explain("bad marshal data")
+        import kerasdoctor.explain.extract
+        from kerasdoctor.explain import explain_records
+        second = kerasdoctor.explain("bad marshal data")
+        from kerasdoctor.runtime.hook import diagnose_safely
+        try:
+            raise ValueError("bad marshal data (unknown type code)")
+        except ValueError as exc:
+            diagnose_safely(exc)
+        third = kerasdoctor.explain("bad marshal data")
+        from kerasdoctor import explain
+        assert callable(explain) and explain is kerasdoctor.explain, explain
+        print(first.best.id, second.best.id, third.best.id)
+        """
+    )
+    proc = python(code)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().split() == ["KD503"] * 3
+    assert b"internal error" not in proc.stderr
+
+
+def test_match_carries_the_id_and_name_of_the_json() -> None:
+    match = kerasdoctor.explain("ValueError: bad marshal data (unknown type code)").best
+    assert match is not None
+    assert (match.id, match.name) == (match.to_dict()["id"], match.to_dict()["name"]) == ("KD503", "lambda-layer-serialization")
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no str for you")
+
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr either")
+
+
+@pytest.mark.parametrize(
+    ("notes", "shown"),
+    [
+        (5, "5"),
+        ("a note that is not in a list", "'a note that is not in a list'"),
+        ([_Unprintable(), "second note"], "second note"),
+        (_Unprintable(), "unprintable"),
+        (("one", "two"), "one\ntwo"),
+        (None, ""),
+    ],
+)
+def test_exception_with_odd_notes_is_still_explained(notes: object, shown: str) -> None:
+    exc = ValueError("bad marshal data (unknown type code)")
+    exc.__notes__ = notes  # type: ignore[attr-defined]
+    explanation = kerasdoctor.explain(exc)
+    assert explanation.best is not None and explanation.best.id == "KD503"
+    assert shown in explanation.errors[-1].message
+
+
+def test_exception_whose_str_raises() -> None:
+    class Broken(ValueError):
+        def __str__(self) -> str:
+            raise RuntimeError("broken")
+
+    explanation = kerasdoctor.explain(Broken())
+    assert explanation.errors[-1].type == "Broken"
+
+
+def test_live_traceback_frames_are_capped_first_and_last() -> None:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+
+        def recurse(n: int) -> None:
+            if n == 0:
+                raise ValueError("bad marshal data (unknown type code)")
+            recurse(n - 1)
+
+        try:
+            recurse(10_000)
+        except ValueError as exc:
+            caught = exc
+    finally:
+        sys.setrecursionlimit(limit)
+    record = kerasdoctor.explain(caught).errors[-1]
+    assert len(record.frames) == MAX_FRAMES
+    assert record.frames[0].function == "test_live_traceback_frames_are_capped_first_and_last"
+    assert record.frames[-1].code.startswith("raise ValueError")
+
+
+def test_non_utf8_argument_bytes_give_valid_utf8_json() -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", b"ValueError: bad marshal data \xff\xfe (unknown type code)"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout.decode("utf-8"))  # strict: raises on invalid UTF-8
+    assert "\ufffd" in data["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("args", [("--top", "²"), ("--top", "x"), ("--format", "jsn"), ("--color", "sometimes")])
+def test_bad_option_value_is_a_usage_message_not_a_traceback(args: tuple[str, ...]) -> None:
+    proc = run_cli("explain", *args, "bad marshal data")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("kerasdoctor explain: error: argument") and line.endswith("(see kerasdoctor explain --help)")
+
+
+def peak_rss_of_explain_file(path: Path, how: str = "file") -> tuple[dict[str, object], float]:
+    probe = textwrap.dedent(
+        """
+        import json, resource, subprocess, sys
+        cmd = [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", "--rules", sys.argv[2]]
+        if sys.argv[3] == "file":
+            proc = subprocess.run([*cmd, "--file", sys.argv[1]], capture_output=True)
+        else:  # piped, as `cat train.log | kerasdoctor explain` does
+            cat = subprocess.Popen(["cat", sys.argv[1]], stdout=subprocess.PIPE)
+            proc = subprocess.run(cmd, stdin=cat.stdout, capture_output=True)
+            cat.wait()
+        print(json.dumps([proc.stdout.decode(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))
+        """
+    )
+    out = python(probe, str(path), str(SAMPLE_RULES), how)
+    stdout, rss = json.loads(out.stdout)
+    return json.loads(stdout), rss
+
+
+@pytest.mark.parametrize(("filler", "how"), [("hole", "file"), ("line", "file"), ("line", "pipe")])
+def test_file_with_a_huge_hole_or_line_is_read_in_bounded_memory(tmp_path: Path, filler: str, how: str) -> None:
+    path = tmp_path / "train.log"
+    size = 160 * 1024 * 1024
+    with path.open("wb") as handle:
+        handle.write(b"Epoch 1/3\nloading data\n" * 400)
+        if filler == "hole":
+            handle.seek(size, 1)  # a sparse run of NUL bytes, no newline
+        else:
+            chunk = b"x" * (1 << 20)
+            for _ in range(size >> 20):
+                handle.write(chunk)
+        handle.write(b"\n" + MARSHAL_TB.encode())
+    data, rss = peak_rss_of_explain_file(path, how)
+    assert data["matches"][0]["id"] == "KD990"
+    assert rss < 100, f"peak RSS {rss:.0f} MB"
+
+
+def test_traceback_text_with_many_frames_keeps_the_first_and_last(tmp_path: Path) -> None:
+    from kerasdoctor.explain.extract import extract_from_file
+
+    path = tmp_path / "deep.log"
+    frame = '  File "/home/me/deep.py", line 3, in recurse\n    recurse(n - 1)\n'
+    with path.open("w") as handle:
+        handle.write('Traceback (most recent call last):\n  File "/home/me/deep.py", line 9, in <module>\n    recurse(10)\n')
+        handle.write(frame * 20_000)
+        handle.write(MARSHAL_TB.split("\n", 1)[1])
+    (record,) = extract_from_file(str(path))
+    assert len(record.frames) == MAX_FRAMES
+    assert record.frames[0].line == 9 and record.frames[-1].path == "/home/me/project/train.py"
+    assert record.location is not None and record.location.path == "/home/me/project/train.py"
