@@ -21,7 +21,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 PRELUDE = {
     "k3": "import numpy as np\nimport tensorflow as tf\nimport keras\n",
@@ -39,23 +39,23 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 @contextlib.contextmanager
-def captured_fds() -> Iterator[tempfile._TemporaryFileWrapper[bytes]]:
+def captured_fds() -> Iterator[IO[bytes]]:
     """Send fds 1 and 2 to a temporary file for the duration (C++ logs write there directly)."""
-    sink = tempfile.TemporaryFile()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    os.dup2(sink.fileno(), 1)
-    os.dup2(sink.fileno(), 2)
-    try:
-        yield sink
-    finally:
+    with tempfile.TemporaryFile() as sink:
         sys.stdout.flush()
         sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        os.close(saved[0])
-        os.close(saved[1])
+        saved = os.dup(1), os.dup(2)
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield sink
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
 
 
 def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
     error = ""
     exc_type = ""
     start = time.monotonic()
-    workdir = tempfile.mkdtemp(prefix=f"{case['id']}-{case['part']}-")
+    workdir = tempfile.mkdtemp(prefix=f"{case['id']}-{case['part']}-", dir=os.getcwd())
     here = os.getcwd()
     os.chdir(workdir)
     with captured_fds() as sink:
@@ -82,11 +82,11 @@ def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
             signal.alarm(0)
             os.chdir(here)
         sink.seek(0)
-    printed = sink.read().decode("utf-8", "replace")
+        printed = sink.read().decode("utf-8", "replace")
     try:
         backend = __import__("tf_keras" if stack == "k2" else "keras")
         backend.backend.clear_session()
-    except Exception:  # noqa: S110 - only a memory courtesy between examples
+    except Exception:  # clearing is only a memory courtesy between examples
         pass
     return {
         "id": case["id"],
