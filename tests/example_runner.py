@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 PRELUDE = {
-    "k3": "import numpy as np\nimport tensorflow as tf\nimport keras\n",
-    "k2": "import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n",
-    "jax": "import numpy as np\nimport keras\n",
+    "k3": "import os\nimport numpy as np\nimport tensorflow as tf\nimport keras\n",
+    "k2": "import os\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n",
+    "jax": "import os\nimport numpy as np\nimport keras\n",
 }
 
 
@@ -58,31 +58,38 @@ def captured_fds() -> Iterator[IO[bytes]]:
             os.close(saved[1])
 
 
-def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
-    source = PRELUDE[stack] + (case.get("setup") or "") + "\n" + case["code"]
-    namespace: dict[str, Any] = {"__name__": "__main__"}
-    error = ""
-    exc_type = ""
-    start = time.monotonic()
-    workdir = tempfile.mkdtemp(prefix=f"{case['id']}-{case['part']}-", dir=os.getcwd())
-    here = os.getcwd()
-    os.chdir(workdir)
+def _execute(source: str, name: str, namespace: dict[str, Any]) -> tuple[str, str, str]:
+    """Run code, capturing what it printed; the exception's type name and traceback, if any."""
+    error = exc_type = ""
     with captured_fds() as sink:
-        signal.alarm(timeout)
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("always")
-                exec(compile(source, f"<{case['id']} {case['part']}>", "exec"), namespace)
+                # every Keras warning, each time: the registry would hide repeats across examples
+                warnings.simplefilter("always", UserWarning)
+                exec(compile(source, name, "exec"), namespace)
         except BaseException as exc:  # the example's own failure is the datum
             if isinstance(exc, KeyboardInterrupt):
                 raise
             exc_type = type(exc).__name__
             error = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        finally:
-            signal.alarm(0)
-            os.chdir(here)
         sink.seek(0)
         printed = sink.read().decode("utf-8", "replace")
+    return exc_type, error, printed
+
+
+def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
+    """The setup, then the example: only what the example itself printed or raised is its outcome."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    start = time.monotonic()
+    here = os.getcwd()
+    os.chdir(tempfile.mkdtemp(prefix=f"{case['id']}-{case['part']}-", dir=here))
+    signal.alarm(timeout)
+    try:
+        _, setup_error, _ = _execute(PRELUDE[stack] + (case.get("setup") or ""), f"<{case['id']} setup>", namespace)
+        exc_type, error, printed = ("", "", "") if setup_error else _execute(case["code"], f"<{case['id']} {case['part']}>", namespace)
+    finally:
+        signal.alarm(0)
+        os.chdir(here)
     try:
         backend = __import__("tf_keras" if stack == "k2" else "keras")
         backend.backend.clear_session()
@@ -91,6 +98,7 @@ def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
     return {
         "id": case["id"],
         "part": case["part"],
+        "setup_error": setup_error,
         "type": exc_type,
         "error": error,
         "printed": printed[-20000:],

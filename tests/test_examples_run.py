@@ -107,6 +107,7 @@ def _diagnosed(row: dict[str, Any]) -> list[str]:
 def test_bad_example_shows_the_family_and_good_example_runs(rule: Any, stack: str, outcomes: dict[tuple[str, str, str], dict[str, Any]]):
     bad, good = outcomes[rule.id, stack, "bad"], outcomes[rule.id, stack, "good"]
     assert "crashed" not in bad, bad.get("crashed")
+    assert not bad["setup_error"], f"{rule.id} setup failed on {stack}:\n{bad['setup_error'][-2500:]}"
     expect = _runs(rule)["expect"]
     if expect == "symptom":
         # a silent family: nothing is printed to explain; the symptom's own assertion must hold
