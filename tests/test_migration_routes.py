@@ -46,6 +46,7 @@ FROM_KERAS2 = {
     "KD204_tfsmlayer": "savedmodel",
     "KD204_h5": "savedmodel",
     "KD204_weights": "savedmodel",
+    "KD214_h5_to_keras": "savedmodel",
     "KD205_tf_keras": "checkpoint",
     "KD205_reader": "checkpoint",
     "KD212_keras_archive": "keras2_files",
