@@ -44,6 +44,10 @@ DOCS_KEYS = ("what", "why", "fix", "example", "references", "notes")
 ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where", "involves")
 EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
 ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
+# docs.example.runs: how the real-backend tests run the bad/good pair, or why they cannot
+RUN_STACKS = ("k3", "k2", "jax")
+RUN_KEYS = ("stack", "setup", "expect", "symptom", "check", "fresh", "skip")
+RUN_EXPECTS = ("error", "output", "symptom")
 _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
@@ -452,6 +456,8 @@ def _validate_docs(path: str, docs: Any, problems: list[str]) -> None:
     example = docs.get("example")
     if not isinstance(example, dict) or not all(isinstance(example.get(k), str) and example[k].strip() for k in ("bad", "good")):
         problems.append(f"{path}: docs.example: needs non-empty 'bad' and 'good' code")
+    elif example.get("runs") is not None:
+        _validate_runs(f"{path}: docs.example.runs", example["runs"], problems)
     refs = docs.get("references")
     if not (isinstance(refs, list) and refs and all(isinstance(r, str) and r.strip() for r in refs)):
         problems.append(f"{path}: docs.references: needs at least one reference (URL)")
@@ -482,6 +488,31 @@ def _validate_frames(path: str, frames: Any, problems: list[str]) -> None:
         return
     if not (isinstance(frames, list) and frames and all(isinstance(f, str) and _IDENTIFIER.match(f) for f in frames)):
         problems.append(f"{path}: frames: must be a non-empty list of function names")
+
+
+def _validate_runs(where: str, runs: Any, problems: list[str]) -> None:
+    if not isinstance(runs, dict):
+        problems.append(f"{where}: must be a mapping with 'stack' or 'skip'")
+        return
+    _check_keys(where, runs, RUN_KEYS, problems)
+    if "skip" in runs:
+        if not (isinstance(runs["skip"], str) and runs["skip"].strip()):
+            problems.append(f"{where}.skip: say why the example cannot run here")
+        if set(runs) - {"skip"}:
+            problems.append(f"{where}: 'skip' excludes the other keys")
+        return
+    stacks = _as_tuple(runs.get("stack"))
+    if not stacks or any(s not in RUN_STACKS for s in stacks):
+        problems.append(f"{where}.stack: one or a list of {', '.join(RUN_STACKS)}")
+    if runs.get("expect") not in RUN_EXPECTS:
+        problems.append(f"{where}.expect: what the bad example does: {' or '.join(RUN_EXPECTS)}")
+    if (runs.get("expect") == "symptom") != isinstance(runs.get("symptom"), str):
+        problems.append(f"{where}.symptom: code asserting the silent symptom, exactly when expect is 'symptom'")
+    for key in ("setup", "check"):
+        if key in runs and not isinstance(runs[key], str):
+            problems.append(f"{where}.{key}: must be code (a string)")
+    if not isinstance(runs.get("fresh", False), bool):
+        problems.append(f"{where}.fresh: true or false")
 
 
 def _validate_error(where: str, entry: Any, problems: list[str], *, user: bool = False) -> None:

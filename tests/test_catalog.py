@@ -6,6 +6,7 @@ from conftest import ROOT
 
 from kerasdoctor import render
 from kerasdoctor.kb import load_rules
+from kerasdoctor.versions import satisfies
 
 RULESET = load_rules(use_cache=False)
 
@@ -66,3 +67,25 @@ def test_generated_rule_reference_is_current():
     expected = render.rules_markdown(RULESET.rules)
     assert path.exists(), "run: kerasdoctor rules --format markdown > docs/rules.md"
     assert path.read_text() == expected, "docs/rules.md is stale: run `kerasdoctor rules --format markdown > docs/rules.md`"
+
+
+def test_every_example_says_how_it_runs_or_why_it_cannot():
+    # docs.example.runs: a stack (k3 | k2 | jax) the real-backend test runs it on, or a reason to skip
+    unsaid = [r.id for r in RULESET.rules if not (r.docs["example"].get("runs") or {})]
+    assert unsaid == []
+
+
+# the installed versions the real-backend stacks stand for
+STACK_VERSIONS = {"k3": {"keras": "3.15", "tensorflow": "2.21"}, "k2": {"keras": "2.21", "tensorflow": "2.21"}, "jax": {"keras": "3.15"}}
+
+
+def test_example_stacks_are_versions_the_rule_applies_to():
+    wrong = []
+    for rule in RULESET.rules:
+        stack = rule.docs["example"]["runs"].get("stack") or []
+        for name in [stack] if isinstance(stack, str) else stack:
+            for package, version in STACK_VERSIONS[name].items():
+                spec = rule.applies_to.get(package)
+                if spec and satisfies(version, spec) is False:
+                    wrong.append((rule.id, name, package, spec))
+    assert wrong == []
