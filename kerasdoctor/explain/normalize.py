@@ -45,8 +45,8 @@ _FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
 _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
-# **bold** but not Python's **kwargs
-_BOLD = lazy(r"\*\*(?=[A-Za-z`'\"])([^*\n]+?)(?<=[\w`'\".:)\]])\*\*")
+# **bold** but not Python's **kwargs: a closing ** is never followed by a name
+_BOLD = lazy(r"(?<![^\s>(\[])\*\*(?=[A-Za-z`'\"])([^*\n]+?)(?<=[\w`'\".:)\]])\*\*(?![\w*])")
 _WHOLE_LINE_CODE = lazy(r"^(\s*)`([^`]+)`\s*$")
 # a name replaced by a placeholder: '*****', '...', '???', '___', <name>
 _PLACEHOLDER_QUOTED = lazy(r"(['\"])(?:\*+|\.{2,}|\?+|_{2,}|#+)\1")
