@@ -98,6 +98,16 @@ def test_magics_become_what_ipython_runs_and_keep_their_lines(monkeypatch, ipyth
     assert not any(line.lstrip().startswith(("!", "%")) or line.endswith("?") for line in lines)
 
 
+@pytest.mark.parametrize("ipython", [True, False])
+def test_an_indented_cell_runs_dedented_as_in_ipython(monkeypatch, ipython: bool) -> None:
+    """IPython drops a cell's leading indent (its leading_indent cleanup): no false IndentationError."""
+    if not ipython:
+        monkeypatch.setattr(nb, "_TRANSFORM", [None])
+    lines = nb.python_lines("    x = 1\n    if x:\n        y = 2\n")
+    assert lines == ["x = 1", "if x:", "    y = 2"]
+    compile("\n".join(lines), "<cell>", "exec")
+
+
 def test_a_time_cell_magic_body_is_linted_and_other_cell_magics_are_not(tmp_path) -> None:
     (tmp_path / "t.ipynb").write_text(notebook(f"%%time\nimport keras\n{SOFTMAX}\n", f"%%bash\necho {SOFTMAX}\n", f"%%timeit -n1\n{SOFTMAX}\n"))
     result = lint_folder(tmp_path)

@@ -97,14 +97,23 @@ def python_lines(cell: str) -> list[str]:
         if name and name[0] in PYTHON_CELL_MAGICS:
             return ["", *python_lines("\n".join(lines[1:]))]
         return [""] * len(lines)
-    if not _MAYBE_IPYTHON.search(cell):
+    indented = bool(lines) and lines[0][:1] in (" ", "\t")
+    if not indented and not _MAYBE_IPYTHON.search(cell):
         return lines
     transform = _ipython_transform()
     try:
-        python = transform(cell) if transform is not None else _escapes_as_pass(lines)
+        python = transform(cell) if transform is not None else _escapes_as_pass(_dedented(lines))
     except Exception:  # noqa: BLE001 - IPython's transformer on input it cannot read: use the plain rules
-        python = _escapes_as_pass(lines)
+        python = _escapes_as_pass(_dedented(lines))
     return _same_line_count(lines, split_lines(python))
+
+
+def _dedented(lines: list[str]) -> list[str]:
+    """IPython's ``leading_indent``: a cell whose first line is indented loses that indent on every line that has it."""
+    if not lines or lines[0][:1] not in (" ", "\t"):
+        return lines
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
 
 
 _TRANSFORM: list[Callable[[str], str] | None] = []
