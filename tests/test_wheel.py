@@ -42,7 +42,7 @@ def test_wheel_installs_and_explains_from_outside_the_checkout(tmp_path: Path):
     assert shipped == in_repo
     assert all("site-packages" in r["path"] for r in json.loads(listed.stdout)["rules"])
     # the raise-site index ships too: a message no rule words is traced to the library check behind it
-    unmatched = "ValueError: All `outputs` values must be KerasTensors. Received: outputs=[1] including invalid value 1 of type <class 'int'>"
+    unmatched = "ValueError: Argument `name` must be a string and cannot contain character `/`. Received: name=a/b (of type <class 'str'>)"
     proc = subprocess.run(
         [str(bindir / "kerasdoctor"), "explain", "--format", "json", unmatched],
         capture_output=True,
@@ -52,4 +52,4 @@ def test_wheel_installs_and_explains_from_outside_the_checkout(tmp_path: Path):
         env={"PATH": str(bindir), "HOME": str(tmp_path), "KERASDOCTOR_NO_CACHE": "1"},
     )
     top = json.loads(proc.stdout)["matches"][0]
-    assert top["kind"] == "raise-site" and top["raise_site"]["function"] == "Functional.__init__", top
+    assert top["kind"] == "raise-site" and top["raise_site"]["function"] == "Operation.__init__", top
