@@ -6,9 +6,12 @@ Each script's header says which rule must explain it and on which stacks it rais
                            jax = Keras 3 with KERAS_BACKEND=jax)
     # kind: log            (optional, or `warning`: the family prints a log line, a warning or
                            `loss: nan` and exits 0)
-The script runs as a user would run it; what the terminal showed (stderr + stdout) goes
-to `python -m kerasdoctor explain --format json` on stdin, and the expected rule must come first.
-Adding a family needs only a script, no test code.
+    # process: fresh       (optional: the script changes the environment before TensorFlow is
+                           imported, so it gets an interpreter of its own)
+The script runs as a user would run it (`python script.py`; forked from an interpreter that
+has only imported the stack's libraries, see tests/forkserver.py, unless it asks for a fresh
+one); what the terminal showed (stderr + stdout) goes to `kerasdoctor.explain`, and the
+expected rule must come first. Adding a family needs only a script, no test code.
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
+from kerasdoctor import explain
+
 pytestmark = pytest.mark.realtf
 REPRO = ROOT / "fixtures" / "repro"
+FORKSERVER = ROOT / "tests" / "forkserver.py"
+TIMEOUT = 240
 
 
 def header(path: Path) -> dict[str, str]:
@@ -36,15 +44,17 @@ def header(path: Path) -> dict[str, str]:
     return fields
 
 
-CASES = [pytest.param(path, stack, id=f"{path.stem}-{stack}") for path in sorted(REPRO.glob("KD*.py")) for stack in header(path).get("stacks", "").split()]
+STACKS = ("k3", "k2", "jax")
+# Stack-major order: a test worker goes through one stack's scripts with one fork server.
+CASES = [
+    pytest.param(path, stack, id=f"{path.stem}-{stack}")
+    for stack in STACKS
+    for path in sorted(REPRO.glob("KD*.py"))
+    if stack in header(path).get("stacks", "").split()
+]
 
 
-@pytest.mark.parametrize(("script", "stack"), CASES)
-def test_real_error_is_explained_by_its_rule(script: Path, stack: str, tmp_path: Path):
-    pytest.importorskip("jax" if stack == "jax" else "tensorflow")
-    if stack == "k2":
-        pytest.importorskip("tf_keras")
-    fields = header(script)
+def stack_env(stack: str) -> dict[str, str]:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", CUDA_VISIBLE_DEVICES="")
     env.pop("TF_USE_LEGACY_KERAS", None)
     env.pop("KERAS_BACKEND", None)
@@ -52,19 +62,67 @@ def test_real_error_is_explained_by_its_rule(script: Path, stack: str, tmp_path:
         env["TF_USE_LEGACY_KERAS"] = "1"
     elif stack == "jax":
         env["KERAS_BACKEND"] = "jax"
-    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
-    printed = run.stderr + run.stdout
+    return env
+
+
+class ForkServers:
+    """One fork server at a time per test worker: the one of the stack being run."""
+
+    def __init__(self) -> None:
+        self.stack: str | None = None
+        self.server: subprocess.Popen[str] | None = None
+
+    def run(self, script: Path, stack: str, cwd: Path) -> dict[str, object]:
+        if stack != self.stack:
+            self.close()
+            self.server = subprocess.Popen(
+                [sys.executable, str(FORKSERVER), stack],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=stack_env(stack),
+            )
+            self.stack = stack
+        assert self.server is not None and self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.write(json.dumps({"script": str(script), "cwd": str(cwd), "timeout": TIMEOUT}) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        if not answer:
+            self.close()
+            pytest.fail(f"the {stack} fork server died while running {script.name}")
+        result: dict[str, object] = json.loads(answer)
+        return result
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.kill()
+            self.server.wait()
+        self.server, self.stack = None, None
+
+
+@pytest.fixture(scope="module")
+def fork_servers() -> Iterator[ForkServers]:
+    servers = ForkServers()
+    yield servers
+    servers.close()
+
+
+@pytest.mark.parametrize(("script", "stack"), CASES)
+def test_real_error_is_explained_by_its_rule(script: Path, stack: str, tmp_path: Path, fork_servers: ForkServers):
+    pytest.importorskip("jax" if stack == "jax" else "tensorflow")
+    if stack == "k2":
+        pytest.importorskip("tf_keras")
+    fields = header(script)
+    if fields.get("process") == "fresh":
+        run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=stack_env(stack), capture_output=True, text=True, timeout=TIMEOUT)
+        returncode, stdout, stderr = run.returncode, run.stdout, run.stderr
+    else:
+        answer = fork_servers.run(script, stack, tmp_path)
+        returncode, stdout, stderr = int(answer["returncode"]), str(answer["stdout"]), str(answer["stderr"])  # type: ignore[call-overload]
+    printed = stderr + stdout
     if fields.get("kind", "").split()[:1] not in (["log"], ["warning"]):
-        assert run.returncode != 0, f"{script.name} on {stack} did not fail:\n{printed[-2000:]}"
-        assert "Traceback (most recent call last)" in run.stderr
-    explained = subprocess.run(
-        [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json"],
-        input=printed,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=dict(os.environ, KERASDOCTOR_CACHE_DIR=str(tmp_path / "cache")),
-    )
-    data = json.loads(explained.stdout)
-    ranking = [(m["id"], m["confidence"]) for m in data["matches"][:3]]
+        assert returncode != 0, f"{script.name} on {stack} did not fail:\n{printed[-2000:]}"
+        assert "Traceback (most recent call last)" in stderr
+    ranking = [(m.id, m.confidence) for m in explain(printed).matches[:3]]
     assert ranking and ranking[0][0] == fields["expect"], f"{script.name} on {stack}: ranking {ranking}\n{printed[-1500:]}"
