@@ -19,9 +19,24 @@ def test_wheel_installs_and_explains_from_outside_the_checkout(tmp_path: Path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)], check=True, timeout=600)
     (wheel,) = dist.glob("kerasdoctor-*.whl")
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=False)
     bindir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
-    subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True, timeout=600)
+    inner = str(bindir / "python")
+    # The dependencies come from this environment's site-packages, appended after the new
+    # environment's own (a directory named in a .pth file is added without running its .pth
+    # files, so an editable install of the checkout stays invisible); every dependency the
+    # wheel declares must then be found.
+    (site_packages,) = (Path(p) for p in subprocess.check_output([inner, "-c", "import site; print(site.getsitepackages()[0])"], text=True).split())
+    outer = [p for p in sys.path if p.endswith("site-packages")]
+    (site_packages / "outer-dependencies.pth").write_text("\n".join(outer) + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", inner, "install", "-q", "--no-deps", str(wheel)], check=True, timeout=600)
+    declared = (
+        "import re, importlib.metadata as md\n"
+        "needed = [re.split(r'[ <>=!~;\\[]', r)[0] for r in md.requires('kerasdoctor') if 'extra ==' not in r]\n"
+        "print(sorted(n for n in needed if md.version(n)))"
+    )
+    found = subprocess.run([inner, "-c", declared], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert found.returncode == 0 and "pyyaml" in found.stdout.lower(), found.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     example = (ROOT / "fixtures" / "formats" / "ipython_tfop_on_keras_tensor.txt").read_text()
