@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-pytestmark = pytest.mark.realtf
+# one worker trains and moves the models once; every route test reads its predictions
+pytestmark = [pytest.mark.realtf, pytest.mark.xdist_group("migration-routes")]
 ROUTES = ROOT / "fixtures" / "routes"
 RTOL, ATOL = 1e-5, 1e-6
 
