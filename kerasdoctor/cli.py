@@ -271,6 +271,9 @@ def _run_explain(args: argparse.Namespace) -> int:
         sys.stdout.write(render.explanation_json(explanation))
     else:
         render.print_explanation(explanation, sys.stdout, color=render.use_color(sys.stdout, args.color), top=max(args.top, 1))
+    from kerasdoctor.lazyre import save_compiled
+
+    save_compiled()  # the next run skips compiling (and importing ``re``) for these patterns
     return EXIT_OK if explanation.matches else EXIT_FINDINGS
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
-from functools import cache
 
 from kerasdoctor import __version__
-from kerasdoctor.lazyre import lazy
+from kerasdoctor.lazyre import IGNORECASE, MULTILINE, lazy
+from kerasdoctor.lazyre import compile as compile_regex
 from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
@@ -114,13 +113,20 @@ _USER_PATTERNS: dict[str, str] = {}
 SLOW_PATTERNS: dict[str, str] = {}
 
 
-@cache
+_COMPILED_PATTERNS: dict[tuple[str, bool], Any] = {}
+
+
 def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:
     """The compiled pattern: ``re`` for the built-in rules, time-limited for users' rules."""
-    where = _USER_PATTERNS.get(pattern)
-    if where is not None:
-        return TimedPattern(pattern, where, ignore_case=ignore_case)
-    return re.compile(pattern, re.MULTILINE | (re.IGNORECASE if ignore_case else 0))
+    compiled = _COMPILED_PATTERNS.get((pattern, ignore_case))
+    if compiled is None:
+        where = _USER_PATTERNS.get(pattern)
+        if where is not None:
+            compiled = TimedPattern(pattern, where, ignore_case=ignore_case)
+        else:
+            compiled = compile_regex(pattern, MULTILINE | (IGNORECASE if ignore_case else 0))
+        _COMPILED_PATTERNS[(pattern, ignore_case)] = compiled
+    return compiled
 
 
 class TimedPattern:
@@ -169,6 +175,8 @@ def pattern_problem(pattern: str, *, user: bool = False) -> str | None:
         return f"longer than {MAX_PATTERN_CHARS} characters"
     if _nesting_depth(pattern) > MAX_PATTERN_NESTING:
         return f"groups nested deeper than {MAX_PATTERN_NESTING}"
+    import re
+
     try:
         parsed = _sre_parse().parse(pattern)
         re.compile(pattern)
@@ -248,7 +256,7 @@ def literal_runs(pattern: str) -> list[str]:
         import sre_parse
     try:
         parsed = sre_parse.parse(pattern)
-    except re.error:
+    except sre_parse.error:
         return []
     runs: list[str] = []
 
@@ -286,7 +294,7 @@ def alternative_literals(pattern: str) -> tuple[str, ...]:
         import sre_parse
     try:
         items = list(sre_parse.parse(pattern))
-    except re.error:
+    except sre_parse.error:
         return ()
     while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:
         items = list(items[0][1][-1])
@@ -700,7 +708,7 @@ def _register_user_patterns(rules: Iterable[Rule], builtin_rules: Iterable[Rule]
         for i, pattern in enumerate(rule.errors):
             if pattern.pattern not in _USER_PATTERNS and pattern.pattern not in builtin_patterns:
                 _USER_PATTERNS[pattern.pattern] = f"{rule.path}: errors[{i}].pattern"
-                compile_pattern.cache_clear()
+                _COMPILED_PATTERNS.clear()
 
 
 def _fingerprint(files: list[str]) -> str:

@@ -1,16 +1,172 @@
-"""Regular expressions compiled on first use.
+"""Regular expressions compiled on first use, and kept compiled between runs.
 
 Compiling the ~40 patterns that parse tracebacks costs ~10 ms: more than the
 rest of a cold ``kerasdoctor explain``. Most inputs need only a few of them.
+
+Importing ``re`` itself (with ``enum``, ``functools`` and ``collections``) costs
+about half an interpreter start-up. So a pattern compiled once is stored, as the
+engine code ``re`` produced for it, in the cache directory; later processes hand
+that code straight to the regex engine (``_sre``, which checks it before use) and
+never import ``re`` unless a pattern is new. A stored entry is only written after
+the pattern it rebuilds compared equal (same code, flags and text) to
+``re.compile``'s, and the store is keyed by the interpreter build: anything
+unreadable, mismatched or refused by the engine is ignored and compiled afresh.
 """
 
 from __future__ import annotations
 
-import re
+import marshal
+import os
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterator
+    from typing import Any
+
+# re's flag values (sre_constants.SRE_FLAG_*): the same in every Python 3 release
+IGNORECASE = 2
+MULTILINE = 8
+DOTALL = 16
+
+_STORE_FORMAT = 1
+# a store past this size starts over with what the current process compiled
+MAX_STORE_BYTES = 2_000_000
+
+_compiled_here: dict[tuple[str, int], Any] = {}
+_stored: dict[str, bytes] | None = None  # entries read from the store, None before the first read
+_new: dict[str, bytes] = {}  # entries compiled by this process, not stored yet
+_store_bytes = 0
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``: from the stored engine code when there is some."""
+    key = (pattern, flags)
+    compiled = _compiled_here.get(key)
+    if compiled is None:
+        compiled = _from_store(pattern, flags)
+        if compiled is None:
+            compiled = _compile_and_keep(pattern, flags)
+        _compiled_here[key] = compiled
+    return compiled
+
+
+def _entry_key(pattern: str, flags: int) -> str:
+    return f"{flags}:{pattern}"
+
+
+def _store_path() -> str | None:
+    from kerasdoctor.kb import cache_dir
+
+    base = cache_dir()
+    if not base:
+        return None
+    import _sre
+    import zlib
+
+    # the engine's code format changes between Python releases (and builds): one store per interpreter
+    build = f"{sys.implementation.cache_tag}\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{_sre.MAXREPEAT}\0{_sre.MAXGROUPS}"
+    return os.path.join(base, f"regex-{_STORE_FORMAT}-{zlib.crc32(build.encode('utf-8', 'replace')):08x}.marshal")
+
+
+def _load_store() -> dict[str, bytes]:
+    global _stored, _store_bytes
+    if _stored is None:
+        _stored = {}
+        path = _store_path()
+        if path:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(MAX_STORE_BYTES + 1)
+                payload = marshal.loads(data) if len(data) <= MAX_STORE_BYTES else None  # noqa: S302 - plain data, checked below
+            except (OSError, EOFError, ValueError, TypeError):
+                payload = None
+            entries = payload.get("entries") if isinstance(payload, dict) and payload.get("format") == _STORE_FORMAT else None
+            if isinstance(entries, dict):
+                _stored = entries
+                _store_bytes = len(data)
+    return _stored
+
+
+def _from_store(pattern: str, flags: int) -> Any:
+    if type(pattern) is not str:
+        return None
+    blob = _load_store().get(_entry_key(pattern, flags))
+    if type(blob) is not bytes:
+        return None
+    try:
+        import _sre
+
+        final_flags, code, groups, groupindex, indexgroup = marshal.loads(blob)  # noqa: S302 - plain data, checked below
+        if not (type(final_flags) is int and type(code) is list and type(groups) is int and type(groupindex) is dict and type(indexgroup) is tuple):
+            return None
+        # _sre validates the code and raises on anything malformed
+        return _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
+    except Exception:  # noqa: BLE001 - a damaged entry only means compiling afresh
+        return None
+
+
+def _engine_arguments(pattern: str, flags: int) -> tuple[Any, ...]:
+    """What ``re`` passes to ``_sre.compile`` for this pattern (re._compiler.compile's own steps)."""
+    if sys.version_info >= (3, 11):
+        from re import _compiler as sre_compile  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    else:  # pragma: no cover - exercised on older interpreters only
+        import sre_compile
+        import sre_parse
+    parsed = sre_parse.parse(pattern, flags)
+    code = sre_compile._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, number in groupindex.items():
+        indexgroup[number] = name
+    # plain ints: the compiler emits named int constants, which marshal cannot store
+    return (int(flags | parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _compile_and_keep(pattern: str, flags: int) -> Any:
+    import re
+
+    compiled = re.compile(pattern, flags)
+    if type(pattern) is str and not flags & re.DEBUG:
+        try:
+            import _sre
+
+            arguments = _engine_arguments(pattern, flags)
+            if _sre.compile(pattern, *arguments) == compiled:  # the same engine code: safe to reuse
+                _new[_entry_key(pattern, flags)] = marshal.dumps(arguments)
+        except Exception:  # noqa: BLE001, S110 - the interpreter's internals differ: this pattern is just not stored
+            pass
+    return compiled
+
+
+def save_compiled() -> None:
+    """Store the engine code of the patterns this process compiled afresh, for the next process."""
+    global _stored, _store_bytes
+    if not _new:
+        return
+    path = _store_path()
+    if not path:
+        return
+    entries = dict(_load_store())
+    added = sum(len(k) + len(v) for k, v in _new.items())
+    if _store_bytes + added > MAX_STORE_BYTES:
+        entries = {}
+    entries.update(_new)
+    payload = marshal.dumps({"format": _STORE_FORMAT, "entries": entries})
+    if len(payload) > MAX_STORE_BYTES:
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        return  # a read-only cache only costs speed
+    _stored, _store_bytes = entries, len(payload)
+    _new.clear()
 
 
 class LazyPattern:
@@ -25,7 +181,7 @@ class LazyPattern:
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
+            self._compiled = compile(self.pattern, self.flags)
         return self._compiled
 
     def match(self, string: str, pos: int = 0) -> re.Match[str] | None:

@@ -162,3 +162,76 @@ def test_type_where_and_chain_scoring(tmp_path: Path):
     bare = explain("bad marshal data", rules=ruleset, versions={})
     assert bare.matches and bare.matches[0].confidence < hit.matches[0].confidence  # unknown type and frames cost confidence
     assert not explain("TypeError: bad marshal data", rules=ruleset, versions={}).matches  # contradicting type
+
+
+def _fresh_regex_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kerasdoctor import lazyre
+
+    monkeypatch.setattr(lazyre, "_stored", None)
+    monkeypatch.setattr(lazyre, "_new", {})
+    monkeypatch.setattr(lazyre, "_compiled_here", {})
+
+
+def test_stored_regex_code_is_reused_and_equals_re_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    pattern = r"(?P<type>[A-Z]\w*Error): (?P<msg>.*?)\s*$"
+    _fresh_regex_store(monkeypatch)
+    first = lazyre.compile(pattern, lazyre.MULTILINE)
+    lazyre.save_compiled()
+    assert len(list(tmp_path.glob("regex-*.marshal"))) == 1
+    _fresh_regex_store(monkeypatch)
+    again = lazyre.compile(pattern, lazyre.MULTILINE)
+    assert not lazyre._new  # served from the store, not compiled afresh
+    assert again is not first and again == re.compile(pattern, re.MULTILINE)
+    m = again.search("x\nValueError: bad marshal data  \n")
+    assert m is not None and m.group("type", "msg") == ("ValueError", "bad marshal data")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad-code", "wrong-shape"])
+def test_damaged_regex_store_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str):
+    import marshal
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    pattern = r"Unknown layer: '?(\w+)"
+    _fresh_regex_store(monkeypatch)
+    lazyre.compile(pattern)
+    lazyre.save_compiled()
+    (store,) = tmp_path.glob("regex-*.marshal")
+    payload = marshal.loads(store.read_bytes())
+    key = next(iter(payload["entries"]))
+    flags, code, groups, groupindex, indexgroup = marshal.loads(payload["entries"][key])
+    if damage == "garbage":
+        store.write_bytes(b"\x00not marshal")
+    elif damage == "bad-code":  # engine code the regex engine's own check refuses
+        payload["entries"][key] = marshal.dumps((flags, [99999, *code[1:]], groups, groupindex, indexgroup))
+        store.write_bytes(marshal.dumps(payload))
+    else:
+        payload["entries"][key] = marshal.dumps((flags, "code", groups))
+        store.write_bytes(marshal.dumps(payload))
+    _fresh_regex_store(monkeypatch)
+    compiled = lazyre.compile(pattern)
+    assert compiled == re.compile(pattern)
+    assert compiled.search("ValueError: Unknown layer: 'Attention'").group(1) == "Attention"
+    assert lazyre._new  # compiled afresh, to be stored again
+
+
+def test_cold_explain_from_stored_regexes_does_not_import_re(tmp_path: Path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, KERASDOCTOR_CACHE_DIR=str(tmp_path))
+    probe = (
+        "import sys, io; from kerasdoctor.cli import main; out = io.StringIO(); real, sys.stdout = sys.stdout, out;"
+        "code = main(['explain', 'ValueError: bad marshal data (unknown type code)']); sys.stdout = real;"
+        "print(code, 're' in sys.modules, out.getvalue().split()[0])"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True).stdout.split() for _ in range(2)]
+    assert runs[0] == ["0", "True", "KD503"]  # the first run compiles with re and stores the engine code
+    assert runs[1] == ["0", "False", "KD503"]
