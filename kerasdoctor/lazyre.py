@@ -194,7 +194,26 @@ class LazyPattern:
         return self.compiled().finditer(string)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled().sub(repl, string, count)
+        compiled = self.compiled()
+        # a template with group references ("\\1") makes the engine import ``re`` to read it: not worth it without a match
+        if isinstance(repl, str) and "\\" in repl and compiled.search(string) is None:
+            return string
+        return compiled.sub(repl, string, count)
+
+    def findall(self, string: str) -> list[Any]:
+        return self.compiled().findall(string)
+
+    def split(self, string: str) -> list[str]:
+        return self.compiled().split(string)
+
+
+# the characters re.escape escapes (the same set since Python 3.7)
+_SPECIAL_CHARS = {i: "\\" + chr(i) for i in b"()[]{}?*+-|^$\\.&~# \t\n\r\v\f"}
+
+
+def escape(text: str) -> str:
+    """``re.escape(text)``, without importing ``re``."""
+    return text.translate(_SPECIAL_CHARS)
 
 
 def lazy(pattern: str, flags: int = 0) -> LazyPattern:

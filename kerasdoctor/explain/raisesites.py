@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import zlib
 from bisect import bisect_left, bisect_right
 
+from kerasdoctor.lazyre import IGNORECASE, escape, lazy
+from kerasdoctor.lazyre import compile as compile_regex
 from kerasdoctor.types import ErrorPattern, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
@@ -55,8 +57,9 @@ LIBRARY_TOP_DIRS = ("keras", "tf_keras", "tensorflow", "tensorflow_core")
 # frames that re-raise what happened deeper: Keras's traceback filtering and tf.function's wrappers
 RERAISING_FUNCTIONS = ("error_handler", "autograph_handler", "wrapper", "_call_wrapper")
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SPACE = re.compile(r"\s+")
+_WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPACE = lazy(r"\s+")
+_DIGITS = lazy(r"\d+")
 
 
 class RaiseSite:
@@ -149,8 +152,8 @@ def _compiled(parts: tuple[str, ...]) -> re.Pattern[str]:
             words = part.split()
             lead = r"\s*" if part[:1].isspace() or not part else ""
             trail = r"\s*" if part[-1:].isspace() and words else ""
-            pieces.append(lead + r"\s+".join(re.escape(w) for w in words) + trail)
-        regex = re.compile("(?:.*?)".join(pieces), re.IGNORECASE)
+            pieces.append(lead + r"\s+".join(escape(w) for w in words) + trail)
+        regex = compile_regex("(?:.*?)".join(pieces), IGNORECASE)
         _REGEX_CACHE[parts] = regex
     return regex
 
@@ -368,7 +371,7 @@ def _in_ranges(version: str, ranges: str) -> bool:
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
+    return tuple(int(x) for x in _DIGITS.findall(version)[:3])
 
 
 def _version_note(site: RaiseSite, versions: Mapping[str, str]) -> str | None:
