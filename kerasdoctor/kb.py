@@ -18,7 +18,7 @@ from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
     from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -51,7 +51,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 6
+_CACHE_FORMAT = 7
 # Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
 # a user's, and one bad file must cost only itself, never time or memory for the others.
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -64,27 +64,105 @@ USER_PATTERN_TIMEOUT = 0.2
 
 
 class RuleSet:
-    """The loaded rules, indexed by id and name, and what was wrong with the files."""
+    """The loaded rules, indexed by id and name, and what was wrong with the files.
+
+    A ruleset read from the snapshot keeps each rule as its marshalled bytes until
+    it is asked for: a cold ``explain`` whose message a wording matches builds only
+    the few rules whose pre-filter literals occur in it.
+    """
 
     def __init__(self, rules: list[Rule], problems: list[str], dirs: tuple[str, ...]) -> None:
-        self.rules = sorted(rules, key=lambda r: r.id)
+        self._rules: list[Rule] | None = sorted(rules, key=lambda r: r.id)
         self.problems = problems
         self.dirs = dirs
-        self._by_key = {r.id: r for r in self.rules}
-        self._by_key.update({r.name: r for r in self.rules})
+        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain rule)
+        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
+        self._built: dict[int, Rule] = {}
+        self._positions: dict[str, int] | None = None
+
+    @classmethod
+    def from_snapshot(cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...]) -> RuleSet:
+        ruleset = cls([], problems, dirs)
+        ruleset._rules = None
+        ruleset._entries = entries
+        return ruleset
+
+    @property
+    def rules(self) -> list[Rule]:
+        if self._rules is None:
+            collecting = _pause_collector()
+            try:
+                self._rules = [self._rule_at(i) for i in range(len(self._entries))]
+            finally:
+                _resume_collector(collecting)
+        return self._rules
+
+    def _rule_at(self, position: int) -> Rule:
+        if not self._entries:
+            return self.rules[position]
+        rule = self._built.get(position)
+        if rule is None:
+            rule = self._built[position] = _rule_from_plain(marshal.loads(self._entries[position][3]))  # noqa: S302 - checked snapshot
+        return rule
 
     def __len__(self) -> int:
-        return len(self.rules)
+        return len(self._entries) if self._rules is None else len(self._rules)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
+    def _position(self, key: str) -> int | None:
+        if self._positions is None:
+            names = [(e[0], e[1]) for e in self._entries] if self._entries else [(r.id, r.name) for r in self.rules]
+            self._positions = {rule_id: i for i, (rule_id, _name) in enumerate(names)}
+            self._positions.update({name: i for i, (_rule_id, name) in enumerate(names)})
+        return self._positions.get(key)
+
     def get(self, key: str) -> Rule | None:
         """A rule by id (``KD001``, case-insensitive) or name."""
-        return self._by_key.get(key) or self._by_key.get(key.upper())
+        position = self._position(key)
+        if position is None:
+            position = self._position(key.upper())
+        return None if position is None else self._rule_at(position)
 
     def by_id(self, rule_id: str) -> Rule:
-        return self._by_key[rule_id]
+        position = self._position(rule_id)
+        if position is None:
+            raise KeyError(rule_id)
+        return self._rule_at(position)
+
+    def wording_candidates(self, lowered_texts: Sequence[str]) -> list[Rule]:
+        """The rules with a wording whose pre-filter literals occur in one of ``lowered_texts``.
+
+        No other rule's wording can match those texts (``explain.match`` checks the
+        same literals first), so matching only these gives the same answer.
+        """
+        prefilters = [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
+        return [
+            self._rule_at(position)
+            for position, wordings in enumerate(prefilters)
+            if any(
+                (literal is None or literal in text) and (not any_literals or any(a in text for a in any_literals))
+                for literal, any_literals in wordings
+                for text in lowered_texts
+            )
+        ]
+
+
+def _pause_collector() -> bool:
+    """Stop the cyclic garbage collector for a burst of long-lived objects (a rule set); whether it ran."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # its passes over thousands of new containers, none of them garbage, would cost a third
+    return collecting
+
+
+def _resume_collector(collecting: bool) -> None:
+    if collecting:
+        import gc
+
+        gc.enable()
 
 
 def builtin_rules_dir() -> str:
@@ -729,22 +807,37 @@ def _fingerprint(files: list[str]) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
+_SNAPSHOT_MAGIC = b"KDKB"
+
+
 def _read_snapshot(path: str) -> Any:
+    """The snapshot's payload, or None when it is missing or damaged (a checksum covers every byte)."""
+    import zlib
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
-        return marshal.loads(data)  # noqa: S302 - our own snapshot, written by _write_snapshot
+        if not data.startswith(_SNAPSHOT_MAGIC) or int.from_bytes(data[4:8], "little") != zlib.crc32(memoryview(data)[8:]):
+            return None
+        collecting = _pause_collector()
+        try:
+            # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
+            return marshal.loads(memoryview(data)[8:])  # noqa: S302 - our own snapshot, written by _write_snapshot
+        finally:
+            _resume_collector(collecting)
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
 def _write_snapshot(path: str, payload: Any) -> None:
+    import zlib
+
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = marshal.dumps(payload)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
-            marshal.dump(payload, handle)
+            handle.write(_SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + data)
         os.replace(tmp, path)
     except (OSError, ValueError):
         pass  # a read-only home only costs speed, never correctness
@@ -772,25 +865,50 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
             problems.append(f"{directory}: rule directory not found")
     files = rule_files(dirs)
     snapshot_path = None
-    payload = None
+    payload: Any = None
     base = cache_dir() if use_cache else None
     if base:
         snapshot_path = os.path.join(base, f"kb-{_fingerprint(files)}.marshal")
         payload = _read_snapshot(snapshot_path)
-    if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
+    if not _valid_snapshot(payload):
         plains, parse_problems = parse_rule_files(files)
-        if use_cache:
-            # examples (whole tracebacks) are two thirds of the rule text and only tests and
-            # `rules check` read them: leaving them out halves the snapshot's load time
-            plains = [{**plain, "examples": {}} for plain in plains]
-        payload = {"format": _CACHE_FORMAT, "rules": plains, "problems": parse_problems}
+        if not use_cache:
+            ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs)
+            _LOADED[dirs] = ruleset
+            return ruleset
+        payload = _snapshot_payload(plains, parse_problems)
         if snapshot_path:
             _write_snapshot(snapshot_path, payload)
-    ruleset = RuleSet([_rule_from_plain(p) for p in payload["rules"]], problems + list(payload["problems"]), dirs)
+    ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs)
     if len(dirs) > 1:
         _register_user_patterns(ruleset.rules, ruleset.rules)
     _LOADED[dirs] = ruleset
     return ruleset
+
+
+def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict[str, Any]:
+    """The snapshot: per rule, what the wording pre-filter needs, and the rule itself as marshalled bytes."""
+    entries = []
+    for plain in sorted(plains, key=lambda p: p["id"]):
+        # examples (whole tracebacks) are two thirds of the rule text and only tests and
+        # `rules check` read them: a snapshot leaves them out
+        plain = {**plain, "examples": {}}
+        prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(plain)))
+    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems}
+
+
+def _valid_snapshot(payload: Any) -> bool:
+    """Whether a read snapshot has the shape this code writes (a damaged or foreign one is rebuilt)."""
+    if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
+        return False
+    entries, problems = payload.get("rules"), payload.get("problems")
+    if not (isinstance(entries, list) and isinstance(problems, list)):
+        return False
+    return all(
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and type(entry[3]) is bytes
+        for entry in entries
+    )
 
 
 def load_rule_dir(directory: str) -> RuleSet:

@@ -162,16 +162,19 @@ class RaiseSiteIndex:
     """Reads the header once and decompresses blocks on demand."""
 
     def __init__(self, path: str = DATA_PATH) -> None:
+        # only the header is read now, each block when a message needs it: most of the file is never read
+        self._path = path
         with open(path, "rb") as handle:
-            self._data = handle.read()
-        if not self._data.startswith(MAGIC):
-            raise ValueError(f"{path}: not a raise-site index")
-        start = len(MAGIC)
-        size = int.from_bytes(self._data[start : start + 8], "little")
-        self.header: dict[str, Any] = marshal.loads(self._data[start + 8 : start + 8 + size])  # noqa: S302 - our own data file
+            if handle.read(len(MAGIC)) != MAGIC:
+                raise ValueError(f"{path}: not a raise-site index")
+            size = int.from_bytes(handle.read(8), "little")
+            header = handle.read(size)
+        if len(header) != size:
+            raise ValueError(f"{path}: raise-site index cut short")
+        self.header: dict[str, Any] = marshal.loads(header)  # noqa: S302 - our own data file
         if self.header.get("schema") != SCHEMA:
             raise ValueError(f"{path}: raise-site index schema {self.header.get('schema')}, expected {SCHEMA}")
-        self._body = start + 8 + size
+        self._body = len(MAGIC) + 8 + size
         self._entry_keys = [b[0] for b in self.header["entry_blocks"]]
         self._group_keys = [b[0] for b in self.header["group_blocks"]]
         self._blocks: dict[tuple[str, int], list[Any]] = {}
@@ -182,8 +185,9 @@ class RaiseSiteIndex:
         cached = self._blocks.get((table, number))
         if cached is None:
             _first, offset, length = self.header[table][number]
-            begin = self._body + offset
-            cached = marshal.loads(zlib.decompress(self._data[begin : begin + length]))  # noqa: S302 - our own data file
+            with open(self._path, "rb") as handle:
+                handle.seek(self._body + offset)
+                cached = marshal.loads(zlib.decompress(handle.read(length)))  # noqa: S302 - our own data file
             self._blocks[(table, number)] = cached
             self.blocks_read += 1
         return cached
