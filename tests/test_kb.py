@@ -235,3 +235,44 @@ def test_cold_explain_from_stored_regexes_does_not_import_re(tmp_path: Path):
     runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True).stdout.split() for _ in range(2)]
     assert runs[0] == ["0", "True", "KD503"]  # the first run compiles with re and stores the engine code
     assert runs[1] == ["0", "False", "KD503"]
+
+
+def test_snapshot_with_a_flipped_byte_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    kb.load_rules([str(SAMPLE_RULES)])
+    (snapshot,) = tmp_path.glob("kb-*.marshal")
+    data = bytearray(snapshot.read_bytes())
+    data[len(data) // 2] ^= 0x20  # still marshal data, most likely: only the checksum tells
+    snapshot.write_bytes(bytes(data))
+    kb._LOADED.clear()
+    assert kb._read_snapshot(str(snapshot)) is None
+    ruleset = kb.load_rules([str(SAMPLE_RULES)])
+    assert ruleset.get("KD990") == kb.load_rules([str(SAMPLE_RULES)], use_cache=False).get("KD990")
+
+
+def test_a_matched_message_builds_only_its_candidate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    kb.load_rules()
+    kb._LOADED.clear()
+    ruleset = kb.load_rules()  # from the snapshot
+    result = explain("ValueError: bad marshal data (unknown type code)", rules=ruleset, versions={})
+    assert result.matches and result.matches[0].rule.name == "lambda-layer-serialization"
+    assert 0 < len(ruleset._built) < len(ruleset) // 10
+    assert len(ruleset.rules) == len(ruleset) and ruleset.rules[0] is ruleset.get(ruleset.rules[0].id)
+
+
+def test_wording_candidates_match_exactly_what_all_rules_match():
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.match import lowered_texts, match_error
+
+    plains, problems = kb.parse_rule_files(kb.rule_files([kb.builtin_rules_dir()]))
+    assert not problems
+    with_examples = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], ())
+    snapshot = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [])["rules"], [], ())
+    texts = [e["text"] for r in with_examples.rules for e in r.examples.get("errors") or []]
+    assert len(texts) > 200
+    for text in texts:
+        records = extract_errors(text)
+        everything = match_error(records, with_examples.rules, {})
+        fewer = match_error(records, snapshot.wording_candidates(lowered_texts(records)), {})
+        assert [(m.rule.id, m.confidence, m.evidence) for m in fewer] == [(m.rule.id, m.confidence, m.evidence) for m in everything], text
