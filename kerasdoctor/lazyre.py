@@ -38,6 +38,7 @@ _compiled_here: dict[tuple[str, int], Any] = {}
 _stored: dict[str, bytes] | None = None  # entries read from the store, None before the first read
 _new: dict[str, bytes] = {}  # entries compiled by this process, not stored yet
 _store_bytes = 0
+_EVERY_LAZY: list[LazyPattern] = []
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -52,8 +53,17 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return compiled
 
 
-def _entry_key(pattern: str, flags: int) -> str:
+def entry_key(pattern: str, flags: int) -> str:
     return f"{flags}:{pattern}"
+
+
+def build_tag() -> str:
+    """The interpreter build the engine code belongs to (its format changes between releases and builds)."""
+    import _sre
+    import zlib
+
+    build = f"{sys.implementation.cache_tag}\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{_sre.MAXREPEAT}\0{_sre.MAXGROUPS}"
+    return f"{zlib.crc32(build.encode('utf-8', 'replace')):08x}"
 
 
 def _store_path() -> str | None:
@@ -62,12 +72,7 @@ def _store_path() -> str | None:
     base = cache_dir()
     if not base:
         return None
-    import _sre
-    import zlib
-
-    # the engine's code format changes between Python releases (and builds): one store per interpreter
-    build = f"{sys.implementation.cache_tag}\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{_sre.MAXREPEAT}\0{_sre.MAXGROUPS}"
-    return os.path.join(base, f"regex-{_STORE_FORMAT}-{zlib.crc32(build.encode('utf-8', 'replace')):08x}.marshal")
+    return os.path.join(base, f"regex-{_STORE_FORMAT}-{build_tag()}.marshal")
 
 
 def _load_store() -> dict[str, bytes]:
@@ -92,7 +97,7 @@ def _load_store() -> dict[str, bytes]:
 def _from_store(pattern: str, flags: int) -> Any:
     if type(pattern) is not str:
         return None
-    blob = _load_store().get(_entry_key(pattern, flags))
+    blob = _load_store().get(entry_key(pattern, flags))
     if type(blob) is not bytes:
         return None
     try:
@@ -125,20 +130,51 @@ def _engine_arguments(pattern: str, flags: int) -> tuple[Any, ...]:
     return (int(flags | parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
+def engine_code(pattern: str, flags: int, compiled: Any = None) -> bytes | None:
+    """The stored form of ``re.compile(pattern, flags)``'s engine code, or None if it cannot be rebuilt exactly."""
+    import re
+
+    if type(pattern) is not str or flags & re.DEBUG:
+        return None
+    try:
+        import _sre
+
+        arguments = _engine_arguments(pattern, flags)
+        if _sre.compile(pattern, *arguments) == (compiled if compiled is not None else re.compile(pattern, flags)):
+            return marshal.dumps(arguments)  # the same engine code: safe to reuse
+    except Exception:  # noqa: BLE001, S110 - the interpreter's internals differ: this pattern is just not stored
+        pass
+    return None
+
+
 def _compile_and_keep(pattern: str, flags: int) -> Any:
     import re
 
     compiled = re.compile(pattern, flags)
-    if type(pattern) is str and not flags & re.DEBUG:
-        try:
-            import _sre
-
-            arguments = _engine_arguments(pattern, flags)
-            if _sre.compile(pattern, *arguments) == compiled:  # the same engine code: safe to reuse
-                _new[_entry_key(pattern, flags)] = marshal.dumps(arguments)
-        except Exception:  # noqa: BLE001, S110 - the interpreter's internals differ: this pattern is just not stored
-            pass
+    blob = engine_code(pattern, flags, compiled)
+    if blob is not None:
+        _new[entry_key(pattern, flags)] = blob
     return compiled
+
+
+def offer(entries: dict[str, bytes]) -> None:
+    """Engine code kept elsewhere (the rule snapshot holds its patterns'): used as if it were stored."""
+    store = _load_store()
+    for key, blob in entries.items():
+        store.setdefault(key, blob)
+
+
+def store_every_pattern() -> None:
+    """Compile every lazy pattern of the modules loaded so far, for :func:`save_compiled` to store.
+
+    Run when the rule snapshot is rebuilt (``re`` is loaded then anyway), so that later
+    runs find whichever of them their input needs.
+    """
+    store = _load_store()
+    for lazy_pattern in _EVERY_LAZY:
+        key = entry_key(lazy_pattern.pattern, lazy_pattern.flags)
+        if key not in store and key not in _new:
+            lazy_pattern.compiled()
 
 
 def save_compiled() -> None:
@@ -178,6 +214,7 @@ class LazyPattern:
         self.pattern = pattern
         self.flags = flags
         self._compiled: re.Pattern[str] | None = None
+        _EVERY_LAZY.append(self)
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
