@@ -12,9 +12,8 @@ import os
 import sys
 
 from kerasdoctor import __version__
-from kerasdoctor.lazyre import IGNORECASE, MULTILINE, build_tag, lazy
+from kerasdoctor.lazyre import IGNORECASE, MULTILINE, attach_engine_code, build_tag, lazy
 from kerasdoctor.lazyre import compile as compile_regex
-from kerasdoctor.lazyre import offer as offer_engine_code
 from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
@@ -52,7 +51,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 8
+_CACHE_FORMAT = 9
 # Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
 # a user's, and one bad file must cost only itself, never time or memory for the others.
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -76,9 +75,8 @@ class RuleSet:
         self._rules: list[Rule] | None = sorted(rules, key=lambda r: r.id)
         self.problems = problems
         self.dirs = dirs
-        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain
-        # rule, the marshalled engine code of its patterns)
-        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes, bytes]] = []
+        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain rule)
+        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
         self._built: dict[int, Rule] = {}
         self._positions: dict[str, int] | None = None
 
@@ -104,9 +102,7 @@ class RuleSet:
             return self.rules[position]
         rule = self._built.get(position)
         if rule is None:
-            entry = self._entries[position]
-            rule = self._built[position] = _rule_from_plain(marshal.loads(entry[3]))  # noqa: S302 - checked snapshot
-            offer_engine_code(marshal.loads(entry[4]))  # noqa: S302 - checked snapshot
+            rule = self._built[position] = _rule_from_plain(marshal.loads(self._entries[position][3]))  # noqa: S302 - checked snapshot
         return rule
 
     def __len__(self) -> int:
@@ -883,7 +879,9 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         payload = _snapshot_payload(plains, parse_problems)
         if snapshot_path:
             _write_snapshot(snapshot_path, payload)
-            _store_parsing_patterns()
+            _store_engine_code(plains, _engine_code_path(snapshot_path))
+    if snapshot_path:
+        attach_engine_code(_engine_code_path(snapshot_path))
     ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs)
     if len(dirs) > 1:
         _register_user_patterns(ruleset.rules, ruleset.rules)
@@ -892,30 +890,27 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
 
 
 def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict[str, Any]:
-    """The snapshot: per rule, what the wording pre-filter needs, and the rule and its patterns' engine code as marshalled bytes.
-
-    The engine code spares a later run compiling (and importing ``re`` for) whichever pattern its message needs.
-    """
-    from kerasdoctor.lazyre import engine_code, entry_key
-
+    """The snapshot: per rule, what the wording pre-filter needs, and the rule itself as marshalled bytes."""
     entries = []
     for plain in sorted(plains, key=lambda p: p["id"]):
         # examples (whole tracebacks) are two thirds of the rule text and only tests and
         # `rules check` read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
-        codes = {}
-        if is_builtin_rule(plain["path"]):  # users' patterns run on the time-limited engine instead
-            for error in plain["errors"]:
-                code = engine_code(error["pattern"], MULTILINE)
-                if code is not None:
-                    codes[entry_key(error["pattern"], MULTILINE)] = code
-        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(plain), marshal.dumps(codes)))
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(plain)))
     return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems}
 
 
-def _store_parsing_patterns() -> None:
-    """Store the engine code of every pattern explain may use to read its input, while ``re`` is loaded anyway."""
+def _engine_code_path(snapshot_path: str) -> str:
+    return snapshot_path[: -len(".marshal")] + ".regex"
+
+
+def _store_engine_code(plains: list[dict[str, Any]], path: str) -> None:
+    """Store the engine code of every built-in rule pattern, and of every pattern explain may read its input with.
+
+    Done while the snapshot is rebuilt (``re`` is loaded then anyway): a later cold run
+    finds whichever patterns its input needs compiled, without importing ``re``.
+    """
     import kerasdoctor.explain.fallback
     import kerasdoctor.explain.frames
     import kerasdoctor.explain.fuzzy
@@ -923,8 +918,16 @@ def _store_parsing_patterns() -> None:
     import kerasdoctor.explain.raisesites
     import kerasdoctor.explain.symptoms
     import kerasdoctor.versions  # noqa: F401 - imported for the patterns they declare
-    from kerasdoctor.lazyre import save_compiled, store_every_pattern
+    from kerasdoctor.lazyre import engine_code, entry_key, save_compiled, store_every_pattern, write_engine_code
 
+    codes = {}
+    for plain in plains:
+        if is_builtin_rule(plain["path"]):  # users' patterns run on the time-limited engine instead
+            for error in plain["errors"]:
+                code = engine_code(error["pattern"], MULTILINE)
+                if code is not None:
+                    codes[entry_key(error["pattern"], MULTILINE)] = code
+    write_engine_code(path, codes)
     store_every_pattern()
     save_compiled()
 
@@ -937,13 +940,7 @@ def _valid_snapshot(payload: Any) -> bool:
     if not (isinstance(entries, list) and isinstance(problems, list)):
         return False
     return all(
-        type(entry) is tuple
-        and len(entry) == 5
-        and type(entry[0]) is str
-        and type(entry[1]) is str
-        and type(entry[2]) is tuple
-        and type(entry[3]) is bytes
-        and type(entry[4]) is bytes
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and type(entry[3]) is bytes
         for entry in entries
     )
 

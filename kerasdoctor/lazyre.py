@@ -97,7 +97,10 @@ def _load_store() -> dict[str, bytes]:
 def _from_store(pattern: str, flags: int) -> Any:
     if type(pattern) is not str:
         return None
-    blob = _load_store().get(entry_key(pattern, flags))
+    key = entry_key(pattern, flags)
+    blob = _load_store().get(key)
+    if blob is None:
+        blob = _from_packs(key)
     if type(blob) is not bytes:
         return None
     try:
@@ -157,11 +160,69 @@ def _compile_and_keep(pattern: str, flags: int) -> Any:
     return compiled
 
 
-def offer(entries: dict[str, bytes]) -> None:
-    """Engine code kept elsewhere (the rule snapshot holds its patterns'): used as if it were stored."""
-    store = _load_store()
+_PACK_MAGIC = b"KDRE"
+_packs: list[str] = []  # files of engine code written beside a rule snapshot, consulted on a miss
+_pack_index: dict[str, tuple[str, int, int, int]] = {}  # entry key -> (file, offset, length, crc32)
+_packs_read = 0
+
+
+def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
+    """A file of engine code entries that a later process reads one by one: a header, then the entries."""
+    import zlib
+
+    header: dict[str, tuple[int, int, int]] = {}
+    offset = 0
     for key, blob in entries.items():
-        store.setdefault(key, blob)
+        header[key] = (offset, len(blob), zlib.crc32(blob))
+        offset += len(blob)
+    head = marshal.dumps(header)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(_PACK_MAGIC + len(head).to_bytes(4, "little") + head + b"".join(entries.values()))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+
+
+def attach_engine_code(path: str) -> None:
+    """Consult the engine code in ``path`` (from :func:`write_engine_code`) when a pattern is not stored; read only then."""
+    if path not in _packs:
+        _packs.append(path)
+
+
+def _from_packs(key: str) -> bytes | None:
+    global _packs_read
+    while _packs_read < len(_packs):
+        path = _packs[_packs_read]
+        _packs_read += 1
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(4) != _PACK_MAGIC:
+                    continue
+                size = int.from_bytes(handle.read(4), "little")
+                header = marshal.loads(handle.read(size))  # noqa: S302 - plain data, checked below
+            base = 8 + size
+            if isinstance(header, dict):
+                for entry, place in header.items():
+                    if type(entry) is str and type(place) is tuple and len(place) == 3 and all(type(n) is int for n in place):
+                        _pack_index.setdefault(entry, (path, base + place[0], place[1], place[2]))
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+    place = _pack_index.get(key)
+    if place is None:
+        return None
+    import zlib
+
+    path, offset, length, crc = place
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            blob = handle.read(length)
+    except OSError:
+        return None
+    return blob if zlib.crc32(blob) == crc else None
 
 
 def store_every_pattern() -> None:

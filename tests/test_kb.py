@@ -284,3 +284,29 @@ def test_wording_candidates_match_exactly_what_all_rules_match():
         everything = match_error(records, with_examples.rules, {})
         fewer = match_error(records, snapshot.wording_candidates(lowered_texts(records)), {})
         assert [(m.rule.id, m.confidence, m.evidence) for m in fewer] == [(m.rule.id, m.confidence, m.evidence) for m in everything], text
+
+
+def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    _fresh_regex_store(monkeypatch)
+    monkeypatch.setattr(lazyre, "_packs", [])
+    monkeypatch.setattr(lazyre, "_pack_index", {})
+    monkeypatch.setattr(lazyre, "_packs_read", 0)
+    pattern = r"bad marshal data \(unknown type code\)"
+    path = str(tmp_path / "kb-test.regex")
+    lazyre.write_engine_code(path, {lazyre.entry_key(pattern, lazyre.MULTILINE): lazyre.engine_code(pattern, lazyre.MULTILINE)})
+    lazyre.attach_engine_code(path)
+    assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
+    assert not lazyre._new  # read from the file
+    data = bytearray(Path(path).read_bytes())
+    data[-3] ^= 0x01  # inside the entry's engine code: its checksum no longer fits
+    Path(path).write_bytes(bytes(data))
+    _fresh_regex_store(monkeypatch)
+    monkeypatch.setattr(lazyre, "_pack_index", {})
+    monkeypatch.setattr(lazyre, "_packs_read", 0)
+    assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
+    assert lazyre._new  # compiled afresh
