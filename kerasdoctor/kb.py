@@ -51,7 +51,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 9
+_CACHE_FORMAT = 10
 # Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
 # a user's, and one bad file must cost only itself, never time or memory for the others.
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -102,7 +102,7 @@ class RuleSet:
             return self.rules[position]
         rule = self._built.get(position)
         if rule is None:
-            rule = self._built[position] = _rule_from_plain(marshal.loads(self._entries[position][3]))  # noqa: S302 - checked snapshot
+            rule = self._built[position] = _rule_from_values(marshal.loads(self._entries[position][3]))  # noqa: S302 - checked snapshot
         return rule
 
     def __len__(self) -> int:
@@ -712,6 +712,39 @@ def _rule_from_plain(plain: dict[str, Any]) -> Rule:
     return rule
 
 
+def _values_of(plain: dict[str, Any]) -> tuple[Any, ...]:
+    """A plain rule as values in ``Rule.__slots__`` order, its patterns' in ``ErrorPattern.__slots__`` order.
+
+    Tuples load from the snapshot in half the time of dicts and build the objects faster.
+    """
+
+    def value(fields: dict[str, Any], cls: Any, name: str) -> Any:
+        return fields[name] if name in fields else cls._defaults[name]
+
+    return tuple(
+        tuple(tuple(value(e, ErrorPattern, n) for n in ErrorPattern.__slots__) for e in plain["errors"]) if name == "errors" else value(plain, Rule, name)
+        for name in Rule.__slots__
+    )
+
+
+_ERRORS_AT = Rule.__slots__.index("errors")
+
+
+def _rule_from_values(values: tuple[Any, ...]) -> Rule:
+    new, setter = object.__new__, object.__setattr__
+    patterns = []
+    for pattern_values in values[_ERRORS_AT]:
+        pattern = new(ErrorPattern)
+        for name, value in zip(ErrorPattern.__slots__, pattern_values):
+            setter(pattern, name, value)
+        patterns.append(pattern)
+    rule = new(Rule)
+    for name, value in zip(Rule.__slots__, values):
+        setter(rule, name, value)
+    setter(rule, "errors", tuple(patterns))
+    return rule
+
+
 def rule_files(dirs: Iterable[str]) -> list[str]:
     files: list[str] = []
     for directory in dirs:
@@ -897,7 +930,7 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict
         # `rules check` read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
-        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(plain)))
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
     return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems}
 
 
