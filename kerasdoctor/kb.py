@@ -905,17 +905,17 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         payload = _read_snapshot(snapshot_path)
     if not _valid_snapshot(payload):
         plains, parse_problems = parse_rule_files(files)
-        if not use_cache:
-            ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs)
-            _LOADED[dirs] = ruleset
-            return ruleset
-        payload = _snapshot_payload(plains, parse_problems)
-        if snapshot_path:
-            _write_snapshot(snapshot_path, payload)
-            _store_engine_code(plains, _engine_code_path(snapshot_path))
+        if use_cache:
+            payload = _snapshot_payload(plains, parse_problems)
+            if snapshot_path:
+                _write_snapshot(snapshot_path, payload)
+                _store_engine_code(plains, _engine_code_path(snapshot_path))
     if snapshot_path:
         attach_engine_code(_engine_code_path(snapshot_path))
-    ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs)
+    if use_cache:
+        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs)
+    else:  # parsed just now, examples kept
+        ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs)
     if len(dirs) > 1:
         _register_user_patterns(ruleset.rules, ruleset.rules)
     _LOADED[dirs] = ruleset
