@@ -64,19 +64,19 @@ def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
 
 
-def _worth_scoring(run_words: frozenset[str], words: frozenset[str]) -> bool:
+def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words: frozenset[str]) -> bool:
     """A cheap look before rapidfuzz (whose import alone costs twice an interpreter's start-up).
 
     A typo leaves most of a wording's words intact; a cut message keeps only
-    words of the wording.
+    words of the wording. ``long_words`` are the text's words of MIN_SHARED_WORD
+    characters or more.
     """
     if not run_words:
         return False
     shared = len(run_words & words)
     if 2 * shared >= len(run_words):
         return True
-    own = {w for w in words if len(w) >= MIN_SHARED_WORD}
-    return len(own) >= 2 and own <= run_words
+    return len(long_words) >= 2 and long_words <= run_words
 
 
 def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
@@ -131,6 +131,7 @@ def fuzzy_matches(
     candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
     texts = [(r, _texts(r)) for r in candidates]
     prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
+    long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for _r, _t, words in prepared]
     best: dict[str, Match] = {}
     for rule in rules:
         for pattern in rule.errors:
@@ -138,8 +139,8 @@ def fuzzy_matches(
             if not runs:
                 continue
             run_words = _long_words(runs)
-            for record, text, words in prepared:
-                if not _worth_scoring(run_words, words):
+            for (record, text, words), own in zip(prepared, long_words):
+                if not _worth_scoring(run_words, words, own):
                     continue
                 missing = [run for run in runs if run not in text]
                 if not missing or not all(_near_miss(run, text, words) for run in missing):
