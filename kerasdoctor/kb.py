@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
-from functools import cache
 
 from kerasdoctor import __version__
-from kerasdoctor.lazyre import lazy
+from kerasdoctor.lazyre import IGNORECASE, MULTILINE, attach_engine_code, build_tag, lazy
+from kerasdoctor.lazyre import compile as compile_regex
 from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
     from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -52,7 +51,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 6
+_CACHE_FORMAT = 10
 # Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
 # a user's, and one bad file must cost only itself, never time or memory for the others.
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -65,27 +64,105 @@ USER_PATTERN_TIMEOUT = 0.2
 
 
 class RuleSet:
-    """The loaded rules, indexed by id and name, and what was wrong with the files."""
+    """The loaded rules, indexed by id and name, and what was wrong with the files.
+
+    A ruleset read from the snapshot keeps each rule as its marshalled bytes until
+    it is asked for: a cold ``explain`` whose message a wording matches builds only
+    the few rules whose pre-filter literals occur in it.
+    """
 
     def __init__(self, rules: list[Rule], problems: list[str], dirs: tuple[str, ...]) -> None:
-        self.rules = sorted(rules, key=lambda r: r.id)
+        self._rules: list[Rule] | None = sorted(rules, key=lambda r: r.id)
         self.problems = problems
         self.dirs = dirs
-        self._by_key = {r.id: r for r in self.rules}
-        self._by_key.update({r.name: r for r in self.rules})
+        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain rule)
+        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
+        self._built: dict[int, Rule] = {}
+        self._positions: dict[str, int] | None = None
+
+    @classmethod
+    def from_snapshot(cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...]) -> RuleSet:
+        ruleset = cls([], problems, dirs)
+        ruleset._rules = None
+        ruleset._entries = entries
+        return ruleset
+
+    @property
+    def rules(self) -> list[Rule]:
+        if self._rules is None:
+            collecting = _pause_collector()
+            try:
+                self._rules = [self._rule_at(i) for i in range(len(self._entries))]
+            finally:
+                _resume_collector(collecting)
+        return self._rules
+
+    def _rule_at(self, position: int) -> Rule:
+        if not self._entries:
+            return self.rules[position]
+        rule = self._built.get(position)
+        if rule is None:
+            rule = self._built[position] = _rule_from_values(marshal.loads(self._entries[position][3]))  # noqa: S302 - checked snapshot
+        return rule
 
     def __len__(self) -> int:
-        return len(self.rules)
+        return len(self._entries) if self._rules is None else len(self._rules)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
+    def _position(self, key: str) -> int | None:
+        if self._positions is None:
+            names = [(e[0], e[1]) for e in self._entries] if self._entries else [(r.id, r.name) for r in self.rules]
+            self._positions = {rule_id: i for i, (rule_id, _name) in enumerate(names)}
+            self._positions.update({name: i for i, (_rule_id, name) in enumerate(names)})
+        return self._positions.get(key)
+
     def get(self, key: str) -> Rule | None:
         """A rule by id (``KD001``, case-insensitive) or name."""
-        return self._by_key.get(key) or self._by_key.get(key.upper())
+        position = self._position(key)
+        if position is None:
+            position = self._position(key.upper())
+        return None if position is None else self._rule_at(position)
 
     def by_id(self, rule_id: str) -> Rule:
-        return self._by_key[rule_id]
+        position = self._position(rule_id)
+        if position is None:
+            raise KeyError(rule_id)
+        return self._rule_at(position)
+
+    def wording_candidates(self, lowered_texts: Sequence[str]) -> list[Rule]:
+        """The rules with a wording whose pre-filter literals occur in one of ``lowered_texts``.
+
+        No other rule's wording can match those texts (``explain.match`` checks the
+        same literals first), so matching only these gives the same answer.
+        """
+        prefilters = [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
+        return [
+            self._rule_at(position)
+            for position, wordings in enumerate(prefilters)
+            if any(
+                (literal is None or literal in text) and (not any_literals or any(a in text for a in any_literals))
+                for literal, any_literals in wordings
+                for text in lowered_texts
+            )
+        ]
+
+
+def _pause_collector() -> bool:
+    """Stop the cyclic garbage collector for a burst of long-lived objects (a rule set); whether it ran."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # its passes over thousands of new containers, none of them garbage, would cost a third
+    return collecting
+
+
+def _resume_collector(collecting: bool) -> None:
+    if collecting:
+        import gc
+
+        gc.enable()
 
 
 def builtin_rules_dir() -> str:
@@ -114,13 +191,20 @@ _USER_PATTERNS: dict[str, str] = {}
 SLOW_PATTERNS: dict[str, str] = {}
 
 
-@cache
+_COMPILED_PATTERNS: dict[tuple[str, bool], Any] = {}
+
+
 def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:
     """The compiled pattern: ``re`` for the built-in rules, time-limited for users' rules."""
-    where = _USER_PATTERNS.get(pattern)
-    if where is not None:
-        return TimedPattern(pattern, where, ignore_case=ignore_case)
-    return re.compile(pattern, re.MULTILINE | (re.IGNORECASE if ignore_case else 0))
+    compiled = _COMPILED_PATTERNS.get((pattern, ignore_case))
+    if compiled is None:
+        where = _USER_PATTERNS.get(pattern)
+        if where is not None:
+            compiled = TimedPattern(pattern, where, ignore_case=ignore_case)
+        else:
+            compiled = compile_regex(pattern, MULTILINE | (IGNORECASE if ignore_case else 0))
+        _COMPILED_PATTERNS[(pattern, ignore_case)] = compiled
+    return compiled
 
 
 class TimedPattern:
@@ -169,6 +253,8 @@ def pattern_problem(pattern: str, *, user: bool = False) -> str | None:
         return f"longer than {MAX_PATTERN_CHARS} characters"
     if _nesting_depth(pattern) > MAX_PATTERN_NESTING:
         return f"groups nested deeper than {MAX_PATTERN_NESTING}"
+    import re
+
     try:
         parsed = _sre_parse().parse(pattern)
         re.compile(pattern)
@@ -248,7 +334,7 @@ def literal_runs(pattern: str) -> list[str]:
         import sre_parse
     try:
         parsed = sre_parse.parse(pattern)
-    except re.error:
+    except sre_parse.error:
         return []
     runs: list[str] = []
 
@@ -286,7 +372,7 @@ def alternative_literals(pattern: str) -> tuple[str, ...]:
         import sre_parse
     try:
         items = list(sre_parse.parse(pattern))
-    except re.error:
+    except sre_parse.error:
         return ()
     while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:
         items = list(items[0][1][-1])
@@ -626,6 +712,39 @@ def _rule_from_plain(plain: dict[str, Any]) -> Rule:
     return rule
 
 
+def _values_of(plain: dict[str, Any]) -> tuple[Any, ...]:
+    """A plain rule as values in ``Rule.__slots__`` order, its patterns' in ``ErrorPattern.__slots__`` order.
+
+    Tuples load from the snapshot in half the time of dicts and build the objects faster.
+    """
+
+    def value(fields: dict[str, Any], cls: Any, name: str) -> Any:
+        return fields[name] if name in fields else cls._defaults[name]
+
+    return tuple(
+        tuple(tuple(value(e, ErrorPattern, n) for n in ErrorPattern.__slots__) for e in plain["errors"]) if name == "errors" else value(plain, Rule, name)
+        for name in Rule.__slots__
+    )
+
+
+_ERRORS_AT = Rule.__slots__.index("errors")
+
+
+def _rule_from_values(values: tuple[Any, ...]) -> Rule:
+    new, setter = object.__new__, object.__setattr__
+    patterns = []
+    for pattern_values in values[_ERRORS_AT]:
+        pattern = new(ErrorPattern)
+        for name, value in zip(ErrorPattern.__slots__, pattern_values):
+            setter(pattern, name, value)
+        patterns.append(pattern)
+    rule = new(Rule)
+    for name, value in zip(Rule.__slots__, values):
+        setter(rule, name, value)
+    setter(rule, "errors", tuple(patterns))
+    return rule
+
+
 def rule_files(dirs: Iterable[str]) -> list[str]:
     files: list[str] = []
     for directory in dirs:
@@ -700,11 +819,11 @@ def _register_user_patterns(rules: Iterable[Rule], builtin_rules: Iterable[Rule]
         for i, pattern in enumerate(rule.errors):
             if pattern.pattern not in _USER_PATTERNS and pattern.pattern not in builtin_patterns:
                 _USER_PATTERNS[pattern.pattern] = f"{rule.path}: errors[{i}].pattern"
-                compile_pattern.cache_clear()
+                _COMPILED_PATTERNS.clear()
 
 
 def _fingerprint(files: list[str]) -> str:
-    parts = [__version__, str(_CACHE_FORMAT), sys.version.split()[0], ",".join(Rule.__slots__), ",".join(ErrorPattern.__slots__)]
+    parts = [__version__, str(_CACHE_FORMAT), sys.version.split()[0], build_tag(), ",".join(Rule.__slots__), ",".join(ErrorPattern.__slots__)]
     # the code that shapes the snapshot: a snapshot written by other code is never read back as ours
     here = os.path.dirname(os.path.abspath(__file__))
     shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py"), os.path.join(here, "explain", "fuzzy.py")]
@@ -721,22 +840,37 @@ def _fingerprint(files: list[str]) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
+_SNAPSHOT_MAGIC = b"KDKB"
+
+
 def _read_snapshot(path: str) -> Any:
+    """The snapshot's payload, or None when it is missing or damaged (a checksum covers every byte)."""
+    import zlib
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
-        return marshal.loads(data)  # noqa: S302 - our own snapshot, written by _write_snapshot
+        if not data.startswith(_SNAPSHOT_MAGIC) or int.from_bytes(data[4:8], "little") != zlib.crc32(memoryview(data)[8:]):
+            return None
+        collecting = _pause_collector()
+        try:
+            # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
+            return marshal.loads(memoryview(data)[8:])  # noqa: S302 - our own snapshot, written by _write_snapshot
+        finally:
+            _resume_collector(collecting)
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
 def _write_snapshot(path: str, payload: Any) -> None:
+    import zlib
+
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = marshal.dumps(payload)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
-            marshal.dump(payload, handle)
+            handle.write(_SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + data)
         os.replace(tmp, path)
     except (OSError, ValueError):
         pass  # a read-only home only costs speed, never correctness
@@ -764,25 +898,84 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
             problems.append(f"{directory}: rule directory not found")
     files = rule_files(dirs)
     snapshot_path = None
-    payload = None
+    payload: Any = None
     base = cache_dir() if use_cache else None
     if base:
         snapshot_path = os.path.join(base, f"kb-{_fingerprint(files)}.marshal")
         payload = _read_snapshot(snapshot_path)
-    if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
+    if not _valid_snapshot(payload):
         plains, parse_problems = parse_rule_files(files)
         if use_cache:
-            # examples (whole tracebacks) are two thirds of the rule text and only tests and
-            # `rules check` read them: leaving them out halves the snapshot's load time
-            plains = [{**plain, "examples": {}} for plain in plains]
-        payload = {"format": _CACHE_FORMAT, "rules": plains, "problems": parse_problems}
-        if snapshot_path:
-            _write_snapshot(snapshot_path, payload)
-    ruleset = RuleSet([_rule_from_plain(p) for p in payload["rules"]], problems + list(payload["problems"]), dirs)
+            payload = _snapshot_payload(plains, parse_problems)
+            if snapshot_path:
+                _write_snapshot(snapshot_path, payload)
+                _store_engine_code(plains, _engine_code_path(snapshot_path))
+    if snapshot_path:
+        attach_engine_code(_engine_code_path(snapshot_path))
+    if use_cache:
+        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs)
+    else:  # parsed just now, examples kept
+        ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs)
     if len(dirs) > 1:
         _register_user_patterns(ruleset.rules, ruleset.rules)
     _LOADED[dirs] = ruleset
     return ruleset
+
+
+def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict[str, Any]:
+    """The snapshot: per rule, what the wording pre-filter needs, and the rule itself as marshalled bytes."""
+    entries = []
+    for plain in sorted(plains, key=lambda p: p["id"]):
+        # examples (whole tracebacks) are two thirds of the rule text and only tests and
+        # `rules check` read them: a snapshot leaves them out
+        plain = {**plain, "examples": {}}
+        prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
+    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems}
+
+
+def _engine_code_path(snapshot_path: str) -> str:
+    return snapshot_path[: -len(".marshal")] + ".regex"
+
+
+def _store_engine_code(plains: list[dict[str, Any]], path: str) -> None:
+    """Store the engine code of every built-in rule pattern, and of every pattern explain may read its input with.
+
+    Done while the snapshot is rebuilt (``re`` is loaded then anyway): a later cold run
+    finds whichever patterns its input needs compiled, without importing ``re``.
+    """
+    import kerasdoctor.explain.fallback
+    import kerasdoctor.explain.frames
+    import kerasdoctor.explain.fuzzy
+    import kerasdoctor.explain.normalize
+    import kerasdoctor.explain.raisesites
+    import kerasdoctor.explain.symptoms
+    import kerasdoctor.versions  # noqa: F401 - imported for the patterns they declare
+    from kerasdoctor.lazyre import engine_code, entry_key, save_compiled, store_every_pattern, write_engine_code
+
+    codes = {}
+    for plain in plains:
+        if is_builtin_rule(plain["path"]):  # users' patterns run on the time-limited engine instead
+            for error in plain["errors"]:
+                code = engine_code(error["pattern"], MULTILINE)
+                if code is not None:
+                    codes[entry_key(error["pattern"], MULTILINE)] = code
+    write_engine_code(path, codes)
+    store_every_pattern()
+    save_compiled()
+
+
+def _valid_snapshot(payload: Any) -> bool:
+    """Whether a read snapshot has the shape this code writes (a damaged or foreign one is rebuilt)."""
+    if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
+        return False
+    entries, problems = payload.get("rules"), payload.get("problems")
+    if not (isinstance(entries, list) and isinstance(problems, list)):
+        return False
+    return all(
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and type(entry[3]) is bytes
+        for entry in entries
+    )
 
 
 def load_rule_dir(directory: str) -> RuleSet:

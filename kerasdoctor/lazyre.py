@@ -1,16 +1,269 @@
-"""Regular expressions compiled on first use.
+"""Regular expressions compiled on first use, and kept compiled between runs.
 
 Compiling the ~40 patterns that parse tracebacks costs ~10 ms: more than the
 rest of a cold ``kerasdoctor explain``. Most inputs need only a few of them.
+
+Importing ``re`` itself (with ``enum``, ``functools`` and ``collections``) costs
+about half an interpreter start-up. So a pattern compiled once is stored, as the
+engine code ``re`` produced for it, in the cache directory; later processes hand
+that code straight to the regex engine (``_sre``, which checks it before use) and
+never import ``re`` unless a pattern is new. A stored entry is only written after
+the pattern it rebuilds compared equal (same code, flags and text) to
+``re.compile``'s, and the store is keyed by the interpreter build: anything
+unreadable, mismatched or refused by the engine is ignored and compiled afresh.
 """
 
 from __future__ import annotations
 
-import re
+import marshal
+import os
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterator
+    from typing import Any
+
+# re's flag values (sre_constants.SRE_FLAG_*): the same in every Python 3 release
+IGNORECASE = 2
+MULTILINE = 8
+DOTALL = 16
+
+_STORE_FORMAT = 1
+# a store past this size starts over with what the current process compiled
+MAX_STORE_BYTES = 2_000_000
+
+_compiled_here: dict[tuple[str, int], Any] = {}
+_stored: dict[str, bytes] | None = None  # entries read from the store, None before the first read
+_new: dict[str, bytes] = {}  # entries compiled by this process, not stored yet
+_store_bytes = 0
+_EVERY_LAZY: list[LazyPattern] = []
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``: from the stored engine code when there is some."""
+    key = (pattern, flags)
+    compiled = _compiled_here.get(key)
+    if compiled is None:
+        compiled = _from_store(pattern, flags)
+        if compiled is None:
+            compiled = _compile_and_keep(pattern, flags)
+        _compiled_here[key] = compiled
+    return compiled
+
+
+def entry_key(pattern: str, flags: int) -> str:
+    return f"{flags}:{pattern}"
+
+
+def build_tag() -> str:
+    """The interpreter build the engine code belongs to (its format changes between releases and builds)."""
+    import _sre
+    import zlib
+
+    build = f"{sys.implementation.cache_tag}\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{_sre.MAXREPEAT}\0{_sre.MAXGROUPS}"
+    return f"{zlib.crc32(build.encode('utf-8', 'replace')):08x}"
+
+
+def _store_path() -> str | None:
+    from kerasdoctor.kb import cache_dir
+
+    base = cache_dir()
+    if not base:
+        return None
+    return os.path.join(base, f"regex-{_STORE_FORMAT}-{build_tag()}.marshal")
+
+
+def _load_store() -> dict[str, bytes]:
+    global _stored, _store_bytes
+    if _stored is None:
+        _stored = {}
+        path = _store_path()
+        if path:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(MAX_STORE_BYTES + 1)
+                payload = marshal.loads(data) if len(data) <= MAX_STORE_BYTES else None  # noqa: S302 - plain data, checked below
+            except (OSError, EOFError, ValueError, TypeError):
+                payload = None
+            entries = payload.get("entries") if isinstance(payload, dict) and payload.get("format") == _STORE_FORMAT else None
+            if isinstance(entries, dict):
+                _stored = entries
+                _store_bytes = len(data)
+    return _stored
+
+
+def _from_store(pattern: str, flags: int) -> Any:
+    if type(pattern) is not str:
+        return None
+    key = entry_key(pattern, flags)
+    blob = _load_store().get(key)
+    if blob is None:
+        blob = _from_packs(key)
+    if type(blob) is not bytes:
+        return None
+    try:
+        import _sre
+
+        final_flags, code, groups, groupindex, indexgroup = marshal.loads(blob)  # noqa: S302 - plain data, checked below
+        if not (type(final_flags) is int and type(code) is list and type(groups) is int and type(groupindex) is dict and type(indexgroup) is tuple):
+            return None
+        # _sre validates the code and raises on anything malformed
+        return _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
+    except Exception:  # noqa: BLE001 - a damaged entry only means compiling afresh
+        return None
+
+
+def _engine_arguments(pattern: str, flags: int) -> tuple[Any, ...]:
+    """What ``re`` passes to ``_sre.compile`` for this pattern (re._compiler.compile's own steps)."""
+    if sys.version_info >= (3, 11):
+        from re import _compiler as sre_compile  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    else:  # pragma: no cover - exercised on older interpreters only
+        import sre_compile
+        import sre_parse
+    parsed = sre_parse.parse(pattern, flags)
+    code = sre_compile._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, number in groupindex.items():
+        indexgroup[number] = name
+    # plain ints: the compiler emits named int constants, which marshal cannot store
+    return (int(flags | parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def engine_code(pattern: str, flags: int, compiled: Any = None) -> bytes | None:
+    """The stored form of ``re.compile(pattern, flags)``'s engine code, or None if it cannot be rebuilt exactly."""
+    import re
+
+    if type(pattern) is not str or flags & re.DEBUG:
+        return None
+    try:
+        import _sre
+
+        arguments = _engine_arguments(pattern, flags)
+        if _sre.compile(pattern, *arguments) == (compiled if compiled is not None else re.compile(pattern, flags)):
+            return marshal.dumps(arguments)  # the same engine code: safe to reuse
+    except Exception:  # noqa: BLE001, S110 - the interpreter's internals differ: this pattern is just not stored
+        pass
+    return None
+
+
+def _compile_and_keep(pattern: str, flags: int) -> Any:
+    import re
+
+    compiled = re.compile(pattern, flags)
+    blob = engine_code(pattern, flags, compiled)
+    if blob is not None:
+        _new[entry_key(pattern, flags)] = blob
+    return compiled
+
+
+_PACK_MAGIC = b"KDRE"
+_packs: list[str] = []  # files of engine code written beside a rule snapshot, consulted on a miss
+_pack_index: dict[str, tuple[str, int, int, int]] = {}  # entry key -> (file, offset, length, crc32)
+_packs_read = 0
+
+
+def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
+    """A file of engine code entries that a later process reads one by one: a header, then the entries."""
+    import zlib
+
+    header: dict[str, tuple[int, int, int]] = {}
+    offset = 0
+    for key, blob in entries.items():
+        header[key] = (offset, len(blob), zlib.crc32(blob))
+        offset += len(blob)
+    head = marshal.dumps(header)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(_PACK_MAGIC + len(head).to_bytes(4, "little") + head + b"".join(entries.values()))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+
+
+def attach_engine_code(path: str) -> None:
+    """Consult the engine code in ``path`` (from :func:`write_engine_code`) when a pattern is not stored; read only then."""
+    if path not in _packs:
+        _packs.append(path)
+
+
+def _from_packs(key: str) -> bytes | None:
+    global _packs_read
+    while _packs_read < len(_packs):
+        path = _packs[_packs_read]
+        _packs_read += 1
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(4) != _PACK_MAGIC:
+                    continue
+                size = int.from_bytes(handle.read(4), "little")
+                header = marshal.loads(handle.read(size))  # noqa: S302 - plain data, checked below
+            base = 8 + size
+            if isinstance(header, dict):
+                for entry, place in header.items():
+                    if type(entry) is str and type(place) is tuple and len(place) == 3 and all(type(n) is int for n in place):
+                        _pack_index.setdefault(entry, (path, base + place[0], place[1], place[2]))
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+    place = _pack_index.get(key)
+    if place is None:
+        return None
+    import zlib
+
+    path, offset, length, crc = place
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            blob = handle.read(length)
+    except OSError:
+        return None
+    return blob if zlib.crc32(blob) == crc else None
+
+
+def store_every_pattern() -> None:
+    """Compile every lazy pattern of the modules loaded so far, for :func:`save_compiled` to store.
+
+    Run when the rule snapshot is rebuilt (``re`` is loaded then anyway), so that later
+    runs find whichever of them their input needs.
+    """
+    store = _load_store()
+    for lazy_pattern in _EVERY_LAZY:
+        key = entry_key(lazy_pattern.pattern, lazy_pattern.flags)
+        if key not in store and key not in _new:
+            lazy_pattern.compiled()
+
+
+def save_compiled() -> None:
+    """Store the engine code of the patterns this process compiled afresh, for the next process."""
+    global _stored, _store_bytes
+    if not _new:
+        return
+    path = _store_path()
+    if not path:
+        return
+    entries = dict(_load_store())
+    added = sum(len(k) + len(v) for k, v in _new.items())
+    if _store_bytes + added > MAX_STORE_BYTES:
+        entries = {}
+    entries.update(_new)
+    payload = marshal.dumps({"format": _STORE_FORMAT, "entries": entries})
+    if len(payload) > MAX_STORE_BYTES:
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        return  # a read-only cache only costs speed
+    _stored, _store_bytes = entries, len(payload)
+    _new.clear()
 
 
 class LazyPattern:
@@ -22,10 +275,11 @@ class LazyPattern:
         self.pattern = pattern
         self.flags = flags
         self._compiled: re.Pattern[str] | None = None
+        _EVERY_LAZY.append(self)
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
+            self._compiled = compile(self.pattern, self.flags)
         return self._compiled
 
     def match(self, string: str, pos: int = 0) -> re.Match[str] | None:
@@ -38,7 +292,26 @@ class LazyPattern:
         return self.compiled().finditer(string)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled().sub(repl, string, count)
+        compiled = self.compiled()
+        # a template with group references ("\\1") makes the engine import ``re`` to read it: not worth it without a match
+        if isinstance(repl, str) and "\\" in repl and compiled.search(string) is None:
+            return string
+        return compiled.sub(repl, string, count)
+
+    def findall(self, string: str) -> list[Any]:
+        return self.compiled().findall(string)
+
+    def split(self, string: str) -> list[str]:
+        return self.compiled().split(string)
+
+
+# the characters re.escape escapes (the same set since Python 3.7)
+_SPECIAL_CHARS = {i: "\\" + chr(i) for i in b"()[]{}?*+-|^$\\.&~# \t\n\r\v\f"}
+
+
+def escape(text: str) -> str:
+    """``re.escape(text)``, without importing ``re``."""
+    return text.translate(_SPECIAL_CHARS)
 
 
 def lazy(pattern: str, flags: int = 0) -> LazyPattern:

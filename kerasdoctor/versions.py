@@ -9,7 +9,6 @@ itself, which tell what the user's own run used.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from kerasdoctor.lazyre import lazy
@@ -31,6 +30,9 @@ _DISTRIBUTIONS = {
     "tf_keras": "tf_keras",
 }
 _DIST_INFO = lazy(r"^(?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d[^-]*?)\.(?:dist-info|egg-info)$")
+_RELEASE_SEPARATOR = lazy(r"[.+-]")
+_DIGITS = lazy(r"\d+")
+_SPECIFIER_CLAUSE = lazy(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9][0-9a-z.*+!-]*)\s*$")
 # what a traceback path reveals: (regex over a frame path, package, version)
 _PATH_HINTS = (
     (lazy(r"python(\d\.\d+)/(?:site|dist)-packages/"), "python", None),
@@ -82,8 +84,8 @@ def versions_from_records(records: Iterable[ErrorRecord]) -> dict[str, str]:
 
 def _release(version: str) -> tuple[int, ...]:
     parts = []
-    for piece in re.split(r"[.+-]", version):
-        m = re.match(r"\d+", piece)
+    for piece in _RELEASE_SEPARATOR.compiled().split(version):
+        m = _DIGITS.match(piece)
         if not m:
             break
         parts.append(int(m.group(0)))
@@ -102,7 +104,7 @@ def satisfies(version: str, specifier: str) -> bool | None:
     if not have:
         return None
     for clause in specifier.split(","):
-        m = re.match(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9][0-9a-z.*+!-]*)\s*$", clause)
+        m = _SPECIFIER_CLAUSE.match(clause)
         if not m:
             return None
         op, raw = m.groups()

@@ -357,3 +357,21 @@ def test_alternatives_are_prefiltered_by_each_branch():
     assert alternative_literals(r"(?:Unknown (?:layer|loss)|cannot locate class)") == ("unknown l", "cannot locate class")
     assert alternative_literals(r"ab|long enough") == ()  # a branch without a usable literal: no pre-filter
     assert alternative_literals(r"plain text") == ()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcdeu_1", min_size=1, max_size=12), st.text(alphabet="abcdeu_1", min_size=1, max_size=12))
+def test_typo_check_skips_rapidfuzz_only_when_its_ratio_cannot_reach_the_cutoff(word: str, other: str):
+    from rapidfuzz import fuzz
+
+    from kerasdoctor.explain.fuzzy import TYPO_RATIO, _typo_of
+
+    assert _typo_of(word, other) == (fuzz.ratio(word, other) >= TYPO_RATIO)
+
+
+def test_group_reference_template_without_a_match_leaves_the_text_alone():
+    from kerasdoctor.lazyre import lazy
+
+    bold = lazy(r"\*\*(\w+)\*\*")
+    assert bold.sub(r"\1", "no bold here") == "no bold here"
+    assert bold.sub(r"\1", "a **b** c **d**") == re.sub(r"\*\*(\w+)\*\*", r"\1", "a **b** c **d**") == "a b c d"

@@ -162,3 +162,151 @@ def test_type_where_and_chain_scoring(tmp_path: Path):
     bare = explain("bad marshal data", rules=ruleset, versions={})
     assert bare.matches and bare.matches[0].confidence < hit.matches[0].confidence  # unknown type and frames cost confidence
     assert not explain("TypeError: bad marshal data", rules=ruleset, versions={}).matches  # contradicting type
+
+
+def _fresh_regex_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kerasdoctor import lazyre
+
+    monkeypatch.setattr(lazyre, "_stored", None)
+    monkeypatch.setattr(lazyre, "_new", {})
+    monkeypatch.setattr(lazyre, "_compiled_here", {})
+
+
+def test_stored_regex_code_is_reused_and_equals_re_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    pattern = r"(?P<type>[A-Z]\w*Error): (?P<msg>.*?)\s*$"
+    _fresh_regex_store(monkeypatch)
+    first = lazyre.compile(pattern, lazyre.MULTILINE)
+    lazyre.save_compiled()
+    assert len(list(tmp_path.glob("regex-*.marshal"))) == 1
+    _fresh_regex_store(monkeypatch)
+    again = lazyre.compile(pattern, lazyre.MULTILINE)
+    assert not lazyre._new  # served from the store, not compiled afresh
+    assert again is not first and again == re.compile(pattern, re.MULTILINE)
+    m = again.search("x\nValueError: bad marshal data  \n")
+    assert m is not None and m.group("type", "msg") == ("ValueError", "bad marshal data")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad-code", "wrong-shape"])
+def test_damaged_regex_store_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str):
+    import marshal
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    pattern = r"Unknown layer: '?(\w+)"
+    _fresh_regex_store(monkeypatch)
+    lazyre.compile(pattern)
+    lazyre.save_compiled()
+    (store,) = tmp_path.glob("regex-*.marshal")
+    payload = marshal.loads(store.read_bytes())
+    key = next(iter(payload["entries"]))
+    flags, code, groups, groupindex, indexgroup = marshal.loads(payload["entries"][key])
+    if damage == "garbage":
+        store.write_bytes(b"\x00not marshal")
+    elif damage == "bad-code":  # engine code the regex engine's own check refuses
+        payload["entries"][key] = marshal.dumps((flags, [99999, *code[1:]], groups, groupindex, indexgroup))
+        store.write_bytes(marshal.dumps(payload))
+    else:
+        payload["entries"][key] = marshal.dumps((flags, "code", groups))
+        store.write_bytes(marshal.dumps(payload))
+    _fresh_regex_store(monkeypatch)
+    compiled = lazyre.compile(pattern)
+    assert compiled == re.compile(pattern)
+    assert compiled.search("ValueError: Unknown layer: 'Attention'").group(1) == "Attention"
+    assert lazyre._new  # compiled afresh, to be stored again
+
+
+def test_cold_explain_from_stored_regexes_does_not_import_re(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from conftest import FORMATS
+
+    env = dict(os.environ, KERASDOCTOR_CACHE_DIR=str(tmp_path))
+    probe = (
+        "import sys, io; from kerasdoctor.cli import main; out = io.StringIO(); real, sys.stdout = sys.stdout, out;"
+        "code = main(sys.argv[1:]); sys.stdout = real;"
+        "print(code, 're' in sys.modules, out.getvalue().split()[0])"
+    )
+
+    def run(*args: str) -> list[str]:
+        return subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, check=True).stdout.split()
+
+    # the first run builds the snapshot: with it the engine code of every rule pattern and every parsing pattern
+    assert run("explain", "ValueError: bad marshal data (unknown type code)") == ["0", "True", "KD503"]
+    # so a later run needs no ``re``, whatever the format of its input and whichever rule it matches
+    assert run("explain", "--file", str(FORMATS / "k3_envelope_dense_mismatch.txt")) == ["0", "False", "KD100"]
+    assert run("explain", "--file", str(FORMATS / "k2_warnings_uncompiled_h5.txt")) == ["0", "False", "KD521"]
+
+
+def test_snapshot_with_a_flipped_byte_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    kb.load_rules([str(SAMPLE_RULES)])
+    (snapshot,) = tmp_path.glob("kb-*.marshal")
+    data = bytearray(snapshot.read_bytes())
+    data[len(data) // 2] ^= 0x20  # still marshal data, most likely: only the checksum tells
+    snapshot.write_bytes(bytes(data))
+    kb._LOADED.clear()
+    assert kb._read_snapshot(str(snapshot)) is None
+    ruleset = kb.load_rules([str(SAMPLE_RULES)])
+    assert ruleset.get("KD990") == kb.load_rules([str(SAMPLE_RULES)], use_cache=False).get("KD990")
+
+
+def test_a_matched_message_builds_only_its_candidate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    kb.load_rules()
+    kb._LOADED.clear()
+    ruleset = kb.load_rules()  # from the snapshot
+    result = explain("ValueError: bad marshal data (unknown type code)", rules=ruleset, versions={})
+    assert result.matches and result.matches[0].rule.name == "lambda-layer-serialization"
+    assert 0 < len(ruleset._built) < len(ruleset) // 10
+    assert len(ruleset.rules) == len(ruleset) and ruleset.rules[0] is ruleset.get(ruleset.rules[0].id)
+
+
+def test_wording_candidates_match_exactly_what_all_rules_match():
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.match import lowered_texts, match_error
+
+    plains, problems = kb.parse_rule_files(kb.rule_files([kb.builtin_rules_dir()]))
+    assert not problems
+    with_examples = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], ())
+    snapshot = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [])["rules"], [], ())
+    texts = [e["text"] for r in with_examples.rules for e in r.examples.get("errors") or []]
+    assert len(texts) > 200
+    for text in texts:
+        records = extract_errors(text)
+        everything = match_error(records, with_examples.rules, {})
+        fewer = match_error(records, snapshot.wording_candidates(lowered_texts(records)), {})
+        assert [(m.rule.id, m.confidence, m.evidence) for m in fewer] == [(m.rule.id, m.confidence, m.evidence) for m in everything], text
+
+
+def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    _fresh_regex_store(monkeypatch)
+    monkeypatch.setattr(lazyre, "_packs", [])
+    monkeypatch.setattr(lazyre, "_pack_index", {})
+    monkeypatch.setattr(lazyre, "_packs_read", 0)
+    pattern = r"bad marshal data \(unknown type code\)"
+    path = str(tmp_path / "kb-test.regex")
+    lazyre.write_engine_code(path, {lazyre.entry_key(pattern, lazyre.MULTILINE): lazyre.engine_code(pattern, lazyre.MULTILINE)})
+    lazyre.attach_engine_code(path)
+    assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
+    assert not lazyre._new  # read from the file
+    data = bytearray(Path(path).read_bytes())
+    data[-3] ^= 0x01  # inside the entry's engine code: its checksum no longer fits
+    Path(path).write_bytes(bytes(data))
+    _fresh_regex_store(monkeypatch)
+    monkeypatch.setattr(lazyre, "_pack_index", {})
+    monkeypatch.setattr(lazyre, "_packs_read", 0)
+    assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
+    assert lazyre._new  # compiled afresh

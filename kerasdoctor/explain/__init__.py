@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerasdoctor.explain.extract import extract_errors, extract_from_file, records_from_exception
-from kerasdoctor.explain.match import match_error
+from kerasdoctor.explain.match import lowered_texts, match_error
 from kerasdoctor.types import GENERIC_WORDING, ErrorRecord, Explanation
 
 TYPE_CHECKING = False
@@ -36,7 +36,8 @@ def explain_records(
         environment.update(versions_from_records(records))
     else:
         environment = dict(versions)
-    matches = match_error(records, ruleset.rules, environment)
+    # only the rules whose pre-filter literals occur: a cold start builds just those from the snapshot
+    matches = match_error(records, ruleset.wording_candidates(lowered_texts(records)), environment)
     if not matches:
         from kerasdoctor.explain.fallback import fallback_matches
         from kerasdoctor.explain.raisesites import raise_site_evidence  # loaded only when no wording matched

@@ -10,9 +10,8 @@ and log records (deduplicated, counted), and progress-bar lines whose loss is
 from __future__ import annotations
 
 import builtins
-import re
 
-from kerasdoctor.lazyre import lazy
+from kerasdoctor.lazyre import DOTALL, MULTILINE, lazy
 from kerasdoctor.types import ErrorRecord, Frame
 
 TYPE_CHECKING = False
@@ -72,13 +71,15 @@ _INNER_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<fun
 _USER_CODE_KEY = lazy(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
 _ENVELOPE = lazy(
     r"Exception encountered when calling [^\n]*\n\n(?P<inner>.*?)(?:\n\n(?:Call arguments|Arguments) received by|\Z)",
-    re.S,
+    DOTALL,
 )
-_ERROR_ENCOUNTERED = lazy(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", re.S)
-_GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", re.M)
-_FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', re.M)
+_ERROR_ENCOUNTERED = lazy(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", DOTALL)
+_GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", MULTILINE)
+_FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', MULTILINE)
 # characters that pasting leaves behind (markdown, HTML entities, placeholders); see normalize.py
 _PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
+_STDLIB_PATH = lazy(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$")
+_NUMBERED_LINE = lazy(r"^\d+\s")
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -107,7 +108,7 @@ def is_library_path(path: str) -> bool:
         return True
     if p.endswith((".pyx", ".pxd", ".pxi")):
         return True  # compiled extensions (h5py, numpy): never the user's code
-    return bool(re.search(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$", p))
+    return bool(_STDLIB_PATH.search(p))
 
 
 def user_location(frames: Iterable[Frame]) -> Frame | None:
@@ -374,7 +375,7 @@ class _Parser:
             return
         if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
             return
-        if line[:1].isspace() or (self.ipython_type and re.match(r"^\d+\s", stripped)):
+        if line[:1].isspace() or (self.ipython_type and _NUMBERED_LINE.match(stripped)):
             # the source line under a frame (indented), or IPython's numbered context lines
             if self.frames and not self.frames[-1].code and line[:1].isspace() and not self.ipython_type:
                 last = self.frames[-1]

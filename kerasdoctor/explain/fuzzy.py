@@ -9,8 +9,6 @@ for it.
 
 from __future__ import annotations
 
-from functools import cache
-
 from kerasdoctor.explain.match import score_hit
 from kerasdoctor.kb import literal_runs
 from kerasdoctor.lazyre import lazy
@@ -36,11 +34,16 @@ SCALE = 0.75
 _WORD = lazy(r"[a-z0-9_]+")  # a near miss is never as sure as the wording itself
 
 
-@cache
+_SKELETONS: dict[str, tuple[str, ...]] = {}  # functools.cache would cost its import at start-up
+
+
 def skeleton(pattern: str) -> tuple[str, ...]:
     """The pattern's literal runs worth comparing, lower-cased; empty when too little is literal."""
-    runs = tuple(r.lower().strip() for r in literal_runs(pattern) if len(r.strip()) >= MIN_RUN_CHARS)
-    return runs if sum(len(r) for r in runs) >= MIN_SKELETON_CHARS else ()
+    runs = _SKELETONS.get(pattern)
+    if runs is None:
+        runs = tuple(r.lower().strip() for r in literal_runs(pattern) if len(r.strip()) >= MIN_RUN_CHARS)
+        runs = _SKELETONS[pattern] = runs if sum(len(r) for r in runs) >= MIN_SKELETON_CHARS else ()
+    return runs
 
 
 def skeleton_score(runs: Sequence[str], text: str) -> float:
@@ -61,19 +64,19 @@ def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
 
 
-def _worth_scoring(run_words: frozenset[str], words: frozenset[str]) -> bool:
+def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words: frozenset[str]) -> bool:
     """A cheap look before rapidfuzz (whose import alone costs twice an interpreter's start-up).
 
     A typo leaves most of a wording's words intact; a cut message keeps only
-    words of the wording.
+    words of the wording. ``long_words`` are the text's words of MIN_SHARED_WORD
+    characters or more.
     """
     if not run_words:
         return False
     shared = len(run_words & words)
     if 2 * shared >= len(run_words):
         return True
-    own = {w for w in words if len(w) >= MIN_SHARED_WORD}
-    return len(own) >= 2 and own <= run_words
+    return len(long_words) >= 2 and long_words <= run_words
 
 
 def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
@@ -84,14 +87,30 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     differs is a different identifier (``'lr'`` vs ``'_keras_history'``): both
     are the pattern ruling the text out, not a slip of the keyboard.
     """
-    from rapidfuzz import fuzz
+    if len(text) < len(run):
+        from rapidfuzz import fuzz
 
-    if len(text) < len(run) and fuzz.partial_ratio(text, run) >= CUT_RATIO:
-        return True  # the message was cut inside this run
+        if fuzz.partial_ratio(text, run) >= CUT_RATIO:
+            return True  # the message was cut inside this run
     absent = [w for w in _WORD.compiled().findall(run) if w not in words]
     if not absent or len(absent) > MAX_MISTYPED_WORDS:
         return False
-    return all(len(w) >= MIN_MISTYPED_WORD and any(fuzz.ratio(w, other) >= TYPO_RATIO for other in words) for w in absent)
+    return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
+
+
+def _typo_of(word: str, other: str) -> bool:
+    """Whether ``other`` is ``word`` mistyped: rapidfuzz's ratio, asked only when it can reach TYPO_RATIO.
+
+    The ratio is 200 * LCS / (len(word) + len(other)), and the longest common
+    subsequence holds at most the characters both share: words too unlike for
+    that bound never cost rapidfuzz's import (twice an interpreter's start-up).
+    """
+    shared = sum(min(word.count(c), other.count(c)) for c in set(word))
+    if 200 * shared < TYPO_RATIO * (len(word) + len(other)):
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(word, other) >= TYPO_RATIO
 
 
 def _texts(record: ErrorRecord) -> str:
@@ -112,6 +131,7 @@ def fuzzy_matches(
     candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
     texts = [(r, _texts(r)) for r in candidates]
     prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
+    long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for _r, _t, words in prepared]
     best: dict[str, Match] = {}
     for rule in rules:
         for pattern in rule.errors:
@@ -119,8 +139,8 @@ def fuzzy_matches(
             if not runs:
                 continue
             run_words = _long_words(runs)
-            for record, text, words in prepared:
-                if not _worth_scoring(run_words, words):
+            for (record, text, words), own in zip(prepared, long_words):
+                if not _worth_scoring(run_words, words, own):
                     continue
                 missing = [run for run in runs if run not in text]
                 if not missing or not all(_near_miss(run, text, words) for run in missing):

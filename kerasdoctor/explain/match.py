@@ -100,6 +100,11 @@ def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_cas
     return m.group(0) if m is not None else None
 
 
+def lowered_texts(records: Sequence[ErrorRecord]) -> list[str]:
+    """What the wording pre-filter literals are looked for in, per record."""
+    return [r.message.lower() + "\n" + r.key_message.lower() for r in records]
+
+
 def match_error(
     records: Sequence[ErrorRecord],
     rules: Iterable[Rule],
@@ -113,7 +118,7 @@ def match_error(
     ``ignore_case`` and ``factor`` serve the second look at text that was
     normalised after nothing matched: a hit there is slightly less sure.
     """
-    lowered = [r.message.lower() + "\n" + r.key_message.lower() for r in records]
+    lowered = lowered_texts(records)
     has_exception = any(r.kind == "exception" for r in records)
     best: dict[str, Match] = {}
     for rule in rules:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import zlib
 from bisect import bisect_left, bisect_right
 
+from kerasdoctor.lazyre import IGNORECASE, escape, lazy
+from kerasdoctor.lazyre import compile as compile_regex
 from kerasdoctor.types import ErrorPattern, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
@@ -55,8 +57,9 @@ LIBRARY_TOP_DIRS = ("keras", "tf_keras", "tensorflow", "tensorflow_core")
 # frames that re-raise what happened deeper: Keras's traceback filtering and tf.function's wrappers
 RERAISING_FUNCTIONS = ("error_handler", "autograph_handler", "wrapper", "_call_wrapper")
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SPACE = re.compile(r"\s+")
+_WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPACE = lazy(r"\s+")
+_DIGITS = lazy(r"\d+")
 
 
 class RaiseSite:
@@ -149,8 +152,8 @@ def _compiled(parts: tuple[str, ...]) -> re.Pattern[str]:
             words = part.split()
             lead = r"\s*" if part[:1].isspace() or not part else ""
             trail = r"\s*" if part[-1:].isspace() and words else ""
-            pieces.append(lead + r"\s+".join(re.escape(w) for w in words) + trail)
-        regex = re.compile("(?:.*?)".join(pieces), re.IGNORECASE)
+            pieces.append(lead + r"\s+".join(escape(w) for w in words) + trail)
+        regex = compile_regex("(?:.*?)".join(pieces), IGNORECASE)
         _REGEX_CACHE[parts] = regex
     return regex
 
@@ -159,16 +162,19 @@ class RaiseSiteIndex:
     """Reads the header once and decompresses blocks on demand."""
 
     def __init__(self, path: str = DATA_PATH) -> None:
+        # only the header is read now, each block when a message needs it: most of the file is never read
+        self._path = path
         with open(path, "rb") as handle:
-            self._data = handle.read()
-        if not self._data.startswith(MAGIC):
-            raise ValueError(f"{path}: not a raise-site index")
-        start = len(MAGIC)
-        size = int.from_bytes(self._data[start : start + 8], "little")
-        self.header: dict[str, Any] = marshal.loads(self._data[start + 8 : start + 8 + size])  # noqa: S302 - our own data file
+            if handle.read(len(MAGIC)) != MAGIC:
+                raise ValueError(f"{path}: not a raise-site index")
+            size = int.from_bytes(handle.read(8), "little")
+            header = handle.read(size)
+        if len(header) != size:
+            raise ValueError(f"{path}: raise-site index cut short")
+        self.header: dict[str, Any] = marshal.loads(header)  # noqa: S302 - our own data file
         if self.header.get("schema") != SCHEMA:
             raise ValueError(f"{path}: raise-site index schema {self.header.get('schema')}, expected {SCHEMA}")
-        self._body = start + 8 + size
+        self._body = len(MAGIC) + 8 + size
         self._entry_keys = [b[0] for b in self.header["entry_blocks"]]
         self._group_keys = [b[0] for b in self.header["group_blocks"]]
         self._blocks: dict[tuple[str, int], list[Any]] = {}
@@ -179,8 +185,9 @@ class RaiseSiteIndex:
         cached = self._blocks.get((table, number))
         if cached is None:
             _first, offset, length = self.header[table][number]
-            begin = self._body + offset
-            cached = marshal.loads(zlib.decompress(self._data[begin : begin + length]))  # noqa: S302 - our own data file
+            with open(self._path, "rb") as handle:
+                handle.seek(self._body + offset)
+                cached = marshal.loads(zlib.decompress(handle.read(length)))  # noqa: S302 - our own data file
             self._blocks[(table, number)] = cached
             self.blocks_read += 1
         return cached
@@ -368,7 +375,7 @@ def _in_ranges(version: str, ranges: str) -> bool:
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
+    return tuple(int(x) for x in _DIGITS.findall(version)[:3])
 
 
 def _version_note(site: RaiseSite, versions: Mapping[str, str]) -> str | None:

@@ -10,8 +10,6 @@ near misses. Small function words are dropped from English phrases.
 
 from __future__ import annotations
 
-from functools import cache
-
 from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
@@ -95,13 +93,18 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.compiled().findall(fold_characters(text).lower())
 
 
-@cache
+_KEYWORDS: dict[str, tuple[str, ...]] = {}  # functools.cache would cost its import at start-up
+
+
 def phrase_keywords(phrase: str) -> tuple[str, ...]:
     """The keywords that must all appear for ``phrase`` to fit; a 3+ character Chinese word counts twice."""
-    words = tuple(dict.fromkeys(t for t in tokens(phrase) if t not in STOPWORDS))
-    if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
-        return (words[0], words[0])
-    return words
+    keywords = _KEYWORDS.get(phrase)
+    if keywords is None:
+        words = tuple(dict.fromkeys(t for t in tokens(phrase) if t not in STOPWORDS))
+        if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
+            words = (words[0], words[0])
+        keywords = _KEYWORDS[phrase] = words
+    return keywords
 
 
 class _Text:
