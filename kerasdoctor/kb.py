@@ -45,7 +45,7 @@ EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
 ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
 # docs.example.runs: how the real-backend tests run the bad/good pair, or why they cannot
 RUN_STACKS = ("k3", "k2", "jax")
-RUN_KEYS = ("stack", "setup", "expect", "symptom", "check", "fresh", "skip")
+RUN_KEYS = ("stack", "setup", "expect", "symptom", "check", "skip")
 RUN_EXPECTS = ("error", "output", "symptom")
 _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -597,8 +597,6 @@ def _validate_runs(where: str, runs: Any, problems: list[str]) -> None:
     for key in ("setup", "check"):
         if key in runs and not isinstance(runs[key], str):
             problems.append(f"{where}.{key}: must be code (a string)")
-    if not isinstance(runs.get("fresh", False), bool):
-        problems.append(f"{where}.fresh: true or false")
 
 
 def _validate_error(where: str, entry: Any, problems: list[str], *, user: bool = False) -> None:

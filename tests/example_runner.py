@@ -1,18 +1,15 @@
-"""Run many rules' example snippets in one interpreter: ``python example_runner.py cases.json results.jsonl``.
+"""How one rule example runs: ``run_case`` in a process forked by tests/forkserver.py.
 
-Started by tests/test_examples_run.py, once per stack, so TensorFlow/JAX is imported once
-for dozens of examples. Each case is a rule's ``setup`` followed by its ``bad`` or its
-``good`` (+ ``check``) code, executed in a namespace of its own, in a directory of its own,
-under a per-example time limit. What the example printed is captured at the file-descriptor
-level (Python warnings, Keras progress bars, absl and TensorFlow's C++ logs alike) and one
-JSON line per case is appended to the results file as soon as it finishes, so a crash of
-the interpreter loses only the case it was running.
+Each case is a rule's ``setup`` followed by its ``bad`` or its ``good`` (+ ``check``) code,
+executed in a child forked from an interpreter that has imported the stack's libraries once
+(so no example sees what another one changed), in a directory of its own, under a
+per-example time limit. What the example printed is captured at the file-descriptor level
+(Python warnings, Keras progress bars, absl and TensorFlow's C++ logs alike).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -32,10 +29,6 @@ PRELUDE = {
 
 class ExampleTimeout(Exception):
     pass
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise ExampleTimeout("example exceeded its time limit")
 
 
 @contextlib.contextmanager
@@ -90,11 +83,6 @@ def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
     finally:
         signal.alarm(0)
         os.chdir(here)
-    try:
-        backend = __import__("tf_keras" if stack == "k2" else "keras")
-        backend.backend.clear_session()
-    except Exception:  # clearing is only a memory courtesy between examples
-        pass
     return {
         "id": case["id"],
         "part": case["part"],
@@ -104,18 +92,3 @@ def run_case(case: dict[str, Any], stack: str, timeout: int) -> dict[str, Any]:
         "printed": printed[-20000:],
         "seconds": round(time.monotonic() - start, 2),
     }
-
-
-def main() -> None:
-    cases_path, results_path = sys.argv[1], sys.argv[2]
-    with open(cases_path) as f:
-        spec = json.load(f)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    for case in spec["cases"]:
-        result = run_case(case, spec["stack"], spec["timeout"])
-        with open(results_path, "a") as out:
-            out.write(json.dumps(result) + "\n")
-
-
-if __name__ == "__main__":
-    main()

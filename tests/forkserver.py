@@ -1,9 +1,13 @@
-"""Run scripts as ``python script.py`` would, forked from one interpreter that imported TensorFlow once.
+"""Run scripts and rule examples forked from one interpreter per stack that imported TensorFlow once.
 
 ``python forkserver.py k3|k2|jax`` (with the stack's environment already set) imports what
-that stack's scripts import, then reads one JSON request per line on stdin,
-``{"script": path, "cwd": dir, "timeout": seconds}``, and answers each with one JSON line,
-``{"returncode": int, "stdout": str, "stderr": str}``.
+that stack's code imports, then reads one JSON request per line on stdin and answers each
+with one JSON line:
+    {"script": path, "cwd": dir, "timeout": s} -> {"returncode": int, "stdout": str, "stderr": str}
+        the script run as ``python script.py`` would run it;
+    {"example": case, "timeout": s}            -> example_runner.run_case's outcome
+        a rule's example snippet (tests/example_runner.py).
+``ForkServers`` is the client the tests use: one server at a time per test worker.
 
 For each request the server forks. The child starts from a process in which only imports
 have run (no TensorFlow op, no eager context, no Keras state), so whatever the script
@@ -22,6 +26,7 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,6 +76,15 @@ def _child(request: dict[str, Any], out_path: str, err_path: str) -> None:
     status = 1
     try:
         os.chdir(request["cwd"])
+        if "example" in request:
+            from example_runner import run_case
+
+            signal.signal(signal.SIGALRM, _on_alarm)
+            outcome = run_case(request["example"], request["stack"], int(request["timeout"]))
+            with open(out_path, "w", encoding="utf-8") as handle:
+                json.dump(outcome, handle)
+            status = 0
+            return
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         for fd, target in ((1, out_path), (2, err_path)):
@@ -89,6 +103,12 @@ def _child(request: dict[str, Any], out_path: str, err_path: str) -> None:
             except Exception:
                 pass
         os._exit(status)
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    from example_runner import ExampleTimeout
+
+    raise ExampleTimeout("example exceeded its time limit")
 
 
 def _wait(pid: int, timeout: float) -> int:
@@ -118,15 +138,74 @@ def serve(stack: str) -> None:
         out_path, err_path = os.path.join(scratch, "out"), os.path.join(scratch, "err")
         sys.stdout.flush()
         sys.stderr.flush()
+        open(out_path, "w").close()
+        open(err_path, "w").close()
         pid = os.fork()
         if pid == 0:
+            request["stack"] = stack
             _child(request, out_path, err_path)
-        returncode = _wait(pid, float(request.get("timeout", 240)))
-        answer: dict[str, object] = {"returncode": returncode}
-        for key, path in (("stdout", out_path), ("stderr", err_path)):
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                answer[key] = handle.read()
+        # the example's own limit (SIGALRM) comes first; this one catches a C++ call that ignores it
+        returncode = _wait(pid, float(request.get("timeout", 240)) + (30 if "example" in request else 0))
+        answer: dict[str, object]
+        if "example" in request:
+            with open(out_path, encoding="utf-8") as handle:
+                text = handle.read()
+            case = request["example"]
+            answer = json.loads(text) if text else {"id": case["id"], "part": case["part"], "crashed": f"the example's process ended with status {returncode}"}
+        else:
+            answer = {"returncode": returncode}
+            for key, path in (("stdout", out_path), ("stderr", err_path)):
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    answer[key] = handle.read()
         protocol.write(json.dumps(answer) + "\n")
+
+
+def stack_env(stack: str) -> dict[str, str]:
+    """The environment a stack runs with: k3 = TF + Keras 3, k2 = tf-keras, jax = Keras 3 on JAX."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", CUDA_VISIBLE_DEVICES="")
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    env.pop("KERAS_BACKEND", None)
+    if stack == "k2":
+        env["TF_USE_LEGACY_KERAS"] = "1"
+    elif stack == "jax":
+        env["KERAS_BACKEND"] = "jax"
+    return env
+
+
+class ForkServers:
+    """The client: one fork server at a time, the one of the stack being run (tests run stack by stack)."""
+
+    def __init__(self) -> None:
+        self.stack: str | None = None
+        self.server: subprocess.Popen[str] | None = None
+
+    def ask(self, stack: str, request: dict[str, Any]) -> dict[str, Any]:
+        if stack != self.stack:
+            self.close()
+            self.server = subprocess.Popen(
+                [sys.executable, __file__, stack],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=stack_env(stack),
+            )
+            self.stack = stack
+        assert self.server is not None and self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        if not answer:
+            self.close()
+            raise RuntimeError(f"the {stack} fork server died on {request}")
+        result: dict[str, Any] = json.loads(answer)
+        return result
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.kill()
+            self.server.wait()
+        self.server, self.stack = None, None
 
 
 if __name__ == "__main__":

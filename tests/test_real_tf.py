@@ -16,8 +16,6 @@ expected rule must come first. Adding a family needs only a script, no test code
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,12 +23,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from forkserver import ForkServers, stack_env
 
 from kerasdoctor import explain
 
 pytestmark = pytest.mark.realtf
 REPRO = ROOT / "fixtures" / "repro"
-FORKSERVER = ROOT / "tests" / "forkserver.py"
 TIMEOUT = 240
 
 
@@ -54,53 +52,6 @@ CASES = [
 ]
 
 
-def stack_env(stack: str) -> dict[str, str]:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", CUDA_VISIBLE_DEVICES="")
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    env.pop("KERAS_BACKEND", None)
-    if stack == "k2":
-        env["TF_USE_LEGACY_KERAS"] = "1"
-    elif stack == "jax":
-        env["KERAS_BACKEND"] = "jax"
-    return env
-
-
-class ForkServers:
-    """One fork server at a time per test worker: the one of the stack being run."""
-
-    def __init__(self) -> None:
-        self.stack: str | None = None
-        self.server: subprocess.Popen[str] | None = None
-
-    def run(self, script: Path, stack: str, cwd: Path) -> dict[str, object]:
-        if stack != self.stack:
-            self.close()
-            self.server = subprocess.Popen(
-                [sys.executable, str(FORKSERVER), stack],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                env=stack_env(stack),
-            )
-            self.stack = stack
-        assert self.server is not None and self.server.stdin is not None and self.server.stdout is not None
-        self.server.stdin.write(json.dumps({"script": str(script), "cwd": str(cwd), "timeout": TIMEOUT}) + "\n")
-        self.server.stdin.flush()
-        answer = self.server.stdout.readline()
-        if not answer:
-            self.close()
-            pytest.fail(f"the {stack} fork server died while running {script.name}")
-        result: dict[str, object] = json.loads(answer)
-        return result
-
-    def close(self) -> None:
-        if self.server is not None:
-            self.server.kill()
-            self.server.wait()
-        self.server, self.stack = None, None
-
-
 @pytest.fixture(scope="module")
 def fork_servers() -> Iterator[ForkServers]:
     servers = ForkServers()
@@ -118,8 +69,8 @@ def test_real_error_is_explained_by_its_rule(script: Path, stack: str, tmp_path:
         run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=stack_env(stack), capture_output=True, text=True, timeout=TIMEOUT)
         returncode, stdout, stderr = run.returncode, run.stdout, run.stderr
     else:
-        answer = fork_servers.run(script, stack, tmp_path)
-        returncode, stdout, stderr = int(answer["returncode"]), str(answer["stdout"]), str(answer["stderr"])  # type: ignore[call-overload]
+        answer = fork_servers.ask(stack, {"script": str(script), "cwd": str(tmp_path), "timeout": TIMEOUT})
+        returncode, stdout, stderr = int(answer["returncode"]), str(answer["stdout"]), str(answer["stderr"])
     printed = stderr + stdout
     if fields.get("kind", "").split()[:1] not in (["log"], ["warning"]):
         assert returncode != 0, f"{script.name} on {stack} did not fail:\n{printed[-2000:]}"
