@@ -24,8 +24,11 @@ import ast
 import importlib.util
 import json
 import os
+import re
 import sys
+from typing import Any
 
+MAX_PATTERN = 4500  # a rule's pattern may hold 5,000 characters
 OUT = os.path.join(os.path.dirname(__file__), "..", "kerasdoctor", "data", "tf1_renames.json")
 
 # tf_upgrade_v2's per-function tables that change more than the name
@@ -65,7 +68,7 @@ def _string_keys(node: ast.AST) -> set[str]:
     return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
 
 
-def _argument_changes(tree: ast.Module, reorders: dict[str, object]) -> dict[str, set[str]]:
+def _argument_changes(tree: ast.Module, reorders: dict[str, str]) -> dict[str, set[str]]:
     """Symbols whose calls tf_upgrade_v2 rewrites beyond the name, by table (self.<table> = {...} in TFAPIChangeSpec)."""
     found: dict[str, set[str]] = {name: set() for name in _ARGUMENT_TABLES}
     found["function_reorders"] |= set(reorders)
@@ -91,7 +94,7 @@ def _keyword_renames(tree: ast.Module) -> dict[str, dict[str, str]]:
             found: dict[str, dict[str, str]] = {}
             if isinstance(node.value, ast.Dict):
                 for key, value in zip(node.value.keys, node.value.values):
-                    if isinstance(key, ast.Constant) and isinstance(value, ast.Dict):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Dict):
                         try:
                             found[key.value] = dict(ast.literal_eval(value))
                         except ValueError:
@@ -172,11 +175,55 @@ def build() -> dict[str, object]:
     }
 
 
+def error_patterns(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The AttributeError wordings TF 2 prints for each group's names, as regexes for the rules' ``errors``.
+
+    ``tf.log`` -> "module 'tensorflow' has no attribute 'log'"; ``tf.nn.x`` -> "module
+    'tensorflow._api.v2.nn' has no attribute 'x'"; ``tf.gfile.Exists`` fails at ``gfile``.
+    """
+    groups = {"renamed": [*data["renamed"], *data["arguments_changed"]], "removed": [*data["compat_v1"], *data["gone"], *data["modules"]]}
+    missing_modules = set(data["modules"])
+    failing: dict[str, dict[str, set[str]]] = {}
+    for group, names in groups.items():
+        by_module = failing[group] = {}
+        for name in names:
+            if name.startswith("contrib") or (group == "renamed" and name in data["compat_v1"]):
+                continue
+            parts = name.split(".")
+            # the first missing component is the one the AttributeError names
+            for depth in range(1, len(parts) + 1):
+                if depth == len(parts) or ".".join(parts[:depth]) in missing_modules:
+                    by_module.setdefault(".".join(parts[: depth - 1]), set()).add(parts[depth - 1])
+                    break
+    for module, attributes in failing["removed"].items():
+        failing["renamed"].get(module, set()).difference_update(attributes)  # `tf.gfile` holds both kinds: the error is the removed rule's
+    out: dict[str, list[str]] = {}
+    for group, by_module in failing.items():
+        top = sorted(by_module.pop("", set()))
+        patterns = [f"module 'tensorflow' has no attribute '(?:{'|'.join(top)})'"]
+        # tf.losses / tf.metrics are Keras's modules on TF 2 ('keras._tf_keras.keras.losses'); TF 2.0 printed 'tensorflow_core._api.v2.x'
+        branches = [f"{re.escape(m)}' has no attribute '(?:{'|'.join(sorted(a))})" for m, a in sorted(by_module.items()) if a]
+        chunk: list[str] = []
+        for branch in [*branches, None]:
+            if chunk and (branch is None or sum(map(len, chunk)) + len(branch) > MAX_PATTERN):
+                patterns.append(f"module '[\\w.]*\\.(?:{'|'.join(chunk)})'")
+                chunk = []
+            if branch is not None:
+                chunk.append(branch)
+        out[group] = patterns
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the committed file differs")
     parser.add_argument("-o", "--output", default=OUT)
+    parser.add_argument("--patterns", action="store_true", help="print the rules' error patterns for the committed table")
     args = parser.parse_args()
+    if args.patterns:
+        with open(args.output, encoding="utf-8") as handle:
+            print(json.dumps(error_patterns(json.load(handle)), indent=1))
+        return 0
     text = json.dumps(build(), indent=0, sort_keys=False) + "\n"
     if args.check:
         with open(args.output, encoding="utf-8") as handle:
