@@ -74,6 +74,15 @@ class _References:
         self.inner: set[int] = set()
         self.found: dict[int, Reference | None] = {}
         self.v1_names: set[str] = set()  # local names some import binds to tensorflow.compat.v1
+        self.version_tests: dict[int, bool] = {}
+
+    def is_version_test(self, node: cst.If) -> bool:
+        key = id(node)
+        answer = self.version_tests.get(key)
+        if answer is None:
+            test = cst.Module([]).code_for_node(node.test).lower()
+            answer = self.version_tests[key] = any(word in test for word in _GUARD_WORDS)
+        return answer
 
     def note_binding(self, local: str, module: str) -> None:
         if module == "tensorflow.compat.v1" or module.startswith("tensorflow.compat.v1."):
@@ -176,13 +185,11 @@ class Tf1Check(Check):
                     self.refs.note_binding(target.target.value, raw)
 
     def visit_If(self, node: cst.If) -> None:
-        test = cst.Module([]).code_for_node(node.test).lower()
-        if any(word in test for word in _GUARD_WORDS):
+        if self.refs.is_version_test(node):
             self.guarded += 1
 
     def leave_If(self, node: cst.If) -> None:
-        test = cst.Module([]).code_for_node(node.test).lower()
-        if any(word in test for word in _GUARD_WORDS):
+        if self.refs.is_version_test(node):
             self.guarded -= 1
 
     def _catches(self, node: cst.Try) -> bool:
