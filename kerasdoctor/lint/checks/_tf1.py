@@ -90,10 +90,19 @@ class _References:
 
     def at(self, node: cst.Attribute) -> Reference | None:
         key = id(node)
-        if key in self.found:
-            return self.found[key]
-        answer = None if key in self.inner else self._resolve(node)
-        self.found[key] = answer
+        found = self.found
+        if key in found:
+            return found[key]
+        answer = None
+        if key not in self.inner:
+            head: cst.BaseExpression = node
+            while type(head) is cst.Attribute:
+                head = head.value  # type: ignore[attr-defined]
+            # most attribute chains (`self.x`, `np.x`, `layers.Dense`) are not TensorFlow's: one lookup decides
+            module = self.ctx.resolver.imports.get(head.value) if type(head) is cst.Name else None  # type: ignore[attr-defined]
+            if module is not None and module.startswith("tensorflow"):
+                answer = self._resolve(node)
+        found[key] = answer
         return answer
 
     def _resolve(self, node: cst.Attribute) -> Reference | None:
@@ -178,6 +187,8 @@ class Tf1Check(Check):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # `tf = tf.compat.v1`
+        if type(node.value) is not cst.Attribute:
+            return
         raw = self.ctx.resolver.raw(node.value)
         if raw is not None:
             for target in node.targets:
