@@ -8,14 +8,15 @@ Only references through a name bound to ``tensorflow`` (or ``tensorflow.compat.v
 count: ``import tensorflow.compat.v1 as tf`` is TF 1 code run on TF 2 on purpose, and
 a name that some import in the file binds to ``tensorflow.compat.v1`` (the
 ``try: import tensorflow.compat.v1 as tf`` idiom) is left alone. So is code under a
-version test (``if tf.__version__ ...``, ``hasattr(tf, ...)``) or in a ``try`` that
-catches the AttributeError.
+version test (``if tf.__version__ ...``, ``hasattr(tf, ...)``), in a ``try`` that
+catches the AttributeError, and notebooks that install TF 1 (``%tensorflow_version 1.x``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 
 import libcst as cst
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 _DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "tf1_renames.json")
 _TF2_MODULES = ("tensorflow", "tensorflow.compat.v2")
 _GUARD_WORDS = ("version", "hasattr")
+_DECLARES_TF1 = re.compile(r"^tensorflow_version 1\b|\bpip3? install\b.*\btensorflow(?:-gpu|-cpu)?==1\.")
 _CATCHES = frozenset({"AttributeError", "Exception", "BaseException", "ImportError", "ModuleNotFoundError"})
 
 
@@ -75,6 +77,14 @@ class _References:
         self.found: dict[int, Reference | None] = {}
         self.v1_names: set[str] = set()  # local names some import binds to tensorflow.compat.v1
         self.version_tests: dict[int, bool] = {}
+        self.declares_tf1 = False
+
+    def note_magic(self, node: cst.Call) -> None:
+        """A notebook's ``%tensorflow_version 1.x`` (Colab) or ``!pip install tensorflow==1.15``: TF 1 code from there on."""
+        texts = [a.value.evaluated_value for a in node.args if isinstance(a.value, cst.SimpleString)]
+        words = " ".join(t for t in texts if isinstance(t, str))
+        if _DECLARES_TF1.search(words):
+            self.declares_tf1 = True
 
     def is_version_test(self, node: cst.If) -> bool:
         key = id(node)
@@ -215,14 +225,16 @@ class Tf1Check(Check):
             self.guarded -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.guarded and isinstance(node.func, cst.Attribute):
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("run_line_magic", "system"):
+            self.refs.note_magic(node)
+        if not self.guarded and not self.refs.declares_tf1 and isinstance(node.func, cst.Attribute):
             ref = self.refs.at(node.func)
             if ref is not None and ref.node is node.func and id(ref.node) not in self.reported:
                 self.reported.add(id(ref.node))
                 self.found(ref, node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.guarded:
+        if self.guarded or self.refs.declares_tf1:
             return
         ref = self.refs.at(node)
         if ref is not None and id(ref.node) not in self.reported:

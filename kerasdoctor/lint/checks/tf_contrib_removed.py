@@ -75,7 +75,7 @@ class TfContribRemoved(Tf1Check):
 
     def visit_Import(self, node: cst.Import) -> None:
         super().visit_Import(node)
-        if self.guarded:
+        if self.guarded or self.refs.declares_tf1:
             return
         for alias in node.names:
             module = dotted(alias.name) or ""
@@ -85,7 +85,7 @@ class TfContribRemoved(Tf1Check):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
-        if self.guarded or node.relative or node.module is None:
+        if self.guarded or self.refs.declares_tf1 or node.relative or node.module is None:
             return
         module = dotted(node.module) or ""
         part = _contrib_part(module)
