@@ -200,7 +200,8 @@ def error_patterns(data: dict[str, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for group, by_module in failing.items():
         top = sorted(by_module.pop("", set()))
-        patterns = [f"module 'tensorflow' has no attribute '(?:{'|'.join(top)})'"]
+        # `from tensorflow import log` fails with "cannot import name 'log' from 'tensorflow' (...)"
+        patterns = [f"(?:module 'tensorflow' has no attribute|cannot import name) '(?:{'|'.join(top)})'(?! from '(?!tensorflow'))"]
         # tf.losses / tf.metrics are Keras's modules on TF 2 ('keras._tf_keras.keras.losses'); TF 2.0 printed 'tensorflow_core._api.v2.x'
         branches = [f"{re.escape(m)}' has no attribute '(?:{'|'.join(sorted(a))})" for m, a in sorted(by_module.items()) if a]
         chunk: list[str] = []

@@ -47,9 +47,10 @@ def table() -> dict[str, Any]:
 class Reference:
     """A TF 1 name at ``node`` (the attribute chain up to the TF 1 symbol), and what TF 2 did with it."""
 
-    __slots__ = ("head", "kind", "name", "new", "node")
+    __slots__ = ("head", "imported", "kind", "name", "new", "node")
 
-    def __init__(self, node: cst.Attribute, name: str, kind: str, new: str | None, head: str | None) -> None:
+    def __init__(self, node: cst.CSTNode, name: str, kind: str, new: str | None, head: str | None, imported: bool = False) -> None:
+        self.imported = imported  # `from tensorflow import log`: an ImportError at the import
         self.node = node
         self.name = name  # the TF 1 name without `tf.`: `train.AdamOptimizer`
         self.kind = kind  # renamed | arguments_changed | compat_v1 | gone | module
@@ -66,6 +67,11 @@ def _lookup(name: str) -> tuple[str, str | None] | None:
     if name in data["modules"]:
         return "module", None
     return None
+
+
+def _imports_tf1_name(rest: str) -> bool:
+    parts = rest.split(".")
+    return any(_lookup(".".join(parts[:n])) is not None for n in range(1, len(parts) + 1))
 
 
 class _References:
@@ -131,9 +137,12 @@ class _References:
         raw = self.ctx.resolver.raw(node)
         if raw is None:
             return None
+        imported = self.ctx.resolver.imports.get(head, "")
         for module in _TF2_MODULES:
             if raw.startswith(module + "."):
                 rest = raw[len(module) + 1 :]
+                if imported.startswith(module + ".") and _imports_tf1_name(imported[len(module) + 1 :]):
+                    return None  # `from tensorflow import logging`: reported at the import, which fails first
                 break
         else:
             return None
@@ -194,6 +203,21 @@ class Tf1Check(Check):
             local = alias.asname.name if alias.asname is not None else alias.name
             if isinstance(local, cst.Name):
                 self.refs.note_binding(local.value, f"{base}.{dotted(alias.name)}")
+        if self.guarded or self.refs.declares_tf1:
+            return
+        for module in _TF2_MODULES:
+            if base == module or base.startswith(module + "."):
+                # `from tensorflow import logging`: ImportError on TF 2 (reported here: its uses resolve to no TF module)
+                rest = base[len(module) + 1 :]
+                if rest.startswith("compat") or rest.startswith("contrib") or base.startswith("tensorflow.python"):
+                    return
+                for alias in node.names:
+                    name = ".".join(p for p in (rest, dotted(alias.name)) if p)
+                    found = _lookup(name)
+                    if found is not None and id(alias) not in self.reported:
+                        self.reported.add(id(alias))
+                        self.found(Reference(alias, name, found[0], found[1], None, imported=True), None)
+                return
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # `tf = tf.compat.v1`
