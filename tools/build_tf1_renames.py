@@ -103,6 +103,20 @@ def _keyword_renames(tree: ast.Module) -> dict[str, dict[str, str]]:
     return {}
 
 
+def _cast_functions(tree: ast.Module) -> list[str]:
+    """TF 1 names tf_upgrade_v2 rewrites with its ``_cast_transformer`` (``tf.to_float(x)`` -> ``tf.cast(x, tf.float32)``)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Dict):
+            continue
+        if any(isinstance(t, ast.Attribute) and t.attr == "function_transformers" for t in node.targets):
+            return sorted(
+                k.value[3:]
+                for k, v in zip(node.value.keys, node.value.values)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Name) and v.id == "_cast_transformer"
+            )
+    return []
+
+
 def _resolves(tf: object, name: str) -> bool:
     obj = tf
     for part in name.split(".")[1:]:
@@ -171,6 +185,7 @@ def build() -> dict[str, object]:
         "gone": gone,
         "keyword_renames": keywords,
         "keyword_only": keyword_only,
+        "casts": [name for name in _cast_functions(upgrade) if name in compat_v1],
         "modules": dict(sorted(modules.items())),
     }
 
@@ -181,13 +196,17 @@ def error_patterns(data: dict[str, Any]) -> dict[str, list[str]]:
     ``tf.log`` -> "module 'tensorflow' has no attribute 'log'"; ``tf.nn.x`` -> "module
     'tensorflow._api.v2.nn' has no attribute 'x'"; ``tf.gfile.Exists`` fails at ``gfile``.
     """
-    groups = {"renamed": [*data["renamed"], *data["arguments_changed"]], "removed": [*data["compat_v1"], *data["gone"], *data["modules"]]}
+    casts = set(data["casts"])
+    groups = {
+        "renamed": [*data["renamed"], *data["arguments_changed"], *casts],
+        "removed": [*(n for n in data["compat_v1"] if n not in casts), *data["gone"], *data["modules"]],
+    }
     missing_modules = set(data["modules"])
     failing: dict[str, dict[str, set[str]]] = {}
     for group, names in groups.items():
         by_module = failing[group] = {}
         for name in names:
-            if name.startswith("contrib") or (group == "renamed" and name in data["compat_v1"]):
+            if name.startswith("contrib") or (group == "renamed" and name in data["compat_v1"] and name not in casts):
                 continue
             parts = name.split(".")
             # the first missing component is the one the AttributeError names

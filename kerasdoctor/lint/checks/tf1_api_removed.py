@@ -26,8 +26,7 @@ Use instead:
 
 from __future__ import annotations
 
-from kerasdoctor.lint.checks._tf1 import Reference, Tf1Check
-from kerasdoctor.lint.checks.tf1_renamed_symbol import CASTS
+from kerasdoctor.lint.checks._tf1 import Reference, Tf1Check, table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -98,7 +97,7 @@ def advice(name: str) -> str:
 
 class Tf1ApiRemoved(Tf1Check):
     def found(self, ref: Reference, call: cst.Call | None) -> None:
-        if ref.name.startswith("contrib") or ref.kind in ("renamed", "arguments_changed") or ref.name in CASTS:
+        if ref.name.startswith("contrib") or ref.kind in ("renamed", "arguments_changed") or ref.name in table()["casts"]:
             return
         self.report(ref.node, name=f"tf.{ref.name}", advice=advice(ref.name))
 

@@ -30,16 +30,13 @@ import libcst as cst
 from kerasdoctor.lint.base import Edit
 from kerasdoctor.lint.checks._tf1 import Reference, Tf1Check, table
 
-# tf_upgrade_v2's _cast_transformer: tf.to_float(x, name=n) -> tf.cast(x, tf.float32, name=n)
-CASTS = {
-    "to_float": "float32",
-    "to_double": "float64",
-    "to_int32": "int32",
-    "to_int64": "int64",
-    "to_bfloat16": "bfloat16",
-    "to_complex64": "complex64",
-    "to_complex128": "complex128",
-}
+
+def cast_dtype(name: str) -> str:
+    """The dtype tf_upgrade_v2's ``_cast_transformer`` gives ``tf.to_<type>`` (``to_float`` -> float32)."""
+    dtype = name[3:]
+    return {"float": "float32", "double": "float64"}.get(dtype, dtype)
+
+
 # kept by name in tf_upgrade_v2 yet not the same computation: TF 2's resize uses half-pixel
 # centers where TF 1's resize_images (align_corners=False) did not
 _NOT_FIXED = frozenset({"image.resize_images"})
@@ -68,8 +65,8 @@ class Tf1RenamedSymbol(Tf1Check):
                 new=f"tf.{ref.new}",
                 changes=changes or "see its TF 2 signature",
             )
-        elif ref.name in CASTS:
-            dtype = CASTS[ref.name]
+        elif ref.name in table()["casts"]:
+            dtype = cast_dtype(ref.name)
             self.report(ref.node, key="cast", edits=self._cast_fix(ref, call, dtype), name=f"tf.{ref.name}", dtype=dtype)
 
     def _keyword_fix(self, ref: Reference, call: cst.Call | None, keywords: dict[str, str | None]) -> list[Edit] | None:
