@@ -57,7 +57,9 @@ _BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
 _GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
-    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\])\s*(?P<msg>.*)$"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\]"
+    # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
+    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\])\s*(?P<msg>.*)$"
 )
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
@@ -475,12 +477,37 @@ def extract_errors(text: str) -> list[ErrorRecord]:
 
         if needs_normalising(text):
             text = normalize_text(text)
-    records = extract_from_lines(text.splitlines())
+    lines = text.splitlines()
+    records = extract_from_lines(lines)
+    if records and all(r.kind == "exception" and not r.message.strip() for r in records):
+        # a traceback cut off before its message line: what the user wrote above it (an issue
+        # title, the message quoted in a sentence) is then the only wording there is
+        prose = _text_above_traceback(lines)
+        if prose:
+            records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
     if not records:
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare))]
     return records
+
+
+def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
+    """The last few non-blank lines before the first traceback or frame line, joined."""
+    above: list[str] = []
+    for line in lines:
+        stripped = line.strip().lstrip("> ").strip()
+        if (
+            _TB_START.match(stripped)
+            or _IPY_TB_HEADER.match(stripped)
+            or _PY_FRAME.match(stripped)
+            or _IPY_FRAME.match(stripped)
+            or stripped.startswith(("---->", "<ipython-input", "File "))
+        ):
+            break
+        if stripped and not _DASHES.match(stripped):
+            above.append(stripped)
+    return strip_ansi("\n".join(above[-max_lines:]))[:MAX_MESSAGE_CHARS]
 
 
 def bounded_lines(handle: Any) -> Iterator[str]:
