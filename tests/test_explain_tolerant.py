@@ -357,3 +357,12 @@ def test_alternatives_are_prefiltered_by_each_branch():
     assert alternative_literals(r"(?:Unknown (?:layer|loss)|cannot locate class)") == ("unknown l", "cannot locate class")
     assert alternative_literals(r"ab|long enough") == ()  # a branch without a usable literal: no pre-filter
     assert alternative_literals(r"plain text") == ()
+
+
+def test_a_line_two_families_explain_equally_well_is_not_answered_with_certainty():
+    # Keras 2's target check (github.com/keras-team/keras/issues/8755): a 1-unit target shape with 7-wide
+    # labels is one-hot labels under a sparse loss or a 1-unit output under a dense one; the line does not say
+    matches = explain("Error when checking target: expected dense_2 to have shape (None, 1) but got array with shape (3230, 7)").matches
+    assert {m.name for m in matches[:2]} == {"sparse-labels-logits-shape", "target-shape-mismatch"}
+    assert matches[0].confidence < 0.8
+    assert matches[0].confidence > matches[1].confidence
