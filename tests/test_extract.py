@@ -185,3 +185,28 @@ def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
 def test_traceback_with_its_message_does_not_take_the_text_above():
     text = 'my training crashed\nTraceback (most recent call last):\n  File "t.py", line 3, in <module>\nValueError: boom\n'
     assert [r.kind for r in extract_errors(text)] == ["exception"]
+
+
+def test_traceback_pasted_indented_keeps_its_message():
+    # an issue's traceback indented as a markdown code block, prose before and after it
+    text = (
+        "I get this:\n\n"
+        "    Traceback (most recent call last):\n"
+        '      File "train.py", line 12, in <module>\n'
+        "        model.fit(x, y)\n"
+        "    ValueError: Input 0 of layer dense is incompatible with the layer: expected axis -1 of input shape\n"
+        "    to have value 8 but received input with shape (None, 10)\n\n"
+        "any idea?\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.message.endswith("received input with shape (None, 10)")
+    assert rec.location.path == "train.py"
+
+
+def test_exception_line_after_a_line_exactly_80_columns_wide_is_not_glued_to_it():
+    frame = '  File "C:\\Python\\lib\\site-packages\\keras\\engine\\training.py", line 1000, in fit'
+    assert len(frame) == 80
+    text = f'File "train.py", line 12, in <module>\n    model.fit(x, y)\n{frame}\nValueError: Shapes (None, 1) and (None, 5) are incompatible'
+    (rec,) = extract_errors(text)
+    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 1) and (None, 5) are incompatible")

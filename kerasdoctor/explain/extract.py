@@ -291,14 +291,16 @@ class _Parser:
         self.chain_pending = False
         self.chain_group: list[ErrorRecord] = []
         self.ipython_type: str | None = None
+        self.tb_indent = ""  # a traceback pasted indented (a markdown code block, a list item): its common indent
 
     # -- traceback state -------------------------------------------------------------------
-    def _start_traceback(self) -> None:
+    def _start_traceback(self, indent: str = "") -> None:
         self._flush()
         self.chain_pending = False
         self.state = "frames"
         self.frames = _FrameList()
         self.type = None
+        self.tb_indent = indent
 
     def _flush(self) -> None:
         if self.state == "message":
@@ -312,6 +314,7 @@ class _Parser:
         self.msg_chars = 0
         self.frames = _FrameList()
         self.type = None
+        self.tb_indent = ""
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -328,6 +331,13 @@ class _Parser:
         self.msg_chars = len(first)
 
     def feed(self, line: str) -> None:
+        if self.tb_indent and self.state != "scan":
+            if line.startswith(self.tb_indent):
+                line = line[len(self.tb_indent) :]
+            elif line.strip() and self.state == "message":
+                # back at the paste's own margin: the indented traceback has ended
+                self._flush()
+                self._close_chain()
         stripped = line.strip()
         if self.state == "message":
             if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
@@ -404,7 +414,7 @@ class _Parser:
             return
         if "Traceback" in line:
             if _TB_START.match(line):
-                self._start_traceback()
+                self._start_traceback(line[: len(line) - len(line.lstrip())])
                 return
             m = _IPY_TB_HEADER.match(line)
             if m:
