@@ -366,3 +366,16 @@ def test_a_line_two_families_explain_equally_well_is_not_answered_with_certainty
     assert {m.name for m in matches[:2]} == {"sparse-labels-logits-shape", "target-shape-mismatch"}
     assert matches[0].confidence < 0.8
     assert matches[0].confidence > matches[1].confidence
+
+
+def test_the_failing_graph_op_ranks_the_family_when_the_message_after_it_was_cut():
+    # TF 2.9+ "Graph execution error" pasted down to its "Detected at node" block only
+    text = (
+        "InvalidArgumentError: Graph execution error:\n\n"
+        "Detected at node 'model/embedding/embedding_lookup' defined at (most recent call last):\n"
+        '    File "/usr/lib/python3.9/runpy.py", line 197, in _run_module_as_main\n'
+        "      return _run_code(code, main_globals, None,\n"
+    )
+    best = explain(text).matches[0]
+    assert (best.name, best.kind) == ("embedding-index-out-of-range", "frames")
+    assert best.confidence < CONFIDENT
