@@ -375,3 +375,25 @@ def test_group_reference_template_without_a_match_leaves_the_text_alone():
     bold = lazy(r"\*\*(\w+)\*\*")
     assert bold.sub(r"\1", "no bold here") == "no bold here"
     assert bold.sub(r"\1", "a **b** c **d**") == re.sub(r"\*\*(\w+)\*\*", r"\1", "a **b** c **d**") == "a b c d"
+
+
+def test_a_line_two_families_explain_equally_well_is_not_answered_with_certainty():
+    # Keras 2's target check (github.com/keras-team/keras/issues/8755): a 1-unit target shape with 7-wide
+    # labels is one-hot labels under a sparse loss or a 1-unit output under a dense one; the line does not say
+    matches = explain("Error when checking target: expected dense_2 to have shape (None, 1) but got array with shape (3230, 7)").matches
+    assert {m.name for m in matches[:2]} == {"sparse-labels-logits-shape", "target-shape-mismatch"}
+    assert matches[0].confidence < 0.8
+    assert matches[0].confidence > matches[1].confidence
+
+
+def test_the_failing_graph_op_ranks_the_family_when_the_message_after_it_was_cut():
+    # TF 2.9+ "Graph execution error" pasted down to its "Detected at node" block only
+    text = (
+        "InvalidArgumentError: Graph execution error:\n\n"
+        "Detected at node 'model/embedding/embedding_lookup' defined at (most recent call last):\n"
+        '    File "/usr/lib/python3.9/runpy.py", line 197, in _run_module_as_main\n'
+        "      return _run_code(code, main_globals, None,\n"
+    )
+    best = explain(text).matches[0]
+    assert (best.name, best.kind) == ("embedding-index-out-of-range", "frames")
+    assert best.confidence < CONFIDENT

@@ -155,3 +155,58 @@ def test_graph_error_pasted_from_its_node_line_is_not_a_node_exception():
     records = [r for r in extract_errors(text) if r.kind == "exception"]
     assert records and records[-1].type is None
     assert "Received a label value of 66908" in records[-1].message
+
+
+def test_pre_1_0_tensorflow_log_line_without_timestamp_is_a_log_record():
+    # TensorFlow 0.x (github.com/tensorflow/tensorflow/issues/1355) logged "W <file>.cc:<line>] ..." with no date
+    text = (
+        "W tensorflow/core/common_runtime/executor.cc:1076] 0x18ef02bb0 Compute status: Resource exhausted: "
+        "OOM when allocating tensor with shape\n"
+        "I tensorflow/core/common_runtime/gpu/gpu_device.cc:755] Creating TensorFlow device (/gpu:0)\n"
+    )
+    logs = [r for r in extract_errors(text) if r.kind == "log"]
+    assert [r.message for r in logs] == ["0x18ef02bb0 Compute status: Resource exhausted: OOM when allocating tensor with shape"]
+
+
+def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
+    # the message line was left out of the paste; the issue title above the frames still says it
+    text = (
+        "No gradients provided for any variable: ['cnn_model_2/conv2d_6/kernel:0', 'cnn_model_2/conv2d_6/bias:0',\n"
+        "> <ipython-input-59-76cfb123c217> in train_step(logits, labels)\n"
+        ">      13         gradient_of_cnn = cnn_tape.gradient(loss,model.trainable_variables)\n"
+        "> ---> 14         cnn_optimizer.apply_gradients(zip(gradient_of_cnn,model.trainable_variables))\n"
+    )
+    recs = extract_errors(text)
+    assert [r.kind for r in recs] == ["message", "exception"]
+    assert recs[0].message.startswith("No gradients provided for any variable")
+    assert recs[1].message == "" and recs[1].frames
+
+
+def test_traceback_with_its_message_does_not_take_the_text_above():
+    text = 'my training crashed\nTraceback (most recent call last):\n  File "t.py", line 3, in <module>\nValueError: boom\n'
+    assert [r.kind for r in extract_errors(text)] == ["exception"]
+
+
+def test_traceback_pasted_indented_keeps_its_message():
+    # an issue's traceback indented as a markdown code block, prose before and after it
+    text = (
+        "I get this:\n\n"
+        "    Traceback (most recent call last):\n"
+        '      File "train.py", line 12, in <module>\n'
+        "        model.fit(x, y)\n"
+        "    ValueError: Input 0 of layer dense is incompatible with the layer: expected axis -1 of input shape\n"
+        "    to have value 8 but received input with shape (None, 10)\n\n"
+        "any idea?\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.message.endswith("received input with shape (None, 10)")
+    assert rec.location.path == "train.py"
+
+
+def test_exception_line_after_a_line_exactly_80_columns_wide_is_not_glued_to_it():
+    frame = '  File "C:\\Python\\lib\\site-packages\\keras\\engine\\training.py", line 1000, in fit'
+    assert len(frame) == 80
+    text = f'File "train.py", line 12, in <module>\n    model.fit(x, y)\n{frame}\nValueError: Shapes (None, 1) and (None, 5) are incompatible'
+    (rec,) = extract_errors(text)
+    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 1) and (None, 5) are incompatible")

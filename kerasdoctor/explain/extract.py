@@ -56,7 +56,9 @@ _BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
 _GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
-    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\])\s*(?P<msg>.*)$"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\]"
+    # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
+    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\])\s*(?P<msg>.*)$"
 )
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
@@ -290,14 +292,16 @@ class _Parser:
         self.chain_pending = False
         self.chain_group: list[ErrorRecord] = []
         self.ipython_type: str | None = None
+        self.tb_indent = ""  # a traceback pasted indented (a markdown code block, a list item): its common indent
 
     # -- traceback state -------------------------------------------------------------------
-    def _start_traceback(self) -> None:
+    def _start_traceback(self, indent: str = "") -> None:
         self._flush()
         self.chain_pending = False
         self.state = "frames"
         self.frames = _FrameList()
         self.type = None
+        self.tb_indent = indent
 
     def _flush(self) -> None:
         if self.state == "message":
@@ -311,6 +315,7 @@ class _Parser:
         self.msg_chars = 0
         self.frames = _FrameList()
         self.type = None
+        self.tb_indent = ""
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -327,6 +332,13 @@ class _Parser:
         self.msg_chars = len(first)
 
     def feed(self, line: str) -> None:
+        if self.tb_indent and self.state != "scan":
+            if line.startswith(self.tb_indent):
+                line = line[len(self.tb_indent) :]
+            elif line.strip() and self.state == "message":
+                # back at the paste's own margin: the indented traceback has ended
+                self._flush()
+                self._close_chain()
         stripped = line.strip()
         if self.state == "message":
             if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
@@ -403,7 +415,7 @@ class _Parser:
             return
         if "Traceback" in line:
             if _TB_START.match(line):
-                self._start_traceback()
+                self._start_traceback(line[: len(line) - len(line.lstrip())])
                 return
             m = _IPY_TB_HEADER.match(line)
             if m:
@@ -476,12 +488,37 @@ def extract_errors(text: str) -> list[ErrorRecord]:
 
         if needs_normalising(text):
             text = normalize_text(text)
-    records = extract_from_lines(text.splitlines())
+    lines = text.splitlines()
+    records = extract_from_lines(lines)
+    if records and all(r.kind == "exception" and not r.message.strip() for r in records):
+        # a traceback cut off before its message line: what the user wrote above it (an issue
+        # title, the message quoted in a sentence) is then the only wording there is
+        prose = _text_above_traceback(lines)
+        if prose:
+            records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
     if not records:
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare))]
     return records
+
+
+def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
+    """The last few non-blank lines before the first traceback or frame line, joined."""
+    above: list[str] = []
+    for line in lines:
+        stripped = line.strip().lstrip("> ").strip()
+        if (
+            _TB_START.match(stripped)
+            or _IPY_TB_HEADER.match(stripped)
+            or _PY_FRAME.match(stripped)
+            or _IPY_FRAME.match(stripped)
+            or stripped.startswith(("---->", "<ipython-input", "File "))
+        ):
+            break
+        if stripped and not _DASHES.match(stripped):
+            above.append(stripped)
+    return strip_ansi("\n".join(above[-max_lines:]))[:MAX_MESSAGE_CHARS]
 
 
 def bounded_lines(handle: Any) -> Iterator[str]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kerasdoctor.types import ErrorRecord, Frame, Match, Rule
 
 _IDENTIFIER = lazy(r"[A-Za-z_]\w*")
+_GRAPH_NODE = lazy(r"(?:Detected at node |\{\{node |\[\[Node: |\bnode )'?([\w/.-]+)")
 NEAR_RAISE = 3  # the innermost frames: where the check that failed lives
 BASE_NEAR = 0.55
 BASE_FAR = 0.4
@@ -36,6 +37,14 @@ def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
     return out
 
 
+def _graph_node_words(message: str) -> set[str]:
+    """The name parts of the graph ops a TensorFlow runtime error names, e.g. {'embedding', 'embedding_lookup'}."""
+    words: set[str] = set()
+    for m in _GRAPH_NODE.compiled().finditer(message[:20_000]):
+        words.update(part for part in m.group(1).split("/") if part)
+    return words
+
+
 def _types_of(rule: Rule) -> set[str]:
     return {t for p in rule.errors for t in p.types}
 
@@ -44,7 +53,15 @@ def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list
     """Rules whose raising functions appear among the frames of ``records``, best first."""
     from kerasdoctor.types import KIND_CAPS, Match
 
-    prepared = [(r, _frame_words((*r.frames, *r.inner_frames))) for r in records if r.frames or r.inner_frames]
+    prepared = []
+    for r in records:
+        per_frame = _frame_words((*r.frames, *r.inner_frames))
+        nodes = _graph_node_words(r.message)
+        if nodes:
+            # TensorFlow names the graph op that failed ("Detected at node 'a/b/Op'"): the innermost place of all
+            per_frame.insert(0, nodes)
+        if per_frame:
+            prepared.append((r, per_frame))
     if not prepared:
         return []
     best: dict[str, Match] = {}

@@ -11,7 +11,7 @@ confidence is its best hit.
 from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
-from kerasdoctor.types import ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ CHAINED_FACTOR = 0.97
 BESIDE_EXCEPTION_FACTOR = 0.85
 VERSION_MISMATCH_FACTOR = 0.8
 MIN_CONFIDENCE = 0.05
+# two families whose wordings explain the same line about equally well: the line does not tell them apart
+AMBIGUOUS_MARGIN = 0.03
 
 
 def _path_parts(path: str) -> list[str]:
@@ -150,7 +152,20 @@ def match_error(
                         notes=version_notes + _involved_notes(pattern, versions),
                         kind="wording",
                     )
-    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
+    return _without_false_certainty(sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id)))
+
+
+def _without_false_certainty(ranked: list[Match]) -> list[Match]:
+    """Keep the ranking, but below CONFIDENT when the runner-up fits the same line about as well."""
+    if len(ranked) < 2:
+        return ranked
+    first, second = ranked[0], ranked[1]
+    if first.confidence < CONFIDENT or second.record is not first.record or first.confidence - second.confidence >= AMBIGUOUS_MARGIN:
+        return ranked
+    scale = (CONFIDENT - 0.01) / first.confidence
+    tied = [m for m in ranked if m.record is first.record and first.confidence - m.confidence < AMBIGUOUS_MARGIN]
+    lowered = {id(m): Match(**{**{n: getattr(m, n) for n in m.__slots__}, "confidence": m.confidence * scale}) for m in tied}
+    return [lowered.get(id(m), m) for m in ranked]
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:

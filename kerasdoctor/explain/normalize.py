@@ -52,6 +52,8 @@ _WHOLE_LINE_CODE = lazy(r"^(\s*)`([^`]+)`\s*$")
 _PLACEHOLDER_QUOTED = lazy(r"(['\"])(?:\*+|\.{2,}|\?+|_{2,}|#+)\1")
 _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a message whose opening quote was cut off: NoneType' object ...
+# an exception line starts a new line even after one that happens to be exactly as wide as a wrapped line
+_EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*:")
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
@@ -115,7 +117,7 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 def _starts_new_line(line: str) -> bool:
     stripped = line.lstrip()
-    return not stripped or stripped.startswith(('File "', "Traceback", "During handling", "The above exception"))
+    return not stripped or stripped.startswith(('File "', "Traceback", "During handling", "The above exception")) or bool(_EXCEPTION_HEAD.match(stripped))
 
 
 def rejoin_wrapped(lines: list[str]) -> list[str]:
