@@ -286,6 +286,7 @@ def remove_argument(call: cst.Call, arg: cst.Arg) -> Edit:
     index = next(i for i, a in enumerate(args) if a is arg)
     if index + 1 < len(args):
         return Edit(arg, "", args[index + 1], before_end=True)
-    if index > 0:
-        return Edit(args[index - 1].comma, "", arg if not isinstance(arg.comma, libcst.Comma) else arg.comma)
+    previous = args[index - 1].comma if index > 0 else None
+    if isinstance(previous, libcst.Comma):
+        return Edit(previous, "", arg.comma if isinstance(arg.comma, libcst.Comma) else arg)
     return Edit(arg, "", arg.comma if isinstance(arg.comma, libcst.Comma) else None)
