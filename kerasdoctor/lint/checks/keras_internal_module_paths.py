@@ -270,8 +270,8 @@ class KerasInternalModulePaths(Check):
         prefix, _, package = found
         names = [] if isinstance(node.names, cst.ImportStar) else [module_name(a.name) for a in node.names]  # type: ignore[arg-type]
         if package == "engine":
-            targets = {_ENGINE_NAMES.get(n) for n in names}
-            package = targets.pop() if len(targets) == 1 and None not in targets else "layers / keras.models"
+            targets = {_ENGINE_NAMES.get(n, "") for n in names}
+            package = targets.pop() if len(targets) == 1 and "" not in targets else "layers / keras.models"
         public = PUBLIC.get(package)
         edits = None
         if names and public is not None and all(n in public for n in names):
