@@ -57,7 +57,7 @@ def run(path: str) -> dict[str, object]:
         code = compile(source_of(path), path, "exec")
         with contextlib.redirect_stdout(printed):
             exec(code, {"__name__": "__main__", "__file__": path})
-    except Exception:  # noqa: BLE001 - the script's own failure is the result
+    except Exception:  # the script's own failure is the result
         error = traceback.format_exc()
     return {"path": path, "error": error, "printed": printed.getvalue()}
 
