@@ -29,7 +29,7 @@ EXPECTED = FIXTURES / "fixed"
 RUNNER = ROOT / "tests" / "migrate_runner.py"
 ORIGINALS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".py", ".ipynb"))
 # the migration rules these scripts exercise, each with at least one safe fix
-MIGRATION_RULES = {"KD221", "KD222", "KD225", "KD231", "KD232", "KD245", "KD246", "KD248"}
+MIGRATION_RULES = {"KD221", "KD222", "KD225", "KD231", "KD232", "KD245", "KD246", "KD247", "KD248"}
 
 
 def python_source(path: Path) -> str:
@@ -106,3 +106,50 @@ def test_migrated_scripts_run_on_keras3_and_the_originals_do_not(tmp_path: Path,
         assert error is not None, f"{path} runs unchanged on Keras 3: it shows no migration"
         matches = kerasdoctor.explain(error).matches
         assert matches and matches[0].id in MIGRATION_RULES, f"{path}: {error[-500:]} -> {[m.id for m in matches[:3]]}"
+
+
+FIXES = {
+    "decay-becomes-its-schedule": (
+        "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(1e-3, decay=1e-4)\n",
+        "import tensorflow as tf\nopt = tf.keras.optimizers.Adam(tf.keras.optimizers.schedules.InverseTimeDecay(1e-3, decay_steps=1, decay_rate=1e-4))\n",
+    ),
+    "decay-and-lr-in-one-run": (
+        "import keras\nopt = keras.optimizers.SGD(lr=0.01, decay=1e-6, momentum=0.9)\n",
+        "import keras\nopt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6), "
+        "momentum=0.9)\n",
+    ),
+    "decay-kept-where-the-rate-is-set-later": (
+        "import keras\nopt = keras.optimizers.SGD(0.01, decay=1e-6)\ncb = keras.callbacks.ReduceLROnPlateau()\n",
+        "import keras\nopt = keras.optimizers.SGD(0.01, decay=1e-6)\ncb = keras.callbacks.ReduceLROnPlateau()\n",
+    ),
+    "numpy-aliases": (
+        "import numpy as np, keras\nx = np.zeros(3, dtype=np.float)\ny = x.astype(np.int)\n",
+        "import numpy as np, keras\nx = np.zeros(3, dtype=float)\ny = x.astype(int)\n",
+    ),
+    "backend-with-ops-imported": (
+        "import keras\nfrom keras import ops\nfrom keras import backend as K\ny = K.argmax(x) + K.sum(x, axis=1)\n",
+        "import keras\nfrom keras import ops\nfrom keras import backend as K\ny = K.argmax(x) + ops.sum(x, axis=1)\n",
+    ),
+    "backend-where-ops-is-taken": (
+        "from keras import backend as K\nops = []\ny = K.mean(x)\n",
+        "from keras import backend as K\nops = []\ny = K.mean(x)\n",
+    ),
+    "last-worker-argument": (
+        "import keras\nmodel.fit(x, workers=4)\nmodel.predict(x, use_multiprocessing=True,)\n",
+        "import keras\nmodel.fit(x)\nmodel.predict(x)\n",
+    ),
+    "layer-shape-in-a-loop": (
+        "import keras\nfor layer in model.layers:\n    print(layer.output_shape)\nprint(model.output_shape)\n",
+        "import keras\nfor layer in model.layers:\n    print(layer.output.shape)\nprint(model.output_shape)\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXES))
+def test_fix_text(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    before, after = FIXES[name]
+    script = tmp_path / "script.py"
+    script.write_text(before, encoding="utf-8")
+    main(["lint", "--isolated", "--no-cache", "--target", "keras3", "--fix", str(script)])
+    capsys.readouterr()
+    assert script.read_text(encoding="utf-8") == after
