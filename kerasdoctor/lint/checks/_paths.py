@@ -42,7 +42,7 @@ def weights_name(path: str) -> str:
 
 def model_name(path: str) -> str:
     """The Keras 3 model file name for a Keras 2 SavedModel path: ``saved/model`` -> ``saved/model.keras``."""
-    for suffix in (".tf", ".pb", "/"):
+    for suffix in (".tf", ".pb", ".ckpt", "/"):
         if path.endswith(suffix):
             return path[: -len(suffix)] + ".keras"
     return path + ".keras"

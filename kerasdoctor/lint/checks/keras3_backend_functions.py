@@ -332,7 +332,7 @@ def advice(name: str) -> str:
         return ADVICE[name]
     if name in _OPS_NAMES:
         return f"`keras.ops.{name}`"
-    return "no keras.ops equivalent: rewrite it with keras.ops/keras.layers, or keep Keras 2 with tf-keras"
+    return "your own keras.ops / keras.layers code (keras.ops has no equivalent), or keep Keras 2 with tf-keras"
 
 
 def _alias_code(alias: cst.ImportAlias) -> str:

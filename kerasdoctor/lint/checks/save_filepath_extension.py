@@ -3,7 +3,8 @@
 What it detects:
     ``model.save(path)`` on a model built or loaded in this file, and
     ``keras.models.save_model(model, path)``, whose path visibly ends in neither ``.keras``
-    nor ``.h5`` / ``.hdf5``; and ``save_format="tf"``. Target keras3.
+    nor ``.h5`` / ``.hdf5``; and ``save_format=`` with a path that cannot be read
+    (Keras 3 refuses it unless the path ends in ``.keras`` / ``.h5``). Target keras3.
 
 Why it breaks:
     "Invalid filepath extension for saving. Please add either a `.keras` extension for the
@@ -26,7 +27,7 @@ import libcst as cst
 
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._paths import model_name, path_tail
-from kerasdoctor.lint.checks._util import ModelTracker, argument, keyword, method_name, string_value
+from kerasdoctor.lint.checks._util import ModelTracker, argument, keyword, method_name
 
 _MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 
@@ -46,13 +47,12 @@ class SaveFilepathExtension(Check):
             target = argument(node, 0, "filepath")
         else:
             return
-        save_format = keyword(node, "save_format")
-        if save_format is not None and string_value(save_format.value) == "tf":
-            self.report(save_format, path="save_format='tf'", suggestion="model.export(path)")
-            return
         path = path_tail(self.ctx, target)
-        if path is not None and not path.endswith(_MODEL_SUFFIXES):
-            self.report(node, path=path, suggestion=model_name(path))
+        if path is not None:
+            if not path.endswith(_MODEL_SUFFIXES):
+                self.report(node, key="path", path=path, suggestion=model_name(path))
+        elif keyword(node, "save_format") is not None:
+            self.report(keyword(node, "save_format"), key="format")  # type: ignore[arg-type]
 
 
 CHECK = SaveFilepathExtension
