@@ -28,6 +28,8 @@ meaning; where Keras 2's default differs it is written out (``K.concatenate([a, 
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from kerasdoctor.lint.base import Check, Edit
@@ -344,12 +346,11 @@ class Keras3BackendFunctions(Check):
         super().__init__(*args)  # type: ignore[arg-type]
         self.calls: set[int] = set()
         self.found: list[tuple[cst.CSTNode, str, str, cst.Call | None]] = []  # node, name, spelling, call
-        self.names: set[str] = set()
         self.backend_import: cst.ImportAlias | None = None  # `backend as K` in `from keras import backend as K`
 
     def _removed(self, node: cst.BaseExpression) -> tuple[str, str] | None:
         """(function name, spelling) when ``node`` names a backend function the target lacks."""
-        if not isinstance(node, cst.Attribute) or self.ctx.qualify(node) is None:
+        if not isinstance(node, cst.Attribute) or node.attr.value not in REMOVED or self.ctx.qualify(node) is None:
             return None
         raw = self.ctx.resolver.raw(node) or ""
         module, _, name = raw.rpartition(".")
@@ -358,9 +359,6 @@ class Keras3BackendFunctions(Check):
         if module in ("tensorflow.keras.backend", "tensorflow.compat.v1.keras.backend", "tensorflow.compat.v2.keras.backend") and name in REMOVED_FROM_TF_KERAS:
             return name, "tf.keras.backend"
         return None
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         found = self._removed(node.func)
@@ -396,7 +394,7 @@ class Keras3BackendFunctions(Check):
         if imports.get("keras") == "keras":
             return "keras.ops", []
         alias = self.backend_import
-        if alias is not None and "ops" not in self.names and "ops" not in imports:
+        if alias is not None and not re.search(r"\bops\b", self.ctx.source) and "ops" not in imports:
             return "ops", [Edit(alias, _alias_code(alias) + ", ops")]
         return None, []
 

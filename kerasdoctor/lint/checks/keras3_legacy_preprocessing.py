@@ -71,7 +71,8 @@ class Keras3LegacyPreprocessing(Check):
                 self.report(alias, name=raw, spelling=f"tensorflow.{raw}")
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.ctx.qualify(node) is None:
+        inner = node.value.attr.value if isinstance(node.value, cst.Attribute) else node.value.value if isinstance(node.value, cst.Name) else None
+        if inner not in KEPT or self.ctx.qualify(node) is None:
             return
         raw = self.ctx.resolver.raw(node) or ""
         parts = raw.split(".")

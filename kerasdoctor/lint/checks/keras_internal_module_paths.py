@@ -281,7 +281,8 @@ class KerasInternalModulePaths(Check):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         """``tf.keras.layers.experimental.preprocessing.Rescaling`` -> ``tf.keras.layers.Rescaling``."""
         name = node.attr.value
-        if self.ctx.qualify(node) is None:
+        inner_name = node.value.attr.value if isinstance(node.value, cst.Attribute) else node.value.value if isinstance(node.value, cst.Name) else None
+        if inner_name not in ("experimental", "preprocessing") or self.ctx.qualify(node) is None:
             return
         raw = self.ctx.resolver.raw(node) or ""
         split = _split(raw)

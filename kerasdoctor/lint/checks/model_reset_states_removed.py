@@ -24,6 +24,8 @@ metric it renames the call to ``reset_state()``, which Keras 2 (TF 2.5+) and 3 b
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from kerasdoctor.lint.base import Check, Edit
@@ -41,7 +43,6 @@ class ModelResetStatesRemoved(Check):
         self.indents: list[str] = []
         self.statements: dict[int, tuple[cst.SimpleStatementLine, str]] = {}  # call -> its statement, indentation
         self.found: list[tuple[cst.Call, cst.SimpleStatementLine | None, str]] = []
-        self.names: set[str] = set()
         self.default_indent = "    "
         self.metrics: set[str] = set()  # names / self attributes holding a keras.metrics.Metric
 
@@ -53,9 +54,6 @@ class ModelResetStatesRemoved(Check):
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.indents.pop()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
 
     def leave_Assign(self, node: cst.Assign) -> None:
         self.models.assigned(node)
@@ -69,8 +67,10 @@ class ModelResetStatesRemoved(Check):
                 self.metrics.discard(key)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr) and isinstance(node.body[0].value, cst.Call):
-            self.statements[id(node.body[0].value)] = (node, "".join(self.indents))
+        first = node.body[0] if len(node.body) == 1 else None
+        expression = first.value if isinstance(first, cst.Expr) else None
+        if isinstance(expression, cst.Call) and method_name(expression) == "reset_states":
+            self.statements[id(expression)] = (node, "".join(self.indents))
 
     def _is_model(self, receiver: cst.BaseExpression, call: cst.Call) -> bool:
         if self.models.model_of(call) is not None:
@@ -91,10 +91,12 @@ class ModelResetStatesRemoved(Check):
             self.found.append((node, statement, indent))
 
     def finish(self) -> None:
-        variable = next(n for n in ("layer", "stateful_layer", "rnn_layer", "layer_") if n not in self.names)
+        if not self.found:
+            return
+        variable = next((n for n in ("layer", "stateful_layer", "rnn_layer") if not re.search(rf"\b{n}\b", self.ctx.source)), None)
         for call, statement, indent in self.found:
             edits = None
-            if statement is not None and not isinstance(statement.body[0].semicolon, cst.Semicolon):
+            if variable is not None and statement is not None and not isinstance(statement.body[0].semicolon, cst.Semicolon):
                 model = code_of(call.func.value)  # type: ignore[attr-defined]
                 inner = indent + self.default_indent
                 loop = (

@@ -31,6 +31,8 @@ BUILTIN_OF = {"object": "object", "bool": "bool", "int": "int", "float": "float"
 
 class NumpyRemovedAliases(Check):
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value not in BUILTIN_OF:
+            return
         name = self.ctx.qualify(node)
         if name is None or not name.startswith("numpy.") or name[6:] not in BUILTIN_OF:
             return
