@@ -58,13 +58,12 @@ class ModelResetStatesRemoved(Check):
     def leave_Assign(self, node: cst.Assign) -> None:
         self.models.assigned(node)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, (cst.Name, cst.Attribute)):
-            key = code_of(node.targets[0].target)
             value = node.value
             name = self.ctx.qualify(value.func) if isinstance(value, cst.Call) else None
             if name is not None and name.startswith("keras.metrics.") and name.rsplit(".", 1)[1][:1].isupper():
-                self.metrics.add(key)
-            else:
-                self.metrics.discard(key)
+                self.metrics.add(code_of(node.targets[0].target))
+            elif self.metrics:
+                self.metrics.discard(code_of(node.targets[0].target))
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         first = node.body[0] if len(node.body) == 1 else None
@@ -83,7 +82,7 @@ class ModelResetStatesRemoved(Check):
         if method_name(node) != "reset_states" or node.args:
             return
         receiver = node.func.value  # type: ignore[attr-defined]
-        if self.ctx.qualify(receiver) is None and code_of(receiver) in self.metrics:
+        if self.metrics and self.ctx.qualify(receiver) is None and code_of(receiver) in self.metrics:
             # Metric.reset_state() exists since TF 2.5 and does the same: the old name is only an alias
             self.report(node, key="metric", edits=[Edit(node.func.attr, "reset_state")], model=code_of(receiver))  # type: ignore[attr-defined]
         elif self.ctx.qualify(receiver) is None and self._is_model(receiver, node):
