@@ -22,13 +22,16 @@ if TYPE_CHECKING:
 
 
 class Edit:
-    """Replace the source text of ``node`` (or of a computed range) with ``text``."""
+    """Replace the source text of ``node`` with ``text``; with ``end``, the text from ``node``'s start to
+    ``end``'s end (or, ``before_end``, to ``end``'s start: removing an argument up to the next one)."""
 
-    __slots__ = ("node", "text")
+    __slots__ = ("before_end", "end", "node", "text")
 
-    def __init__(self, node: cst.CSTNode, text: str) -> None:
+    def __init__(self, node: cst.CSTNode, text: str, end: cst.CSTNode | None = None, *, before_end: bool = False) -> None:
         self.node = node
         self.text = text
+        self.end = end
+        self.before_end = before_end
 
 
 class Finding:
@@ -273,3 +276,17 @@ class Check:
 
     def finish(self) -> None:
         """Called once after the walk, for checks that decide at the end of the file."""
+
+
+def remove_argument(call: cst.Call, arg: cst.Arg) -> Edit:
+    """The edit that deletes ``arg`` from ``call`` with its separating comma, leaving valid code."""
+    import libcst
+
+    args = list(call.args)
+    index = next(i for i, a in enumerate(args) if a is arg)
+    if index + 1 < len(args):
+        return Edit(arg, "", args[index + 1], before_end=True)
+    previous = args[index - 1].comma if index > 0 else None
+    if isinstance(previous, libcst.Comma):
+        return Edit(previous, "", arg.comma if isinstance(arg.comma, libcst.Comma) else arg)
+    return Edit(arg, "", arg.comma if isinstance(arg.comma, libcst.Comma) else None)

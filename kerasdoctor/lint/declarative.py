@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check, Edit
+from kerasdoctor.lint.base import Check, Edit, remove_argument
 from kerasdoctor.lint.resolve import module_name
 from kerasdoctor.names import canonical, canonical_module
 
@@ -97,7 +97,8 @@ class DeclarativeCheck(Check):
             for key in self.present:
                 if key in keywords:
                     arg = keywords[key]
-                    self.report(arg.keyword or arg, edits=self._keyword_fix(arg, keywords), name=name, keyword=key)  # type: ignore[arg-type]
+                    edits = [remove_argument(node, arg)] if self.fix.get("remove_keyword") else self._keyword_fix(arg, keywords)
+                    self.report(arg.keyword or arg, edits=edits, name=name, keyword=key)  # type: ignore[arg-type]
             return
         self.report(node, edits=self._method_fix(node), name=name)
 

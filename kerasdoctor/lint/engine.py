@@ -298,11 +298,11 @@ def _fix_of(finding: Finding, positions: Any) -> dict[str, Any] | None:
     edits = []
     for edit in finding.edits:
         where = positions.get(edit.node)
-        if where is None:
+        until = where if edit.end is None else positions.get(edit.end)
+        if where is None or until is None:
             return None
-        edits.append(
-            {"line": where.start.line, "column": where.start.column + 1, "end_line": where.end.line, "end_column": where.end.column + 1, "content": edit.text}
-        )
+        stop = until.start if edit.before_end else until.end
+        edits.append({"line": where.start.line, "column": where.start.column + 1, "end_line": stop.line, "end_column": stop.column + 1, "content": edit.text})
     return {"applicability": "safe", "edits": edits}
 
 

@@ -45,31 +45,43 @@ def apply_fixes(source: str, diagnostics: Sequence[Diagnostic], *, check: Callab
     def offset(line: int, column: int) -> int:
         return starts[min(line, len(starts)) - 1] + column - 1
 
-    planned: list[tuple[int, int, str, Diagnostic]] = []
+    # a diagnostic's edits go in together or not at all (the rest wait for the next round):
+    # half a fix (a renamed call without the argument it needs) would change what the code does
+    candidates: list[list[tuple[int, int, str, Diagnostic]]] = []
     for d in diagnostics:
-        if not d.fix:
+        if d.fix and d.fix["edits"]:
+            candidates.append(
+                sorted(((offset(e["line"], e["column"]), offset(e["end_line"], e["end_column"]), e["content"], d) for e in d.fix["edits"]), key=lambda i: i[:2])
+            )
+    candidates.sort(key=lambda edits: (edits[0][0], edits[0][1]))
+    planned: list[tuple[int, int, str, Diagnostic]] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(start: int, end: int) -> bool:
+        return any((start < t_end and t_start < end) or start == t_start for t_start, t_end in taken)
+
+    for edits in candidates:
+        spans = [(start, end) for start, end, _, _ in edits]
+        if any(overlaps(start, end) for start, end in spans) or any(a[1] > b[0] for a, b in zip(spans, spans[1:])):
             continue
-        for edit in d.fix["edits"]:
-            planned.append((offset(edit["line"], edit["column"]), offset(edit["end_line"], edit["end_column"]), edit["content"], d))
-    planned.sort(key=lambda item: (item[0], item[1]))
-    applied: list[Diagnostic] = []
+        taken.extend(spans)
+        planned.extend(edits)
+    planned.sort(key=lambda item: item[:2])
+    applied: dict[int, Diagnostic] = {}
     pieces: list[str] = []
     cursor = 0
     for start, end, content, d in planned:
-        if start < cursor:
-            continue  # overlaps an earlier edit: left for the next run
         pieces.append(source[cursor:start])
         pieces.append(content)
         cursor = end
-        if not applied or applied[-1] is not d:
-            applied.append(d)
+        applied.setdefault(id(d), d)
     pieces.append(source[cursor:])
     fixed = "".join(pieces)
     if fixed == source:
         return source, []
     if not check(fixed):
         return source, []
-    return fixed, applied
+    return fixed, list(applied.values())
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 KINDS = ("check", "calls", "methods", "imports", "syntax_errors")
 KEYS = (*KINDS, "keyword_present", "keyword_absent", "message", "messages", "fix", "targets")
-FIX_KEYS = ("rename_keyword", "rename_method", "replace_module", "max_positional", "keywords", "names")
+FIX_KEYS = ("rename_keyword", "remove_keyword", "rename_method", "replace_module", "max_positional", "keywords", "names")
 
 
 def _string_list(value: Any) -> bool:
@@ -67,9 +67,11 @@ def validate_lint_section(section: Any) -> Iterator[str]:
         for key in fix:
             if key not in FIX_KEYS:
                 yield f"fix: unknown key {key!r} (allowed: {', '.join(FIX_KEYS)})"
-        actions = [k for k in ("rename_keyword", "rename_method", "replace_module") if k in fix]
+        actions = [k for k in ("rename_keyword", "remove_keyword", "rename_method", "replace_module") if k in fix]
         if len(actions) != 1:
-            yield "fix: needs exactly one of rename_keyword, rename_method, replace_module"
+            yield "fix: needs exactly one of rename_keyword, remove_keyword, rename_method, replace_module"
+        if "remove_keyword" in fix and (fix["remove_keyword"] is not True or "keyword_present" not in section):
+            yield "fix.remove_keyword: true, with keyword_present (the keywords to delete)"
         for key in ("rename_keyword", "rename_method"):
             value = fix.get(key)
             if value is not None and not (isinstance(value, str) or (isinstance(value, dict) and all(isinstance(v, str) for v in value.values()))):
