@@ -53,8 +53,8 @@ class DataTable:
 
     def defined(self, node: cst.FunctionDef) -> None:
         """Remember a generator function (one whose own body yields)."""
-        if id(node) in self._done:
-            return
+        if id(node) in self._done or self.ctx.scope.kind == "class":
+            return  # methods are called on their object, never by their bare name
         self._done.add(id(node))
         own: set[int] = set()
         nested: set[int] = set()

@@ -54,6 +54,13 @@ class SymbolicTracker:
                     else:
                         table.discard(name.value)
 
+    def holds_layer(self, name: str) -> bool:
+        """``name`` here holds a layer object (``dense = Dense(3)``), not yet known to be applied."""
+        return name in self._names(self.layers) and not (len(self.ctx.scopes) > 1 and self.ctx.binds_locally(name, parameters=True))
+
+    def holds_model(self, name: str) -> bool:
+        return name in self._names(self.models) and not (len(self.ctx.scopes) > 1 and self.ctx.binds_locally(name, parameters=True))
+
     def rebound(self, name: str) -> None:
         for table in (self.symbolic, self.layers, self.models):
             self._names(table).discard(name)
