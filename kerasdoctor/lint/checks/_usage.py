@@ -127,6 +127,8 @@ class ModelUsage:
             return True
         if qualified is None or not qualified.startswith("keras.layers."):
             return None
+        if qualified == "keras.layers.Embedding" and self.ctx.target != "keras3":
+            return True  # Keras 2's Embedding declares input_shape=(input_length,) itself
         return any(keyword(layer, k) is not None for k in _SHAPE_KEYWORDS)
 
     def escaped(self, node: cst.BaseExpression) -> None:
