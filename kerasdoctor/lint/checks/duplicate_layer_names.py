@@ -29,9 +29,34 @@ from kerasdoctor.lint.checks._util import argument, keyword, layer_class, method
 class DuplicateLayerNames(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.added: dict[int, dict[str, set[str]]] = {}  # per function: model name -> layer names added
+        self.added: dict[int, dict[str, tuple[set[str], int]]] = {}  # per function: model -> (names added, branch depth)
+        self.depth = 0  # if/try/loop blocks around the current statement: their adds may exclude each other
 
-    def _models(self) -> dict[str, set[str]]:
+    def visit_If(self, node: cst.If) -> None:
+        self.depth += 1
+
+    def leave_If(self, node: cst.If) -> None:
+        self.depth -= 1
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self.depth += 1
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self.depth -= 1
+
+    def visit_For(self, node: cst.For) -> None:
+        self.depth += 1
+
+    def leave_For(self, node: cst.For) -> None:
+        self.depth -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        self.depth += 1
+
+    def leave_While(self, node: cst.While) -> None:
+        self.depth -= 1
+
+    def _models(self) -> dict[str, tuple[set[str], int]]:
         function = self.ctx.function
         return self.added.setdefault(id(function.node) if function is not None else 0, {})
 
@@ -49,7 +74,7 @@ class DuplicateLayerNames(Check):
         for target in node.targets:
             for name in target_names(target.target):
                 if fresh and isinstance(target.target, cst.Name):
-                    models[name.value] = set()
+                    models[name.value] = (set(), self.depth)
                 else:
                     models.pop(name.value, None)
 
@@ -67,9 +92,10 @@ class DuplicateLayerNames(Check):
         if method_name(node) != "add" or not node.args:
             return
         owner = receiver_name(node)
-        names = self._models().get(owner) if owner is not None and not self.ctx.binds_locally(owner, parameters=True) else None
-        if names is None:
-            return
+        tracked = self._models().get(owner) if owner is not None and not self.ctx.binds_locally(owner, parameters=True) else None
+        if tracked is None or tracked[1] != self.depth:
+            return  # an add inside an if/loop may be one of several alternatives
+        names = tracked[0]
         named = self._name(node.args[0].value)
         if named is None:
             return
