@@ -27,6 +27,7 @@ class TrainingFacts:
         self.compiles = 0
         self.fits = 0
         self.fits_validating = 0  # fits with validation arguments or **kwargs (maybe validating)
+        self.fits_with_callbacks = 0
         self._seen: set[int] = set()
 
     def call(self, node: cst.Call) -> None:
@@ -41,6 +42,8 @@ class TrainingFacts:
         elif method in _FITS:
             self._seen.add(id(node))
             self.fits += 1
+            if keyword(node, "callbacks") is not None or any(a.star == "**" for a in node.args):
+                self.fits_with_callbacks += 1
             if any(a.star == "**" for a in node.args) or any(keyword(node, k) is not None for k in _VALIDATION) or _positional_count(node) > 6:
                 self.fits_validating += 1
 

@@ -5,7 +5,8 @@ What it detects:
     ``monitor="acc"`` / ``"val_acc"`` in a file whose every ``compile`` asks for
     ``metrics=["accuracy"]`` and none for a metric named ``acc``; and
     ``monitor="val_..."`` (including the default ``val_loss``) in a file whose every
-    ``fit`` is given neither ``validation_data`` nor ``validation_split``.
+    ``fit`` is given neither ``validation_data`` nor ``validation_split``, and some fit
+    is given ``callbacks=`` (a callback driven by hand gets whatever logs it is given).
 
 Why it breaks:
     Keras 2.3+, tf.keras 2 and Keras 3 log ``metrics=["accuracy"]`` as ``accuracy`` /
@@ -57,7 +58,7 @@ class CallbackMonitorMetricMissing(Check):
             renamed = self.facts.accuracy_renamed(monitor) if self.ctx.target != "tf1" else None
             if renamed is not None:
                 self.report(node, key="renamed", monitor=monitor, logged=renamed, callback=callback)
-            elif monitor.startswith("val_") and self.facts.never_validates():
+            elif monitor.startswith("val_") and self.facts.never_validates() and self.facts.fits_with_callbacks:
                 self.report(node, key="no_validation", monitor=monitor, callback=callback)
 
 

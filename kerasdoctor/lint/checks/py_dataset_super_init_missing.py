@@ -28,13 +28,15 @@ import libcst as cst
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import calls_in
 
+# tf-keras is Keras 2 whatever the target: its Sequence has no __init__ state
+_KERAS2_ONLY = ("tf_keras", "tensorflow.python.keras")
 _BASES = frozenset({"keras.utils.PyDataset", "keras.utils.Sequence", "keras.utils.data_utils.Sequence"})
 
 
 class PyDatasetSuperInitMissing(Check):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = [arg.value for arg in node.bases if arg.keyword is None]
-        dataset_bases = [b for b in bases if self.ctx.qualify(b) in _BASES]
+        dataset_bases = [b for b in bases if self.ctx.qualify(b) in _BASES and not (self.ctx.resolver.raw(b) or "").startswith(_KERAS2_ONLY)]
         if not dataset_bases or not isinstance(node.body, cst.IndentedBlock):
             return
         init = next((s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
