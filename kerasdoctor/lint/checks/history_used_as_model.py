@@ -24,7 +24,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import SymbolicTracker
+from kerasdoctor.lint.checks._symbolic import shared_tracker
 from kerasdoctor.lint.checks._util import method_name, receiver_name, target_names
 
 _MODEL_ATTRIBUTES = frozenset(
@@ -36,16 +36,21 @@ _MODEL_ATTRIBUTES = frozenset(
 class HistoryUsedAsModel(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = SymbolicTracker(self.ctx)
+        self.tracker = shared_tracker(self.ctx)
         self.histories: dict[int, set[str]] = {}
+        self.returns_history = False
 
     def _names(self) -> set[str]:
         function = self.ctx.function
         return self.histories.setdefault(id(function.node) if function is not None else 0, set())
 
-    def leave_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
-        returns_history = isinstance(value, cst.Call) and method_name(value) == "fit" and self._is_model(receiver_name(value))
+        # judged before any check's leave_Assign rebinds `model` in the shared tracker
+        self.returns_history = isinstance(value, cst.Call) and method_name(value) == "fit" and self._is_model(receiver_name(value))
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        returns_history = self.returns_history
         names = self._names()
         for target in node.targets:
             for name in target_names(target.target):

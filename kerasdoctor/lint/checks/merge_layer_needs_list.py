@@ -24,7 +24,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import SymbolicTracker
+from kerasdoctor.lint.checks._symbolic import shared_tracker
 from kerasdoctor.lint.checks._util import has_star_args, layer_class, positional
 
 _MERGE_LAYERS = frozenset({"Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot"})
@@ -35,7 +35,7 @@ _MERGE_FUNCTIONS = frozenset("keras.layers." + f for f in ("add", "subtract", "m
 class MergeLayerNeedsList(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = SymbolicTracker(self.ctx)
+        self.tracker = shared_tracker(self.ctx)
 
     def leave_Assign(self, node: cst.Assign) -> None:
         self.tracker.assigned(node)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import SymbolicTracker
+from kerasdoctor.lint.checks._symbolic import shared_tracker
 from kerasdoctor.lint.checks._util import method_name, receiver_name, target_names
 
 _LABEL_METRICS = frozenset(
@@ -53,8 +53,9 @@ _LABEL_METRICS = frozenset(
 class SklearnMetricsOnProbabilities(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = SymbolicTracker(self.ctx)
+        self.tracker = shared_tracker(self.ctx)
         self.predictions: dict[int, set[str]] = {}
+        self.predicted = False
 
     def _names(self) -> set[str]:
         function = self.ctx.function
@@ -68,8 +69,12 @@ class SklearnMetricsOnProbabilities(Check):
             return node.value in self._names() and not self.ctx.binds_locally(node.value, parameters=True)
         return False
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # judged before any check's leave_Assign rebinds a name in the shared tracker
+        self.predicted = self._is_prediction(node.value) and isinstance(node.value, cst.Call)
+
     def leave_Assign(self, node: cst.Assign) -> None:
-        predicted = self._is_prediction(node.value) and isinstance(node.value, cst.Call)
+        predicted = self.predicted
         names = self._names()
         for target in node.targets:
             for name in target_names(target.target):
