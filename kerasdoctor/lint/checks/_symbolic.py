@@ -28,6 +28,7 @@ class SymbolicTracker:
         self.symbolic: dict[int, set[str]] = {}
         self.layers: dict[int, set[str]] = {}
         self.models: dict[int, set[str]] = {}
+        self._assigned: set[int] = set()
 
     def _key(self) -> int:
         function = self.ctx.function
@@ -41,6 +42,9 @@ class SymbolicTracker:
         return found
 
     def assigned(self, node: cst.Assign) -> None:
+        if id(node) in self._assigned:
+            return  # a shared tracker is fed by every check that uses it
+        self._assigned.add(id(node))
         value = node.value
         symbolic = self.is_symbolic(value)
         is_layer = layer_class(self.ctx, value) is not None
@@ -53,6 +57,13 @@ class SymbolicTracker:
                         table.add(name.value)
                     else:
                         table.discard(name.value)
+
+    def holds_layer(self, name: str) -> bool:
+        """``name`` here holds a layer object (``dense = Dense(3)``), not yet known to be applied."""
+        return name in self._names(self.layers) and not (len(self.ctx.scopes) > 1 and self.ctx.binds_locally(name, parameters=True))
+
+    def holds_model(self, name: str) -> bool:
+        return name in self._names(self.models) and not (len(self.ctx.scopes) > 1 and self.ctx.binds_locally(name, parameters=True))
 
     def rebound(self, name: str) -> None:
         for table in (self.symbolic, self.layers, self.models):
@@ -92,3 +103,13 @@ class SymbolicTracker:
         if isinstance(node, (cst.List, cst.Tuple)):
             return any(self.is_symbolic(e.value) for e in node.elements)
         return self.is_symbolic(node)
+
+
+def shared_tracker(ctx: Context) -> SymbolicTracker:
+    """The file's one tracker (without TF1 placeholders), shared by the checks that need it.
+
+    Checks that must see a name's binding from before an assignment read it in
+    ``visit_Assign``: another check's ``leave_Assign`` may already have fed the tracker.
+    """
+    tracker: SymbolicTracker = ctx.shared("symbolic", lambda: SymbolicTracker(ctx))
+    return tracker

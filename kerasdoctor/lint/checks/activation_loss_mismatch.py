@@ -6,11 +6,17 @@ What it detects:
       crossentropy ``from_logits=True``;
     - a model whose final Dense has no activation (logits), compiled with a
       crossentropy that expects probabilities (``"categorical_crossentropy"``,
-      ``BinaryCrossentropy()`` without ``from_logits=True``).
+      ``BinaryCrossentropy()`` without ``from_logits=True``);
+    - a final ``Dense(1)`` compiled with ``categorical_crossentropy``: the loss
+      normalises the single output to 1.0 and is always 0;
+    - a softmax over 3 or more units compiled with ``binary_crossentropy``: each
+      unit is scored as an independent yes/no, and the reported accuracy is the
+      per-unit binary accuracy, far above the real one.
 
 Why it breaks:
     Nothing raises: the model trains to a constant (loss stuck, accuracy at
-    chance), or the loss clips logits into [eps, 1-eps] and the gradients vanish.
+    chance), the loss clips logits into [eps, 1-eps] and the gradients vanish,
+    or the loss is 0 from the first batch.
 
 Example:
     model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
@@ -32,6 +38,12 @@ _PROBABILITY_LOSSES = frozenset({"binary_crossentropy", "categorical_crossentrop
 _CROSSENTROPY_CLASSES = frozenset(
     {"BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy"}
 )
+_CROSSENTROPY_KINDS = {
+    "binary_crossentropy": "binary",
+    "BinaryCrossentropy": "binary",
+    "categorical_crossentropy": "categorical",
+    "CategoricalCrossentropy": "categorical",
+}
 _SQUASHING = {"softmax": "softmax", "sigmoid": "sigmoid"}
 
 
@@ -80,11 +92,30 @@ class ActivationLossMismatch(ModelTableCheck):
         loss = argument(node, 1, "loss")
         if activation is None or loss is None:
             return
+        units = number_value(argument(info.final_layer, 0, "units")) if layer_class(self.ctx, info.final_layer) == "Dense" else None
+        kind = self._crossentropy_kind(loss)
+        if kind == "categorical" and units == 1:
+            self.report(loss, key="single_unit_categorical")
+            return
+        if kind == "binary" and activation == "softmax" and units is not None and units >= 3:
+            self.report(loss, key="softmax_binary", units=int(units))
+            return
         logits = self._loss_from_logits(loss)
         if logits is True and activation in ("softmax", "sigmoid"):
             self.report(loss, key="probabilities_as_logits", activation=activation)
         elif logits is False and activation == "linear":
             self.report(loss, key="logits_as_probabilities")
+
+    def _crossentropy_kind(self, loss: cst.BaseExpression) -> str | None:
+        """'binary' | 'categorical' (one-hot labels) | None for the loss given to compile."""
+        text = string_value(loss)
+        if text is None:
+            target = loss.func if isinstance(loss, cst.Call) else loss
+            qualified = self.ctx.qualify(target)
+            if qualified is None or not qualified.startswith("keras.losses."):
+                return None
+            text = qualified[13:]
+        return _CROSSENTROPY_KINDS.get(text)
 
     def _loss_from_logits(self, loss: cst.BaseExpression) -> bool | None:
         """True/False: a crossentropy with/without from_logits=True; None: another or unknown loss."""

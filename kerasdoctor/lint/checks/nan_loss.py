@@ -1,4 +1,4 @@
-"""Loss code that produces NaN/inf: log or sqrt at 0, division by a sum, absurd learning rates.
+"""Loss code that produces NaN/inf: log or sqrt at 0, division by a sum.
 
 What it detects:
     Inside a loss (a function named ``*loss*``, one with ``y_true, y_pred``
@@ -11,8 +11,6 @@ What it detects:
     - ``a / reduce_sum(y_true ...)`` (or mean/norm) over the labels, with no epsilon (a batch
       with no positive label is common). Dividing by the sum of a mask is the masked
       mean, ``sum(loss * mask) / sum(mask)``: a mask has a valid position in every batch.
-    Anywhere: an optimizer built with a learning rate >= 1 (adaptive
-    optimizers) or >= 10 (SGD and others).
 
 Why it breaks:
     log(0) = -inf and 0 * -inf = NaN; d/dx sqrt(x) at 0 is inf; x / 0 is inf.
@@ -32,7 +30,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._util import argument, calls_in, keyword, names_in, number_value, positional
+from kerasdoctor.lint.checks._util import argument, calls_in, names_in, positional
 from kerasdoctor.lint.walk import subtree
 
 _BACKENDS = ("tensorflow.", "keras.backend.", "keras.ops.", "numpy.", "tensorflow.math.", "tensorflow.experimental.numpy.")
@@ -44,8 +42,6 @@ _GUARDS = frozenset(
     p + f for p in _BACKENDS for f in ("clip_by_value", "clip", "maximum", "epsilon", "softplus", "add", "exp", "log1p", "divide_no_nan", "log_softmax")
 ) | {"tensorflow.nn.softplus", "keras.activations.softplus", "keras.config.epsilon"}
 _CONDITIONAL = frozenset(p + "where" for p in _BACKENDS) | {"tensorflow.cond", "keras.ops.cond"}
-_ADAPTIVE = frozenset({"Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Lion", "Adafactor", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer"})
-_NO_LIMIT = frozenset({"Adadelta", "AdadeltaOptimizer", "Ftrl", "FtrlOptimizer", "LossScaleOptimizer"})
 _LOSS_PARAMS = frozenset({"y_true", "y_pred"})
 # names of metric helpers, which share the (y_true, y_pred) signature but are never differentiated
 _METRIC_WORDS = ("acc", "metric", "precision", "recall", "f1", "auc", "iou", "score")
@@ -128,7 +124,6 @@ class NanLoss(Check):
                     self.compiled_metrics.update(n.value for n in names_in(metrics) if isinstance(n, cst.Name))
             return
         if not self.frames or self.conditional_depth:
-            self._learning_rate(node, qualified)
             return
         frame = self.frames[-1]
         first = positional(node, 0)
@@ -144,8 +139,6 @@ class NanLoss(Check):
             denominator = positional(node, 1)
             if denominator is not None and self._risky_denominator(denominator.value, frame):
                 frame.candidates.append((node, "divide"))
-        else:
-            self._learning_rate(node, qualified)
 
     def leave_Call(self, node: cst.Call) -> None:
         if self.ctx.qualify(node.func) in _CONDITIONAL:
@@ -166,22 +159,6 @@ class NanLoss(Check):
         if not (isinstance(node, cst.Call) and self.ctx.qualify(node.func) in _REDUCTIONS) or self._guarded(node):
             return False
         return any(isinstance(n, cst.Name) and n.value == frame.truth for n in names_in(node))
-
-    def _learning_rate(self, node: cst.Call, qualified: str) -> None:
-        if qualified.startswith("keras.optimizers.") or (qualified.startswith("tensorflow.train.") and qualified.endswith("Optimizer")):
-            optimizer = qualified.rsplit(".", 1)[-1]
-        else:
-            return
-        if not optimizer[:1].isupper() or optimizer in _NO_LIMIT:
-            return
-        value_node = argument(node, 0, "learning_rate") or getattr(keyword(node, "lr"), "value", None)
-        value = number_value(value_node)
-        if value is None:
-            return
-        # unit tests use learning_rate=1.0 on purpose; > 1 for adaptive optimizers is never a tuning choice
-        limit = 1.0 if optimizer in _ADAPTIVE else 10.0
-        if value > limit:
-            self.report(value_node, key="learning_rate", value=value, optimizer=optimizer, limit=limit)  # type: ignore[arg-type]
 
     def finish(self) -> None:
         for frame in self.done:
