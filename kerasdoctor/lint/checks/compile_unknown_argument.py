@@ -30,6 +30,9 @@ import libcst as cst
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import ModelTracker, has_star_args, method_name
 
+# Keras 1 names: keras1-fit-arguments reports them with their Keras 2 names (and Keras 2.0-2.2
+# still accepted them with a warning), so they are not "unknown" here
+KERAS1_ARGUMENTS = {"nb_epoch", "samples_per_epoch", "nb_val_samples", "nb_worker"}
 _COMMON_EVAL = {"x", "y", "batch_size", "verbose", "steps", "callbacks", "max_queue_size", "workers", "use_multiprocessing", "sample_weight", "return_dict"}
 KNOWN = {
     "compile": {
@@ -117,7 +120,7 @@ class CompileUnknownArgument(Check):
             return
         known = KNOWN[method]
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value not in known:
+            if arg.keyword is not None and arg.keyword.value not in known and arg.keyword.value not in KERAS1_ARGUMENTS:
                 close = difflib.get_close_matches(arg.keyword.value, sorted(known), n=1)
                 hint = f"; did you mean `{close[0]}=`?" if close else ""
                 self.report(arg.keyword, method=method, argument=arg.keyword.value, hint=hint)
