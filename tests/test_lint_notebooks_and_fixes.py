@@ -106,6 +106,9 @@ def test_an_indented_cell_runs_dedented_as_in_ipython(monkeypatch, ipython: bool
     lines = nb.python_lines("    x = 1\n    if x:\n        y = 2\n")
     assert lines == ["x = 1", "if x:", "    y = 2"]
     compile("\n".join(lines), "<cell>", "exec")
+    # only the indentation common to every line goes (IPython 8+): this cell fails in Jupyter too
+    lines = nb.python_lines(" seq = f(1,\n        2)\nseq(0)\n")
+    assert lines == [" seq = f(1,", "        2)", "seq(0)"]
 
 
 def test_a_time_cell_magic_body_is_linted_and_other_cell_magics_are_not(tmp_path) -> None:

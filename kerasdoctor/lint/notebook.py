@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,11 +110,10 @@ def python_lines(cell: str) -> list[str]:
 
 
 def _dedented(lines: list[str]) -> list[str]:
-    """IPython's ``leading_indent``: a cell whose first line is indented loses that indent on every line that has it."""
+    """IPython's ``leading_indent`` (8+): the indentation common to every line is removed."""
     if not lines or lines[0][:1] not in (" ", "\t"):
         return lines
-    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
-    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
+    return textwrap.dedent("\n".join(lines)).split("\n")
 
 
 _TRANSFORM: list[Callable[[str], str] | None] = []
