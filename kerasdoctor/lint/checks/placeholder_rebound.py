@@ -47,8 +47,15 @@ class PlaceholderRebound(Check):
             elif name.value in self.placeholders:
                 self._scope().add(name.value)
 
+    def _is_feedable(self, value: cst.BaseExpression) -> bool:
+        """A placeholder, or a graph tensor looked up by name (``graph.get_tensor_by_name('x:0')``): both are feed keys."""
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        return self.ctx.qualify(func) in _PLACEHOLDERS or (isinstance(func, cst.Attribute) and func.attr.value == "get_tensor_by_name")
+
     def leave_Assign(self, node: cst.Assign) -> None:
-        is_placeholder = isinstance(node.value, cst.Call) and self.ctx.qualify(node.value.func) in _PLACEHOLDERS
+        is_placeholder = self._is_feedable(node.value)
         for target in node.targets:
             self._store(target.target, is_placeholder)
 
