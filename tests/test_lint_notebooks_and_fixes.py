@@ -111,6 +111,19 @@ def test_an_indented_cell_runs_dedented_as_in_ipython(monkeypatch, ipython: bool
     assert lines == [" seq = f(1,", "        2)", "seq(0)"]
 
 
+@pytest.mark.parametrize("ipython", [True, False])
+def test_automagic_lines_are_magics_unless_the_name_is_python(monkeypatch, ipython: bool) -> None:
+    """Colab/Jupyter run `ls ./data`, `cd dir`, `pip install x` without `%` (automagic): no false syntax error."""
+    if not ipython:
+        monkeypatch.setattr(nb, "_TRANSFORM", [None])
+    lines = nb.python_lines("ls ./data/train/\ncd /content\npip install -q keras\nimport keras\n")
+    assert len(lines) == 4 and lines[3] == "import keras"
+    compile("\n".join(lines), "<cell>", "exec")
+    assert nb.python_lines("ls = [1]\nls.append(2)\ncat, dog = 1, 2\n") == ["ls = [1]", "ls.append(2)", "cat, dog = 1, 2"]
+    with pytest.raises(SyntaxError):
+        compile("\n".join(nb.python_lines("cat = 3\ncat file.txt\n")), "<cell>", "exec")  # a variable: Python's line
+
+
 def test_a_time_cell_magic_body_is_linted_and_other_cell_magics_are_not(tmp_path) -> None:
     (tmp_path / "t.ipynb").write_text(notebook(f"%%time\nimport keras\n{SOFTMAX}\n", f"%%bash\necho {SOFTMAX}\n", f"%%timeit -n1\n{SOFTMAX}\n"))
     result = lint_folder(tmp_path)

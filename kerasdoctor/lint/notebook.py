@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 # a line that may hold IPython syntax: an escape at its start, `x = !cmd` / `x = %magic`, or `name?`
 _MAYBE_IPYTHON = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$", re.M)
+# IPython's automagic: a line that starts with one of these names (its default shell aliases
+# and common line magics) runs as that magic unless the name is assigned in the cell or the
+# line assigns to it (IPython's AssignmentChecker: what follows starts with = or ,).
+AUTOMAGIC_NAMES = frozenset(
+    ("cat", "cp", "ldir", "lf", "lk", "ll", "ls", "lx", "mkdir", "mv", "rm", "rmdir")  # IPython's default aliases (POSIX)
+    + ("cd", "pwd", "pip", "conda", "mamba", "env", "load_ext", "reload_ext", "matplotlib", "pushd", "popd", "dhist", "bookmark", "who", "whos")
+)
+_BARE_AUTOMAGIC = frozenset(("pwd", "ls", "ll", "who", "whos", "env", "dhist", "popd"))  # useful without arguments
+_AUTOMAGIC = re.compile(r"^(?P<name>[a-z_]+)(?:[ \t]+(?P<rest>[^=,\s][^\n]*))?[ \t]*$")
 
 
 class NotebookError(ValueError):
@@ -98,6 +107,8 @@ def python_lines(cell: str) -> list[str]:
         if name and name[0] in PYTHON_CELL_MAGICS:
             return ["", *python_lines("\n".join(lines[1:]))]
         return [""] * len(lines)
+    lines = _automagic_as_magics(lines)
+    cell = "\n".join(lines)
     indented = bool(lines) and lines[0][:1] in (" ", "\t")
     if not indented and not _MAYBE_IPYTHON.search(cell):
         return lines
@@ -107,6 +118,20 @@ def python_lines(cell: str) -> list[str]:
     except Exception:  # noqa: BLE001 - IPython's transformer on input it cannot read: use the plain rules
         python = _escapes_as_pass(_dedented(lines))
     return _same_line_count(lines, split_lines(python))
+
+
+def _automagic_as_magics(lines: list[str]) -> list[str]:
+    """``ls ./data`` / ``pip install x`` / ``cd dir`` written without ``%``: what automagic runs, spelt as a magic."""
+    if not any(line[:1].isalpha() and line.split(maxsplit=1)[0] in AUTOMAGIC_NAMES for line in lines if line.strip()):
+        return lines
+    shadowed = set(re.findall(r"^\s*(?:def\s+|class\s+)?([a-z_]+)\s*(?:=[^=]|\()", "\n".join(lines), re.M))
+    out = []
+    for line in lines:
+        match = _AUTOMAGIC.match(line)
+        if match and match["name"] in AUTOMAGIC_NAMES and match["name"] not in shadowed and (match["rest"] or match["name"] in _BARE_AUTOMAGIC):
+            line = "%" + line
+        out.append(line)
+    return out
 
 
 def _dedented(lines: list[str]) -> list[str]:
