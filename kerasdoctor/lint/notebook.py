@@ -24,9 +24,26 @@ _MAYBE_IPYTHON = re.compile(r"^\s*(?:[%!?]|[\w.]+\s*=\s*[%!])|\?\s*$", re.M)
 # IPython's automagic: a line that starts with one of these names (its default shell aliases
 # and common line magics) runs as that magic unless the name is assigned in the cell or the
 # line assigns to it (IPython's AssignmentChecker: what follows starts with = or ,).
+_DEFAULT_ALIASES = ("cat", "cp", "ldir", "lf", "lk", "ll", "ls", "lx", "mkdir", "mv", "rm", "rmdir")  # IPython's, on POSIX
 AUTOMAGIC_NAMES = frozenset(
-    ("cat", "cp", "ldir", "lf", "lk", "ll", "ls", "lx", "mkdir", "mv", "rm", "rmdir")  # IPython's default aliases (POSIX)
-    + ("cd", "pwd", "pip", "conda", "mamba", "env", "load_ext", "reload_ext", "matplotlib", "pushd", "popd", "dhist", "bookmark", "who", "whos")
+    (
+        *_DEFAULT_ALIASES,
+        "cd",
+        "pwd",
+        "pip",
+        "conda",
+        "mamba",
+        "env",
+        "load_ext",
+        "reload_ext",
+        "matplotlib",
+        "pushd",
+        "popd",
+        "dhist",
+        "bookmark",
+        "who",
+        "whos",
+    )
 )
 _BARE_AUTOMAGIC = frozenset(("pwd", "ls", "ll", "who", "whos", "env", "dhist", "popd"))  # useful without arguments
 _AUTOMAGIC = re.compile(r"^(?P<name>[a-z_]+)(?:[ \t]+(?P<rest>[^=,\s][^\n]*))?[ \t]*$")
