@@ -267,6 +267,23 @@ class Match(_Value):
         }
 
 
+class BestPerRule:
+    """The most confident match of each rule; then all of them, best first (ties by rule id)."""
+
+    __slots__ = ("_best",)
+
+    def __init__(self) -> None:
+        self._best: dict[str, Match] = {}
+
+    def add(self, match: Match) -> None:
+        current = self._best.get(match.rule.id)
+        if current is None or match.confidence > current.confidence:
+            self._best[match.rule.id] = match
+
+    def ranked(self) -> list[Match]:
+        return sorted(self._best.values(), key=lambda m: (-m.confidence, m.rule.id))
+
+
 class Explanation(_Value):
     """What ``explain`` found: the errors in the input and the ranked matching rules."""
 

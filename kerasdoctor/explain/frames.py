@@ -51,7 +51,7 @@ def _types_of(rule: Rule) -> set[str]:
 
 def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
     """Rules whose raising functions appear among the frames of ``records``, best first."""
-    from kerasdoctor.types import KIND_CAPS, Match
+    from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
     prepared = []
     for r in records:
@@ -64,7 +64,7 @@ def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list
             prepared.append((r, per_frame))
     if not prepared:
         return []
-    best: dict[str, Match] = {}
+    best = BestPerRule()
     for rule in rules:
         wanted = frozenset(rule.frames)
         if not wanted:
@@ -83,9 +83,8 @@ def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list
             if record.type and rule_types and not rule_types.intersection(record.type_names or (record.type,)):
                 confidence *= TYPE_CONTRADICTED_FACTOR
             confidence = min(KIND_CAPS["frames"], confidence)
-            current = best.get(rule.id)
-            if current is None or confidence > current.confidence:
-                best[rule.id] = Match(
+            best.add(
+                Match(
                     rule=rule,
                     confidence=confidence,
                     record=record,
@@ -94,4 +93,5 @@ def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list
                     notes=("matched on the functions that raised the error, not on its message",),
                     kind="frames",
                 )
-    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
+            )
+    return best.ranked()

@@ -126,13 +126,13 @@ def fuzzy_matches(
     versions: Mapping[str, str] | None = None,
 ) -> list[Match]:
     """Rules with a wording that ``records`` nearly hold, best first."""
-    from kerasdoctor.types import KIND_CAPS, Match
+    from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
     candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
     texts = [(r, _texts(r)) for r in candidates]
     prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
     long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for _r, _t, words in prepared]
-    best: dict[str, Match] = {}
+    best = BestPerRule()
     for rule in rules:
         for pattern in rule.errors:
             runs = pattern.skeleton if pattern.skeleton is not None else skeleton(pattern.pattern)
@@ -152,9 +152,8 @@ def fuzzy_matches(
                 if base == 0.0:
                     continue
                 confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
-                current = best.get(rule.id)
-                if current is None or confidence > current.confidence:
-                    best[rule.id] = Match(
+                best.add(
+                    Match(
                         rule=rule,
                         confidence=confidence,
                         record=record,
@@ -163,4 +162,5 @@ def fuzzy_matches(
                         notes=(f"the message is close to, not the same as, this family's wording ({closeness:.0f}% alike): check for a typo or a cut",),
                         kind="fuzzy",
                     )
-    return sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id))
+                )
+    return best.ranked()

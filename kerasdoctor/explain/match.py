@@ -11,7 +11,7 @@ confidence is its best hit.
 from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
-from kerasdoctor.types import CONFIDENT, ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def match_error(
     """
     lowered = lowered_texts(records)
     has_exception = any(r.kind == "exception" for r in records)
-    best: dict[str, Match] = {}
+    best = BestPerRule()
     for rule in rules:
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
         for pattern in rule.errors:
@@ -141,9 +141,8 @@ def match_error(
                     score *= VERSION_MISMATCH_FACTOR
                 if score < MIN_CONFIDENCE:
                     continue
-                current = best.get(rule.id)
-                if current is None or score > current.confidence:
-                    best[rule.id] = Match(
+                best.add(
+                    Match(
                         rule=rule,
                         confidence=score,
                         record=record,
@@ -152,7 +151,8 @@ def match_error(
                         notes=version_notes + _involved_notes(pattern, versions),
                         kind="wording",
                     )
-    return _without_false_certainty(sorted(best.values(), key=lambda m: (-m.confidence, m.rule.id)))
+                )
+    return _without_false_certainty(best.ranked())
 
 
 def _without_false_certainty(ranked: list[Match]) -> list[Match]:

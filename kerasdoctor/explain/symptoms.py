@@ -177,14 +177,14 @@ def phrase_score(keywords: Sequence[str], text: _Text) -> float:
 
 def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
     """Rules whose symptom phrases fit the text of ``records``, best first."""
-    from kerasdoctor.types import KIND_CAPS, Match
+    from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
     texts = []
     for record in records[-5:]:
         text = record.message if record.kind == "message" else f"{record.type or ''} {record.key_message}"
         texts.append((record, text[:MAX_TEXT_CHARS]))
     prepared = [(record, _Text(text)) for record, text in texts]
-    matches: dict[str, Match] = {}
+    matches = BestPerRule()
     for rule in rules:
         if not rule.symptoms:
             continue
@@ -200,9 +200,8 @@ def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> li
                     # more keywords found = a more specific description; closeness lowers it a little
                     specificity = min(1.0, (len(set(keywords)) - 1) / 3)
                     confidence = min(KIND_CAPS["symptom"], BASE_CONFIDENCE + 0.15 * specificity + 0.05 * (score - 80) / 20)
-                    current = matches.get(rule.id)
-                    if current is None or confidence > current.confidence:
-                        matches[rule.id] = Match(
+                    matches.add(
+                        Match(
                             rule=rule,
                             confidence=confidence,
                             record=record,
@@ -211,4 +210,5 @@ def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> li
                             notes=(HINT,),
                             kind="symptom",
                         )
-    return sorted(matches.values(), key=lambda m: (-m.confidence, m.rule.id))
+                    )
+    return matches.ranked()
