@@ -1,9 +1,9 @@
 """Fuzz kerasdoctor for a given number of minutes: explain, lint (+ --fix), notebooks and rule loading.
 
 Inputs come from hypothesis strategies: generated Python (hypothesmith) spliced with Keras lines,
-generated notebooks, error text, malformed rules. When ``tests/strategies.py`` exists (shared
-strategies for explain inputs and malformed rules) its ``error_text``, ``malformed_rules`` and
-``odd_yaml`` are used; otherwise the minimal ones below.
+generated notebooks, error text, malformed rules: the test suite's own strategies
+(``tests/strategies.py``: ``KERAS_LINES``, ``error_text``, ``malformed_rules``, ``odd_yaml``), run
+for longer than the suite runs them.
 
 Each input runs in a worker process watched by the parent: a worker that dies is a crash, one
 that overruns ``--budget`` seconds is a hang (killed and replaced), an exception escaping
@@ -29,47 +29,22 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path[:0] = [REPO, os.path.join(REPO, "tests")]
+from strategies import KERAS_LINES as SHARED_KERAS_LINES  # noqa: E402 (tests/ is on the path from here on)
 
-KERAS_LINES = [
-    "model.fit_generator(gen, steps_per_epoch=3, nb_epoch=5)",
-    "opt = keras.optimizers.Adam(lr=0.1, decay=1e-4)",
-    'layer = layers.Dense(1, activation="softmax")',
-    "model.predict_classes(x)",
-    "y = tf.reshape(layers.Input((3,)), (1, 3))",
-    "if layers.Input((2,)):\n    pass",
-    "from keras.layers.merge import add",
-    "x = (\n" + "-\n" * 400 + "1)",
-]
+# the suite's lines, plus a deep expression the suite leaves to long runs
+KERAS_LINES = [*SHARED_KERAS_LINES, "x = (\n" + "-\n" * 400 + "1)"]
 HEADER = "import keras\nimport tensorflow as tf\nfrom keras import layers\n"
 MAGICS = ["%matplotlib inline", "!pip install keras", "%%time", "%%bash", "x = !ls", "keras.layers.Dense?", "  % 3)", "  != 2)"]
-FALLBACK_ERRORS = [
-    "Traceback (most recent call last):",
-    '  File "/venv/lib/python3.11/site-packages/keras/src/models/functional.py", line 95, in __init__',
-    "ValueError: bad marshal data (unknown type code)",
-    "Exception encountered when calling layer 'dense' (type Dense).",
-    "  [[{{node gradients/x}}]] [Op:MatMul]",
-    "\x00",
-    "ValueError: Input 0 of layer dense is incompatible with the layer: expected axis -1 of input shape to have value 4",
-]
 
 
 def strategies() -> dict[str, object]:
     """kind -> strategy of inputs (plain data, sent to a worker)."""
     import hypothesmith
+    import strategies as shared
     from hypothesis import strategies as st
 
-    try:  # the shared strategies, when they exist in this tree
-        import strategies as shared  # type: ignore[import-not-found]
-
-        error_text = shared.error_text
-        rules = st.one_of(shared.malformed_rules.map(lambda rule: ("dict", rule)), shared.odd_yaml.map(lambda text: ("yaml", text)))
-    except (ImportError, AttributeError):
-        line = st.one_of(st.sampled_from(FALLBACK_ERRORS), st.text(max_size=200))
-        error_text = st.lists(line, max_size=40).map("\n".join)
-        scalar = st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.sampled_from(["(a+)+$", "a{4294967296}", "(" * 300, "{name:>999}"])
-        value = st.recursive(scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
-        fields = st.sampled_from(["id", "name", "errors", "lint", "where", "pattern", "examples", "docs", "severity", "title"])
-        rules = st.one_of(st.dictionaries(fields, value, max_size=6).map(lambda rule: ("dict", rule)), st.text(max_size=300).map(lambda text: ("yaml", text)))
+    error_text = shared.error_text
+    rules = st.one_of(shared.malformed_rules.map(lambda rule: ("dict", rule)), shared.odd_yaml.map(lambda text: ("yaml", text)))
     keras = st.sampled_from(KERAS_LINES)
     python = st.builds(lambda code, line, cut: HEADER + line + "\n" + code[: len(code) - cut], hypothesmith.from_grammar(), keras, st.integers(0, 3))
     cell = st.lists(st.one_of(keras, st.sampled_from(MAGICS), st.text(max_size=20)), max_size=8).map("\n".join)

@@ -55,6 +55,18 @@ error_text = st.lists(line_strategy, max_size=60).map("\n".join)
 error_bytes = st.one_of(st.binary(max_size=4000), error_text.map(lambda t: t.encode("utf-8", "surrogatepass")))
 
 
+# code that exercises the fixing lint rules, spliced into generated code
+KERAS_LINES = [
+    "model.fit_generator(gen, steps_per_epoch=3, nb_epoch=5)",
+    "opt = keras.optimizers.Adam(lr=0.1, decay=1e-4)",
+    'layer = layers.Dense(1, activation="softmax")',
+    "model.predict_classes(x)",
+    "y = tf.reshape(layers.Input((3,)), (1, 3))",
+    "if layers.Input((2,)):\n    pass",
+    "from keras.layers.merge import add",
+]
+
+
 def traceback_text(depth: int, *, message: str = "ValueError: bad marshal data (unknown type code)") -> str:
     """A syntactically real traceback ``depth`` frames deep."""
     frame = '  File "/home/me/deep.py", line 3, in recurse\n    recurse(n - 1)\n'

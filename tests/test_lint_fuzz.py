@@ -10,6 +10,7 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import KERAS_LINES as KERAS_LINE_TEXTS
 
 from kerasdoctor.kb import load_rules
 from kerasdoctor.lint.engine import CheckSet, lint_bytes
@@ -18,18 +19,7 @@ from kerasdoctor.lint.notebook import python_lines
 
 BOUNDED = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 HEADER = "import keras\nimport tensorflow as tf\nfrom keras import layers\n"
-# code that exercises the fixing rules, spliced into generated code
-KERAS_LINES = st.sampled_from(
-    [
-        "model.fit_generator(gen, steps_per_epoch=3, nb_epoch=5)",
-        "opt = keras.optimizers.Adam(lr=0.1, decay=1e-4)",
-        'layer = layers.Dense(1, activation="softmax")',
-        "model.predict_classes(x)",
-        "y = tf.reshape(layers.Input((3,)), (1, 3))",
-        "if layers.Input((2,)):\n    pass",
-        "from keras.layers.merge import add",
-    ]
-)
+KERAS_LINES = st.sampled_from(KERAS_LINE_TEXTS)
 
 
 @pytest.fixture(scope="module")
