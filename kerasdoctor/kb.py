@@ -19,6 +19,7 @@ from kerasdoctor.types import ErrorPattern, Rule
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Set as AbstractSet
     from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -51,7 +52,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 10
+_CACHE_FORMAT = 11
 # Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
 # a user's, and one bad file must cost only itself, never time or memory for the others.
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -75,8 +76,10 @@ class RuleSet:
         self._rules: list[Rule] | None = sorted(rules, key=lambda r: r.id)
         self.problems = problems
         self.dirs = dirs
-        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain rule)
-        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
+        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled
+        # plain rule, (the words and the Chinese words one of which the fallback's evidence needs))
+        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes, tuple[frozenset[str], tuple[str, ...]]]] = []
+        self._evidence_words: list[tuple[frozenset[str], tuple[str, ...]]] | None = None
         self._built: dict[int, Rule] = {}
         self._positions: dict[str, int] | None = None
 
@@ -146,6 +149,26 @@ class RuleSet:
                 for literal, any_literals in wordings
                 for text in lowered_texts
             )
+        ]
+
+    def evidence_candidates(self, words: AbstractSet[str], cjk: str) -> list[Rule]:
+        """The rules with a near-miss word, symptom keyword or frame name in ``words`` or a Chinese keyword in ``cjk``.
+
+        A fallback's evidence for any other rule needs a word the text does not hold
+        (``explain.fallback.evidence_words``), so weighing only these gives the same answer.
+        """
+        if self._entries:
+            needed = [e[4] for e in self._entries]
+        else:
+            if self._evidence_words is None:
+                from kerasdoctor.explain.fallback import evidence_words
+
+                self._evidence_words = [evidence_words(rule) for rule in self.rules]
+            needed = self._evidence_words
+        return [
+            self._rule_at(position)
+            for position, (latin, chinese) in enumerate(needed)
+            if not latin.isdisjoint(words) or (cjk and any(keyword in cjk for keyword in chinese))
         ]
 
 
@@ -824,7 +847,8 @@ def _fingerprint(files: list[str]) -> str:
     parts = [__version__, str(_CACHE_FORMAT), sys.version.split()[0], build_tag(), ",".join(Rule.__slots__), ",".join(ErrorPattern.__slots__)]
     # the code that shapes the snapshot: a snapshot written by other code is never read back as ours
     here = os.path.dirname(os.path.abspath(__file__))
-    shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py"), os.path.join(here, "explain", "fuzzy.py")]
+    shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py")]
+    shaping += [os.path.join(here, "explain", f"{name}.py") for name in ("fuzzy", "symptoms", "fallback", "frames")]
     for path in [*shaping, *files]:
         try:
             st = os.stat(path)
@@ -921,14 +945,16 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
 
 
 def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict[str, Any]:
-    """The snapshot: per rule, what the wording pre-filter needs, and the rule itself as marshalled bytes."""
+    """The snapshot: per rule, what the wording and evidence pre-filters need, and the rule itself as marshalled bytes."""
+    from kerasdoctor.explain.fallback import evidence_words
+
     entries = []
     for plain in sorted(plains, key=lambda p: p["id"]):
         # examples (whole tracebacks) are two thirds of the rule text and only tests and
         # `rules check` read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
-        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain)), evidence_words(_rule_from_plain(plain))))
     return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems}
 
 
@@ -971,7 +997,16 @@ def _valid_snapshot(payload: Any) -> bool:
     if not (isinstance(entries, list) and isinstance(problems, list)):
         return False
     return all(
-        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and type(entry[3]) is bytes
+        type(entry) is tuple
+        and len(entry) == 5
+        and type(entry[0]) is str
+        and type(entry[1]) is str
+        and type(entry[2]) is tuple
+        and type(entry[3]) is bytes
+        and type(entry[4]) is tuple
+        and len(entry[4]) == 2
+        and type(entry[4][0]) is frozenset
+        and type(entry[4][1]) is tuple
         for entry in entries
     )
 

@@ -286,6 +286,46 @@ def test_wording_candidates_match_exactly_what_all_rules_match():
         assert [(m.rule.id, m.confidence, m.evidence) for m in fewer] == [(m.rule.id, m.confidence, m.evidence) for m in everything], text
 
 
+def _misspelt(text: str) -> str:
+    """``text`` with two letters of its longest word swapped, as a hurried user types it."""
+    words = text.split()
+    longest = max(words, key=len, default="")
+    if len(longest) < 6:
+        return text
+    middle = len(longest) // 2
+    return text.replace(longest, longest[:middle] + longest[middle + 1] + longest[middle] + longest[middle + 2 :], 1)
+
+
+def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
+    import yaml
+
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.fallback import fallback_matches
+    from kerasdoctor.explain.raisesites import raise_site_matches
+
+    plains, problems = kb.parse_rule_files(kb.rule_files([kb.builtin_rules_dir()]))
+    assert not problems
+    every_rule = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], ())
+    snapshot = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [])["rules"], [], ())
+    dev = Path(__file__).resolve().parent.parent / "fixtures" / "real_errors"
+    texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::3]
+    texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::4]
+    assert len(texts) > 150
+
+    def answer(matches: list) -> list:
+        return [(m.rule.id, m.confidence, m.kind, m.evidence) for m in matches]
+
+    kinds = set()
+    for text in texts:
+        records = extract_errors(text)
+        everything = fallback_matches(records, every_rule.rules, {}, other_evidence=raise_site_matches(records, every_rule.rules, {}))
+        fewer = fallback_matches(records, snapshot, {}, other_evidence=raise_site_matches(records, snapshot, {}))
+        assert answer(fewer) == answer(everything), text
+        kinds.update(m.kind for m in everything)
+    assert {"wording", "raise-site", "fuzzy", "symptom", "frames"} <= kinds  # every kind of evidence was compared
+    assert len(snapshot._built) < len(snapshot)
+
+
 def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import re
 

@@ -9,13 +9,14 @@ kind never outranks a stronger one, then by confidence.
 
 from __future__ import annotations
 
-from kerasdoctor.explain.match import match_error
+from kerasdoctor.explain.match import lowered_texts, match_error
 from kerasdoctor.types import ErrorRecord, kind_rank
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from kerasdoctor.kb import RuleSet
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
@@ -59,16 +60,51 @@ def rank(matches: Iterable[Match]) -> list[Match]:
     return sorted(best.values(), key=lambda m: (kind_rank(m.kind), -m.confidence, m.rule.id))
 
 
+def evidence_words(rule: Rule) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words of which a text must hold one for a near miss, a symptom or a frame to point at ``rule``.
+
+    (latin words and frame names, Chinese keywords); the rule snapshot keeps them,
+    so a fallback builds only the rules that can match.
+    """
+    from kerasdoctor.explain import fuzzy, symptoms
+
+    latin, cjk = symptoms.required_words(rule)
+    return fuzzy.required_words(rule) | latin | frozenset(rule.frames), cjk
+
+
+def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> Sequence[Rule]:
+    from kerasdoctor.kb import RuleSet
+
+    if not isinstance(rules, RuleSet):
+        return rules
+    from kerasdoctor.explain import frames, fuzzy, symptoms
+
+    words, cjk = symptoms.text_words(records)
+    words |= fuzzy.text_words(normalised)
+    words |= frames.text_words(records)
+    return rules.evidence_candidates(words, cjk)
+
+
+def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
+    from kerasdoctor.kb import RuleSet
+
+    return rules.wording_candidates(lowered_texts(records)) if isinstance(rules, RuleSet) else rules
+
+
 def fallback_matches(
     records: Sequence[ErrorRecord],
-    rules: Sequence[Rule],
+    rules: RuleSet | Sequence[Rule],
     versions: Mapping[str, str] | None = None,
     *,
     other_evidence: Iterable[Match] = (),
 ) -> list[Match]:
-    """Matches for records that no wording fitted as given; ``other_evidence`` are e.g. raise-site matches."""
+    """Matches for records that no wording fitted as given; ``other_evidence`` are e.g. raise-site matches.
+
+    Given a ``RuleSet``, only the rules that can match are built: those a
+    wording's literals, or a word of the near-miss, symptom and frame evidence, point at.
+    """
     normalised = normalised_records(records)
-    found = match_error(normalised, rules, versions, ignore_case=True, factor=NORMALISED_FACTOR)
+    found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
         return found
     from kerasdoctor.explain.frames import frame_matches
@@ -76,17 +112,21 @@ def fallback_matches(
     from kerasdoctor.explain.symptoms import symptom_matches
 
     evidence = list(other_evidence)
-    candidates = [*evidence, *frame_matches(records, rules)]
+    candidates_rules = _evidence_candidates(rules, records, normalised)
+    candidates = [*evidence, *frame_matches(records, candidates_rules)]
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
-        candidates += fuzzy_matches(normalised, rules, versions)
-        candidates += symptom_matches(records, rules)
+        candidates += fuzzy_matches(normalised, candidates_rules, versions)
+        candidates += symptom_matches(records, candidates_rules)
     return rank(candidates)
 
 
-def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: Sequence[Rule]) -> list[Match]:
+def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule]) -> list[Match]:
     """Below weak wording matches of a generic message, the families its raising frames point at."""
-    from kerasdoctor.explain.frames import frame_matches
+    from kerasdoctor.explain.frames import frame_matches, text_words
+    from kerasdoctor.kb import RuleSet
 
+    if isinstance(rules, RuleSet):
+        rules = rules.evidence_candidates(text_words(records), "")
     extra = [m for m in frame_matches(records, rules) if m.rule.id not in {w.rule.id for w in matches}]
     return [*matches, *extra]

@@ -49,6 +49,16 @@ def _types_of(rule: Rule) -> set[str]:
     return {t for p in rule.errors for t in p.types}
 
 
+def text_words(records: Sequence[ErrorRecord]) -> set[str]:
+    """The names ``frame_matches`` looks for the rules' ``frames`` among."""
+    words: set[str] = set()
+    for r in records:
+        for frame_words in _frame_words((*r.frames, *r.inner_frames)):
+            words.update(frame_words)
+        words.update(_graph_node_words(r.message))
+    return words
+
+
 def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
     """Rules whose raising functions appear among the frames of ``records``, best first."""
     from kerasdoctor.types import KIND_CAPS, BestPerRule, Match

@@ -64,6 +64,15 @@ def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
 
 
+def required_words(rule: Rule) -> frozenset[str]:
+    """Words of which a text must hold one for any wording of ``rule`` to be a near miss (see ``_worth_scoring``)."""
+    words: set[str] = set()
+    for pattern in rule.errors:
+        runs = pattern.skeleton if pattern.skeleton is not None else skeleton(pattern.pattern)
+        words.update(_long_words(runs))
+    return frozenset(words)
+
+
 def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words: frozenset[str]) -> bool:
     """A cheap look before rapidfuzz (whose import alone costs twice an interpreter's start-up).
 
@@ -120,6 +129,15 @@ def _texts(record: ErrorRecord) -> str:
     return flatten_message(key[:MAX_TEXT_CHARS]).lower()
 
 
+def _scored_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
+    return [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
+
+
+def text_words(records: Sequence[ErrorRecord]) -> set[str]:
+    """The words ``fuzzy_matches`` compares with the wordings' words."""
+    return {w for r in _scored_records(records) for w in _WORD.compiled().findall(_texts(r))}
+
+
 def fuzzy_matches(
     records: Sequence[ErrorRecord],
     rules: Iterable[Rule],
@@ -128,8 +146,7 @@ def fuzzy_matches(
     """Rules with a wording that ``records`` nearly hold, best first."""
     from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
-    candidates = [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
-    texts = [(r, _texts(r)) for r in candidates]
+    texts = [(r, _texts(r)) for r in _scored_records(records)]
     prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
     long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for _r, _t, words in prepared]
     best = BestPerRule()

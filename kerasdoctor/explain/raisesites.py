@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
+    from kerasdoctor.kb import RuleSet
     from kerasdoctor.types import ErrorRecord
 
 SCHEMA = 2
@@ -277,12 +278,14 @@ def lookup(exc_type: str | None, message: str, limit: int = 3) -> list[RaiseSite
     return load_index().lookup(exc_type, message, limit=limit)
 
 
-def linked_rule(site: RaiseSite, rules: Iterable[Rule]) -> Rule | None:
+def linked_rule(site: RaiseSite, rules: RuleSet | Iterable[Rule]) -> Rule | None:
     """The rule whose wording matches this site's template, filled with sample values."""
-    from kerasdoctor.kb import compile_pattern
+    from kerasdoctor.kb import RuleSet, compile_pattern
 
     samples = [site.render(v) for v in SAMPLE_VALUES]
     lowered = [sample.lower() for sample in samples]
+    if isinstance(rules, RuleSet):  # only the rules whose wording literals occur in a sample can match one
+        rules = rules.wording_candidates(lowered)
     for rule in rules:
         for pattern in rule.errors:
             if pattern.types and site.kind == "exception" and site.type not in pattern.types:
@@ -393,7 +396,7 @@ def _version_note(site: RaiseSite, versions: Mapping[str, str]) -> str | None:
 
 def raise_site_matches(
     records: Sequence[ErrorRecord],
-    rules: Sequence[Rule],
+    rules: RuleSet | Sequence[Rule],
     versions: Mapping[str, str] | None = None,
     limit: int = 3,
 ) -> list[Match]:
@@ -407,12 +410,14 @@ def raise_site_matches(
         return []
 
 
-def raise_site_evidence(records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str] | None = None) -> Iterator[Match]:
+def raise_site_evidence(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], versions: Mapping[str, str] | None = None) -> Iterator[Match]:
     """``raise_site_matches`` as a generator: the index is opened only when a caller iterates it."""
     yield from raise_site_matches(records, rules, versions)
 
 
-def _raise_site_matches(index: RaiseSiteIndex, records: Sequence[ErrorRecord], rules: Sequence[Rule], versions: Mapping[str, str], limit: int) -> list[Match]:
+def _raise_site_matches(
+    index: RaiseSiteIndex, records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], versions: Mapping[str, str], limit: int
+) -> list[Match]:
     out: list[Match] = []
     for record in reversed(records):  # the final error first
         if record.kind not in ("exception", "warning", "log", "message"):

@@ -78,6 +78,7 @@ LATIN_TYPO_RATIO = 85.0
 CJK_TYPO_RATIO = 80.0
 MIN_KEYWORDS_FOR_TYPO = 3  # in a two-keyword phrase one exact word and one near miss is too little
 MAX_TEXT_CHARS = 2000
+MIN_ENDING_KEYWORD = 4  # a shorter keyword must be a whole word: "nan" is not "nanny"
 BASE_CONFIDENCE = 0.3
 HINT = "matched from a description of the symptom; paste the full error message or traceback for a sure diagnosis"
 
@@ -107,6 +108,36 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     return keywords
 
 
+def required_words(rule: Rule) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The keywords of which a text must hold one for a phrase of ``rule`` to fit: (latin words, Chinese words).
+
+    A phrase needs all its keywords but at most one near miss, and at least two of
+    them, so one keyword at least is found as itself, or a latin one with an ending.
+    """
+    latin: set[str] = set()
+    cjk: set[str] = set()
+    for phrases in (rule.symptoms or {}).values():
+        for phrase in phrases:
+            for keyword in phrase_keywords(phrase):
+                (cjk if _is_cjk(keyword) else latin).add(keyword)
+    return frozenset(latin), tuple(sorted(cjk))
+
+
+def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
+    """The words ``symptom_matches`` looks for keywords in: latin ones with every prefix a keyword may be found as, and the Chinese runs."""
+    words: set[str] = set()
+    cjk: list[str] = []
+    for record in records[-5:]:
+        for token in tokens(_text_of(record)):
+            if _is_cjk(token):
+                cjk.append(token)
+            else:
+                words.add(token)
+    # a keyword of 4+ letters is also found as the start of a word (fail -> failed)
+    words.update(w[:n] for w in list(words) for n in range(MIN_ENDING_KEYWORD, len(w)))
+    return words, " ".join(cjk)
+
+
 class _Text:
     """A text prepared for keyword look-ups: its words as a set and sorted (for endings), its Chinese runs."""
 
@@ -125,7 +156,7 @@ def _exact_score(keyword: str, text: _Text) -> float:
         return 100.0 if keyword in text.cjk else 0.0
     if keyword in text.set:
         return 100.0
-    if len(keyword) >= 4:
+    if len(keyword) >= MIN_ENDING_KEYWORD:
         from bisect import bisect_left
 
         i = bisect_left(text.sorted, keyword)
@@ -175,14 +206,16 @@ def phrase_score(keywords: Sequence[str], text: _Text) -> float:
     return sum(scores) / len(scores)
 
 
+def _text_of(record: ErrorRecord) -> str:
+    text = record.message if record.kind == "message" else f"{record.type or ''} {record.key_message}"
+    return text[:MAX_TEXT_CHARS]
+
+
 def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
     """Rules whose symptom phrases fit the text of ``records``, best first."""
     from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
-    texts = []
-    for record in records[-5:]:
-        text = record.message if record.kind == "message" else f"{record.type or ''} {record.key_message}"
-        texts.append((record, text[:MAX_TEXT_CHARS]))
+    texts = [(record, _text_of(record)) for record in records[-5:]]
     prepared = [(record, _Text(text)) for record, text in texts]
     matches = BestPerRule()
     for rule in rules:
