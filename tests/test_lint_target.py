@@ -21,6 +21,10 @@ OLD_KERAS = "import keras\nopt = keras.optimizers.Adam(lr=0.1)\nmodel.fit_genera
         (["tensorflow>=2.16"], "keras3"),
         (["tensorflow-gpu<2"], "tf1"),
         (["tensorflow==1.15", "keras==2.2.4"], "tf1"),
+        (["Keras==2.2.0"], "tf1"),  # standalone Keras before 2.3 runs on TF 1.x only
+        (["keras>=2.1,<2.3", "numpy"], "tf1"),
+        (["keras==2.3.1"], "keras2"),
+        (["keras==2.2.4", "tensorflow==2.0.0"], "keras2"),  # the TF pin says more than the old Keras
         (["keras>=3"], "keras3"),
         (["keras (>=3.0)"], "keras3"),
         (["keras<3", "tensorflow"], "keras2"),
@@ -61,6 +65,8 @@ def test_target_from_installed_packages() -> None:
     assert target_from_installed({"keras": "2.15.0", "tensorflow": "2.15.1"})[0] == "keras2"  # type: ignore[index]
     assert target_from_installed({"tensorflow": "2.10.0"})[0] == "keras2"  # type: ignore[index]
     assert target_from_installed({"tensorflow": "1.15.5", "keras": "2.2.4"})[0] == "tf1"  # type: ignore[index]
+    assert target_from_installed({"keras": "2.2.4"})[0] == "tf1"  # type: ignore[index]
+    assert target_from_installed({"keras": "2.2.4", "tensorflow": "2.4.0"})[0] == "keras2"  # type: ignore[index]
     assert target_from_installed({}) is None
 
 

@@ -16,7 +16,8 @@ first found wins:
 5. else ``keras3``, the Keras that ``pip install keras tensorflow`` gives today.
 
 ``keras2`` = Keras 2.x, tf.keras of TF 2.0-2.15, tf-keras; ``keras3`` = Keras 3 on
-any backend; ``tf1`` = TF 1.x with tf.keras or standalone Keras 2.x.
+any backend; ``tf1`` = TF 1.x with tf.keras, or standalone Keras before 2.3 (which
+ran on TF 1.x only).
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def _tf_era(version: str) -> str:
 
 
 def _keras_era(version: str) -> str:
-    return "keras3" if tuple(int(n) for n in re.findall(r"\d+", version)[:1] or [0]) >= (3,) else "keras2"
+    release = tuple(int(n) for n in re.findall(r"\d+", version)[:2]) or (0,)
+    # standalone Keras before 2.3.0 runs on TF 1.x only: 2.3.0 was its first release for TF 2.0
+    return "keras3" if release >= (3,) else "keras2" if release >= (2, 3) else "tf1"
 
 
 def _era(specifier: str, kind: str) -> str | None:
@@ -74,7 +77,11 @@ def _era(specifier: str, kind: str) -> str | None:
     if re.fullmatch(r"=?[0-9][0-9a-z.+!]*", specifier):
         specifier = "==" + specifier.lstrip("=") + ".*"  # conda's `tensorflow=2.15` means 2.15.*
     classify = _tf_era if kind == "tf" else _keras_era
-    probes = ["1.15.5", "2.0.0", "2.4.0", "2.15.1", "2.16.1", "3.0.0", "3.15.0"] if kind == "keras" else ["1.15.5", "2.0.0", "2.15.1", "2.16.1", "2.21.0"]
+    probes = (
+        ["1.2.2", "2.0.0", "2.2.4", "2.3.1", "2.4.0", "2.15.1", "2.16.1", "3.0.0", "3.15.0"]
+        if kind == "keras"
+        else ["1.15.5", "2.0.0", "2.15.1", "2.16.1", "2.21.0"]
+    )
     probes += re.findall(r"\d+(?:\.\d+)*", specifier)
     eras = set()
     for version in probes:
@@ -107,16 +114,12 @@ def target_from_requirements(requirements: Iterable[str]) -> tuple[str, str] | N
     for name in ("tf-keras", "tf-keras-nightly"):
         if name in by_name:
             return "keras2", by_name[name][1]
+    tf_pin = next(((era, by_name[name][1]) for name in _TF_NAMES if name in by_name and (era := _era(by_name[name][0], "tf"))), None)
     if "keras" in by_name:
         era = _era(by_name["keras"][0], "keras")
-        if era is not None:
+        if era is not None and not (era == "tf1" and tf_pin):  # an old Keras beside a TF 2 pin: TF says more
             return era, by_name["keras"][1]
-    for name in _TF_NAMES:
-        if name in by_name:
-            era = _era(by_name[name][0], "tf")
-            if era is not None:
-                return era, by_name[name][1]
-    return None
+    return tf_pin
 
 
 def _pyproject_requirements(path: str) -> list[str]:
@@ -262,7 +265,7 @@ def target_from_installed(installed: Mapping[str, str] | None = None) -> tuple[s
         return "keras2", f"TF_USE_LEGACY_KERAS with tf-keras {installed['tf_keras']} installed"
     if keras:
         era = _era(f"=={keras}", "keras")
-        if era:
+        if era and not (era == "tf1" and tf):
             return era, f"keras {keras} is installed"
     if tf:
         era = _era(f"=={tf}", "tf")
