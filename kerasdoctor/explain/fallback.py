@@ -50,14 +50,25 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     return out
 
 
+def _trust(match: Match) -> float:
+    """Where a kind of match ranks; a raise site that no family describes comes after any family's evidence but a symptom.
+
+    It says which check raised the error, a fact, but diagnoses nothing: a family
+    that its frames or a near miss of its wording point at is the answer to show first.
+    """
+    if match.kind == "raise-site" and not getattr(match, "linked", True):
+        return kind_rank("symptom") - 0.5
+    return kind_rank(match.kind)
+
+
 def rank(matches: Iterable[Match]) -> list[Match]:
     """One match per rule, the most trusted kind first, then the most confident."""
     best: dict[str, Match] = {}
     for match in matches:
         current = best.get(match.rule.id)
-        if current is None or (kind_rank(match.kind), -match.confidence) < (kind_rank(current.kind), -current.confidence):
+        if current is None or (_trust(match), -match.confidence) < (_trust(current), -current.confidence):
             best[match.rule.id] = match
-    return sorted(best.values(), key=lambda m: (kind_rank(m.kind), -m.confidence, m.rule.id))
+    return sorted(best.values(), key=lambda m: (_trust(m), -m.confidence, m.rule.id))
 
 
 def evidence_words(rule: Rule) -> tuple[frozenset[str], tuple[str, ...]]:
