@@ -118,6 +118,15 @@ FIXES = {
         "import keras\nopt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6), "
         "momentum=0.9)\n",
     ),
+    "decay-with-only-optimizer-classes-imported": (
+        "from keras.optimizers import Adam, SGD\na = Adam(lr=1e-3, decay=1e-4)\nb = SGD(0.1, decay=1e-2)\n",
+        "from keras.optimizers import Adam, SGD, schedules\na = Adam(learning_rate=schedules.InverseTimeDecay(1e-3, decay_steps=1, decay_rate=1e-4))\n"
+        "b = SGD(schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-2))\n",
+    ),
+    "decay-kept-where-schedules-names-something-else": (
+        "from keras.optimizers import Adam\nschedules = {}\na = Adam(1e-3, decay=1e-4)\n",
+        "from keras.optimizers import Adam\nschedules = {}\na = Adam(1e-3, decay=1e-4)\n",
+    ),
     "decay-kept-where-the-rate-is-set-later": (
         "import keras\nopt = keras.optimizers.SGD(0.01, decay=1e-6)\ncb = keras.callbacks.ReduceLROnPlateau()\n",
         "import keras\nopt = keras.optimizers.SGD(0.01, decay=1e-6)\ncb = keras.callbacks.ReduceLROnPlateau()\n",
