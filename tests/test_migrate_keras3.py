@@ -127,6 +127,10 @@ FIXES = {
         "from keras.optimizers import Adam\nschedules = {}\na = Adam(1e-3, decay=1e-4)\n",
         "from keras.optimizers import Adam\nschedules = {}\na = Adam(1e-3, decay=1e-4)\n",
     ),
+    "int-shape-becomes-the-shape-tuple": (
+        "from keras import backend as K\nn = K.int_shape(x)[-1] + len(K.int_shape(a + b)) + K.mean(x)\n",
+        "from keras import backend as K, ops\nn = tuple(x.shape)[-1] + len(tuple((a + b).shape)) + ops.mean(x)\n",
+    ),
     "decay-kept-where-the-rate-is-set-later": (
         "import keras\nopt = keras.optimizers.SGD(0.01, decay=1e-6)\ncb = keras.callbacks.ReduceLROnPlateau()\n",
         "import keras\nopt = keras.optimizers.SGD(0.01, decay=1e-6)\ncb = keras.callbacks.ReduceLROnPlateau()\n",

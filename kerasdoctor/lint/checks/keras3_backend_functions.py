@@ -21,7 +21,8 @@ Use instead:
 
 The fix rewrites a call only where ``keras.ops`` has the same function with the same
 meaning; where Keras 2's default differs it is written out (``K.concatenate([a, b])`` ->
-``ops.concatenate([a, b], axis=-1)``). It uses a name already bound to ``keras.ops`` or
+``ops.concatenate([a, b], axis=-1)``); ``K.int_shape(x)`` becomes ``tuple(x.shape)``.
+It uses a name already bound to ``keras.ops`` or
 ``keras``, else adds ``ops`` to the ``from keras import backend`` import (when no other
 ``ops`` exists in the file). Everything else is reported with its replacement.
 """
@@ -222,7 +223,7 @@ FIXABLE: dict[str, tuple[str, int, frozenset[str], tuple[str, str] | None]] = {
 }
 # what to write instead where there is no one-to-one keras.ops function (or the meaning differs)
 ADVICE = {
-    "int_shape": "`x.shape` (a tuple of ints/None in Keras 3)",
+    "int_shape": "`tuple(x.shape)` (a tuple of ints/None, as K.int_shape gave)",
     "shape": "`keras.ops.shape(x)` (a tuple in Keras 3; `tf.shape(x)` for a dynamic shape tensor)",
     "sqrt": "`keras.ops.sqrt(keras.ops.maximum(x, 0.0))` (K.sqrt clipped negative inputs to 0)",
     "argmax": "`keras.ops.argmax(x, axis=-1)` (axis defaults to None in keras.ops; the result is int32, not int64)",
@@ -371,6 +372,17 @@ def advice(name: str) -> str:
     return "your own keras.ops / keras.layers code (keras.ops has no equivalent), or keep Keras 2 with tf-keras"
 
 
+def _int_shape_fix(call: cst.Call) -> list[Edit] | None:
+    """``K.int_shape(x)`` -> ``tuple(x.shape)``: a tuple of ints and None as before, for tensors, variables and arrays."""
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    value = call.args[0].value
+    code = cst.Module([]).code_for_node(value)
+    if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+        code = f"({code})"
+    return [Edit(call, f"tuple({code}.shape)")]
+
+
 def _alias_code(alias: cst.ImportAlias) -> str:
     return cst.Module([]).code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
 
@@ -432,8 +444,12 @@ class Keras3BackendFunctions(Check):
             return "ops", [Edit(alias, _alias_code(alias) + ", ops")]
         return None, []
 
-    def _fix(self, call: cst.Call, name: str, prefix: str) -> list[Edit] | None:
+    def _fix(self, call: cst.Call, name: str, prefix: str | None) -> list[Edit] | None:
+        if name == "int_shape":
+            return _int_shape_fix(call)
         spec = FIXABLE.get(name)
+        if prefix is None:
+            return None
         if spec is None or any(a.star for a in call.args):
             return None
         ops_name, most, keywords, default = spec
@@ -451,9 +467,9 @@ class Keras3BackendFunctions(Check):
         prefix, import_edits = self._ops_prefix()
         for node, name, spelling, call in self.found:
             edits = None
-            if call is not None and spelling == "keras.backend" and prefix is not None:
+            if call is not None and spelling == "keras.backend":
                 edits = self._fix(call, name, prefix)
-                if edits and import_edits:
+                if edits and import_edits and name != "int_shape":  # int_shape's fix needs no keras.ops
                     edits, import_edits = edits + import_edits, []
                     prefix = None  # the others wait for the import to be in (the next round)
             key = "legacy" if spelling == "tf.keras.backend" else "removed"
