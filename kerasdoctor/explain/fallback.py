@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from kerasdoctor.explain.symptoms import Vocabulary
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
@@ -65,6 +66,7 @@ def fallback_matches(
     versions: Mapping[str, str] | None = None,
     *,
     other_evidence: Iterable[Match] = (),
+    vocabulary: Vocabulary | None = None,
 ) -> list[Match]:
     """Matches for records that no wording fitted as given; ``other_evidence`` are e.g. raise-site matches."""
     normalised = normalised_records(records)
@@ -80,7 +82,7 @@ def fallback_matches(
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, rules, versions)
-        candidates += symptom_matches(records, rules)
+        candidates += symptom_matches(records, rules, vocabulary)
     return rank(candidates)
 
 
