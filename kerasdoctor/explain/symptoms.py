@@ -199,7 +199,6 @@ class WordGroups:
         return self.key(concept) in self._generic
 
 
-_EMPTY: Vocabulary = ((), ())
 _GROUPS: dict[int, tuple[Vocabulary, WordGroups]] = {}
 
 
@@ -416,12 +415,6 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups) -> _Fit
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
         return None
     return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
-
-
-def phrase_score(keywords: Sequence[str], text: _Text, groups: WordGroups | None = None) -> float:
-    """0 unless the phrase fits; else the mean closeness of the keywords found (0-100)."""
-    fit = phrase_fit(keywords, text, groups if groups is not None else word_groups(_EMPTY))
-    return sum(fit.scores) / len(fit.scores) if fit else 0.0
 
 
 def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule], vocabulary: Vocabulary | None = None) -> list[Match]:
