@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
     from typing import Any
 
+    # (groups of terms meaning the same, generic terms); a term is the words of one entry
+    Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
+
 SEVERITIES = ("error", "warning", "info")
 CATEGORIES = (
     "saving",
@@ -52,7 +55,12 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 11
+_CACHE_FORMAT = 12
+# the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
+VOCABULARY_FILE = "_vocabulary.yaml"
+VOCABULARY_KEYS = ("groups", "generic")
+MAX_VOCABULARY_GROUPS = 2_000
+MAX_GROUP_ENTRIES = 50
 # Bounds on what a rule file may ask of the loader and the matcher: any rule directory can be
 # a user's, and one bad file must cost only itself, never time or memory for the others.
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -72,20 +80,22 @@ class RuleSet:
     the few rules whose pre-filter literals occur in it.
     """
 
-    def __init__(self, rules: list[Rule], problems: list[str], dirs: tuple[str, ...]) -> None:
+    def __init__(self, rules: list[Rule], problems: list[str], dirs: tuple[str, ...], vocabulary: Vocabulary = ((), ())) -> None:
         self._rules: list[Rule] | None = sorted(rules, key=lambda r: r.id)
         self.problems = problems
         self.dirs = dirs
         # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled
         # plain rule, (the words and the Chinese words one of which the fallback's evidence needs))
         self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes, tuple[frozenset[str], tuple[str, ...]]]] = []
+        # the symptom vocabulary: (groups of words meaning the same thing, generic words)
+        self.vocabulary = vocabulary
         self._evidence_words: list[tuple[frozenset[str], tuple[str, ...]]] | None = None
         self._built: dict[int, Rule] = {}
         self._positions: dict[str, int] | None = None
 
     @classmethod
-    def from_snapshot(cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...]) -> RuleSet:
-        ruleset = cls([], problems, dirs)
+    def from_snapshot(cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...], vocabulary: Vocabulary = ((), ())) -> RuleSet:
+        ruleset = cls([], problems, dirs, vocabulary)
         ruleset._rules = None
         ruleset._entries = entries
         return ruleset
@@ -152,7 +162,7 @@ class RuleSet:
         ]
 
     def evidence_candidates(self, words: AbstractSet[str], cjk: str) -> list[Rule]:
-        """The rules with a near-miss word, symptom keyword or frame name in ``words`` or a Chinese keyword in ``cjk``.
+        """The rules with a near-miss word, symptom key or frame name in ``words``, or a Chinese keyword all of whose characters are in ``cjk``.
 
         A fallback's evidence for any other rule needs a word the text does not hold
         (``explain.fallback.evidence_words``), so weighing only these gives the same answer.
@@ -163,12 +173,12 @@ class RuleSet:
             if self._evidence_words is None:
                 from kerasdoctor.explain.fallback import evidence_words
 
-                self._evidence_words = [evidence_words(rule) for rule in self.rules]
+                self._evidence_words = [evidence_words(rule, self.vocabulary) for rule in self.rules]
             needed = self._evidence_words
         return [
             self._rule_at(position)
             for position, (latin, chinese) in enumerate(needed)
-            if not latin.isdisjoint(words) or (cjk and any(keyword in cjk for keyword in chinese))
+            if not latin.isdisjoint(words) or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
         ]
 
 
@@ -777,6 +787,80 @@ def rule_files(dirs: Iterable[str]) -> list[str]:
     return files
 
 
+def vocabulary_files(dirs: Iterable[str]) -> list[str]:
+    return [path for path in (os.path.join(d, VOCABULARY_FILE) for d in dirs) if os.path.isfile(path)]
+
+
+def validate_vocabulary(data: Any, path: str) -> list[str]:
+    """Problems of one symptom vocabulary file, one line each."""
+    from kerasdoctor.explain.symptoms import tokens
+
+    if not isinstance(data, dict):
+        return [f"{path}: must be a mapping with 'groups' (lists of words meaning the same) and 'generic' (words)"]
+    problems: list[str] = []
+    _check_keys(path, data, VOCABULARY_KEYS, problems)
+    groups = data.get("groups") or []
+    if not isinstance(groups, list) or len(groups) > MAX_VOCABULARY_GROUPS:
+        return [*problems, f"{path}: groups: must be a list of at most {MAX_VOCABULARY_GROUPS} lists of words"]
+    seen: dict[tuple[str, ...], int] = {}
+    for i, group in enumerate(groups):
+        where = f"{path}: groups[{i}]"
+        if not (isinstance(group, list) and 2 <= len(group) <= MAX_GROUP_ENTRIES and all(isinstance(w, str) for w in group)):
+            problems.append(f"{where}: must be a list of 2 to {MAX_GROUP_ENTRIES} words (quote words YAML would read otherwise)")
+            continue
+        for word in group:
+            term = tuple(tokens(word))
+            if not term:
+                problems.append(f"{where}: {word!r} has no letters or Chinese characters")
+            elif len(term) > 1 and not all(t.isascii() for t in term):
+                problems.append(f"{where}: {word!r}: write a Chinese word alone, without spaces or latin letters")
+            elif seen.get(term, i) != i:
+                problems.append(f"{where}: {word!r} is already in groups[{seen[term]}]; a word belongs to one group")
+            else:
+                seen[term] = i
+    generic = data.get("generic") or []
+    if not (isinstance(generic, list) and all(isinstance(w, str) and len(tokens(w)) == 1 for w in generic)):
+        problems.append(f"{path}: generic: must be a list of single words")
+    return problems
+
+
+def parse_vocabulary_files(files: Iterable[str]) -> tuple[Vocabulary, list[str]]:
+    """The merged vocabulary of ``files`` (groups sharing a word become one) and the files' problems.
+
+    Entries are stored as the words explain reads them with (lower case, folded), so
+    a run that needs the vocabulary only looks them up.
+    """
+    from kerasdoctor.explain.symptoms import tokens
+
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    generic: list[tuple[str, ...]] = []
+    problems: list[str] = []
+    for path in files:
+        data, problem = _read_rule_file(path)
+        file_problems = [problem] if problem else validate_vocabulary(data, path)
+        if file_problems:
+            problems.extend(file_problems)
+            continue
+        generic.extend(tuple(tokens(w)) for w in data.get("generic") or [])
+        groups.extend(tuple(tuple(tokens(w)) for w in group) for group in data.get("groups") or [])
+    return merge_vocabularies([(tuple(groups), tuple(generic))]), problems
+
+
+def merge_vocabularies(vocabularies: Iterable[Vocabulary]) -> Vocabulary:
+    """One vocabulary of several: groups that share a term become one group."""
+    merged: list[list[tuple[str, ...]]] = []
+    generic: list[tuple[str, ...]] = []
+    for groups, terms in vocabularies:
+        generic.extend(terms)
+        for group in groups:
+            joined = list(dict.fromkeys(group))
+            for other in [g for g in merged if set(g) & set(joined)]:
+                merged.remove(other)
+                joined = [*other, *(t for t in joined if t not in other)]
+            merged.append(joined)
+    return tuple(tuple(g) for g in merged), tuple(dict.fromkeys(generic))
+
+
 def _read_rule_file(path: str) -> tuple[Any, str | None]:
     """The parsed YAML of one rule file, or a one-line problem naming the file."""
     import yaml
@@ -919,32 +1003,35 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         if not os.path.isdir(directory):
             problems.append(f"{directory}: rule directory not found")
     files = rule_files(dirs)
+    words_files = vocabulary_files(dirs)
     snapshot_path = None
     payload: Any = None
     base = cache_dir() if use_cache else None
     if base:
-        snapshot_path = os.path.join(base, f"kb-{_fingerprint(files)}.marshal")
+        snapshot_path = os.path.join(base, f"kb-{_fingerprint([*files, *words_files])}.marshal")
         payload = _read_snapshot(snapshot_path)
     if not _valid_snapshot(payload):
         plains, parse_problems = parse_rule_files(files)
+        vocabulary, vocabulary_problems = parse_vocabulary_files(words_files)
+        parse_problems += vocabulary_problems
         if use_cache:
-            payload = _snapshot_payload(plains, parse_problems)
+            payload = _snapshot_payload(plains, parse_problems, vocabulary)
             if snapshot_path:
                 _write_snapshot(snapshot_path, payload)
                 _store_engine_code(plains, _engine_code_path(snapshot_path))
     if snapshot_path:
         attach_engine_code(_engine_code_path(snapshot_path))
     if use_cache:
-        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs)
+        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs, payload["vocabulary"])
     else:  # parsed just now, examples kept
-        ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs)
+        ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs, vocabulary)
     if len(dirs) > 1:
         _register_user_patterns(ruleset.rules, ruleset.rules)
     _LOADED[dirs] = ruleset
     return ruleset
 
 
-def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict[str, Any]:
+def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabulary: Vocabulary = ((), ())) -> dict[str, Any]:
     """The snapshot: per rule, what the wording and evidence pre-filters need, and the rule itself as marshalled bytes."""
     from kerasdoctor.explain.fallback import evidence_words
 
@@ -954,8 +1041,8 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str]) -> dict
         # `rules check` read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
-        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain)), evidence_words(_rule_from_plain(plain))))
-    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems}
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain)), evidence_words(_rule_from_plain(plain), vocabulary)))
+    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems, "vocabulary": vocabulary}
 
 
 def _engine_code_path(snapshot_path: str) -> str:
@@ -993,8 +1080,8 @@ def _valid_snapshot(payload: Any) -> bool:
     """Whether a read snapshot has the shape this code writes (a damaged or foreign one is rebuilt)."""
     if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
         return False
-    entries, problems = payload.get("rules"), payload.get("problems")
-    if not (isinstance(entries, list) and isinstance(problems, list)):
+    entries, problems, vocabulary = payload.get("rules"), payload.get("problems"), payload.get("vocabulary")
+    if not (isinstance(entries, list) and isinstance(problems, list) and _valid_vocabulary(vocabulary)):
         return False
     return all(
         type(entry) is tuple
@@ -1011,11 +1098,23 @@ def _valid_snapshot(payload: Any) -> bool:
     )
 
 
+def _valid_vocabulary(vocabulary: Any) -> bool:
+    if not (type(vocabulary) is tuple and len(vocabulary) == 2 and all(type(part) is tuple for part in vocabulary)):
+        return False
+    groups, generic = vocabulary
+    return all(type(g) is tuple and all(_is_term(t) for t in g) for g in groups) and all(_is_term(t) for t in generic)
+
+
+def _is_term(term: Any) -> bool:
+    return type(term) is tuple and bool(term) and all(type(w) is str for w in term)
+
+
 def load_rule_dir(directory: str) -> RuleSet:
     """Only the rules of one directory, uncached: for ``kerasdoctor rules check DIR``."""
     problems = [] if os.path.isdir(directory) else [f"{directory}: rule directory not found"]
     plains, parse_problems = parse_rule_files(rule_files([directory]))
-    ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, (directory,))
+    vocabulary, vocabulary_problems = parse_vocabulary_files(vocabulary_files([directory]))
+    ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems + vocabulary_problems, (directory,), vocabulary)
     if not all(is_builtin_rule(r.path) for r in ruleset.rules):
         _register_user_patterns(ruleset.rules, load_rules().rules)
     return ruleset

@@ -13,7 +13,7 @@ import os
 
 from kerasdoctor.explain import explain_records
 from kerasdoctor.explain.extract import extract_errors
-from kerasdoctor.kb import SLOW_PATTERNS, RuleSet, builtin_rules_dir, load_rule_dir, load_rules
+from kerasdoctor.kb import SLOW_PATTERNS, RuleSet, builtin_rules_dir, load_rule_dir, load_rules, merge_vocabularies
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ def _combined(directory: str, own: RuleSet) -> RuleSet:
         return own
     builtin = load_rules()
     own_ids = {r.id for r in own.rules}
-    return RuleSet([*(r for r in builtin.rules if r.id not in own_ids), *own.rules], [], (*builtin.dirs, directory))
+    vocabulary = merge_vocabularies((builtin.vocabulary, own.vocabulary))
+    return RuleSet([*(r for r in builtin.rules if r.id not in own_ids), *own.rules], [], (*builtin.dirs, directory), vocabulary)
 
 
 def check_rule_dirs(dirs: Sequence[str], out: TextIO) -> int:

@@ -23,7 +23,7 @@ TEST_CORPUS = FIXTURES / "real_errors_test"
 PLANNED_FAMILIES = TEST_CORPUS / "_planned_families.txt"
 
 REQUIRED_KEYS = {"source", "text", "family", "expected"}
-DEV_ALLOWED_KEYS = REQUIRED_KEYS | {"versions"}
+DEV_ALLOWED_KEYS = REQUIRED_KEYS | {"versions", "form", "language"}  # newer dev cases state form and language
 TEST_REQUIRED_KEYS = REQUIRED_KEYS | {"form", "language"}
 TEST_ALLOWED_KEYS = TEST_REQUIRED_KEYS | {"versions"}
 FORMS = {"traceback", "message", "log", "sentence"}
@@ -94,6 +94,8 @@ def test_dev_case_is_well_formed(path: Path, catalog_names: set[str]) -> None:
     assert set(case) >= REQUIRED_KEYS, f"{path.name}: missing {sorted(REQUIRED_KEYS - set(case))}"
     assert set(case) <= DEV_ALLOWED_KEYS, f"{path.name}: unknown keys {sorted(set(case) - DEV_ALLOWED_KEYS)}"
     check_common_fields(path, case)
+    assert case.get("form", "sentence") in FORMS, f"{path.name}: form {case['form']!r} is not one of {sorted(FORMS)}"
+    assert case.get("language", "en") in LANGUAGES, f"{path.name}: language {case['language']!r} is not one of {sorted(LANGUAGES)}"
     expected = case["expected"]
     assert expected is None or expected in catalog_names, f"{path.name}: expected {expected!r} is not a rule name of the catalog"
 

@@ -305,8 +305,10 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
 
     plains, problems = kb.parse_rule_files(kb.rule_files([kb.builtin_rules_dir()]))
     assert not problems
-    every_rule = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], ())
-    snapshot = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [])["rules"], [], ())
+    vocabulary = kb.load_rules().vocabulary
+    assert vocabulary[0]
+    every_rule = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], (), vocabulary)
+    snapshot = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [], vocabulary)["rules"], [], (), vocabulary)
     dev = Path(__file__).resolve().parent.parent / "fixtures" / "real_errors"
     texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::3]
     texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::4]
@@ -318,8 +320,8 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
     kinds = set()
     for text in texts:
         records = extract_errors(text)
-        everything = fallback_matches(records, every_rule.rules, {}, other_evidence=raise_site_matches(records, every_rule.rules, {}))
-        fewer = fallback_matches(records, snapshot, {}, other_evidence=raise_site_matches(records, snapshot, {}))
+        everything = fallback_matches(records, every_rule.rules, {}, other_evidence=raise_site_matches(records, every_rule.rules, {}), vocabulary=vocabulary)
+        fewer = fallback_matches(records, snapshot, {}, other_evidence=raise_site_matches(records, snapshot, {}), vocabulary=vocabulary)
         assert answer(fewer) == answer(everything), text
         kinds.update(m.kind for m in everything)
     assert {"wording", "raise-site", "fuzzy", "symptom", "frames"} <= kinds  # every kind of evidence was compared

@@ -42,7 +42,9 @@ def explain_records(
         from kerasdoctor.explain.fallback import fallback_matches
         from kerasdoctor.explain.raisesites import raise_site_evidence  # loaded only when no wording matched
 
-        matches = fallback_matches(records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment))
+        matches = fallback_matches(
+            records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment), vocabulary=ruleset.vocabulary
+        )
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 

@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from kerasdoctor.explain.symptoms import Vocabulary
     from kerasdoctor.kb import RuleSet
     from kerasdoctor.types import Match, Rule
 
@@ -71,15 +72,15 @@ def rank(matches: Iterable[Match]) -> list[Match]:
     return sorted(best.values(), key=lambda m: (_trust(m), -m.confidence, m.rule.id))
 
 
-def evidence_words(rule: Rule) -> tuple[frozenset[str], tuple[str, ...]]:
+def evidence_words(rule: Rule, vocabulary: Vocabulary) -> tuple[frozenset[str], tuple[str, ...]]:
     """The words of which a text must hold one for a near miss, a symptom or a frame to point at ``rule``.
 
-    (latin words and frame names, Chinese keywords); the rule snapshot keeps them,
-    so a fallback builds only the rules that can match.
+    (latin words, word stems and frame names; Chinese keywords); the rule snapshot
+    keeps them, so a fallback builds only the rules that can match.
     """
     from kerasdoctor.explain import fuzzy, symptoms
 
-    latin, cjk = symptoms.required_words(rule)
+    latin, cjk = symptoms.required_words(rule, symptoms.word_groups(vocabulary))
     return fuzzy.required_words(rule) | latin | frozenset(rule.frames), cjk
 
 
@@ -108,6 +109,7 @@ def fallback_matches(
     versions: Mapping[str, str] | None = None,
     *,
     other_evidence: Iterable[Match] = (),
+    vocabulary: Vocabulary | None = None,
 ) -> list[Match]:
     """Matches for records that no wording fitted as given; ``other_evidence`` are e.g. raise-site matches.
 
@@ -128,7 +130,7 @@ def fallback_matches(
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, candidates_rules, versions)
-        candidates += symptom_matches(records, candidates_rules)
+        candidates += symptom_matches(records, candidates_rules, vocabulary)
     return rank(candidates)
 
 

@@ -3,9 +3,21 @@
 A rule's ``symptoms`` phrases are keyword sets: a phrase fits when every one of
 its keywords is in the text. Latin words are compared as whole tokens (with a
 little tolerance for typos and endings: ``minist`` ~ ``mnist``, ``failed`` ~
-``fail``); Chinese has no spaces, so a Chinese keyword is looked for as a
-substring of the text's Chinese runs, with rapidfuzz's partial ratio for
-near misses. Small function words are dropped from English phrases.
+``fail``, ``exploding`` ~ ``explodes``); Chinese has no spaces, so a Chinese
+keyword is looked for as a substring of the text's Chinese runs, also with a
+character or two put in between (``报了错`` for ``报错``, ``显存严重不足`` for
+``显存不足``), and with rapidfuzz's partial ratio for near misses. Small function
+words are dropped from English phrases.
+
+A keyword is also found through the other words of its group in the symptom
+vocabulary (``rules/_vocabulary.yaml``: loss = 损失 = cost, nan = "not a number"),
+so one phrase covers both languages and the usual synonyms. A long description
+may leave out one keyword of a phrase of three or more. Either way the phrase
+must then rest on two keywords that are not generic (model, error, 训练 ...).
+
+When several rules fit, the one whose phrase fits more keywords, more exactly and
+closer together in the text ranks first. Every match is of kind ``symptom``,
+capped far below an exact wording match.
 """
 
 from __future__ import annotations
@@ -17,6 +29,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from kerasdoctor.types import ErrorRecord, Match, Rule
+
+    # (groups of terms meaning the same, generic terms); a term is the words of one entry, as tokens() reads it
+    Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
 _TOKEN = lazy(r"[a-z0-9_]+|[\u3400-\u9fff\uf900-\ufaff]+")
 STOPWORDS = frozenset(
@@ -78,9 +93,24 @@ LATIN_TYPO_RATIO = 85.0
 CJK_TYPO_RATIO = 80.0
 MIN_KEYWORDS_FOR_TYPO = 3  # in a two-keyword phrase one exact word and one near miss is too little
 MAX_TEXT_CHARS = 2000
-MIN_ENDING_KEYWORD = 4  # a shorter keyword must be a whole word: "nan" is not "nanny"
-BASE_CONFIDENCE = 0.3
+# closeness of a keyword found in the text (0-100): as written, with an ending, through its vocabulary group
+EXACT, WITH_ENDING, IN_GROUP, SPREAD_OUT = 100.0, 95.0, 92.0, 90.0
+# a description this long (English words plus Chinese characters / 2) may leave out one keyword of a
+# phrase, when the keywords it does hold are specific (not in the generic list) and close together
+LONG_TEXT_UNITS = 14
+MIN_CONCEPTS_FOR_PARTIAL = 3
+MIN_SPECIFIC_FOR_PARTIAL = 3
+# a phrase fitted through the vocabulary must rest on two specific keywords
+MIN_SPECIFIC_VIA_GROUP = 2
+# keywords found within this many words/characters of each other describe one thing; past SPAN_FAR, none
+SPAN_NEAR, SPAN_FAR = 8, 48
+MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
+# each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
+BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
+BASE_CONFIDENCE = 0.28
 HINT = "matched from a description of the symptom; paste the full error message or traceback for a sure diagnosis"
+_CONTRACTIONS = (("can't", "cannot"), ("won't", "will not"), ("n't", " not"))
+_GAP = "\x00"  # stands for a latin word in the text's character sequence
 
 
 def _is_cjk(token: str) -> bool:
@@ -91,7 +121,22 @@ def tokens(text: str) -> list[str]:
     """Lower-cased latin words and runs of Chinese characters, in order."""
     from kerasdoctor.explain.normalize import fold_characters
 
-    return _TOKEN.compiled().findall(fold_characters(text).lower())
+    text = fold_characters(text).lower()
+    if "'" in text:
+        for short, long in _CONTRACTIONS:
+            text = text.replace(short, long)
+    return _TOKEN.compiled().findall(text)
+
+
+def stem(word: str) -> str:
+    """``word`` without a common English ending, for comparing ``explodes`` with ``exploding``."""
+    if len(word) < 5 or not word.isascii():
+        return word
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + replacement
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
 _KEYWORDS: dict[str, tuple[str, ...]] = {}  # functools.cache would cost its import at start-up
@@ -108,61 +153,194 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     return keywords
 
 
-def required_words(rule: Rule) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The keywords of which a text must hold one for a phrase of ``rule`` to fit: (latin words, Chinese words).
+class WordGroups:
+    """The symptom vocabulary, indexed: for a word, the spellings of its group and whether it is generic."""
 
-    A phrase needs all its keywords but at most one near miss, and at least two of
-    them, so one keyword at least is found as itself, or a latin one with an ending.
-    """
-    latin: set[str] = set()
-    cjk: set[str] = set()
-    for phrases in (rule.symptoms or {}).values():
-        for phrase in phrases:
-            for keyword in phrase_keywords(phrase):
-                (cjk if _is_cjk(keyword) else latin).add(keyword)
-    return frozenset(latin), tuple(sorted(cjk))
+    __slots__ = ("_generic", "_group_of", "_groups", "_multiword")
 
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        groups, generic = vocabulary
+        self._groups: list[tuple[tuple[str, ...], ...]] = []
+        self._group_of: dict[tuple[str, ...], int] = {}
+        for group in groups:
+            for member in group:
+                self._group_of.setdefault(member, len(self._groups))
+            self._groups.append(group)
+        # by first word, longest first, so "gpu memory" is read as one term before "gpu"
+        self._multiword: dict[str, list[tuple[str, ...]]] = {}
+        for term in sorted((m for m in self._group_of if len(m) > 1), key=len, reverse=True):
+            self._multiword.setdefault(term[0], []).append(term)
+        self._generic = frozenset(self.key(term) for term in generic)
 
-def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
-    """The words ``symptom_matches`` looks for keywords in: latin ones with every prefix a keyword may be found as, and the Chinese runs."""
-    words: set[str] = set()
-    cjk: list[str] = []
-    for record in records[-5:]:
-        for token in tokens(_text_of(record)):
-            if _is_cjk(token):
-                cjk.append(token)
+    def concepts(self, keywords: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        """The keywords with multi-word terms joined ("learning", "rate" -> "learning rate"), one per meaning."""
+        out: dict[object, tuple[str, ...]] = {}
+        i = 0
+        while i < len(keywords):
+            for term in self._multiword.get(keywords[i], ()):
+                if tuple(keywords[i : i + len(term)]) == term:
+                    break
             else:
-                words.add(token)
-    # a keyword of 4+ letters is also found as the start of a word (fail -> failed)
-    words.update(w[:n] for w in list(words) for n in range(MIN_ENDING_KEYWORD, len(w)))
-    return words, " ".join(cjk)
+                term = (keywords[i],)
+            out.setdefault(self.key(term), term)
+            i += len(term)
+        return tuple(out.values())
+
+    def key(self, concept: tuple[str, ...]) -> object:
+        """The same for every word of one group: what the word means."""
+        group = self._group_of.get(concept)
+        return concept if group is None else group
+
+    def spellings(self, concept: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        group = self._group_of.get(concept)
+        return (concept,) if group is None else (concept, *(m for m in self._groups[group] if m != concept))
+
+    def is_generic(self, concept: tuple[str, ...]) -> bool:
+        return self.key(concept) in self._generic
+
+
+_GROUPS: dict[int, tuple[Vocabulary, WordGroups]] = {}
+
+
+def word_groups(vocabulary: Vocabulary | None = None) -> WordGroups:
+    """The indexed vocabulary: the given one, else the built-in rules' (read with the rule snapshot)."""
+    if vocabulary is None:
+        from kerasdoctor.kb import load_rules
+
+        vocabulary = load_rules().vocabulary
+    cached = _GROUPS.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:
+        cached = _GROUPS[id(vocabulary)] = (vocabulary, WordGroups(vocabulary))
+    return cached[1]
 
 
 class _Text:
-    """A text prepared for keyword look-ups: its words as a set and sorted (for endings), its Chinese runs."""
+    """A text prepared for keyword look-ups.
 
-    __slots__ = ("cjk", "set", "sorted", "words")
+    ``units`` is the text as a sequence of latin words and single Chinese characters;
+    ``chars`` spells it with one character per unit (a latin word as a gap), so a
+    Chinese keyword is found by position and never across a latin word.
+    """
+
+    __slots__ = ("chars", "cjk", "hits", "length", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
         self.words = tokens(text)
         self.set = frozenset(self.words)
         self.sorted = sorted(self.set)
         self.cjk = " ".join(w for w in self.words if _is_cjk(w))
+        units: list[str] = []
+        for word in self.words:
+            units.extend(word if _is_cjk(word) else (word,))
+        self.units = units
+        self.chars = "".join(u if _is_cjk(u) else _GAP for u in units)
+        positions: dict[str, list[int]] = {}
+        stems: dict[str, list[int]] = {}
+        for i, unit in enumerate(units):
+            if not _is_cjk(unit):
+                positions.setdefault(unit, []).append(i)
+                stems.setdefault(stem(unit), []).append(i)
+        self.positions = positions
+        self.stems = stems
+        self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
+        self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
 
 
-def _exact_score(keyword: str, text: _Text) -> float:
-    """100 for the keyword itself, 95 for it with an ending (fail -> failed); 0 otherwise."""
-    if _is_cjk(keyword):
-        return 100.0 if keyword in text.cjk else 0.0
-    if keyword in text.set:
-        return 100.0
-    if len(keyword) >= MIN_ENDING_KEYWORD:
+def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
+    """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
+    if word in text.positions:
+        return EXACT, text.positions[word]
+    hits = text.stems.get(stem(word), [])
+    if not hits and len(word) >= 4:
         from bisect import bisect_left
 
-        i = bisect_left(text.sorted, keyword)
-        if i < len(text.sorted) and text.sorted[i].startswith(keyword):
-            return 95.0
-    return 0.0
+        i = bisect_left(text.sorted, word)
+        while i < len(text.sorted) and text.sorted[i].startswith(word):
+            hits = hits + text.positions.get(text.sorted[i], [])
+            i += 1
+    return (WITH_ENDING, sorted(hits)) if hits else (0.0, [])
+
+
+def _cjk_hits(word: str, text: _Text) -> tuple[float, list[int]]:
+    """Where the text holds the Chinese ``word``: as written, else with a character or two in between."""
+    chars = text.chars
+    found: list[int] = []
+    start = chars.find(word)
+    while start >= 0 and len(found) < 20:
+        found.append(start)
+        start = chars.find(word, start + 1)
+    if found:
+        return EXACT, found
+    gap = 1
+    start = chars.find(word[0])
+    while start >= 0 and len(found) < 20:
+        at, spare = start + 1, gap
+        for ch in word[1:]:
+            while at < len(chars) and chars[at] != ch and chars[at] != _GAP and spare > 0:
+                at += 1
+                spare -= 1
+            if at >= len(chars) or chars[at] != ch:
+                break
+            at += 1
+        else:
+            found.append(start)
+        start = chars.find(word[0], start + 1)
+    return (SPREAD_OUT, found) if found else (0.0, [])
+
+
+def _term_hits(term: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+    """How closely and where a keyword or multi-word term occurs in the text."""
+    found = text.hits.get(term)
+    if found is None:
+        found = text.hits[term] = _look_up(term, text)
+    return found
+
+
+def _look_up(term: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+    if len(term) == 1:
+        word = term[0]
+        return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
+    if any(_is_cjk(w) for w in term):
+        return 0.0, []
+    first_score, firsts = _latin_hits(term[0], text)
+    found = [i for i in firsts if all(_latin_hits(w, text)[1].count(i + k + 1) for k, w in enumerate(term[1:]))]
+    return (min(first_score, WITH_ENDING) if first_score < EXACT else EXACT, found) if found else (0.0, [])
+
+
+class _Fit:
+    """How one phrase fits one text."""
+
+    __slots__ = ("found", "keys", "partial", "scores", "span")
+
+    def __init__(self, found: int, scores: list[float], span: int, partial: bool, keys: frozenset[object]) -> None:
+        self.found, self.scores, self.span, self.partial, self.keys = found, scores, span, partial, keys
+
+    def confidence(self) -> float:
+        # more keywords found = a more specific description; close together = about one thing
+        specificity = min(1.0, (self.found - 1) / 3)
+        closeness = sum(self.scores) / len(self.scores)
+        coherence = 1.0 - min(1.0, max(0, self.span - SPAN_NEAR) / (SPAN_FAR - SPAN_NEAR))
+        confidence = BASE_CONFIDENCE + 0.12 * specificity + 0.04 * (closeness - 80) / 20 + 0.04 * coherence
+        return confidence - (0.06 if self.partial else 0.0)
+
+
+def _span(hit_lists: list[list[int]]) -> int:
+    """The fewest units from the first to the last keyword, one occurrence of each (a sweep over sorted hits)."""
+    if len(hit_lists) < 2:
+        return 0
+    events = sorted((pos, k) for k, hits in enumerate(hit_lists) for pos in hits)
+    counts: dict[int, int] = {}
+    best, left = 1 << 30, 0
+    for pos, k in events:
+        counts[k] = counts.get(k, 0) + 1
+        while len(counts) == len(hit_lists):
+            best = min(best, pos - events[left][0])
+            lk = events[left][1]
+            counts[lk] -= 1
+            if not counts[lk]:
+                del counts[lk]
+            left += 1
+    return best
 
 
 def _could_be_typo(keyword: str, words: Sequence[str], cjk_text: str) -> bool:
@@ -184,26 +362,85 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
-def phrase_score(keywords: Sequence[str], text: _Text) -> float:
-    """0 unless every keyword is found; else the mean closeness of the keywords found (0-100).
+def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups) -> _Fit | None:
+    """How ``keywords`` (one phrase) fit ``text``, or None.
 
-    At most one keyword may be a near miss; it is scored with rapidfuzz only once
-    all the others are found, so a sentence that fits no phrase never loads it.
+    Each keyword is looked for as written, then through the other words of its
+    group. At most one keyword may be missing: it is scored as a near miss with
+    rapidfuzz (only once all the others are found, so a sentence that fits no
+    phrase never loads it), or, in a long text and a phrase of three or more,
+    left out at a cost.
     """
-    unique = list(dict.fromkeys(keywords))
-    scores = [_exact_score(k, text) for k in unique]
-    missing = [i for i, score in enumerate(scores) if not score]
-    if len(missing) > 1 or (missing and len(unique) < MIN_KEYWORDS_FOR_TYPO):
-        return 0.0
+    concepts = groups.concepts(keywords)
+    scores: list[float] = []
+    hits: list[list[int]] = []
+    missing: list[int] = []
+    via_group = False
+    for i, concept in enumerate(concepts):
+        best, where, from_group = 0.0, [], False
+        for n, spelling in enumerate(groups.spellings(concept)):
+            score, found = _term_hits(spelling, text)
+            if n:  # another word of the group: a little less sure than the word itself
+                score = min(score, IN_GROUP)
+            if score > best:
+                best, where, from_group = score, found, n > 0
+                if score >= EXACT:
+                    break
+        if not best:
+            missing.append(i)
+            if len(missing) > 1:
+                return None
+            continue
+        via_group = via_group or from_group
+        scores.append(best)
+        hits.append(where)
+    partial = False
     if missing:
-        keyword = unique[missing[0]]
-        if not _could_be_typo(keyword, text.words, text.cjk):
-            return 0.0
-        score = _typo_score(keyword, text.words, text.cjk)
-        if score < (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
-            return 0.0
-        scores[missing[0]] = score
-    return sum(scores) / len(scores)
+        concept = concepts[missing[0]]
+        keyword = concept[0]
+        near = 0.0
+        if len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
+            near = _typo_score(keyword, text.words, text.cjk)
+        if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
+            scores.append(near)
+        elif len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
+            partial = True
+        else:
+            return None
+    held = [c for i, c in enumerate(concepts) if i not in missing]
+    specific = sum(not groups.is_generic(c) for c in held)
+    span = _span(hits)
+    if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
+        return None
+    if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
+        return None
+    return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
+
+
+def required_words(rule: Rule, groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a text must hold for some phrase of ``rule`` to fit: (latin keys, Chinese spellings).
+
+    Every fit finds one keyword at least (a missing one is allowed only beside others),
+    through one of its group's spellings: a latin word as itself, with another ending
+    (the key ``~stem``) or as the start of a longer word; a Chinese one with all its
+    characters in the text (as written or spread out). A multi-word term needs its first word.
+    """
+    latin: set[str] = set()
+    cjk: set[str] = set()
+    for phrases in (rule.symptoms or {}).values():
+        for phrase in phrases:
+            keywords = phrase_keywords(phrase)
+            if len(keywords) < 2:
+                continue
+            for concept in groups.concepts(keywords):
+                for spelling in groups.spellings(concept):
+                    first = spelling[0]
+                    if _is_cjk(first):
+                        if len(spelling) == 1:
+                            cjk.add(first)
+                    else:
+                        latin.update((first, "~" + stem(first)))
+    return frozenset(latin), tuple(sorted(cjk))
 
 
 def _text_of(record: ErrorRecord) -> str:
@@ -211,37 +448,58 @@ def _text_of(record: ErrorRecord) -> str:
     return text[:MAX_TEXT_CHARS]
 
 
-def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
+def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
+    """The keys ``required_words`` are compared with: the latin words, their stems and 4+ letter starts; the Chinese characters."""
+    words: set[str] = set()
+    cjk: list[str] = []
+    for record in records[-5:]:
+        for token in tokens(_text_of(record)):
+            if _is_cjk(token):
+                cjk.append(token)
+            else:
+                words.add(token)
+    words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w)))])
+    return words, "".join(cjk)
+
+
+def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule], vocabulary: Vocabulary | None = None) -> list[Match]:
     """Rules whose symptom phrases fit the text of ``records``, best first."""
     from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
-    texts = [(record, _text_of(record)) for record in records[-5:]]
-    prepared = [(record, _Text(text)) for record, text in texts]
+    rules = [rule for rule in rules if rule.symptoms]
+    if not rules:
+        return []
+    groups = word_groups(vocabulary)
+    texts = [(record, _Text(_text_of(record))) for record in records[-5:]]
     matches = BestPerRule()
     for rule in rules:
-        if not rule.symptoms:
-            continue
+        best: tuple[float, str, ErrorRecord, int] | None = None
+        meanings: set[object] = set()
         for phrases in rule.symptoms.values():
             for phrase in phrases:
                 keywords = phrase_keywords(phrase)
                 if len(keywords) < 2:
                     continue
-                for record, prepared_text in prepared:
-                    score = phrase_score(keywords, prepared_text)
-                    if not score:
+                for record, prepared in texts:
+                    fit = phrase_fit(keywords, prepared, groups)
+                    if fit is None:
                         continue
-                    # more keywords found = a more specific description; closeness lowers it a little
-                    specificity = min(1.0, (len(set(keywords)) - 1) / 3)
-                    confidence = min(KIND_CAPS["symptom"], BASE_CONFIDENCE + 0.15 * specificity + 0.05 * (score - 80) / 20)
-                    matches.add(
-                        Match(
-                            rule=rule,
-                            confidence=confidence,
-                            record=record,
-                            pattern=None,
-                            evidence=phrase,
-                            notes=(HINT,),
-                            kind="symptom",
-                        )
-                    )
+                    meanings |= fit.keys
+                    if best is None or fit.confidence() > best[0]:
+                        best = (fit.confidence(), phrase, record, len(fit.keys))
+        if best is None:
+            continue
+        confidence, phrase, record, best_meanings = best
+        confidence += min(MAX_BREADTH_BONUS, BREADTH_BONUS * (len(meanings) - best_meanings))
+        matches.add(
+            Match(
+                rule=rule,
+                confidence=round(min(KIND_CAPS["symptom"], confidence), 3),
+                record=record,
+                pattern=None,
+                evidence=phrase,
+                notes=(HINT,),
+                kind="symptom",
+            )
+        )
     return matches.ranked()

@@ -1,0 +1,184 @@
+"""Symptoms described in words: the vocabulary of equivalent words, and how a phrase fits a sentence.
+
+Fast and TensorFlow-free. The sentences are public reports of the development corpus
+(fixtures/real_errors/04NN.yaml) or short ones written for one behaviour; the unit
+tests use a vocabulary of their own, so they do not move when the built-in one grows.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+import kerasdoctor
+from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, tokens
+from kerasdoctor.kb import load_rule_dir, load_rules, merge_vocabularies, parse_vocabulary_files, validate_vocabulary
+from kerasdoctor.types import KIND_CAPS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kerasdoctor.explain.symptoms import Vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "fixtures" / "real_errors"
+explain = kerasdoctor.explain  # bound before the kerasdoctor.explain subpackage is imported
+
+
+def vocabulary(groups: list[list[str]], generic: tuple[str, ...] | list[str] = ()) -> Vocabulary:
+    """A vocabulary as the rule snapshot stores it: each entry as the words explain reads."""
+    return merge_vocabularies([(tuple(tuple(tuple(tokens(w)) for w in g) for g in groups), tuple(tuple(tokens(w)) for w in generic))])
+
+
+GROUPS = WordGroups(
+    vocabulary(
+        [
+            ["loss", "cost", "损失", "损失值"],
+            ["nan", "not a number"],
+            ["learning rate", "lr", "学习率"],
+            ["train", "训练"],
+            ["error", "报错"],
+            ["not", "没有", "未做"],
+            ["normalize", "归一化", "标准化"],
+        ],
+        generic=["train", "error", "not", "model"],
+    )
+)
+
+
+def fit(phrase: str, text: str, groups: WordGroups = GROUPS):
+    return phrase_fit(phrase_keywords(phrase), _Text(text), groups)
+
+
+def dev_text(case: str) -> str:
+    return yaml.safe_load((DEV / f"{case}.yaml").read_text(encoding="utf-8"))["text"]
+
+
+def test_a_keyword_is_found_through_its_group_in_either_language() -> None:
+    assert fit("loss becomes nan", "训练时损失值变成NaN")
+    assert fit("loss becomes nan", "after epoch 3 the cost is not a number")
+    assert fit("损失 nan", "my loss is nan")
+    # the word itself is surer than another word of its group
+    literal, synonym = fit("loss nan", "loss nan"), fit("loss nan", "cost nan")
+    assert literal.confidence() > synonym.confidence()
+
+
+def test_a_several_word_entry_is_one_keyword_and_is_read_as_words_in_a_row() -> None:
+    assert fit("学习率 太大 nan", "the learning rate is too large (太大) and the loss goes nan")
+    assert fit("weights nan learning rate", "the weights are nan, 学习率 too big")
+    assert not fit("学习率 太大", "the rate of learning is 太大")
+
+
+def test_english_endings_and_chinese_inserted_characters() -> None:
+    assert stem("explodes") == stem("exploding") == stem("exploded")
+    assert fit("loss explodes", "the loss keeps exploding")
+    assert fit("模型 报错", "加载模型就报了错")  # one character in between
+    # two characters in between is another word: 学习准确率 is not 学习率
+    assert not fit("学习率 nan", "深度学习准确率很低, nan")
+
+
+def test_a_long_description_may_leave_out_one_keyword_of_specific_words_close_together() -> None:
+    sentence = "I followed the tutorial step by step, changed a few things, and now with a big lr the cost is nan everywhere"
+    assert fit("loss explodes lr nan", sentence).partial  # "explodes" left out
+    assert not fit("loss explodes lr nan", "with a big lr the cost is nan")  # short: every keyword is needed
+    apart = "with a big lr " + "and the weather was nice that day " * 4 + "the cost was nan"
+    assert not fit("loss explodes lr nan", apart)  # the words found are too far apart to describe one thing
+    # what is found besides the missing word must be specific, not model / error / training
+    assert not fit("model error training nan", "in the training loop my model prints an error message every epoch from the beginning")
+
+
+def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
+    groups = WordGroups(vocabulary([["train", "训练"], ["cpu", "处理器"]], generic=["train"]))
+    # "训练 ... CPU" is not "training on cpu" enough: only one specific word, the other a generic synonym
+    assert not fit("training on cpu", "训练模型时CPU经常达到100%的使用率", groups)
+    assert fit("training on cpu", "model training on cpu is slow", groups)  # as written, the phrase fits as before
+
+
+def test_closer_keywords_and_more_of_them_rank_first() -> None:
+    near = fit("loss nan", "the loss is nan now")
+    far = fit("loss nan", "the loss was fine for a long while, many epochs of steady progress, until one day: nan")
+    assert near.confidence() > far.confidence()
+    assert fit("数据 没有 归一化", "输入数据没有归一化").confidence() > fit("数据 nan", "输入数据没有归一化, nan").confidence()
+
+
+@pytest.mark.parametrize(
+    ("case", "family"),
+    [
+        ("0403", "numpy2-binary-incompatible"),  # 兼容性问题 for 不兼容, TensorFlow 2.10 / NumPy 2.0
+        ("0404", "dataset-download-failed"),  # 时不时会挂 for 失败
+        ("0411", "graph-session-mismatch"),  # 多线程 ... tensorflow ... 预测时报错
+        ("0431", "nan-loss"),  # float16 layers, then the loss shows NaN values during training
+    ],
+)
+def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:
+    best = explain(dev_text(case)).best
+    assert best is not None and best.rule.name == family
+    assert best.kind == "symptom" and best.confidence <= KIND_CAPS["symptom"] < 0.8
+
+
+@pytest.mark.parametrize("case", ["0405", "0412", "0421", "0422", "0427"])
+def test_descriptions_of_what_no_rule_covers_stay_unanswered(case: str) -> None:
+    # predict slower after compile, 1875 steps for 60000 samples, CPU busy and GPU idle,
+    # GPU slower than CPU for a tiny CNN, TensorFlow reserving the whole GPU memory
+    assert explain(dev_text(case)).matches == []
+
+
+def test_the_built_in_vocabulary_is_valid_and_read_from_the_rule_snapshot() -> None:
+    path = ROOT / "rules" / "_vocabulary.yaml"
+    assert validate_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")), str(path)) == []
+    groups, generic = load_rules().vocabulary
+    assert ("损失",) in next(g for g in groups if ("loss",) in g)
+    assert ("model",) in generic
+    # a cold explain of a sentence reads the vocabulary from the snapshot, never parsing YAML
+    code = "import sys, kerasdoctor; m = kerasdoctor.explain('训练时损失值变成NaN').best; print(m.rule.name, 'yaml' in sys.modules)"
+    kerasdoctor.explain("warm the snapshot")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["nan-loss", "False"]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[loss, cost]", "must be a mapping"),
+        ("groups: [[loss]]", "must be a list of 2 to"),
+        ("groups: [[loss, cost], [cost, 代价]]", "is already in groups[0]"),
+        ("groups: [[gpu memory, 显存 gpu]]", "write a Chinese word alone"),
+        ("groups: [[loss, '!!']]", "has no letters"),
+        ("generic: [two words]", "generic: must be a list of single words"),
+        ("groups: []\nwords: []", "unknown key"),
+    ],
+)
+def test_a_broken_vocabulary_is_reported(tmp_path: Path, content: str, problem: str) -> None:
+    (tmp_path / "_vocabulary.yaml").write_text(content + "\n", encoding="utf-8")
+    problems = load_rule_dir(str(tmp_path)).problems
+    assert any(problem in p and "_vocabulary.yaml" in p for p in problems), problems
+
+
+def test_rules_check_fails_on_a_broken_vocabulary(tmp_path: Path) -> None:
+    (tmp_path / "_vocabulary.yaml").write_text("groups: [[loss, cost], [cost, 代价]]\n", encoding="utf-8")
+    checked = subprocess.run([sys.executable, "-m", "kerasdoctor", "rules", "check", str(tmp_path)], capture_output=True, text=True)
+    assert checked.returncode == 1 and "'cost' is already in groups[0]" in checked.stdout
+
+
+def test_a_user_vocabulary_is_merged_with_the_built_in_one(tmp_path: Path) -> None:
+    (tmp_path / "_vocabulary.yaml").write_text(
+        textwrap.dedent(
+            """\
+            groups:
+              - [loss, verlust]
+              - [epoch, epoche]
+            generic: [modell]
+            """
+        ),
+        encoding="utf-8",
+    )
+    (merged_groups, generic), problems = parse_vocabulary_files([str(ROOT / "rules" / "_vocabulary.yaml"), str(tmp_path / "_vocabulary.yaml")])
+    assert problems == []
+    loss = next(g for g in merged_groups if ("loss",) in g)
+    assert ("verlust",) in loss and ("损失",) in loss  # groups sharing a word become one
+    assert ("modell",) in generic
+    assert fit("loss nan", "mein verlust wird nan", WordGroups((merged_groups, generic)))
