@@ -108,14 +108,15 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
 
 
 class _Text:
-    """A text prepared for keyword look-ups: its words as a set and sorted (for endings), its Chinese runs."""
+    """A text prepared for keyword look-ups: its words as a set, their longer beginnings (for endings), its Chinese runs."""
 
-    __slots__ = ("cjk", "set", "sorted", "words")
+    __slots__ = ("cjk", "set", "stems", "words")
 
     def __init__(self, text: str) -> None:
         self.words = tokens(text)
         self.set = frozenset(self.words)
-        self.sorted = sorted(self.set)
+        # every beginning of 4+ letters of a longer word: a keyword with an ending (fail -> failed) is one look-up
+        self.stems = frozenset(w[:n] for w in self.set if w.isascii() for n in range(4, len(w)))
         self.cjk = " ".join(w for w in self.words if _is_cjk(w))
 
 
@@ -125,13 +126,7 @@ def _exact_score(keyword: str, text: _Text) -> float:
         return 100.0 if keyword in text.cjk else 0.0
     if keyword in text.set:
         return 100.0
-    if len(keyword) >= 4:
-        from bisect import bisect_left
-
-        i = bisect_left(text.sorted, keyword)
-        if i < len(text.sorted) and text.sorted[i].startswith(keyword):
-            return 95.0
-    return 0.0
+    return 95.0 if keyword in text.stems else 0.0
 
 
 def _could_be_typo(keyword: str, words: Sequence[str], cjk_text: str) -> bool:
@@ -160,10 +155,16 @@ def phrase_score(keywords: Sequence[str], text: _Text) -> float:
     all the others are found, so a sentence that fits no phrase never loads it.
     """
     unique = list(dict.fromkeys(keywords))
-    scores = [_exact_score(k, text) for k in unique]
-    missing = [i for i, score in enumerate(scores) if not score]
-    if len(missing) > 1 or (missing and len(unique) < MIN_KEYWORDS_FOR_TYPO):
-        return 0.0
+    misses_allowed = 1 if len(unique) >= MIN_KEYWORDS_FOR_TYPO else 0
+    scores: list[float] = []
+    missing: list[int] = []
+    for keyword in unique:
+        score = _exact_score(keyword, text)
+        if not score:
+            if len(missing) == misses_allowed:
+                return 0.0  # most phrases miss their first keywords: stop before scoring the rest
+            missing.append(len(scores))
+        scores.append(score)
     if missing:
         keyword = unique[missing[0]]
         if not _could_be_typo(keyword, text.words, text.cjk):
