@@ -1,0 +1,172 @@
+"""A sentence describing what the user sees, in English or Chinese, names the family.
+
+Each case is how a user titles a question about one family, in their own words
+rather than the exact message (which the wording patterns already match): the
+`symptoms:` phrases of the rule must fit it, and no other family's phrases may
+fit it as well or better.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kerasdoctor.explain import explain
+from kerasdoctor.types import KIND_CAPS
+
+DESCRIBED = [
+    ("sparse-labels-logits-shape", "Keras sparse_categorical_crossentropy shape mismatch with my one-hot labels"),
+    ("sparse-labels-logits-shape", "用sparse_categorical_crossentropy训练时logits和labels维度不一致"),
+    ("gradients-do-not-exist", "WARNING gradients do not exist for variables in my custom layer, weights never change"),
+    ("gradients-do-not-exist", "训练时出现 Gradients do not exist 警告，部分变量没有梯度"),
+    ("unknown-loss-or-metric-name", "ValueError could not interpret loss identifier when I compile with a string"),
+    ("unknown-loss-or-metric-name", "compile时loss名称写错了报错 无法解析loss"),
+    ("model-input-count-mismatch", "multi input model fit fails: model expects 2 inputs but it received 1 input tensors"),
+    ("model-input-count-mismatch", "多输入模型fit的时候报错，不知道怎么传两个输入"),
+    ("concatenate-shape-mismatch", "Concatenate layer requires inputs with matching shapes when merging two branches"),
+    ("concatenate-shape-mismatch", "两个分支concatenate时形状不匹配报错"),
+    ("sequential-add-tensor", "Sequential model.add fails when I add a KerasTensor instead of a layer"),
+    ("sequential-add-tensor", "model.add 传入了 Input 张量然后报错"),
+    ("feed-value-is-tensor", "feed_dict value is a tensor and sess.run complains"),
+    ("feed-value-is-tensor", "sess.run的feed_dict里传入张量就报错"),
+    ("compile-metrics-structure", "compile metrics with multiple outputs raises an error in Keras 3"),
+    ("compile-metrics-structure", "多输出模型compile的metrics参数报错"),
+    ("model-not-built", "model.summary() says this model has not yet been built"),
+    ("model-not-built", "调用model.summary()报错说模型还没有build"),
+    ("to-categorical-label-out-of-range", "to_categorical index out of bounds because my labels start from 1"),
+    ("to-categorical-label-out-of-range", "to_categorical 转换标签时报错 index 越界"),
+    ("sequential-add-unexpected-keyword", "model.add got an unexpected keyword argument input_shape, misplaced parenthesis?"),
+    ("sequential-add-unexpected-keyword", "model.add 报错 got an unexpected keyword argument activation"),
+    ("optimizer-unknown-argument", "Adam optimizer argument not recognized: loss, after moving compile parentheses"),
+    ("optimizer-unknown-argument", "Adam 优化器 报错 参数 not recognized"),
+    ("infinite-dataset-without-steps", "training never ends with dataset.repeat() and no steps_per_epoch"),
+    ("infinite-dataset-without-steps", "dataset.repeat()之后训练一直不结束，也没有设置steps"),
+    ("generator-validation-without-steps", "fit with a python generator as validation data asks for validation_steps"),
+    ("generator-validation-without-steps", "用生成器做验证集时报错要求设置validation_steps"),
+    ("layer-multiple-inbound-nodes", "Layer has multiple inbound nodes, hence the notion of layer output is ill-defined"),
+    ("layer-multiple-inbound-nodes", "共享层取 output 时报错 multiple inbound nodes"),
+    ("unknown-identifier", "activation string not recognized by my Dense layer"),
+    ("unknown-identifier", "激活函数名称写错报错 unknown activation"),
+    ("unsupported-input-type", "Failed to find data adapter that can handle input of type list of lists"),
+    ("unsupported-input-type", "fit 的时候报错 data adapter 无法处理输入"),
+    ("batch-size-with-dataset", "The batch_size argument must not be specified for the given input type (tf.data dataset)"),
+    ("batch-size-with-dataset", "传入tf.data数据集又设置batch_size后报错"),
+    ("tensor-not-iterable", "iterating over tf.Tensor is not allowed inside my loss function"),
+    ("tensor-not-iterable", "在自定义loss里用for循环遍历tensor报错"),
+    ("layer-called-on-non-tensor", "calling a Keras 2 layer on a numpy array: not a symbolic tensor"),
+    ("layer-called-on-non-tensor", "Keras 2 里直接把 numpy 数组传给层调用报错，不是符号张量"),
+    ("undefined-last-dimension", "The last dimension of the inputs to Dense should be defined. Found None"),
+    ("undefined-last-dimension", "Dense 层的最后一维是 None 报错"),
+    ("input-dict-keys-mismatch", "Missing data for input 'image'. You passed a data dictionary with keys"),
+    ("input-dict-keys-mismatch", "fit 传字典作为输入，字典的key和输入层名字不匹配"),
+    ("target-count-mismatch", "multi output model fit: targets do not match the outputs"),
+    ("target-count-mismatch", "多输出模型fit的标签数量和输出数量不一致"),
+    ("module-has-no-attribute", "module has no attribute after upgrading keras"),
+    ("module-has-no-attribute", "导入后报错 module 没有这个属性"),
+    ("duplicate-layer-names", "All layer names should be unique after I concatenate two pretrained models"),
+    ("duplicate-layer-names", "两个模型合并之后报错说层名字重复"),
+    ("history-used-as-model", "history has no attribute predict after fit"),
+    ("history-used-as-model", "fit返回的history没有predict方法"),
+    ("tf-function-creates-variables", "tf.function creates variables on every call"),
+    ("tf-function-creates-variables", "在tf.function里面创建变量报错"),
+    ("fit-inside-tf-function", "Detected a call to Model.fit inside a tf.function"),
+    ("fit-inside-tf-function", "在tf.function里调用model.predict报错"),
+    ("validation-split-unsupported-input", "validation_split is only supported for Tensors or NumPy arrays, I pass a dataset"),
+    ("validation-split-unsupported-input", "validation_split 用在 tf.data 数据集上报错"),
+    ("merge-layer-needs-list", "A Concatenate layer should be called on a list of at least 2 inputs"),
+    ("merge-layer-needs-list", "concatenate 只传了一个张量，报错需要列表"),
+    ("output-rank-mismatch", "Shapes incompatible because I forgot a Flatten layer before Dense"),
+    ("output-rank-mismatch", "模型最后没有Flatten，输出是四维，标签是二维"),
+    ("layer-never-called", "Sequential model input never called, cannot build a feature extractor"),
+    ("layer-never-called", "Sequential模型做特征提取取model.input报错"),
+    ("image-directory-empty", "image_dataset_from_directory found 0 files although the folder has images"),
+    ("image-directory-empty", "flow_from_directory 读取不到图片"),
+    ("class-weight-multi-output", "class_weight with a multi output model fails"),
+    ("class-weight-multi-output", "多输出模型使用 class_weight 报错"),
+    ("from-generator-signature-mismatch", "tf.data from_generator output_signature shape mismatch with what my generator yields"),
+    ("from-generator-signature-mismatch", "from_generator 生成器输出形状和 output_signature 不一致"),
+    ("pretrained-model-input-shape", "VGG16 with weights imagenet and include_top=True rejects my input_shape"),
+    ("pretrained-model-input-shape", "用imagenet权重的预训练模型，灰度图只有一个通道，要求3通道"),
+    ("model-inputs-not-keras-input", "Input tensors to a Functional must come from tf.keras.Input"),
+    ("model-inputs-not-keras-input", "构建Model时inputs不是keras Input报错"),
+    ("lr-schedule-not-settable", "ReduceLROnPlateau fails: learning rate is not settable with ExponentialDecay schedule"),
+    ("lr-schedule-not-settable", "学习率用了ExponentialDecay，再加ReduceLROnPlateau回调就报错"),
+    ("none-value-to-tensor", "ValueError: None values not supported in my custom training step"),
+    ("none-value-to-tensor", "自定义层里出现None，转换成张量时报错"),
+    ("function-signature-mismatch", "input_signature mismatch when calling a tf.function with another shape"),
+    ("function-signature-mismatch", "tf.function 的 input_signature 不匹配报错"),
+    ("stateful-rnn-batch-size", "stateful LSTM needs to know its batch size, what batch_input_shape should I use"),
+    ("stateful-rnn-batch-size", "有状态LSTM预测时batch大小不一样就报错"),
+    ("subclassed-model-h5", "Cannot save a subclassed model to h5 with model.save"),
+    ("subclassed-model-h5", "子类化模型保存为h5文件报错"),
+    ("numpy-value-not-json-serializable", "json.dump(history.history) fails because the values are float32"),
+    ("numpy-value-not-json-serializable", "把history保存成json时报错，float32不能json序列化"),
+    ("data-tuple-format", "validation_data should be a tuple (val_x, val_y) but I passed a list"),
+    ("data-tuple-format", "validation_data 传了列表，报错格式不对，必须是元组"),
+    ("graph-only-api-in-eager", "K.gradients fails in eager mode in my Grad-CAM code"),
+    ("graph-only-api-in-eager", "Grad-CAM代码里K.gradients在tensorflow2中报错"),
+    ("optimizer-unknown-variable", "GAN training: the optimizer cannot recognize variable of the discriminator"),
+    ("optimizer-unknown-variable", "GAN里两个模型用同一个优化器报错"),
+    ("numpy-allow-pickle", "imdb load_data allow_pickle error with a new numpy"),
+    ("numpy-allow-pickle", "加载imdb数据集报错 allow_pickle"),
+    ("layer-unbuilt-state", "Warning: layer looks like it has unbuilt state after loading my .keras file"),
+    ("layer-unbuilt-state", "自定义层没有实现build方法，加载时出现unbuilt state警告"),
+    ("op-rank-mismatch", "tf.concat error: Shape must be rank 2 but is rank 3"),
+    ("op-rank-mismatch", "tf.concat 拼接时报错 rank 不匹配"),
+    ("binary-label-mode-class-count", "label_mode binary with three class folders in image_dataset_from_directory"),
+    ("binary-label-mode-class-count", "image_dataset_from_directory 设置 label_mode=binary 但有三个类别文件夹"),
+    ("jax-concrete-value-needed", "ConcretizationTypeError with the JAX backend when I call int() on a tensor"),
+    ("jax-concrete-value-needed", "jax后端里调用int报错 abstract tracer"),
+    ("image-not-loaded", "cv2.resize error (-215:Assertion failed) !ssize.empty() in my image loop"),
+    ("image-not-loaded", "cv2.imread返回None，然后resize报错"),
+    ("model-not-subscriptable", "Keras Sequential model not subscriptable when taking the first layer"),
+    ("model-not-subscriptable", "Sequential 模型不能用下标取层"),
+    ("tensor-called-as-function", "Tensor object is not callable in my training loop"),
+    ("tensor-called-as-function", "训练循环里报错 tensor 不可调用"),
+    ("layer-called-on-layer", "Flatten()(base_model) gives inputs to a layer should be tensors"),
+    ("layer-called-on-layer", "把层作为输入传给另一个层，Dense调用另一个层报错"),
+    ("sklearn-metrics-on-probabilities", "sklearn confusion_matrix fails on model.predict probabilities"),
+    ("sklearn-metrics-on-probabilities", "sklearn的混淆矩阵报错，直接传了predict的概率"),
+    ("keras3-eager-disabled", "disable_eager_execution then model.fit fails in Keras 3"),
+    ("keras3-eager-disabled", "调用 disable_eager_execution 之后 fit 报错"),
+    ("keras-object-attribute-of-another-version", "Functional object has no attribute output_layers after upgrading"),
+    ("keras-object-attribute-of-another-version", "升级后 Functional 没有这个属性了"),
+    ("h5-file-not-hdf5", "load_model cannot read my h5 file, it is a git LFS pointer"),
+    ("h5-file-not-hdf5", "加载 h5 模型报错 file signature not found，文件可能损坏"),
+    ("savedmodel-load-keras3", "load_model of a SavedModel directory fails in Keras 3"),
+    ("savedmodel-load-keras3", "keras3 用 load_model 加载 savedmodel 文件夹报错"),
+    ("tf-checkpoint-load-weights-keras3", "load_weights of cp.ckpt fails in Keras 3"),
+    ("tf-checkpoint-load-weights-keras3", "keras3 加载 ckpt 权重失败"),
+    ("weights-filename-extension", "save_weights: The filename must end in .weights.h5"),
+    ("weights-filename-extension", "keras3 save_weights 文件名后缀报错"),
+    ("save-filepath-extension", "Invalid filepath extension for saving when I call model.save('my_model')"),
+    ("save-filepath-extension", "model.save 没写后缀报错，要求 .keras"),
+    ("checkpoint-filepath-extension", "ModelCheckpoint filepath must end in .keras in Keras 3"),
+    ("checkpoint-filepath-extension", "ModelCheckpoint 文件名后缀报错"),
+    ("legacy-h5-metric-alias", "Could not deserialize 'keras.metrics.mse' when loading my old h5 model"),
+    ("legacy-h5-metric-alias", "keras3 加载旧的 h5 模型报错 mse"),
+    ("legacy-hdf5-save-warning", "You are saving your model as an HDF5 file via model.save(), is this legacy warning a problem"),
+    ("legacy-hdf5-save-warning", "model.save保存h5时出现legacy警告"),
+    ("optimizer-state-not-restored", "Skipping variable loading for optimizer 'adam' after load_model"),
+    ("optimizer-state-not-restored", "加载模型后出现优化器警告，优化器状态没有恢复"),
+    ("compiled-metrics-not-built", "after load_model a warning says compiled metrics have yet to be built"),
+    ("compiled-metrics-not-built", "load_model之后出现compiled metrics的警告"),
+    ("h5-duplicate-names", "saving to h5 fails with name already exists"),
+    ("h5-duplicate-names", "ModelCheckpoint 保存 h5 时报错 name already exists"),
+]
+
+
+@pytest.mark.parametrize(("family", "sentence"), DESCRIBED)
+def test_a_described_symptom_names_its_family(family: str, sentence: str) -> None:
+    matches = explain(sentence, versions={}).matches
+    assert matches, f"no family for {sentence!r}"
+    best = matches[0]
+    assert (best.rule.name, best.kind) == (family, "symptom"), [(m.rule.name, m.kind, m.confidence) for m in matches[:3]]
+    assert best.confidence <= KIND_CAPS["symptom"]
+    # a tie would be settled by rule id, not by the description: the family must be strictly first
+    assert all(m.confidence < best.confidence for m in matches[1:] if m.kind == "symptom")
+
+
+def test_every_family_is_described_in_both_languages() -> None:
+    languages = {(family, any("\u4e00" <= ch <= "\u9fff" for ch in sentence)) for family, sentence in DESCRIBED}
+    families = {family for family, _ in DESCRIBED}
+    assert languages == {(family, chinese) for family in families for chinese in (False, True)}
