@@ -29,6 +29,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check, Edit
+from kerasdoctor.lint.checks._util import FeatureTests
 from kerasdoctor.lint.resolve import module_name
 
 # Keras 3.15 keras.layers / keras.utils / keras.optimizers (as installed here)
@@ -237,6 +238,22 @@ def public_package(path: list[str]) -> str | None:
 
 
 class KerasInternalModulePaths(Check):
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.tests = FeatureTests(self.ctx)
+
+    def visit_If(self, node: cst.If) -> None:
+        self.tests.enter(node)
+
+    def leave_If(self, node: cst.If) -> None:
+        self.tests.leave()
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.tests.enter(node)
+
+    def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.tests.leave()
+
     def _spelt(self, raw: str) -> tuple[str, list[str], str] | None:
         split = _split(raw)
         if split is None:
@@ -289,6 +306,8 @@ class KerasInternalModulePaths(Check):
         if split is None or len(split[1]) < 3:
             return
         path = split[1]
+        if self.tests.covers(raw, f"{split[0]}.{path[0]}.{path[1]}"):
+            return  # `hasattr(tf.keras.optimizers, "experimental") and ...experimental.Optimizer`
         head = path[0]
         namespace = path[1:-1]
         if head not in ("layers", "optimizers") or namespace not in (["experimental"], ["experimental", "preprocessing"]):
