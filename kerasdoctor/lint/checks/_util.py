@@ -191,10 +191,8 @@ class FeatureTests:
         return found
 
     def enter(self, node: cst.If | cst.BooleanOperation) -> None:
-        if isinstance(node, cst.If):
-            tested = self._tested(node.test)
-        else:
-            tested = self._tested(node.left) if isinstance(node.operator, cst.And) else []
+        test = node.test if isinstance(node, cst.If) else node.left if isinstance(node.operator, cst.And) else None
+        tested = self._tested(test) if test is not None else []
         self.active.extend(tested)
         self.pushed.append(len(tested))
 
