@@ -205,4 +205,3 @@ class FeatureTests:
         """True when ``raw`` (a dotted name as the user spelt it) is read under a test that ``missing`` (the
         part of it that may not exist, ``tensorflow.keras.optimizers.experimental``) or more of it exists."""
         return any((raw == t or raw.startswith(t + ".")) and (t == missing or t.startswith(missing + ".")) for t in self.active)
-
