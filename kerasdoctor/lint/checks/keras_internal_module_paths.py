@@ -5,7 +5,8 @@ What it detects:
     ``keras.layers.convolutional``, ``keras.utils.generic_utils`` ...) and uses of the
     ``experimental`` namespaces that Keras 3 folded into the public API
     (``keras.layers.experimental.preprocessing.Rescaling``,
-    ``keras.optimizers.experimental.AdamW``), spelt ``keras`` or ``tensorflow.keras``.
+    ``keras.optimizers.experimental.AdamW``), spelt ``keras`` or ``tensorflow.keras``,
+    and Keras 2.0-2.3's lower-case optimizer aliases (``keras.optimizers.rmsprop``).
     Target keras3 (``tf_keras`` keeps them all).
 
 Why it breaks:
@@ -209,6 +210,16 @@ PRIVATE_LAYER_MODULES = frozenset(
     ]
 )
 PRIVATE_UTILS_MODULES = frozenset({"generic_utils", "vis_utils", "data_utils", "io_utils", "layer_utils", "conv_utils"})
+# Keras 2.0-2.3's lower-case aliases of the optimizer classes (keras/optimizers.py: `sgd = SGD` ...)
+LOWERCASE_OPTIMIZERS = {
+    "sgd": "SGD",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "adam": "Adam",
+    "adamax": "Adamax",
+    "nadam": "Nadam",
+}
 _ENGINE_NAMES = {"Layer": "layers", "InputSpec": "layers", "Input": "layers", "InputLayer": "layers", "Model": "models", "Sequential": "models"}
 
 
@@ -281,6 +292,9 @@ class KerasInternalModulePaths(Check):
                 return
             for alias in node.names:
                 name = module_name(alias.name)  # type: ignore[arg-type]
+                if split[1] == ["optimizers"] and name in LOWERCASE_OPTIMIZERS:
+                    self.report(alias, name=f"{raw}.{name}", replacement=f"{raw}.{LOWERCASE_OPTIMIZERS[name]}")
+                    continue
                 if public_package([*split[1], name]) not in (None, "engine") and len(split[1]) == 1:
                     self.report(alias, name=f"{raw}.{name}", replacement=f"{split[0]}.{split[1][0]}")
             return
@@ -299,6 +313,9 @@ class KerasInternalModulePaths(Check):
         """``tf.keras.layers.experimental.preprocessing.Rescaling`` -> ``tf.keras.layers.Rescaling``."""
         name = node.attr.value
         inner_name = node.value.attr.value if isinstance(node.value, cst.Attribute) else node.value.value if isinstance(node.value, cst.Name) else None
+        if inner_name == "optimizers" and name in LOWERCASE_OPTIMIZERS:
+            self._lowercase_optimizer(node, name)
+            return
         if inner_name not in ("experimental", "preprocessing") or self.ctx.qualify(node) is None:
             return
         raw = self.ctx.resolver.raw(node) or ""
@@ -322,6 +339,16 @@ class KerasInternalModulePaths(Check):
         if name in PUBLIC[head] and cst.Module([]).code_for_node(node.value).count(".") >= len(namespace):
             edits = [Edit(node.value, cst.Module([]).code_for_node(inner))]
         self.report(node, edits=edits, name=raw, replacement=f"{split[0]}.{head}.{name}")
+
+    def _lowercase_optimizer(self, node: cst.Attribute, name: str) -> None:
+        """``keras.optimizers.rmsprop(lr=1e-4)``: Keras 2.0-2.3's alias of ``RMSprop``, gone since."""
+        split = _split(self.ctx.resolver.raw(node) or "")
+        if split is None or split[1] != ["optimizers", name]:
+            return
+        if self.tests.covers(f"{split[0]}.optimizers.{name}", f"{split[0]}.optimizers.{name}"):
+            return
+        cls = LOWERCASE_OPTIMIZERS[name]
+        self.report(node, edits=[Edit(node.attr, cls)], name=f"{split[0]}.optimizers.{name}", replacement=f"{split[0]}.optimizers.{cls}")
 
 
 CHECK = KerasInternalModulePaths
