@@ -10,8 +10,9 @@ What it detects:
     Which model a Lambda reaches is followed through names: ``layer = Lambda(...)``,
     ``x = Lambda(...)(x)``, ``model = Sequential([..., layer])`` / ``Model(inputs, x)``,
     ``model.add(...)``, ``return model`` from a builder function. A name bound again
-    (``model = Sequential(...)`` in the next notebook cell) is a new model. A Lambda that
-    no name holds (``self.scale = ...`` is one) counts as saved when the file saves any model.
+    (``model = Sequential(...)`` in the next notebook cell) is a new model; what another
+    library's object keeps (``tf_agents`` networks, a ``PolicySaver``) is not followed. A
+    Lambda written where none of these reach it counts as saved when the file saves any model.
 
 Why it breaks:
     A Lambda layer is stored as Python bytecode (Keras 2) or refused outright
@@ -34,6 +35,7 @@ import libcst as cst
 from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import calls_in, is_true, keyword, method_name, names_in
 from kerasdoctor.lint.resolve import dotted
+from kerasdoctor.lint.walk import subtree
 
 _SAVE_FUNCTIONS = frozenset({"keras.models.save_model", "keras.models.model_to_json"})
 _SAVE_METHODS = frozenset({"save", "to_json", "to_yaml"})
@@ -56,10 +58,19 @@ class LambdaLayerSerialization(Check):
 
     # --- what holds what ---------------------------------------------------------------
     def _lambdas_of(self, node: cst.CSTNode) -> frozenset[int]:
-        found = {id(call) for call in calls_in(node) if id(call) in self.lambda_ids}
+        """The Lambdas ``node``'s value holds: its own, and those of the names it reads, except through
+        another library's object (``PolicySaver(policy)``, ``tf_agents.networks.Sequential([...])``)."""
+        calls = list(calls_in(node))
+        self.held.update(id(call) for call in calls if id(call) in self.lambda_ids)  # followed, or handed on
+        foreign: set[int] = set()
+        for call in calls:
+            qualified = self.ctx.qualify(call.func)
+            if qualified is not None and not qualified.startswith(("keras.", "tensorflow.")) and id(call) not in foreign:
+                foreign.update(id(n) for arg in call.args for n in subtree(arg))
+        found = {id(call) for call in calls if id(call) in self.lambda_ids and id(call) not in foreign}
         for name in names_in(node):
             text = dotted(name)  # type: ignore[arg-type]
-            if text is not None and text in self.holders:
+            if text is not None and text in self.holders and id(name) not in foreign:
                 found.update(self.holders[text])
         return frozenset(found)
 
@@ -71,7 +82,6 @@ class LambdaLayerSerialization(Check):
     def _bind(self, key: str, lambdas: frozenset[int], checkpoint: bool) -> None:
         if lambdas:
             self.holders[key] = lambdas
-            self.held.update(lambdas)
         else:
             self.holders.pop(key, None)
         if checkpoint:
@@ -97,7 +107,6 @@ class LambdaLayerSerialization(Check):
             lambdas = self._lambdas_of(node.value)
             if lambdas:
                 self.holders[function.name] = self.holders.get(function.name, frozenset()) | lambdas
-                self.held.update(lambdas)
 
     # --- calls -----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
