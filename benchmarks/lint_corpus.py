@@ -20,8 +20,10 @@ stores them) or by the name of the repository directory:
   d2l-ai/d2l-en                            the TensorFlow tabs of the book, d2l/tensorflow.py (keras2)
   tensorflow/models                        official/ (keras2 as of 2023-10)
 
-Usage: python benchmarks/lint_corpus.py GITDIR... [--keep DIR] [--json OUT] [--target T]
+Usage: python benchmarks/lint_corpus.py GITDIR... [--keep DIR] [--json OUT] [--target T] [--as-keras3]
 ``--target`` lints every era with one target instead (e.g. Keras 2 code with keras3).
+``--as-keras3`` lints only the eras written for Keras 2 or TF 1, each with target keras3:
+what a user migrating that code to Keras 3 would be told.
 """
 
 from __future__ import annotations
@@ -164,7 +166,12 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="extract here and keep it (default: a temporary folder, removed)")
     parser.add_argument("--json", metavar="OUT", help="write every finding as JSON")
     parser.add_argument("--target", choices=("keras2", "keras3", "tf1"), help="one target for every era")
+    parser.add_argument("--as-keras3", action="store_true", help="only the Keras 2 / TF 1 eras, each linted with target keras3")
     args = parser.parse_args()
+    if args.as_keras3:
+        if args.target not in (None, "keras3"):
+            parser.error("--as-keras3 lints with target keras3; it cannot be combined with another --target")
+        args.target = "keras3"
 
     by_repo: dict[str, str] = {}
     for gitdir in args.gitdirs:
@@ -180,7 +187,7 @@ def main() -> int:
     try:
         for repo, era, target, rev, paths in ERAS:
             gitdir = by_repo.get(repo)
-            if gitdir is None:
+            if gitdir is None or (args.as_keras3 and target == "keras3"):
                 continue
             target = args.target or target
             dest = os.path.join(root, era)

@@ -155,6 +155,22 @@ FIXES = {
         "import keras\nfor layer in model.layers:\n    print(layer.output_shape)\nprint(model.output_shape)\n",
         "import keras\nfor layer in model.layers:\n    print(layer.output.shape)\nprint(model.output_shape)\n",
     ),
+    "np-utils-module": (
+        "from keras.utils import np_utils\ny = np_utils.to_categorical(labels, 10)\nz = np_utils.normalize(x)\n",
+        "from keras import utils as np_utils\ny = np_utils.to_categorical(labels, 10)\nz = np_utils.normalize(x)\n",
+    ),
+    "np-utils-module-renamed-by-tf-keras": (
+        "from tensorflow.keras.utils import np_utils as nu\ny = nu.to_categorical(labels)\n",
+        "from tensorflow.keras import utils as nu\ny = nu.to_categorical(labels)\n",
+    ),
+    "np-utils-module-used-for-more": (
+        "from keras.utils import np_utils\ny = np_utils.to_categorical(labels)\nf = np_utils.probas_to_classes\nhelpers = [np_utils]\n",
+        "from keras.utils import np_utils\ny = np_utils.to_categorical(labels)\nf = np_utils.probas_to_classes\nhelpers = [np_utils]\n",
+    ),
+    "np-utils-module-passed-on": (
+        "from keras.utils import np_utils\ny = np_utils.to_categorical(labels)\nencode(np_utils)\n",
+        "from keras.utils import np_utils\ny = np_utils.to_categorical(labels)\nencode(np_utils)\n",
+    ),
 }
 
 

@@ -12,6 +12,7 @@ import libcst as cst
 
 from kerasdoctor.lint.base import Check, Edit, remove_argument
 from kerasdoctor.lint.resolve import module_name
+from kerasdoctor.lint.walk import subtree
 from kerasdoctor.names import canonical, canonical_module
 
 TYPE_CHECKING = False
@@ -78,6 +79,12 @@ class DeclarativeCheck(Check):
         self.absent = set(_as_list(spec.get("keyword_absent")))
         self.fix: dict[str, Any] = dict(spec.get("fix") or {})
         self.has_calls = bool(spec.get("calls") or spec.get("methods"))
+        # `from keras.utils import np_utils`: fixed at the end of the file, once every use of the name is known
+        self.module_aliases: list[tuple[cst.ImportFrom, cst.ImportAlias, str, str]] = []
+        self.module: cst.Module | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.has_calls:
@@ -158,5 +165,38 @@ class DeclarativeCheck(Check):
             return
         for alias in node.names:
             full = f"{raw}.{module_name(alias.name)}"  # type: ignore[arg-type]
-            if self._match_module(full) is not None:
+            pattern = self._match_module(full)
+            if pattern is None:
+                continue
+            replacement = self.fix.get("replace_module")
+            new = _respell(full, pattern, str(replacement)) if replacement and canonical_module(full) == pattern else None
+            local = alias.asname.name if alias.asname is not None else alias.name
+            if new and "." in new and len(node.names) == 1 and isinstance(local, cst.Name) and self.fix.get("names"):
+                self.module_aliases.append((node, alias, local.value, new))
+            else:
                 self.report(alias, name=full)
+
+    def finish(self) -> None:
+        for node, alias, local, new in self.module_aliases:
+            self.report(alias, edits=self._module_alias_fix(node, alias, local, new), name=f"{module_name(node.module)}.{module_name(alias.name)}")  # type: ignore[arg-type]
+
+    def _module_alias_fix(self, node: cst.ImportFrom, alias: cst.ImportAlias, local: str, new: str) -> list[Edit] | None:
+        """``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``, when the file only
+        reads ``np_utils.<name>`` for the names the new module has (``fix.names``): every use keeps working."""
+        if self.module is None:
+            return None
+        allowed = set(_as_list(self.fix.get("names")))
+        names = 0
+        reads = 0
+        for current in subtree(self.module):
+            if type(current) is cst.Name and current.value == local:  # type: ignore[attr-defined]
+                names += 1
+            elif type(current) is cst.Attribute and type(current.value) is cst.Name and current.value.value == local:  # type: ignore[attr-defined]
+                if current.attr.value not in allowed:  # type: ignore[attr-defined]
+                    return None
+                reads += 1
+        if names != reads:  # every Name is the object of a `local.<allowed>` read: nothing rebinds or passes it
+            return None
+        parent, _, last = new.rpartition(".")
+        text = last if alias.asname is not None else f"{last} as {local}"
+        return [Edit(node.module, parent), Edit(alias.name, text)]  # type: ignore[arg-type]

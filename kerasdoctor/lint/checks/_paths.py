@@ -11,24 +11,27 @@ if TYPE_CHECKING:
     from kerasdoctor.lint.base import Context
 
 
-def path_tail(ctx: Context, node: cst.BaseExpression | None) -> str | None:
+def path_tail(ctx: Context, node: cst.BaseExpression | None, strings: dict[str, str] | None = None) -> str | None:
     """The literal end of a path expression: ``"w.h5"``, ``f"ckpt/{epoch}.h5"``, ``os.path.join(d, "w.h5")``,
-    ``d + "/w.h5"``, ``Path(d) / "w.h5"``; None when the end is not literal text."""
+    ``d + "/w.h5"``, ``Path(d) / "w.h5"``, a name in ``strings`` (last bound to a string literal);
+    None when the end is not literal text."""
     if node is None:
         return None
     text = string_value(node)
     if text is not None:
         return text
+    if strings and isinstance(node, cst.Name):
+        return strings.get(node.value)
     if isinstance(node, cst.FormattedString):
         end = node.parts[-1] if node.parts else None
         return end.value if isinstance(end, cst.FormattedStringText) else None
     if isinstance(node, cst.ConcatenatedString):
         return path_tail(ctx, node.right)  # type: ignore[arg-type]
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Divide)):
-        return path_tail(ctx, node.right)
+        return path_tail(ctx, node.right, strings)
     if isinstance(node, cst.Call) and ctx.qualify(node.func) in ("os.path.join", "posixpath.join", "pathlib.Path") and node.args:
         arg = node.args[-1]
-        return None if arg.star or arg.keyword is not None else path_tail(ctx, arg.value)
+        return None if arg.star or arg.keyword is not None else path_tail(ctx, arg.value, strings)
     return None
 
 
@@ -46,3 +49,14 @@ def model_name(path: str) -> str:
         if path.endswith(suffix):
             return path[: -len(suffix)] + ".keras"
     return path + ".keras"
+
+
+def note_string(strings: dict[str, str], node: cst.Assign) -> None:
+    """Keep ``strings`` (name -> the string literal it was last bound to) up to date with an assignment."""
+    for target in node.targets:
+        if isinstance(target.target, cst.Name):
+            text = string_value(node.value) if len(node.targets) == 1 else None
+            if text is None:
+                strings.pop(target.target.value, None)
+            else:
+                strings[target.target.value] = text

@@ -95,6 +95,10 @@ class TrainingFacts:
             return "val_accuracy"
         return None
 
+    def accuracy_names(self) -> list[str]:
+        """The accuracy metrics the file's compiles name (``accuracy``, ``binary_accuracy`` ...), when all are known."""
+        return sorted(n for n in self.metric_names or () if n.endswith("accuracy"))
+
     def never_validates(self) -> bool:
         """Every fit of the file is known and none gets validation data."""
         return self.fits > 0 and self.fits_validating == 0

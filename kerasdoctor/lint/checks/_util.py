@@ -169,3 +169,39 @@ class ModelTracker:
         """The constructor call of the model whose method ``call`` is, when known."""
         name = receiver_name(call)
         return self.models.get(name) if name is not None else None
+
+
+class FeatureTests:
+    """``hasattr(tf.keras.optimizers, "experimental")`` tests around the code being visited: under ``if`` and
+    on the right of ``and``, the attribute is only read where it exists, so a missing one is no error."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.active: list[str] = []  # the dotted names tested, innermost last
+        self.pushed: list[int] = []  # how many each If / BooleanOperation pushed
+
+    def _tested(self, test: cst.BaseExpression) -> list[str]:
+        found = []
+        for call in calls_in(test):
+            if isinstance(call.func, cst.Name) and call.func.value == "hasattr" and len(call.args) == 2:
+                owner = self.ctx.resolver.raw(call.args[0].value)
+                name = string_value(call.args[1].value)
+                if owner and name:
+                    found.append(f"{owner}.{name}")
+        return found
+
+    def enter(self, node: cst.If | cst.BooleanOperation) -> None:
+        test = node.test if isinstance(node, cst.If) else node.left if isinstance(node.operator, cst.And) else None
+        tested = self._tested(test) if test is not None else []
+        self.active.extend(tested)
+        self.pushed.append(len(tested))
+
+    def leave(self) -> None:
+        count = self.pushed.pop()
+        if count:
+            del self.active[-count:]
+
+    def covers(self, raw: str, missing: str) -> bool:
+        """True when ``raw`` (a dotted name as the user spelt it) is read under a test that ``missing`` (the
+        part of it that may not exist, ``tensorflow.keras.optimizers.experimental``) or more of it exists."""
+        return any((raw == t or raw.startswith(t + ".")) and (t == missing or t.startswith(missing + ".")) for t in self.active)

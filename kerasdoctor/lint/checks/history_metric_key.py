@@ -70,7 +70,12 @@ class HistoryMetricKey(Check):
         for element, key in self.keys:
             # Keras <= 2.2 (and TF 1.x's tf.keras) logged metrics=["accuracy"] as "acc"
             renamed = self.facts.accuracy_renamed(key) if self.ctx.target != "tf1" else None
-            if renamed is not None:
+            names = self.facts.accuracy_names()
+            if renamed is not None and names != ["accuracy"]:
+                # compiled with more than one accuracy (metrics=[metrics.binary_accuracy] in another cell): the key depends on which ran
+                prefix = "val_" if key.startswith("val_") else ""
+                self.report(element, key="renamed_among", found=key, logged=" or ".join(f"'{prefix}{n}'" for n in names))
+            elif renamed is not None:
                 self.report(element, key="renamed", found=key, logged=renamed)
             elif key.startswith("val_") and self.facts.never_validates():
                 self.report(element, key="no_validation", found=key)

@@ -5,7 +5,8 @@ What it detects:
     ``keras.layers.convolutional``, ``keras.utils.generic_utils`` ...) and uses of the
     ``experimental`` namespaces that Keras 3 folded into the public API
     (``keras.layers.experimental.preprocessing.Rescaling``,
-    ``keras.optimizers.experimental.AdamW``), spelt ``keras`` or ``tensorflow.keras``.
+    ``keras.optimizers.experimental.AdamW``), spelt ``keras`` or ``tensorflow.keras``,
+    and Keras 2.0-2.3's lower-case optimizer aliases (``keras.optimizers.rmsprop``).
     Target keras3 (``tf_keras`` keeps them all).
 
 Why it breaks:
@@ -29,6 +30,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check, Edit
+from kerasdoctor.lint.checks._util import FeatureTests
 from kerasdoctor.lint.resolve import module_name
 
 # Keras 3.15 keras.layers / keras.utils / keras.optimizers (as installed here)
@@ -208,6 +210,16 @@ PRIVATE_LAYER_MODULES = frozenset(
     ]
 )
 PRIVATE_UTILS_MODULES = frozenset({"generic_utils", "vis_utils", "data_utils", "io_utils", "layer_utils", "conv_utils"})
+# Keras 2.0-2.3's lower-case aliases of the optimizer classes (keras/optimizers.py: `sgd = SGD` ...)
+LOWERCASE_OPTIMIZERS = {
+    "sgd": "SGD",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "adam": "Adam",
+    "adamax": "Adamax",
+    "nadam": "Nadam",
+}
 _ENGINE_NAMES = {"Layer": "layers", "InputSpec": "layers", "Input": "layers", "InputLayer": "layers", "Model": "models", "Sequential": "models"}
 
 
@@ -237,6 +249,22 @@ def public_package(path: list[str]) -> str | None:
 
 
 class KerasInternalModulePaths(Check):
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.tests = FeatureTests(self.ctx)
+
+    def visit_If(self, node: cst.If) -> None:
+        self.tests.enter(node)
+
+    def leave_If(self, node: cst.If) -> None:
+        self.tests.leave()
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.tests.enter(node)
+
+    def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.tests.leave()
+
     def _spelt(self, raw: str) -> tuple[str, list[str], str] | None:
         split = _split(raw)
         if split is None:
@@ -264,6 +292,9 @@ class KerasInternalModulePaths(Check):
                 return
             for alias in node.names:
                 name = module_name(alias.name)  # type: ignore[arg-type]
+                if split[1] == ["optimizers"] and name in LOWERCASE_OPTIMIZERS:
+                    self.report(alias, name=f"{raw}.{name}", replacement=f"{raw}.{LOWERCASE_OPTIMIZERS[name]}")
+                    continue
                 if public_package([*split[1], name]) not in (None, "engine") and len(split[1]) == 1:
                     self.report(alias, name=f"{raw}.{name}", replacement=f"{split[0]}.{split[1][0]}")
             return
@@ -282,6 +313,9 @@ class KerasInternalModulePaths(Check):
         """``tf.keras.layers.experimental.preprocessing.Rescaling`` -> ``tf.keras.layers.Rescaling``."""
         name = node.attr.value
         inner_name = node.value.attr.value if isinstance(node.value, cst.Attribute) else node.value.value if isinstance(node.value, cst.Name) else None
+        if inner_name == "optimizers" and name in LOWERCASE_OPTIMIZERS:
+            self._lowercase_optimizer(node, name)
+            return
         if inner_name not in ("experimental", "preprocessing") or self.ctx.qualify(node) is None:
             return
         raw = self.ctx.resolver.raw(node) or ""
@@ -289,6 +323,8 @@ class KerasInternalModulePaths(Check):
         if split is None or len(split[1]) < 3:
             return
         path = split[1]
+        if self.tests.covers(raw, f"{split[0]}.{path[0]}.{path[1]}"):
+            return  # `hasattr(tf.keras.optimizers, "experimental") and ...experimental.Optimizer`
         head = path[0]
         namespace = path[1:-1]
         if head not in ("layers", "optimizers") or namespace not in (["experimental"], ["experimental", "preprocessing"]):
@@ -303,6 +339,16 @@ class KerasInternalModulePaths(Check):
         if name in PUBLIC[head] and cst.Module([]).code_for_node(node.value).count(".") >= len(namespace):
             edits = [Edit(node.value, cst.Module([]).code_for_node(inner))]
         self.report(node, edits=edits, name=raw, replacement=f"{split[0]}.{head}.{name}")
+
+    def _lowercase_optimizer(self, node: cst.Attribute, name: str) -> None:
+        """``keras.optimizers.rmsprop(lr=1e-4)``: Keras 2.0-2.3's alias of ``RMSprop``, gone since."""
+        split = _split(self.ctx.resolver.raw(node) or "")
+        if split is None or split[1] != ["optimizers", name]:
+            return
+        if self.tests.covers(f"{split[0]}.optimizers.{name}", f"{split[0]}.optimizers.{name}"):
+            return
+        cls = LOWERCASE_OPTIMIZERS[name]
+        self.report(node, edits=[Edit(node.attr, cls)], name=f"{split[0]}.optimizers.{name}", replacement=f"{split[0]}.optimizers.{cls}")
 
 
 CHECK = KerasInternalModulePaths

@@ -26,7 +26,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._paths import model_name, path_tail
+from kerasdoctor.lint.checks._paths import model_name, note_string, path_tail
 from kerasdoctor.lint.checks._util import ModelTracker, argument, keyword, method_name
 
 _MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
@@ -36,9 +36,11 @@ class SaveFilepathExtension(Check):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.models = ModelTracker(self.ctx)
+        self.strings: dict[str, str] = {}  # MODEL_PATH = "model.h5"
 
     def leave_Assign(self, node: cst.Assign) -> None:
         self.models.assigned(node)
+        note_string(self.strings, node)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.qualify(node.func) == "keras.models.save_model":
@@ -47,7 +49,7 @@ class SaveFilepathExtension(Check):
             target = argument(node, 0, "filepath")
         else:
             return
-        path = path_tail(self.ctx, target)
+        path = path_tail(self.ctx, target, self.strings)
         if path is not None:
             if not path.endswith(_MODEL_SUFFIXES):
                 self.report(node, key="path", path=path, suggestion=model_name(path))
