@@ -23,7 +23,7 @@ TEST_CORPUS = FIXTURES / "real_errors_test"
 PLANNED_FAMILIES = TEST_CORPUS / "_planned_families.txt"
 
 REQUIRED_KEYS = {"source", "text", "family", "expected"}
-DEV_ALLOWED_KEYS = REQUIRED_KEYS | {"versions"}
+DEV_ALLOWED_KEYS = REQUIRED_KEYS | {"versions", "form", "language"}  # form and language: optional, inferred when absent
 TEST_REQUIRED_KEYS = REQUIRED_KEYS | {"form", "language"}
 TEST_ALLOWED_KEYS = TEST_REQUIRED_KEYS | {"versions"}
 FORMS = {"traceback", "message", "log", "sentence"}
