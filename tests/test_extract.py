@@ -271,3 +271,19 @@ def test_traceback_cut_at_its_raise_statement_takes_type_and_wording_from_it():
     assert [f.function for f in rec.frames] == ["as_graph_element", "_as_graph_element_locked"]
     assert rec.type == "ValueError"
     assert rec.message == "Operation %s is not an element of this graph."
+
+
+def test_tf1_graph_error_repeated_after_its_caused_by_op_frames_keeps_its_type():
+    # what TF 1.x prints below "Caused by op ..., defined at:" (the part of a long log people paste)
+    text = (
+        "Caused by op 'embedding_1/Gather', defined at:\n"
+        '  File "train.py", line 30, in <module>\n'
+        "    model.add(Embedding(5000, 64))\n"
+        "\n"
+        "InvalidArgumentError (see above for traceback): indices[0,3] = 10000 is not in [0, 5000)\n"
+        "\t [[Node: embedding_1/Gather = Gather[Tindices=DT_INT32]]]\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "InvalidArgumentError"
+    assert rec.message.startswith("indices[0,3] = 10000 is not in [0, 5000)")
+    assert rec.location.code == "model.add(Embedding(5000, 64))"
