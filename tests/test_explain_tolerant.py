@@ -397,3 +397,14 @@ def test_the_failing_graph_op_ranks_the_family_when_the_message_after_it_was_cut
     best = explain(text).matches[0]
     assert (best.name, best.kind) == ("embedding-index-out-of-range", "frames")
     assert best.confidence < CONFIDENT
+
+
+def test_keras1_bare_exception_type_does_not_contradict_a_family_typed_for_later_versions():
+    # Keras 1.0-1.1 raised plain Exception for checks that Keras 2 raises as RuntimeError / ValueError
+    # (keras 1.1.2 keras/engine/training.py Model._make_train_function)
+    keras1 = explain("Exception: You must compile your model before using it.").matches
+    keras2 = explain("RuntimeError: You must compile your model before using it.").matches
+    assert keras1[0].rule.name == keras2[0].rule.name == "model-not-compiled"
+    assert keras1[0].confidence < keras2[0].confidence  # the bare type is no evidence
+    # a specific type that is not the pattern's still rules the family's wording out (only a raise site's doubt is left)
+    assert all(m.kind != "wording" for m in explain("KeyError: You must compile your model before using it.").matches)

@@ -210,3 +210,80 @@ def test_exception_line_after_a_line_exactly_80_columns_wide_is_not_glued_to_it(
     text = f'File "train.py", line 12, in <module>\n    model.fit(x, y)\n{frame}\nValueError: Shapes (None, 1) and (None, 5) are incompatible'
     (rec,) = extract_errors(text)
     assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 1) and (None, 5) are incompatible")
+
+
+# Pasted from blogs and forums (fixtures/real_errors/0500, 0502, 0504): pages that strip indentation,
+# drop "<module>" as an HTML tag, join lines, or cut the traceback off.
+BLOG_TRACEBACK_WITHOUT_INDENT = """Traceback (most recent call last):
+File "F:/visual/SSsearch/ineptionV4.py", line 215, in
+model = create_model(5)
+File "F:/visual/SSsearch/ineptionV4.py", line 28, in stem
+x = merge([x1, x2], mode='concat', concat_axis=channel_axis)
+File "C:\\Program Files\\Anaconda3\\lib\\site-packages\\keras\\legacy\\layers.py", line 190, in _arguments_validation
+'Layer shapes: %s' % (input_shapes))
+ValueError: "concat" mode can only merge layers with matching output shapes except for the concat axis. Layer shapes: [(None, 73, 73, 64), (None, 73, 73, 96)]
+"""
+
+
+def test_traceback_pasted_without_indentation_keeps_frames_and_message():
+    (rec,) = extract_errors(BLOG_TRACEBACK_WITHOUT_INDENT)
+    assert rec.type == "ValueError"
+    assert rec.message.startswith('"concat" mode can only merge layers')
+    assert [f.function for f in rec.frames] == ["", "stem", "_arguments_validation"]
+    assert rec.frames[1].code.startswith("x = merge(")
+    assert (rec.location.function, rec.location.line) == ("stem", 28)
+
+
+def test_unindented_source_line_without_an_exception_line_after_it_is_the_message():
+    text = 'File "train.py", line 12, in <module>\nError when checking target: expected dense_1 to have 3 dimensions, but got array with shape (118, 1)\n'
+    (rec,) = extract_errors(text)
+    assert rec.message.startswith("Error when checking target: expected dense_1")
+    assert rec.frames[0].code == ""
+
+
+def test_python2_notebook_frames_of_compiled_files_cut_before_the_message():
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "<ipython-input-20-1248a33f6518> in <module>()\n"
+        "----> 5 model.add(LSTM(32))\n"
+        "\n"
+        "/usr/local/lib/python2.7/dist-packages/keras/models.pyc in add(self, layer)\n"
+        "--> 332             output_tensor = layer(self.outputs[0])\n"
+        "\n"
+        "/usr/local/lib/python2.7/dist-packages/keras/engine/topology.pyc in assert_input_compatibility(self, input)\n"
+        "    467                                          self.name + ': expected ndim=\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "ValueError"  # from the notebook's header, as the exception line was not pasted
+    assert [f.function for f in rec.frames] == ["<module>", "add", "assert_input_compatibility"]
+    assert rec.message == ""
+    assert rec.location.code == "model.add(LSTM(32))"
+
+
+def test_traceback_cut_at_its_raise_statement_takes_type_and_wording_from_it():
+    text = (
+        '\tFile "/usr/local/lib/python3.5/dist-packages/tensorflow/python/framework/", line 2405, in as_graph_element '
+        "return self._as_graph_element_locked(obj, allow_tensor, allow_operation)\n"
+        '\tFile "/usr/local/lib/python3.5/dist-packages/tensorflow/python/framework/", line 2489, in _as_graph_element_locked '
+        'raise ValueError("Operation %s is not an element of this graph." % obj)\n'
+    )
+    (rec,) = extract_errors(text)
+    assert [f.function for f in rec.frames] == ["as_graph_element", "_as_graph_element_locked"]
+    assert rec.type == "ValueError"
+    assert rec.message == "Operation %s is not an element of this graph."
+
+
+def test_tf1_graph_error_repeated_after_its_caused_by_op_frames_keeps_its_type():
+    # what TF 1.x prints below "Caused by op ..., defined at:" (the part of a long log people paste)
+    text = (
+        "Caused by op 'embedding_1/Gather', defined at:\n"
+        '  File "train.py", line 30, in <module>\n'
+        "    model.add(Embedding(5000, 64))\n"
+        "\n"
+        "InvalidArgumentError (see above for traceback): indices[0,3] = 10000 is not in [0, 5000)\n"
+        "\t [[Node: embedding_1/Gather = Gather[Tindices=DT_INT32]]]\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "InvalidArgumentError"
+    assert rec.message.startswith("indices[0,3] = 10000 is not in [0, 5000)")
+    assert rec.location.code == "model.add(Embedding(5000, 64))"

@@ -33,12 +33,15 @@ _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
 _IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
 _DASHES = lazy(r"^-{30,}\s*$")
-_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*)?\s*$')
+# ", in" may end the line when a page dropped "<module>" as an HTML tag
+_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
 )
-_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.py|[A-Za-z]:\\\S+\.py|~\S+\.py) in (?P<func><cell line: \d+>|[\w<>.]+)\(")
+# Python 2 kernels show the compiled file (.pyc); Windows paths may hold spaces (C:\Program Files\...)
+_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)\(")
+_RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
@@ -48,9 +51,11 @@ _EXC_WORDS = lazy(r"Error|Exception|Exit|Interrupt|Failure")
 _CARETS = lazy(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
-_EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)(?::(?: (?P<msg>.*)|\s*)?)?$")
+# TF 1.x repeats a graph error's type after its "Caused by op" frames as "InvalidArgumentError (see above for traceback): ..."
+_SEE_ABOVE = r"(?: \(see above for traceback\))?"
+_EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
 _LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
-_BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*): ?(?P<msg>.*)$")
+_BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$")
 _PY_WARNING = lazy(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
 _BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
@@ -292,6 +297,9 @@ class _Parser:
         self.chain_pending = False
         self.chain_group: list[ErrorRecord] = []
         self.ipython_type: str | None = None
+        # the last frame's source line was pasted without its indent (blogs and forums strip it): if no
+        # exception line follows, that line was the message after all
+        self.loose_code = False
         self.tb_indent = ""  # a traceback pasted indented (a markdown code block, a list item): its common indent
 
     # -- traceback state -------------------------------------------------------------------
@@ -316,6 +324,7 @@ class _Parser:
         self.frames = _FrameList()
         self.type = None
         self.tb_indent = ""
+        self.loose_code = False
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -364,7 +373,12 @@ class _Parser:
         m = _PY_FRAME.match(line)
         if m:
             func = (m.group("func") or "").strip()
-            self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=func))
+            code = ""
+            if " " in func and not func.startswith("<"):
+                # the source line joined onto its frame line (a page that lost the line break)
+                func, code = func.split(" ", 1)
+            self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=func, code=code.strip()))
+            self.loose_code = False
             return
         m = _IPY_FRAME.match(line)
         if m and (m.group("path") or m.group("cell")):
@@ -394,10 +408,17 @@ class _Parser:
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             return
         m = _EXC_LINE.match(stripped)
+        looks_like_exception = bool(m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None))
+        if not looks_like_exception and not self.ipython_type and self.frames and not self.frames[-1].code and self.frames[-1].line is not None:
+            # 'File "x.py", line 3, in f' followed by its source line at the margin: a paste that lost its indent
+            last = self.frames[-1]
+            self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
+            self.loose_code = True
+            return
         if m and m.group("type") == "Node" and _GRAPH_NODE.match(stripped):
             # TF's "Node: 'name'" line of a graph error whose "...Error: Graph execution error:" header was not pasted
             self._begin_message(None, stripped)
-        elif m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None):
+        elif m and looks_like_exception:
             self._begin_message(m.group("type"), m.group("msg") or "")
         elif self.ipython_type:
             self._begin_message(self.ipython_type, stripped)
@@ -459,8 +480,19 @@ class _Parser:
         self.chain_pending = False
         if self.state == "frames" and self.frames:
             # a traceback cut off before its exception line: keep the frames, no message
+            message = ""
+            last = self.frames[-1]
+            raised = _RAISE_LITERAL.match(last.code)
+            if raised:
+                # cut off below the raising line: its literal is the message's wording, its class the type
+                self.type = self.type or raised.group("type")
+                message = raised.group("msg")
+            elif self.loose_code:
+                message = last.code
+                self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function)
             self.state = "message"
-            self.msg_lines = [""]
+            self.type = self.type or self.ipython_type
+            self.msg_lines = [message]
         self._flush()
         self._close_chain()
         return self.out.records()

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
 UNKNOWN_TYPE_FACTOR = 0.92
+# a bare Exception says nothing about the check: Keras 1.x raised it for every check that
+# Keras 2 and 3 raise as ValueError, TypeError or RuntimeError with the same words
+UNTYPED_RAISES = frozenset({"Exception"})
 UNKNOWN_WHERE_FACTOR = 0.8
 CHAINED_FACTOR = 0.97
 # when the input holds an exception, a warning/log/progress line beside it is rarely what the user asks about
@@ -74,7 +77,7 @@ def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -
     if pattern.kind and record.kind not in (pattern.kind, "message"):
         return 0.0
     if pattern.types:
-        if record.type is None:
+        if record.type is None or (record.type in UNTYPED_RAISES and record.type not in pattern.types):
             score *= UNKNOWN_TYPE_FACTOR
         elif not set(pattern.types).intersection(record.type_names or (record.type,)):
             return 0.0
