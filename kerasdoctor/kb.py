@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
     from typing import Any
 
+    # what a fallback's evidence needs in a text: see explain.fallback.evidence_words
+    EvidenceWords = tuple[frozenset[str], tuple[str, ...], frozenset[str]]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
@@ -55,7 +57,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 12
+_CACHE_FORMAT = 13
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -85,11 +87,11 @@ class RuleSet:
         self.problems = problems
         self.dirs = dirs
         # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled
-        # plain rule, (the words and the Chinese words one of which the fallback's evidence needs))
-        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes, tuple[frozenset[str], tuple[str, ...]]]] = []
+        # plain rule, what the fallback's evidence needs in the text (explain.fallback.evidence_words))
+        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes, EvidenceWords]] = []
         # the symptom vocabulary: (groups of words meaning the same thing, generic words)
         self.vocabulary = vocabulary
-        self._evidence_words: list[tuple[frozenset[str], tuple[str, ...]]] | None = None
+        self._evidence_words: list[EvidenceWords] | None = None
         self._built: dict[int, Rule] = {}
         self._positions: dict[str, int] | None = None
 
@@ -161,10 +163,11 @@ class RuleSet:
             )
         ]
 
-    def evidence_candidates(self, words: AbstractSet[str], cjk: str) -> list[Rule]:
-        """The rules with a near-miss word, symptom key or frame name in ``words``, or a Chinese keyword all of whose characters are in ``cjk``.
+    def evidence_candidates(self, words: AbstractSet[str], cjk: str, short_texts: Sequence[AbstractSet[str]]) -> list[Rule]:
+        """The rules whose near-miss, symptom or frame evidence can fit a text with these ``words``,
+        Chinese characters ``cjk`` and, for short texts, these sets of long words.
 
-        A fallback's evidence for any other rule needs a word the text does not hold
+        Any other rule's evidence needs a word the text does not hold
         (``explain.fallback.evidence_words``), so weighing only these gives the same answer.
         """
         if self._entries:
@@ -177,8 +180,10 @@ class RuleSet:
             needed = self._evidence_words
         return [
             self._rule_at(position)
-            for position, (latin, chinese) in enumerate(needed)
-            if not latin.isdisjoint(words) or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
+            for position, (latin, chinese, wording_words) in enumerate(needed)
+            if not latin.isdisjoint(words)
+            or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
+            or any(text_words <= wording_words for text_words in short_texts)
         ]
 
 
@@ -1091,9 +1096,10 @@ def _valid_snapshot(payload: Any) -> bool:
         and type(entry[2]) is tuple
         and type(entry[3]) is bytes
         and type(entry[4]) is tuple
-        and len(entry[4]) == 2
+        and len(entry[4]) == 3
         and type(entry[4][0]) is frozenset
         and type(entry[4][1]) is tuple
+        and type(entry[4][2]) is frozenset
         for entry in entries
     )
 

@@ -223,6 +223,18 @@ def test_a_generic_message_also_lists_what_its_frames_point_at():
         ("keras.datasets.mnist.load_data() download fails behind our proxy", "dataset-download-failed"),
         ("tensorflow is not using my GPU", "gpu-not-visible"),
         ("训练的时候显存不足", "out-of-memory"),
+        ("from keras.layers import Merge fails", "keras-layers-merge-removed"),
+        ("keras 3 K.int_shape doesn't work anymore", "keras3-backend-functions-removed"),
+        ("hub.KerasLayer 加到 Sequential 里报错", "keras-implementations-mixed-layer"),
+        ("使用 MirroredStrategy 多卡训练 scope 报错", "variable-outside-strategy-scope"),
+        ("转换tflite模型时报错，有些算子不支持", "tflite-unsupported-ops"),
+        ("显卡驱动版本太低 tensorflow 用不了 GPU", "cuda-driver-too-old"),
+        ("my RTX 5090 is not supported by tensorflow: compute capability 12.0", "gpu-compute-capability-unsupported"),
+        ("image_dataset_from_directory 划分验证集时 subset 报错", "dataset-split-arguments"),
+        ("calling model.predict in a for loop prints a tf.function retracing warning", "tf-function-retracing"),
+        ("在 dataset.map 里 调用 .numpy() 报错", "numpy-in-graph-function"),
+        ("my softmax output with one unit always gives accuracy 0.5", "activation-loss-mismatch"),
+        ("多输出模型 compile 时 loss 字典 的 key 和 输出层 名字 不匹配", "loss-output-names"),
     ],
 )
 def test_a_described_symptom_gets_the_family_with_a_hint(text, family):

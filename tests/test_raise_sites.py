@@ -155,14 +155,18 @@ def test_a_family_answers_another_version_of_its_raise_site(rule_id: str, text: 
 
 
 def test_a_family_near_miss_outranks_a_raise_site_no_family_describes():
-    # Keras 2.2's standardize_input_data with an empty input name (zijiebao.com/jishu/1003414.html):
-    # the raise site is found but names no family; the near miss of input-rank-mismatch's wording does
-    text = "ValueError: Error when checking : expected input_1 to have 4 dimensions, but got array with shape (50, 50, 3)"
-    matches = explain(text, versions={}).matches
-    kinds = [(m.kind, getattr(m, "linked", True)) for m in matches]
-    assert ("raise-site", False) in kinds  # the check that raised it is still shown
-    assert matches[0].rule.name == "input-rank-mismatch" and matches[0].kind == "fuzzy"
-    assert kinds.index(("raise-site", False)) > 0
+    from kerasdoctor.explain.fallback import rank
+    from kerasdoctor.types import Match
+
+    message = "Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
+    site = raisesites.load_index().lookup("ValueError", message)[0]
+    unlinked = raisesites.RaiseSiteMatch(site=site, rule=raisesites._site_rule(site), confidence=0.45, record=None, pattern=None, evidence=message, notes=())
+    rules = load_rules()
+    family = Match(rule=rules.get("KD101"), confidence=0.3, record=None, pattern=None, evidence="", notes=(), kind="fuzzy")
+    symptom = Match(rule=rules.get("KD508"), confidence=0.5, record=None, pattern=None, evidence="", notes=(), kind="symptom")
+    assert not unlinked.linked
+    # the check that raised it names no cause: a family's near miss comes first, a described symptom after it
+    assert [m.kind for m in rank([symptom, unlinked, family])] == ["fuzzy", "raise-site", "symptom"]
 
 
 def test_interpreter_wordings_are_not_pinned_on_a_library_check():

@@ -72,16 +72,18 @@ def rank(matches: Iterable[Match]) -> list[Match]:
     return sorted(best.values(), key=lambda m: (_trust(m), -m.confidence, m.rule.id))
 
 
-def evidence_words(rule: Rule, vocabulary: Vocabulary) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The words of which a text must hold one for a near miss, a symptom or a frame to point at ``rule``.
+def evidence_words(rule: Rule, vocabulary: Vocabulary) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """What a text must hold for a near miss, a symptom or a frame to point at ``rule``.
 
-    (latin words, word stems and frame names; Chinese keywords); the rule snapshot
-    keeps them, so a fallback builds only the rules that can match.
+    (latin words, word stems and frame names one of which it holds; Chinese keywords
+    one of which it holds; the wordings' long words, all of a short text's being among
+    them): the rule snapshot keeps them, so a fallback builds only the rules that can match.
     """
     from kerasdoctor.explain import fuzzy, symptoms
 
     latin, cjk = symptoms.required_words(rule, symptoms.word_groups(vocabulary))
-    return fuzzy.required_words(rule) | latin | frozenset(rule.frames), cjk
+    chosen, every = fuzzy.required_words(rule)
+    return chosen | latin | frozenset(rule.frames), cjk, every
 
 
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -92,9 +94,8 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
     from kerasdoctor.explain import frames, fuzzy, symptoms
 
     words, cjk = symptoms.text_words(records)
-    words |= fuzzy.text_words(normalised)
-    words |= frames.text_words(records)
-    return rules.evidence_candidates(words, cjk)
+    near_miss_words, short_texts = fuzzy.text_words(normalised)
+    return rules.evidence_candidates(words | near_miss_words | frames.text_words(records), cjk, short_texts)
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -140,6 +141,6 @@ def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord],
     from kerasdoctor.kb import RuleSet
 
     if isinstance(rules, RuleSet):
-        rules = rules.evidence_candidates(text_words(records), "")
+        rules = rules.evidence_candidates(text_words(records), "", [])
     extra = [m for m in frame_matches(records, rules) if m.rule.id not in {w.rule.id for w in matches}]
     return [*matches, *extra]

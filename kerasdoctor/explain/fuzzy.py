@@ -64,13 +64,22 @@ def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
 
 
-def required_words(rule: Rule) -> frozenset[str]:
-    """Words of which a text must hold one for any wording of ``rule`` to be a near miss (see ``_worth_scoring``)."""
-    words: set[str] = set()
+def required_words(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:
+    """What a text must hold for a wording of ``rule`` to be worth scoring as a near miss (see ``_worth_scoring``).
+
+    (one of the first words, or all its long words among the second): a text that
+    shares half a wording's words shares one of any half-plus-one of them, so the
+    longest half-plus-one are enough to look for; a short text passes when every
+    long word it has is one of the wording's.
+    """
+    chosen: set[str] = set()
+    every: set[str] = set()
     for pattern in rule.errors:
         runs = pattern.skeleton if pattern.skeleton is not None else skeleton(pattern.pattern)
-        words.update(_long_words(runs))
-    return frozenset(words)
+        words = sorted(_long_words(runs), key=lambda w: (-len(w), w))
+        chosen.update(words[: len(words) // 2 + 1])
+        every.update(words)
+    return frozenset(chosen), frozenset(every)
 
 
 def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words: frozenset[str]) -> bool:
@@ -133,9 +142,11 @@ def _scored_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     return [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
 
 
-def text_words(records: Sequence[ErrorRecord]) -> set[str]:
-    """The words ``fuzzy_matches`` compares with the wordings' words."""
-    return {w for r in _scored_records(records) for w in _WORD.compiled().findall(_texts(r))}
+def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], list[frozenset[str]]]:
+    """The words ``fuzzy_matches`` compares with the wordings' words, and each text's long words where it has two or more."""
+    per_text = [frozenset(_WORD.compiled().findall(text)) for text in (_texts(r) for r in _scored_records(records)) if len(text) >= MIN_TEXT_CHARS]
+    long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for words in per_text]
+    return set().union(*per_text), [words for words in long_words if len(words) >= 2]
 
 
 def fuzzy_matches(

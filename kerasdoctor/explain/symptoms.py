@@ -420,10 +420,11 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups) -> _Fit
 def required_words(rule: Rule, groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
     """What a text must hold for some phrase of ``rule`` to fit: (latin keys, Chinese spellings).
 
-    Every fit finds one keyword at least (a missing one is allowed only beside others),
-    through one of its group's spellings: a latin word as itself, with another ending
-    (the key ``~stem``) or as the start of a longer word; a Chinese one with all its
-    characters in the text (as written or spread out). A multi-word term needs its first word.
+    A fit misses at most one keyword of its phrase, so of any two keywords it finds
+    one: the two most specific of each phrase are enough to look for. A keyword is
+    found through one of its group's spellings: a latin word as itself, with another
+    ending (the key ``~stem``) or as the start of a longer word; a Chinese one with all
+    its characters in the text (as written or spread out). A multi-word term needs its first word.
     """
     latin: set[str] = set()
     cjk: set[str] = set()
@@ -432,7 +433,8 @@ def required_words(rule: Rule, groups: WordGroups) -> tuple[frozenset[str], tupl
             keywords = phrase_keywords(phrase)
             if len(keywords) < 2:
                 continue
-            for concept in groups.concepts(keywords):
+            concepts = sorted(groups.concepts(keywords), key=lambda c: (groups.is_generic(c), -len(" ".join(c))))
+            for concept in concepts[:2]:
                 for spelling in groups.spellings(concept):
                     first = spelling[0]
                     if _is_cjk(first):
