@@ -57,7 +57,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 13
+_CACHE_FORMAT = 14
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -88,7 +88,9 @@ class RuleSet:
         self.dirs = dirs
         # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled
         # plain rule, what the fallback's evidence needs in the text (explain.fallback.evidence_words))
-        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes, EvidenceWords]] = []
+        self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
+        # the snapshot's marshalled EvidenceWords per rule: only a fallback reads them
+        self._evidence_bytes: bytes | None = None
         # the symptom vocabulary: (groups of words meaning the same thing, generic words)
         self.vocabulary = vocabulary
         self._evidence_words: list[EvidenceWords] | None = None
@@ -96,10 +98,13 @@ class RuleSet:
         self._positions: dict[str, int] | None = None
 
     @classmethod
-    def from_snapshot(cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...], vocabulary: Vocabulary = ((), ())) -> RuleSet:
+    def from_snapshot(
+        cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...], vocabulary: Vocabulary = ((), ()), evidence: bytes | None = None
+    ) -> RuleSet:
         ruleset = cls([], problems, dirs, vocabulary)
         ruleset._rules = None
         ruleset._entries = entries
+        ruleset._evidence_bytes = evidence
         return ruleset
 
     @property
@@ -170,14 +175,15 @@ class RuleSet:
         Any other rule's evidence needs a word the text does not hold
         (``explain.fallback.evidence_words``), so weighing only these gives the same answer.
         """
-        if self._entries:
-            needed = [e[4] for e in self._entries]
-        else:
-            if self._evidence_words is None:
-                from kerasdoctor.explain.fallback import evidence_words
+        if self._evidence_words is None and self._evidence_bytes is not None:
+            stored = marshal.loads(self._evidence_bytes)  # noqa: S302 - checked snapshot
+            if _valid_evidence(stored, len(self)):
+                self._evidence_words = stored
+        if self._evidence_words is None:
+            from kerasdoctor.explain.fallback import evidence_words
 
-                self._evidence_words = [evidence_words(rule, self.vocabulary) for rule in self.rules]
-            needed = self._evidence_words
+            self._evidence_words = [evidence_words(rule, self.vocabulary) for rule in self.rules]
+        needed = self._evidence_words
         return [
             self._rule_at(position)
             for position, (latin, chinese, wording_words) in enumerate(needed)
@@ -1027,7 +1033,7 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
     if snapshot_path:
         attach_engine_code(_engine_code_path(snapshot_path))
     if use_cache:
-        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs, payload["vocabulary"])
+        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs, payload["vocabulary"], payload["evidence"])
     else:  # parsed just now, examples kept
         ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs, vocabulary)
     if len(dirs) > 1:
@@ -1041,13 +1047,16 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
     from kerasdoctor.explain.fallback import evidence_words
 
     entries = []
+    evidence = []
     for plain in sorted(plains, key=lambda p: p["id"]):
         # examples (whole tracebacks) are two thirds of the rule text and only tests and
         # `rules check` read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
-        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain)), evidence_words(_rule_from_plain(plain), vocabulary)))
-    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems, "vocabulary": vocabulary}
+        entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
+        evidence.append(evidence_words(_rule_from_plain(plain), vocabulary))
+    # marshalled apart: a cold explain whose message a wording matches never unpacks them
+    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems, "vocabulary": vocabulary, "evidence": marshal.dumps(evidence)}
 
 
 def _engine_code_path(snapshot_path: str) -> str:
@@ -1086,21 +1095,20 @@ def _valid_snapshot(payload: Any) -> bool:
     if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
         return False
     entries, problems, vocabulary = payload.get("rules"), payload.get("problems"), payload.get("vocabulary")
-    if not (isinstance(entries, list) and isinstance(problems, list) and _valid_vocabulary(vocabulary)):
+    if not (isinstance(entries, list) and isinstance(problems, list) and _valid_vocabulary(vocabulary) and type(payload.get("evidence")) is bytes):
         return False
     return all(
-        type(entry) is tuple
-        and len(entry) == 5
-        and type(entry[0]) is str
-        and type(entry[1]) is str
-        and type(entry[2]) is tuple
-        and type(entry[3]) is bytes
-        and type(entry[4]) is tuple
-        and len(entry[4]) == 3
-        and type(entry[4][0]) is frozenset
-        and type(entry[4][1]) is tuple
-        and type(entry[4][2]) is frozenset
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and type(entry[3]) is bytes
         for entry in entries
+    )
+
+
+def _valid_evidence(evidence: Any, rules: int) -> bool:
+    """Whether unpacked evidence words have the shape ``explain.fallback.evidence_words`` gives, one per rule."""
+    return (
+        type(evidence) is list
+        and len(evidence) == rules
+        and all(type(e) is tuple and len(e) == 3 and type(e[0]) is frozenset and type(e[1]) is tuple and type(e[2]) is frozenset for e in evidence)
     )
 
 

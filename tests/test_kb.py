@@ -308,7 +308,8 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
     vocabulary = kb.load_rules().vocabulary
     assert vocabulary[0]
     every_rule = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], (), vocabulary)
-    snapshot = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [], vocabulary)["rules"], [], (), vocabulary)
+    payload = kb._snapshot_payload(plains, [], vocabulary)
+    snapshot = kb.RuleSet.from_snapshot(payload["rules"], [], (), vocabulary, payload["evidence"])
     dev = Path(__file__).resolve().parent.parent / "fixtures" / "real_errors"
     texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::3]
     texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::4]
@@ -325,7 +326,7 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
         assert answer(fewer) == answer(everything), text
         kinds.update(m.kind for m in everything)
     assert {"wording", "raise-site", "fuzzy", "symptom", "frames"} <= kinds  # every kind of evidence was compared
-    fresh = kb.RuleSet.from_snapshot(kb._snapshot_payload(plains, [], vocabulary)["rules"], [], (), vocabulary)
+    fresh = kb.RuleSet.from_snapshot(payload["rules"], [], (), vocabulary, payload["evidence"])
     records = extract_errors("my loss becomes nan after 3 epochs")
     assert fallback_matches(records, fresh, {}, vocabulary=vocabulary)[0].rule.name == "nan-loss"
     assert len(fresh._built) < len(fresh) // 3
