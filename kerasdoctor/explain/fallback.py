@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from kerasdoctor.explain.symptoms import Vocabulary
-    from kerasdoctor.kb import RuleSet
+    from kerasdoctor.kb import EvidenceWords, RuleSet
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
@@ -72,18 +72,20 @@ def rank(matches: Iterable[Match]) -> list[Match]:
     return sorted(best.values(), key=lambda m: (_trust(m), -m.confidence, m.rule.id))
 
 
-def evidence_words(rule: Rule, vocabulary: Vocabulary) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+def evidence_words(rule: Rule, vocabulary: Vocabulary) -> EvidenceWords:
     """What a text must hold for a near miss, a symptom or a frame to point at ``rule``.
 
     (latin words, word stems and frame names one of which it holds; Chinese keywords
     one of which it holds; the wordings' long words, all of a short text's being among
-    them): the rule snapshot keeps them, so a fallback builds only the rules that can match.
+    them; the rule's symptom phrases, prepared): the rule snapshot keeps them, so a
+    fallback builds only the rules that can match and tokenises no phrase.
     """
     from kerasdoctor.explain import fuzzy, symptoms
 
-    latin, cjk = symptoms.required_words(rule, symptoms.word_groups(vocabulary))
+    phrases = symptoms.prepared_phrases(rule, symptoms.word_groups(vocabulary))
+    latin, cjk = symptoms.required_words(phrases)
     chosen, every = fuzzy.required_words(rule)
-    return chosen | latin | frozenset(rule.frames), cjk, every
+    return chosen | latin | frozenset(rule.frames), cjk, every, phrases
 
 
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -124,6 +126,7 @@ def fallback_matches(
     from kerasdoctor.explain.frames import frame_matches
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import symptom_matches
+    from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
     candidates_rules = _evidence_candidates(rules, records, normalised)
@@ -131,7 +134,8 @@ def fallback_matches(
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, candidates_rules, versions)
-        candidates += symptom_matches(records, candidates_rules, vocabulary)
+        prepared = rules.prepared_phrases() if isinstance(rules, RuleSet) else None
+        candidates += symptom_matches(records, candidates_rules, vocabulary, prepared)
     return rank(candidates)
 
 

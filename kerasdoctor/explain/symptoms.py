@@ -26,10 +26,13 @@ from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Set as AbstractSet
 
     from kerasdoctor.types import ErrorRecord, Match, Rule
 
+    # a symptom phrase, its keywords as terms, and the latin keys / Chinese spellings one of which a text needs for it
+    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry, as tokens() reads it
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
@@ -362,7 +365,7 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
-def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups) -> _Fit | None:
+def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None) -> _Fit | None:
     """How ``keywords`` (one phrase) fit ``text``, or None.
 
     Each keyword is looked for as written, then through the other words of its
@@ -371,7 +374,8 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups) -> _Fit
     phrase never loads it), or, in a long text and a phrase of three or more,
     left out at a cost.
     """
-    concepts = groups.concepts(keywords)
+    if concepts is None:
+        concepts = groups.concepts(keywords)
     scores: list[float] = []
     hits: list[list[int]] = []
     missing: list[int] = []
@@ -417,32 +421,49 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups) -> _Fit
     return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
 
 
-def required_words(rule: Rule, groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
-    """What a text must hold for some phrase of ``rule`` to fit: (latin keys, Chinese spellings).
+def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a text must hold for a phrase of these keywords to fit: (latin keys, Chinese spellings).
 
     A fit misses at most one keyword of its phrase, so of any two keywords it finds
-    one: the two most specific of each phrase are enough to look for. A keyword is
-    found through one of its group's spellings: a latin word as itself, with another
-    ending (the key ``~stem``) or as the start of a longer word; a Chinese one with all
-    its characters in the text (as written or spread out). A multi-word term needs its first word.
+    one: the two most specific are enough to look for. A keyword is found through one
+    of its group's spellings: a latin word as itself, with another ending (the key
+    ``~stem``) or as the start of a longer word; a Chinese one with all its characters
+    in the text (as written or spread out). A multi-word term needs its first word.
     """
     latin: set[str] = set()
     cjk: set[str] = set()
+    for concept in sorted(concepts, key=lambda c: (groups.is_generic(c), -len(" ".join(c))))[:2]:
+        for spelling in groups.spellings(concept):
+            first = spelling[0]
+            if _is_cjk(first):
+                if len(spelling) == 1:
+                    cjk.add(first)
+            else:
+                latin.update((first, "~" + stem(first)))
+    return frozenset(latin), tuple(sorted(cjk))
+
+
+def prepared_phrases(rule: Rule, groups: WordGroups) -> tuple[PreparedPhrase, ...]:
+    """Each symptom phrase of ``rule`` that can fit, with its keywords as terms and what a text needs for it (``_gate``)."""
+    out = []
     for phrases in (rule.symptoms or {}).values():
         for phrase in phrases:
             keywords = phrase_keywords(phrase)
             if len(keywords) < 2:
                 continue
-            concepts = sorted(groups.concepts(keywords), key=lambda c: (groups.is_generic(c), -len(" ".join(c))))
-            for concept in concepts[:2]:
-                for spelling in groups.spellings(concept):
-                    first = spelling[0]
-                    if _is_cjk(first):
-                        if len(spelling) == 1:
-                            cjk.add(first)
-                    else:
-                        latin.update((first, "~" + stem(first)))
-    return frozenset(latin), tuple(sorted(cjk))
+            concepts = groups.concepts(keywords)
+            out.append((phrase, concepts, *_gate(concepts, groups)))
+    return tuple(out)
+
+
+def required_words(phrases: Sequence[PreparedPhrase]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a text must hold for one of ``phrases`` (a rule's) to fit: (latin keys, Chinese spellings)."""
+    latin = frozenset().union(*(p[2] for p in phrases))
+    return latin, tuple(sorted({spelling for p in phrases for spelling in p[3]}))
+
+
+def _passes(phrase: PreparedPhrase, words: AbstractSet[str], cjk: str) -> bool:
+    return not phrase[2].isdisjoint(words) or bool(cjk and any(all(ch in cjk for ch in spelling) for spelling in phrase[3]))
 
 
 def _text_of(record: ErrorRecord) -> str:
@@ -464,8 +485,17 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
     return words, "".join(cjk)
 
 
-def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule], vocabulary: Vocabulary | None = None) -> list[Match]:
-    """Rules whose symptom phrases fit the text of ``records``, best first."""
+def symptom_matches(
+    records: Sequence[ErrorRecord],
+    rules: Iterable[Rule],
+    vocabulary: Vocabulary | None = None,
+    prepared: Mapping[str, Sequence[PreparedPhrase]] | None = None,
+) -> list[Match]:
+    """Rules whose symptom phrases fit the text of ``records``, best first.
+
+    ``prepared`` holds rules' ``prepared_phrases`` by rule id (the rule snapshot keeps
+    them); a phrase whose most specific keywords the text lacks is not weighed.
+    """
     from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
     rules = [rule for rule in rules if rule.symptoms]
@@ -473,22 +503,22 @@ def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule], vocab
         return []
     groups = word_groups(vocabulary)
     texts = [(record, _Text(_text_of(record))) for record in records[-5:]]
+    words, cjk = text_words(records)
     matches = BestPerRule()
     for rule in rules:
         best: tuple[float, str, ErrorRecord, int] | None = None
         meanings: set[object] = set()
-        for phrases in rule.symptoms.values():
-            for phrase in phrases:
-                keywords = phrase_keywords(phrase)
-                if len(keywords) < 2:
+        phrases = prepared.get(rule.id) if prepared is not None else None
+        for entry in phrases if phrases is not None else prepared_phrases(rule, groups):
+            if not _passes(entry, words, cjk):
+                continue
+            for record, prepared_text in texts:
+                fit = phrase_fit((), prepared_text, groups, concepts=entry[1])
+                if fit is None:
                     continue
-                for record, prepared in texts:
-                    fit = phrase_fit(keywords, prepared, groups)
-                    if fit is None:
-                        continue
-                    meanings |= fit.keys
-                    if best is None or fit.confidence() > best[0]:
-                        best = (fit.confidence(), phrase, record, len(fit.keys))
+                meanings |= fit.keys
+                if best is None or fit.confidence() > best[0]:
+                    best = (fit.confidence(), entry[0], record, len(fit.keys))
         if best is None:
             continue
         confidence, phrase, record, best_meanings = best
