@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     # what a fallback's evidence needs in a text: see explain.fallback.evidence_words
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
     PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
-    EvidenceWords = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[PreparedPhrase, ...]]
+    EvidenceWords = tuple[frozenset[str], tuple[str, ...], frozenset[str], bytes]  # the last: marshalled PreparedPhrases
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
@@ -59,7 +59,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 15
+_CACHE_FORMAT = 16
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -194,13 +194,19 @@ class RuleSet:
             or any(text_words <= wording_words for text_words in short_texts)
         ]
 
-    def prepared_phrases(self) -> dict[str, tuple[PreparedPhrase, ...]]:
-        """Each rule's symptom phrases, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
+    def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
+        """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
         if self._evidence_words is None:
             self.evidence_candidates(frozenset(), "", [])
         evidence = self._evidence_words or []
-        ids = [e[0] for e in self._entries] if self._entries else [r.id for r in self.rules]
-        return {rule_id: words[3] for rule_id, words in zip(ids, evidence)}
+        out = {}
+        for rule in rules:
+            position = self._position(rule.id)
+            if position is not None and position < len(evidence):
+                phrases = marshal.loads(evidence[position][3])  # noqa: S302 - checked snapshot or made here
+                if type(phrases) is tuple:
+                    out[rule.id] = phrases
+        return out
 
 
 def _pause_collector() -> bool:
@@ -1119,7 +1125,7 @@ def _valid_evidence(evidence: Any, rules: int) -> bool:
         type(evidence) is list
         and len(evidence) == rules
         and all(
-            type(e) is tuple and len(e) == 4 and type(e[0]) is frozenset and type(e[1]) is tuple and type(e[2]) is frozenset and type(e[3]) is tuple
+            type(e) is tuple and len(e) == 4 and type(e[0]) is frozenset and type(e[1]) is tuple and type(e[2]) is frozenset and type(e[3]) is bytes
             for e in evidence
         )
     )

@@ -77,7 +77,7 @@ def evidence_words(rule: Rule, vocabulary: Vocabulary) -> EvidenceWords:
 
     (latin words, word stems and frame names one of which it holds; Chinese keywords
     one of which it holds; the wordings' long words, all of a short text's being among
-    them; the rule's symptom phrases, prepared): the rule snapshot keeps them, so a
+    them; the rule's symptom phrases, prepared and marshalled): the rule snapshot keeps them, so a
     fallback builds only the rules that can match and tokenises no phrase.
     """
     from kerasdoctor.explain import fuzzy, symptoms
@@ -85,7 +85,10 @@ def evidence_words(rule: Rule, vocabulary: Vocabulary) -> EvidenceWords:
     phrases = symptoms.prepared_phrases(rule, symptoms.word_groups(vocabulary))
     latin, cjk = symptoms.required_words(phrases)
     chosen, every = fuzzy.required_words(rule)
-    return chosen | latin | frozenset(rule.frames), cjk, every, phrases
+    import marshal
+
+    # marshalled apart: a fallback unpacks the phrases of only the rules it weighs
+    return chosen | latin | frozenset(rule.frames), cjk, every, marshal.dumps(phrases)
 
 
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -134,7 +137,7 @@ def fallback_matches(
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, candidates_rules, versions)
-        prepared = rules.prepared_phrases() if isinstance(rules, RuleSet) else None
+        prepared = rules.prepared_phrases(candidates_rules) if isinstance(rules, RuleSet) else None
         candidates += symptom_matches(records, candidates_rules, vocabulary, prepared)
     return rank(candidates)
 
