@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     # what a fallback's evidence needs in a text: see explain.fallback.evidence_words
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
     PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
-    EvidenceWords = tuple[frozenset[str], tuple[str, ...], frozenset[str], bytes]  # the last: marshalled PreparedPhrases
+    EvidenceWords = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], bytes]  # the last: marshalled PreparedPhrases
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
@@ -59,7 +59,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 16
+_CACHE_FORMAT = 17
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -189,7 +189,7 @@ class RuleSet:
         return [
             self._rule_at(position)
             for position, (latin, chinese, wording_words, _phrases) in enumerate(needed)
-            if not latin.isdisjoint(words)
+            if not words.isdisjoint(latin)
             or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
             or any(text_words <= wording_words for text_words in short_texts)
         ]
@@ -1125,7 +1125,7 @@ def _valid_evidence(evidence: Any, rules: int) -> bool:
         type(evidence) is list
         and len(evidence) == rules
         and all(
-            type(e) is tuple and len(e) == 4 and type(e[0]) is frozenset and type(e[1]) is tuple and type(e[2]) is frozenset and type(e[3]) is bytes
+            type(e) is tuple and len(e) == 4 and type(e[0]) is tuple and type(e[1]) is tuple and type(e[2]) is frozenset and type(e[3]) is bytes
             for e in evidence
         )
     )
