@@ -14,6 +14,7 @@ from kerasdoctor.lint.resolve import Resolver
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     import libcst as cst
@@ -111,6 +112,30 @@ class Scope:
         self.bases = bases  # canonical names of a class's bases
         self.autograph = autograph  # code that tf.function/AutoGraph converts (conditions on tensors are fine)
         self.graph = graph  # code traced into a graph without AutoGraph
+
+
+def tf_function_flags(ctx: Context, node: cst.FunctionDef) -> tuple[bool, bool]:
+    """(autograph, graph) from ``@tf.function`` / ``@tf.function(autograph=False)`` on ``node``: the
+    function's body is converted by AutoGraph, or traced into a graph as written. (False, False) when
+    it is not decorated with ``tf.function``."""
+    import libcst as cst
+
+    autograph = graph = False
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        call_args: Sequence[cst.Arg] = ()
+        if isinstance(expr, cst.Call):
+            call_args = expr.args
+            expr = expr.func
+        if ctx.qualify(expr) == "tensorflow.function":
+            no_autograph = any(
+                a.keyword is not None and a.keyword.value == "autograph" and isinstance(a.value, cst.Name) and a.value.value == "False" for a in call_args
+            )
+            if no_autograph:
+                graph = True
+            else:
+                autograph = True
+    return autograph, graph
 
 
 class Context:
