@@ -194,7 +194,10 @@ def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
             for handler in enters:
                 handler(node)
         if scoped:
+            function = ctx.function
             _enter_scope(ctx, node)
+            if cls is cst.FunctionDef:
+                ctx.function = ctx.scopes[-1]
         for field in fields:
             value = getattr(node, field)
             vcls = type(value)
@@ -207,6 +210,7 @@ def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
                 visit(value)
         if scoped:
             ctx.scopes.pop()
+            ctx.function = function
         if leaves:
             for handler in leaves:
                 handler(node)
