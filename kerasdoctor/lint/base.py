@@ -14,6 +14,7 @@ from kerasdoctor.lint.resolve import Resolver
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     import libcst as cst
@@ -113,6 +114,33 @@ class Scope:
         self.graph = graph  # code traced into a graph without AutoGraph
 
 
+def tf_function_flags(ctx: Context, node: cst.FunctionDef) -> tuple[bool, bool]:
+    """(autograph, graph) from ``@tf.function`` / ``@tf.function(autograph=False)`` on ``node``: the
+    function's body is converted by AutoGraph, or traced into a graph as written. (False, False) when
+    it is not decorated with ``tf.function``."""
+    import libcst as cst
+
+    autograph = graph = False
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        call_args: Sequence[cst.Arg] = ()
+        if isinstance(expr, cst.Call):
+            call_args = expr.args
+            expr = expr.func
+        if ctx.qualify(expr) == "tensorflow.function":
+            no_autograph = any(
+                a.keyword is not None and a.keyword.value == "autograph" and isinstance(a.value, cst.Name) and a.value.value == "False" for a in call_args
+            )
+            if no_autograph:
+                graph = True
+            else:
+                autograph = True
+    return autograph, graph
+
+
+_UNKNOWN = object()
+
+
 class Context:
     """Per-file state shared by all checks: names, scopes, the source, the findings."""
 
@@ -122,6 +150,9 @@ class Context:
         self.target = target  # keras2 | keras3 | tf1: checks whose verdict depends on the version read it
         self.resolver = Resolver()
         self.scopes: list[Scope] = [Scope("module", None)]
+        # the innermost enclosing function, if any: kept by the walk as it enters and leaves scopes
+        # (the fact tables of several checks are keyed by it, and ask at every assignment and call)
+        self.function: Scope | None = None
         self.findings: list[Finding] = []
         # local class name -> the canonical Keras base it derives from
         self.local_classes: dict[str, str] = {}
@@ -140,9 +171,9 @@ class Context:
         # every check asks about the same call's function: answer once per node
         # (safe because nodes are immutable and imports only grow while a statement is visited)
         key = id(node)
-        memo = self._qualified
-        if key in memo:
-            return memo[key]
+        answer = self._qualified.get(key, _UNKNOWN)
+        if answer is not _UNKNOWN:
+            return answer  # type: ignore[return-value]
         answer = self.resolver.qualify(node)
         if answer is not None and len(self.scopes) > 1:
             head = node
@@ -150,7 +181,7 @@ class Context:
                 head = head.value  # type: ignore[attr-defined]
             if type(head).__name__ == "Name" and self.binds_locally(head.value, parameters=True):  # type: ignore[attr-defined]
                 answer = None  # `lambda tf: tf.x`, `def f(layers): layers.x`: not the import
-        memo[key] = answer
+        self._qualified[key] = answer
         return answer
 
     def binds_locally(self, name: str, *, parameters: bool = False) -> bool:
@@ -182,14 +213,6 @@ class Context:
     @property
     def scope(self) -> Scope:
         return self.scopes[-1]
-
-    @property
-    def function(self) -> Scope | None:
-        """The innermost enclosing function, if any."""
-        for scope in reversed(self.scopes):
-            if scope.kind == "function":
-                return scope
-        return None
 
     @property
     def at_module_level(self) -> bool:

@@ -36,6 +36,9 @@ class _Pattern:
         self.exact = {canonical(n) for n in names if not n.endswith(".*")}
         self.prefixes = tuple(canonical(n[:-2]) + "." for n in names if n.endswith(".*"))
 
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefixes)
+
     def matches(self, name: str | None) -> bool:
         if name is None:
             return False
@@ -90,11 +93,16 @@ class DeclarativeCheck(Check):
         if not self.has_calls:
             return
         func = node.func
-        qualified = self.ctx.qualify(func)
-        if self.calls.matches(qualified):
-            name = qualified
-        elif qualified is None and isinstance(func, cst.Attribute) and func.attr.value in self.methods:
-            name = func.attr.value
+        if self.calls:
+            qualified = self.ctx.qualify(func)
+            if self.calls.matches(qualified):
+                name = qualified
+            elif qualified is None and type(func) is cst.Attribute and func.attr.value in self.methods:
+                name = func.attr.value
+            else:
+                return
+        elif type(func) is cst.Attribute and func.attr.value in self.methods and self.ctx.qualify(func) is None:
+            name = func.attr.value  # a rule of method names only: most calls are told apart by their name alone
         else:
             return
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}

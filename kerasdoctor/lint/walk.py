@@ -12,7 +12,7 @@ import dataclasses
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check, Context, Scope
+from kerasdoctor.lint.base import Check, Context, Scope, tf_function_flags
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -96,29 +96,9 @@ class Dispatch:
                 table.setdefault(attr[6:], []).append(getattr(check, attr))
 
 
-def _decorator_flags(ctx: Context, node: cst.FunctionDef) -> tuple[bool, bool]:
-    """(autograph, graph) from ``@tf.function`` / ``@tf.function(autograph=False)``."""
-    autograph = graph = False
-    for decorator in node.decorators:
-        expr = decorator.decorator
-        call_args: Sequence[cst.Arg] = ()
-        if isinstance(expr, cst.Call):
-            call_args = expr.args
-            expr = expr.func
-        if ctx.qualify(expr) == "tensorflow.function":
-            no_autograph = any(
-                a.keyword is not None and a.keyword.value == "autograph" and isinstance(a.value, cst.Name) and a.value.value == "False" for a in call_args
-            )
-            if no_autograph:
-                graph = True
-            else:
-                autograph = True
-    return autograph, graph
-
-
 def _enter_scope(ctx: Context, node: cst.CSTNode) -> None:
     if isinstance(node, cst.FunctionDef):
-        autograph, graph = _decorator_flags(ctx, node)
+        autograph, graph = tf_function_flags(ctx, node)
         parent = ctx.scopes[-1]
         if (
             parent.kind == "class"
@@ -214,7 +194,10 @@ def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
             for handler in enters:
                 handler(node)
         if scoped:
+            function = ctx.function
             _enter_scope(ctx, node)
+            if cls is cst.FunctionDef:
+                ctx.function = ctx.scopes[-1]
         for field in fields:
             value = getattr(node, field)
             vcls = type(value)
@@ -227,6 +210,7 @@ def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
                 visit(value)
         if scoped:
             ctx.scopes.pop()
+            ctx.function = function
         if leaves:
             for handler in leaves:
                 handler(node)

@@ -40,7 +40,10 @@ class DataTable:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.kinds: dict[int, dict[str, str]] = {}
-        self.generator_functions: dict[str, bool] = {}  # name -> loops forever
+        # name -> its latest module/function-level def; whether it is a generator is read from the body
+        # only when a call to that name is asked about (most files never call one by a bare name)
+        self.functions: dict[str, cst.FunctionDef] = {}
+        self._generators: dict[int, bool | None] = {}  # id(def) -> loops forever, or None: not a generator
         self._done: set[int] = set()
 
     def _names(self) -> dict[str, str]:
@@ -52,10 +55,21 @@ class DataTable:
         return found
 
     def defined(self, node: cst.FunctionDef) -> None:
-        """Remember a generator function (one whose own body yields)."""
+        """Remember a function that a bare-name call may refer to."""
         if id(node) in self._done or self.ctx.scope.kind == "class":
             return  # methods are called on their object, never by their bare name
         self._done.add(id(node))
+        self.functions[node.name.value] = node
+
+    def generator(self, name: str) -> bool | None:
+        """Whether the function ``name`` now refers to is a generator (its own body yields) that loops forever;
+        None when it is not a generator or not a function of this file."""
+        node = self.functions.get(name)
+        if node is None:
+            return None
+        key = id(node)
+        if key in self._generators:
+            return self._generators[key]
         own: set[int] = set()
         nested: set[int] = set()
         forever = False
@@ -66,10 +80,8 @@ class DataTable:
                 own.add(id(current))
             elif isinstance(current, cst.While) and _always_true(current.test):
                 forever = True
-        if own - nested:
-            self.generator_functions[node.name.value] = forever
-        else:
-            self.generator_functions.pop(node.name.value, None)
+        answer = self._generators[key] = forever if own - nested else None
+        return answer
 
     def assigned(self, node: cst.Assign) -> None:
         if id(node) in self._done:
@@ -117,8 +129,9 @@ class DataTable:
             return None
         if isinstance(node.func, cst.Name):
             name = node.func.value
-            if name in self.generator_functions:
-                return INFINITE_GENERATOR if self.generator_functions[name] else GENERATOR
+            forever = self.generator(name)
+            if forever is not None:
+                return INFINITE_GENERATOR if forever else GENERATOR
             if self.ctx.local_classes.get(name) in _SEQUENCE_BASES:
                 return SEQUENCE
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.walk import _decorator_flags
+from kerasdoctor.lint.base import tf_function_flags
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def traced_function(ctx: Context) -> cst.FunctionDef | None:
             return None
         if scope.kind == "function":
             node = scope.node
-            if isinstance(node, cst.FunctionDef) and any(_decorator_flags(ctx, node)):
+            if isinstance(node, cst.FunctionDef) and any(tf_function_flags(ctx, node)):
                 return node
             return None
     return None

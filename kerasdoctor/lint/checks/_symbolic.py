@@ -34,8 +34,9 @@ class SymbolicTracker:
         function = self.ctx.function
         return id(function.node) if function is not None else 0
 
-    def _names(self, table: dict[int, set[str]]) -> set[str]:
-        key = self._key()
+    def _names(self, table: dict[int, set[str]], key: int | None = None) -> set[str]:
+        if key is None:
+            key = self._key()
         found = table.get(key)
         if found is None:
             found = table[key] = set()
@@ -48,12 +49,14 @@ class SymbolicTracker:
         value = node.value
         symbolic = self.is_symbolic(value)
         is_layer = layer_class(self.ctx, value) is not None
-        is_model = isinstance(value, cst.Call) and is_model_factory(self.ctx.qualify(value.func))
-        sym, layers, models = self._names(self.symbolic), self._names(self.layers), self._names(self.models)
+        is_model = type(value) is cst.Call and is_model_factory(self.ctx.qualify(value.func))  # type: ignore[attr-defined]
+        key = self._key()
+        sym, layers, models = self._names(self.symbolic, key), self._names(self.layers, key), self._names(self.models, key)
         for target in node.targets:
+            plain = type(target.target) is cst.Name
             for name in target_names(target.target):
                 for table, flag in ((sym, symbolic), (layers, is_layer), (models, is_model)):
-                    if flag and isinstance(target.target, cst.Name):
+                    if flag and plain:
                         table.add(name.value)
                     else:
                         table.discard(name.value)
@@ -70,9 +73,10 @@ class SymbolicTracker:
             self._names(table).discard(name)
 
     def is_symbolic(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, cst.Name):
+        # called on every assigned value: exact type tests (libcst's ABC isinstance is slow; its node classes are never subclassed)
+        if type(node) is cst.Name:
             return node.value in self._names(self.symbolic) and not (len(self.ctx.scopes) > 1 and self.ctx.binds_locally(node.value))
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             qualified = self.ctx.qualify(node.func)
             if qualified == "keras.Input":
                 return True
@@ -88,14 +92,14 @@ class SymbolicTracker:
             if applies_layer:
                 return any(self._symbolic_arg(a) for a in args)
             return False
-        if isinstance(node, cst.Attribute) and node.attr.value in _MODEL_TENSOR_ATTRS:
+        if type(node) is cst.Attribute and node.attr.value in _MODEL_TENSOR_ATTRS:
             root = node.value
             while isinstance(root, (cst.Attribute, cst.Subscript)):
                 root = root.value
             return isinstance(root, cst.Name) and root.value in self._names(self.models)
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return self.is_symbolic(node.value)
-        if isinstance(node, cst.BinaryOperation):
+        if type(node) is cst.BinaryOperation:
             return self.is_symbolic(node.left) or self.is_symbolic(node.right)
         return False
 

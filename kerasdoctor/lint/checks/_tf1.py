@@ -187,8 +187,14 @@ class Tf1Check(Check):
     def __init__(self, ctx: Context, rule: Any) -> None:
         super().__init__(ctx, rule)
         self.refs = references(ctx)
-        self.guarded = 0
+        self.catching = 0  # enclosing `try` blocks that catch the AttributeError
+        self.ifs: list[cst.If] = []  # enclosing `if` statements, read only once a TF 1 name is found in them
         self.reported: set[int] = set()
+
+    @property
+    def guarded(self) -> bool:
+        """Inside a ``try`` that catches the AttributeError or an ``if`` that tests the TF version."""
+        return bool(self.catching) or any(self.refs.is_version_test(node) for node in self.ifs)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -203,7 +209,7 @@ class Tf1Check(Check):
             local = alias.asname.name if alias.asname is not None else alias.name
             if isinstance(local, cst.Name):
                 self.refs.note_binding(local.value, f"{base}.{dotted(alias.name)}")
-        if self.guarded or self.refs.declares_tf1:
+        if self.refs.declares_tf1:
             return
         for module in _TF2_MODULES:
             if base == module or base.startswith(module + "."):
@@ -214,7 +220,7 @@ class Tf1Check(Check):
                 for alias in node.names:
                     name = ".".join(p for p in (rest, dotted(alias.name)) if p)
                     found = _lookup(name)
-                    if found is not None and id(alias) not in self.reported:
+                    if found is not None and id(alias) not in self.reported and not self.guarded:
                         self.reported.add(id(alias))
                         self.found(Reference(alias, name, found[0], found[1], None, imported=True), None)
                 return
@@ -230,38 +236,36 @@ class Tf1Check(Check):
                     self.refs.note_binding(target.target.value, raw)
 
     def visit_If(self, node: cst.If) -> None:
-        if self.refs.is_version_test(node):
-            self.guarded += 1
+        self.ifs.append(node)
 
     def leave_If(self, node: cst.If) -> None:
-        if self.refs.is_version_test(node):
-            self.guarded -= 1
+        self.ifs.pop()
 
     def _catches(self, node: cst.Try) -> bool:
         return any(_handler_names(h) & _CATCHES for h in node.handlers)
 
     def visit_Try(self, node: cst.Try) -> None:
         if self._catches(node):
-            self.guarded += 1
+            self.catching += 1
 
     def leave_Try(self, node: cst.Try) -> None:
         if self._catches(node):
-            self.guarded -= 1
+            self.catching -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("run_line_magic", "system"):
             self.refs.note_magic(node)
-        if not self.guarded and not self.refs.declares_tf1 and isinstance(node.func, cst.Attribute):
+        if not self.refs.declares_tf1 and isinstance(node.func, cst.Attribute):
             ref = self.refs.at(node.func)
-            if ref is not None and ref.node is node.func and id(ref.node) not in self.reported:
+            if ref is not None and ref.node is node.func and id(ref.node) not in self.reported and not self.guarded:
                 self.reported.add(id(ref.node))
                 self.found(ref, node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.guarded or self.refs.declares_tf1:
+        if self.refs.declares_tf1:
             return
         ref = self.refs.at(node)
-        if ref is not None and id(ref.node) not in self.reported:
+        if ref is not None and id(ref.node) not in self.reported and not self.guarded:
             self.reported.add(id(ref.node))
             self.found(ref, None)
 

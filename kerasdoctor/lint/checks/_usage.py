@@ -132,8 +132,11 @@ class ModelUsage:
         return any(keyword(layer, k) is not None for k in _SHAPE_KEYWORDS)
 
     def escaped(self, node: cst.BaseExpression) -> None:
-        if isinstance(node, cst.Name):
-            self._table().pop(node.value, None)
+        if type(node) is cst.Name:  # every argument and element of the file comes here: exact type, not isinstance
+            function = self.ctx.function
+            table = self.models.get(id(function.node) if function is not None else 0)
+            if table:
+                table.pop(node.value, None)
 
 
 class ModelUsageCheck:

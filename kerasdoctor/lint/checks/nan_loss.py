@@ -86,8 +86,8 @@ class NanLoss(Check):
         if not self.frames or not self.frames[-1].predicted:
             return
         frame = self.frames[-1]
-        guarded = self._guarded(node.value)
         derived = self._mentions(node.value, frame.predicted)
+        guarded = derived and self._guarded(node.value)  # only a derived name can stay a prediction
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 if derived and not guarded:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerasdoctor.lint.base import tf_function_flags
 from kerasdoctor.lint.checks._data import DATASET, INFINITE_DATASET, DataCheck
 from kerasdoctor.lint.checks._util import argument, method_name
-from kerasdoctor.lint.walk import _decorator_flags
 
 _EAGER_SWITCHES = frozenset({"tensorflow.config.run_functions_eagerly", "tensorflow.config.experimental_run_functions_eagerly"})
 
@@ -63,7 +63,7 @@ class NumpyInGraphFunction(DataCheck):
             return
         function = scope.node
         assert isinstance(function, cst.FunctionDef)
-        autograph, graph = _decorator_flags(self.ctx, function)
+        autograph, graph = tf_function_flags(self.ctx, function)
         self.candidates.append((node, "function" if autograph or graph else "maybe_map", function.name.value))
 
     def finish(self) -> None:

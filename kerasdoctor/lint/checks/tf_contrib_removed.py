@@ -75,24 +75,24 @@ class TfContribRemoved(Tf1Check):
 
     def visit_Import(self, node: cst.Import) -> None:
         super().visit_Import(node)
-        if self.guarded or self.refs.declares_tf1:
+        if self.refs.declares_tf1:
             return
         for alias in node.names:
             module = dotted(alias.name) or ""
             part = _contrib_part(module)
-            if part is not None:
+            if part is not None and not self.guarded:
                 self.report(alias, name=module, advice=advice(part))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
-        if self.guarded or self.refs.declares_tf1 or node.relative or node.module is None:
+        if self.refs.declares_tf1 or node.relative or node.module is None:
             return
         module = dotted(node.module) or ""
         part = _contrib_part(module)
         names = () if isinstance(node.names, cst.ImportStar) else node.names
         if part is None and module in ("tensorflow", "tensorflow.compat.v1") and any(dotted(a.name) == "contrib" for a in names):
             part = ""
-        if part is not None:
+        if part is not None and not self.guarded:
             self.report(node.module, name=module if part or module != "tensorflow" else "tensorflow.contrib", advice=advice(part))
 
 
