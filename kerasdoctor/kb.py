@@ -177,6 +177,16 @@ class RuleSet:
         Any other rule's evidence needs a word the text does not hold
         (``explain.fallback.evidence_words``), so weighing only these gives the same answer.
         """
+        return [
+            self._rule_at(position)
+            for position, (latin, chinese, wording_words, _phrases) in enumerate(self._evidence())
+            if not words.isdisjoint(latin)
+            or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
+            or any(text_words <= wording_words for text_words in short_texts)
+        ]
+
+    def _evidence(self) -> list[EvidenceWords]:
+        """Per rule, what the fallback's evidence needs: unpacked from the snapshot, else worked out from the rules."""
         if self._evidence_words is None and self._evidence_bytes is not None:
             stored = marshal.loads(self._evidence_bytes)  # noqa: S302 - checked snapshot
             if _valid_evidence(stored, len(self)):
@@ -185,20 +195,11 @@ class RuleSet:
             from kerasdoctor.explain.fallback import evidence_words
 
             self._evidence_words = [evidence_words(rule, self.vocabulary) for rule in self.rules]
-        needed = self._evidence_words
-        return [
-            self._rule_at(position)
-            for position, (latin, chinese, wording_words, _phrases) in enumerate(needed)
-            if not words.isdisjoint(latin)
-            or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
-            or any(text_words <= wording_words for text_words in short_texts)
-        ]
+        return self._evidence_words
 
     def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
         """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
-        if self._evidence_words is None:
-            self.evidence_candidates(frozenset(), "", [])
-        evidence = self._evidence_words or []
+        evidence = self._evidence()
         out = {}
         for rule in rules:
             position = self._position(rule.id)
