@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerasdoctor.lint.base import Check
 from kerasdoctor.lint.checks._util import is_model_factory, layer_class, target_names
 
 TYPE_CHECKING = False
@@ -117,3 +118,18 @@ def shared_tracker(ctx: Context) -> SymbolicTracker:
     """
     tracker: SymbolicTracker = ctx.shared("symbolic", lambda: SymbolicTracker(ctx))
     return tracker
+
+
+class SymbolicCheck(Check):
+    """A check that asks the file's shared tracker which names hold symbolic tensors.
+
+    It feeds the tracker every assignment (each assignment is tracked once, whichever check
+    feeds it first); a subclass that also handles assignments calls this one's ``leave_Assign``.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.tracker = shared_tracker(self.ctx)
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        self.tracker.assigned(node)

@@ -25,19 +25,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import shared_tracker
+from kerasdoctor.lint.checks._symbolic import SymbolicCheck
 from kerasdoctor.lint.checks._util import method_name
 
 
-class KerasTensorToNumpy(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = shared_tracker(self.ctx)
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.tracker.assigned(node)
-
+class KerasTensorToNumpy(SymbolicCheck):
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.in_autograph or self.ctx.in_layer_method():
             return

@@ -21,21 +21,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import shared_tracker
+from kerasdoctor.lint.checks._symbolic import SymbolicCheck
 from kerasdoctor.lint.checks._util import layer_class, positional
 
 _NOT_LAYERS = frozenset({"Input"})  # keras.layers.Input returns a tensor
 
 
-class LayerCalledOnLayer(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = shared_tracker(self.ctx)
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.tracker.assigned(node)
-
+class LayerCalledOnLayer(SymbolicCheck):
     def _is_layer(self, node: cst.BaseExpression) -> bool:
         kind = layer_class(self.ctx, node)
         if kind is not None:

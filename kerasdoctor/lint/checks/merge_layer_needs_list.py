@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import shared_tracker
+from kerasdoctor.lint.checks._symbolic import SymbolicCheck
 from kerasdoctor.lint.checks._util import has_star_args, layer_class, positional
 
 _MERGE_LAYERS = frozenset({"Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot"})
@@ -32,14 +31,7 @@ _MERGE_LAYERS = frozenset({"Concatenate", "Add", "Subtract", "Multiply", "Averag
 _MERGE_FUNCTIONS = frozenset("keras.layers." + f for f in ("add", "subtract", "multiply", "average", "maximum", "minimum"))
 
 
-class MergeLayerNeedsList(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = shared_tracker(self.ctx)
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.tracker.assigned(node)
-
+class MergeLayerNeedsList(SymbolicCheck):
     def visit_Call(self, node: cst.Call) -> None:
         if has_star_args(node):
             return

@@ -22,19 +22,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerasdoctor.lint.base import Check
-from kerasdoctor.lint.checks._symbolic import shared_tracker
+from kerasdoctor.lint.checks._symbolic import SymbolicCheck
 from kerasdoctor.lint.checks._util import method_name, positional, receiver_name
 
 
-class SequentialAddTensor(Check):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.tracker = shared_tracker(self.ctx)
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.tracker.assigned(node)
-
+class SequentialAddTensor(SymbolicCheck):
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "add" or len(node.args) != 1:
             return
