@@ -245,16 +245,19 @@ def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnost
     from kerasdoctor.lint.walk import Dispatch, walk
 
     ctx = Context(source, path, checks.target)
-    instances: list[Check] = [cls(ctx, rule) for rule, cls in checks.classes()]
     try:
-        walk(module, ctx, Dispatch(instances))
-        for check in instances:
-            check.finish()
-    except RecursionError:
-        return [], "too deeply nested to analyse"
-    if not ctx.findings:
-        return [], None
-    diagnostics = _positioned(module, ctx, path)
+        instances: list[Check] = [cls(ctx, rule) for rule, cls in checks.classes()]
+        try:
+            walk(module, ctx, Dispatch(instances))
+            for check in instances:
+                check.finish()
+        except RecursionError:
+            return [], "too deeply nested to analyse"
+        if not ctx.findings:
+            return [], None
+        diagnostics = _positioned(module, ctx, path)
+    finally:
+        ctx.release()
     if shifts:
         screen.shift_back(diagnostics, shifts)
     return diagnostics, None

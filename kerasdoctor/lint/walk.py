@@ -215,4 +215,9 @@ def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
             for handler in leaves:
                 handler(node)
 
-    visit(module)
+    try:
+        visit(module)
+    finally:
+        # `visit` refers to itself through its closure cell: a cycle that would hold every check and
+        # the whole tree until the cyclic collector ran. Emptying the cell frees them by refcount.
+        del visit
