@@ -235,3 +235,42 @@ def test_rule_directories_from_the_environment(tmp_path, monkeypatch) -> None:
     assert ids(result) == [(2, "KD995")]
     monkeypatch.delenv("KERASDOCTOR_RULES")
     assert ids(lint(tmp_path, "import keras\nkeras.layers.Dense(old_units=2)\n", rule_dirs=[])) == []
+
+
+def _prefilter_corpus() -> list[tuple[str, str]]:
+    """Every rule's lint examples (bad and good) and the lint fixtures: code each check is known to fire on."""
+    from kerasdoctor.kb import load_rules
+
+    sources = []
+    for rule in load_rules(use_cache=False).rules:
+        for kind in ("bad", "good"):
+            for number, code in enumerate(rule.examples.get(kind) or []):
+                if rule.lint:
+                    sources.append((f"{rule.id}-{kind}-{number}.py", code))
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
+    for folder in ("lint/bad", "lint/clean", "migrate"):
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            if name.endswith(".py"):
+                with open(os.path.join(root, folder, name), encoding="utf-8") as handle:
+                    sources.append((name, handle.read()))
+    return sources
+
+
+@pytest.mark.parametrize("target", ["keras3", "tf1"])
+def test_the_word_prefilter_never_changes_a_finding(target: str) -> None:
+    """A check skipped because none of its ``requires`` words occur would have found nothing there."""
+    from kerasdoctor.kb import load_rules
+
+    rules = load_rules(use_cache=False).rules
+    filtered, unfiltered = engine.CheckSet(rules, target), engine.CheckSet(rules, target)
+    unfiltered.prefilter = False
+    corpus = _prefilter_corpus()
+    assert len(corpus) > 400
+    skipped = 0
+    for name, code in corpus:
+        found, error = engine.lint_source(code, name, filtered)
+        reference, reference_error = engine.lint_source(code, name, unfiltered)
+        assert [d.to_dict() for d in found] == [d.to_dict() for d in reference], name
+        assert error == reference_error
+        skipped += len(unfiltered.for_source(code)) - len(filtered.for_source(code))
+    assert skipped > 0  # the filter does leave checks out on this corpus

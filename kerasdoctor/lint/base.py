@@ -295,6 +295,16 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
 class Check:
     """Base class of dataflow checks. Subclasses set ``rule`` via the engine and define visit_/leave_ methods."""
 
+    #: Words (matched case-insensitively) of which at least one occurs in every file this check can
+    #: report on: the names of the calls, methods, keywords or imports it looks for. Files without
+    #: any of them are not walked for it. Empty: every file.
+    requires: tuple[str, ...] = ()
+
+    @classmethod
+    def required_words(cls, rule: Rule) -> tuple[str, ...]:
+        """``requires``; a check configured by its rule derives them from it."""
+        return cls.requires
+
     def __init__(self, ctx: Context, rule: Rule) -> None:
         self.ctx = ctx
         self.rule = rule

@@ -86,6 +86,22 @@ class DeclarativeCheck(Check):
         self.module_aliases: list[tuple[cst.ImportFrom, cst.ImportAlias, str, str]] = []
         self.module: cst.Module | None = None
 
+    @classmethod
+    def required_words(cls, rule: Rule) -> tuple[str, ...]:
+        """A keyword the rule reports must be written out (``lr=``), as must a method's name; an imported
+        module's last component is spelt the same in every distribution. Calls matched by canonical name
+        may be spelt otherwise (an alias, another distribution): such a rule runs on every file."""
+        spec = rule.lint or {}
+        words = [name.rsplit(".", 1)[-1] for name in _as_list(spec.get("imports"))]
+        if spec.get("calls") or spec.get("methods"):
+            if spec.get("keyword_present"):
+                words += _as_list(spec.get("keyword_present"))
+            elif spec.get("calls"):
+                return ()
+            else:
+                words += _as_list(spec.get("methods"))
+        return tuple(words)
+
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
 

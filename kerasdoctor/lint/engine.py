@@ -116,7 +116,10 @@ class CheckSet:
 
         blob = json.dumps([[r.id, r.name, r.severity, r.title, r.lint] for r in self.rules], sort_keys=True, default=str)
         self.fingerprint = hashlib.sha1(f"{__version__}\0{_engine_version()}\0{target}\0{blob}".encode(), usedforsecurity=False).hexdigest()[:20]
-        self._classes: list[tuple[Rule, type]] | None = None
+        self._classes: list[tuple[Rule, type[Check]]] | None = None
+        self._required: list[tuple[Rule, type[Check], tuple[str, ...]]] | None = None
+        # every check on every file when false: the reference the pre-filter is tested against
+        self.prefilter = True
 
     def syntax_rule(self, kind: str) -> Rule | None:
         """The enabled rule whose ``lint.syntax_errors`` names this exception type (else one naming SyntaxError)."""
@@ -130,13 +133,42 @@ class CheckSet:
                 fallback = rule
         return fallback
 
-    def classes(self) -> list[tuple[Rule, type]]:
+    def for_source(self, source: str) -> list[tuple[Rule, type[Check]]]:
+        """The checks that can report on ``source``: each whose ``requires`` words (any) occur in it.
+
+        A plain substring search costs little next to walking a tree with a check that cannot fire,
+        and most checks look for calls that most files of a project never make.
+        """
+        lowered = source.lower()
+        present: dict[str, bool] = {}
+        chosen = []
+        for rule, check_class, words in self._words():
+            if words and not self.prefilter:
+                words = ()
+            for word in words:
+                hit = present.get(word)
+                if hit is None:
+                    hit = present[word] = word in lowered
+                if hit:
+                    break
+            else:
+                if words:
+                    continue
+            chosen.append((rule, check_class))
+        return chosen
+
+    def _words(self) -> list[tuple[Rule, type[Check], tuple[str, ...]]]:
+        if self._required is None:
+            self._required = [(rule, cls, tuple(w.lower() for w in cls.required_words(rule))) for rule, cls in self.classes()]
+        return self._required
+
+    def classes(self) -> list[tuple[Rule, type[Check]]]:
         if self._classes is None:
             import importlib
 
             from kerasdoctor.lint.declarative import DeclarativeCheck
 
-            classes: list[tuple[Rule, type]] = []
+            classes: list[tuple[Rule, type[Check]]] = []
             for rule in self.rules:
                 check = (rule.lint or {}).get("check")
                 if (rule.lint or {}).get("syntax_errors"):
@@ -246,7 +278,7 @@ def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnost
 
     ctx = Context(source, path, checks.target)
     try:
-        instances: list[Check] = [cls(ctx, rule) for rule, cls in checks.classes()]
+        instances: list[Check] = [cls(ctx, rule) for rule, cls in checks.for_source(source)]
         try:
             walk(module, ctx, Dispatch(instances))
             for check in instances:

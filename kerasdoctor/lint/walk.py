@@ -173,6 +173,10 @@ def subtree(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                 stack.append(value)
 
 
+def _visited(node: cst.CSTNode) -> None:
+    """What ``walk``'s visitor becomes once the walk is over."""
+
+
 def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
     """Visit ``module`` depth-first once, keeping scopes and the import table current."""
     enter, leave = dispatch.enter, dispatch.leave
@@ -219,5 +223,5 @@ def walk(module: cst.Module, ctx: Context, dispatch: Dispatch) -> None:
         visit(module)
     finally:
         # `visit` refers to itself through its closure cell: a cycle that would hold every check and
-        # the whole tree until the cyclic collector ran. Emptying the cell frees them by refcount.
-        del visit
+        # the whole tree until the cyclic collector ran. Rebinding the name frees them by refcount.
+        visit = _visited

@@ -31,6 +31,8 @@ _TO_CONFIG = frozenset({"to_json", "to_yaml", "get_config"})
 class LoadingCheck(Check):
     """Collects class/function definitions, their uses, and loads without ``custom_objects``."""
 
+    requires = ("load_model", "model_from_")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.classes: dict[str, str] = {}  # unregistered local Keras class -> its Keras base

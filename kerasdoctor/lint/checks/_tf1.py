@@ -184,6 +184,8 @@ def _handler_names(handler: cst.ExceptHandler) -> set[str]:
 class Tf1Check(Check):
     """Base of the TF 1 checks: finds TF 1 names, skips version-guarded code."""
 
+    requires = ("tensorflow",)  # only names bound by an import of tensorflow count
+
     def __init__(self, ctx: Context, rule: Any) -> None:
         super().__init__(ctx, rule)
         self.refs = references(ctx)

@@ -48,6 +48,8 @@ _SQUASHING = {"softmax": "softmax", "sigmoid": "sigmoid"}
 
 
 class ActivationLossMismatch(ModelTableCheck):
+    requires = ("softmax", "crossentropy")
+
     def _activation(self, layer: cst.Call) -> str | None:
         """'softmax' | 'sigmoid' | 'linear' | None (unknown) for the final layer."""
         kind = layer_class(self.ctx, layer)

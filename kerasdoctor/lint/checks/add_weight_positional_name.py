@@ -31,6 +31,8 @@ KERAS2_ORDER = ("name", "shape", "dtype", "initializer", "regularizer", "trainab
 
 
 class AddWeightPositionalName(Check):
+    requires = ("add_weight",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "add_weight" or not node.args:
             return

@@ -31,6 +31,8 @@ _COMPAT_V1 = ("tensorflow.compat.v1.keras.backend",)
 
 
 class BackendSessionRemoved(Check):
+    requires = ("set_session", "get_session")
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value in _FUNCTIONS) and not isinstance(func, cst.Name):

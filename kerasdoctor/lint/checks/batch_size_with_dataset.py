@@ -29,6 +29,8 @@ _METHODS = frozenset({"fit", "evaluate", "predict"})
 
 
 class BatchSizeWithDataset(DataCheck):
+    requires = ("batch_size",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) not in _METHODS or not passes(node, "batch_size"):
             return

@@ -35,6 +35,8 @@ _CALLBACKS = {"keras.callbacks.EarlyStopping": 0, "keras.callbacks.ModelCheckpoi
 
 
 class CallbackMonitorMetricMissing(Check):
+    requires = ("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.facts: TrainingFacts = self.ctx.shared("training", lambda: TrainingFacts(self.ctx))

@@ -29,6 +29,8 @@ from kerasdoctor.lint.checks._util import argument, is_false, is_true, keyword
 
 
 class CheckpointFilepathExtension(Check):
+    requires = ("ModelCheckpoint",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.qualify(node.func) != "keras.callbacks.ModelCheckpoint":
             return

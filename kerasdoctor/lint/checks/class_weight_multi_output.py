@@ -27,6 +27,8 @@ from kerasdoctor.lint.checks._util import keyword, method_name
 
 
 class ClassWeightMultiOutput(ModelTableCheck):
+    requires = ("class_weight",)
+
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         if method == "add":

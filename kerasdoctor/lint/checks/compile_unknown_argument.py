@@ -80,6 +80,8 @@ KNOWN = {
 
 
 class CompileUnknownArgument(Check):
+    requires = ("compile", "fit", "evaluate", "predict")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.models = ModelTracker(self.ctx)

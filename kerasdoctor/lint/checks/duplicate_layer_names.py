@@ -27,6 +27,8 @@ from kerasdoctor.lint.checks._util import argument, keyword, layer_class, method
 
 
 class DuplicateLayerNames(Check):
+    requires = ("name",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.added: dict[int, dict[str, tuple[set[str], int]]] = {}  # per function: model -> (names added, branch depth)

@@ -63,6 +63,8 @@ _GRAPH_MODE_SWITCHES = frozenset({"tensorflow.disable_eager_execution", "tensorf
 
 
 class EagerTensorInGraphCode(Check):
+    requires = ("disable_eager_execution", "disable_v2_behavior", "as_default")
+
     def __init__(self, ctx: Context, rule: Rule) -> None:
         super().__init__(ctx, rule)
         self.eager: set[str] = set()  # module-level names bound to an eager tensor

@@ -43,6 +43,8 @@ def _word_index_length(node: cst.BaseExpression | None) -> bool:
 
 
 class EmbeddingIndexOutOfRange(Check):
+    requires = ("Embedding",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.sizes: dict[str, bool] = {}  # name -> holds exactly len(word_index)

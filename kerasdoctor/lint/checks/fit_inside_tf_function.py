@@ -32,6 +32,8 @@ _LOOPS = frozenset({"fit", "evaluate", "predict", "fit_generator", "evaluate_gen
 
 
 class FitInsideTfFunction(Check):
+    requires = ("fit", "evaluate", "predict")
+
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         if method not in _LOOPS:

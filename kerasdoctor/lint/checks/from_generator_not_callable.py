@@ -28,6 +28,8 @@ from kerasdoctor.lint.checks._util import argument
 
 
 class FromGeneratorNotCallable(DataCheck):
+    requires = ("from_generator",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.qualify(node.func) != "tensorflow.data.Dataset.from_generator":
             return

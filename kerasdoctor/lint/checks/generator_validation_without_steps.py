@@ -35,6 +35,8 @@ _TRAINING = frozenset({"fit", "fit_generator"})
 
 
 class GeneratorValidationWithoutSteps(DataCheck):
+    requires = ("fit",)
+
     def _endless(self, node: cst.BaseExpression | None) -> bool:
         kind = self.data.kind(node)
         return kind == INFINITE_GENERATOR or (kind == GENERATOR and self.ctx.target == "tf1")

@@ -32,6 +32,8 @@ from kerasdoctor.lint.checks._util import method_name, string_value
 
 
 class HistoryMetricKey(Check):
+    requires = ("history",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.facts: TrainingFacts = self.ctx.shared("training", lambda: TrainingFacts(self.ctx))

@@ -34,6 +34,8 @@ _MODEL_ATTRIBUTES = frozenset(
 
 
 class HistoryUsedAsModel(Check):
+    requires = ("fit",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.tracker = shared_tracker(self.ctx)

@@ -31,6 +31,8 @@ _STEPS = {"fit": "steps_per_epoch", "evaluate": "steps", "predict": "steps"}
 
 
 class InfiniteDatasetWithoutSteps(DataCheck):
+    requires = ("fit", "evaluate", "predict")
+
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         steps = _STEPS.get(method or "")

@@ -47,6 +47,8 @@ _NEEDS_SEQUENCE = _RNNS | {"Conv1D", "MaxPooling1D", "AveragePooling1D", "Global
 
 
 class InputRankMismatch(Check):
+    requires = ("LSTM", "GRU", "SimpleRNN")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.last_added: dict[str, cst.Call | None] = {}  # model name -> its last added layer

@@ -388,6 +388,8 @@ def _alias_code(alias: cst.ImportAlias) -> str:
 
 
 class Keras3BackendFunctions(Check):
+    requires = ("backend",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.calls: set[int] = set()

@@ -47,6 +47,8 @@ def _gone(module: str, names: list[str]) -> bool:
 
 
 class Keras3LegacyPreprocessing(Check):
+    requires = ("preprocessing",)
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return

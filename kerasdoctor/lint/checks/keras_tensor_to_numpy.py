@@ -30,6 +30,8 @@ from kerasdoctor.lint.checks._util import method_name
 
 
 class KerasTensorToNumpy(SymbolicCheck):
+    requires = ("numpy",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.in_autograph or self.ctx.in_layer_method():
             return

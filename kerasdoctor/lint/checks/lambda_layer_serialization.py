@@ -45,6 +45,8 @@ _FOLLOWED = frozenset({"save_model", "model_to_json"}) | _SAVE_METHODS | _FIT_ME
 
 
 class LambdaLayerSerialization(Check):
+    requires = ("Lambda",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.lambdas: list[cst.Call] = []

@@ -28,6 +28,8 @@ _NOT_LAYERS = frozenset({"Input"})  # keras.layers.Input returns a tensor
 
 
 class LayerCalledOnLayer(SymbolicCheck):
+    requires = ("layer",)
+
     def _is_layer(self, node: cst.BaseExpression) -> bool:
         kind = layer_class(self.ctx, node)
         if kind is not None:

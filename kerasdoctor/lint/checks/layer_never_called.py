@@ -36,6 +36,8 @@ _BUILDING_KERAS3 = frozenset({"build", "__call__"})
 
 
 class LayerNeverCalled(ModelUsageCheck, Check):
+    requires = ("Sequential",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.init_usage()

@@ -34,6 +34,8 @@ def _is_layers_list(node: cst.BaseExpression) -> bool:
 
 
 class LayerShapeAttributesRemoved(Check):
+    requires = ("output_shape", "input_shape")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.layer_names: set[str] = set()

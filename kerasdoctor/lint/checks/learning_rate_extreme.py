@@ -34,6 +34,8 @@ _CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
 
 
 class LearningRateExtreme(Check):
+    requires = ("optimizer",)
+
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)
         if qualified is None:

@@ -27,6 +27,8 @@ from kerasdoctor.lint.checks._util import keyword, method_name, sequence_element
 
 
 class LossOutputCount(ModelTableCheck):
+    requires = ("compile",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "compile":
             return

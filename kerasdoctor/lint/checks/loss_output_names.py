@@ -30,6 +30,8 @@ _COMPILE_DICTS = ("loss", "loss_weights", "metrics", "weighted_metrics")
 
 
 class LossOutputNames(ModelTableCheck):
+    requires = ("compile", "fit", "evaluate")
+
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         if method not in ("compile", "fit", "evaluate"):

@@ -32,6 +32,8 @@ _MERGE_FUNCTIONS = frozenset("keras.layers." + f for f in ("add", "subtract", "m
 
 
 class MergeLayerNeedsList(SymbolicCheck):
+    requires = ("concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum", "dot")
+
     def visit_Call(self, node: cst.Call) -> None:
         if has_star_args(node):
             return

@@ -35,6 +35,8 @@ BUILDING = frozenset(
 
 
 class ModelNotBuilt(ModelUsageCheck, Check):
+    requires = ("count_params", "summary")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.init_usage()

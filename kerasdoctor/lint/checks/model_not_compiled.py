@@ -32,6 +32,8 @@ _NEEDS_COMPILE = frozenset({"fit", "evaluate", "train_on_batch", "test_on_batch"
 
 
 class ModelNotCompiled(ModelUsageCheck, Check):
+    requires = ("fit", "evaluate", "train_on_batch", "test_on_batch")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.init_usage()

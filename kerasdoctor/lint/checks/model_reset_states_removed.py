@@ -37,6 +37,8 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 class ModelResetStatesRemoved(Check):
+    requires = ("reset_states",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.models = ModelTracker(self.ctx)

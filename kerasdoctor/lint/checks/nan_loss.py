@@ -62,6 +62,8 @@ class _Frame:
 
 
 class NanLoss(Check):
+    requires = ("loss", "y_pred")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.frames: list[_Frame] = []

@@ -32,6 +32,8 @@ _EAGER_SWITCHES = frozenset({"tensorflow.config.run_functions_eagerly", "tensorf
 
 
 class NumpyInGraphFunction(DataCheck):
+    requires = ("numpy",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.mapped_lambdas: set[int] = set()

@@ -30,6 +30,8 @@ BUILTIN_OF = {"object": "object", "bool": "bool", "int": "int", "float": "float"
 
 
 class NumpyRemovedAliases(Check):
+    requires = ("numpy",)
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value not in BUILTIN_OF:
             return

@@ -42,6 +42,8 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 class OptimizerDecayArgument(Check):
+    requires = ("decay",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.fixable = not _SETS_LEARNING_RATE.search(self.ctx.source)

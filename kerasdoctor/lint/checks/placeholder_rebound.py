@@ -30,6 +30,8 @@ _PLACEHOLDERS = frozenset({"tensorflow.placeholder", "tensorflow.placeholder_wit
 
 
 class PlaceholderRebound(Check):
+    requires = ("placeholder",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.placeholders: set[str] = set()

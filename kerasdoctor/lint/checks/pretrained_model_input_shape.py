@@ -43,6 +43,8 @@ _SIZES: dict[str, tuple[int, int]] = {
 
 
 class PretrainedModelInputShape(Check):
+    requires = ("applications",)
+
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)
         if qualified is None or not qualified.startswith("keras.applications.") or has_star_args(node):

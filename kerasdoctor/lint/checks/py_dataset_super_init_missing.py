@@ -34,6 +34,8 @@ _BASES = frozenset({"keras.utils.PyDataset", "keras.utils.Sequence", "keras.util
 
 
 class PyDatasetSuperInitMissing(Check):
+    requires = ("PyDataset", "Sequence")
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = [arg.value for arg in node.bases if arg.keyword is None]
         dataset_bases = [b for b in bases if self.ctx.qualify(b) in _BASES and not (self.ctx.resolver.raw(b) or "").startswith(_KERAS2_ONLY)]

@@ -35,6 +35,8 @@ _KERAS2_ONLY = ("tf_keras", "tensorflow.python.keras")
 
 
 class RawOpOnKerasTensor(Check):
+    requires = ("input", "output")
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.tracker = SymbolicTracker(self.ctx)

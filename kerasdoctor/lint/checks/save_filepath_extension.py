@@ -33,6 +33,8 @@ _MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 
 
 class SaveFilepathExtension(Check):
+    requires = ("save",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.models = ModelTracker(self.ctx)

@@ -27,6 +27,8 @@ from kerasdoctor.lint.checks._util import method_name, positional, receiver_name
 
 
 class SequentialAddTensor(SymbolicCheck):
+    requires = ("add",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "add" or len(node.args) != 1:
             return

@@ -51,6 +51,8 @@ _LABEL_METRICS = frozenset(
 
 
 class SklearnMetricsOnProbabilities(Check):
+    requires = ("sklearn",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.tracker = shared_tracker(self.ctx)

@@ -30,6 +30,8 @@ _SPARSE = frozenset({"sparse_categorical_crossentropy", "SparseCategoricalCrosse
 
 
 class SparseLabelOutOfRange(ModelTableCheck):
+    requires = ("sparse",)
+
     def visit_Call(self, node: cst.Call) -> None:
         method = method_name(node)
         if method == "add":

@@ -34,6 +34,8 @@ _SHAPE_KEYWORDS = ("input_shape", "input_dim")
 
 
 class StatefulRnnBatchSize(Check):
+    requires = ("stateful",)
+
     def _stateful(self, node: cst.BaseExpression) -> cst.Call | None:
         """The RNN call with stateful=True in ``node`` (itself or wrapped by Bidirectional/TimeDistributed)."""
         kind = layer_class(self.ctx, node)

@@ -32,6 +32,8 @@ _H5 = (".h5", ".hdf5", ".keras.h5")
 
 
 class SubclassedModelH5(Check):
+    requires = ("save",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.subclassed: set[str] = set()  # local classes deriving keras.Model with their own call

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 
 class SymbolicTensorInLoss(Check):
+    requires = ("compile",)
+
     def __init__(self, ctx: Context, rule: Rule) -> None:
         super().__init__(ctx, rule)
         self.tracker = SymbolicTracker(ctx)

@@ -31,6 +31,8 @@ _STEPS = {"fit": "steps_per_epoch", "predict": "steps", "evaluate": "steps"}
 
 
 class SymbolicTensorWithoutSteps(Check):
+    requires = ("batch_size",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.tracker = SymbolicTracker(self.ctx, placeholders=True)

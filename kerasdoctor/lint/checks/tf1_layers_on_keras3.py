@@ -28,6 +28,8 @@ _LEGACY = ("tensorflow.compat.v1.layers.", "tensorflow.compat.v1.nn.rnn_cell.")
 
 
 class Tf1LayersOnKeras3(Check):
+    requires = ("layers",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.inner: set[int] = set()

@@ -68,6 +68,8 @@ def _contrib_part(module: str) -> str | None:
 
 
 class TfContribRemoved(Tf1Check):
+    requires = ("contrib",)
+
     def found(self, ref: Reference, call: cst.Call | None) -> None:
         if not ref.name.startswith("contrib") or ref.kind in ("renamed", "arguments_changed"):
             return

@@ -40,6 +40,8 @@ _WEIGHTED_LAYERS = frozenset(
 
 
 class TfFunctionCreatesVariables(Check):
+    requires = ("function",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.guards: list[int] = []  # the scope depth at each enclosing if/try

@@ -194,6 +194,8 @@ _REGISTRATION = ("get_custom_objects", "register_keras_serializable", "custom_ob
 
 
 class UnknownLossOrMetricName(Check):
+    requires = ("compile",)
+
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self.candidates: list[tuple[cst.BaseExpression, str, str]] = []

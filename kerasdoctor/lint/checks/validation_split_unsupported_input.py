@@ -27,6 +27,8 @@ from kerasdoctor.lint.checks._util import keyword, method_name, number_value
 
 
 class ValidationSplitUnsupportedInput(DataCheck):
+    requires = ("validation_split",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "fit":
             return

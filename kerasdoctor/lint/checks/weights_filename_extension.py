@@ -28,6 +28,8 @@ from kerasdoctor.lint.checks._util import argument, method_name
 
 
 class WeightsFilenameExtension(Check):
+    requires = ("save_weights",)
+
     def visit_Call(self, node: cst.Call) -> None:
         if method_name(node) != "save_weights" or self.ctx.qualify(node.func.value) is not None:  # type: ignore[attr-defined]
             return
