@@ -28,21 +28,34 @@ MAX_LINE_CHARS = 20_000
 MAX_PASTE_CHARS = 256_000
 MAX_FRAMES = 200  # frames kept per traceback: the first and last half, as Python elides a deep recursion
 MAX_NOTES = 50
+MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
 _IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
 _DASHES = lazy(r"^-{30,}\s*$")
 # ", in" may end the line when a page dropped "<module>" as an HTML tag
+# pytest's long traceback: "path/to/file.py:46: in func", the failing line marked ">", the error lines "E   ..."
+_PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>\S+)\s*$")
+_PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 _PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
 )
 # Python 2 kernels show the compiled file (.pyc); Windows paths may hold spaces (C:\Program Files\...)
-_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)\(")
+_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)")
 _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
+_GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:")
+_INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
+# where one line holds two: before a log prefix or a traceback header that follows other output on
+# the same line, and after a traceback header that is followed by its first frame
+_GLUED = lazy(
+    r"(?<=\S)(?=(?:WARNING|ERROR|CRITICAL|FATAL):(?:tensorflow|absl|root|keras|py\.warnings):)"
+    r"|(?<=\S)(?=Traceback \(most recent call last\):)"
+    r"|(?<=Traceback \(most recent call last\):)[ \t]*(?=\S)"
+)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
@@ -65,6 +78,8 @@ _GLOG_LINE = lazy(
     # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
     r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\])\s*(?P<msg>.*)$"
 )
+# an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
+_ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
@@ -262,8 +277,35 @@ def _starts_old_frame(line: str) -> bool:
     return bool(_IPY_OLD_FRAME.match(line))
 
 
+def _starts_ipython_frame(line: str) -> bool:
+    m = _IPY_FRAME.match(line)
+    return bool(m and (m.group("cell") or (m.group("func") and ("/" in m.group("path") or "\\" in m.group("path")))))
+
+
+def _starts_record(line: str) -> bool:
+    """Whether a line begins something of its own (a traceback, a log or warning line, an exception, a progress bar)."""
+    stripped = line.strip()
+    return bool(
+        _END_OF_MESSAGE.match(line)
+        or _TB_START.match(line)
+        or _IPY_TB_HEADER.match(line)
+        or _DASHES.match(line)
+        or _PY_FRAME.match(line)
+        or stripped.startswith(("Traceback (most recent call last)", "During handling of the above", "The above exception was"))
+        or _LOG_LINE.match(line)
+        or _GLOG_LINE.match(line)
+        or _ANY_GLOG.match(line)
+        or _PY_WARNING.match(line)
+        or _BARE_WARNING.match(stripped)
+        or _BARE_EXC_LINE.match(stripped)
+        or (": in " in line and _PYTEST_FRAME.match(line))
+        or _starts_ipython_frame(line)
+    )
+
+
 def _split_display_lines(raw: str) -> Iterator[str]:
-    """One physical line as the terminal showed it: carriage returns redraw the line."""
+    """The lines as the terminal showed them: carriage returns redraw a line, and what two
+    writers glued together (a progress bar and a log line or traceback) is split apart."""
     if len(raw) > MAX_LINE_CHARS:
         raw = raw[:2000] + raw[-(MAX_LINE_CHARS - 2000) :]
     if "\r" in raw:
@@ -272,7 +314,16 @@ def _split_display_lines(raw: str) -> Iterator[str]:
         raw = bad[0] if bad else (segments[-1] if segments else "")
     if "\x1b" in raw or "\b" in raw:
         raw = strip_ansi(raw)
-    yield raw.rstrip("\r\n")
+    raw = raw.rstrip("\r\n")
+    if "](" in raw and _INLINE_LINK.search(raw):
+        # Colab and VS Code render frame paths and line numbers as markdown links: keep the text
+        raw = _INLINE_LINK.sub(r"\g<text>", raw)
+    if any(sign in raw for sign in _GLUE_SIGNS) and _GLUED.search(raw):
+        # Keras's progress bar ends without a newline, so the next log line or traceback continues
+        # it; a traceback header can also carry its first frame (NumPy's import-error report)
+        yield from (part for part in _GLUED.split(raw) if part.strip())
+        return
+    yield raw
 
 
 class _FrameList(list):  # type: ignore[type-arg]
@@ -301,6 +352,8 @@ class _Parser:
         # exception line follows, that line was the message after all
         self.loose_code = False
         self.tb_indent = ""  # a traceback pasted indented (a markdown code block, a list item): its common indent
+        self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
+        self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -310,6 +363,7 @@ class _Parser:
         self.frames = _FrameList()
         self.type = None
         self.tb_indent = indent
+        self.pytest = False
 
     def _flush(self) -> None:
         if self.state == "message":
@@ -325,6 +379,7 @@ class _Parser:
         self.type = None
         self.tb_indent = ""
         self.loose_code = False
+        self.pytest = False
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -349,6 +404,23 @@ class _Parser:
                 self._flush()
                 self._close_chain()
         stripped = line.strip()
+        if self.log_lines:
+            if self.state == "scan" and stripped and len(self.log_lines) < MAX_LOG_LINES and not _starts_record(line):
+                self.log_lines.append(stripped)
+                return
+            self._close_log()
+        if self.state == "message" and self.pytest:
+            m = _PYTEST_ERROR.match(line)
+            if m:
+                text = m.group("text") or ""
+                if len(self.msg_lines) < MAX_MESSAGE_LINES and self.msg_chars < MAX_MESSAGE_CHARS:
+                    self.msg_lines.append(text)
+                    self.msg_chars += len(text)
+                return
+            self._flush()
+            self._close_chain()
+            self._scan(line)
+            return
         if self.state == "message":
             if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
                 self.chain_pending = True
@@ -370,6 +442,15 @@ class _Parser:
         self._scan(line)
 
     def _frames_line(self, line: str, stripped: str) -> None:
+        if ": in " in line:
+            m = _PYTEST_FRAME.match(line)
+            if m:
+                self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=m.group("func")))
+                self.pytest = True
+                return
+        if self.pytest:
+            self._pytest_line(line)
+            return
         m = _PY_FRAME.match(line)
         if m:
             func = (m.group("func") or "").strip()
@@ -426,11 +507,46 @@ class _Parser:
             self._begin_message(None, stripped)
         self.ipython_type = None
 
+    def _pytest_line(self, line: str) -> None:
+        """A line of a pytest traceback between its frames: the marked source line, an error line, or context."""
+        if line.startswith(">") and self.frames:
+            last = self.frames[-1]
+            self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=line[1:].strip())
+            return
+        if line[:1].isspace() and line.strip() and self.frames and not self.frames[-1].code:
+            # --tb=short shows each frame's one source line under it, indented
+            last = self.frames[-1]
+            self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=line.strip())
+            return
+        m = _PYTEST_ERROR.match(line)
+        if m is None:
+            return  # the function's source, its arguments' values ("x = ..."), "_ _ _" separators
+        text = (m.group("text") or "").strip()
+        exc = _EXC_LINE.match(text)
+        if exc and (_LOOKS_LIKE_EXC.search(exc.group("type")) or "." in exc.group("type")):
+            self._begin_message(exc.group("type"), exc.group("msg") or "")
+        else:
+            self._begin_message(None, text)
+
+    def _open_log(self, message: str) -> None:
+        self._close_log()
+        self.log_lines = [message]
+
+    def _close_log(self) -> None:
+        if self.log_lines:
+            self.out.add_other("log", None, "\n".join(self.log_lines))
+            self.log_lines = []
+
     # -- outside tracebacks ------------------------------------------------------------------
     def _scan(self, line: str) -> None:
         # cheap substring tests first: most lines of a training log are none of these
-        if ('File "' in line and _PY_FRAME.match(line)) or (" in " in line and line.endswith(")") and _starts_old_frame(line)):
+        if ('File "' in line and _PY_FRAME.match(line)) or (" in " in line and line.rstrip()[-1:] in (")", ">") and _starts_old_frame(line)):
             # frames pasted without their "Traceback (most recent call last):" header
+            self._start_traceback()
+            self._frames_line(line, line.strip())
+            return
+        if (": in " in line and _PYTEST_FRAME.match(line)) or (line.startswith(("File ", "Cell In")) and _starts_ipython_frame(line)):
+            # a pytest traceback, or IPython 8 frames pasted without the header line above them
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
@@ -451,12 +567,12 @@ class _Parser:
         if head in "WECF" and line.startswith(("WARNING:", "ERROR:", "CRITICAL:", "FATAL:")):
             m = _LOG_LINE.match(line)
             if m:
-                self.out.add_other("log", None, m.group("msg").strip())
+                self._open_log(m.group("msg").strip())
                 return
         if head in "WEF" or head.isdigit():
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
-                self.out.add_other("log", None, m.group("msg").strip())
+                self._open_log(m.group("msg").strip())
                 return
         if "Warning: " in line:
             m = _PY_WARNING.match(line)
@@ -477,6 +593,7 @@ class _Parser:
                 self._begin_message(m.group("type"), m.group("msg"))
 
     def finish(self) -> list[ErrorRecord]:
+        self._close_log()
         self.chain_pending = False
         if self.state == "frames" and self.frames:
             # a traceback cut off before its exception line: keep the frames, no message
@@ -545,7 +662,8 @@ def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
             or _IPY_TB_HEADER.match(stripped)
             or _PY_FRAME.match(stripped)
             or _IPY_FRAME.match(stripped)
-            or stripped.startswith(("---->", "<ipython-input", "File "))
+            or stripped.startswith(("---->", "<ipython-input", "File ", "Traceback (most recent call last):"))
+            or (": in " in stripped and _PYTEST_FRAME.match(stripped))
         ):
             break
         if stripped and not _DASHES.match(stripped):
