@@ -28,6 +28,7 @@ MAX_LINE_CHARS = 20_000
 MAX_PASTE_CHARS = 256_000
 MAX_FRAMES = 200  # frames kept per traceback: the first and last half, as Python elides a deep recursion
 MAX_NOTES = 50
+MAX_CONTEXT_LINES = 12  # IPython's source lines around a frame's arrow that are kept to read a raise statement
 MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
@@ -352,6 +353,7 @@ class _Parser:
         # exception line follows, that line was the message after all
         self.loose_code = False
         self.tb_indent = ""  # a traceback pasted indented (a markdown code block, a list item): its common indent
+        self.context: list[tuple[int, str]] = []  # IPython's numbered source lines: (frame count then, code)
         self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
 
@@ -478,12 +480,22 @@ class _Parser:
         m = _IPY_ARROW.match(stripped)
         if m and self.frames:
             last = self.frames[-1]
-            self.frames[-1] = Frame(path=last.path, line=last.line or int(m.group("line")), function=last.function, code=m.group("code").strip())
+            code = m.group("code").strip()
+            above = [text for count, text in self.context if count == len(self.frames)]
+            starts = [i for i, text in enumerate(above) if text.startswith("raise ")]
+            if starts:
+                # the arrow points into a raise statement spread over several lines: the whole statement
+                # is the raising code, and its string literals are the message's wording
+                code = " ".join([*above[starts[-1] :], code])
+            self.frames[-1] = Frame(path=last.path, line=last.line or int(m.group("line")), function=last.function, code=code)
             return
         if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
             return
         if line[:1].isspace() or (self.ipython_type and _NUMBERED_LINE.match(stripped)):
             # the source line under a frame (indented), or IPython's numbered context lines
+            if self.frames and _NUMBERED_LINE.match(stripped):
+                self.context.append((len(self.frames), _NUMBERED_LINE.sub("", stripped, 1).strip()))
+                del self.context[:-MAX_CONTEXT_LINES]
             if self.frames and not self.frames[-1].code and line[:1].isspace() and not self.ipython_type:
                 last = self.frames[-1]
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
