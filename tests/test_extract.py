@@ -356,7 +356,8 @@ def test_pytest_short_traceback_frames_and_error_lines():
     (rec,) = [r for r in extract_errors(captured) if r.kind == "exception"]
     assert rec.type == "ValueError"
     assert rec.key_message.startswith("Input 0 with name 'None' of layer 'dense' is incompatible with the layer")
-    assert [(f.path, f.line, f.function) for f in rec.frames][0] == ("test_k.py", 8, "test_fit")
+    first = rec.frames[0]
+    assert (first.path, first.line, first.function) == ("test_k.py", 8, "test_fit")
     assert rec.frames[-1].code == "raise ValueError("
     assert rec.location is not None and rec.location.path == "test_k.py"
 
