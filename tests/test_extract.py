@@ -371,3 +371,15 @@ def test_traceback_cut_inside_a_multiline_raise_is_diagnosed_from_its_raise_site
     assert rec.frames[-1].code.startswith("raise ValueError('A target array with shape ' + str(y.shape) +")
     top = explain(text).matches[0]
     assert (top.rule.name, top.kind) == ("target-shape-mismatch", "raise-site")
+
+
+def test_traceback_cut_in_the_context_lines_before_the_arrow():
+    # techfeed.net/pt/443267: Python 2 (.pyc) IPython traceback cut inside the raise's context lines
+    from kerasdoctor import explain
+
+    text = _case_text("0500")
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.frames[-1].function == "assert_input_compatibility"
+    assert rec.frames[-1].code == "self.name + ': expected ndim="
+    top = explain(text).matches[0]
+    assert (top.rule.name, top.kind) == ("input-rank-mismatch", "raise-site")

@@ -611,6 +611,13 @@ class _Parser:
             # a traceback cut off before its exception line: keep the frames, no message
             message = ""
             last = self.frames[-1]
+            above = [text for count, text in self.context if count == len(self.frames)]
+            if not last.code and above:
+                # IPython's context lines end where the paste was cut, before the frame's arrow: the nearest
+                # thing to the failing line is the raise statement they show, else their last line
+                starts = [i for i, text in enumerate(above) if text.startswith("raise ")]
+                last = Frame(path=last.path, line=last.line, function=last.function, code=" ".join(above[starts[-1] :]) if starts else above[-1])
+                self.frames[-1] = last
             raised = _RAISE_LITERAL.match(last.code)
             if raised:
                 # cut off below the raising line: its literal is the message's wording, its class the type

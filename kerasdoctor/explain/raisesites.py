@@ -66,6 +66,8 @@ _WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPACE = lazy(r"\s+")
 _DIGITS = lazy(r"\d+")
 _STRING_LITERAL = lazy(r"""(['"])((?:(?!\1)[^\\\n])+)\1""")
+# a literal whose closing quote was cut off with the rest of the paste
+_OPEN_LITERAL = lazy(r"""(['"])([^'"\\\n]+)$""")
 
 
 class RaiseSite:
@@ -427,13 +429,21 @@ def _raising_frame_sites(index: RaiseSiteIndex, record: ErrorRecord) -> list[Rai
     function = last.function.split("(")[0].strip().rsplit(".", 1)[-1]
     if not any(p in LIBRARY_TOP_DIRS for p in parts[:-1]) or function in RERAISING_FUNCTIONS:
         return []
+    if path.endswith(".pyc"):  # Python 2 showed the compiled file
+        path = path[:-1]
+        parts[-1] = parts[-1][:-1]
+    file_name = parts[-1]
     names = set(record.type_names) | ({record.type} if record.type else set())
     sites = [
         site
-        for site in index.sites_in_function(parts[-1], function)
+        for site in index.sites_in_function(file_name, function)
         if site.kind == "exception" and (not names or site.type in names) and site.prefer_frames([path]) and not site.mimics_python()
     ]
-    literals = [" ".join(m.group(2).split()).lower() for m in _STRING_LITERAL.finditer(last.code)]
+    pieces = [m.group(2) for m in _STRING_LITERAL.finditer(last.code)]
+    cut = _OPEN_LITERAL.search(_STRING_LITERAL.sub("", last.code))
+    if cut:
+        pieces.append(cut.group(2))
+    literals = [" ".join(piece.split()).lower() for piece in pieces]
     literals = [text for text in literals if len(text) >= MIN_CODE_LITERAL_CHARS]
     if literals:
         holding = [site for site in sites if all(text in " ".join("".join(site.parts).split()).lower() for text in literals)]
