@@ -383,3 +383,32 @@ def test_traceback_cut_in_the_context_lines_before_the_arrow():
     assert rec.frames[-1].code == "self.name + ': expected ndim="
     top = explain(text).matches[0]
     assert (top.rule.name, top.kind) == ("input-rank-mismatch", "raise-site")
+
+
+def test_error_quoted_by_keras3_build_wrapper_is_matched_without_its_class():
+    # Keras 3.15 + JAX 0.10, captured here: Layer.call does int() of a tensor and fit builds the model; the
+    # trainer re-raises it as a RuntimeError quoting the error, whose own class and frames are lost
+    from kerasdoctor import explain
+
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/tbjax/a.py", line 14, in <module>\n'
+        "    model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)\n"
+        '  File "/work/venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler\n'
+        "    raise e.with_traceback(filtered_tb) from None\n"
+        '  File "/work/venv/lib/python3.11/site-packages/keras/src/trainers/trainer.py", line 1172, in _symbolic_build\n'
+        "    raise RuntimeError(\n"
+        "RuntimeError: Unable to automatically build the model. Please build it yourself before calling fit/evaluate/predict. "
+        "A model is 'built' when its variables have been created and its `self.built` attribute is True. Usually, calling "
+        "the model on a batch of data is the right way to build it.\n"
+        "Exception encountered:\n"
+        "'Exception encountered when calling Bad.call().\n\n"
+        "\x1b[1m'str' object has no attribute '_error_repr'\x1b[0m\n\n"
+        "Arguments received by Bad.call():\n"
+        "  \u2022 args=('<KerasTensor shape=(4, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor_2>',)\n"
+        "  \u2022 kwargs=<class 'inspect._empty'>'\n"
+    )
+    matches = explain(text, versions={}).matches
+    names = {m.rule.name for m in matches[:3]}
+    assert "jax-concrete-value-needed" in names and "non-backend-op-on-traced-tensor" in names
+    assert matches[0].confidence < 0.8  # which JAX error failed to format is not shown
