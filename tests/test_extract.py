@@ -412,3 +412,12 @@ def test_error_quoted_by_keras3_build_wrapper_is_matched_without_its_class():
     names = {m.rule.name for m in matches[:3]}
     assert "jax-concrete-value-needed" in names and "non-backend-op-on-traced-tensor" in names
     assert matches[0].confidence < 0.8  # which JAX error failed to format is not shown
+
+
+def test_users_words_after_a_cut_traceback_are_not_its_message():
+    from kerasdoctor import explain
+
+    text = _case_text("0613") + "\nI tried everything I found online, can anyone help?\n"
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert "help" not in rec.message
+    assert explain(text).matches[0].rule.name == "target-shape-mismatch"

@@ -103,6 +103,11 @@ _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")
 _PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
 _STDLIB_PATH = lazy(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$")
 _NUMBERED_LINE = lazy(r"^\d+\s")
+# a sentence of the user's own (a question, a plea, what they tried), never a library's exception line
+_PROSE = lazy(
+    r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
+    r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
+)
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -500,6 +505,13 @@ class _Parser:
                 last = self.frames[-1]
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             return
+        if _PROSE.match(stripped):
+            # the user's own words right after frames: the paste was cut before the exception line
+            self._end_cut_traceback()
+            self._flush()
+            self._close_chain()
+            self.ipython_type = None
+            return
         m = _EXC_LINE.match(stripped)
         looks_like_exception = bool(m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None))
         if not looks_like_exception and not self.ipython_type and self.frames and not self.frames[-1].code and self.frames[-1].line is not None:
@@ -607,8 +619,14 @@ class _Parser:
     def finish(self) -> list[ErrorRecord]:
         self._close_log()
         self.chain_pending = False
+        self._end_cut_traceback()
+        self._flush()
+        self._close_chain()
+        return self.out.records()
+
+    def _end_cut_traceback(self) -> None:
+        """A traceback cut off before its exception line: keep the frames, and what they show of the message."""
         if self.state == "frames" and self.frames:
-            # a traceback cut off before its exception line: keep the frames, no message
             message = ""
             last = self.frames[-1]
             above = [text for count, text in self.context if count == len(self.frames)]
@@ -629,9 +647,6 @@ class _Parser:
             self.state = "message"
             self.type = self.type or self.ipython_type
             self.msg_lines = [message]
-        self._flush()
-        self._close_chain()
-        return self.out.records()
 
 
 def extract_from_lines(lines: Iterable[str]) -> list[ErrorRecord]:
