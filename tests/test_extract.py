@@ -421,3 +421,9 @@ def test_users_words_after_a_cut_traceback_are_not_its_message():
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert "help" not in rec.message
     assert explain(text).matches[0].rule.name == "target-shape-mismatch"
+
+
+def test_tensorflow_log_line_glued_to_a_tqdm_bar_is_its_own_record():
+    # github.com/thanh-guong/master-thesis/issues/7: a notebook runner's tqdm bar, then TF's C++ log line
+    logs = [r.message for r in extract_errors(_case_text("0640")) if r.kind == "log"]
+    assert logs[0] == "Could not load dynamic library 'cudart64_110.dll'; dlerror: cudart64_110.dll not found"

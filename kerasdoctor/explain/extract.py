@@ -48,13 +48,14 @@ _IPY_FRAME = lazy(
 _IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)")
 _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
-_GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:")
+_GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
 _INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
 # where one line holds two: before a log prefix or a traceback header that follows other output on
 # the same line, and after a traceback header that is followed by its first frame
 _GLUED = lazy(
     r"(?<=\S)(?=(?:WARNING|ERROR|CRITICAL|FATAL):(?:tensorflow|absl|root|keras|py\.warnings):)"
     r"|(?<=\S)(?=Traceback \(most recent call last\):)"
+    r"|(?<=\S)(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S)"
     r"|(?<=Traceback \(most recent call last\):)[ \t]*(?=\S)"
 )
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
