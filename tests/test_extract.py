@@ -427,3 +427,23 @@ def test_tensorflow_log_line_glued_to_a_tqdm_bar_is_its_own_record():
     # github.com/thanh-guong/master-thesis/issues/7: a notebook runner's tqdm bar, then TF's C++ log line
     logs = [r.message for r in extract_errors(_case_text("0640")) if r.kind == "log"]
     assert logs[0] == "Could not load dynamic library 'cudart64_110.dll'; dlerror: cudart64_110.dll not found"
+
+
+def test_ipython_8_0_to_8_4_cell_frames():
+    # IPython 8.4.0 IPython/core/ultratb.py _format_filename names a cell "Input In [3]", and
+    # interactiveshell.py names the cell's code "<cell line: 1>"
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "Input In [3], in <cell line: 1>()\n"
+        "----> 1 model.fit(x, y, epochs=2)\n"
+        "\n"
+        "File ~/venv/lib/python3.9/site-packages/keras/utils/traceback_utils.py:67, in filter_traceback.<locals>.error_handler(*args, **kwargs)\n"
+        "     66   filtered_tb = _process_traceback_frames(e.__traceback__)\n"
+        "---> 67   raise e.with_traceback(filtered_tb) from None\n"
+        "\n"
+        "ValueError: Shapes (None, 1) and (None, 10) are incompatible\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.key_message == "Shapes (None, 1) and (None, 10) are incompatible"
+    assert (rec.frames[0].path, rec.frames[0].line, rec.frames[0].function) == ("Input In [3]", 1, "<module>")
+    assert rec.location is not None and rec.location.code == "model.fit(x, y, epochs=2)"

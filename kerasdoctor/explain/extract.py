@@ -42,7 +42,9 @@ _PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 _PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
-    r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
+    r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?"
+    # IPython 8.0-8.4 named a cell "Input In [3], in <cell line: 1>()", with no line number until the arrow
+    r"|(?P<input>Input In\s*\[\d*\]), in (?P<ifunc>.+))\s*$"
 )
 # Python 2 kernels show the compiled file (.pyc); Windows paths may hold spaces (C:\Program Files\...)
 _IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)")
@@ -286,7 +288,7 @@ def _starts_old_frame(line: str) -> bool:
 
 def _starts_ipython_frame(line: str) -> bool:
     m = _IPY_FRAME.match(line)
-    return bool(m and (m.group("cell") or (m.group("func") and ("/" in m.group("path") or "\\" in m.group("path")))))
+    return bool(m and (m.group("cell") or m.group("input") or (m.group("func") and ("/" in m.group("path") or "\\" in m.group("path")))))
 
 
 def _starts_record(line: str) -> bool:
@@ -470,7 +472,12 @@ class _Parser:
             self.loose_code = False
             return
         m = _IPY_FRAME.match(line)
-        if m and (m.group("path") or m.group("cell")):
+        if m and (m.group("path") or m.group("cell") or m.group("input")):
+            if m.group("input"):
+                function = m.group("ifunc").strip()
+                function = "<module>" if function.startswith("<cell line") else function.split("(")[0].strip()
+                self.frames.append(Frame(path=m.group("input"), line=None, function=function))
+                return
             if m.group("cell"):
                 path, num, func = m.group("cell"), m.group("cline"), m.group("cfunc") or "<module>"
             else:
@@ -570,7 +577,7 @@ class _Parser:
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
-        if (": in " in line and _PYTEST_FRAME.match(line)) or (line.startswith(("File ", "Cell In")) and _starts_ipython_frame(line)):
+        if (": in " in line and _PYTEST_FRAME.match(line)) or (line.startswith(("File ", "Cell In", "Input In")) and _starts_ipython_frame(line)):
             # a pytest traceback, or IPython 8 frames pasted without the header line above them
             self._start_traceback()
             self._frames_line(line, line.strip())
