@@ -364,6 +364,7 @@ class _Parser:
         self.context: list[tuple[int, str]] = []  # IPython's numbered source lines: (frame count then, code)
         self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
+        self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -514,11 +515,13 @@ class _Parser:
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             return
         if _PROSE.match(stripped):
-            # the user's own words right after frames: the paste was cut before the exception line
+            # the user's own words right after frames: the paste was cut before the exception line; they
+            # are kept apart, as the only wording there is besides the frames
             self._end_cut_traceback()
             self._flush()
             self._close_chain()
             self.ipython_type = None
+            self._open_log(stripped, "message")
             return
         m = _EXC_LINE.match(stripped)
         looks_like_exception = bool(m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None))
@@ -560,13 +563,14 @@ class _Parser:
         else:
             self._begin_message(None, text)
 
-    def _open_log(self, message: str) -> None:
+    def _open_log(self, message: str, kind: str = "log") -> None:
         self._close_log()
         self.log_lines = [message]
+        self.log_kind = kind
 
     def _close_log(self) -> None:
         if self.log_lines:
-            self.out.add_other("log", None, "\n".join(self.log_lines))
+            self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
             self.log_lines = []
 
     # -- outside tracebacks ------------------------------------------------------------------
@@ -681,7 +685,7 @@ def extract_errors(text: str) -> list[ErrorRecord]:
             text = normalize_text(text)
     lines = text.splitlines()
     records = extract_from_lines(lines)
-    if records and all(r.kind == "exception" and not r.message.strip() for r in records):
+    if any(r.kind == "exception" for r in records) and all((r.kind == "exception" and not r.message.strip()) or r.kind == "message" for r in records):
         # a traceback cut off before its message line: what the user wrote above it (an issue
         # title, the message quoted in a sentence) is then the only wording there is
         prose = _text_above_traceback(lines)
