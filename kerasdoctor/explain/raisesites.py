@@ -538,7 +538,8 @@ def _raise_site_matches(
             out.extend(_matches_at_raising_frame(index, record, rules))
             if out:
                 break
-            continue
+            if not message.strip():
+                continue
         for site in index.lookup(record.type, message, type_names=record.type_names, record_kind=record.kind, limit=limit):
             seen_in_traceback = site.prefer_frames(frames)
             if not seen_in_traceback and _raised_inside_library(record):
