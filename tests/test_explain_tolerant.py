@@ -420,3 +420,34 @@ def test_keras1_bare_exception_type_does_not_contradict_a_family_typed_for_later
     assert keras1[0].confidence < keras2[0].confidence  # the bare type is no evidence
     # a specific type that is not the pattern's still rules the family's wording out (only a raise site's doubt is left)
     assert all(m.kind != "wording" for m in explain("KeyError: You must compile your model before using it.").matches)
+
+
+def _wrapped_at(text: str, width: int) -> str:
+    out = []
+    for line in text.splitlines():
+        while len(line) > width:
+            out.append(line[:width])
+            line = line[width:]
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width", [100, 120, 132])
+@pytest.mark.parametrize("case", ["0045", "0502"])
+def test_tracebacks_wrapped_at_other_widths_are_rejoined(case, width):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "fixtures" / "real_errors" / f"{case}.yaml").read_text())
+    best = top(_wrapped_at(data["text"], width))
+    assert best is not None and best.rule.name == data["expected"]
+
+
+def test_equally_long_progress_lines_are_not_taken_for_a_wrap():
+    log = (
+        "Epoch 1/2\n"
+        "1875/1875 [==============================] - 3s 2ms/step - loss: 0.2969 - accuracy: 0.9138 - val_loss: 0.1\n"
+        "Epoch 2/2\n"
+        "1875/1875 [==============================] - 3s 2ms/step - loss: 0.1429 - accuracy: 0.9571 - val_loss: 0.1\n"
+        "Epoch 3/2\n"
+    )
+    assert normalize_text(log) == log.rstrip("\n") or normalize_text(log) == log

@@ -287,3 +287,163 @@ def test_tf1_graph_error_repeated_after_its_caused_by_op_frames_keeps_its_type()
     assert rec.type == "InvalidArgumentError"
     assert rec.message.startswith("indices[0,3] = 10000 is not in [0, 5000)")
     assert rec.location.code == "model.add(Embedding(5000, 64))"
+
+
+def _case_text(number: str) -> str:
+    import yaml
+
+    return yaml.safe_load((FORMATS.parent / "real_errors" / f"{number}.yaml").read_text())["text"]
+
+
+def test_log_line_glued_to_a_progress_bar_is_its_own_record():
+    # github.com/tensorflow/tensorflow/issues/64035: Keras's progress bar ends without a newline
+    logs = [r.message for r in extract_errors(_case_text("0615")) if r.kind == "log"]
+    assert logs[0].startswith("Your input ran out of data; interrupting training.")
+    assert "Can save best model only with val_loss available, skipping." in logs
+
+
+def test_warning_wrapped_over_several_lines_is_one_log_record():
+    # github.com/materialyzeai/megnet/issues/161: the terminal wrapped TF's retracing warning
+    (log,) = [r for r in extract_errors(_case_text("0620")) if r.kind == "log"]
+    assert "predict_function at\n0x7f273dab04c0> triggered tf.function retracing" in log.message
+    assert log.message.rstrip().endswith("for more details.")
+
+
+def test_ipython7_frames_without_argument_lists():
+    # github.com/davidADSP/GDL_code/issues/95: "<ipython-input-24-...> in <module>" has no "()"
+    (rec,) = [r for r in extract_errors(_case_text("0618")) if r.kind == "exception"]
+    assert rec.type == "UnboundLocalError"
+    assert [f.function for f in rec.frames] == ["<module>", "train_with_generator", "_method_wrapper"]
+
+
+def test_traceback_header_carrying_its_first_frame():
+    # NumPy 2's import report prints "Traceback (most recent call last):  File ..." on one line
+    (rec,) = [r for r in extract_errors(_case_text("0625")) if r.kind == "exception"]
+    assert rec.frames[0].path.endswith("run.py") and rec.frames[0].code == "from modules import core"
+
+
+def test_vscode_markdown_links_in_ipython8_frames_without_header():
+    # github.com/mlfpm/deepof/issues/41: VS Code renders paths and line numbers as [text](link)
+    (rec,) = [r for r in extract_errors(_case_text("0631")) if r.kind == "exception"]
+    assert rec.frames[-1].function == "KerasTensor.__tf_tensor__"
+    assert rec.frames[-1].path.endswith("keras_tensor.py") and rec.frames[-1].line == 91
+
+
+def test_pytest_short_traceback_frames_and_error_lines():
+    (rec,) = [r for r in extract_errors(_case_text("0623")) if r.kind == "exception"]
+    assert rec.frames[-1].function == "arange"
+    assert "concrete_or_error" in rec.frames[-1].code
+    # pytest --tb=short on a Keras 3.15 (JAX backend) input mismatch, captured here
+    captured = (
+        "test_k.py:8: in test_fit\n"
+        "    model.fit(np.ones((8, 3)), np.ones((8, 1)), verbose=0)\n"
+        "/work/venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py:122: in error_handler\n"
+        "    raise e.with_traceback(filtered_tb) from None\n"
+        "/work/venv/lib/python3.11/site-packages/keras/src/layers/input_spec.py:239: in assert_input_compatibility\n"
+        "    raise ValueError(\n"
+        "E   ValueError: Exception encountered when calling Sequential.call().\n"
+        "E   \n"
+        "E   \x1b[1mInput 0 with name 'None' of layer 'dense' is incompatible with the layer: expected axis -1 of input shape "
+        "to have value 4, but received input with shape (8, 3)\x1b[0m\n"
+        "E   \n"
+        "E   Arguments received by Sequential.call():\n"
+        "E     \u2022 inputs=jnp.ndarray(shape=(8, 3), dtype=float32)\n"
+        "E     \u2022 training=False\n"
+        "E   --------------------\n"
+        "E   For simplicity, JAX has removed its internal frames from the traceback of the following exception. "
+        "Set JAX_TRACEBACK_FILTERING=off to include these.\n"
+    )
+    (rec,) = [r for r in extract_errors(captured) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.key_message.startswith("Input 0 with name 'None' of layer 'dense' is incompatible with the layer")
+    first = rec.frames[0]
+    assert (first.path, first.line, first.function) == ("test_k.py", 8, "test_fit")
+    assert rec.frames[-1].code == "raise ValueError("
+    assert rec.location is not None and rec.location.path == "test_k.py"
+
+
+def test_traceback_cut_inside_a_multiline_raise_is_diagnosed_from_its_raise_site():
+    # github.com/OlafenwaMoses/ImageAI/issues/705: Colab output cut inside the raise statement's context lines
+    from kerasdoctor import explain
+
+    text = _case_text("0613")
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.frames[-1].code.startswith("raise ValueError('A target array with shape ' + str(y.shape) +")
+    top = explain(text).matches[0]
+    assert (top.rule.name, top.kind) == ("target-shape-mismatch", "raise-site")
+
+
+def test_traceback_cut_in_the_context_lines_before_the_arrow():
+    # techfeed.net/pt/443267: Python 2 (.pyc) IPython traceback cut inside the raise's context lines
+    from kerasdoctor import explain
+
+    text = _case_text("0500")
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.frames[-1].function == "assert_input_compatibility"
+    assert rec.frames[-1].code == "self.name + ': expected ndim="
+    top = explain(text).matches[0]
+    assert (top.rule.name, top.kind) == ("input-rank-mismatch", "raise-site")
+
+
+def test_error_quoted_by_keras3_build_wrapper_is_matched_without_its_class():
+    # Keras 3.15 + JAX 0.10, captured here: Layer.call does int() of a tensor and fit builds the model; the
+    # trainer re-raises it as a RuntimeError quoting the error, whose own class and frames are lost
+    from kerasdoctor import explain
+
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/tbjax/a.py", line 14, in <module>\n'
+        "    model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)\n"
+        '  File "/work/venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler\n'
+        "    raise e.with_traceback(filtered_tb) from None\n"
+        '  File "/work/venv/lib/python3.11/site-packages/keras/src/trainers/trainer.py", line 1172, in _symbolic_build\n'
+        "    raise RuntimeError(\n"
+        "RuntimeError: Unable to automatically build the model. Please build it yourself before calling fit/evaluate/predict. "
+        "A model is 'built' when its variables have been created and its `self.built` attribute is True. Usually, calling "
+        "the model on a batch of data is the right way to build it.\n"
+        "Exception encountered:\n"
+        "'Exception encountered when calling Bad.call().\n\n"
+        "\x1b[1m'str' object has no attribute '_error_repr'\x1b[0m\n\n"
+        "Arguments received by Bad.call():\n"
+        "  \u2022 args=('<KerasTensor shape=(4, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor_2>',)\n"
+        "  \u2022 kwargs=<class 'inspect._empty'>'\n"
+    )
+    matches = explain(text, versions={}).matches
+    names = {m.rule.name for m in matches[:3]}
+    assert "jax-concrete-value-needed" in names and "non-backend-op-on-traced-tensor" in names
+    assert matches[0].confidence < 0.8  # which JAX error failed to format is not shown
+
+
+def test_users_words_after_a_cut_traceback_are_not_its_message():
+    from kerasdoctor import explain
+
+    text = _case_text("0613") + "\nI tried everything I found online, can anyone help?\n"
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert "help" not in rec.message
+    assert explain(text).matches[0].rule.name == "target-shape-mismatch"
+
+
+def test_tensorflow_log_line_glued_to_a_tqdm_bar_is_its_own_record():
+    # github.com/thanh-guong/master-thesis/issues/7: a notebook runner's tqdm bar, then TF's C++ log line
+    logs = [r.message for r in extract_errors(_case_text("0640")) if r.kind == "log"]
+    assert logs[0] == "Could not load dynamic library 'cudart64_110.dll'; dlerror: cudart64_110.dll not found"
+
+
+def test_ipython_8_0_to_8_4_cell_frames():
+    # IPython 8.4.0 IPython/core/ultratb.py _format_filename names a cell "Input In [3]", and
+    # interactiveshell.py names the cell's code "<cell line: 1>"
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "Input In [3], in <cell line: 1>()\n"
+        "----> 1 model.fit(x, y, epochs=2)\n"
+        "\n"
+        "File ~/venv/lib/python3.9/site-packages/keras/utils/traceback_utils.py:67, in filter_traceback.<locals>.error_handler(*args, **kwargs)\n"
+        "     66   filtered_tb = _process_traceback_frames(e.__traceback__)\n"
+        "---> 67   raise e.with_traceback(filtered_tb) from None\n"
+        "\n"
+        "ValueError: Shapes (None, 1) and (None, 10) are incompatible\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.key_message == "Shapes (None, 1) and (None, 10) are incompatible"
+    assert (rec.frames[0].path, rec.frames[0].line, rec.frames[0].function) == ("Input In [3]", 1, "<module>")
+    assert rec.location is not None and rec.location.code == "model.fit(x, y, epochs=2)"

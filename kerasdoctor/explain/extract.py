@@ -28,21 +28,38 @@ MAX_LINE_CHARS = 20_000
 MAX_PASTE_CHARS = 256_000
 MAX_FRAMES = 200  # frames kept per traceback: the first and last half, as Python elides a deep recursion
 MAX_NOTES = 50
+MAX_CONTEXT_LINES = 12  # IPython's source lines around a frame's arrow that are kept to read a raise statement
+MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
 _IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
 _DASHES = lazy(r"^-{30,}\s*$")
 # ", in" may end the line when a page dropped "<module>" as an HTML tag
+# pytest's long traceback: "path/to/file.py:46: in func", the failing line marked ">", the error lines "E   ..."
+_PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>\S+)\s*$")
+_PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 _PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
-    r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?)\s*$"
+    r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?"
+    # IPython 8.0-8.4 named a cell "Input In [3], in <cell line: 1>()", with no line number until the arrow
+    r"|(?P<input>Input In\s*\[\d*\]), in (?P<ifunc>.+))\s*$"
 )
 # Python 2 kernels show the compiled file (.pyc); Windows paths may hold spaces (C:\Program Files\...)
-_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)\(")
+_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)")
 _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
+_GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
+_INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
+# where one line holds two: before a log prefix or a traceback header that follows other output on
+# the same line, and after a traceback header that is followed by its first frame
+_GLUED = lazy(
+    r"(?<=\S)(?=(?:WARNING|ERROR|CRITICAL|FATAL):(?:tensorflow|absl|root|keras|py\.warnings):)"
+    r"|(?<=\S)(?=Traceback \(most recent call last\):)"
+    r"|(?<=\S)(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S)"
+    r"|(?<=Traceback \(most recent call last\):)[ \t]*(?=\S)"
+)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
@@ -65,6 +82,8 @@ _GLOG_LINE = lazy(
     # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
     r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\])\s*(?P<msg>.*)$"
 )
+# an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
+_ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
@@ -87,6 +106,11 @@ _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")
 _PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
 _STDLIB_PATH = lazy(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$")
 _NUMBERED_LINE = lazy(r"^\d+\s")
+# a sentence of the user's own (a question, a plea, what they tried), never a library's exception line
+_PROSE = lazy(
+    r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
+    r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
+)
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -262,8 +286,35 @@ def _starts_old_frame(line: str) -> bool:
     return bool(_IPY_OLD_FRAME.match(line))
 
 
+def _starts_ipython_frame(line: str) -> bool:
+    m = _IPY_FRAME.match(line)
+    return bool(m and (m.group("cell") or m.group("input") or (m.group("func") and ("/" in m.group("path") or "\\" in m.group("path")))))
+
+
+def _starts_record(line: str) -> bool:
+    """Whether a line begins something of its own (a traceback, a log or warning line, an exception, a progress bar)."""
+    stripped = line.strip()
+    return bool(
+        _END_OF_MESSAGE.match(line)
+        or _TB_START.match(line)
+        or _IPY_TB_HEADER.match(line)
+        or _DASHES.match(line)
+        or _PY_FRAME.match(line)
+        or stripped.startswith(("Traceback (most recent call last)", "During handling of the above", "The above exception was"))
+        or _LOG_LINE.match(line)
+        or _GLOG_LINE.match(line)
+        or _ANY_GLOG.match(line)
+        or _PY_WARNING.match(line)
+        or _BARE_WARNING.match(stripped)
+        or _BARE_EXC_LINE.match(stripped)
+        or (": in " in line and _PYTEST_FRAME.match(line))
+        or _starts_ipython_frame(line)
+    )
+
+
 def _split_display_lines(raw: str) -> Iterator[str]:
-    """One physical line as the terminal showed it: carriage returns redraw the line."""
+    """The lines as the terminal showed them: carriage returns redraw a line, and what two
+    writers glued together (a progress bar and a log line or traceback) is split apart."""
     if len(raw) > MAX_LINE_CHARS:
         raw = raw[:2000] + raw[-(MAX_LINE_CHARS - 2000) :]
     if "\r" in raw:
@@ -272,7 +323,16 @@ def _split_display_lines(raw: str) -> Iterator[str]:
         raw = bad[0] if bad else (segments[-1] if segments else "")
     if "\x1b" in raw or "\b" in raw:
         raw = strip_ansi(raw)
-    yield raw.rstrip("\r\n")
+    raw = raw.rstrip("\r\n")
+    if "](" in raw and _INLINE_LINK.search(raw):
+        # Colab and VS Code render frame paths and line numbers as markdown links: keep the text
+        raw = _INLINE_LINK.sub(r"\g<text>", raw)
+    if any(sign in raw for sign in _GLUE_SIGNS) and _GLUED.search(raw):
+        # Keras's progress bar ends without a newline, so the next log line or traceback continues
+        # it; a traceback header can also carry its first frame (NumPy's import-error report)
+        yield from (part for part in _GLUED.split(raw) if part.strip())
+        return
+    yield raw
 
 
 class _FrameList(list):  # type: ignore[type-arg]
@@ -301,6 +361,10 @@ class _Parser:
         # exception line follows, that line was the message after all
         self.loose_code = False
         self.tb_indent = ""  # a traceback pasted indented (a markdown code block, a list item): its common indent
+        self.context: list[tuple[int, str]] = []  # IPython's numbered source lines: (frame count then, code)
+        self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
+        self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
+        self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -310,6 +374,7 @@ class _Parser:
         self.frames = _FrameList()
         self.type = None
         self.tb_indent = indent
+        self.pytest = False
 
     def _flush(self) -> None:
         if self.state == "message":
@@ -325,6 +390,7 @@ class _Parser:
         self.type = None
         self.tb_indent = ""
         self.loose_code = False
+        self.pytest = False
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -349,6 +415,23 @@ class _Parser:
                 self._flush()
                 self._close_chain()
         stripped = line.strip()
+        if self.log_lines:
+            if self.state == "scan" and stripped and len(self.log_lines) < MAX_LOG_LINES and not _starts_record(line):
+                self.log_lines.append(stripped)
+                return
+            self._close_log()
+        if self.state == "message" and self.pytest:
+            m = _PYTEST_ERROR.match(line)
+            if m:
+                text = m.group("text") or ""
+                if len(self.msg_lines) < MAX_MESSAGE_LINES and self.msg_chars < MAX_MESSAGE_CHARS:
+                    self.msg_lines.append(text)
+                    self.msg_chars += len(text)
+                return
+            self._flush()
+            self._close_chain()
+            self._scan(line)
+            return
         if self.state == "message":
             if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
                 self.chain_pending = True
@@ -370,6 +453,15 @@ class _Parser:
         self._scan(line)
 
     def _frames_line(self, line: str, stripped: str) -> None:
+        if ": in " in line:
+            m = _PYTEST_FRAME.match(line)
+            if m:
+                self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=m.group("func")))
+                self.pytest = True
+                return
+        if self.pytest:
+            self._pytest_line(line)
+            return
         m = _PY_FRAME.match(line)
         if m:
             func = (m.group("func") or "").strip()
@@ -381,7 +473,12 @@ class _Parser:
             self.loose_code = False
             return
         m = _IPY_FRAME.match(line)
-        if m and (m.group("path") or m.group("cell")):
+        if m and (m.group("path") or m.group("cell") or m.group("input")):
+            if m.group("input"):
+                function = m.group("ifunc").strip()
+                function = "<module>" if function.startswith("<cell line") else function.split("(")[0].strip()
+                self.frames.append(Frame(path=m.group("input"), line=None, function=function))
+                return
             if m.group("cell"):
                 path, num, func = m.group("cell"), m.group("cline"), m.group("cfunc") or "<module>"
             else:
@@ -397,15 +494,34 @@ class _Parser:
         m = _IPY_ARROW.match(stripped)
         if m and self.frames:
             last = self.frames[-1]
-            self.frames[-1] = Frame(path=last.path, line=last.line or int(m.group("line")), function=last.function, code=m.group("code").strip())
+            code = m.group("code").strip()
+            above = [text for count, text in self.context if count == len(self.frames)]
+            starts = [i for i, text in enumerate(above) if text.startswith("raise ")]
+            if starts:
+                # the arrow points into a raise statement spread over several lines: the whole statement
+                # is the raising code, and its string literals are the message's wording
+                code = " ".join([*above[starts[-1] :], code])
+            self.frames[-1] = Frame(path=last.path, line=last.line or int(m.group("line")), function=last.function, code=code)
             return
         if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
             return
         if line[:1].isspace() or (self.ipython_type and _NUMBERED_LINE.match(stripped)):
             # the source line under a frame (indented), or IPython's numbered context lines
+            if self.frames and _NUMBERED_LINE.match(stripped):
+                self.context.append((len(self.frames), _NUMBERED_LINE.sub("", stripped, 1).strip()))
+                del self.context[:-MAX_CONTEXT_LINES]
             if self.frames and not self.frames[-1].code and line[:1].isspace() and not self.ipython_type:
                 last = self.frames[-1]
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
+            return
+        if _PROSE.match(stripped):
+            # the user's own words right after frames: the paste was cut before the exception line; they
+            # are kept apart, as the only wording there is besides the frames
+            self._end_cut_traceback()
+            self._flush()
+            self._close_chain()
+            self.ipython_type = None
+            self._open_log(stripped, "message")
             return
         m = _EXC_LINE.match(stripped)
         looks_like_exception = bool(m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None))
@@ -426,11 +542,47 @@ class _Parser:
             self._begin_message(None, stripped)
         self.ipython_type = None
 
+    def _pytest_line(self, line: str) -> None:
+        """A line of a pytest traceback between its frames: the marked source line, an error line, or context."""
+        if line.startswith(">") and self.frames:
+            last = self.frames[-1]
+            self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=line[1:].strip())
+            return
+        if line[:1].isspace() and line.strip() and self.frames and not self.frames[-1].code:
+            # --tb=short shows each frame's one source line under it, indented
+            last = self.frames[-1]
+            self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=line.strip())
+            return
+        m = _PYTEST_ERROR.match(line)
+        if m is None:
+            return  # the function's source, its arguments' values ("x = ..."), "_ _ _" separators
+        text = (m.group("text") or "").strip()
+        exc = _EXC_LINE.match(text)
+        if exc and (_LOOKS_LIKE_EXC.search(exc.group("type")) or "." in exc.group("type")):
+            self._begin_message(exc.group("type"), exc.group("msg") or "")
+        else:
+            self._begin_message(None, text)
+
+    def _open_log(self, message: str, kind: str = "log") -> None:
+        self._close_log()
+        self.log_lines = [message]
+        self.log_kind = kind
+
+    def _close_log(self) -> None:
+        if self.log_lines:
+            self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
+            self.log_lines = []
+
     # -- outside tracebacks ------------------------------------------------------------------
     def _scan(self, line: str) -> None:
         # cheap substring tests first: most lines of a training log are none of these
-        if ('File "' in line and _PY_FRAME.match(line)) or (" in " in line and line.endswith(")") and _starts_old_frame(line)):
+        if ('File "' in line and _PY_FRAME.match(line)) or (" in " in line and line.rstrip()[-1:] in (")", ">") and _starts_old_frame(line)):
             # frames pasted without their "Traceback (most recent call last):" header
+            self._start_traceback()
+            self._frames_line(line, line.strip())
+            return
+        if (": in " in line and _PYTEST_FRAME.match(line)) or (line.startswith(("File ", "Cell In", "Input In")) and _starts_ipython_frame(line)):
+            # a pytest traceback, or IPython 8 frames pasted without the header line above them
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
@@ -451,12 +603,12 @@ class _Parser:
         if head in "WECF" and line.startswith(("WARNING:", "ERROR:", "CRITICAL:", "FATAL:")):
             m = _LOG_LINE.match(line)
             if m:
-                self.out.add_other("log", None, m.group("msg").strip())
+                self._open_log(m.group("msg").strip())
                 return
         if head in "WEF" or head.isdigit():
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
-                self.out.add_other("log", None, m.group("msg").strip())
+                self._open_log(m.group("msg").strip())
                 return
         if "Warning: " in line:
             m = _PY_WARNING.match(line)
@@ -477,11 +629,25 @@ class _Parser:
                 self._begin_message(m.group("type"), m.group("msg"))
 
     def finish(self) -> list[ErrorRecord]:
+        self._close_log()
         self.chain_pending = False
+        self._end_cut_traceback()
+        self._flush()
+        self._close_chain()
+        return self.out.records()
+
+    def _end_cut_traceback(self) -> None:
+        """A traceback cut off before its exception line: keep the frames, and what they show of the message."""
         if self.state == "frames" and self.frames:
-            # a traceback cut off before its exception line: keep the frames, no message
             message = ""
             last = self.frames[-1]
+            above = [text for count, text in self.context if count == len(self.frames)]
+            if not last.code and above:
+                # IPython's context lines end where the paste was cut, before the frame's arrow: the nearest
+                # thing to the failing line is the raise statement they show, else their last line
+                starts = [i for i, text in enumerate(above) if text.startswith("raise ")]
+                last = Frame(path=last.path, line=last.line, function=last.function, code=" ".join(above[starts[-1] :]) if starts else above[-1])
+                self.frames[-1] = last
             raised = _RAISE_LITERAL.match(last.code)
             if raised:
                 # cut off below the raising line: its literal is the message's wording, its class the type
@@ -493,9 +659,6 @@ class _Parser:
             self.state = "message"
             self.type = self.type or self.ipython_type
             self.msg_lines = [message]
-        self._flush()
-        self._close_chain()
-        return self.out.records()
 
 
 def extract_from_lines(lines: Iterable[str]) -> list[ErrorRecord]:
@@ -522,7 +685,7 @@ def extract_errors(text: str) -> list[ErrorRecord]:
             text = normalize_text(text)
     lines = text.splitlines()
     records = extract_from_lines(lines)
-    if records and all(r.kind == "exception" and not r.message.strip() for r in records):
+    if any(r.kind == "exception" for r in records) and all((r.kind == "exception" and not r.message.strip()) or r.kind == "message" for r in records):
         # a traceback cut off before its message line: what the user wrote above it (an issue
         # title, the message quoted in a sentence) is then the only wording there is
         prose = _text_above_traceback(lines)
@@ -545,7 +708,8 @@ def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
             or _IPY_TB_HEADER.match(stripped)
             or _PY_FRAME.match(stripped)
             or _IPY_FRAME.match(stripped)
-            or stripped.startswith(("---->", "<ipython-input", "File "))
+            or stripped.startswith(("---->", "<ipython-input", "File ", "Traceback (most recent call last):"))
+            or (": in " in stripped and _PYTEST_FRAME.match(stripped))
         ):
             break
         if stripped and not _DASHES.match(stripped):

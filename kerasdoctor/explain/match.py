@@ -29,6 +29,11 @@ VERSION_MISMATCH_FACTOR = 0.8
 MIN_CONFIDENCE = 0.05
 # two families whose wordings explain the same line about equally well: the line does not tell them apart
 AMBIGUOUS_MARGIN = 0.03
+# Keras 3's trainer re-raises what failed while it built the model as a RuntimeError that quotes it
+# ("Unable to automatically build the model. ... Exception encountered:\n'<error>'", keras/src/trainers/trainer.py
+# _symbolic_build, Keras 3.0-3.15): the quoted error's own class and raising frame are not shown
+_QUOTED_ERROR_WRAPPER = "Exception encountered:\n"
+WRAPPER_TYPE = "RuntimeError"
 
 
 def _path_parts(path: str) -> list[str]:
@@ -71,11 +76,22 @@ def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
     return factor
 
 
+def _quotes_another_error(record: ErrorRecord) -> bool:
+    """A wrapper whose message quotes the error that happened: its type and frames are not that error's."""
+    return record.type == WRAPPER_TYPE and record.key_message != record.message and _QUOTED_ERROR_WRAPPER in record.message
+
+
 def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
     """How sure one pattern hit on one record is, 0 when the record contradicts it."""
     score = pattern.confidence
     if pattern.kind and record.kind not in (pattern.kind, "message"):
         return 0.0
+    if pattern.types and WRAPPER_TYPE not in pattern.types and _quotes_another_error(record):
+        # a wording of the quoted error: its class and where it was raised are unknown, not contradicted
+        score *= UNKNOWN_TYPE_FACTOR * UNKNOWN_WHERE_FACTOR ** len(pattern.where or ())
+        if record.chained:
+            score *= CHAINED_FACTOR
+        return min(score + 0.04 * min(1.0, matched_length / 120), 0.99)
     if pattern.types:
         if record.type is None or (record.type in UNTYPED_RAISES and record.type not in pattern.types):
             score *= UNKNOWN_TYPE_FACTOR

@@ -58,6 +58,13 @@ _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 WRAP_WIDTHS = (80,)
+# other widths a terminal, an issue form or a log viewer cut lines at are found from the text itself
+MIN_OTHER_WRAP, MAX_OTHER_WRAP = 90, 250
+# lines that begin a record of their own, never the rest of a cut line
+_RECORD_START = lazy(
+    r"^(?:Epoch \d+/\d+|\s*\d+/\d+ (?:\[|\u2501)|\d{4}-\d\d-\d\d[ T]|[IWEF]\d{4} |(?:WARNING|ERROR|INFO|CRITICAL|DEBUG|FATAL):"
+    r"|In \[\d*\]|>>> |\$ |-{10,}|={10,}|_{10,})"
+)
 
 
 def needs_normalising(text: str) -> bool:
@@ -112,12 +119,29 @@ def _wrap_width(lines: list[str]) -> int | None:
         else:
             if at_width:
                 return width
-    return None
+    # another width: the longest length, reached by at least two lines that were cut inside a word
+    longest = max((len(line) for line in lines), default=0)
+    if not MIN_OTHER_WRAP <= longest <= MAX_OTHER_WRAP:
+        return None
+    cut = sum(
+        len(line) == longest and _is_word_char(line[-1:]) and _is_word_char(following[:1]) and not _starts_new_line(following)
+        for line, following in zip(lines, lines[1:])
+    )
+    return longest if cut >= 2 else None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _starts_new_line(line: str) -> bool:
     stripped = line.lstrip()
-    return not stripped or stripped.startswith(('File "', "Traceback", "During handling", "The above exception")) or bool(_EXCEPTION_HEAD.match(stripped))
+    return (
+        not stripped
+        or stripped.startswith(('File "', "Traceback", "During handling", "The above exception"))
+        or bool(_EXCEPTION_HEAD.match(stripped))
+        or bool(_RECORD_START.match(line))
+    )
 
 
 def rejoin_wrapped(lines: list[str]) -> list[str]:

@@ -39,6 +39,10 @@ UNLINKED_CONFIDENCE = 0.45
 TYPE_MISMATCH_FACTOR = 0.6
 UNKNOWN_TYPE_FACTOR = 0.9
 FRAMES_ELSEWHERE_FACTOR = 0.7
+# a traceback cut off before its message, whose innermost library frame is a function that raises this site: the
+# place is known, the words are not (a function may raise several messages)
+AT_RAISING_FRAME_FACTOR = 0.8
+MIN_CODE_LITERAL_CHARS = 4
 RELATIVE_CUTOFF = 0.6
 # values substituted for a template's interpolations when asking which rule describes it
 SAMPLE_VALUES = ("x", "1", "dense", "(None, 10)", "float32", "'x'", "<KerasTensor shape=(None, 10), dtype=float32>")
@@ -61,6 +65,9 @@ RERAISING_FUNCTIONS = ("error_handler", "autograph_handler", "wrapper", "_call_w
 _WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPACE = lazy(r"\s+")
 _DIGITS = lazy(r"\d+")
+_STRING_LITERAL = lazy(r"""(['"])((?:(?!\1)[^\\\n])+)\1""")
+# a literal whose closing quote was cut off with the rest of the paste
+_OPEN_LITERAL = lazy(r"""(['"])([^'"\\\n]+)$""")
 
 
 class RaiseSite:
@@ -181,6 +188,7 @@ class RaiseSiteIndex:
         self._blocks: dict[tuple[str, int], list[Any]] = {}
         self.blocks_read = 0
         self._keys: list[str] | None = None
+        self._by_function: dict[tuple[str, str], list[int]] | None = None
 
     def _block(self, table: str, number: int) -> list[Any]:
         cached = self._blocks.get((table, number))
@@ -211,6 +219,23 @@ class RaiseSiteIndex:
         if self._keys is None:
             self._keys = str(self.header["keys"]).split("\n")
         return self._keys
+
+    def sites_in_function(self, file_name: str, function: str) -> list[RaiseSite]:
+        """Every site raised inside ``function`` (short name) of a file called ``file_name``.
+
+        Reads the whole index once (a fraction of a second): only a traceback without its
+        message line asks, and then the place is all there is to go on.
+        """
+        if self._by_function is None:
+            size = int(self.header["block_size"])
+            table: dict[tuple[str, str], list[int]] = {}
+            for number in range(len(self.header["entry_blocks"])):
+                for offset, row in enumerate(self._block("entry_blocks", number)):
+                    for location in row[6]:
+                        key = (location[0].rsplit("/", 1)[-1], location[1].rsplit(".", 1)[-1])
+                        table.setdefault(key, []).append(number * size + offset)
+            self._by_function = table
+        return [self.entry(i) for i in dict.fromkeys(self._by_function.get((file_name, function), ()))]
 
     def entry(self, entry_id: int) -> RaiseSite:
         row = self._block("entry_blocks", entry_id // int(self.header["block_size"]))[entry_id % int(self.header["block_size"])]
@@ -278,11 +303,30 @@ def lookup(exc_type: str | None, message: str, limit: int = 3) -> list[RaiseSite
     return load_index().lookup(exc_type, message, limit=limit)
 
 
-def linked_rule(site: RaiseSite, rules: RuleSet | Iterable[Rule]) -> Rule | None:
+def _contextual_sample(site: RaiseSite) -> str:
+    """The template filled per gap with a value of the kind its preceding words announce (a shape after "shape")."""
+    out = [site.parts[0]]
+    for before, after in zip(site.parts, site.parts[1:]):
+        tail = before.rstrip().lower()
+        if tail.endswith(("shape", "shape=", "shape:", "shapes", "shapes:")):
+            value = "(None, 10)"
+        elif tail.endswith(("dtype", "dtype=", "dtype:")):
+            value = "float32"
+        elif tail.endswith(("size", "size=", "length", "rank", "ndim", "index", "dimension", "dimensions")):
+            value = "1"
+        else:
+            value = "x"
+        out.extend((value, after))
+    return "".join(out)
+
+
+def linked_rule(site: RaiseSite, rules: RuleSet | Iterable[Rule], *, contextual: bool = False) -> Rule | None:
     """The rule whose wording matches this site's template, filled with sample values."""
     from kerasdoctor.kb import RuleSet, compile_pattern
 
-    samples = [site.render(v) for v in SAMPLE_VALUES]
+    # a template filled with one value everywhere may fit no family ("shape x"); the kinds of value its words
+    # announce are tried too when nothing else identifies the site (a traceback cut off before its message)
+    samples = [site.render(v) for v in SAMPLE_VALUES] + ([_contextual_sample(site)] if contextual else [])
     lowered = [sample.lower() for sample in samples]
     if isinstance(rules, RuleSet):  # only the rules whose wording literals occur in a sample can match one
         rules = rules.wording_candidates(lowered)
@@ -363,6 +407,50 @@ def _raised_inside_library(record: ErrorRecord) -> bool:
     return any(p in LIBRARY_TOP_DIRS for p in parts[:-1]) and last.function.rsplit(".", 1)[-1] not in RERAISING_FUNCTIONS
 
 
+def _message_from_raise_line(record: ErrorRecord, message: str) -> bool:
+    """Whether the message is only the first literal of the raise statement a cut-off traceback ended on."""
+    code = record.frames[-1].code if record.frames else ""
+    first = _STRING_LITERAL.search(code) if code.startswith("raise ") else None
+    return first is not None and first.group(2).strip() == message.strip()
+
+
+def _raising_frame_sites(index: RaiseSiteIndex, record: ErrorRecord) -> list[RaiseSite]:
+    """For a traceback cut off before its message: the sites of the library function it stopped in.
+
+    Only the innermost frame counts (the ones outside it called it, they did not raise), and
+    not a wrapper that re-raises. String literals of that frame's source line (a multi-line
+    raise shows a piece of its message) keep only the sites whose wording holds them.
+    """
+    if not record.frames:
+        return []
+    last = record.frames[-1]
+    path = last.path.replace("\\", "/")
+    parts = path.split("/")
+    function = last.function.split("(")[0].strip().rsplit(".", 1)[-1]
+    if not any(p in LIBRARY_TOP_DIRS for p in parts[:-1]) or function in RERAISING_FUNCTIONS:
+        return []
+    if path.endswith(".pyc"):  # Python 2 showed the compiled file
+        path = path[:-1]
+        parts[-1] = parts[-1][:-1]
+    file_name = parts[-1]
+    names = set(record.type_names) | ({record.type} if record.type else set())
+    sites = [
+        site
+        for site in index.sites_in_function(file_name, function)
+        if site.kind == "exception" and (not names or site.type in names) and site.prefer_frames([path]) and not site.mimics_python()
+    ]
+    pieces = [m.group(2) for m in _STRING_LITERAL.finditer(last.code)]
+    cut = _OPEN_LITERAL.search(_STRING_LITERAL.sub("", last.code))
+    if cut:
+        pieces.append(cut.group(2))
+    literals = [" ".join(piece.split()).lower() for piece in pieces]
+    literals = [text for text in literals if len(text) >= MIN_CODE_LITERAL_CHARS]
+    if literals:
+        holding = [site for site in sites if all(text in " ".join("".join(site.parts).split()).lower() for text in literals)]
+        sites = holding or sites
+    return sites
+
+
 def _dist_of(path: str) -> str:
     top = path.split("/", 1)[0]
     return {"tf_keras": "tf-keras", "tensorflow_core": "tensorflow"}.get(top, top)
@@ -415,6 +503,28 @@ def raise_site_evidence(records: Sequence[ErrorRecord], rules: RuleSet | Sequenc
     yield from raise_site_matches(records, rules, versions)
 
 
+def _matches_at_raising_frame(index: RaiseSiteIndex, record: ErrorRecord, rules: RuleSet | Sequence[Rule]) -> list[Match]:
+    """The families of the sites a message-less traceback's innermost library function raises."""
+    out: list[Match] = []
+    for site in _raising_frame_sites(index, record):
+        rule = linked_rule(site, rules, contextual=True)
+        if rule is None:
+            continue  # without words, a site no family describes tells the user nothing new
+        confidence = round(LINKED_CONFIDENCE * AT_RAISING_FRAME_FACTOR, 3)
+        out.append(
+            RaiseSiteMatch(
+                site=site,
+                rule=rule,
+                confidence=confidence,
+                record=record,
+                pattern=ErrorPattern(pattern=site.regex().pattern, types=(site.type,), confidence=LINKED_CONFIDENCE),
+                evidence=f"{record.frames[-1].function} (line {record.frames[-1].line})",
+                notes=(f"the traceback stops, without its message, in `{site.function}`, which raises: {site.render('...')[:200]}",),
+            )
+        )
+    return out
+
+
 def _raise_site_matches(
     index: RaiseSiteIndex, records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], versions: Mapping[str, str], limit: int
 ) -> list[Match]:
@@ -424,6 +534,12 @@ def _raise_site_matches(
             continue
         message = record.key_message or record.message
         frames = [f.path for f in (*record.frames, *record.inner_frames)]
+        if record.kind == "exception" and (not message.strip() or _message_from_raise_line(record, message)):
+            out.extend(_matches_at_raising_frame(index, record, rules))
+            if out:
+                break
+            if not message.strip():
+                continue
         for site in index.lookup(record.type, message, type_names=record.type_names, record_kind=record.kind, limit=limit):
             seen_in_traceback = site.prefer_frames(frames)
             if not seen_in_traceback and _raised_inside_library(record):
