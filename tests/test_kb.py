@@ -312,7 +312,7 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
     snapshot = kb.RuleSet.from_snapshot(payload["rules"], [], (), vocabulary, payload["evidence"])
     dev = Path(__file__).resolve().parent.parent / "fixtures" / "real_errors"
     texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::3]
-    texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::3]
+    texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::4]
     assert len(texts) > 150
 
     def answer(matches: list) -> list:
