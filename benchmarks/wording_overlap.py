@@ -4,7 +4,8 @@ Every rule pattern is searched in every real message we hold:
 
   examples   each rule's `examples.errors` (labelled: the rule it belongs to);
   dev        fixtures/real_errors/*.yaml (labelled by `expected`);
-  captured   /work/shared/ground-truth/results/*.jsonl or --captured DIR (unlabelled).
+  captured   fixtures/ground_truth/messages.jsonl, or a capture's results/*.jsonl with
+             --captured DIR (unlabelled).
 
 Two listings:
 
@@ -40,7 +41,7 @@ from kerasdoctor.types import CONFIDENT
 
 REPO = Path(__file__).resolve().parent.parent
 DEV_CORPUS = REPO / "fixtures" / "real_errors"
-CAPTURED = Path("/work/shared/ground-truth/results")
+CAPTURED = REPO / "fixtures" / "ground_truth" / "messages.jsonl"
 NO_VERSIONS: dict[str, str] = {}
 
 
@@ -54,6 +55,14 @@ def labelled_texts(rules: Any) -> Iterator[tuple[str, str | None, str]]:
         if case.get("form") == "sentence":
             continue
         yield f"dev {path.name}", case.get("expected"), case["text"]
+
+
+def stored_texts(path: Path) -> Iterator[tuple[str, None, str]]:
+    """The distinct captured messages kept in the repository (benchmarks/extract_ground_truth.py)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        env, case = entry["seen"][0]
+        yield f"captured {env}/{case}", None, f"{entry['type']}: {entry['message']}" if entry.get("type") else entry["message"]
 
 
 def captured_texts(directory: Path) -> Iterator[tuple[str, None, str]]:
@@ -117,13 +126,12 @@ def overlaps(sources: list[tuple[str, str | None, str]], rules: Any) -> dict[str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--captured", type=Path, default=CAPTURED, help="directory of captured *.jsonl runs")
+    parser.add_argument("--captured", type=Path, help="a ground-truth capture's results directory (*.jsonl runs)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     rules = load_rules(use_cache=False)
     sources: list[tuple[str, str | None, str]] = list(labelled_texts(rules))
-    if args.captured.is_dir():
-        sources += list(captured_texts(args.captured))
+    sources += list(captured_texts(args.captured) if args.captured else stored_texts(CAPTURED))
     report = overlaps(sources, rules)
     if args.json:
         print(json.dumps(report, indent=1))
