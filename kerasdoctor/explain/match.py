@@ -48,12 +48,10 @@ def _raised_in(record: ErrorRecord, packages: tuple[str, ...]) -> bool | None:
     return any(p in parts for p in packages)
 
 
-def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
-    factor = 1.0
-    where = pattern.where
-    if not where:
-        return factor
-    for key, values in where.items():
+def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
+    """Per ``where`` condition: True when the traceback shows it holds, False when it shows it does not, None when it cannot tell."""
+    verdicts: list[bool | None] = []
+    for key, values in pattern.where.items():
         if key == "raised_in":
             verdict = _raised_in(record, values)
         elif key == "not_raised_in":
@@ -69,11 +67,22 @@ def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
             verdict = None if not code else any(value in code for value in values)
         else:
             continue
-        if verdict is False:
-            return 0.0
-        if verdict is None:
-            factor *= UNKNOWN_WHERE_FACTOR
-    return factor
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
+    verdicts = _where_verdicts(pattern, record) if pattern.where else []
+    if False in verdicts:
+        return 0.0
+    return UNKNOWN_WHERE_FACTOR ** verdicts.count(None)
+
+
+def shown_conditions(match: Match) -> int:
+    """How many of the hit's ``where`` conditions the traceback shows to hold: evidence beyond the wording."""
+    if match.pattern is None or not match.pattern.where:
+        return 0
+    return _where_verdicts(match.pattern, match.record).count(True)
 
 
 def _quotes_another_error(record: ErrorRecord) -> bool:
@@ -174,17 +183,38 @@ def match_error(
     return _without_false_certainty(best.ranked())
 
 
+def _claimed(match: Match) -> float:
+    """A match's confidence before the discount for ``where`` conditions the text cannot check: what its wording alone claims."""
+    if match.pattern is None or not match.pattern.where:
+        return match.confidence
+    factor = _where_factor(match.pattern, match.record)
+    return match.confidence / factor if factor else match.confidence
+
+
 def _without_false_certainty(ranked: list[Match]) -> list[Match]:
-    """Keep the ranking, but below CONFIDENT when the runner-up fits the same line about as well."""
-    if len(ranked) < 2:
+    """Keep the ranking, but below CONFIDENT when another family's wording fits the same line about as surely.
+
+    Two families whose wordings both fit one line, each sure enough on its own to be the
+    answer (or about equally sure), cannot both be right: the line does not say which,
+    unless the traceback shows one's ``where`` conditions hold and not the other's. A
+    condition the text cannot check counts for neither.
+    """
+    if len(ranked) < 2 or ranked[0].confidence < CONFIDENT:
         return ranked
-    first, second = ranked[0], ranked[1]
-    if first.confidence < CONFIDENT or second.record is not first.record or first.confidence - second.confidence >= AMBIGUOUS_MARGIN:
+    first = ranked[0]
+    rivals = [m for m in ranked[1:] if m.record is first.record and (_claimed(m) >= CONFIDENT or first.confidence - m.confidence < AMBIGUOUS_MARGIN)]
+    if not rivals or shown_conditions(first) > max(shown_conditions(m) for m in rivals):
         return ranked
     scale = (CONFIDENT - 0.01) / first.confidence
-    tied = [m for m in ranked if m.record is first.record and first.confidence - m.confidence < AMBIGUOUS_MARGIN]
-    lowered = {id(m): Match(**{**{n: getattr(m, n) for n in m.__slots__}, "confidence": m.confidence * scale}) for m in tied}
-    return [lowered.get(id(m), m) for m in ranked]
+    tied = {id(m) for m in (first, *rivals)}
+    others = ", ".join(m.rule.name for m in rivals)
+    note = f"the message alone does not tell this from {others}: the same line fits both"
+    return [
+        Match(**{**{n: getattr(m, n) for n in m.__slots__}, "confidence": m.confidence * scale, "notes": (*m.notes, note) if m is first else m.notes})
+        if id(m) in tied
+        else m
+        for m in ranked
+    ]
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:

@@ -1,0 +1,64 @@
+"""Confidence when several families' wordings fit one line: only evidence beyond the line may make one certain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kerasdoctor.explain import explain
+from kerasdoctor.kb import load_rules
+from kerasdoctor.types import CONFIDENT
+from tests.test_ground_truth import as_printed
+
+RULES = load_rules()
+CAPTURED = Path(__file__).resolve().parent.parent / "fixtures" / "ground_truth" / "messages.jsonl"
+GROUND_TRUTH = [json.loads(line) for line in CAPTURED.read_text(encoding="utf-8").splitlines()]
+
+# https://github.com/keras-team/keras/issues/3009 (Keras 1.0.4): the labels were right, the
+# loss was sparse_categorical_crossentropy and Keras's check ignored it; the same line is
+# printed for integer labels given to categorical_crossentropy and for a too-wide output layer
+TARGET_LINE = "Exception: Error when checking model target: expected activation_6 to have shape (None, 10) but got array with shape (3, 1)\n"
+
+
+def names(matches) -> list[str]:
+    return [m.rule.name for m in matches]
+
+
+def test_two_families_fitting_one_line_are_ranked_but_neither_is_certain() -> None:
+    matches = explain(TARGET_LINE, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["categorical-labels-not-one-hot", "target-shape-mismatch"]
+    assert all(m.confidence < CONFIDENT for m in matches)
+    assert matches[0].confidence > matches[1].confidence
+    assert any("target-shape-mismatch" in note for note in matches[0].notes)
+
+
+def test_a_line_only_one_family_claims_keeps_its_full_confidence() -> None:
+    # a Keras 3 family of its own: no other wording fits it
+    text = "ValueError: Unknown layer: Functional\n"
+    matches = explain(text, rules=RULES, versions={}).matches
+    assert names(matches) == ["model-from-newer-keras"]
+    assert matches[0].confidence >= CONFIDENT
+    assert not any("does not tell" in note for note in matches[0].notes)
+
+
+def test_a_generic_wording_beside_a_specific_one_leaves_the_specific_one_certain() -> None:
+    # module-has-no-attribute fits every such line at a low confidence: not a rival of the family it generalises
+    text = "AttributeError: module 'keras._tf_keras.keras.backend' has no attribute 'set_session'. Did you mean: 'set_epsilon'?\n"
+    matches = explain(text, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "backend-session-removed"
+    assert "module-has-no-attribute" in names(matches)
+    assert matches[0].confidence >= CONFIDENT
+
+
+def test_a_condition_the_traceback_shows_separates_families_the_line_does_not() -> None:
+    # "Unknown loss function" is printed by load_model (a custom loss) and by compile (a misspelt
+    # name); load_model among the frames of this real capture (tf-keras 2.15) says which
+    entry = next(e for e in GROUND_TRUTH if e["message"].startswith("Unknown loss function: 'my_loss'") and e["frames"])
+    traceback = as_printed(entry)
+    assert "in load_model" in traceback
+    shown = explain(traceback, rules=RULES, versions={}).matches
+    assert names(shown)[0] == "custom-loss-on-load"
+    assert shown[0].confidence >= CONFIDENT
+    bare = explain(f"ValueError: {entry['message']}", rules=RULES, versions={}).matches
+    assert names(bare)[:2] == ["custom-loss-on-load", "unknown-loss-or-metric-name"]
+    assert bare[0].confidence < CONFIDENT
