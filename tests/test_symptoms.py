@@ -105,6 +105,35 @@ def test_closer_keywords_and_more_of_them_rank_first() -> None:
     assert fit("数据 没有 归一化", "输入数据没有归一化").confidence() > fit("数据 nan", "输入数据没有归一化, nan").confidence()
 
 
+def test_a_contraction_typed_without_its_apostrophe_is_still_a_negation() -> None:
+    assert tokens("the model cant load, it doesnt work") == ["the", "model", "cannot", "load", "it", "does", "not", "work"]
+    assert tokens("a cantilever") == ["a", "cantilever"]
+
+
+def test_each_word_of_a_several_word_entry_may_be_another_spelling_of_its_group() -> None:
+    groups = WordGroups(vocabulary([["not", "cannot", "never"], ["not found", "not detected", "找不到"], ["gpu", "显卡"]]))
+    assert fit("gpu not found", "tensorflow cannot detect my gpu", groups)  # cannot detect = not detected
+    assert fit("gpu not found", "the gpu is never detected", groups)
+    found = fit("gpu not found", "gpu not found", groups)
+    flexed = fit("gpu not found", "gpu cannot found", groups)
+    assert found.confidence() > flexed.confidence()
+    assert not fit("gpu not found", "gpu not good, detected later", groups)  # the words must be in a row
+
+
+def test_a_dotted_name_in_a_phrase_is_its_words_in_a_row_as_written() -> None:
+    assert phrase_keywords("model.predict inside tf.function") == ("model.predict", "inside", "tf.function")
+    groups = WordGroups(vocabulary([["keras", "tf", "tensorflow"], ["predict", "prediction"]], generic=["model", "keras"]))
+    assert fit("model.predict tf.function", "calling model.predict() in a @tf.function", groups)
+    # keras ... functions is not tf.function, and model ... predicts is not model.predict
+    assert not fit("model.predict tf.function", "the keras model predicts one class whatever the activation functions", groups)
+
+
+def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sentence() -> None:
+    groups = WordGroups(vocabulary([["not found", "not detected"]]))
+    text = "GPU not detected even after installing CUDA, cuDNN correct versions"
+    assert fit("gpu not found", text, groups).confidence() > fit("cudnn not found gpu", text, groups).confidence()
+
+
 @pytest.mark.parametrize(
     ("case", "family"),
     [

@@ -111,8 +111,30 @@ MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
 BASE_CONFIDENCE = 0.28
+# keywords this close (units per keyword after the first: a word or two Chinese characters between) were written
+# as one phrase, which says more than the same keywords spread over a sentence: worth a little more than a keyword
+TIGHT_UNITS_PER_KEYWORD, TIGHT_BONUS = 2, 0.05
 HINT = "matched from a description of the symptom; paste the full error message or traceback for a sure diagnosis"
 _CONTRACTIONS = (("can't", "cannot"), ("won't", "will not"), ("n't", " not"))
+# the same contractions typed without the apostrophe ("cant load", "doesnt work")
+_BARE_CONTRACTIONS = {
+    "cant": ("cannot",),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wasnt": ("was", "not"),
+    "werent": ("were", "not"),
+    "couldnt": ("could", "not"),
+    "wouldnt": ("would", "not"),
+    "shouldnt": ("should", "not"),
+    "hasnt": ("has", "not"),
+    "havent": ("have", "not"),
+    "wont": ("will", "not"),
+}
+# a dotted name in a phrase (tf.function, model.fit) is one keyword: its words in a row, each as written
+_DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
 
 
@@ -128,7 +150,10 @@ def tokens(text: str) -> list[str]:
     if "'" in text:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
-    return _TOKEN.compiled().findall(text)
+    words = _TOKEN.compiled().findall(text)
+    if _BARE_CONTRACTIONS.keys().isdisjoint(words):
+        return words
+    return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
 
 
 def stem(word: str) -> str:
@@ -149,11 +174,33 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     """The keywords that must all appear for ``phrase`` to fit; a 3+ character Chinese word counts twice."""
     keywords = _KEYWORDS.get(phrase)
     if keywords is None:
-        words = tuple(dict.fromkeys(t for t in tokens(phrase) if t not in STOPWORDS))
+        from kerasdoctor.explain.normalize import fold_characters
+
+        dotted = {name: tuple(name.split(".")) for name in _DOTTED.compiled().findall(fold_characters(phrase).lower())}
+        words = tuple(dict.fromkeys(_join_dotted([t for t in tokens(phrase) if t not in STOPWORDS or dotted], dotted)))
         if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
             words = (words[0], words[0])
         keywords = _KEYWORDS[phrase] = words
     return keywords
+
+
+def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """``words`` with each dotted name of the phrase written back as one keyword (``tf``, ``function`` -> ``tf.function``)."""
+    if not dotted:
+        return words
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for name, parts in dotted.items():
+            if tuple(words[i : i + len(parts)]) == parts:
+                out.append(name)
+                i += len(parts)
+                break
+        else:
+            if words[i] not in STOPWORDS:
+                out.append(words[i])
+            i += 1
+    return out
 
 
 class WordGroups:
@@ -180,6 +227,11 @@ class WordGroups:
         out: dict[object, tuple[str, ...]] = {}
         i = 0
         while i < len(keywords):
+            if "." in keywords[i]:  # a dotted name: its words in a row
+                term = tuple(keywords[i].split("."))
+                out.setdefault(self.key(term), term)
+                i += 1
+                continue
             for term in self._multiword.get(keywords[i], ()):
                 if tuple(keywords[i : i + len(term)]) == term:
                     break
@@ -197,6 +249,16 @@ class WordGroups:
     def spellings(self, concept: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         group = self._group_of.get(concept)
         return (concept,) if group is None else (concept, *(m for m in self._groups[group] if m != concept))
+
+    def alternates(self, word: str) -> tuple[str, ...]:
+        """``word`` and the one-word latin spellings of its group: what may stand for it inside a several-word entry."""
+        group = self._group_of.get((word,))
+        if group is None:
+            return (word,)
+        return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
+
+    def in_group(self, term: tuple[str, ...]) -> bool:
+        return term in self._group_of
 
     def is_generic(self, concept: tuple[str, ...]) -> bool:
         return self.key(concept) in self._generic
@@ -291,23 +353,38 @@ def _cjk_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     return (SPREAD_OUT, found) if found else (0.0, [])
 
 
-def _term_hits(term: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+def _term_hits(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int]]:
     """How closely and where a keyword or multi-word term occurs in the text."""
     found = text.hits.get(term)
     if found is None:
-        found = text.hits[term] = _look_up(term, text)
+        found = text.hits[term] = _look_up(term, text, groups)
     return found
 
 
-def _look_up(term: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int]]:
     if len(term) == 1:
         word = term[0]
         return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
     if any(_is_cjk(w) for w in term):
         return 0.0, []
-    first_score, firsts = _latin_hits(term[0], text)
-    found = [i for i in firsts if all(_latin_hits(w, text)[1].count(i + k + 1) for k, w in enumerate(term[1:]))]
-    return (min(first_score, WITH_ENDING) if first_score < EXACT else EXACT, found) if found else (0.0, [])
+    # a vocabulary entry of several words may have each word in another spelling of that word's group
+    # ("cannot recognize" for "not recognized"); a dotted name of a phrase is matched as written
+    flexible = groups.in_group(term)
+    score = EXACT
+    at: set[int] | None = None
+    for k, word in enumerate(term):
+        here: set[int] = set()
+        word_best = 0.0
+        for n, spelling in enumerate(groups.alternates(word) if flexible else (word,)):
+            word_score, hits = _latin_hits(spelling, text)
+            if hits:
+                here.update(i - k for i in hits)
+                word_best = max(word_best, IN_GROUP if n else word_score)
+        score = min(score, word_best)
+        at = here if at is None else at & here
+        if not at:
+            return 0.0, []
+    return (score if score < EXACT else EXACT, sorted(at or ())) if at else (0.0, [])
 
 
 class _Fit:
@@ -324,7 +401,10 @@ class _Fit:
         closeness = sum(self.scores) / len(self.scores)
         coherence = 1.0 - min(1.0, max(0, self.span - SPAN_NEAR) / (SPAN_FAR - SPAN_NEAR))
         confidence = BASE_CONFIDENCE + 0.12 * specificity + 0.04 * (closeness - 80) / 20 + 0.04 * coherence
-        return confidence - (0.06 if self.partial else 0.0)
+        if self.partial:
+            return confidence - 0.06
+        # the keywords side by side: the user wrote the phrase itself ("gpu not detected")
+        return confidence + (TIGHT_BONUS if self.span <= TIGHT_UNITS_PER_KEYWORD * (self.found - 1) else 0.0)
 
 
 def _span(hit_lists: list[list[int]]) -> int:
@@ -383,11 +463,12 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concept
     for i, concept in enumerate(concepts):
         best, where, from_group = 0.0, [], False
         for n, spelling in enumerate(groups.spellings(concept)):
-            score, found = _term_hits(spelling, text)
+            score, found = _term_hits(spelling, text, groups)
             if n:  # another word of the group: a little less sure than the word itself
                 score = min(score, IN_GROUP)
             if score > best:
-                best, where, from_group = score, found, n > 0
+                # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
+                best, where, from_group = score, found, n > 0 or score == IN_GROUP
                 if score >= EXACT:
                     break
         if not best:
@@ -428,7 +509,8 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
     one: the two most specific are enough to look for. A keyword is found through one
     of its group's spellings: a latin word as itself, with another ending (the key
     ``~stem``) or as the start of a longer word; a Chinese one with all its characters
-    in the text (as written or spread out). A multi-word term needs its first word.
+    in the text (as written or spread out). A multi-word term needs its first word (or,
+    for a vocabulary entry, another one-word spelling of that word's group).
     """
     latin: set[str] = set()
     cjk: set[str] = set()
@@ -439,7 +521,8 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
                 if len(spelling) == 1:
                     cjk.add(first)
             else:
-                latin.update((first, "~" + stem(first)))
+                for word in groups.alternates(first) if len(spelling) > 1 and groups.in_group(spelling) else (first,):
+                    latin.update((word, "~" + stem(word)))
     return frozenset(latin), tuple(sorted(cjk))
 
 
