@@ -251,9 +251,10 @@ class WordGroups:
         return (concept,) if group is None else (concept, *(m for m in self._groups[group] if m != concept))
 
     def alternates(self, word: str) -> tuple[str, ...]:
-        """``word`` and the one-word latin spellings of its group: what may stand for it inside a several-word entry."""
+        """What may stand for ``word`` inside a several-word entry: for a negation, the other one-word
+        negations of the vocabulary (the group of "not": "cannot recognize" is "not recognized"); else itself."""
         group = self._group_of.get((word,))
-        if group is None:
+        if group is None or group != self._group_of.get(("not",)):
             return (word,)
         return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
 
@@ -367,8 +368,8 @@ def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[fl
         return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
     if any(_is_cjk(w) for w in term):
         return 0.0, []
-    # a vocabulary entry of several words may have each word in another spelling of that word's group
-    # ("cannot recognize" for "not recognized"); a dotted name of a phrase is matched as written
+    # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
+    # "not recognized"); a dotted name of a phrase is matched as written
     flexible = groups.in_group(term)
     score = EXACT
     at: set[int] | None = None
@@ -510,7 +511,7 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
     of its group's spellings: a latin word as itself, with another ending (the key
     ``~stem``) or as the start of a longer word; a Chinese one with all its characters
     in the text (as written or spread out). A multi-word term needs its first word (or,
-    for a vocabulary entry, another one-word spelling of that word's group).
+    for a vocabulary entry starting with a negation, another negation).
     """
     latin: set[str] = set()
     cjk: set[str] = set()
