@@ -184,6 +184,12 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     return keywords
 
 
+def _inflections(word: str) -> tuple[str, ...]:
+    """``word`` with the usual English endings, whose stems may differ from its own (save: saved -> "sav")."""
+    past = word + "d" if word.endswith("e") else word + "ed"
+    return (word, word + "s", past, word[:-1] + "ing" if word.endswith("e") else word + "ing")
+
+
 def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> list[str]:
     """``words`` with each dotted name of the phrase written back as one keyword (``tf``, ``function`` -> ``tf.function``)."""
     if not dotted:
@@ -206,15 +212,20 @@ def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> lis
 class WordGroups:
     """The symptom vocabulary, indexed: for a word, the spellings of its group and whether it is generic."""
 
-    __slots__ = ("_generic", "_group_of", "_groups", "_multiword")
+    __slots__ = ("_generic", "_group_of", "_groups", "_multiword", "_stem_of")
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         groups, generic = vocabulary
         self._groups: list[tuple[tuple[str, ...], ...]] = []
         self._group_of: dict[tuple[str, ...], int] = {}
+        # a phrase's word with another ending than the group's entry still means it ("saved": save, "costs": cost)
+        self._stem_of: dict[str, int] = {}
         for group in groups:
             for member in group:
                 self._group_of.setdefault(member, len(self._groups))
+                if len(member) == 1 and member[0].isascii():
+                    for form in _inflections(member[0]):
+                        self._stem_of.setdefault(stem(form), len(self._groups))
             self._groups.append(group)
         # by first word, longest first, so "gpu memory" is read as one term before "gpu"
         self._multiword: dict[str, list[tuple[str, ...]]] = {}
@@ -241,13 +252,19 @@ class WordGroups:
             i += len(term)
         return tuple(out.values())
 
+    def _group(self, concept: tuple[str, ...]) -> int | None:
+        group = self._group_of.get(concept)
+        if group is None and len(concept) == 1 and concept[0].isascii():
+            group = self._stem_of.get(stem(concept[0]))
+        return group
+
     def key(self, concept: tuple[str, ...]) -> object:
         """The same for every word of one group: what the word means."""
-        group = self._group_of.get(concept)
+        group = self._group(concept)
         return concept if group is None else group
 
     def spellings(self, concept: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-        group = self._group_of.get(concept)
+        group = self._group(concept)
         return (concept,) if group is None else (concept, *(m for m in self._groups[group] if m != concept))
 
     def alternates(self, word: str) -> tuple[str, ...]:
