@@ -121,6 +121,13 @@ def test_a_negation_in_a_several_word_entry_may_be_another_negation() -> None:
     assert not fit("tensorflow 2 placeholder", "keras 2 placeholder", groups)  # only a negation stands for another
 
 
+def test_short_english_words_are_found_in_their_other_forms_and_negations_in_none() -> None:
+    assert fit("gpu not used", "tensorflow does not use my gpu")  # use / used, which stem() keeps apart
+    assert fit("training stops epoch", "training stopped after one epoch")  # stop / stopped
+    assert fit("model fit slow", "fitting the model is slow")
+    assert not fit("gpu not used", "as noted above, the gpu is used")  # "noted" is not "not"
+
+
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
     groups = WordGroups(vocabulary([["save", "保存"], ["load", "加载"]]))
     assert fit("model saved cannot load", "the model 保存后 cannot be 加载", groups)  # saved -> save -> 保存

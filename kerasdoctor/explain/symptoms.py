@@ -186,8 +186,35 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
 
 def _inflections(word: str) -> tuple[str, ...]:
     """``word`` with the usual English endings, whose stems may differ from its own (save: saved -> "sav")."""
-    past = word + "d" if word.endswith("e") else word + "ed"
-    return (word, word + "s", past, word[:-1] + "ing" if word.endswith("e") else word + "ing")
+    if word.endswith("e"):
+        return (word, word + "s", word + "d", word[:-1] + "ing")
+    forms = [word, word + ("es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s"), word + "ed", word + "ing"]
+    if len(word) >= 3 and word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        forms += [word + word[-1] + "ed", word + word[-1] + "ing"]  # a doubled last letter: stopped, fitting
+    return tuple(forms)
+
+
+_VOWELS = "aeiou"
+# words with no regular English endings: "noted" is not a form of "not", nor "seed" of "see"
+_UNINFLECTED = frozenset(["not", "never", "cannot", "without", "nan", "inf", "gpu", "cpu", "see"])
+_FORMS: dict[str, frozenset[str]] = {}
+
+
+def word_forms(word: str) -> frozenset[str]:
+    """Other forms of a short English word that ``stem`` does not bring together: use, uses, used, using;
+    fit, fitting; stop, stopped. The word's possible bases (of three letters or more) with their endings."""
+    forms = _FORMS.get(word)
+    if forms is None:
+        bases = {word}
+        for ending, cuts in (("ing", (3, 4)), ("ed", (1, 2, 3)), ("es", (2,)), ("s", (1,))):
+            if word.endswith(ending) and not word.endswith(("ss", "us", "is")):
+                bases.update(word[:-cut] for cut in cuts)
+                if ending == "ing":
+                    bases.add(word[:-3] + "e")
+        if word in _UNINFLECTED:
+            bases = set()
+        forms = _FORMS[word] = frozenset(f for base in bases if len(base) >= 3 for f in _inflections(base)) - {word}
+    return forms
 
 
 def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -333,7 +360,12 @@ def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
     if word in text.positions:
         return EXACT, text.positions[word]
+    if word in _UNINFLECTED:  # "noted" stems to "not"
+        return 0.0, []
     hits = text.stems.get(stem(word), [])
+    if not hits and word.isascii():
+        for form in word_forms(word):
+            hits = hits + text.positions.get(form, [])
     if not hits and len(word) >= 4:
         from bisect import bisect_left
 
@@ -540,7 +572,7 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
                     cjk.add(first)
             else:
                 for word in groups.alternates(first) if len(spelling) > 1 and groups.in_group(spelling) else (first,):
-                    latin.update((word, "~" + stem(word)))
+                    latin.update((word, "~" + stem(word), *word_forms(word)))
     return frozenset(latin), tuple(sorted(cjk))
 
 
