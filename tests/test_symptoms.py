@@ -154,6 +154,10 @@ def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sente
         ("0404", "dataset-download-failed"),  # 时不时会挂 for 失败
         ("0411", "graph-session-mismatch"),  # 多线程 ... tensorflow ... 预测时报错
         ("0431", "nan-loss"),  # float16 layers, then the loss shows NaN values during training
+        ("0670", "keras-tensorflow-version-mismatch"),  # 导入keras时总是版本错误报错
+        ("0674", "gpu-not-visible"),  # Can't recognize GPU ... cannot see GPU in tensorflow
+        ("0676", "graph-session-mismatch"),  # predict gives this error on the web app, fine on the console
+        ("0699", "model-file-not-found"),  # 预测时提示缺少h5文件
     ],
 )
 def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:
@@ -162,10 +166,11 @@ def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str,
     assert best.kind == "symptom" and best.confidence <= KIND_CAPS["symptom"] < 0.8
 
 
-@pytest.mark.parametrize("case", ["0405", "0412", "0421", "0422", "0427"])
+@pytest.mark.parametrize("case", ["0405", "0412", "0421", "0422", "0427", "0428", "0660", "0681"])
 def test_descriptions_of_what_no_rule_covers_stay_unanswered(case: str) -> None:
     # predict slower after compile, 1875 steps for 60000 samples, CPU busy and GPU idle,
-    # GPU slower than CPU for a tiny CNN, TensorFlow reserving the whole GPU memory
+    # GPU slower than CPU for a tiny CNN, TensorFlow reserving the whole GPU memory, test loss rising
+    # while the training loss falls, accuracy that does not change, GPU memory used at 0% load
     assert explain(dev_text(case)).matches == []
 
 
