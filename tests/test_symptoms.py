@@ -105,6 +105,13 @@ def test_closer_keywords_and_more_of_them_rank_first() -> None:
     assert fit("数据 没有 归一化", "输入数据没有归一化").confidence() > fit("数据 nan", "输入数据没有归一化, nan").confidence()
 
 
+def test_japanese_korean_and_russian_words_are_read_and_found_as_part_of_the_text() -> None:
+    assert tokens("損失がnanに, 손실이 nan, Потери nan") == ["損失が", "nan", "に", "손실이", "nan", "потери", "nan"]
+    groups = WordGroups(vocabulary([["loss", "損失", "손실", "потер"]]))
+    for sentence in ("損失がnanになります", "학습 중 손실이 nan이 됩니다", "Потери становятся nan после 3 эпох"):
+        assert fit("loss nan", sentence, groups), sentence
+
+
 def test_a_contraction_typed_without_its_apostrophe_is_still_a_negation() -> None:
     assert tokens("the model cant load, it doesnt work") == ["the", "model", "cannot", "load", "it", "does", "not", "work"]
     assert tokens("a cantilever") == ["a", "cantilever"]

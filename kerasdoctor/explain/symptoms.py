@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     # (groups of terms meaning the same, generic terms); a term is the words of one entry, as tokens() reads it
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
-_TOKEN = lazy(r"[a-z0-9_]+|[\u3400-\u9fff\uf900-\ufaff]+")
+# latin words; runs of Chinese characters with Japanese kana and Korean hangul; Cyrillic words. Every
+# non-latin token is matched as part of the text, so a vocabulary entry may be a stem ("ошибк" for ошибка)
+_TOKEN = lazy(r"[a-z0-9_]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]+|[\u0400-\u04ff]+")
 STOPWORDS = frozenset(
     [
         "a",
