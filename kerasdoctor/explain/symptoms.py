@@ -334,7 +334,7 @@ class _Text:
     Chinese keyword is found by position and never across a latin word.
     """
 
-    __slots__ = ("chars", "cjk", "hits", "length", "positions", "set", "sorted", "stems", "units", "words")
+    __slots__ = ("chars", "cjk", "found", "hits", "length", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
         self.words = tokens(text)
@@ -356,6 +356,7 @@ class _Text:
         self.stems = stems
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
+        self.found: dict[tuple[str, ...], tuple[float, list[int], bool]] = {}  # and keywords, through their groups
 
 
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
@@ -497,6 +498,25 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
+def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool]:
+    """How closely and where a keyword occurs, as written or through its group; and whether through the group."""
+    known = text.found.get(concept)
+    if known is not None:
+        return known
+    best, where, from_group = 0.0, [], False
+    for n, spelling in enumerate(groups.spellings(concept)):
+        score, found = _term_hits(spelling, text, groups)
+        if n:  # another word of the group: a little less sure than the word itself
+            score = min(score, IN_GROUP)
+        if score > best:
+            # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
+            best, where, from_group = score, found, n > 0 or score == IN_GROUP
+            if score >= EXACT:
+                break
+    text.found[concept] = (best, where, from_group)
+    return best, where, from_group
+
+
 def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None) -> _Fit | None:
     """How ``keywords`` (one phrase) fit ``text``, or None.
 
@@ -513,16 +533,7 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concept
     missing: list[int] = []
     via_group = False
     for i, concept in enumerate(concepts):
-        best, where, from_group = 0.0, [], False
-        for n, spelling in enumerate(groups.spellings(concept)):
-            score, found = _term_hits(spelling, text, groups)
-            if n:  # another word of the group: a little less sure than the word itself
-                score = min(score, IN_GROUP)
-            if score > best:
-                # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
-                best, where, from_group = score, found, n > 0 or score == IN_GROUP
-                if score >= EXACT:
-                    break
+        best, where, from_group = _concept_hits(concept, text, groups)
         if not best:
             missing.append(i)
             if len(missing) > 1:
@@ -574,7 +585,7 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
                     cjk.add(first)
             else:
                 for word in groups.alternates(first) if len(spelling) > 1 and groups.in_group(spelling) else (first,):
-                    latin.update((word, "~" + stem(word), *word_forms(word)))
+                    latin.update((word, "~" + stem(word)))
     return frozenset(latin), tuple(sorted(cjk))
 
 
@@ -616,7 +627,8 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
                 cjk.append(token)
             else:
                 words.add(token)
-    words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w)))])
+    forms = [form for w in words if len(w) <= 8 for form in word_forms(w)]  # use -> using: see _latin_hits
+    words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w))), *forms])
     return words, "".join(cjk)
 
 
