@@ -572,8 +572,8 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
     one: the two most specific are enough to look for. A keyword is found through one
     of its group's spellings: a latin word as itself, with another ending (the key
     ``~stem``) or as the start of a longer word; a Chinese one with all its characters
-    in the text (as written or spread out). A multi-word term needs its first word (or,
-    for a vocabulary entry starting with a negation, another negation).
+    in the text (as written or spread out). A multi-word term needs its first word (a
+    negation standing for another in it is left to the other keyword: the look-up stays small).
     """
     latin: set[str] = set()
     cjk: set[str] = set()
@@ -584,8 +584,7 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
                 if len(spelling) == 1:
                     cjk.add(first)
             else:
-                for word in groups.alternates(first) if len(spelling) > 1 and groups.in_group(spelling) else (first,):
-                    latin.update((word, "~" + stem(word)))
+                latin.update((first, "~" + stem(first)))
     return frozenset(latin), tuple(sorted(cjk))
 
 
@@ -627,7 +626,7 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
                 cjk.append(token)
             else:
                 words.add(token)
-    forms = [form for w in words if len(w) <= 8 for form in word_forms(w)]  # use -> using: see _latin_hits
+    forms = [form for w in words if len(w) <= 7 for form in word_forms(w)]  # use -> using: see _latin_hits
     words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w))), *forms])
     return words, "".join(cjk)
 
