@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     # (groups of terms meaning the same, generic terms); a term is the words of one entry, as tokens() reads it
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
-_TOKEN = lazy(r"[a-z0-9_]+|[\u3400-\u9fff\uf900-\ufaff]+")
+# latin words; runs of Chinese characters with Japanese kana and Korean hangul; Cyrillic words. Every
+# non-latin token is matched as part of the text, so a vocabulary entry may be a stem ("ошибк" for ошибка)
+_TOKEN = lazy(r"[a-z0-9_]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]+|[\u0400-\u04ff]+")
 STOPWORDS = frozenset(
     [
         "a",
@@ -111,8 +113,30 @@ MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
 BASE_CONFIDENCE = 0.28
+# keywords this close (units per keyword after the first: a word or two Chinese characters between) were written
+# as one phrase, which says more than the same keywords spread over a sentence: worth a little more than a keyword
+TIGHT_UNITS_PER_KEYWORD, TIGHT_BONUS = 2, 0.05
 HINT = "matched from a description of the symptom; paste the full error message or traceback for a sure diagnosis"
 _CONTRACTIONS = (("can't", "cannot"), ("won't", "will not"), ("n't", " not"))
+# the same contractions typed without the apostrophe ("cant load", "doesnt work")
+_BARE_CONTRACTIONS = {
+    "cant": ("cannot",),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wasnt": ("was", "not"),
+    "werent": ("were", "not"),
+    "couldnt": ("could", "not"),
+    "wouldnt": ("would", "not"),
+    "shouldnt": ("should", "not"),
+    "hasnt": ("has", "not"),
+    "havent": ("have", "not"),
+    "wont": ("will", "not"),
+}
+# a dotted name in a phrase (tf.function, model.fit) is one keyword: its words in a row, each as written
+_DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
 
 
@@ -128,7 +152,10 @@ def tokens(text: str) -> list[str]:
     if "'" in text:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
-    return _TOKEN.compiled().findall(text)
+    words = _TOKEN.compiled().findall(text)
+    if _BARE_CONTRACTIONS.keys().isdisjoint(words):
+        return words
+    return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
 
 
 def stem(word: str) -> str:
@@ -149,25 +176,85 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     """The keywords that must all appear for ``phrase`` to fit; a 3+ character Chinese word counts twice."""
     keywords = _KEYWORDS.get(phrase)
     if keywords is None:
-        words = tuple(dict.fromkeys(t for t in tokens(phrase) if t not in STOPWORDS))
+        from kerasdoctor.explain.normalize import fold_characters
+
+        dotted = {name: tuple(name.split(".")) for name in _DOTTED.compiled().findall(fold_characters(phrase).lower())}
+        words = tuple(dict.fromkeys(_join_dotted([t for t in tokens(phrase) if t not in STOPWORDS or dotted], dotted)))
         if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
             words = (words[0], words[0])
         keywords = _KEYWORDS[phrase] = words
     return keywords
 
 
+def _inflections(word: str) -> tuple[str, ...]:
+    """``word`` with the usual English endings, whose stems may differ from its own (save: saved -> "sav")."""
+    if word.endswith("e"):
+        return (word, word + "s", word + "d", word[:-1] + "ing")
+    forms = [word, word + ("es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s"), word + "ed", word + "ing"]
+    if len(word) >= 3 and word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        forms += [word + word[-1] + "ed", word + word[-1] + "ing"]  # a doubled last letter: stopped, fitting
+    return tuple(forms)
+
+
+_VOWELS = "aeiou"
+# words with no regular English endings: "noted" is not a form of "not", nor "seed" of "see"
+_UNINFLECTED = frozenset(["not", "never", "cannot", "without", "nan", "inf", "gpu", "cpu", "see"])
+_FORMS: dict[str, frozenset[str]] = {}
+
+
+def word_forms(word: str) -> frozenset[str]:
+    """Other forms of a short English word that ``stem`` does not bring together: use, uses, used, using;
+    fit, fitting; stop, stopped. The word's possible bases (of three letters or more) with their endings."""
+    forms = _FORMS.get(word)
+    if forms is None:
+        bases = {word}
+        for ending, cuts in (("ing", (3, 4)), ("ed", (1, 2, 3)), ("es", (2,)), ("s", (1,))):
+            if word.endswith(ending) and not word.endswith(("ss", "us", "is")):
+                bases.update(word[:-cut] for cut in cuts)
+                if ending == "ing":
+                    bases.add(word[:-3] + "e")
+        if word in _UNINFLECTED:
+            bases = set()
+        forms = _FORMS[word] = frozenset(f for base in bases if len(base) >= 3 for f in _inflections(base)) - {word}
+    return forms
+
+
+def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """``words`` with each dotted name of the phrase written back as one keyword (``tf``, ``function`` -> ``tf.function``)."""
+    if not dotted:
+        return words
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for name, parts in dotted.items():
+            if tuple(words[i : i + len(parts)]) == parts:
+                out.append(name)
+                i += len(parts)
+                break
+        else:
+            if words[i] not in STOPWORDS:
+                out.append(words[i])
+            i += 1
+    return out
+
+
 class WordGroups:
     """The symptom vocabulary, indexed: for a word, the spellings of its group and whether it is generic."""
 
-    __slots__ = ("_generic", "_group_of", "_groups", "_multiword")
+    __slots__ = ("_generic", "_group_of", "_groups", "_multiword", "_stem_of")
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         groups, generic = vocabulary
         self._groups: list[tuple[tuple[str, ...], ...]] = []
         self._group_of: dict[tuple[str, ...], int] = {}
+        # a phrase's word with another ending than the group's entry still means it ("saved": save, "costs": cost)
+        self._stem_of: dict[str, int] = {}
         for group in groups:
             for member in group:
                 self._group_of.setdefault(member, len(self._groups))
+                if len(member) == 1 and member[0].isascii():
+                    for form in _inflections(member[0]):
+                        self._stem_of.setdefault(stem(form), len(self._groups))
             self._groups.append(group)
         # by first word, longest first, so "gpu memory" is read as one term before "gpu"
         self._multiword: dict[str, list[tuple[str, ...]]] = {}
@@ -180,6 +267,11 @@ class WordGroups:
         out: dict[object, tuple[str, ...]] = {}
         i = 0
         while i < len(keywords):
+            if "." in keywords[i]:  # a dotted name: its words in a row
+                term = tuple(keywords[i].split("."))
+                out.setdefault(self.key(term), term)
+                i += 1
+                continue
             for term in self._multiword.get(keywords[i], ()):
                 if tuple(keywords[i : i + len(term)]) == term:
                     break
@@ -189,14 +281,31 @@ class WordGroups:
             i += len(term)
         return tuple(out.values())
 
+    def _group(self, concept: tuple[str, ...]) -> int | None:
+        group = self._group_of.get(concept)
+        if group is None and len(concept) == 1 and concept[0].isascii():
+            group = self._stem_of.get(stem(concept[0]))
+        return group
+
     def key(self, concept: tuple[str, ...]) -> object:
         """The same for every word of one group: what the word means."""
-        group = self._group_of.get(concept)
+        group = self._group(concept)
         return concept if group is None else group
 
     def spellings(self, concept: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-        group = self._group_of.get(concept)
+        group = self._group(concept)
         return (concept,) if group is None else (concept, *(m for m in self._groups[group] if m != concept))
+
+    def alternates(self, word: str) -> tuple[str, ...]:
+        """What may stand for ``word`` inside a several-word entry: for a negation, the other one-word
+        negations of the vocabulary (the group of "not": "cannot recognize" is "not recognized"); else itself."""
+        group = self._group_of.get((word,))
+        if group is None or group != self._group_of.get(("not",)):
+            return (word,)
+        return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
+
+    def in_group(self, term: tuple[str, ...]) -> bool:
+        return term in self._group_of
 
     def is_generic(self, concept: tuple[str, ...]) -> bool:
         return self.key(concept) in self._generic
@@ -225,7 +334,7 @@ class _Text:
     Chinese keyword is found by position and never across a latin word.
     """
 
-    __slots__ = ("chars", "cjk", "hits", "length", "positions", "set", "sorted", "stems", "units", "words")
+    __slots__ = ("chars", "cjk", "found", "hits", "length", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
         self.words = tokens(text)
@@ -247,13 +356,19 @@ class _Text:
         self.stems = stems
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
+        self.found: dict[tuple[str, ...], tuple[float, list[int], bool]] = {}  # and keywords, through their groups
 
 
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
     if word in text.positions:
         return EXACT, text.positions[word]
+    if word in _UNINFLECTED:  # "noted" stems to "not"
+        return 0.0, []
     hits = text.stems.get(stem(word), [])
+    if not hits and word.isascii():
+        for form in word_forms(word):
+            hits = hits + text.positions.get(form, [])
     if not hits and len(word) >= 4:
         from bisect import bisect_left
 
@@ -291,23 +406,38 @@ def _cjk_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     return (SPREAD_OUT, found) if found else (0.0, [])
 
 
-def _term_hits(term: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+def _term_hits(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int]]:
     """How closely and where a keyword or multi-word term occurs in the text."""
     found = text.hits.get(term)
     if found is None:
-        found = text.hits[term] = _look_up(term, text)
+        found = text.hits[term] = _look_up(term, text, groups)
     return found
 
 
-def _look_up(term: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int]]:
     if len(term) == 1:
         word = term[0]
         return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
     if any(_is_cjk(w) for w in term):
         return 0.0, []
-    first_score, firsts = _latin_hits(term[0], text)
-    found = [i for i in firsts if all(_latin_hits(w, text)[1].count(i + k + 1) for k, w in enumerate(term[1:]))]
-    return (min(first_score, WITH_ENDING) if first_score < EXACT else EXACT, found) if found else (0.0, [])
+    # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
+    # "not recognized"); a dotted name of a phrase is matched as written
+    flexible = groups.in_group(term)
+    score = EXACT
+    at: set[int] | None = None
+    for k, word in enumerate(term):
+        here: set[int] = set()
+        word_best = 0.0
+        for n, spelling in enumerate(groups.alternates(word) if flexible else (word,)):
+            word_score, hits = _latin_hits(spelling, text)
+            if hits:
+                here.update(i - k for i in hits)
+                word_best = max(word_best, IN_GROUP if n else word_score)
+        score = min(score, word_best)
+        at = here if at is None else at & here
+        if not at:
+            return 0.0, []
+    return (score if score < EXACT else EXACT, sorted(at or ())) if at else (0.0, [])
 
 
 class _Fit:
@@ -324,7 +454,10 @@ class _Fit:
         closeness = sum(self.scores) / len(self.scores)
         coherence = 1.0 - min(1.0, max(0, self.span - SPAN_NEAR) / (SPAN_FAR - SPAN_NEAR))
         confidence = BASE_CONFIDENCE + 0.12 * specificity + 0.04 * (closeness - 80) / 20 + 0.04 * coherence
-        return confidence - (0.06 if self.partial else 0.0)
+        if self.partial:
+            return confidence - 0.06
+        # the keywords side by side: the user wrote the phrase itself ("gpu not detected")
+        return confidence + (TIGHT_BONUS if self.span <= TIGHT_UNITS_PER_KEYWORD * (self.found - 1) else 0.0)
 
 
 def _span(hit_lists: list[list[int]]) -> int:
@@ -365,6 +498,25 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
+def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool]:
+    """How closely and where a keyword occurs, as written or through its group; and whether through the group."""
+    known = text.found.get(concept)
+    if known is not None:
+        return known
+    best, where, from_group = 0.0, [], False
+    for n, spelling in enumerate(groups.spellings(concept)):
+        score, found = _term_hits(spelling, text, groups)
+        if n:  # another word of the group: a little less sure than the word itself
+            score = min(score, IN_GROUP)
+        if score > best:
+            # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
+            best, where, from_group = score, found, n > 0 or score == IN_GROUP
+            if score >= EXACT:
+                break
+    text.found[concept] = (best, where, from_group)
+    return best, where, from_group
+
+
 def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None) -> _Fit | None:
     """How ``keywords`` (one phrase) fit ``text``, or None.
 
@@ -381,15 +533,7 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concept
     missing: list[int] = []
     via_group = False
     for i, concept in enumerate(concepts):
-        best, where, from_group = 0.0, [], False
-        for n, spelling in enumerate(groups.spellings(concept)):
-            score, found = _term_hits(spelling, text)
-            if n:  # another word of the group: a little less sure than the word itself
-                score = min(score, IN_GROUP)
-            if score > best:
-                best, where, from_group = score, found, n > 0
-                if score >= EXACT:
-                    break
+        best, where, from_group = _concept_hits(concept, text, groups)
         if not best:
             missing.append(i)
             if len(missing) > 1:
@@ -428,7 +572,8 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
     one: the two most specific are enough to look for. A keyword is found through one
     of its group's spellings: a latin word as itself, with another ending (the key
     ``~stem``) or as the start of a longer word; a Chinese one with all its characters
-    in the text (as written or spread out). A multi-word term needs its first word.
+    in the text (as written or spread out). A multi-word term needs its first word (a
+    negation standing for another in it is left to the other keyword: the look-up stays small).
     """
     latin: set[str] = set()
     cjk: set[str] = set()
@@ -481,7 +626,8 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
                 cjk.append(token)
             else:
                 words.add(token)
-    words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w)))])
+    forms = [form for w in words if len(w) <= 7 for form in word_forms(w)]  # use -> using: see _latin_hits
+    words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w))), *forms])
     return words, "".join(cjk)
 
 
