@@ -257,8 +257,11 @@ def _prefilter_corpus() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("target", ["keras3", "tf1"])
-def test_the_word_prefilter_never_changes_a_finding(target: str) -> None:
-    """A check skipped because none of its ``requires`` words occur would have found nothing there."""
+def test_the_word_prefilter_and_statement_positions_change_no_finding(target: str, monkeypatch) -> None:
+    """A check skipped because none of its ``requires`` words occur would have found nothing there; the
+    positions worked out statement by statement are those of the whole module's PositionProvider."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
     from kerasdoctor.kb import load_rules
 
     rules = load_rules(use_cache=False).rules
@@ -266,11 +269,24 @@ def test_the_word_prefilter_never_changes_a_finding(target: str) -> None:
     unfiltered.prefilter = False
     corpus = _prefilter_corpus()
     assert len(corpus) > 400
+    found = [engine.lint_source(code, name, filtered) for name, code in corpus]
+    monkeypatch.setattr(engine, "_node_positions", lambda module, source, nodes: MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+    reference = [engine.lint_source(code, name, unfiltered) for name, code in corpus]
     skipped = 0
-    for name, code in corpus:
-        found, error = engine.lint_source(code, name, filtered)
-        reference, reference_error = engine.lint_source(code, name, unfiltered)
-        assert [d.to_dict() for d in found] == [d.to_dict() for d in reference], name
-        assert error == reference_error
+    for (name, code), (diagnostics, error), (expected, expected_error) in zip(corpus, found, reference):
+        assert [d.to_dict() for d in diagnostics] == [d.to_dict() for d in expected], name
+        assert error == expected_error
         skipped += len(unfiltered.for_source(code)) - len(filtered.for_source(code))
     assert skipped > 0  # the filter does leave checks out on this corpus
+    assert sum(len(d) for d, _ in found) > 150  # and the positions of hundreds of findings were compared
+
+
+def test_statement_positions_fall_back_when_a_statement_repeats() -> None:
+    import libcst as cst
+
+    source = "import keras\nx = keras.Input((3,))\nx = keras.Input((3,))\ny = 1\n"
+    module = cst.parse_module(source)
+    last_call = module.body[2].body[0].value
+    where = engine._node_positions(module, source, [last_call, module.body[3]])
+    assert (where.get(last_call).start.line, where.get(last_call).start.column) == (3, 4)
+    assert where.get(module.body[3]).start.line == 4

@@ -15,7 +15,7 @@ from kerasdoctor.lint.suppress import is_suppressed, parse_suppressions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
     from kerasdoctor.kb import RuleSet
@@ -295,11 +295,76 @@ def lint_source(source: str, path: str, checks: CheckSet) -> tuple[list[Diagnost
     return diagnostics, None
 
 
-def _positioned(module: Any, ctx: Context, path: str) -> list[Diagnostic]:
-    """Positions are computed only for files with findings: PositionProvider costs a code-generation pass."""
-    from libcst.metadata import MetadataWrapper, PositionProvider
+def _every_node(root: Any) -> Iterator[Any]:
+    """``root`` and every node under it, whitespace and punctuation included (edits may end on a comma)."""
+    import dataclasses
 
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    import libcst as cst
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            if isinstance(value, (list, tuple)):
+                stack.extend(child for child in value if isinstance(child, cst.CSTNode))
+            elif isinstance(value, cst.CSTNode):
+                stack.append(value)
+
+
+def _node_positions(module: Any, source: str, nodes: Sequence[Any]) -> Any:
+    """The position of each of ``nodes`` (a mapping with ``get``), as PositionProvider gives it.
+
+    PositionProvider generates the code of the whole module, which costs twice the parse; a finding
+    needs only its own top-level statement. That statement's code is generated alone, found in the
+    source (it must occur there once, at the start of a line) and its positions shifted by the lines
+    before it. Anything else (a node outside the statements, a statement whose code repeats, a
+    source with lone carriage returns) falls back to the whole module.
+    """
+    from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+
+    def whole() -> Any:
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    wanted = {id(node) for node in nodes}
+    owner: dict[int, int] = {}
+    for index, statement in enumerate(module.body):
+        for node in _every_node(statement):
+            if id(node) in wanted:
+                owner[id(node)] = index
+        if len(owner) == len(wanted):
+            break
+    if len(owner) < len(wanted) or "\r" in source.replace("\r\n", ""):
+        return whole()
+    found: dict[Any, Any] = {}
+    for index in sorted(set(owner.values())):
+        part = module.with_changes(body=[module.body[index]], header=[], footer=[])
+        code = part.code
+        offset = source.find(code)
+        if not code or offset < 0 or (offset > 0 and source[offset - 1] != "\n") or source.find(code, offset + 1) >= 0:
+            return whole()
+        before = source.count("\n", 0, offset)
+        positions = MetadataWrapper(part, unsafe_skip_copy=True).resolve(PositionProvider)
+        for node in nodes:
+            if owner[id(node)] == index:
+                where = positions.get(node)
+                if where is None:
+                    continue
+                found[node] = CodeRange(CodePosition(where.start.line + before, where.start.column), CodePosition(where.end.line + before, where.end.column))
+    return found
+
+
+def _positioned(module: Any, ctx: Context, path: str) -> list[Diagnostic]:
+    """Positions are computed only for files with findings, and only for what the findings name."""
+    nodes = []
+    for finding in ctx.findings:
+        nodes.append(finding.node)
+        for edit in finding.edits or ():
+            nodes.append(edit.node)
+            if edit.end is not None:
+                nodes.append(edit.end)
+    positions = _node_positions(module, ctx.source, nodes)
     seen: set[tuple[str, int, int]] = set()
     out: list[Diagnostic] = []
     for finding in ctx.findings:
