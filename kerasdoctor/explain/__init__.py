@@ -45,6 +45,10 @@ def explain_records(
         matches = fallback_matches(
             records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment), vocabulary=ruleset.vocabulary
         )
+        if not matches:
+            from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess, or still nothing
+
+            matches = nearest_matches(records, ruleset)
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 
