@@ -71,9 +71,9 @@ def explain(
     A live exception is never answered with a guess from similar words: the runtime
     report shows a rule and its confidence only, so a guess would read as a diagnosis.
     """
-    live = isinstance(source, BaseException)
-    records = records_from_exception(source) if live else extract_errors(source)
-    return explain_records(records, rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions, guess=not live)
+    if isinstance(source, BaseException):
+        return explain_records(records_from_exception(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions, guess=False)
+    return explain_records(extract_errors(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions)
 
 
 def explain_file(path: str, **options: object) -> Explanation:
