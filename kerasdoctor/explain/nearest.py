@@ -185,12 +185,8 @@ def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Ru
     texts = [r for r in records[-5:] if _text_of(r).strip()]
     if not texts:
         return []
-    if isinstance(rules, RuleSet):
-        vocabulary = rules.vocabulary
-    else:
-        from kerasdoctor.kb import load_rules
-
-        vocabulary = load_rules().vocabulary  # a bare list of rules is read with the built-in vocabulary
+    # a bare list of rules brings no vocabulary: its words are then compared as written (and stemmed)
+    vocabulary: Vocabulary = rules.vocabulary if isinstance(rules, RuleSet) else ((), ())
     groups = word_groups(vocabulary)
     chinese = _chinese_words(vocabulary, groups)
     text_terms = [t for r in texts for t in terms(_text_of(r), groups, chinese)]
