@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     EvidenceWords = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], bytes]  # the last: marshalled PreparedPhrases
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
+    from kerasdoctor.explain.nearest import NearestIndex
 
 SEVERITIES = ("error", "warning", "info")
 CATEGORIES = (
@@ -97,6 +98,9 @@ class RuleSet:
         self.vocabulary = vocabulary
         self._evidence_words: list[EvidenceWords] | None = None
         self._built: dict[int, Rule] = {}
+        # the snapshot's marshalled last-resort index (explain.nearest.build_index): read only when nothing else matched
+        self._nearest_bytes: bytes | None = None
+        self._nearest: NearestIndex | None = None
         self._positions: dict[str, int] | None = None
 
     @classmethod
@@ -196,6 +200,18 @@ class RuleSet:
 
             self._evidence_words = [evidence_words(rule, self.vocabulary) for rule in self.rules]
         return self._evidence_words
+
+    def nearest_index(self) -> NearestIndex:
+        """The rules' BM25 postings for the last-resort guess: unpacked from the snapshot, else worked out from the rules."""
+        if self._nearest is None and self._nearest_bytes is not None:
+            stored = marshal.loads(self._nearest_bytes)  # noqa: S302 - checked snapshot
+            if type(stored) is tuple and len(stored) == 2 and type(stored[1]) is dict and stored[0] == tuple(e[0] for e in self._entries):
+                self._nearest = stored
+        if self._nearest is None:
+            from kerasdoctor.explain.nearest import build_index
+
+            self._nearest = build_index(self.rules, self.vocabulary)
+        return self._nearest
 
     def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
         """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
@@ -960,7 +976,7 @@ def _fingerprint(files: list[str]) -> str:
     # the code that shapes the snapshot: a snapshot written by other code is never read back as ours
     here = os.path.dirname(os.path.abspath(__file__))
     shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py")]
-    shaping += [os.path.join(here, "explain", f"{name}.py") for name in ("fuzzy", "symptoms", "fallback", "frames")]
+    shaping += [os.path.join(here, "explain", f"{name}.py") for name in ("fuzzy", "symptoms", "fallback", "frames", "nearest")]
     for path in [*shaping, *files]:
         try:
             st = os.stat(path)
@@ -1010,7 +1026,8 @@ def _write_snapshot(path: str, payload: Any) -> None:
         pass  # a read-only home only costs speed, never correctness
 
 
-_LOADED: dict[tuple[str, ...], RuleSet] = {}
+# by (directories, use_cache): a set read from the snapshot has no examples, which use_cache=False promises
+_LOADED: dict[tuple[tuple[str, ...], bool], RuleSet] = {}
 
 
 def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> RuleSet:
@@ -1024,8 +1041,8 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
     """
     # the same directory named twice (config and --rules) must not look like duplicate ids
     dirs = tuple(dict.fromkeys((builtin_rules_dir(), *(os.path.abspath(d) for d in extra_dirs))))
-    if dirs in _LOADED:
-        return _LOADED[dirs]
+    if (dirs, use_cache) in _LOADED:
+        return _LOADED[dirs, use_cache]
     problems: list[str] = []
     for directory in dirs[1:]:
         if not os.path.isdir(directory):
@@ -1051,29 +1068,42 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         attach_engine_code(_engine_code_path(snapshot_path))
     if use_cache:
         ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs, payload["vocabulary"], payload["evidence"])
+        nearest = payload.get("nearest")
+        ruleset._nearest_bytes = nearest if type(nearest) is bytes else None
     else:  # parsed just now, examples kept
         ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs, vocabulary)
     if len(dirs) > 1:
         _register_user_patterns(ruleset.rules, ruleset.rules)
-    _LOADED[dirs] = ruleset
+    _LOADED[dirs, use_cache] = ruleset
     return ruleset
 
 
 def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabulary: Vocabulary = ((), ())) -> dict[str, Any]:
     """The snapshot: per rule, what the wording and evidence pre-filters need, and the rule itself as marshalled bytes."""
     from kerasdoctor.explain.fallback import evidence_words
+    from kerasdoctor.explain.nearest import build_index
 
     entries = []
     evidence = []
+    built = []
     for plain in sorted(plains, key=lambda p: p["id"]):
         # examples (whole tracebacks) are two thirds of the rule text and only tests and
         # `rules check` read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
         entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
-        evidence.append(evidence_words(_rule_from_plain(plain), vocabulary))
+        rule = _rule_from_plain(plain)
+        evidence.append(evidence_words(rule, vocabulary))
+        built.append(rule)
     # marshalled apart: a cold explain whose message a wording matches never unpacks them
-    return {"format": _CACHE_FORMAT, "rules": entries, "problems": problems, "vocabulary": vocabulary, "evidence": marshal.dumps(evidence)}
+    return {
+        "format": _CACHE_FORMAT,
+        "rules": entries,
+        "problems": problems,
+        "vocabulary": vocabulary,
+        "evidence": marshal.dumps(evidence),
+        "nearest": marshal.dumps(build_index(built, vocabulary)),
+    }
 
 
 def _engine_code_path(snapshot_path: str) -> str:

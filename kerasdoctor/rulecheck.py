@@ -27,11 +27,12 @@ def error_example_failures(rule: Rule, ruleset: RuleSet) -> Iterator[str]:
     """One line per error example of ``rule`` that does not rank it as it should.
 
     Versions are left out (``versions={}``) so the verdict does not depend on
-    what happens to be installed where the check runs.
+    what happens to be installed where the check runs; so is the last-resort guess
+    from similar words: an example must be matched by the rule's own evidence.
     """
     for key, must_top in (("errors", True), ("not_errors", False)):
         for i, example in enumerate(rule.examples.get(key) or []):
-            explanation = explain_records(extract_errors(example["text"]), rules=ruleset, versions={})
+            explanation = explain_records(extract_errors(example["text"]), rules=ruleset, versions={}, guess=False)
             top = explanation.matches[0] if explanation.matches else None
             on_top = top is not None and top.rule.id == rule.id
             if must_top and not on_top:

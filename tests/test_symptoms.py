@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import kerasdoctor
+from kerasdoctor.explain.nearest import NOTE
 from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, tokens
 from kerasdoctor.kb import load_rule_dir, load_rules, merge_vocabularies, parse_vocabulary_files, validate_vocabulary
 from kerasdoctor.types import KIND_CAPS
@@ -177,8 +178,9 @@ def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str,
 def test_descriptions_of_what_no_rule_covers_stay_unanswered(case: str) -> None:
     # predict slower after compile, 1875 steps for 60000 samples, CPU busy and GPU idle,
     # GPU slower than CPU for a tiny CNN, TensorFlow reserving the whole GPU memory, test loss rising
-    # while the training loss falls, accuracy that does not change, GPU memory used at 0% load
-    assert explain(dev_text(case)).matches == []
+    # while the training loss falls, accuracy that does not change, GPU memory used at 0% load:
+    # no evidence, at most the last resort's guess from similar words, marked as such
+    assert all(m.kind == "fuzzy" and NOTE in m.notes for m in explain(dev_text(case)).matches)
 
 
 def test_the_built_in_vocabulary_is_valid_and_read_from_the_rule_snapshot() -> None:

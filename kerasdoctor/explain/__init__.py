@@ -21,11 +21,14 @@ def explain_records(
     rules: RuleSet | None = None,
     extra_rule_dirs: Iterable[str] = (),
     versions: Mapping[str, str] | None = None,
+    guess: bool = True,
 ) -> Explanation:
     """Rank the rules for already extracted records.
 
     ``versions`` are the user's package versions; by default those installed
-    here, overridden by what the traceback's own paths reveal.
+    here, overridden by what the traceback's own paths reveal. ``guess``: when no
+    evidence matched, name the families whose words the text shares most, as a
+    low-confidence guess (``explain.nearest``).
     """
     from kerasdoctor.kb import load_rules
     from kerasdoctor.versions import installed_versions, versions_from_records
@@ -45,6 +48,10 @@ def explain_records(
         matches = fallback_matches(
             records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment), vocabulary=ruleset.vocabulary
         )
+        if not matches and guess:
+            from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess, or still nothing
+
+            matches = nearest_matches(records, ruleset)
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 
@@ -59,9 +66,14 @@ def explain(
     extra_rule_dirs: Iterable[str] = (),
     versions: Mapping[str, str] | None = None,
 ) -> Explanation:
-    """Diagnose error text (a message, a traceback, a whole log) or a live exception."""
-    records = records_from_exception(source) if isinstance(source, BaseException) else extract_errors(source)
-    return explain_records(records, rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions)
+    """Diagnose error text (a message, a traceback, a whole log) or a live exception.
+
+    A live exception is never answered with a guess from similar words: the runtime
+    report shows a rule and its confidence only, so a guess would read as a diagnosis.
+    """
+    if isinstance(source, BaseException):
+        return explain_records(records_from_exception(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions, guess=False)
+    return explain_records(extract_errors(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions)
 
 
 def explain_file(path: str, **options: object) -> Explanation:

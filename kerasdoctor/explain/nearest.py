@@ -1,0 +1,226 @@
+"""The last resort: when no evidence of any kind matched, the families whose own words the text shares most.
+
+Each rule is a document of its own text: its wordings' literal runs, its symptom
+phrases (en, zh), title, cause and the functions its frames name. The user's text
+is scored against every document with Okapi BM25 (Robertson and Zaragoza, "The
+Probabilistic Relevance Framework: BM25 and Beyond", 2009), read through the same
+tokens, stems and vocabulary groups as the symptom matcher (so ``损失`` meets
+``loss``); Chinese, which has no spaces, is read as overlapping character pairs.
+
+The per-term weights are worked out once, when the rule snapshot is built, and
+stored in it as marshalled postings (term -> rules, weights): a run that gets here
+looks up only the text's terms and adds up the weights of the rules that share one.
+
+Only a text whose best score clears a threshold, on enough distinct terms, gets an
+answer, so unrelated text ("hello world", a ``KeyError`` from the user's own code)
+stays unanswered. An answer is a guess: kind ``fuzzy``, confidence far below any
+other evidence, and a note that says so.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from kerasdoctor.explain.symptoms import Vocabulary, WordGroups
+    from kerasdoctor.kb import RuleSet
+    from kerasdoctor.types import ErrorRecord, Match, Rule
+
+    # (rule ids in snapshot order, {term: packed postings}); see build_index
+    NearestIndex = tuple[tuple[str, ...], dict[str, bytes]]
+
+# Okapi BM25's usual constants: term-frequency saturation and length normalisation
+K1, B = 1.2, 0.75
+# a document's own wordings and symptom phrases say more than its prose: counted this many times
+WORDING_WEIGHT, PHRASE_WEIGHT, TITLE_WEIGHT, PROSE_WEIGHT = 2, 2, 2, 1
+MAX_TEXT_CHARS = 4000
+WEIGHT_SCALE = 1000  # a BM25 weight is stored in thousandths
+_MAX_PACKED = 0xFFFF
+MAX_ANSWERS = 3
+# calibrated on the dev corpus (fixtures/real_errors) only; see benchmarks/explain_accuracy.py
+MIN_SCORE = 12.0  # the best rule's summed weight below which the text is left unanswered
+MIN_SHARED_TERMS = 3  # distinct terms of the text the best rule must hold
+MIN_RELATIVE = 0.7  # a runner-up is shown only when it scores this share of the best
+BASE_CONFIDENCE, MAX_CONFIDENCE = 0.15, 0.3
+# a guess is made only for a text about deep learning: one of these words (or a word of its vocabulary
+# group, e.g. 模型 for model), or a frame in Keras, TensorFlow or JAX; a plain Python error is left alone
+CONTEXT_WORDS = (
+    "keras tensorflow tf tensor jax layer model epoch loss accuracy optimizer gpu cuda cudnn tpu h5 hdf5 "
+    "savedmodel checkpoint dataset train predict neural lstm cnn conv2d dense embedding batch"
+)
+LIBRARY_PATHS = ("keras", "tensorflow", "jax")
+NOTE = (
+    "a guess from similar words: nothing in the text matched a known error message, raise site, "
+    "frame or symptom; paste the full error message or traceback for a sure diagnosis"
+)
+
+
+def _cjk_terms(run: str, chinese: Sequence[tuple[str, object]]) -> list[str]:
+    """A run of Chinese characters as the vocabulary words it holds and its overlapping character pairs."""
+    out = [f"g{key}" for word, key in chinese if word in run]
+    out += [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
+    return out
+
+
+def terms(text: str, groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> list[str]:
+    """The terms of ``text``: latin words as their vocabulary group or stem, Chinese as words and character pairs."""
+    from kerasdoctor.explain.symptoms import STOPWORDS, _is_cjk, stem, tokens
+
+    words = [t for t in tokens(text[:MAX_TEXT_CHARS]) if t not in STOPWORDS]
+    out: list[str] = []
+    latin: list[str] = []
+    for word in [*words, ""]:
+        if word and not _is_cjk(word):
+            latin.append(word)
+            continue
+        for concept in groups.concepts(latin):
+            key = groups.key(concept)
+            if key != concept:
+                out.append(f"g{key}")
+            elif not concept[0].isdigit() and len(concept[0]) > 1:
+                out.append(stem(concept[0].strip("_")))
+        latin = []
+        if word:
+            out += _cjk_terms(word, chinese)
+    return out
+
+
+def _chinese_words(vocabulary: Vocabulary, groups: WordGroups) -> list[tuple[str, object]]:
+    return [(term[0], groups.key(term)) for group in vocabulary[0] for term in group if len(term) == 1 and not term[0].isascii()]
+
+
+def rule_terms(rule: Rule, groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> list[str]:
+    """The terms of a rule's own text, its wordings, symptom phrases and title counted more than once."""
+    from kerasdoctor.explain.fuzzy import skeleton
+
+    def read(text: str, weight: int) -> list[str]:
+        return terms(text, groups, chinese) * weight
+
+    out: list[str] = []
+    for pattern in rule.errors:
+        out += read(" ".join(skeleton(pattern.pattern)), WORDING_WEIGHT)
+        out += read(" ".join(pattern.types), PROSE_WEIGHT)
+    for phrases in (rule.symptoms or {}).values():
+        for phrase in phrases:
+            out += read(phrase, PHRASE_WEIGHT)
+    out += read(rule.title, TITLE_WEIGHT)
+    out += read(f"{rule.docs.get('what', '')} {rule.docs.get('why', '')}", PROSE_WEIGHT)
+    for frame in rule.frames:
+        out += read(frame.replace("_", " "), PROSE_WEIGHT)
+    return out
+
+
+def build_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> NearestIndex:
+    """Every term's BM25 weight in each rule that holds it: what ``nearest_matches`` adds up."""
+    import math
+
+    from kerasdoctor.explain.symptoms import word_groups
+
+    groups = word_groups(vocabulary)
+    chinese = _chinese_words(vocabulary, groups)
+    counts: list[dict[str, int]] = []
+    for rule in rules:
+        tally: dict[str, int] = {}
+        for term in rule_terms(rule, groups, chinese):
+            tally[term] = tally.get(term, 0) + 1
+        counts.append(tally)
+    lengths = [sum(c.values()) for c in counts]
+    average = sum(lengths) / max(1, len(lengths))
+    documents: dict[str, int] = {}
+    for tally in counts:
+        for term in tally:
+            documents[term] = documents.get(term, 0) + 1
+    postings: dict[str, list[int]] = {}
+    for position, (tally, length) in enumerate(zip(counts, lengths)):
+        norm = K1 * (1 - B + B * length / average) if average else K1
+        for term, tf in tally.items():
+            n = documents[term]
+            idf = math.log(1 + (len(counts) - n + 0.5) / (n + 0.5))
+            weight = idf * tf * (K1 + 1) / (tf + norm)
+            postings.setdefault(term, []).extend((min(position, _MAX_PACKED), min(round(weight * WEIGHT_SCALE), _MAX_PACKED)))
+    from array import array
+
+    # packed as unsigned 16-bit (rule position, weight x WEIGHT_SCALE) pairs: a dict of bytes unmarshals
+    # four times faster than one of tuples of floats, and a run decodes only the postings of its terms
+    return tuple(r.id for r in rules), {term: array("H", values).tobytes() for term, values in postings.items()}
+
+
+def _text_of(record: ErrorRecord) -> str:
+    return record.message if record.kind == "message" else f"{record.type or ''} {record.key_message}"
+
+
+def scores(text_terms: Iterable[str], index: NearestIndex) -> dict[int, tuple[float, int]]:
+    """Per rule position that shares a term: (BM25 score, distinct shared terms)."""
+    postings = index[1]
+    out: dict[int, tuple[float, int]] = {}
+    for term in set(text_terms):
+        entry = postings.get(term)
+        if entry is None:
+            continue
+        values = memoryview(entry).cast("H")
+        for position, weight in zip(values[0::2], values[1::2]):
+            score, shared = out.get(position, (0.0, 0))
+            out[position] = (score + weight / WEIGHT_SCALE, shared + 1)
+    return out
+
+
+def _about_deep_learning(records: Sequence[ErrorRecord], text_terms: Sequence[str], groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> bool:
+    """Whether the text, its frames' paths or their code lines speak of deep learning (``CONTEXT_WORDS``)."""
+    context = frozenset(terms(CONTEXT_WORDS, groups, chinese))
+    if not context.isdisjoint(text_terms):
+        return True
+    frames = [frame for record in records for frame in record.frames]
+    if any(part in frame.path.lower() for frame in frames for part in LIBRARY_PATHS):
+        return True
+    return not context.isdisjoint(terms(" ".join(frame.code for frame in frames[-20:]), groups, chinese))
+
+
+def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule]) -> list[Match]:
+    """Up to three families whose own words the text shares most, as low-confidence guesses; none for unrelated text."""
+    from kerasdoctor.explain.symptoms import word_groups
+    from kerasdoctor.kb import RuleSet
+    from kerasdoctor.types import Match
+
+    texts = [r for r in records[-5:] if _text_of(r).strip()]
+    if not texts:
+        return []
+    # a bare list of rules brings no vocabulary: its words are then compared as written (and stemmed)
+    vocabulary: Vocabulary = rules.vocabulary if isinstance(rules, RuleSet) else ((), ())
+    groups = word_groups(vocabulary)
+    chinese = _chinese_words(vocabulary, groups)
+    text_terms = [t for r in texts for t in terms(_text_of(r), groups, chinese)]
+    if not _about_deep_learning(records, text_terms, groups, chinese):
+        return []
+    # unpacked only now: a text about something else never pays for the index
+    rule_at: Callable[[str], Rule]
+    if isinstance(rules, RuleSet):
+        index, rule_at = rules.nearest_index(), rules.by_id
+    else:
+        index, rule_at = build_index(rules, vocabulary), {r.id: r for r in rules}.__getitem__
+    scored = scores(text_terms, index)
+    if not scored:
+        return []
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], index[0][item[0]]))
+    best_score, best_shared = ranked[0][1]
+    if best_score < MIN_SCORE or best_shared < MIN_SHARED_TERMS:
+        return []
+    record = texts[-1]
+    matches = []
+    for position, (score, shared) in ranked[:MAX_ANSWERS]:
+        if score < MIN_RELATIVE * best_score or shared < MIN_SHARED_TERMS:
+            break
+        strength = min(1.0, (score - MIN_SCORE) / MIN_SCORE) if score >= MIN_SCORE else 0.0
+        confidence = BASE_CONFIDENCE + (MAX_CONFIDENCE - BASE_CONFIDENCE) * strength * score / best_score
+        matches.append(
+            Match(
+                rule=rule_at(index[0][position]),
+                confidence=round(confidence, 3),
+                record=record,
+                pattern=None,
+                evidence=f"{shared} shared terms, score {score:.1f}",
+                notes=(NOTE,),
+                kind="fuzzy",
+            )
+        )
+    return matches

@@ -1,0 +1,100 @@
+"""The last resort: a text about deep learning that no evidence matched gets a low-confidence guess.
+
+The texts are public reports of the development corpus (fixtures/real_errors), the
+rules' own examples and the captured formats of fixtures/formats. Fast, TensorFlow-free.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FORMATS, run_cli
+
+from kerasdoctor import kb
+from kerasdoctor.explain import explain, explain_records
+from kerasdoctor.explain.extract import extract_errors
+from kerasdoctor.explain.nearest import MAX_CONFIDENCE, NOTE, build_index
+from kerasdoctor.kb import load_rules
+from kerasdoctor.types import KIND_CAPS
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "fixtures" / "real_errors"
+UNCACHED = load_rules(use_cache=False)  # keeps the rules' examples
+
+
+def dev_text(case: str) -> str:
+    return yaml.safe_load((DEV / f"{case}.yaml").read_text(encoding="utf-8"))["text"]
+
+
+@pytest.mark.parametrize(
+    ("case", "family"),
+    [
+        ("0400", "activation-loss-mismatch"),  # stateful LSTM classifier stuck at 55% accuracy
+        ("0401", "activation-loss-mismatch"),  # 准确性保持不变 after every epoch
+    ],
+)
+def test_a_description_nothing_else_matched_gets_its_family_as_a_marked_guess(case: str, family: str) -> None:
+    text = dev_text(case)
+    assert explain_records(extract_errors(text), versions={}, guess=False).matches == []  # no other evidence
+    matches = explain(text, versions={}).matches
+    assert matches and matches[0].rule.name == family and len(matches) <= 3
+    assert all(m.kind == "fuzzy" and NOTE in m.notes for m in matches)
+    assert all(m.confidence <= MAX_CONFIDENCE <= 0.35 < KIND_CAPS["symptom"] for m in matches)
+    assert [m.confidence for m in matches] == sorted((m.confidence for m in matches), reverse=True)
+
+
+def test_the_cli_prints_the_guess_with_its_note_and_exits_0() -> None:
+    proc = run_cli("explain", "--format", "json", dev_text("0400"))
+    assert proc.returncode == 0, proc.stderr
+    best = json.loads(proc.stdout)["matches"][0]
+    assert best["name"] == "activation-loss-mismatch" and best["kind"] == "fuzzy" and best["confidence"] <= MAX_CONFIDENCE
+    assert "a guess from similar words" in best["notes"][0] and "paste the full error" in best["notes"][0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello world",
+        "KeyError: 'foo'",
+        "IndexError: list index out of range",
+        "TypeError: unsupported operand type(s) for +: 'int' and 'str'",
+        "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+        'Traceback (most recent call last):\n  File "/home/me/app.py", line 3, in <module>\n    row = table["price"]\nKeyError: \'price\'\n',
+        "I like to train my dog every day with treats",
+    ],
+)
+def test_text_about_something_else_stays_unanswered(text: str) -> None:
+    assert explain(text, versions={}).matches == []
+
+
+def test_a_live_exception_is_never_guessed() -> None:
+    text = dev_text("0400")
+    try:
+        raise ValueError(text)
+    except ValueError as exc:
+        live = exc
+    assert explain(live, versions={}).matches == []
+
+
+def test_inputs_matched_without_the_guess_are_unchanged() -> None:
+    """Every rule example and captured format: the guess may only answer what had no answer."""
+    texts = [e["text"] for rule in UNCACHED.rules for key in ("errors", "not_errors") for e in rule.examples.get(key) or []]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(FORMATS.glob("*.txt"))]
+    assert len(texts) > 500
+    for text in texts:
+        records = extract_errors(text)
+        without = [m.to_dict() for m in explain_records(records, rules=UNCACHED, versions={}, guess=False).matches]
+        with_guess = [m.to_dict() for m in explain_records(records, rules=UNCACHED, versions={}).matches]
+        assert with_guess == without or (without == [] and all(NOTE in m["notes"] for m in with_guess)), text[:200]
+
+
+def test_the_snapshot_carries_the_index_the_rules_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kb, "_LOADED", {})  # read the snapshot, not a rule set this process loaded before
+    load_rules()  # writes the snapshot when this test session has none yet
+    monkeypatch.setattr(kb, "_LOADED", {})
+    cached = load_rules()
+    assert cached._nearest_bytes is not None
+    assert cached.nearest_index() == build_index(UNCACHED.rules, UNCACHED.vocabulary)
