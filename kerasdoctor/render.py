@@ -89,6 +89,11 @@ KIND_LABELS = {
 
 def kind_label(match: Match) -> str:
     """How the match was made, in words: users weigh a symptom guess differently from an exact message."""
+    if match.kind == "fuzzy":
+        from kerasdoctor.explain.nearest import NOTE
+
+        if NOTE in match.notes:
+            return "a guess from similar words"  # the last resort: no message, site, frame or symptom fitted
     return KIND_LABELS.get(match.kind, match.kind)
 
 

@@ -52,6 +52,9 @@ def test_the_cli_prints_the_guess_with_its_note_and_exits_0() -> None:
     best = json.loads(proc.stdout)["matches"][0]
     assert best["name"] == "activation-loss-mismatch" and best["kind"] == "fuzzy" and best["confidence"] <= MAX_CONFIDENCE
     assert "a guess from similar words" in best["notes"][0] and "paste the full error" in best["notes"][0]
+    text = run_cli("explain", dev_text("0400")).stdout
+    # the headline says how the match was made: a guess, not a near match of a known message
+    assert "activation-loss-mismatch · confidence" in text and "· a guess from similar words" in text.splitlines()[0]
 
 
 @pytest.mark.parametrize(
