@@ -238,3 +238,20 @@ def test_a_user_vocabulary_is_merged_with_the_built_in_one(tmp_path: Path) -> No
     assert ("verlust",) in loss and ("损失",) in loss  # groups sharing a word become one
     assert ("modell",) in generic
     assert fit("loss nan", "mein verlust wird nan", WordGroups((merged_groups, generic)))
+
+
+def test_a_library_log_line_must_fit_a_phrase_whole() -> None:
+    # TF 2.21's mixed precision device check on a CPU-only machine, as printed by KD253's good example
+    # on tf-keras: long enough for a description to leave one keyword of "mixed precision dtype
+    # mismatch" out, but a library's own log line is not a description
+    warning = (
+        "WARNING:tensorflow:Mixed precision compatibility check (mixed_float16): WARNING\n"
+        "The dtype policy mixed_float16 may run slowly because this machine does not have a GPU. Only Nvidia GPUs "
+        "with compute capability of at least 7.0 run quickly with mixed_float16.\n"
+        "If you will use compatible GPU(s) not attached to this host, e.g. by running a multi-worker model, you can "
+        "ignore this warning. This message will only be logged once\n"
+    )
+    names = [m.rule.name for m in explain(warning).matches]
+    assert "mixed-precision-dtype-mismatch" not in names
+    # the same words typed by a user as a long description may still leave one keyword out
+    assert fit("mixed precision dtype mismatch", "after I switched to mixed precision following the guide, the dtype of my custom layer output looks odd")

@@ -517,14 +517,16 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     return best, where, from_group
 
 
-def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None) -> _Fit | None:
+def phrase_fit(
+    keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None, *, allow_partial: bool = True
+) -> _Fit | None:
     """How ``keywords`` (one phrase) fit ``text``, or None.
 
     Each keyword is looked for as written, then through the other words of its
     group. At most one keyword may be missing: it is scored as a near miss with
     rapidfuzz (only once all the others are found, so a sentence that fits no
     phrase never loads it), or, in a long text and a phrase of three or more,
-    left out at a cost.
+    left out at a cost (unless ``allow_partial`` is false).
     """
     if concepts is None:
         concepts = groups.concepts(keywords)
@@ -551,7 +553,7 @@ def phrase_fit(keywords: Sequence[str], text: _Text, groups: WordGroups, concept
             near = _typo_score(keyword, text.words, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
-        elif len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
+        elif allow_partial and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
             partial = True
         else:
             return None
@@ -659,7 +661,8 @@ def symptom_matches(
             if not _passes(entry, words, cjk):
                 continue
             for record, prepared_text in texts:
-                fit = phrase_fit((), prepared_text, groups, concepts=entry[1])
+                # a library's own log line is not a description: a phrase must fit it whole
+                fit = phrase_fit((), prepared_text, groups, concepts=entry[1], allow_partial=record.kind not in ("log", "warning"))
                 if fit is None:
                     continue
                 meanings |= fit.keys
