@@ -1,0 +1,93 @@
+"""Which library raise sites belong to a rule's family but are not linked to it.
+
+For each rule, prints the raise-site index's sites whose exception type is one of the
+rule's and whose message template holds all the key words of one of the family's key
+phrases (below), with the rule ``linked_rule`` links each one to (``-`` when none).
+A site of the family that no wording of the rule links is a wording the rule is missing.
+
+    python tools/family_raise_sites.py              # every family below
+    python tools/family_raise_sites.py KD101 KD126  # only these
+    python tools/family_raise_sites.py --summary    # linked-site counts only
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from kerasdoctor.explain.raisesites import RaiseSite, linked_rule, load_index
+from kerasdoctor.kb import load_rules
+
+# key phrases per family: a site is a candidate when its template has every word of one phrase
+FAMILY_WORDS: dict[str, tuple[str, ...]] = {
+    "KD100": ("incompatible with the layer", "expected axis", "input shape to have value"),
+    "KD101": ("expected ndim", "expected min_ndim", "expected max_ndim", "found ndim"),
+    "KD102": ("target shape", "shapes incompatible", "logits and labels", "labels shape"),
+    "KD103": ("graph disconnected", "cannot obtain value for tensor"),
+    "KD107": ("logits and labels", "received a label value"),
+    "KD112": ("unknown loss", "unknown metric", "could not interpret loss", "could not interpret metric"),
+    "KD113": ("expects inputs", "input tensors", "layer expects"),
+    "KD121": ("argument not recognized", "unexpected keyword argument optimizer", "lr is deprecated"),
+    "KD122": ("sparse",),
+    "KD126": ("dtype", "cannot be converted to tensor", "expected float32", "expected int32"),
+    "KD127": ("unknown layer", "could not locate", "unknown object", "custom_objects"),
+    "KD130": ("not iterable", "iterating over"),
+    "KD140": ("creates variables", "tf.variable creation", "non-first call"),
+    "KD145": ("monitor", "early stopping conditioned on metric", "available metrics"),
+    "KD154": ("none values not supported", "none value"),
+    "KD159": ("subclassed model", "saving the model to hdf5", "h5 format"),
+    "KD162": ("only supported in graph", "not supported when eager execution", "eager execution"),
+    "KD176": ("symbolic tensor", "keras symbolic"),
+}
+
+
+def all_sites() -> list[RaiseSite]:
+    index = load_index()
+    sites: dict[int, RaiseSite] = {}
+    for number in range(len(index.header["entry_blocks"])):
+        for row in index._block("entry_blocks", number):  # noqa: SLF001 - a whole-index survey
+            site = RaiseSite(row)
+            sites.setdefault(site.id, site)
+    return list(sites.values())
+
+
+def family_sites(rule_types: set[str], phrases: tuple[str, ...], sites: list[RaiseSite]) -> list[RaiseSite]:
+    out = []
+    for site in sites:
+        if rule_types and site.kind == "exception" and site.type not in rule_types:
+            continue
+        literal = " ".join("".join(site.parts).split()).lower()
+        if any(all(re.search(r"\b" + re.escape(w), literal) for w in phrase.split()) for phrase in phrases):
+            out.append(site)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="*", help="rule ids (default: every family listed in this script)")
+    parser.add_argument("--summary", action="store_true", help="print only the counts")
+    args = parser.parse_args(argv)
+    rules = load_rules()
+    by_id = {rule.id: rule for rule in rules}
+    sites = all_sites()
+    linked_total = sum(1 for site in sites if linked_rule(site, rules) is not None)
+    print(f"index: {len(sites)} sites, {linked_total} linked to a family")
+    for rule_id in args.ids or sorted(FAMILY_WORDS):
+        rule = by_id[rule_id]
+        types = {t for pattern in rule.errors for t in pattern.types}
+        candidates = family_sites(types, FAMILY_WORDS[rule_id], sites)
+        links = [(site, linked_rule(site, rules)) for site in candidates]
+        own = sum(1 for _s, r in links if r is not None and r.id == rule_id)
+        print(f"\n{rule_id} {rule.name}: {len(candidates)} candidate sites, {own} linked to it")
+        if args.summary:
+            continue
+        for site, linked in links:
+            mark = linked.id if linked is not None else "-"
+            template = "{}".join(site.parts).replace("\n", " ")[:200]
+            print(f"  [{mark:5}] {site.type:22} {site.path}:{site.function}  {template!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
