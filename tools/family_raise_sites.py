@@ -8,6 +8,8 @@ A site of the family that no wording of the rule links is a wording the rule is 
     python tools/family_raise_sites.py              # every family below
     python tools/family_raise_sites.py KD101 KD126  # only these
     python tools/family_raise_sites.py --summary    # linked-site counts only
+    python tools/family_raise_sites.py --compare OLD_RULES_DIR   # sites whose family differs from those rules
+    # e.g. OLD_RULES_DIR from `git worktree add /tmp/old HEAD~5` or `git archive HEAD~5 rules | tar -x -C /tmp/old`
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 import sys
 
 from kerasdoctor.explain.raisesites import RaiseSite, linked_rule, load_index
-from kerasdoctor.kb import load_rules
+from kerasdoctor.kb import RuleSet, load_rule_dir, load_rules
 
 # key phrases per family: a site is a candidate when its template has every word of one phrase
 FAMILY_WORDS: dict[str, tuple[str, ...]] = {
@@ -54,13 +56,15 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def all_sites() -> list[RaiseSite]:
+    """Every site of the index, read entry by entry."""
     index = load_index()
-    sites: dict[int, RaiseSite] = {}
-    for number in range(len(index.header["entry_blocks"])):
-        for row in index._block("entry_blocks", number):  # noqa: SLF001 - a whole-index survey
-            site = RaiseSite(row)
-            sites.setdefault(site.id, site)
-    return list(sites.values())
+    sites: list[RaiseSite] = []
+    for entry_id in range(len(index.header["entry_blocks"]) * int(index.header["block_size"])):
+        try:
+            sites.append(index.entry(entry_id))
+        except IndexError:  # the last block is not full
+            break
+    return sites
 
 
 def family_sites(rule_types: set[str], phrases: tuple[str, ...], sites: list[RaiseSite]) -> list[RaiseSite]:
@@ -74,16 +78,31 @@ def family_sites(rule_types: set[str], phrases: tuple[str, ...], sites: list[Rai
     return out
 
 
+def compare(sites: list[RaiseSite], old_rules: RuleSet, rules: RuleSet) -> int:
+    old_total = 0
+    for site in sites:
+        old, new = linked_rule(site, old_rules), linked_rule(site, rules)
+        old_total += old is not None
+        if (old and old.id) != (new and new.id):
+            template = "{}".join(site.parts).replace("\n", " ")[:160]
+            print(f"  {old.id if old else '-':5} -> {new.id if new else '-':5} {site.type:22} {site.path}:{site.function}  {template!r}")
+    print(f"{old_total} sites linked by {len(old_rules.rules)} rules of the other directory")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("ids", nargs="*", help="rule ids (default: every family listed in this script)")
     parser.add_argument("--summary", action="store_true", help="print only the counts")
+    parser.add_argument("--compare", metavar="RULES_DIR", help="list the sites linked differently by the rules in RULES_DIR")
     args = parser.parse_args(argv)
     rules = load_rules()
     by_id = {rule.id: rule for rule in rules}
     sites = all_sites()
     linked_total = sum(1 for site in sites if linked_rule(site, rules) is not None)
     print(f"index: {len(sites)} sites, {linked_total} linked to a family")
+    if args.compare:
+        return compare(sites, load_rule_dir(args.compare), rules)
     for rule_id in args.ids or sorted(FAMILY_WORDS):
         rule = by_id[rule_id]
         types = {t for pattern in rule.errors for t in pattern.types}
