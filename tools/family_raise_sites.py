@@ -1,0 +1,132 @@
+"""Which library raise sites belong to a rule's family but are not linked to it.
+
+For each rule, prints the raise-site index's sites whose exception type is one of the
+rule's and whose message template holds all the key words of one of the family's key
+phrases (below), with the rule ``linked_rule`` links each one to (``-`` when none).
+A site of the family that no wording of the rule links is a wording the rule is missing.
+
+    python tools/family_raise_sites.py              # every family below
+    python tools/family_raise_sites.py KD101 KD126  # only these
+    python tools/family_raise_sites.py --summary    # linked-site counts only
+    python tools/family_raise_sites.py --compare OLD_RULES_DIR   # sites whose family differs from those rules
+    # e.g. OLD_RULES_DIR from `git worktree add /tmp/old HEAD~5` or `git archive HEAD~5 rules | tar -x -C /tmp/old`
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from kerasdoctor.explain.raisesites import RaiseSite, linked_rule, load_index
+from kerasdoctor.kb import RuleSet, load_rule_dir, load_rules
+
+# key phrases per family: a site is a candidate when its template has every word of one phrase
+FAMILY_WORDS: dict[str, tuple[str, ...]] = {
+    "KD100": ("incompatible with the layer", "expected axis", "input shape to have value"),
+    "KD101": ("expected ndim", "expected min_ndim", "expected max_ndim", "found ndim"),
+    "KD102": ("target shape", "shapes incompatible", "logits and labels", "labels shape"),
+    "KD103": ("graph disconnected", "cannot obtain value for tensor"),
+    "KD107": ("logits and labels", "received a label value"),
+    "KD112": ("unknown loss", "unknown metric", "could not interpret loss", "could not interpret metric"),
+    "KD108": ("ran out of data", "end of sequence", "outofrange"),
+    "KD123": ("infinite", "steps_per_epoch", "repeat()"),
+    "KD124": ("validation_steps", "validation_data generator"),
+    "KD250": ("not an element of this graph", "must be from the same graph", "different graph"),
+    "KD255": ("must feed a value for placeholder",),
+    "KD256": ("uninitialized value", "attempting to use uninitialized"),
+    "KD300": ("oom", "out of memory", "resource exhausted", "resourceexhausted", "failed to allocate"),
+    "KD403": ("generator must be callable", "`generator` must be callable", "from_generator"),
+    "KD412": ("super().__init__", "pydataset"),
+    "KD505": ("tf.Tensor as a Python `bool`", "tensor as a python bool", "truth value", "python bool"),
+    "KD151": ("inputs must come from", "input tensors to a", "must be kerastensors", "missing keras metadata", "missing previous layer metadata"),
+    "KD109": ("no gradients provided",),
+    "KD111": ("must compile", "compile your model", "not been compiled", "before training/testing"),
+    "KD114": ("concatenate layer requires", "matching shapes except for the concat axis"),
+    "KD118": ("has not yet been built", "not been built", "build the model first"),
+    "KD125": ("multiple inbound nodes", "has multiple inbound"),
+    "KD132": ("last dimension of the inputs", "should be defined"),
+    "KD137": ("layer names should be unique", "is used 2 times", "not unique"),
+    "KD143": ("merge layer should be called on a list", "should be called on a list of inputs"),
+    "KD146": ("has never been called", "no defined input", "no defined output"),
+    "KD113": ("expects inputs", "input tensors", "layer expects"),
+    "KD121": ("argument not recognized", "unexpected keyword argument optimizer", "lr is deprecated"),
+    "KD122": ("sparse",),
+    "KD126": ("dtype", "cannot be converted to tensor", "expected float32", "expected int32"),
+    "KD127": ("unknown layer", "could not locate", "unknown object", "custom_objects"),
+    "KD130": ("not iterable", "iterating over"),
+    "KD140": ("creates variables", "tf.variable creation", "non-first call"),
+    "KD145": ("monitor", "early stopping conditioned on metric", "available metrics"),
+    "KD154": ("none values not supported", "none value"),
+    "KD159": ("subclassed model", "saving the model to hdf5", "h5 format"),
+    "KD162": ("only supported in graph", "not supported when eager execution", "eager execution"),
+    "KD176": ("symbolic tensor", "keras symbolic"),
+}
+
+
+def all_sites() -> list[RaiseSite]:
+    """Every site of the index, read entry by entry."""
+    index = load_index()
+    sites: list[RaiseSite] = []
+    for entry_id in range(len(index.header["entry_blocks"]) * int(index.header["block_size"])):
+        try:
+            sites.append(index.entry(entry_id))
+        except IndexError:  # the last block is not full
+            break
+    return sites
+
+
+def family_sites(rule_types: set[str], phrases: tuple[str, ...], sites: list[RaiseSite]) -> list[RaiseSite]:
+    out = []
+    for site in sites:
+        if rule_types and site.kind == "exception" and site.type not in rule_types:
+            continue
+        literal = " ".join("".join(site.parts).split()).lower()
+        if any(all(re.search(r"\b" + re.escape(w), literal) for w in phrase.split()) for phrase in phrases):
+            out.append(site)
+    return out
+
+
+def compare(sites: list[RaiseSite], old_rules: RuleSet, rules: RuleSet) -> int:
+    old_total = 0
+    for site in sites:
+        old, new = linked_rule(site, old_rules), linked_rule(site, rules)
+        old_total += old is not None
+        if (old and old.id) != (new and new.id):
+            template = "{}".join(site.parts).replace("\n", " ")[:160]
+            print(f"  {old.id if old else '-':5} -> {new.id if new else '-':5} {site.type:22} {site.path}:{site.function}  {template!r}")
+    print(f"{old_total} sites linked by {len(old_rules.rules)} rules of the other directory")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="*", help="rule ids (default: every family listed in this script)")
+    parser.add_argument("--summary", action="store_true", help="print only the counts")
+    parser.add_argument("--compare", metavar="RULES_DIR", help="list the sites linked differently by the rules in RULES_DIR")
+    args = parser.parse_args(argv)
+    rules = load_rules()
+    by_id = {rule.id: rule for rule in rules}
+    sites = all_sites()
+    linked_total = sum(1 for site in sites if linked_rule(site, rules) is not None)
+    print(f"index: {len(sites)} sites, {linked_total} linked to a family")
+    if args.compare:
+        return compare(sites, load_rule_dir(args.compare), rules)
+    for rule_id in args.ids or sorted(FAMILY_WORDS):
+        rule = by_id[rule_id]
+        types = {t for pattern in rule.errors for t in pattern.types}
+        candidates = family_sites(types, FAMILY_WORDS[rule_id], sites)
+        links = [(site, linked_rule(site, rules)) for site in candidates]
+        own = sum(1 for _s, r in links if r is not None and r.id == rule_id)
+        print(f"\n{rule_id} {rule.name}: {len(candidates)} candidate sites, {own} linked to it")
+        if args.summary:
+            continue
+        for site, linked in links:
+            mark = linked.id if linked is not None else "-"
+            template = "{}".join(site.parts).replace("\n", " ")[:200]
+            print(f"  [{mark:5}] {site.type:22} {site.path}:{site.function}  {template!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
