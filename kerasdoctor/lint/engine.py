@@ -109,17 +109,26 @@ class CheckSet:
         self.target = target
         self.rules = [r for r in rules if r.lint and target in rule_targets(r.lint)]
         self.by_name = {r.name: r for r in rules}
-        import hashlib
-        import json
-
-        from kerasdoctor import __version__
-
-        blob = json.dumps([[r.id, r.name, r.severity, r.title, r.lint] for r in self.rules], sort_keys=True, default=str)
-        self.fingerprint = hashlib.sha1(f"{__version__}\0{_engine_version()}\0{target}\0{blob}".encode(), usedforsecurity=False).hexdigest()[:20]
+        self._fingerprint: str | None = None
         self._classes: list[tuple[Rule, type[Check]]] | None = None
         self._required: list[tuple[Rule, type[Check], tuple[str, ...]]] | None = None
         # every check on every file when false: the reference the pre-filter is tested against
         self.prefilter = True
+
+    @property
+    def fingerprint(self) -> str:
+        """What the cache is keyed by: worked out only when the cache is used (hashing every rule and
+        check file costs more than linting a small file)."""
+        if self._fingerprint is None:
+            import hashlib
+            import json
+
+            from kerasdoctor import __version__
+
+            blob = json.dumps([[r.id, r.name, r.severity, r.title, r.lint] for r in self.rules], sort_keys=True, default=str)
+            digest = hashlib.sha1(f"{__version__}\0{_engine_version()}\0{self.target}\0{blob}".encode(), usedforsecurity=False)
+            self._fingerprint = digest.hexdigest()[:20]
+        return self._fingerprint
 
     def syntax_rule(self, kind: str) -> Rule | None:
         """The enabled rule whose ``lint.syntax_errors`` names this exception type (else one naming SyntaxError)."""

@@ -59,6 +59,7 @@ _SKIP_FIELDS = frozenset(
 )
 _NAME_FIELD_SKIPPED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.ImportAlias)
 _NO_CHILDREN = (cst.Import, cst.ImportFrom)
+_PLAIN_VALUES = (str, bool, int, float, "str", "bool")
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -69,7 +70,10 @@ def _child_fields(cls: type) -> tuple[str, ...]:
         names = tuple(
             f.name
             for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-            if f.name not in _SKIP_FIELDS and not f.name.startswith("whitespace") and not (f.name == "name" and issubclass(cls, _NAME_FIELD_SKIPPED))
+            if f.name not in _SKIP_FIELDS
+            and not f.name.startswith("whitespace")
+            and not (f.name == "name" and issubclass(cls, _NAME_FIELD_SKIPPED))
+            and f.type not in _PLAIN_VALUES  # Name.value, Integer.value: text, never a node
         )
     _FIELDS[cls] = names
     return names
