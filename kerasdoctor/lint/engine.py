@@ -148,23 +148,18 @@ class CheckSet:
         A plain substring search costs little next to walking a tree with a check that cannot fire,
         and most checks look for calls that most files of a project never make.
         """
+        if not self.prefilter:
+            return [(rule, check_class) for rule, check_class, _ in self._words()]
         lowered = source.lower()
-        present: dict[str, bool] = {}
-        chosen = []
-        for rule, check_class, words in self._words():
-            if words and not self.prefilter:
-                words = ()
-            for word in words:
-                hit = present.get(word)
-                if hit is None:
-                    hit = present[word] = word in lowered
-                if hit:
-                    break
-            else:
-                if words:
-                    continue
-            chosen.append((rule, check_class))
-        return chosen
+        seen: dict[str, bool] = {}  # checks share words: each is searched for once
+
+        def occurs(word: str) -> bool:
+            hit = seen.get(word)
+            if hit is None:
+                hit = seen[word] = word in lowered
+            return hit
+
+        return [(rule, check_class) for rule, check_class, words in self._words() if not words or any(occurs(w) for w in words)]
 
     def _words(self) -> list[tuple[Rule, type[Check], tuple[str, ...]]]:
         if self._required is None:
