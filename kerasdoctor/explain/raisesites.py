@@ -503,6 +503,12 @@ def raise_site_evidence(records: Sequence[ErrorRecord], rules: RuleSet | Sequenc
     yield from raise_site_matches(records, rules, versions)
 
 
+def _site_match(site: RaiseSite, rule: Rule, record: ErrorRecord, confidence: float, base: float, evidence: str, notes: tuple[str, ...]) -> Match:
+    """A match through ``site``: its template stands as the pattern, at the ``base`` confidence of how it was linked."""
+    pattern = ErrorPattern(pattern=site.regex().pattern, types=(site.type,), confidence=base)
+    return RaiseSiteMatch(site=site, rule=rule, confidence=confidence, record=record, pattern=pattern, evidence=evidence, notes=notes)
+
+
 def _matches_at_raising_frame(index: RaiseSiteIndex, record: ErrorRecord, rules: RuleSet | Sequence[Rule]) -> list[Match]:
     """The families of the sites a message-less traceback's innermost library function raises."""
     out: list[Match] = []
@@ -510,16 +516,15 @@ def _matches_at_raising_frame(index: RaiseSiteIndex, record: ErrorRecord, rules:
         rule = linked_rule(site, rules, contextual=True)
         if rule is None:
             continue  # without words, a site no family describes tells the user nothing new
-        confidence = round(LINKED_CONFIDENCE * AT_RAISING_FRAME_FACTOR, 3)
         out.append(
-            RaiseSiteMatch(
-                site=site,
-                rule=rule,
-                confidence=confidence,
-                record=record,
-                pattern=ErrorPattern(pattern=site.regex().pattern, types=(site.type,), confidence=LINKED_CONFIDENCE),
-                evidence=f"{record.frames[-1].function} (line {record.frames[-1].line})",
-                notes=(f"the traceback stops, without its message, in `{site.function}`, which raises: {site.render('...')[:200]}",),
+            _site_match(
+                site,
+                rule,
+                record,
+                round(LINKED_CONFIDENCE * AT_RAISING_FRAME_FACTOR, 3),
+                LINKED_CONFIDENCE,
+                f"{record.frames[-1].function} (line {record.frames[-1].line})",
+                (f"the traceback stops, without its message, in `{site.function}`, which raises: {site.render('...')[:200]}",),
             )
         )
     return out
@@ -569,17 +574,7 @@ def _raise_site_matches(
             note = _version_note(site, versions)
             if note:
                 notes.append(note)
-            out.append(
-                RaiseSiteMatch(
-                    site=site,
-                    rule=rule,
-                    confidence=confidence,
-                    record=record,
-                    pattern=ErrorPattern(pattern=site.regex().pattern, types=(site.type,), confidence=base),
-                    evidence=site.matched[:300],
-                    notes=tuple(notes),
-                )
-            )
+            out.append(_site_match(site, rule, record, confidence, base, site.matched[:300], tuple(notes)))
         if out:
             break
     best: dict[str, Match] = {}
