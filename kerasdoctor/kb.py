@@ -18,17 +18,21 @@ from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from collections.abc import Set as AbstractSet
     from typing import Any
 
     # what a fallback's evidence needs in a text: see explain.fallback.evidence_words
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
     PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
-    EvidenceWords = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], bytes]  # the last: marshalled PreparedPhrases
+    # (per wording its long words, symptom words, frame names, symptom Chinese keywords, marshalled PreparedPhrases)
+    EvidenceWords = tuple[tuple[frozenset[str], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], bytes]
+    # per kind of evidence, the rules that can fit: (near miss, symptom, frames)
+    EvidenceCandidates = tuple[list[Rule], list[Rule], list[Rule]]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
     from kerasdoctor.explain.nearest import NearestIndex
+    from kerasdoctor.explain.symptoms import WordGroups
 
 SEVERITIES = ("error", "warning", "info")
 CATEGORIES = (
@@ -60,7 +64,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 17
+_CACHE_FORMAT = 19
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -102,6 +106,8 @@ class RuleSet:
         self._nearest_bytes: bytes | None = None
         self._nearest: NearestIndex | None = None
         self._positions: dict[str, int] | None = None
+        # the snapshot's marshalled vocabulary index (explain.symptoms.WordGroups.state): only a fallback reads it
+        self._word_groups_bytes: bytes | None = None
 
     @classmethod
     def from_snapshot(
@@ -174,20 +180,34 @@ class RuleSet:
             )
         ]
 
-    def evidence_candidates(self, words: AbstractSet[str], cjk: str, short_texts: Sequence[AbstractSet[str]]) -> list[Rule]:
-        """The rules whose near-miss, symptom or frame evidence can fit a text with these ``words``,
-        Chinese characters ``cjk`` and, for short texts, these sets of long words.
+    def evidence_candidates(
+        self,
+        *,
+        near_miss: Callable[[tuple[frozenset[str], ...]], bool] | None = None,
+        symptom_words: AbstractSet[str] = frozenset(),
+        cjk: str = "",
+        frame_words: AbstractSet[str] = frozenset(),
+    ) -> EvidenceCandidates:
+        """Per kind of evidence, the rules whose evidence of that kind can fit a text: a near miss
+        (``near_miss`` says whether one of a rule's wordings, as its long words, is worth
+        scoring), a symptom (the text's words, its Chinese characters ``cjk``), the raising
+        frames (their names).
 
-        Any other rule's evidence needs a word the text does not hold
-        (``explain.fallback.evidence_words``), so weighing only these gives the same answer.
+        Any other rule's evidence of a kind cannot fit (``explain.fallback.evidence_words``),
+        so weighing only these gives the same answer; each kind weighs only its own, so a
+        word of a symptom phrase does not make a rule's wordings worth comparing.
         """
-        return [
-            self._rule_at(position)
-            for position, (latin, chinese, wording_words, _phrases) in enumerate(self._evidence())
-            if not words.isdisjoint(latin)
-            or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese))
-            or any(text_words <= wording_words for text_words in short_texts)
-        ]
+        near_misses: list[Rule] = []
+        symptoms: list[Rule] = []
+        frames: list[Rule] = []
+        for position, (wordings, symptom_keys, frame_names, chinese, _phrases) in enumerate(self._evidence()):
+            if near_miss is not None and wordings and near_miss(wordings):
+                near_misses.append(self._rule_at(position))
+            if not symptom_words.isdisjoint(symptom_keys) or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese)):
+                symptoms.append(self._rule_at(position))
+            if not frame_words.isdisjoint(frame_names):
+                frames.append(self._rule_at(position))
+        return near_misses, symptoms, frames
 
     def _evidence(self) -> list[EvidenceWords]:
         """Per rule, what the fallback's evidence needs: unpacked from the snapshot, else worked out from the rules."""
@@ -213,6 +233,12 @@ class RuleSet:
             self._nearest = build_index(self.rules, self.vocabulary)
         return self._nearest
 
+    def word_groups(self) -> WordGroups:
+        """The symptom vocabulary indexed (``explain.symptoms.word_groups``): unpacked from the snapshot, else worked out."""
+        from kerasdoctor.explain.symptoms import word_groups
+
+        return word_groups(self.vocabulary, self._word_groups_bytes)
+
     def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
         """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
         evidence = self._evidence()
@@ -220,7 +246,7 @@ class RuleSet:
         for rule in rules:
             position = self._position(rule.id)
             if position is not None and position < len(evidence):
-                phrases = marshal.loads(evidence[position][3])  # noqa: S302 - checked snapshot or made here
+                phrases = marshal.loads(evidence[position][4])  # noqa: S302 - checked snapshot or made here
                 if type(phrases) is tuple:
                     out[rule.id] = phrases
         return out
@@ -1070,6 +1096,8 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs, payload["vocabulary"], payload["evidence"])
         nearest = payload.get("nearest")
         ruleset._nearest_bytes = nearest if type(nearest) is bytes else None
+        indexed_words = payload.get("word_groups")
+        ruleset._word_groups_bytes = indexed_words if type(indexed_words) is bytes else None
     else:  # parsed just now, examples kept
         ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs, vocabulary)
     if len(dirs) > 1:
@@ -1082,6 +1110,7 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
     """The snapshot: per rule, what the wording and evidence pre-filters need, and the rule itself as marshalled bytes."""
     from kerasdoctor.explain.fallback import evidence_words
     from kerasdoctor.explain.nearest import build_index
+    from kerasdoctor.explain.symptoms import WordGroups
 
     entries = []
     evidence = []
@@ -1103,6 +1132,7 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
         "vocabulary": vocabulary,
         "evidence": marshal.dumps(evidence),
         "nearest": marshal.dumps(build_index(built, vocabulary)),
+        "word_groups": marshal.dumps(WordGroups(vocabulary).state()),
     }
 
 
@@ -1156,7 +1186,14 @@ def _valid_evidence(evidence: Any, rules: int) -> bool:
         type(evidence) is list
         and len(evidence) == rules
         and all(
-            type(e) is tuple and len(e) == 4 and type(e[0]) is tuple and type(e[1]) is tuple and type(e[2]) is frozenset and type(e[3]) is bytes
+            type(e) is tuple
+            and len(e) == 5
+            and type(e[0]) is tuple
+            and all(type(words) is frozenset for words in e[0])
+            and type(e[1]) is tuple
+            and type(e[2]) is tuple
+            and type(e[3]) is tuple
+            and type(e[4]) is bytes
             for e in evidence
         )
     )

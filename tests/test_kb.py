@@ -362,3 +362,17 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     monkeypatch.setattr(lazyre, "_packs_read", 0)
     assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
     assert lazyre._new  # compiled afresh
+
+
+def test_the_snapshot_keeps_the_vocabulary_index_as_indexing_builds_it():
+    import marshal
+
+    from kerasdoctor.explain.symptoms import WordGroups
+
+    vocabulary = kb.load_rules().vocabulary
+    payload = kb._snapshot_payload([], [], vocabulary)
+    stored = WordGroups.from_state(marshal.loads(payload["word_groups"]))
+    assert stored is not None
+    assert stored.state() == WordGroups(vocabulary).state()
+    assert stored.key(("nan",)) == stored.key(("NaN".lower(),))
+    assert WordGroups.from_state(("groups", {}, {}, {}, frozenset())) is None  # another shape: indexed afresh

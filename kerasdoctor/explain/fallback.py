@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from kerasdoctor.explain.symptoms import Vocabulary
-    from kerasdoctor.kb import EvidenceWords, RuleSet
+    from kerasdoctor.kb import EvidenceCandidates, EvidenceWords, RuleSet
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
@@ -75,33 +75,37 @@ def rank(matches: Iterable[Match]) -> list[Match]:
 def evidence_words(rule: Rule, vocabulary: Vocabulary) -> EvidenceWords:
     """What a text must hold for a near miss, a symptom or a frame to point at ``rule``.
 
-    (latin words, word stems and frame names one of which it holds; Chinese keywords
-    one of which it holds; the wordings' long words, all of a short text's being among
-    them; the rule's symptom phrases, prepared and marshalled): the rule snapshot keeps them, so a
-    fallback builds only the rules that can match and tokenises no phrase.
+    (a near miss: per wording, its long words, ``explain.fuzzy.worth_scoring`` weighs a
+    text against; a symptom: the phrases' words and word stems one of which it holds;
+    the frame names one of which its frames hold; a symptom's Chinese keywords one of
+    which it holds; the rule's symptom phrases, prepared and marshalled): the rule
+    snapshot keeps them, so a fallback builds only the rules that can match and
+    tokenises no phrase.
     """
     from kerasdoctor.explain import fuzzy, symptoms
 
     phrases = symptoms.prepared_phrases(rule, symptoms.word_groups(vocabulary))
     latin, cjk = symptoms.required_words(phrases)
-    chosen, every = fuzzy.required_words(rule)
     import marshal
 
     # marshalled apart: a fallback unpacks the phrases of only the rules it weighs
     # a tuple unpacks faster than a frozenset, and the text's set does the look-ups
-    return tuple(sorted(chosen | latin | frozenset(rule.frames))), cjk, every, marshal.dumps(phrases)
+    return fuzzy.wording_words(rule), tuple(sorted(latin)), tuple(sorted(rule.frames)), cjk, marshal.dumps(phrases)
 
 
-def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> Sequence[Rule]:
+def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> EvidenceCandidates:
+    """Per kind (near miss, symptom, frames), the rules whose evidence of that kind can fit."""
     from kerasdoctor.kb import RuleSet
 
     if not isinstance(rules, RuleSet):
-        return rules
+        return list(rules), list(rules), list(rules)
     from kerasdoctor.explain import frames, fuzzy, symptoms
 
     words, cjk = symptoms.text_words(records)
-    near_miss_words, short_texts = fuzzy.text_words(normalised)
-    return rules.evidence_candidates(words | near_miss_words | frames.text_words(records), cjk, short_texts)
+    texts = fuzzy.text_words(normalised)
+    return rules.evidence_candidates(
+        near_miss=lambda wordings: fuzzy.worth_scoring(wordings, texts), symptom_words=words, cjk=cjk, frame_words=frames.text_words(records)
+    )
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -133,13 +137,15 @@ def fallback_matches(
     from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
-    candidates_rules = _evidence_candidates(rules, records, normalised)
-    candidates = [*evidence, *frame_matches(records, candidates_rules)]
+    near_miss_rules, symptom_rules, frame_rules = _evidence_candidates(rules, records, normalised)
+    candidates = [*evidence, *frame_matches(records, frame_rules)]
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
-        candidates += fuzzy_matches(normalised, candidates_rules, versions)
-        prepared = rules.prepared_phrases(candidates_rules) if isinstance(rules, RuleSet) else None
-        candidates += symptom_matches(records, candidates_rules, vocabulary, prepared)
+        candidates += fuzzy_matches(normalised, near_miss_rules, versions)
+        if isinstance(rules, RuleSet):
+            candidates += symptom_matches(records, symptom_rules, vocabulary, rules.prepared_phrases(symptom_rules), rules.word_groups())
+        else:
+            candidates += symptom_matches(records, symptom_rules, vocabulary)
     return rank(candidates)
 
 
@@ -149,6 +155,6 @@ def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord],
     from kerasdoctor.kb import RuleSet
 
     if isinstance(rules, RuleSet):
-        rules = rules.evidence_candidates(text_words(records), "", [])
+        rules = rules.evidence_candidates(frame_words=text_words(records))[2]
     extra = [m for m in frame_matches(records, rules) if m.rule.id not in {w.rule.id for w in matches}]
     return [*matches, *extra]

@@ -64,22 +64,23 @@ def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in _WORD.compiled().findall(" ".join(runs)) if len(w) >= MIN_SHARED_WORD)
 
 
-def required_words(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:
-    """What a text must hold for a wording of ``rule`` to be worth scoring as a near miss (see ``_worth_scoring``).
+def wording_words(rule: Rule) -> tuple[frozenset[str], ...]:
+    """Per wording of ``rule`` that has a skeleton, its long words: what ``_worth_scoring`` weighs a text against.
 
-    (one of the first words, or all its long words among the second): a text that
-    shares half a wording's words shares one of any half-plus-one of them, so the
-    longest half-plus-one are enough to look for; a short text passes when every
-    long word it has is one of the wording's.
+    The rule snapshot keeps them, so a fallback builds only the rules with a wording worth scoring.
     """
-    chosen: set[str] = set()
-    every: set[str] = set()
+    out = []
     for pattern in rule.errors:
         runs = pattern.skeleton if pattern.skeleton is not None else skeleton(pattern.pattern)
-        words = sorted(_long_words(runs), key=lambda w: (-len(w), w))
-        chosen.update(words[: len(words) // 2 + 1])
-        every.update(words)
-    return frozenset(chosen), frozenset(every)
+        words = _long_words(runs) if runs else frozenset()
+        if words:
+            out.append(words)
+    return tuple(out)
+
+
+def worth_scoring(wordings: Sequence[frozenset[str]], texts: Sequence[tuple[frozenset[str], frozenset[str]]]) -> bool:
+    """Whether one of ``wordings`` (``wording_words``) is worth scoring against one of ``texts`` (``text_words``)."""
+    return any(_worth_scoring(run_words, words, own) for run_words in wordings for words, own in texts)
 
 
 def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words: frozenset[str]) -> bool:
@@ -142,11 +143,10 @@ def _scored_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     return [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
 
 
-def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], list[frozenset[str]]]:
-    """The words ``fuzzy_matches`` compares with the wordings' words, and each text's long words where it has two or more."""
+def text_words(records: Sequence[ErrorRecord]) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Per text ``fuzzy_matches`` scores, its words and its long words: what a wording's words are compared with."""
     per_text = [frozenset(_WORD.compiled().findall(text)) for text in (_texts(r) for r in _scored_records(records)) if len(text) >= MIN_TEXT_CHARS]
-    long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for words in per_text]
-    return set().union(*per_text), [words for words in long_words if len(words) >= 2]
+    return [(words, frozenset(w for w in words if len(w) >= MIN_SHARED_WORD)) for words in per_text]
 
 
 def fuzzy_matches(

@@ -28,6 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from collections.abc import Set as AbstractSet
+    from typing import Any
 
     from kerasdoctor.types import ErrorRecord, Match, Rule
 
@@ -262,6 +263,22 @@ class WordGroups:
             self._multiword.setdefault(term[0], []).append(term)
         self._generic = frozenset(self.key(term) for term in generic)
 
+    def state(self) -> tuple[Any, ...]:
+        """The index as plain data (for the rule snapshot): ``from_state`` rebuilds it without re-deriving a word form."""
+        return (self._groups, self._group_of, self._stem_of, self._multiword, self._generic)
+
+    @classmethod
+    def from_state(cls, state: Any) -> WordGroups | None:
+        """The index from ``state()``'s data, or None when the data has another shape."""
+        if not (type(state) is tuple and len(state) == 5):
+            return None
+        groups, group_of, stem_of, multiword, generic = state
+        if not (type(groups) is list and type(group_of) is dict and type(stem_of) is dict and type(multiword) is dict and type(generic) is frozenset):
+            return None
+        indexed = cls.__new__(cls)
+        indexed._groups, indexed._group_of, indexed._stem_of, indexed._multiword, indexed._generic = groups, group_of, stem_of, multiword, generic
+        return indexed
+
     def concepts(self, keywords: Sequence[str]) -> tuple[tuple[str, ...], ...]:
         """The keywords with multi-word terms joined ("learning", "rate" -> "learning rate"), one per meaning."""
         out: dict[object, tuple[str, ...]] = {}
@@ -314,15 +331,27 @@ class WordGroups:
 _GROUPS: dict[int, tuple[Vocabulary, WordGroups]] = {}
 
 
-def word_groups(vocabulary: Vocabulary | None = None) -> WordGroups:
-    """The indexed vocabulary: the given one, else the built-in rules' (read with the rule snapshot)."""
+def word_groups(vocabulary: Vocabulary | None = None, stored: bytes | None = None) -> WordGroups:
+    """The indexed vocabulary: the given one, else the built-in rules' (read with the rule snapshot).
+
+    ``stored`` is the index's marshalled ``state()`` kept with the vocabulary (the rule snapshot): unpacking it costs a
+    fraction of indexing the vocabulary anew, which a cold fallback would otherwise pay.
+    """
     if vocabulary is None:
         from kerasdoctor.kb import load_rules
 
         vocabulary = load_rules().vocabulary
     cached = _GROUPS.get(id(vocabulary))
     if cached is None or cached[0] is not vocabulary:
-        cached = _GROUPS[id(vocabulary)] = (vocabulary, WordGroups(vocabulary))
+        indexed = None
+        if stored is not None:
+            import marshal
+
+            try:
+                indexed = WordGroups.from_state(marshal.loads(stored))  # noqa: S302 - the checked rule snapshot's
+            except (EOFError, ValueError, TypeError):
+                indexed = None
+        cached = _GROUPS[id(vocabulary)] = (vocabulary, indexed or WordGroups(vocabulary))
     return cached[1]
 
 
@@ -638,18 +667,20 @@ def symptom_matches(
     rules: Iterable[Rule],
     vocabulary: Vocabulary | None = None,
     prepared: Mapping[str, Sequence[PreparedPhrase]] | None = None,
+    groups: WordGroups | None = None,
 ) -> list[Match]:
     """Rules whose symptom phrases fit the text of ``records``, best first.
 
     ``prepared`` holds rules' ``prepared_phrases`` by rule id (the rule snapshot keeps
     them); a phrase whose most specific keywords the text lacks is not weighed.
+    ``groups``: ``vocabulary`` indexed, when the caller has it.
     """
     from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
 
     rules = [rule for rule in rules if rule.symptoms]
     if not rules:
         return []
-    groups = word_groups(vocabulary)
+    groups = groups or word_groups(vocabulary)
     texts = [(record, _Text(_text_of(record))) for record in records[-5:]]
     words, cjk = text_words(records)
     matches = BestPerRule()
