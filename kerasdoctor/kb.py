@@ -18,15 +18,21 @@ from kerasdoctor.types import ErrorPattern, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
-    from collections.abc import Set as AbstractSet
+    from collections.abc import Iterable, Iterator, Sequence
     from typing import Any
 
-    # what a fallback's evidence needs in a text: see explain.fallback.evidence_words
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
     PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
-    # (per wording its long words, symptom words, frame names, symptom Chinese keywords, marshalled PreparedPhrases)
-    EvidenceWords = tuple[tuple[frozenset[str], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], bytes]
+    # what a fallback's evidence needs in a text, inverted (explain.fallback.evidence_index): wordings by word, (rule
+    # position, words) per wording, rules by symptom word, rules' Chinese keywords, rules by frame, marshalled phrases
+    EvidenceIndex = tuple[
+        dict[str, tuple[int, ...]],
+        tuple[tuple[int, int], ...],
+        dict[str, tuple[int, ...]],
+        tuple[tuple[int, tuple[str, ...]], ...],
+        dict[str, tuple[int, ...]],
+        tuple[bytes, ...],
+    ]
     # per kind of evidence, the rules that can fit: (near miss, symptom, frames)
     EvidenceCandidates = tuple[list[Rule], list[Rule], list[Rule]]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
@@ -93,14 +99,13 @@ class RuleSet:
         self._rules: list[Rule] | None = sorted(rules, key=lambda r: r.id)
         self.problems = problems
         self.dirs = dirs
-        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled
-        # plain rule, what the fallback's evidence needs in the text (explain.fallback.evidence_words))
+        # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain rule)
         self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
-        # the snapshot's marshalled EvidenceWords per rule: only a fallback reads them
+        # the snapshot's marshalled EvidenceIndex: only a fallback reads it
         self._evidence_bytes: bytes | None = None
         # the symptom vocabulary: (groups of words meaning the same thing, generic words)
         self.vocabulary = vocabulary
-        self._evidence_words: list[EvidenceWords] | None = None
+        self._evidence_index: EvidenceIndex | None = None
         self._built: dict[int, Rule] = {}
         # the snapshot's marshalled last-resort index (explain.nearest.build_index): read only when nothing else matched
         self._nearest_bytes: bytes | None = None
@@ -180,46 +185,21 @@ class RuleSet:
             )
         ]
 
-    def evidence_candidates(
-        self,
-        *,
-        near_miss: Callable[[tuple[frozenset[str], ...]], bool] | None = None,
-        symptom_words: AbstractSet[str] = frozenset(),
-        cjk: str = "",
-        frame_words: AbstractSet[str] = frozenset(),
-    ) -> EvidenceCandidates:
-        """Per kind of evidence, the rules whose evidence of that kind can fit a text: a near miss
-        (``near_miss`` says whether one of a rule's wordings, as its long words, is worth
-        scoring), a symptom (the text's words, its Chinese characters ``cjk``), the raising
-        frames (their names).
+    def rules_at(self, positions: Iterable[int]) -> list[Rule]:
+        """The rules at these positions (in id order), built from the snapshot only now."""
+        return [self._rule_at(position) for position in sorted(positions)]
 
-        Any other rule's evidence of a kind cannot fit (``explain.fallback.evidence_words``),
-        so weighing only these gives the same answer; each kind weighs only its own, so a
-        word of a symptom phrase does not make a rule's wordings worth comparing.
-        """
-        near_misses: list[Rule] = []
-        symptoms: list[Rule] = []
-        frames: list[Rule] = []
-        for position, (wordings, symptom_keys, frame_names, chinese, _phrases) in enumerate(self._evidence()):
-            if near_miss is not None and wordings and near_miss(wordings):
-                near_misses.append(self._rule_at(position))
-            if not symptom_words.isdisjoint(symptom_keys) or (cjk and any(all(ch in cjk for ch in keyword) for keyword in chinese)):
-                symptoms.append(self._rule_at(position))
-            if not frame_words.isdisjoint(frame_names):
-                frames.append(self._rule_at(position))
-        return near_misses, symptoms, frames
-
-    def _evidence(self) -> list[EvidenceWords]:
-        """Per rule, what the fallback's evidence needs: unpacked from the snapshot, else worked out from the rules."""
-        if self._evidence_words is None and self._evidence_bytes is not None:
+    def evidence_index(self) -> EvidenceIndex:
+        """What the fallback's evidence needs in a text (``explain.fallback.evidence_index``): unpacked from the snapshot, else worked out."""
+        if self._evidence_index is None and self._evidence_bytes is not None:
             stored = marshal.loads(self._evidence_bytes)  # noqa: S302 - checked snapshot
             if _valid_evidence(stored, len(self)):
-                self._evidence_words = stored
-        if self._evidence_words is None:
-            from kerasdoctor.explain.fallback import evidence_words
+                self._evidence_index = stored
+        if self._evidence_index is None:
+            from kerasdoctor.explain.fallback import evidence_index
 
-            self._evidence_words = [evidence_words(rule, self.vocabulary) for rule in self.rules]
-        return self._evidence_words
+            self._evidence_index = evidence_index(self.rules, self.vocabulary)
+        return self._evidence_index
 
     def nearest_index(self) -> NearestIndex:
         """The rules' BM25 postings for the last-resort guess: unpacked from the snapshot, else worked out from the rules."""
@@ -241,12 +221,12 @@ class RuleSet:
 
     def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
         """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
-        evidence = self._evidence()
+        phrases_of = self.evidence_index()[5]
         out = {}
         for rule in rules:
             position = self._position(rule.id)
-            if position is not None and position < len(evidence):
-                phrases = marshal.loads(evidence[position][4])  # noqa: S302 - checked snapshot or made here
+            if position is not None and position < len(phrases_of):
+                phrases = marshal.loads(phrases_of[position])  # noqa: S302 - checked snapshot or made here
                 if type(phrases) is tuple:
                     out[rule.id] = phrases
         return out
@@ -1108,12 +1088,11 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
 
 def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabulary: Vocabulary = ((), ())) -> dict[str, Any]:
     """The snapshot: per rule, what the wording and evidence pre-filters need, and the rule itself as marshalled bytes."""
-    from kerasdoctor.explain.fallback import evidence_words
+    from kerasdoctor.explain.fallback import evidence_index
     from kerasdoctor.explain.nearest import build_index
     from kerasdoctor.explain.symptoms import WordGroups
 
     entries = []
-    evidence = []
     built = []
     for plain in sorted(plains, key=lambda p: p["id"]):
         # examples (whole tracebacks) are two thirds of the rule text and only tests and
@@ -1121,16 +1100,14 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
         entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
-        rule = _rule_from_plain(plain)
-        evidence.append(evidence_words(rule, vocabulary))
-        built.append(rule)
+        built.append(_rule_from_plain(plain))
     # marshalled apart: a cold explain whose message a wording matches never unpacks them
     return {
         "format": _CACHE_FORMAT,
         "rules": entries,
         "problems": problems,
         "vocabulary": vocabulary,
-        "evidence": marshal.dumps(evidence),
+        "evidence": marshal.dumps(evidence_index(built, vocabulary)),
         "nearest": marshal.dumps(build_index(built, vocabulary)),
         "word_groups": marshal.dumps(WordGroups(vocabulary).state()),
     }
@@ -1181,21 +1158,19 @@ def _valid_snapshot(payload: Any) -> bool:
 
 
 def _valid_evidence(evidence: Any, rules: int) -> bool:
-    """Whether unpacked evidence words have the shape ``explain.fallback.evidence_words`` gives, one per rule."""
+    """Whether an unpacked evidence index has the shape ``explain.fallback.evidence_index`` gives, for this many rules."""
+    if not (type(evidence) is tuple and len(evidence) == 6):
+        return False
+    by_word, wordings, by_symptom_word, chinese, by_frame, phrases = evidence
     return (
-        type(evidence) is list
-        and len(evidence) == rules
-        and all(
-            type(e) is tuple
-            and len(e) == 5
-            and type(e[0]) is tuple
-            and all(type(words) is frozenset for words in e[0])
-            and type(e[1]) is tuple
-            and type(e[2]) is tuple
-            and type(e[3]) is tuple
-            and type(e[4]) is bytes
-            for e in evidence
-        )
+        type(by_word) is dict
+        and type(wordings) is tuple
+        and type(by_symptom_word) is dict
+        and type(chinese) is tuple
+        and type(by_frame) is dict
+        and type(phrases) is tuple
+        and len(phrases) == rules
+        and all(type(p) is bytes for p in phrases)
     )
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from kerasdoctor.explain.symptoms import Vocabulary
-    from kerasdoctor.kb import EvidenceCandidates, EvidenceWords, RuleSet
+    from kerasdoctor.kb import EvidenceCandidates, EvidenceIndex, RuleSet
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
@@ -72,40 +72,92 @@ def rank(matches: Iterable[Match]) -> list[Match]:
     return sorted(best.values(), key=lambda m: (_trust(m), -m.confidence, m.rule.id))
 
 
-def evidence_words(rule: Rule, vocabulary: Vocabulary) -> EvidenceWords:
-    """What a text must hold for a near miss, a symptom or a frame to point at ``rule``.
+def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceIndex:
+    """What a text must hold for a near miss, a symptom or a frame to point at each of ``rules``, by position, inverted.
 
-    (a near miss: per wording, its long words, ``explain.fuzzy.worth_scoring`` weighs a
-    text against; a symptom: the phrases' words and word stems one of which it holds;
-    the frame names one of which its frames hold; a symptom's Chinese keywords one of
-    which it holds; the rule's symptom phrases, prepared and marshalled): the rule
-    snapshot keeps them, so a fallback builds only the rules that can match and
-    tokenises no phrase.
+    (per long word of a wording, the wordings that hold it; per wording, its rule's
+    position and its number of long words, which ``explain.fuzzy.worth_scoring`` weighs
+    a text against; per word or word stem of a symptom phrase, the rules whose phrases
+    need one; the rules with Chinese symptom keywords, with those keywords; per frame
+    name, the rules naming it; per rule, its symptom phrases prepared and marshalled).
+    The rule snapshot keeps it, so a fallback looks up only the text's words, builds
+    only the rules that can match and tokenises no phrase.
     """
-    from kerasdoctor.explain import fuzzy, symptoms
-
-    phrases = symptoms.prepared_phrases(rule, symptoms.word_groups(vocabulary))
-    latin, cjk = symptoms.required_words(phrases)
     import marshal
 
-    # marshalled apart: a fallback unpacks the phrases of only the rules it weighs
-    # a tuple unpacks faster than a frozenset, and the text's set does the look-ups
-    return fuzzy.wording_words(rule), tuple(sorted(latin)), tuple(sorted(rule.frames)), cjk, marshal.dumps(phrases)
+    from kerasdoctor.explain import fuzzy, symptoms
+
+    groups = symptoms.word_groups(vocabulary)
+    by_word: dict[str, list[int]] = {}
+    wordings: list[tuple[int, int]] = []
+    by_symptom_word: dict[str, list[int]] = {}
+    chinese: list[tuple[int, tuple[str, ...]]] = []
+    by_frame: dict[str, list[int]] = {}
+    phrases_of: list[bytes] = []
+    for position, rule in enumerate(rules):
+        for words in fuzzy.wording_words(rule):
+            for word in sorted(words):
+                by_word.setdefault(word, []).append(len(wordings))
+            wordings.append((position, len(words)))
+        phrases = symptoms.prepared_phrases(rule, groups)
+        latin, cjk = symptoms.required_words(phrases)
+        for word in sorted(latin):
+            by_symptom_word.setdefault(word, []).append(position)
+        if cjk:
+            chinese.append((position, cjk))
+        for name in sorted(set(rule.frames)):
+            by_frame.setdefault(name, []).append(position)
+        # marshalled apart: a fallback unpacks the phrases of only the rules it weighs
+        phrases_of.append(marshal.dumps(phrases))
+
+    def frozen(index: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+        return {word: tuple(positions) for word, positions in index.items()}
+
+    return frozen(by_word), tuple(wordings), frozen(by_symptom_word), tuple(chinese), frozen(by_frame), tuple(phrases_of)
+
+
+def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]) -> set[int]:
+    """The rules with a wording worth scoring as a near miss of one of the texts (``explain.fuzzy.worth_scoring``, by counting)."""
+    from kerasdoctor.explain import fuzzy
+
+    by_word, wordings = index[0], index[1]
+    positions: set[int] = set()
+    for words, long_words in fuzzy.text_words(normalised):
+        shared: dict[int, int] = {}
+        for word in words:
+            for wording in by_word.get(word, ()):
+                shared[wording] = shared.get(wording, 0) + 1
+        # a short text is worth scoring against a wording that holds all its (two or more) long words
+        all_long: set[int] = set()
+        if len(long_words) >= 2:
+            shared_long: dict[int, int] = {}
+            for word in long_words:
+                for wording in by_word.get(word, ()):
+                    shared_long[wording] = shared_long.get(wording, 0) + 1
+            all_long = {wording for wording, count in shared_long.items() if count == len(long_words)}
+        positions.update(wordings[n][0] for n, count in shared.items() if 2 * count >= wordings[n][1] or n in all_long)
+    return positions
 
 
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> EvidenceCandidates:
-    """Per kind (near miss, symptom, frames), the rules whose evidence of that kind can fit."""
+    """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit.
+
+    Any other rule's evidence of a kind cannot fit (``evidence_index``), so weighing only these
+    gives the same answer; each kind weighs only its own rules.
+    """
     from kerasdoctor.kb import RuleSet
 
     if not isinstance(rules, RuleSet):
         return list(rules), list(rules), list(rules)
-    from kerasdoctor.explain import frames, fuzzy, symptoms
+    from kerasdoctor.explain import frames, symptoms
 
+    index = rules.evidence_index()
     words, cjk = symptoms.text_words(records)
-    texts = fuzzy.text_words(normalised)
-    return rules.evidence_candidates(
-        near_miss=lambda wordings: fuzzy.worth_scoring(wordings, texts), symptom_words=words, cjk=cjk, frame_words=frames.text_words(records)
-    )
+    symptom = {position for word in words for position in index[2].get(word, ())}
+    if cjk:
+        symptom.update(position for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
+    frame = {position for word in frames.text_words(records) for position in index[4].get(word, ())}
+    return rules.rules_at(_near_miss_positions(index, normalised)), rules.rules_at(symptom), rules.rules_at(frame)
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -155,6 +207,7 @@ def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord],
     from kerasdoctor.kb import RuleSet
 
     if isinstance(rules, RuleSet):
-        rules = rules.evidence_candidates(frame_words=text_words(records))[2]
+        index = rules.evidence_index()
+        rules = rules.rules_at({position for word in text_words(records) for position in index[4].get(word, ())})
     extra = [m for m in frame_matches(records, rules) if m.rule.id not in {w.rule.id for w in matches}]
     return [*matches, *extra]

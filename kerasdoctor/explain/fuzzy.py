@@ -67,7 +67,8 @@ def _long_words(runs: tuple[str, ...]) -> frozenset[str]:
 def wording_words(rule: Rule) -> tuple[frozenset[str], ...]:
     """Per wording of ``rule`` that has a skeleton, its long words: what ``_worth_scoring`` weighs a text against.
 
-    The rule snapshot keeps them, so a fallback builds only the rules with a wording worth scoring.
+    The rule snapshot keeps them (``explain.fallback.evidence_index``), so a fallback builds only the rules
+    with a wording worth scoring.
     """
     out = []
     for pattern in rule.errors:
@@ -76,11 +77,6 @@ def wording_words(rule: Rule) -> tuple[frozenset[str], ...]:
         if words:
             out.append(words)
     return tuple(out)
-
-
-def worth_scoring(wordings: Sequence[frozenset[str]], texts: Sequence[tuple[frozenset[str], frozenset[str]]]) -> bool:
-    """Whether one of ``wordings`` (``wording_words``) is worth scoring against one of ``texts`` (``text_words``)."""
-    return any(_worth_scoring(run_words, words, own) for run_words in wordings for words, own in texts)
 
 
 def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words: frozenset[str]) -> bool:
