@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     ]
     # per kind of evidence, the rules that can fit: (near miss, symptom, frames)
     EvidenceCandidates = tuple[list[Rule], list[Rule], list[Rule]]
+    # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
+    Blob = bytes | tuple[int, int, int]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
     from kerasdoctor.explain.nearest import NearestIndex
@@ -70,7 +72,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 19
+_CACHE_FORMAT = 20
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -102,27 +104,52 @@ class RuleSet:
         # from a snapshot, sorted by id: (id, name, ((literal, any_literals) per wording), the marshalled plain rule)
         self._entries: list[tuple[str, str, tuple[tuple[str | None, tuple[str, ...]], ...], bytes]] = []
         # the snapshot's marshalled EvidenceIndex: only a fallback reads it
-        self._evidence_bytes: bytes | None = None
+        self._evidence_bytes: Blob | None = None
+        # the snapshot's blob area: each blob's checksum is checked when it is first read
+        self._blobs: SnapshotBlobs | None = None
         # the symptom vocabulary: (groups of words meaning the same thing, generic words)
         self.vocabulary = vocabulary
         self._evidence_index: EvidenceIndex | None = None
         self._built: dict[int, Rule] = {}
         # the snapshot's marshalled last-resort index (explain.nearest.build_index): read only when nothing else matched
-        self._nearest_bytes: bytes | None = None
+        self._nearest_bytes: Blob | None = None
         self._nearest: NearestIndex | None = None
         self._positions: dict[str, int] | None = None
         # the snapshot's marshalled vocabulary index (explain.symptoms.WordGroups.state): only a fallback reads it
-        self._word_groups_bytes: bytes | None = None
+        self._word_groups_bytes: Blob | None = None
 
     @classmethod
     def from_snapshot(
-        cls, entries: list[Any], problems: list[str], dirs: tuple[str, ...], vocabulary: Vocabulary = ((), ()), evidence: bytes | None = None
+        cls,
+        entries: list[Any],
+        problems: list[str],
+        dirs: tuple[str, ...],
+        vocabulary: Vocabulary = ((), ()),
+        evidence: Blob | None = None,
+        blobs: SnapshotBlobs | None = None,
     ) -> RuleSet:
         ruleset = cls([], problems, dirs, vocabulary)
         ruleset._rules = None
         ruleset._entries = entries
         ruleset._evidence_bytes = evidence
+        ruleset._blobs = blobs
         return ruleset
+
+    def _blob(self, blob: Blob | None) -> bytes | None:
+        """A blob's bytes: as given, or from the snapshot's blob area once its checksum holds (else None)."""
+        if blob is None or type(blob) is bytes:
+            return blob
+        return self._blobs.read(blob) if self._blobs is not None else None
+
+    def _read_rules_afresh(self) -> None:
+        """A damaged snapshot blob: read every rule from its YAML instead, and drop the snapshot so the next run rebuilds it."""
+        plains, _problems = parse_rule_files(rule_files(self.dirs))
+        self._rules = sorted((_rule_from_plain(p) for p in plains), key=lambda r: r.id)
+        if len(self._rules) != len(self._entries):
+            raise RuntimeError("the rule files changed while they were read; run again")
+        self._entries, self._built, self._positions = [], {}, None
+        if self._blobs is not None:
+            self._blobs.discard()
 
     @property
     def rules(self) -> list[Rule]:
@@ -139,7 +166,11 @@ class RuleSet:
             return self.rules[position]
         rule = self._built.get(position)
         if rule is None:
-            rule = self._built[position] = _rule_from_values(marshal.loads(self._entries[position][3]))  # noqa: S302 - checked snapshot
+            data = self._blob(self._entries[position][3])
+            if data is None:
+                self._read_rules_afresh()
+                return self.rules[position]
+            rule = self._built[position] = _rule_from_values(marshal.loads(data))  # noqa: S302 - checked snapshot
         return rule
 
     def __len__(self) -> int:
@@ -191,8 +222,9 @@ class RuleSet:
 
     def evidence_index(self) -> EvidenceIndex:
         """What the fallback's evidence needs in a text (``explain.fallback.evidence_index``): unpacked from the snapshot, else worked out."""
-        if self._evidence_index is None and self._evidence_bytes is not None:
-            stored = marshal.loads(self._evidence_bytes)  # noqa: S302 - checked snapshot
+        data = self._blob(self._evidence_bytes) if self._evidence_index is None else None
+        if data is not None:
+            stored = marshal.loads(data)  # noqa: S302 - checked snapshot
             if _valid_evidence(stored, len(self)):
                 self._evidence_index = stored
         if self._evidence_index is None:
@@ -203,8 +235,9 @@ class RuleSet:
 
     def nearest_index(self) -> NearestIndex:
         """The rules' BM25 postings for the last-resort guess: unpacked from the snapshot, else worked out from the rules."""
-        if self._nearest is None and self._nearest_bytes is not None:
-            stored = marshal.loads(self._nearest_bytes)  # noqa: S302 - checked snapshot
+        data = self._blob(self._nearest_bytes) if self._nearest is None else None
+        if data is not None:
+            stored = marshal.loads(data)  # noqa: S302 - checked snapshot
             if type(stored) is tuple and len(stored) == 2 and type(stored[1]) is dict and stored[0] == tuple(e[0] for e in self._entries):
                 self._nearest = stored
         if self._nearest is None:
@@ -217,7 +250,7 @@ class RuleSet:
         """The symptom vocabulary indexed (``explain.symptoms.word_groups``): unpacked from the snapshot, else worked out."""
         from kerasdoctor.explain.symptoms import word_groups
 
-        return word_groups(self.vocabulary, self._word_groups_bytes)
+        return word_groups(self.vocabulary, self._blob(self._word_groups_bytes))
 
     def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
         """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
@@ -996,26 +1029,88 @@ def _fingerprint(files: list[str]) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
-_SNAPSHOT_MAGIC = b"KDKB"
+_SNAPSHOT_MAGIC = b"KDK2"
+# the payload's marshalled indexes that only a fallback reads: kept in the blob area
+_BLOB_KEYS = ("evidence", "nearest", "word_groups")
+
+
+class SnapshotBlobs:
+    """The blob area of a snapshot file (rules, fallback indexes): a blob is checked against its own checksum when read.
+
+    Only the head (ids, pre-filters, where each blob lies) is checked as a whole when the
+    snapshot is read: a cold ``explain`` then checksums the few rules it builds, not all of them.
+    """
+
+    __slots__ = ("_data", "_path")
+
+    def __init__(self, data: bytes | memoryview, path: str) -> None:
+        self._data = data
+        self._path = path
+
+    def read(self, blob: Any) -> bytes | None:
+        """The blob's bytes, or None when the reference or the bytes are damaged."""
+        import zlib
+
+        if not (type(blob) is tuple and len(blob) == 3 and all(type(n) is int for n in blob)):
+            return None
+        offset, length, crc = blob
+        piece = self._data[offset : offset + length]
+        if offset < 0 or len(piece) != length or zlib.crc32(piece) != crc:
+            return None
+        return bytes(piece)
+
+    def discard(self) -> None:
+        """Remove the damaged snapshot: the next run writes it again."""
+        try:
+            os.remove(self._path)
+        except OSError:
+            pass
 
 
 def _read_snapshot(path: str) -> Any:
-    """The snapshot's payload, or None when it is missing or damaged (a checksum covers every byte)."""
+    """The snapshot's payload, or None when it is missing or its head is damaged.
+
+    The head's checksum covers every byte of it; each blob (``payload["blobs"]``) has its own, checked when read.
+    """
     import zlib
 
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        if not data.startswith(_SNAPSHOT_MAGIC) or int.from_bytes(data[4:8], "little") != zlib.crc32(memoryview(data)[8:]):
+        size = int.from_bytes(data[8:12], "little")
+        head = memoryview(data)[12 : 12 + size]
+        if not data.startswith(_SNAPSHOT_MAGIC) or len(head) != size or int.from_bytes(data[4:8], "little") != zlib.crc32(head):
             return None
         collecting = _pause_collector()
         try:
             # one read, then loads: marshal.load on a file object reads it in small pieces, 20x slower
-            return marshal.loads(memoryview(data)[8:])  # noqa: S302 - our own snapshot, written by _write_snapshot
+            payload = marshal.loads(head)  # noqa: S302 - our own snapshot, written by _write_snapshot
         finally:
             _resume_collector(collecting)
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    if isinstance(payload, dict):
+        payload["blobs"] = SnapshotBlobs(memoryview(data)[12 + size :], path)
+    return payload
+
+
+def _split_blobs(payload: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """The payload with each rule's bytes and each fallback index replaced by (offset, length, crc32) in the returned blob area."""
+    import zlib
+
+    area = bytearray()
+
+    def place(data: bytes) -> tuple[int, int, int]:
+        at = len(area)
+        area.extend(data)
+        return at, len(data), zlib.crc32(data)
+
+    head = dict(payload)
+    head["rules"] = [(*entry[:3], place(entry[3])) for entry in payload["rules"]]
+    for key in _BLOB_KEYS:
+        if type(head.get(key)) is bytes:
+            head[key] = place(head[key])
+    return head, bytes(area)
 
 
 def _write_snapshot(path: str, payload: Any) -> None:
@@ -1023,10 +1118,11 @@ def _write_snapshot(path: str, payload: Any) -> None:
 
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        data = marshal.dumps(payload)
+        head, area = _split_blobs(payload)
+        data = marshal.dumps(head)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
-            handle.write(_SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + data)
+            handle.write(_SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little") + data + area)
         os.replace(tmp, path)
     except (OSError, ValueError):
         pass  # a read-only home only costs speed, never correctness
@@ -1073,11 +1169,17 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
     if snapshot_path:
         attach_engine_code(_engine_code_path(snapshot_path))
     if use_cache:
-        ruleset = RuleSet.from_snapshot(payload["rules"], problems + list(payload["problems"]), dirs, payload["vocabulary"], payload["evidence"])
-        nearest = payload.get("nearest")
-        ruleset._nearest_bytes = nearest if type(nearest) is bytes else None
-        indexed_words = payload.get("word_groups")
-        ruleset._word_groups_bytes = indexed_words if type(indexed_words) is bytes else None
+        blobs = payload.get("blobs")
+        ruleset = RuleSet.from_snapshot(
+            payload["rules"],
+            problems + list(payload["problems"]),
+            dirs,
+            payload["vocabulary"],
+            payload["evidence"],
+            blobs if isinstance(blobs, SnapshotBlobs) else None,
+        )
+        ruleset._nearest_bytes = payload.get("nearest") if _is_blob(payload.get("nearest")) else None
+        ruleset._word_groups_bytes = payload.get("word_groups") if _is_blob(payload.get("word_groups")) else None
     else:  # parsed just now, examples kept
         ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs, vocabulary)
     if len(dirs) > 1:
@@ -1149,12 +1251,17 @@ def _valid_snapshot(payload: Any) -> bool:
     if not (isinstance(payload, dict) and payload.get("format") == _CACHE_FORMAT):
         return False
     entries, problems, vocabulary = payload.get("rules"), payload.get("problems"), payload.get("vocabulary")
-    if not (isinstance(entries, list) and isinstance(problems, list) and _valid_vocabulary(vocabulary) and type(payload.get("evidence")) is bytes):
+    if not (isinstance(entries, list) and isinstance(problems, list) and _valid_vocabulary(vocabulary) and _is_blob(payload.get("evidence"))):
         return False
     return all(
-        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and type(entry[3]) is bytes
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and _is_blob(entry[3])
         for entry in entries
     )
+
+
+def _is_blob(value: Any) -> bool:
+    """Bytes, or where they lie in a snapshot's blob area (checked when read)."""
+    return type(value) is bytes or (type(value) is tuple and len(value) == 3)
 
 
 def _valid_evidence(evidence: Any, rules: int) -> bool:

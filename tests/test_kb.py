@@ -251,7 +251,8 @@ def test_snapshot_with_a_flipped_byte_is_rebuilt(tmp_path: Path, monkeypatch: py
     kb.load_rules([str(SAMPLE_RULES)])
     (snapshot,) = tmp_path.glob("kb-*.marshal")
     data = bytearray(snapshot.read_bytes())
-    data[len(data) // 2] ^= 0x20  # still marshal data, most likely: only the checksum tells
+    head_size = int.from_bytes(data[8:12], "little")
+    data[12 + head_size // 2] ^= 0x20  # in the head: still marshal data, most likely; only the checksum tells
     snapshot.write_bytes(bytes(data))
     kb._LOADED.clear()
     assert kb._read_snapshot(str(snapshot)) is None
@@ -262,6 +263,26 @@ def test_snapshot_with_a_flipped_byte_is_rebuilt(tmp_path: Path, monkeypatch: py
     fields = [name for name in Rule.__slots__ if name != "examples"]
     assert [getattr(rebuilt, name) for name in fields] == [getattr(parsed, name) for name in fields]
     assert parsed.examples and not rebuilt.examples
+
+
+def test_a_damaged_rule_in_the_snapshot_is_read_from_its_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    kb.load_rules([str(SAMPLE_RULES)])
+    (snapshot,) = tmp_path.glob("kb-*.marshal")
+    payload = kb._read_snapshot(str(snapshot))
+    position = [entry[0] for entry in payload["rules"]].index("KD990")
+    offset, length, _crc = payload["rules"][position][3]
+    data = bytearray(snapshot.read_bytes())
+    data[12 + int.from_bytes(data[8:12], "little") + offset + length // 2] ^= 0x20  # inside KD990's own bytes
+    snapshot.write_bytes(bytes(data))
+    kb._LOADED.clear()
+    ruleset = kb.load_rules([str(SAMPLE_RULES)])  # the head is intact: the snapshot is used
+    damaged = ruleset.get("KD990")
+    parsed = kb.load_rules([str(SAMPLE_RULES)], use_cache=False).get("KD990")
+    fields = [name for name in Rule.__slots__ if name != "examples"]
+    assert [getattr(damaged, name) for name in fields] == [getattr(parsed, name) for name in fields]
+    assert not snapshot.exists()  # dropped: the next run writes it again
+    assert [r.id for r in ruleset.rules] == [r.id for r in kb.load_rules([str(SAMPLE_RULES)], use_cache=False).rules]
 
 
 def test_a_matched_message_builds_only_its_candidate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
