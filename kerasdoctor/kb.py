@@ -1253,9 +1253,10 @@ def _valid_snapshot(payload: Any) -> bool:
     entries, problems, vocabulary = payload.get("rules"), payload.get("problems"), payload.get("vocabulary")
     if not (isinstance(entries, list) and isinstance(problems, list) and _valid_vocabulary(vocabulary) and _is_blob(payload.get("evidence"))):
         return False
-    return all(
-        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is tuple and _is_blob(entry[3])
-        for entry in entries
+    if {type(entry) for entry in entries} - {tuple} or {len(entry) for entry in entries} - {4}:
+        return False
+    return not {(type(i), type(name), type(prefilter)) for i, name, prefilter, _rule in entries} - {(str, str, tuple)} and all(
+        _is_blob(entry[3]) for entry in entries
     )
 
 
@@ -1285,11 +1286,11 @@ def _valid_vocabulary(vocabulary: Any) -> bool:
     if not (type(vocabulary) is tuple and len(vocabulary) == 2 and all(type(part) is tuple for part in vocabulary)):
         return False
     groups, generic = vocabulary
-    return all(type(g) is tuple and all(_is_term(t) for t in g) for g in groups) and all(_is_term(t) for t in generic)
-
-
-def _is_term(term: Any) -> bool:
-    return type(term) is tuple and bool(term) and all(type(w) is str for w in term)
+    if {type(g) for g in groups} - {tuple}:
+        return False
+    # every cold run checks it: sets of types, not a call per term
+    terms = [*(t for g in groups for t in g), *generic]
+    return not {type(t) for t in terms} - {tuple} and all(terms) and not {type(w) for t in terms for w in t} - {str}
 
 
 def load_rule_dir(directory: str) -> RuleSet:
