@@ -95,8 +95,7 @@ def test_a_condition_the_traceback_shows_keeps_a_shared_wording_certain() -> Non
         "Traceback (most recent call last):\n"
         '  File "train.py", line 9, in <module>\n    model.fit(x, y)\n'
         '  File "/usr/lib/python3.6/site-packages/keras/engine/training.py", line 952, in fit\n    batch_size=batch_size)\n'
-        '  File "/usr/lib/python3.6/site-packages/keras/engine/training_utils.py", line 128, in standardize_input_data\n    str(data_shape))\n'
-        + RANK_LINE
+        '  File "/usr/lib/python3.6/site-packages/keras/engine/training_utils.py", line 128, in standardize_input_data\n    str(data_shape))\n' + RANK_LINE
     )
     records = extract_errors(traceback)
     shown = match_error(records, [rule_with({"frame_function": ("fit",)})], {})
@@ -116,3 +115,20 @@ def test_rules_check_names_a_shared_family_that_does_not_exist(tmp_path: Path) -
     out = io.StringIO()
     assert check_rule_dirs([str(tmp_path)], out) == 1
     assert "errors[0].shared_with: 'no-such-family' is not the name of another loaded rule" in out.getvalue()
+
+
+def test_a_log_where_two_families_are_each_sure_of_a_different_line_is_sure_of_neither() -> None:
+    # https://github.com/tensorflow/tensorflow/issues/64035: the validation data ran out, so val_loss was
+    # missing for the checkpoint callback; each warning alone is certain of its own family
+    ran_out = (
+        "WARNING:tensorflow:Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate "
+        "at least `steps_per_epoch * epochs` batches (in this case, 25 batches). You may need to use the repeat() function when "
+        "building your dataset.\n"
+    )
+    monitor = "WARNING:tensorflow:Can save best model only with val_loss available, skipping.\n"
+    for line in (ran_out, monitor):
+        assert explain(line, rules=RULES, versions={}).matches[0].confidence >= CONFIDENT
+    both = explain(ran_out + monitor + monitor, rules=RULES, versions={}).matches
+    assert {"input-ran-out-of-data", "callback-monitor-metric-missing"} <= set(names(both)[:2])
+    assert all(m.confidence < CONFIDENT for m in both)
+    assert any("more than one problem" in note for note in both[0].notes)

@@ -204,14 +204,25 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
     condition the text cannot check counts for neither. Likewise a wording its rule
     declares ``shared_with`` other families (one library check reports their causes in the
     same words): only a ``where`` condition the traceback shows to hold makes it certain.
+    A log in which two families are each sure of a different line is not certain of either.
     """
     if len(ranked) < 1 or ranked[0].confidence < CONFIDENT:
         return ranked
     first = ranked[0]
     rivals = [m for m in ranked[1:] if m.record is first.record and (_claimed(m) >= CONFIDENT or first.confidence - m.confidence < AMBIGUOUS_MARGIN)]
     shared = first.pattern.shared_with if first.pattern is not None else ()
+    # a log or warnings (no exception ended the run) in which two families are each sure of a different line:
+    # it shows two problems, and nothing says which one is asked about or which caused the other
+    beside = [
+        m
+        for m in ranked[1:]
+        if first.record.kind != "exception" and m.record is not first.record and m.record.kind != "exception" and m.confidence >= CONFIDENT
+    ]
     if rivals and shown_conditions(first) <= max(shown_conditions(m) for m in rivals):
         note = f"the message alone does not tell this from {', '.join(m.rule.name for m in rivals)}: the same line fits both"
+    elif beside:
+        rivals = beside
+        note = f"another line of this text is {', '.join(m.rule.name for m in beside)}: it shows more than one problem, and one may cause the other"
     elif shared and not shown_conditions(first):
         rivals = []
         note = f"the library prints this same message when the cause is {' or '.join(shared)}: its words alone do not say which"
