@@ -132,3 +132,14 @@ def test_a_log_where_two_families_are_each_sure_of_a_different_line_is_sure_of_n
     assert {"input-ran-out-of-data", "callback-monitor-metric-missing"} <= set(names(both)[:2])
     assert all(m.confidence < CONFIDENT for m in both)
     assert any("more than one problem" in note for note in both[0].notes)
+
+
+def test_a_shared_with_that_is_not_a_list_of_names_is_a_problem_of_that_file(tmp_path: Path) -> None:
+    from kerasdoctor.kb import load_rule_dir
+
+    sample = Path(__file__).resolve().parent / "data" / "rules_sample" / "KD990-sample-marshal.yaml"
+    text = sample.read_text(encoding="utf-8").replace("    confidence: 0.99\n", "    confidence: 0.99\n    shared_with: Target Shape\n", 1)
+    (tmp_path / sample.name).write_text(text, encoding="utf-8")
+    loaded = load_rule_dir(str(tmp_path))
+    assert not loaded.rules
+    assert any("errors[0].shared_with: must be a list of rule names" in problem for problem in loaded.problems)
