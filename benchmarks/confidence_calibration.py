@@ -14,7 +14,12 @@ wordings (rule and pattern) behind wrong answers at >= 0.8, so whoever reads it 
 wording claims more than it knows. The held-out test set is not read: report its aggregate with
 `benchmarks/explain_accuracy.py --no-misses`.
 
-    python benchmarks/confidence_calibration.py [--json]
+With --sites, also the library raise sites (kerasdoctor/data/raise_sites.bin, one check across
+versions) whose labelled messages (dev cases and rules' own examples) belong to more than one
+family, and whether the wordings that answer them declare the other families in `shared_with`:
+where they do not, either the wording's values tell the families apart or a declaration is missing.
+
+    python benchmarks/confidence_calibration.py [--json] [--sites]
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from kerasdoctor.types import CONFIDENT, Match  # noqa: E402
 from tests.test_ground_truth import ENTRIES, as_printed, families_for, without_family  # noqa: E402
 
 DEV_CORPUS = REPO / "fixtures" / "real_errors"
+# the raise sites of --sites: shorter templates are fitted by unrelated messages
+MIN_SITE_LITERAL = 20
 BANDS = ((0.0, 0.5), (0.5, 0.65), (0.65, CONFIDENT), (CONFIDENT, 0.9), (0.9, 1.01))
 
 
@@ -117,6 +124,51 @@ def calibrate(cases: list[Case], rules: Any) -> dict[str, Any]:
     }
 
 
+def labelled_examples(rules: Any) -> list[Case]:
+    """Each rule's own real error examples, labelled with that rule."""
+    return [(f"example {rule.name}", example["text"], {rule.name}, {}) for rule in rules.rules for example in rule.examples.get("errors") or []]
+
+
+def shared_sites(cases: list[Case], rules: Any) -> list[dict[str, Any]]:
+    """Raise sites whose messages, answered by a wording, are labelled with more than one family."""
+    from kerasdoctor.explain.raisesites import load_index
+
+    index = load_index()
+    families: dict[str, Counter[str]] = {}
+    declared: dict[str, set[str]] = {}
+    templates: dict[str, str] = {}
+    for _source, text, right, versions in cases:
+        if len(right) != 1:
+            continue
+        matches = explain_records(extract_errors(text), rules=rules, versions=versions).matches
+        top = matches[0] if matches else None
+        if top is None or top.kind != "wording" or top.pattern is None:
+            continue
+        record = top.record
+        sites = index.lookup(record.type, record.key_message or record.message, type_names=record.type_names, record_kind=record.kind, limit=1)
+        if not sites or sites[0].literal_length() < MIN_SITE_LITERAL:
+            continue  # a template of a few words ("Unknown %: %") fits unrelated messages
+        key = str(sites[0].group)
+        templates.setdefault(key, sites[0].render("…")[:120])
+        families.setdefault(key, Counter())[next(iter(right))] += 1
+        declared.setdefault(key, set()).update({top.rule.name, *top.pattern.shared_with})
+    out = []
+    for key, counts in families.items():
+        if len(counts) > 1:
+            undeclared = sorted(set(counts) - declared[key])
+            out.append({"message": templates[key], "families": dict(counts.most_common()), "not_declared": undeclared})
+    return sorted(out, key=lambda site: (-len(site["not_declared"]), site["message"]))
+
+
+def render_sites(sites: list[dict[str, Any]]) -> str:
+    lines = [f"raise sites whose labelled messages belong to several families: {len(sites)}"]
+    for site in sites:
+        counts = ", ".join(f"{name} {n}" for name, n in site["families"].items())
+        missing = f"  not in the answering wordings' shared_with: {', '.join(site['not_declared'])}" if site["not_declared"] else ""
+        lines.append(f"  {site['message']}\n      {counts}{missing}")
+    return "\n".join(lines)
+
+
 def render(name: str, report: dict[str, Any]) -> str:
     sure = report["confident_right"] + report["confident_wrong"]
     lines = [
@@ -138,13 +190,18 @@ def render(name: str, report: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sites", action="store_true", help="also list the raise sites whose labelled messages belong to several families")
     args = parser.parse_args(argv)
     rules = load_rules(use_cache=False)
-    reports = {"dev": calibrate(dev_cases(), rules), "captured": calibrate(captured_cases(), rules)}
+    reports: dict[str, Any] = {"dev": calibrate(dev_cases(), rules), "captured": calibrate(captured_cases(), rules)}
+    if args.sites:
+        reports["sites"] = shared_sites(dev_cases() + labelled_examples(rules), rules)
     if args.json:
         print(json.dumps(reports, indent=1))
     else:
-        print("\n\n".join(render(name, report) for name, report in reports.items()))
+        print("\n\n".join(render(name, report) for name, report in reports.items() if name != "sites"))
+        if args.sites:
+            print("\n" + render_sites(reports["sites"]))
     return 0
 
 
