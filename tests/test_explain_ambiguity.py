@@ -132,6 +132,15 @@ def test_a_log_where_two_families_are_each_sure_of_a_different_line_is_sure_of_n
     assert {"input-ran-out-of-data", "callback-monitor-metric-missing"} <= set(names(both)[:2])
     assert all(m.confidence < CONFIDENT for m in both)
     assert any("more than one problem" in note for note in both[0].notes)
+    # a notice of severity info (Keras 3.15's legacy HDF5 warning, reproduced in rules/KD214) is no second problem
+    notice = (
+        "WARNING:absl:You are saving your model as an HDF5 file via `model.save()` or `keras.saving.save_model(model)`. "
+        "This file format is considered legacy. We recommend using instead the native Keras format, e.g. "
+        "`model.save('my_model.keras')` or `keras.saving.save_model(model, 'my_model.keras')`.\n"
+    )
+    with_notice = explain(ran_out + notice, rules=RULES, versions={}).matches
+    assert names(with_notice)[0] == "input-ran-out-of-data"
+    assert with_notice[0].confidence >= CONFIDENT
 
 
 def test_a_shared_with_that_is_not_a_list_of_names_is_a_problem_of_that_file(tmp_path: Path) -> None:

@@ -212,11 +212,16 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
     rivals = [m for m in ranked[1:] if m.record is first.record and (_claimed(m) >= CONFIDENT or first.confidence - m.confidence < AMBIGUOUS_MARGIN)]
     shared = first.pattern.shared_with if first.pattern is not None else ()
     # a log or warnings (no exception ended the run) in which two families are each sure of a different line:
-    # it shows two problems, and nothing says which one is asked about or which caused the other
+    # it shows two problems, and nothing says which one is asked about or which caused the other (a notice
+    # of severity info, such as TensorFlow's start-up lines, is no second problem)
     beside = [
         m
         for m in ranked[1:]
-        if first.record.kind != "exception" and m.record is not first.record and m.record.kind != "exception" and m.confidence >= CONFIDENT
+        if first.record.kind != "exception"
+        and m.record is not first.record
+        and m.record.kind != "exception"
+        and m.confidence >= CONFIDENT
+        and "info" not in (m.rule.severity, first.rule.severity)
     ]
     if rivals and shown_conditions(first) <= max(shown_conditions(m) for m in rivals):
         note = f"the message alone does not tell this from {', '.join(m.rule.name for m in rivals)}: the same line fits both"
