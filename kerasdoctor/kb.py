@@ -61,7 +61,7 @@ VERSIONED_PACKAGES = ("keras", "tensorflow", "tf_keras", "python")
 TOP_KEYS = ("id", "name", "title", "severity", "category", "applies_to", "docs", "errors", "lint", "examples", "symptoms", "frames")
 SYMPTOM_LANGUAGES = ("en", "zh")
 DOCS_KEYS = ("what", "why", "fix", "example", "references", "notes")
-ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where", "involves")
+ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where", "involves", "shared_with")
 EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
 ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
 # docs.example.runs: how the real-backend tests run the bad/good pair, or why they cannot
@@ -72,7 +72,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 20
+_CACHE_FORMAT = 21
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -740,6 +740,9 @@ def _validate_error(where: str, entry: Any, problems: list[str], *, user: bool =
     involves = entry.get("involves", [])
     if not (isinstance(involves, list) and all(isinstance(p, str) and p in VERSIONED_PACKAGES for p in involves)):
         problems.append(f"{where}.involves: must be a list of {', '.join(VERSIONED_PACKAGES)}")
+    shared = entry.get("shared_with", [])
+    if not (isinstance(shared, list) and all(isinstance(n, str) and _NAME.match(n) for n in shared)):
+        problems.append(f"{where}.shared_with: must be a list of rule names (the other families this message is printed for)")
     conditions = entry.get("where", {})
     if not isinstance(conditions, dict):
         problems.append(f"{where}.where: must be a mapping")
@@ -800,6 +803,7 @@ def _normalise(data: dict[str, Any], path: str) -> dict[str, Any]:
                 "skeleton": pattern_skeleton(pattern),
                 "ignore_case": pattern.startswith("(?i"),
                 "involves": _as_tuple(entry.get("involves")),
+                "shared_with": _as_tuple(entry.get("shared_with")),
             }
         )
     return {

@@ -53,6 +53,14 @@ def wording_coverage_failures(rule: Rule) -> Iterator[str]:
             yield f"{rule.path}: errors[{i}]: no example in examples.errors shows this wording ({pattern.pattern!r})"
 
 
+def shared_family_failures(rule: Rule, ruleset: RuleSet) -> Iterator[str]:
+    """A wording's ``shared_with`` names other families of the rules a user sees."""
+    for i, pattern in enumerate(rule.errors):
+        for name in pattern.shared_with:
+            if name == rule.name or ruleset.get(name) is None:
+                yield f"{rule.path}: errors[{i}].shared_with: {name!r} is not the name of another loaded rule"
+
+
 def lint_example_failures(rule: Rule) -> Iterator[str]:
     """Lint examples are checked by the lint package when it is installed."""
     if not (rule.examples.get("bad") or rule.examples.get("good")):
@@ -87,6 +95,7 @@ def check_rule_dirs(dirs: Sequence[str], out: TextIO) -> int:
             n_examples += sum(len(rule.examples.get(k) or []) for k in ("errors", "not_errors", "bad", "good"))
             problems.extend(error_example_failures(rule, ruleset))
             problems.extend(wording_coverage_failures(rule))
+            problems.extend(shared_family_failures(rule, ruleset))
             problems.extend(lint_example_failures(rule))
     problems.extend(SLOW_PATTERNS.values())
     for problem in problems:

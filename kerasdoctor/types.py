@@ -156,7 +156,7 @@ class ErrorRecord(_Value):
 class ErrorPattern(_Value):
     """One wording of an error family, as declared under a rule's ``errors``."""
 
-    __slots__ = ("any_literals", "confidence", "ignore_case", "involves", "kind", "literal", "pattern", "skeleton", "types", "versions", "where")
+    __slots__ = ("any_literals", "confidence", "ignore_case", "involves", "kind", "literal", "pattern", "shared_with", "skeleton", "types", "versions", "where")
     _defaults = {
         "types": (),
         "kind": None,
@@ -167,6 +167,7 @@ class ErrorPattern(_Value):
         "any_literals": (),
         "ignore_case": False,
         "involves": (),
+        "shared_with": (),
         "skeleton": None,
     }
     pattern: str
@@ -180,6 +181,7 @@ class ErrorPattern(_Value):
     skeleton: tuple[str, ...] | None  # its literal text, lower-cased, for near-miss scoring (None: not computed)
     ignore_case: bool
     involves: tuple[str, ...]  # packages whose version mismatch this wording signals
+    shared_with: tuple[str, ...]  # other families whose cause the library reports with this same message
 
     def compiled(self) -> re.Pattern[str]:
         from kerasdoctor.kb import compile_pattern

@@ -158,6 +158,7 @@ FIELDS = [
     ("errors", 0, "where", "frame_function"),
     ("errors", 0, "confidence"),
     ("errors", 0, "involves"),
+    ("errors", 0, "shared_with"),
     ("errors", 0, "versions"),
     ("examples",),
     ("examples", "errors"),

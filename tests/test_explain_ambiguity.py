@@ -62,3 +62,93 @@ def test_a_condition_the_traceback_shows_separates_families_the_line_does_not() 
     bare = explain(f"ValueError: {entry['message']}", rules=RULES, versions={}).matches
     assert names(bare)[:2] == ["custom-loss-on-load", "unknown-loss-or-metric-name"]
     assert bare[0].confidence < CONFIDENT
+
+
+# Keras 2.2 (https://github.com/GussailRaat/EMNLP-19-IIM/issues/2): the target check compares the targets
+# with the model's output, so a model output of the wrong rank prints the same line as wrong targets
+RANK_LINE = "ValueError: Error when checking target: expected final_output to have 3 dimensions, but got array with shape (169, 3)\n"
+
+
+def test_a_wording_shared_with_another_family_is_not_certain_and_names_it() -> None:
+    matches = explain(RANK_LINE, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "target-shape-mismatch"
+    assert matches[0].kind == "wording"
+    assert matches[0].confidence < CONFIDENT
+    assert any("output-rank-mismatch" in note for note in matches[0].notes)
+    shared = next(m for m in matches if m.rule.name == "output-rank-mismatch")
+    assert shared.kind == "raise-site"
+    assert shared.confidence < matches[0].confidence
+
+
+def test_a_condition_the_traceback_shows_keeps_a_shared_wording_certain() -> None:
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.match import match_error
+    from kerasdoctor.types import ErrorPattern, Rule
+
+    def rule_with(where: dict[str, tuple[str, ...]]) -> Rule:
+        pattern = ErrorPattern(
+            pattern=r"when checking target: expected \S+ to have \d+ dimensions", types=("ValueError",), where=where, shared_with=("output-rank-mismatch",)
+        )
+        return Rule(id="KD999", name="target-rank", title="t", severity="error", category="shapes", docs={}, errors=(pattern,))
+
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 9, in <module>\n    model.fit(x, y)\n'
+        '  File "/usr/lib/python3.6/site-packages/keras/engine/training.py", line 952, in fit\n    batch_size=batch_size)\n'
+        '  File "/usr/lib/python3.6/site-packages/keras/engine/training_utils.py", line 128, in standardize_input_data\n    str(data_shape))\n' + RANK_LINE
+    )
+    records = extract_errors(traceback)
+    shown = match_error(records, [rule_with({"frame_function": ("fit",)})], {})
+    unshown = match_error(records, [rule_with({})], {})
+    assert shown[0].confidence >= CONFIDENT
+    assert unshown[0].confidence < CONFIDENT
+
+
+def test_rules_check_names_a_shared_family_that_does_not_exist(tmp_path: Path) -> None:
+    import io
+
+    from kerasdoctor.rulecheck import check_rule_dirs
+
+    sample = Path(__file__).resolve().parent / "data" / "rules_sample" / "KD990-sample-marshal.yaml"
+    text = sample.read_text(encoding="utf-8").replace("    confidence: 0.99\n", "    confidence: 0.99\n    shared_with: [no-such-family]\n", 1)
+    (tmp_path / sample.name).write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    assert check_rule_dirs([str(tmp_path)], out) == 1
+    assert "errors[0].shared_with: 'no-such-family' is not the name of another loaded rule" in out.getvalue()
+
+
+def test_a_log_where_two_families_are_each_sure_of_a_different_line_is_sure_of_neither() -> None:
+    # https://github.com/tensorflow/tensorflow/issues/64035: the validation data ran out, so val_loss was
+    # missing for the checkpoint callback; each warning alone is certain of its own family
+    ran_out = (
+        "WARNING:tensorflow:Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate "
+        "at least `steps_per_epoch * epochs` batches (in this case, 25 batches). You may need to use the repeat() function when "
+        "building your dataset.\n"
+    )
+    monitor = "WARNING:tensorflow:Can save best model only with val_loss available, skipping.\n"
+    for line in (ran_out, monitor):
+        assert explain(line, rules=RULES, versions={}).matches[0].confidence >= CONFIDENT
+    both = explain(ran_out + monitor + monitor, rules=RULES, versions={}).matches
+    assert {"input-ran-out-of-data", "callback-monitor-metric-missing"} <= set(names(both)[:2])
+    assert all(m.confidence < CONFIDENT for m in both)
+    assert any("more than one problem" in note for note in both[0].notes)
+    # a notice of severity info (Keras 3.15's legacy HDF5 warning, reproduced in rules/KD214) is no second problem
+    notice = (
+        "WARNING:absl:You are saving your model as an HDF5 file via `model.save()` or `keras.saving.save_model(model)`. "
+        "This file format is considered legacy. We recommend using instead the native Keras format, e.g. "
+        "`model.save('my_model.keras')` or `keras.saving.save_model(model, 'my_model.keras')`.\n"
+    )
+    with_notice = explain(ran_out + notice, rules=RULES, versions={}).matches
+    assert names(with_notice)[0] == "input-ran-out-of-data"
+    assert with_notice[0].confidence >= CONFIDENT
+
+
+def test_a_shared_with_that_is_not_a_list_of_names_is_a_problem_of_that_file(tmp_path: Path) -> None:
+    from kerasdoctor.kb import load_rule_dir
+
+    sample = Path(__file__).resolve().parent / "data" / "rules_sample" / "KD990-sample-marshal.yaml"
+    text = sample.read_text(encoding="utf-8").replace("    confidence: 0.99\n", "    confidence: 0.99\n    shared_with: Target Shape\n", 1)
+    (tmp_path / sample.name).write_text(text, encoding="utf-8")
+    loaded = load_rule_dir(str(tmp_path))
+    assert not loaded.rules
+    assert any("errors[0].shared_with: must be a list of rule names" in problem for problem in loaded.problems)

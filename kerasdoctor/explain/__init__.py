@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerasdoctor.explain.extract import extract_errors, extract_from_file, records_from_exception
-from kerasdoctor.explain.match import lowered_texts, match_error
+from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error
 from kerasdoctor.types import GENERIC_WORDING, ErrorRecord, Explanation
 
 TYPE_CHECKING = False
@@ -56,7 +56,7 @@ def explain_records(
         from kerasdoctor.explain.fallback import add_frame_evidence
 
         matches = add_frame_evidence(matches, records, ruleset)
-    return Explanation(errors=list(records), matches=matches, environment=environment)
+    return Explanation(errors=list(records), matches=add_shared_families(matches, ruleset), environment=environment)
 
 
 def explain(

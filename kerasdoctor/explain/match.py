@@ -11,11 +11,13 @@ confidence is its best hit.
 from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
-from kerasdoctor.types import CONFIDENT, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, KIND_CAPS, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+
+    from kerasdoctor.kb import RuleSet
 
 UNKNOWN_TYPE_FACTOR = 0.92
 # a bare Exception says nothing about the check: Keras 1.x raised it for every check that
@@ -29,6 +31,8 @@ VERSION_MISMATCH_FACTOR = 0.8
 MIN_CONFIDENCE = 0.05
 # two families whose wordings explain the same line about equally well: the line does not tell them apart
 AMBIGUOUS_MARGIN = 0.03
+# a family the matched wording is shared with: named below it, as the same check's other cause
+SHARED_FAMILY_FACTOR = 0.85
 # Keras 3's trainer re-raises what failed while it built the model as a RuntimeError that quotes it
 # ("Unable to automatically build the model. ... Exception encountered:\n'<error>'", keras/src/trainers/trainer.py
 # _symbolic_build, Keras 3.0-3.15): the quoted error's own class and raising frame are not shown
@@ -192,29 +196,72 @@ def _claimed(match: Match) -> float:
 
 
 def _without_false_certainty(ranked: list[Match]) -> list[Match]:
-    """Keep the ranking, but below CONFIDENT when another family's wording fits the same line about as surely.
+    """Keep the ranking, but below CONFIDENT when the line does not say which family it is.
 
     Two families whose wordings both fit one line, each sure enough on its own to be the
     answer (or about equally sure), cannot both be right: the line does not say which,
     unless the traceback shows one's ``where`` conditions hold and not the other's. A
-    condition the text cannot check counts for neither.
+    condition the text cannot check counts for neither. Likewise a wording its rule
+    declares ``shared_with`` other families (one library check reports their causes in the
+    same words): only a ``where`` condition the traceback shows to hold makes it certain.
+    A log in which two families are each sure of a different line is not certain of either.
     """
-    if len(ranked) < 2 or ranked[0].confidence < CONFIDENT:
+    if len(ranked) < 1 or ranked[0].confidence < CONFIDENT:
         return ranked
     first = ranked[0]
     rivals = [m for m in ranked[1:] if m.record is first.record and (_claimed(m) >= CONFIDENT or first.confidence - m.confidence < AMBIGUOUS_MARGIN)]
-    if not rivals or shown_conditions(first) > max(shown_conditions(m) for m in rivals):
+    shared = first.pattern.shared_with if first.pattern is not None else ()
+    # a log or warnings (no exception ended the run) in which two families are each sure of a different line:
+    # it shows two problems, and nothing says which one is asked about or which caused the other (a notice
+    # of severity info, such as TensorFlow's start-up lines, is no second problem)
+    beside = [
+        m
+        for m in ranked[1:]
+        if first.record.kind != "exception"
+        and m.record is not first.record
+        and m.record.kind != "exception"
+        and m.confidence >= CONFIDENT
+        and "info" not in (m.rule.severity, first.rule.severity)
+    ]
+    if rivals and shown_conditions(first) <= max(shown_conditions(m) for m in rivals):
+        note = f"the message alone does not tell this from {', '.join(m.rule.name for m in rivals)}: the same line fits both"
+    elif beside:
+        rivals = beside
+        note = f"another line of this text is {', '.join(m.rule.name for m in beside)}: it shows more than one problem, and one may cause the other"
+    elif shared and not shown_conditions(first):
+        rivals = []
+        note = f"the library prints this same message when the cause is {' or '.join(shared)}: its words alone do not say which"
+    else:
         return ranked
     scale = (CONFIDENT - 0.01) / first.confidence
     tied = {id(m) for m in (first, *rivals)}
-    others = ", ".join(m.rule.name for m in rivals)
-    note = f"the message alone does not tell this from {others}: the same line fits both"
     return [
         Match(**{**{n: getattr(m, n) for n in m.__slots__}, "confidence": m.confidence * scale, "notes": (*m.notes, note) if m is first else m.notes})
         if id(m) in tied
         else m
         for m in ranked
     ]
+
+
+def add_shared_families(matches: Sequence[Match], rules: RuleSet) -> list[Match]:
+    """After the wording matches, the families the best wording is declared ``shared_with``: the same message, another cause.
+
+    They come as ``raise-site`` matches (the same library check, linked to another family),
+    below the wording that matched, so the user sees the other causes that print it.
+    """
+    first = matches[0] if matches else None
+    if first is None or first.kind != "wording" or first.pattern is None or not first.pattern.shared_with:
+        return list(matches)
+    present = {m.rule.name for m in matches}
+    confidence = min(KIND_CAPS["raise-site"], first.confidence * SHARED_FAMILY_FACTOR)
+    extra = []
+    for name in first.pattern.shared_with:
+        rule = rules.get(name)
+        if rule is None or name in present:
+            continue
+        note = f"{first.rule.name}'s wording matched; the library prints the same message when this is the cause"
+        extra.append(Match(rule=rule, confidence=confidence, record=first.record, pattern=None, evidence=first.evidence, notes=(note,), kind="raise-site"))
+    return [*matches, *extra]
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:
