@@ -228,3 +228,18 @@ print(json.dumps(out))
         assert site["function"].rsplit(".", 1)[-1] == case["function"], (site, case)
         assert case["path"].replace("\\", "/").endswith(site["path"]), (site, case)
         assert re.search(r"\d+\.\d+", json.dumps(site["versions"]))
+
+
+def test_the_table_of_raising_functions_is_kept_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    where = ("serialization.py", "class_and_config_for_serialized_keras_object")
+    first = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    sites = [site.id for site in first.sites_in_function(*where)]
+    assert sites and first.blocks_read == len(first.header["entry_blocks"])  # worked out from every block
+    (stored,) = tmp_path.glob("raise-functions-*.marshal")
+    second = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    assert [site.id for site in second.sites_in_function(*where)] == sites
+    assert second.blocks_read < 10  # read from the kept table: only the blocks of those sites
+    stored.write_bytes(b"\0\0\0\0damaged")
+    third = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    assert [site.id for site in third.sites_in_function(*where)] == sites

@@ -225,19 +225,66 @@ class RaiseSiteIndex:
     def sites_in_function(self, file_name: str, function: str) -> list[RaiseSite]:
         """Every site raised inside ``function`` (short name) of a file called ``file_name``.
 
-        Reads the whole index once (a fraction of a second): only a traceback without its
-        message line asks, and then the place is all there is to go on.
+        Only a traceback without its message line asks, and then the place is all there is
+        to go on. The table of functions is worked out from the whole index (half a second)
+        once per index file, then kept in the cache directory.
         """
         if self._by_function is None:
-            size = int(self.header["block_size"])
-            table: dict[tuple[str, str], list[int]] = {}
-            for number in range(len(self.header["entry_blocks"])):
-                for offset, row in enumerate(self._block("entry_blocks", number)):
-                    for location in row[6]:
-                        key = (location[0].rsplit("/", 1)[-1], location[1].rsplit(".", 1)[-1])
-                        table.setdefault(key, []).append(number * size + offset)
-            self._by_function = table
+            self._by_function = self._stored_function_table()
+            if self._by_function is None:
+                self._by_function = self._function_table()
+                self._store_function_table(self._by_function)
         return [self.entry(i) for i in dict.fromkeys(self._by_function.get((file_name, function), ()))]
+
+    def _function_table(self) -> dict[tuple[str, str], list[int]]:
+        """(file name, short function name) -> the ids of the sites raised there, read from every block."""
+        size = int(self.header["block_size"])
+        table: dict[tuple[str, str], list[int]] = {}
+        for number in range(len(self.header["entry_blocks"])):
+            for offset, row in enumerate(self._block("entry_blocks", number)):
+                for location in row[6]:
+                    key = (location[0].rsplit("/", 1)[-1], location[1].rsplit(".", 1)[-1])
+                    table.setdefault(key, []).append(number * size + offset)
+        return table
+
+    def _function_table_path(self) -> str | None:
+        from kerasdoctor.kb import cache_dir
+
+        base = cache_dir()
+        try:
+            stat = os.stat(self._path)
+        except OSError:
+            return None
+        # the index file's size and time tell its versions apart: a new wheel brings a new table
+        return os.path.join(base, f"raise-functions-{SCHEMA}-{stat.st_size:x}-{stat.st_mtime_ns:x}.marshal") if base else None
+
+    def _stored_function_table(self) -> dict[tuple[str, str], list[int]] | None:
+        path = self._function_table_path()
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            crc, table = int.from_bytes(data[:4], "little"), marshal.loads(memoryview(data)[4:])  # noqa: S302 - checked below
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if crc != zlib.crc32(memoryview(data)[4:]) or type(table) is not dict:
+            return None
+        return table
+
+    def _store_function_table(self, table: dict[tuple[str, str], list[int]]) -> None:
+        path = self._function_table_path()
+        if path is None:
+            return
+        data = marshal.dumps(table)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as handle:
+                handle.write(zlib.crc32(data).to_bytes(4, "little") + data)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache only costs time
 
     def entry(self, entry_id: int) -> RaiseSite:
         row = self._block("entry_blocks", entry_id // int(self.header["block_size"]))[entry_id % int(self.header["block_size"])]
