@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FORMATS
 
 from kerasdoctor.explain.extract import extract_errors, is_library_path, records_from_exception, strip_ansi, unwrap_message
@@ -447,3 +448,25 @@ def test_ipython_8_0_to_8_4_cell_frames():
     assert rec.key_message == "Shapes (None, 1) and (None, 10) are incompatible"
     assert (rec.frames[0].path, rec.frames[0].line, rec.frames[0].function) == ("Input In [3]", 1, "<module>")
     assert rec.location is not None and rec.location.code == "model.fit(x, y, epochs=2)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I call model.fit I get this error: ModuleNotFoundError: No module named 'keras.src'",
+        "训练的时候报错了：ModuleNotFoundError: No module named 'keras.src'，请问怎么解决？",
+        "Loading the model fails with (ModuleNotFoundError: No module named 'keras.src')",
+    ],
+)
+def test_an_exception_line_after_the_users_words_is_read_as_the_exception(text: str) -> None:
+    records = extract_errors(text)
+    exceptions = [r for r in records if r.kind == "exception"]
+    assert [r.type for r in exceptions] == ["ModuleNotFoundError"]
+    assert exceptions[0].message.startswith("No module named 'keras.src'")
+    # the user's words stay a record of their own, for what they describe
+    assert any(r.kind == "message" and r.message.strip(" :：(") for r in records)
+
+
+def test_a_bullet_before_a_mistyped_class_is_no_lead_in() -> None:
+    (record,) = extract_errors("- TyeError: Could not deserialize class 'Functional' because its parent module keras.src.models.functional cannot be imported.")
+    assert record.type is None and record.message.startswith("- TyeError")

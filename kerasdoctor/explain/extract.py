@@ -73,6 +73,13 @@ _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
 _LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
 _BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$")
+# the user's words, then an exception line on the same line ("When I fit I get this error: ValueError: ..."):
+# the exception's class starts after a space, a colon or an opening quote, and its message follows; a lead-in
+# without a word (a list bullet, a quote sign) is no sentence, and the line stays as it was pasted
+_LEAD_IN_EXC = lazy(
+    r"^(?P<lead>.*?[A-Za-z\u4e00-\u9fff].*?[\s:\uff1a,\uff0c(\uff08\"'`])"
+    r"(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)): (?P<msg>\S.*)$"
+)
 _PY_WARNING = lazy(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
 _BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
@@ -625,6 +632,15 @@ class _Parser:
             m = _BARE_EXC_LINE.match(line.strip())
             if m:
                 self._flush()
+                self.frames = _FrameList()
+                self._begin_message(m.group("type"), m.group("msg"))
+                return
+            m = _LEAD_IN_EXC.match(line.strip())
+            if m:
+                # the lead-in stays a record of its own: the only words the user wrote about it
+                self._flush()
+                self._open_log(m.group("lead").strip(), "message")
+                self._close_log()
                 self.frames = _FrameList()
                 self._begin_message(m.group("type"), m.group("msg"))
 
