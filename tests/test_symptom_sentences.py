@@ -152,6 +152,19 @@ DESCRIBED = [
     ("compiled-metrics-not-built", "load_model之后出现compiled metrics的警告"),
     ("h5-duplicate-names", "saving to h5 fails with name already exists"),
     ("h5-duplicate-names", "ModelCheckpoint 保存 h5 时报错 name already exists"),
+    # what users see without any message: the family read from the outside, in other words than its phrases
+    ("optimizer-state-not-restored", "the loss spikes every time I restart training from my saved checkpoint"),
+    ("optimizer-state-not-restored", "加载权重继续训练后loss突然飙升"),
+    ("out-of-memory", "my notebook kernel crashed while fitting the model"),
+    ("out-of-memory", "训练模型的时候内核总是崩溃"),
+    ("cpu-instructions-unsupported", "python crashed right after import tensorflow"),
+    ("generator-validation-without-steps", "fit hangs at the end of the first epoch and never starts epoch 2"),
+    ("input-not-scaled", "my regression loss is enormous and barely goes down"),
+    ("model-from-newer-keras", "a model I trained in colab can't be loaded on my local machine"),
+    ("cpu-instructions-unsupported", "一 import tensorflow 就崩溃退出"),
+    ("generator-validation-without-steps", "第一个epoch快结束的时候一直卡住不动"),
+    ("input-not-scaled", "数据没有做归一化，loss特别大"),
+    ("model-from-newer-keras", "在高版本keras保存的模型，低版本加载不了"),
 ]
 
 
