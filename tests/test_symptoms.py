@@ -140,6 +140,8 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert not fit("out of memory", "it is not an out of memory problem, the kernel just dies", groups)
     assert fit("gpu not found", "it cannot find the gpu", groups)  # the phrase holds the negation itself
     assert fit("gpu not found", "the gpu is not found", groups)
+    # "no" denies a word of the symptom vocabulary; "has no attribute" is what a message says is missing
+    assert fit("module attribute", "the module has no attribute named foo")
     # a negated verb or participle is the symptom a quoted message states, not a denial
     assert fit("interpret loss identifier", "could not interpret loss identifier")
     assert fit("iterating tensor allowed", "iterating over a tensor is not allowed")

@@ -316,6 +316,10 @@ class WordGroups:
             return (word,)
         return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
 
+    def is_known(self, word: str) -> bool:
+        """Whether ``word``, with any ending, is in some group of the vocabulary."""
+        return self._group((word,)) is not None
+
     def in_group(self, term: tuple[str, ...]) -> bool:
         return term in self._group_of
 
@@ -553,12 +557,16 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     return best, where, from_group, length
 
 
-def _denied(spans: Sequence[tuple[list[int], int]], negated: Mapping[int, frozenset[int]]) -> bool:
+def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGroups) -> bool:
     """Whether the user denies a keyword the phrase needs: every place it was found is in the reach of a negation
     the phrase does not itself hold ("the loss is not nan" is no fit for "loss becomes nan"; "cannot find the gpu"
-    still fits "gpu not found", whose "cannot find" holds the negation)."""
+    still fits "gpu not found", whose "cannot find" holds the negation). "no" denies only a word of the symptom
+    vocabulary ("no nan", "no gpu"): "has no attribute", "no key" are what a message says is missing."""
     held = {at for where, length in spans for start in where for at in range(start, start + length)}
-    denied = frozenset().union(*(reach for at, reach in negated.items() if at not in held))
+    denied: set[int] = set()
+    for at, reach in text.negated.items():
+        if at not in held:
+            denied.update(r for r in reach if text.units[at] != "no" or groups.is_known(text.units[r]))
     return bool(denied) and any(all(at in denied for at in where) for where, _ in spans)
 
 
@@ -591,7 +599,7 @@ def phrase_fit(
         scores.append(best)
         hits.append(where)
         spans.append((where, length))
-    if text.negated and _denied(spans, text.negated):
+    if text.negated and _denied(spans, text, groups):
         return None
     partial = False
     if missing:
