@@ -15,6 +15,9 @@ so one phrase covers both languages and the usual synonyms. A long description
 may leave out one keyword of a phrase of three or more. Either way the phrase
 must then rest on two keywords that are not generic (model, error, 训练 ...).
 
+A keyword the user denies ("the loss is not nan", "no nan in my data") is not found,
+unless the phrase holds the negation itself ("cannot find the gpu" for "gpu not found").
+
 When several rules fit, the one whose phrase fits more keywords, more exactly and
 closer together in the text ranks first. Every match is of kind ``symptom``,
 capped far below an exact wording match.
