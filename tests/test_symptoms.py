@@ -142,6 +142,11 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert fit("gpu not found", "the gpu is not found", groups)
     # "no" denies a word of the symptom vocabulary; "has no attribute" is what a message says is missing
     assert fit("module attribute", "the module has no attribute named foo")
+    # in Chinese, "不是" denies the rest of its clause; "是不是" asks
+    groups = WordGroups(vocabulary([["显存", "gpu memory"], ["不足", "not enough"]]))
+    assert not fit("显存 不足", "不是显存不足的问题，是数据太多", groups)
+    assert fit("显存 不足", "是不是显存不足", groups)
+    assert fit("显存 不足", "不是代码的问题，但是显存不足", groups)
     # a negated verb or participle is the symptom a quoted message states, not a denial
     assert fit("interpret loss identifier", "could not interpret loss identifier")
     assert fit("iterating tensor allowed", "iterating over a tensor is not allowed")

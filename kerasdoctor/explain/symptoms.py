@@ -150,6 +150,7 @@ NEGATIONS = {"not": 2, "never": 2, "no": 1}
 _STATE_BEFORE = frozenset(["is", "are", "was", "were", "be", "been", "am"])
 _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include", "includes"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
+CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
 _DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
@@ -361,10 +362,13 @@ class _Text:
         self.sorted = sorted(self.set)
         self.cjk = " ".join(w for w in self.words if _is_cjk(w))
         units: list[str] = []
+        negated: dict[int, frozenset[int]] = {}
         for word in self.words:
+            if _is_cjk(word):
+                negated.update(_cjk_denials(word, len(units)))
             units.extend(word if _is_cjk(word) else (word,))
         self.units = units
-        self.negated = _negated_positions(units)
+        self.negated = _negated_positions(units) | negated
         self.chars = "".join(u if _is_cjk(u) else _GAP for u in units)
         positions: dict[str, list[int]] = {}
         stems: dict[str, list[int]] = {}
@@ -400,6 +404,25 @@ def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
         if reach and not (unit != "no" and units[min(reach)].endswith(_PREDICATE_ENDINGS)):
             negated[i] = frozenset(reach)
     return negated
+
+
+def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
+    """The "不是" of a run of Chinese characters with the characters it denies, to the end of its clause:
+    "不是显存不足的问题" is no sign of 显存不足. "是不是显存不足" asks, and denies nothing."""
+    denials: dict[int, frozenset[int]] = {}
+    start = run.find(CJK_DENIAL)
+    while start >= 0:
+        if not (start and run[start - 1] == CJK_DENIAL[1]):
+            end = start + len(CJK_DENIAL)
+            stop = min(len(run), end + CJK_DENIED_CHARS)
+            for at in range(end, stop):
+                if run[at] in CJK_CLAUSE_BREAKS:
+                    stop = at
+                    break
+            if stop > end:
+                denials[offset + start] = frozenset(range(offset + end, offset + stop))
+        start = run.find(CJK_DENIAL, start + 1)
+    return denials
 
 
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
@@ -541,6 +564,11 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
+def _units_of(term: tuple[str, ...]) -> int:
+    """How many units of the text a spelling covers: a latin word is one, a Chinese word one per character."""
+    return sum(len(word) if _is_cjk(word) else 1 for word in term)
+
+
 def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool, int]:
     """How closely and where a keyword occurs, as written or through its group; and whether through the group."""
     known = text.found.get(concept)
@@ -553,7 +581,7 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
             score = min(score, IN_GROUP)
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
-            best, where, from_group, length = score, found, n > 0 or score == IN_GROUP, len(spelling)
+            best, where, from_group, length = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
             if score >= EXACT:
                 break
     text.found[concept] = (best, where, from_group, length)
