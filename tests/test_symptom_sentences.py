@@ -171,8 +171,6 @@ DESCRIBED = [
     ("protobuf-version-incompatible", "tensorflow import fails after upgrading protobuf"),
     ("numpy2-binary-incompatible", "numpy升级到2.0以后tensorflow报错，好像不兼容"),
     ("keras2-model-in-keras3", "旧版keras训练的模型现在加载失败了"),
-    ("cuda-libraries-not-found", "tensorflow-gpu is installed, yet the model trains on the cpu"),
-    ("cuda-libraries-not-found", "明明装了tensorflow-gpu，训练还是用cpu"),
     ("dataset-download-failed", "用keras下载数据集一直失败"),
     ("protobuf-version-incompatible", "tensorflow导入报错，好像是protobuf版本问题"),
     ("gpu-not-visible", "tensorflow检测不到我的显卡"),
