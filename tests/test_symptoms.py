@@ -152,6 +152,12 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert fit("iterating tensor allowed", "iterating over a tensor is not allowed")
 
 
+def test_the_two_words_of_a_pair_phrase_must_be_near_each_other() -> None:
+    filler = " ".join(f"word{i}" for i in range(30))
+    assert fit("out of memory", "the gpu ran out of memory at epoch 3")
+    assert not fit("out of memory", f"I am trying out CNNs now, {filler}, and there is a lot of free memory")
+
+
 def test_short_english_words_are_found_in_their_other_forms_and_negations_in_none() -> None:
     assert fit("gpu not used", "tensorflow does not use my gpu")  # use / used, which stem() keeps apart
     assert fit("training stops epoch", "training stopped after one epoch")  # stop / stopped

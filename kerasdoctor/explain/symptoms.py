@@ -113,6 +113,8 @@ MIN_SPECIFIC_VIA_GROUP = 2
 # keywords found within this many words/characters of each other describe one thing; past SPAN_FAR, none
 SPAN_NEAR, SPAN_FAR = 8, 48
 MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
+# two words far apart in a long post ("trying out CNNs ... free RAM") are no description of "out of memory"
+MAX_PAIR_SPAN = 3 * SPAN_NEAR
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
 BASE_CONFIDENCE = 0.28
@@ -648,6 +650,8 @@ def phrase_fit(
     held = [c for i, c in enumerate(concepts) if i not in missing]
     specific = sum(not groups.is_generic(c) for c in held)
     span = _span(hits)
+    if len(held) == 2 and span > MAX_PAIR_SPAN:
+        return None
     if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
         return None
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
