@@ -129,6 +129,35 @@ def test_a_negation_in_a_several_word_entry_may_be_another_negation() -> None:
     assert not fit("tensorflow 2 placeholder", "keras 2 placeholder", groups)  # only a negation stands for another
 
 
+def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
+    assert fit("loss becomes nan", "the loss becomes nan after 3 epochs")
+    assert not fit("loss becomes nan", "the loss is not nan, but the accuracy never changes")
+    assert not fit("nan input data", "my input data does not contain nan")
+    assert not fit("nan input data", "there is no nan in the input data")
+    assert fit("nan input data", "no error, but there is nan in my input data")  # another "nan" is not denied
+    assert fit("loss nan", "my data has no nan but the loss is nan")  # "but" ends the denial
+    groups = WordGroups(vocabulary([["memory", "ram"], ["not found", "cannot find"], ["not", "cannot"]]))
+    assert not fit("out of memory", "it is not an out of memory problem, the kernel just dies", groups)
+    assert fit("gpu not found", "it cannot find the gpu", groups)  # the phrase holds the negation itself
+    assert fit("gpu not found", "the gpu is not found", groups)
+    # "no" denies a word of the symptom vocabulary; "has no attribute" is what a message says is missing
+    assert fit("module attribute", "the module has no attribute named foo")
+    # in Chinese, "不是" denies the rest of its clause; "是不是" asks
+    groups = WordGroups(vocabulary([["显存", "gpu memory"], ["不足", "not enough"]]))
+    assert not fit("显存 不足", "不是显存不足的问题，是数据太多", groups)
+    assert fit("显存 不足", "是不是显存不足", groups)
+    assert fit("显存 不足", "不是代码的问题，但是显存不足", groups)
+    # a negated verb or participle is the symptom a quoted message states, not a denial
+    assert fit("interpret loss identifier", "could not interpret loss identifier")
+    assert fit("iterating tensor allowed", "iterating over a tensor is not allowed")
+
+
+def test_the_two_words_of_a_pair_phrase_must_be_near_each_other() -> None:
+    filler = " ".join(f"word{i}" for i in range(30))
+    assert fit("out of memory", "the gpu ran out of memory at epoch 3")
+    assert not fit("out of memory", f"I am trying out CNNs now, {filler}, and there is a lot of free memory")
+
+
 def test_short_english_words_are_found_in_their_other_forms_and_negations_in_none() -> None:
     assert fit("gpu not used", "tensorflow does not use my gpu")  # use / used, which stem() keeps apart
     assert fit("training stops epoch", "training stopped after one epoch")  # stop / stopped

@@ -15,6 +15,9 @@ so one phrase covers both languages and the usual synonyms. A long description
 may leave out one keyword of a phrase of three or more. Either way the phrase
 must then rest on two keywords that are not generic (model, error, 训练 ...).
 
+A keyword the user denies ("the loss is not nan", "no nan in my data") is not found,
+unless the phrase holds the negation itself ("cannot find the gpu" for "gpu not found").
+
 When several rules fit, the one whose phrase fits more keywords, more exactly and
 closer together in the text ranks first. Every match is of kind ``symptom``,
 capped far below an exact wording match.
@@ -111,6 +114,8 @@ MIN_SPECIFIC_VIA_GROUP = 2
 # keywords found within this many words/characters of each other describe one thing; past SPAN_FAR, none
 SPAN_NEAR, SPAN_FAR = 8, 48
 MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
+# two words far apart in a long post ("trying out CNNs ... free RAM") are no description of "out of memory"
+MAX_PAIR_SPAN = 3 * SPAN_NEAR
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
 BASE_CONFIDENCE = 0.28
@@ -137,6 +142,19 @@ _BARE_CONTRACTIONS = {
     "wont": ("will", "not"),
 }
 # a dotted name in a phrase (tf.function, model.fit) is one keyword: its words in a row, each as written
+# a word the user says is absent ("the loss is not nan", "not an out of memory problem", "no nan in my data",
+# "my data does not contain nan") is not a sign of it. A negated verb is the symptom itself ("could not
+# interpret", "cannot load", "does not see"), so "not" denies only after a form of "be" or before "have" /
+# "contain", and not before a participle or adjective, which a quoted message denies as its symptom ("is not
+# allowed", "is not defined", "is not iterable", "is not learning"): the next two words of its clause (articles
+# skipped); "no" the word after it
+_PREDICATE_ENDINGS = ("ed", "able", "ible", "ing")
+NEGATIONS = {"not": 2, "never": 2, "no": 1}
+_STATE_BEFORE = frozenset(["is", "are", "was", "were", "be", "been", "am"])
+_STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include", "includes"])
+NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
+CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
+_CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
 _DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
 
@@ -321,6 +339,10 @@ class WordGroups:
             return (word,)
         return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
 
+    def is_known(self, word: str) -> bool:
+        """Whether ``word``, with any ending, is in some group of the vocabulary."""
+        return self._group((word,)) is not None
+
     def in_group(self, term: tuple[str, ...]) -> bool:
         return term in self._group_of
 
@@ -363,7 +385,7 @@ class _Text:
     Chinese keyword is found by position and never across a latin word.
     """
 
-    __slots__ = ("chars", "cjk", "found", "hits", "length", "positions", "set", "sorted", "stems", "units", "words")
+    __slots__ = ("chars", "cjk", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
         self.words = tokens(text)
@@ -371,9 +393,13 @@ class _Text:
         self.sorted = sorted(self.set)
         self.cjk = " ".join(w for w in self.words if _is_cjk(w))
         units: list[str] = []
+        negated: dict[int, frozenset[int]] = {}
         for word in self.words:
+            if _is_cjk(word):
+                negated.update(_cjk_denials(word, len(units)))
             units.extend(word if _is_cjk(word) else (word,))
         self.units = units
+        self.negated = _negated_positions(units) | negated
         self.chars = "".join(u if _is_cjk(u) else _GAP for u in units)
         positions: dict[str, list[int]] = {}
         stems: dict[str, list[int]] = {}
@@ -385,7 +411,49 @@ class _Text:
         self.stems = stems
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
-        self.found: dict[tuple[str, ...], tuple[float, list[int], bool]] = {}  # and keywords, through their groups
+        # and keywords, through their groups: (closeness, positions, through the group, words of the spelling found)
+        self.found: dict[tuple[str, ...], tuple[float, list[int], bool, int]] = {}
+
+
+def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
+    """Each negation of a state in the text with the units it denies: "is not" / "not have" the next two words of
+    their clause, "no" the next one."""
+    negated: dict[int, frozenset[int]] = {}
+    for i, unit in enumerate(units):
+        span = NEGATIONS.get(unit)
+        if not span:
+            continue
+        if unit != "no" and not (i and units[i - 1] in _STATE_BEFORE) and not (i + 1 < len(units) and units[i + 1] in _STATE_AFTER):
+            continue
+        reach: set[int] = set()
+        at = i + 1
+        while span and at < len(units) and not _is_cjk(units[at]) and units[at] not in _CLAUSE_BREAKS:
+            if units[at] not in NEGATED_SPAN_SKIPS:
+                reach.add(at)
+                span -= 1
+            at += 1
+        if reach and not (unit != "no" and units[min(reach)].endswith(_PREDICATE_ENDINGS)):
+            negated[i] = frozenset(reach)
+    return negated
+
+
+def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
+    """The "不是" of a run of Chinese characters with the characters it denies, to the end of its clause:
+    "不是显存不足的问题" is no sign of 显存不足. "是不是显存不足" asks, and denies nothing."""
+    denials: dict[int, frozenset[int]] = {}
+    start = run.find(CJK_DENIAL)
+    while start >= 0:
+        if not (start and run[start - 1] == CJK_DENIAL[1]):
+            end = start + len(CJK_DENIAL)
+            stop = min(len(run), end + CJK_DENIED_CHARS)
+            for at in range(end, stop):
+                if run[at] in CJK_CLAUSE_BREAKS:
+                    stop = at
+                    break
+            if stop > end:
+                denials[offset + start] = frozenset(range(offset + end, offset + stop))
+        start = run.find(CJK_DENIAL, start + 1)
+    return denials
 
 
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
@@ -527,23 +595,41 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
-def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool]:
+def _units_of(term: tuple[str, ...]) -> int:
+    """How many units of the text a spelling covers: a latin word is one, a Chinese word one per character."""
+    return sum(len(word) if _is_cjk(word) else 1 for word in term)
+
+
+def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool, int]:
     """How closely and where a keyword occurs, as written or through its group; and whether through the group."""
     known = text.found.get(concept)
     if known is not None:
         return known
-    best, where, from_group = 0.0, [], False
+    best, where, from_group, length = 0.0, [], False, 1
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
         if n:  # another word of the group: a little less sure than the word itself
             score = min(score, IN_GROUP)
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
-            best, where, from_group = score, found, n > 0 or score == IN_GROUP
+            best, where, from_group, length = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
             if score >= EXACT:
                 break
-    text.found[concept] = (best, where, from_group)
-    return best, where, from_group
+    text.found[concept] = (best, where, from_group, length)
+    return best, where, from_group, length
+
+
+def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGroups) -> bool:
+    """Whether the user denies a keyword the phrase needs: every place it was found is in the reach of a negation
+    the phrase does not itself hold ("the loss is not nan" is no fit for "loss becomes nan"; "cannot find the gpu"
+    still fits "gpu not found", whose "cannot find" holds the negation). "no" denies only a word of the symptom
+    vocabulary ("no nan", "no gpu"): "has no attribute", "no key" are what a message says is missing."""
+    held = {at for where, length in spans for start in where for at in range(start, start + length)}
+    denied: set[int] = set()
+    for at, reach in text.negated.items():
+        if at not in held:
+            denied.update(r for r in reach if text.units[at] != "no" or groups.is_known(text.units[r]))
+    return bool(denied) and any(all(at in denied for at in where) for where, _ in spans)
 
 
 def phrase_fit(
@@ -563,8 +649,9 @@ def phrase_fit(
     hits: list[list[int]] = []
     missing: list[int] = []
     via_group = False
+    spans: list[tuple[list[int], int]] = []
     for i, concept in enumerate(concepts):
-        best, where, from_group = _concept_hits(concept, text, groups)
+        best, where, from_group, length = _concept_hits(concept, text, groups)
         if not best:
             missing.append(i)
             if len(missing) > 1:
@@ -573,6 +660,9 @@ def phrase_fit(
         via_group = via_group or from_group
         scores.append(best)
         hits.append(where)
+        spans.append((where, length))
+    if text.negated and _denied(spans, text, groups):
+        return None
     partial = False
     if missing:
         concept = concepts[missing[0]]
@@ -589,6 +679,8 @@ def phrase_fit(
     held = [c for i, c in enumerate(concepts) if i not in missing]
     specific = sum(not groups.is_generic(c) for c in held)
     span = _span(hits)
+    if len(held) == 2 and span > MAX_PAIR_SPAN:
+        return None
     if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
         return None
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
