@@ -470,3 +470,15 @@ def test_an_exception_line_after_the_users_words_is_read_as_the_exception(text: 
 def test_a_bullet_before_a_mistyped_class_is_no_lead_in() -> None:
     (record,) = extract_errors("- TyeError: Could not deserialize class 'Functional' because its parent module keras.src.models.functional cannot be imported.")
     assert record.type is None and record.message.startswith("- TyeError")
+
+
+def test_the_in_user_code_envelope_pasted_without_its_exception_line_is_read() -> None:
+    text = (
+        "in user code:\n\n"
+        '    File "/home/me/train.py", line 128, in step  *\n'
+        "        if g:\n\n"
+        '    ValueError: condition of if statement expected to be `tf.bool` scalar, got Tensor("AddN:0", shape=(2,), dtype=float32).\n'
+    )
+    (record,) = extract_errors(text)
+    assert record.key_message.startswith("condition of if statement expected to be `tf.bool` scalar")
+    assert record.location is not None and (record.location.path, record.location.line) == ("/home/me/train.py", 128)

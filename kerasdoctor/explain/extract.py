@@ -628,6 +628,12 @@ class _Parser:
             if m:
                 self.out.add_other("warning", m.group("type"), m.group("msg"))
                 return
+        if line.startswith("in user code:") and not line[len("in user code:") :].strip():
+            # TF's "in user code" envelope pasted without the exception line above it: its frames and,
+            # indented at their end, the error that happened follow, as in the envelope's message
+            self._flush()
+            self._begin_message(None, line.strip())
+            return
         if ": " in line and _EXC_WORDS.search(line):
             m = _BARE_EXC_LINE.match(line.strip())
             if m:
