@@ -22,6 +22,8 @@ capped far below an exact wording match.
 
 from __future__ import annotations
 
+import os
+
 from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
@@ -144,11 +146,34 @@ def _is_cjk(token: str) -> bool:
     return not token.isascii()
 
 
+_HANT_FOLD: list[dict[int, int]] = []  # loaded once, on the first text with non-latin letters
+# three lines: where the table comes from, Traditional characters, their Simplified forms (tools/build_hant_fold.py)
+HANT_FOLD_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "hant_fold.txt")
+
+
+def fold_traditional(text: str) -> str:
+    """Traditional Chinese characters as their Simplified forms (訓練 -> 训练), from OpenCC's table.
+
+    Phrases, vocabulary and the user's text all pass through here, so a phrase written
+    in Simplified Chinese fits a description written in Traditional, and back.
+    """
+    if not _HANT_FOLD:
+        try:
+            with open(HANT_FOLD_FILE, encoding="utf-8") as f:
+                _, traditional, simplified = f.read().splitlines()[:3]
+            _HANT_FOLD.append(str.maketrans(traditional, simplified))
+        except (OSError, ValueError):  # a broken install costs the fold, not the diagnosis
+            _HANT_FOLD.append({})
+    return text.translate(_HANT_FOLD[0])
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased latin words and runs of Chinese characters, in order."""
+    """Lower-cased latin words and runs of Chinese characters (in Simplified script), in order."""
     from kerasdoctor.explain.normalize import fold_characters
 
     text = fold_characters(text).lower()
+    if not text.isascii():
+        text = fold_traditional(text)
     if "'" in text:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
