@@ -160,6 +160,14 @@ DESCRIBED = [
     ("cuda-libraries-not-found", "服务器上cuda版本是10.1，训练时只用cpu"),
     ("learning-rate-extreme", "learning rate too high and the loss goes to nan"),
     ("learning-rate-extreme", "学习率设置过高，loss越来越大最后变成nan"),
+    ("gpu-not-visible", "my GPU is not working with tensorflow, everything runs on the CPU"),
+    ("gpu-not-visible", "tensorflow训练时没有用到显卡"),
+    ("input-not-scaled", "forgot to divide the pixels by 255 before fit"),
+    ("input-not-scaled", "图片输入前没有除以255"),
+    ("keras-tensorflow-version-mismatch", "keras version incompatible with my tensorflow after pip upgrade"),
+    ("keras-tensorflow-version-mismatch", "keras和tensorflow的版本冲突了"),
+    ("tf1-api-in-tf2", "tf.placeholder error in tensorflow 2 with old code"),
+    ("tf1-api-in-tf2", "tensorflow2里没有placeholder了"),
 ]
 
 

@@ -287,3 +287,14 @@ def test_the_traditional_fold_changes_only_chinese_characters() -> None:
 def test_the_traditional_fold_table_is_opencc_s() -> None:
     pytest.importorskip("opencc")
     assert subprocess.run([sys.executable, str(ROOT / "tools" / "build_hant_fold.py"), "--check"], capture_output=True).returncode == 0
+
+
+def test_a_chinese_keyword_is_one_word_of_the_span_whatever_its_length() -> None:
+    from kerasdoctor.explain.symptoms import _span
+
+    # 学习率 (3 characters) then 过高 right after it: as close as "learning rate" and "too high"
+    assert _span([[0], [3]], [3, 2]) == _span([[0], [1]]) == 1
+    side_by_side = fit("学习率 过高 损失 nan", "学习率过高，损失变成nan")
+    spread = fit("学习率 过高 损失 nan", "学习率设置得过高了，结果训练了几个小时以后损失变成nan")
+    assert side_by_side.span < spread.span
+    assert side_by_side.confidence() > spread.confidence()

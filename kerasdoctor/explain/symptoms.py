@@ -381,7 +381,8 @@ class _Text:
         self.stems = stems
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
-        self.found: dict[tuple[str, ...], tuple[float, list[int], bool]] = {}  # and keywords, through their groups
+        # and keywords, through their groups: (closeness, where, through the group, units the spelling found takes)
+        self.found: dict[tuple[str, ...], tuple[float, list[int], bool, int]] = {}
 
 
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
@@ -485,17 +486,23 @@ class _Fit:
         return confidence + (TIGHT_BONUS if self.span <= TIGHT_UNITS_PER_KEYWORD * (self.found - 1) else 0.0)
 
 
-def _span(hit_lists: list[list[int]]) -> int:
-    """The fewest units from the first to the last keyword, one occurrence of each (a sweep over sorted hits)."""
+def _span(hit_lists: list[list[int]], widths: Sequence[int] = ()) -> int:
+    """The fewest units from the first to the last keyword, one occurrence of each (a sweep over sorted hits).
+
+    Each keyword but the last is counted as one unit whatever its ``widths`` (units it
+    takes: a Chinese word a unit per character), so "学习率过高" is two keywords side by
+    side, as "learning rate too high" is.
+    """
     if len(hit_lists) < 2:
         return 0
+    extra = [w - 1 for w in widths] or [0] * len(hit_lists)
     events = sorted((pos, k) for k, hits in enumerate(hit_lists) for pos in hits)
     counts: dict[int, int] = {}
     best, left = 1 << 30, 0
     for pos, k in events:
         counts[k] = counts.get(k, 0) + 1
         while len(counts) == len(hit_lists):
-            best = min(best, pos - events[left][0])
+            best = min(best, max(0, pos - events[left][0] - (sum(extra) - extra[k])))
             lk = events[left][1]
             counts[lk] -= 1
             if not counts[lk]:
@@ -523,12 +530,13 @@ def _typo_score(keyword: str, words: Sequence[str], cjk_text: str) -> float:
     return max((fuzz.ratio(keyword, w) for w in words if abs(len(w) - len(keyword)) <= 2), default=0.0)
 
 
-def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool]:
-    """How closely and where a keyword occurs, as written or through its group; and whether through the group."""
+def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool, int]:
+    """How closely and where a keyword occurs, as written or through its group; whether through the group; and
+    how many units (words, Chinese characters) the spelling found takes."""
     known = text.found.get(concept)
     if known is not None:
         return known
-    best, where, from_group = 0.0, [], False
+    best, where, from_group, width = 0.0, [], False, 1
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
         if n:  # another word of the group: a little less sure than the word itself
@@ -536,10 +544,11 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
             best, where, from_group = score, found, n > 0 or score == IN_GROUP
+            width = len(spelling[0]) if len(spelling) == 1 and _is_cjk(spelling[0]) else len(spelling)
             if score >= EXACT:
                 break
-    text.found[concept] = (best, where, from_group)
-    return best, where, from_group
+    text.found[concept] = (best, where, from_group, width)
+    return best, where, from_group, width
 
 
 def phrase_fit(
@@ -557,10 +566,11 @@ def phrase_fit(
         concepts = groups.concepts(keywords)
     scores: list[float] = []
     hits: list[list[int]] = []
+    widths: list[int] = []
     missing: list[int] = []
     via_group = False
     for i, concept in enumerate(concepts):
-        best, where, from_group = _concept_hits(concept, text, groups)
+        best, where, from_group, width = _concept_hits(concept, text, groups)
         if not best:
             missing.append(i)
             if len(missing) > 1:
@@ -569,6 +579,7 @@ def phrase_fit(
         via_group = via_group or from_group
         scores.append(best)
         hits.append(where)
+        widths.append(width)
     partial = False
     if missing:
         concept = concepts[missing[0]]
@@ -584,7 +595,7 @@ def phrase_fit(
             return None
     held = [c for i, c in enumerate(concepts) if i not in missing]
     specific = sum(not groups.is_generic(c) for c in held)
-    span = _span(hits)
+    span = _span(hits, widths)
     if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
         return None
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
