@@ -114,6 +114,8 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     decode = "AttributeError: 'str' object has no attribute 'decode'"
     assert normalize_text("【问题】" + decode.replace(":", "：", 1) + "。") == "【问题】\n" + decode + ". "
     assert normalize_text("解决keras中ValueError: expected shape (10,)问题") == "解决keras中 问题\nValueError: expected shape (10,)"
+    assert normalize_text("程序提示「KeyError: 'acc'」，为什么") == "程序提示 为什么\nKeyError: 'acc'"
+    assert normalize_text("报错“ValueError: Unknown layer: Functional”") == "报错\nValueError: Unknown layer: Functional"
     # the library's own Chinese (a path, a layer name) and English around an error stay as they are
     assert normalize_text("OSError: Unable to open file 'C:/用户/model.h5'") == "OSError: Unable to open file 'C:/用户/model.h5'"
     assert normalize_text("ValueError: Unknown layer: 注意力层") == "ValueError: Unknown layer: 注意力层"
