@@ -152,8 +152,6 @@ DESCRIBED = [
     ("compiled-metrics-not-built", "load_model之后出现compiled metrics的警告"),
     ("h5-duplicate-names", "saving to h5 fails with name already exists"),
     ("h5-duplicate-names", "ModelCheckpoint 保存 h5 时报错 name already exists"),
-    ("nan-in-input-data", "keras: first step loss nan, every step after it too"),
-    ("nan-in-input-data", "刚开始训练第一步损失就是nan"),
     ("activation-loss-mismatch", "my binary classifier always predicts 1 for every sample"),
     ("activation-loss-mismatch", "我的二分类模型无论输入什么都预测1"),
     ("cuda-libraries-not-found", "tensorflow cannot find cuda, so training falls back to the cpu"),
