@@ -1020,6 +1020,7 @@ def _fingerprint(files: list[str]) -> str:
     here = os.path.dirname(os.path.abspath(__file__))
     shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py")]
     shaping += [os.path.join(here, "explain", f"{name}.py") for name in ("fuzzy", "symptoms", "fallback", "frames", "nearest")]
+    shaping.append(os.path.join(here, "data", "hant_fold.txt"))  # symptoms.tokens reads Chinese through it
     for path in [*shaping, *files]:
         try:
             st = os.stat(path)

@@ -80,6 +80,9 @@ PASTINGS = {
     "code fence": lambda t: "```python\n" + t.rstrip("\n") + "\n```",
     "html escaped": lambda t: html.escape(t, quote=True),
     "hard wrapped at 80": _hard_wrapped,
+    # a Chinese post: the user's words run straight into the exception line and go on after it
+    "chinese words around": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):(.*)$", "运行时报错：\\1:\\2，求助", t, count=1, flags=re.M),
+    "fullwidth brackets and commas": lambda t: t.translate(str.maketrans({"(": "\uff08", ")": "\uff09", ",": "\uff0c"})),
 }
 
 
@@ -104,6 +107,19 @@ def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
 def test_normalising_undoes_what_pasting_did():
     pasted = "> **UnboundLocalError\uff1a** local variable \u2018x\u2019 referenced before assignment &amp; more"
     assert normalize_text(pasted) == "UnboundLocalError: local variable 'x' referenced before assignment & more"
+
+
+def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
+    assert normalize_text("运行时报错：KeyError: 'acc'，求助") == "运行时报错 求助\nKeyError: 'acc'"
+    decode = "AttributeError: 'str' object has no attribute 'decode'"
+    assert normalize_text("【问题】" + decode.replace(":", "：", 1) + "。") == "【问题】\n" + decode + ". "
+    assert normalize_text("解决keras中ValueError: expected shape (10,)问题") == "解决keras中 问题\nValueError: expected shape (10,)"
+    assert normalize_text("程序提示「KeyError: 'acc'」，为什么") == "程序提示 为什么\nKeyError: 'acc'"
+    assert normalize_text("报错“ValueError: Unknown layer: Functional”") == "报错\nValueError: Unknown layer: Functional"
+    # the library's own Chinese (a path, a layer name) and English around an error stay as they are
+    assert normalize_text("OSError: Unable to open file 'C:/用户/model.h5'") == "OSError: Unable to open file 'C:/用户/model.h5'"
+    assert normalize_text("ValueError: Unknown layer: 注意力层") == "ValueError: Unknown layer: 注意力层"
+    assert normalize_text("I got KeyError: 'acc' after fit") == "I got KeyError: 'acc' after fit"
 
 
 def test_python_code_survives_normalising():

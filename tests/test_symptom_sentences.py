@@ -183,6 +183,20 @@ DESCRIBED = [
     ("generator-validation-without-steps", "第一个epoch快结束的时候一直卡住不动"),
     ("input-not-scaled", "数据没有做归一化，loss特别大"),
     ("model-from-newer-keras", "在高版本keras保存的模型，低版本加载不了"),
+    ("activation-loss-mismatch", "my binary classifier always predicts 1 for every sample"),
+    ("activation-loss-mismatch", "我的二分类模型无论输入什么都预测1"),
+    ("cuda-libraries-not-found", "tensorflow cannot find cuda, so training falls back to the cpu"),
+    ("cuda-libraries-not-found", "服务器上cuda版本是10.1，训练时只用cpu"),
+    ("learning-rate-extreme", "learning rate too high and the loss goes to nan"),
+    ("learning-rate-extreme", "学习率设置过高，loss越来越大最后变成nan"),
+    ("gpu-not-visible", "my GPU is not working with tensorflow, everything runs on the CPU"),
+    ("gpu-not-visible", "tensorflow训练时没有用到显卡"),
+    ("input-not-scaled", "forgot to divide the pixels by 255 before fit"),
+    ("input-not-scaled", "图片输入前没有除以255"),
+    ("keras-tensorflow-version-mismatch", "keras version incompatible with my tensorflow after pip upgrade"),
+    ("keras-tensorflow-version-mismatch", "keras和tensorflow的版本冲突了"),
+    ("tf1-api-in-tf2", "tf.placeholder error in tensorflow 2 with old code"),
+    ("tf1-api-in-tf2", "tensorflow2里没有placeholder了"),
 ]
 
 

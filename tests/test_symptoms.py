@@ -107,7 +107,8 @@ def test_closer_keywords_and_more_of_them_rank_first() -> None:
 
 
 def test_japanese_korean_and_russian_words_are_read_and_found_as_part_of_the_text() -> None:
-    assert tokens("損失がnanに, 손실이 nan, Потери nan") == ["損失が", "nan", "に", "손실이", "nan", "потери", "nan"]
+    # kanji are read like Traditional Chinese characters (損 -> 损), in the text and in the vocabulary alike
+    assert tokens("損失がnanに, 손실이 nan, Потери nan") == ["损失が", "nan", "に", "손실이", "nan", "потери", "nan"]
     groups = WordGroups(vocabulary([["loss", "損失", "손실", "потер"]]))
     for sentence in ("損失がnanになります", "학습 중 손실이 nan이 됩니다", "Потери становятся nan после 3 эпох"):
         assert fit("loss nan", sentence, groups), sentence
@@ -284,3 +285,45 @@ def test_a_library_log_line_must_fit_a_phrase_whole() -> None:
     assert "mixed-precision-dtype-mismatch" not in names
     # the same words typed by a user as a long description may still leave one keyword out
     assert fit("mixed precision dtype mismatch", "after I switched to mixed precision following the guide, the dtype of my custom layer output looks odd")
+
+
+# The same description in Simplified and in Traditional script (Taiwan / Hong Kong wording where it differs)
+SCRIPTS = [
+    ("训练时loss变成nan", "訓練時loss變成nan"),
+    ("显存不足，训练到一半就停了", "顯存不足，訓練到一半就停了"),
+    ("gpu没有被使用，只用了cpu", "GPU沒有被使用，只用了CPU"),
+    ("mnist数据集下载失败", "mnist資料集下載失敗"),
+    ("加载模型时自定义层报错", "載入模型時自訂層報錯"),
+]
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), SCRIPTS)
+def test_traditional_chinese_names_the_same_family_as_simplified(simplified: str, traditional: str) -> None:
+    expected = explain(simplified, versions={}).matches
+    got = explain(traditional, versions={}).matches
+    assert expected, simplified
+    assert [(m.rule.name, m.kind) for m in got[:1]] == [(m.rule.name, m.kind) for m in expected[:1]]
+
+
+def test_the_traditional_fold_changes_only_chinese_characters() -> None:
+    from kerasdoctor.explain.symptoms import fold_traditional
+
+    assert fold_traditional("準確率一直不變 ValueError: 權重 shape (3, 3)") == "准确率一直不变 ValueError: 权重 shape (3, 3)"
+    assert fold_traditional("准确率一直不变") == "准确率一直不变"
+    assert tokens("訓練 loss") == tokens("训练 loss") == ["训练", "loss"]
+
+
+def test_the_traditional_fold_table_is_opencc_s() -> None:
+    pytest.importorskip("opencc")
+    assert subprocess.run([sys.executable, str(ROOT / "tools" / "build_hant_fold.py"), "--check"], capture_output=True).returncode == 0
+
+
+def test_a_chinese_keyword_is_one_word_of_the_span_whatever_its_length() -> None:
+    from kerasdoctor.explain.symptoms import _span
+
+    # 学习率 (3 characters) then 过高 right after it: as close as "learning rate" and "too high"
+    assert _span([[0], [3]], [3, 2]) == _span([[0], [1]]) == 1
+    side_by_side = fit("学习率 过高 损失 nan", "学习率过高，损失变成nan")
+    spread = fit("学习率 过高 损失 nan", "学习率设置得过高了，结果训练了几个小时以后损失变成nan")
+    assert side_by_side.span < spread.span
+    assert side_by_side.confidence() > spread.confidence()

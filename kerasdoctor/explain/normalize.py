@@ -32,6 +32,8 @@ _PUNCTUATION = str.maketrans(
         "\u00bb": '"',
         "\u300c": '"',
         "\u300d": '"',
+        "\u300e": '"',
+        "\u300f": '"',
         "\u2013": "-",
         "\u2014": "-",
         "\u2212": "-",
@@ -54,6 +56,16 @@ _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a message whose opening quote was cut off: NoneType' object ...
 # an exception line starts a new line even after one that happens to be exactly as wide as a wrapped line
 _EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*:")
+# an exception line glued to the user's Chinese words before it: "报错：ValueError: ...", "【问题】KeyError: ...",
+# "tensorflow报错AttributeError: ...", 报错“KeyError: 'acc'” (the head, or the quote or bracket opening it, must
+# follow a CJK character or bracket, so English is left alone)
+_GLUED_EXCEPTION_HEAD = lazy(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[ \t:,.]*(?P<open>[\"(\[])?"
+    r"((?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)[A-Za-z0-9_]*: )"
+)
+# ... and the user's words after it on the same line: "KeyError: 'acc'，求助", "... is not a package 错误"
+# (Chinese straight after a letter, digit, quote or bracket of the message: the library never writes that)
+_TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*(?=[\u3000-\u303f\u3400-\u9fff])")
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
@@ -158,6 +170,43 @@ def rejoin_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+_CLOSING = {'"': '"', "(": ")", "[": "]"}
+
+
+def split_glued_exception_lines(lines: list[str]) -> list[str]:
+    """Put an exception line between the user's Chinese words on a line of its own.
+
+    Chinese posts write the error straight after their own words and go on after it
+    ("运行时报错：KeyError: 'acc'，求助", "【问题】AttributeError: ..."); on its own line
+    the exception's type is read as in a traceback and its message ends where the
+    library's did.
+    """
+    out: list[str] = []
+    for line in lines:
+        if line.isascii() or not any(word in line for word in ("Error", "Exception", "Warning")):
+            out.append(line)
+            continue
+        words: list[str] = []
+        closing = ""
+        glued = _GLUED_EXCEPTION_HEAD.search(line)
+        if glued is not None:
+            words.append(line[: glued.start()].rstrip())
+            closing = _CLOSING.get(glued.group("open") or "", "")
+            line = line[glued.start(2) :]
+        head = _EXCEPTION_HEAD.match(line)
+        after = _TRAILING_WORDS.search(line, head.end()) if head else None
+        if after is not None:
+            # the words after the message go above it: a message that goes on over more lines stays whole
+            words.append(line[after.end() :])
+            line = line[: after.start()]
+        if closing and line.rstrip().endswith(closing):
+            line = line.rstrip()[: -len(closing)]
+        if words:
+            out.append(" ".join(words))
+        out.append(line)
+    return out
+
+
 def restore_placeholders(text: str) -> str:
     """A name the user replaced by ``'*****'`` or ``<name>`` becomes a plain name again."""
     if "'" in text or '"' in text:
@@ -183,6 +232,8 @@ def normalize_text(text: str) -> str:
     text = fold_characters(text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
+    if not text.isascii():
+        lines = split_glued_exception_lines(lines)
     lines = rejoin_wrapped(lines)
     text = "\n".join(lines)
     return restore_placeholders(text)

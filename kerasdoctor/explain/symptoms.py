@@ -25,6 +25,8 @@ capped far below an exact wording match.
 
 from __future__ import annotations
 
+import os
+
 from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
@@ -163,11 +165,34 @@ def _is_cjk(token: str) -> bool:
     return not token.isascii()
 
 
+_HANT_FOLD: list[dict[int, int]] = []  # loaded once, on the first text with non-latin letters
+# three lines: where the table comes from, Traditional characters, their Simplified forms (tools/build_hant_fold.py)
+HANT_FOLD_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "hant_fold.txt")
+
+
+def fold_traditional(text: str) -> str:
+    """Traditional Chinese characters as their Simplified forms (訓練 -> 训练), from OpenCC's table.
+
+    Phrases, vocabulary and the user's text all pass through here, so a phrase written
+    in Simplified Chinese fits a description written in Traditional, and back.
+    """
+    if not _HANT_FOLD:
+        try:
+            with open(HANT_FOLD_FILE, encoding="utf-8") as f:
+                _, traditional, simplified = f.read().splitlines()[:3]
+            _HANT_FOLD.append(str.maketrans(traditional, simplified))
+        except (OSError, ValueError):  # a broken install costs the fold, not the diagnosis
+            _HANT_FOLD.append({})
+    return text.translate(_HANT_FOLD[0])
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased latin words and runs of Chinese characters, in order."""
+    """Lower-cased latin words and runs of Chinese characters (in Simplified script), in order."""
     from kerasdoctor.explain.normalize import fold_characters
 
     text = fold_characters(text).lower()
+    if not text.isascii():
+        text = fold_traditional(text)
     if "'" in text:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
@@ -411,7 +436,7 @@ class _Text:
         self.stems = stems
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
-        # and keywords, through their groups: (closeness, positions, through the group, words of the spelling found)
+        # and keywords, through their groups: (closeness, where, through the group, units the spelling found takes)
         self.found: dict[tuple[str, ...], tuple[float, list[int], bool, int]] = {}
 
 
@@ -557,17 +582,23 @@ class _Fit:
         return confidence + (TIGHT_BONUS if self.span <= TIGHT_UNITS_PER_KEYWORD * (self.found - 1) else 0.0)
 
 
-def _span(hit_lists: list[list[int]]) -> int:
-    """The fewest units from the first to the last keyword, one occurrence of each (a sweep over sorted hits)."""
+def _span(hit_lists: list[list[int]], widths: Sequence[int] = ()) -> int:
+    """The fewest units from the first to the last keyword, one occurrence of each (a sweep over sorted hits).
+
+    Each keyword but the last is counted as one unit whatever its ``widths`` (units it
+    takes: a Chinese word a unit per character), so "学习率过高" is two keywords side by
+    side, as "learning rate too high" is.
+    """
     if len(hit_lists) < 2:
         return 0
+    extra = [w - 1 for w in widths] or [0] * len(hit_lists)
     events = sorted((pos, k) for k, hits in enumerate(hit_lists) for pos in hits)
     counts: dict[int, int] = {}
     best, left = 1 << 30, 0
     for pos, k in events:
         counts[k] = counts.get(k, 0) + 1
         while len(counts) == len(hit_lists):
-            best = min(best, pos - events[left][0])
+            best = min(best, max(0, pos - events[left][0] - (sum(extra) - extra[k])))
             lk = events[left][1]
             counts[lk] -= 1
             if not counts[lk]:
@@ -601,22 +632,23 @@ def _units_of(term: tuple[str, ...]) -> int:
 
 
 def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool, int]:
-    """How closely and where a keyword occurs, as written or through its group; and whether through the group."""
+    """How closely and where a keyword occurs, as written or through its group; whether through the group; and
+    how many units (words, Chinese characters) the spelling found takes."""
     known = text.found.get(concept)
     if known is not None:
         return known
-    best, where, from_group, length = 0.0, [], False, 1
+    best, where, from_group, width = 0.0, [], False, 1
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
         if n:  # another word of the group: a little less sure than the word itself
             score = min(score, IN_GROUP)
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
-            best, where, from_group, length = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
+            best, where, from_group, width = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
             if score >= EXACT:
                 break
-    text.found[concept] = (best, where, from_group, length)
-    return best, where, from_group, length
+    text.found[concept] = (best, where, from_group, width)
+    return best, where, from_group, width
 
 
 def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGroups) -> bool:
@@ -647,11 +679,12 @@ def phrase_fit(
         concepts = groups.concepts(keywords)
     scores: list[float] = []
     hits: list[list[int]] = []
+    widths: list[int] = []
     missing: list[int] = []
     via_group = False
     spans: list[tuple[list[int], int]] = []
     for i, concept in enumerate(concepts):
-        best, where, from_group, length = _concept_hits(concept, text, groups)
+        best, where, from_group, width = _concept_hits(concept, text, groups)
         if not best:
             missing.append(i)
             if len(missing) > 1:
@@ -660,7 +693,8 @@ def phrase_fit(
         via_group = via_group or from_group
         scores.append(best)
         hits.append(where)
-        spans.append((where, length))
+        spans.append((where, width))
+        widths.append(width)
     if text.negated and _denied(spans, text, groups):
         return None
     partial = False
@@ -678,7 +712,7 @@ def phrase_fit(
             return None
     held = [c for i, c in enumerate(concepts) if i not in missing]
     specific = sum(not groups.is_generic(c) for c in held)
-    span = _span(hits)
+    span = _span(hits, widths)
     if len(held) == 2 and span > MAX_PAIR_SPAN:
         return None
     if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
