@@ -60,7 +60,7 @@ _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
 # lines into one, each former line starting after a long run of spaces
 _PADDED_JOIN = lazy(
-    r'(?<=\S) {12,}(?=File "[^"]+", line \d|Traceback \(most recent call last\)'
+    r'(?<=\S) {12,}(?=File "[^"]+", line \d|Traceback \(most recent call last\):'
     r"|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?: )"
 )
 PAD_SIGN = " " * 12
