@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FORMATS
 
 from kerasdoctor.explain.extract import extract_errors, is_library_path, records_from_exception, strip_ansi, unwrap_message
@@ -447,3 +448,28 @@ def test_ipython_8_0_to_8_4_cell_frames():
     assert rec.key_message == "Shapes (None, 1) and (None, 10) are incompatible"
     assert (rec.frames[0].path, rec.frames[0].line, rec.frames[0].function) == ("Input In [3]", 1, "<module>")
     assert rec.location is not None and rec.location.code == "model.fit(x, y, epochs=2)"
+
+
+VSCODE = (
+    "Exception has occurred: ValueError\n"
+    "Shapes (None, 1) and (None, 10) are incompatible\n"
+    '  File "/home/me/proj/losses.py", line 12, in my_loss\n'
+    "    return tf.reduce_mean(y_true - y_pred)\n"
+    '  File "/home/me/proj/train.py", line 30, in <module>\n'
+    "    model.fit(x, y)\n"
+)
+
+
+@pytest.mark.parametrize("tail", ["", "ValueError: Shapes (None, 1) and (None, 10) are incompatible\n"])
+def test_vscode_exception_report_keeps_type_message_and_innermost_frame(tail):
+    (rec,) = extract_errors(VSCODE + tail)
+    assert rec.type == "ValueError"
+    assert rec.message == "Shapes (None, 1) and (None, 10) are incompatible"
+    # VS Code lists the frames innermost first: the raising one ends up last, as in a Python traceback
+    assert [f.function for f in rec.frames] == ["<module>", "my_loss"]
+    assert rec.location is not None and rec.location.line == 12
+
+
+def test_vscode_header_without_frames_is_an_exception_record():
+    (rec,) = extract_errors("Exception has occurred: KeyError\n'val_loss'\n")
+    assert (rec.kind, rec.type, rec.message) == ("exception", "KeyError", "'val_loss'")

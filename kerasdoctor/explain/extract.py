@@ -35,6 +35,8 @@ _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
 _IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
 _DASHES = lazy(r"^-{30,}\s*$")
+# VS Code's debugger: "Exception has occurred: ValueError", the message, then the frames innermost first
+_VSCODE_HEADER = lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
 # ", in" may end the line when a page dropped "<module>" as an HTML tag
 # pytest's long traceback: "path/to/file.py:46: in func", the failing line marked ">", the error lines "E   ..."
 _PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>\S+)\s*$")
@@ -365,6 +367,7 @@ class _Parser:
         self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
         self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
+        self.vscode = False  # the record began with VS Code's "Exception has occurred:" header: its frames come innermost first
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -375,11 +378,13 @@ class _Parser:
         self.type = None
         self.tb_indent = indent
         self.pytest = False
+        self.vscode = False
 
     def _flush(self) -> None:
         if self.state == "message":
             message = "\n".join(self.msg_lines)
-            record = make_exception_record(self.type, message, tuple(self.frames))
+            frames = tuple(reversed(self.frames)) if self.vscode else tuple(self.frames)
+            record = make_exception_record(self.type, message, frames)
             self.chain_group.append(record)
             if not self.chain_pending:
                 self._close_chain()
@@ -391,6 +396,7 @@ class _Parser:
         self.tb_indent = ""
         self.loose_code = False
         self.pytest = False
+        self.vscode = False
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -436,6 +442,13 @@ class _Parser:
             if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
                 self.chain_pending = True
                 self._flush()
+                return
+            if self.vscode and 'File "' in line and _PY_FRAME.match(line):
+                # the message ends where VS Code lists the frames
+                while self.msg_lines and not self.msg_lines[-1].strip():
+                    self.msg_lines.pop()
+                self.state = "frames"
+                self._frames_line(line, stripped)
                 return
             if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line):
                 self.chain_pending = False
@@ -586,6 +599,16 @@ class _Parser:
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
+        if line.startswith("Exception has occurred:"):
+            m = _VSCODE_HEADER.match(line)
+            if m:
+                self._flush()
+                self._close_chain()
+                self.frames = _FrameList()
+                self._begin_message(m.group("type"), "")
+                self.msg_lines = []
+                self.vscode = True
+                return
         if "Traceback" in line:
             if _TB_START.match(line):
                 self._start_traceback(line[: len(line) - len(line.lstrip())])
@@ -658,7 +681,8 @@ class _Parser:
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function)
             self.state = "message"
             self.type = self.type or self.ipython_type
-            self.msg_lines = [message]
+            if not (self.vscode and any(line.strip() for line in self.msg_lines)):
+                self.msg_lines = [message]
 
 
 def extract_from_lines(lines: Iterable[str]) -> list[ErrorRecord]:
