@@ -473,3 +473,51 @@ def test_vscode_exception_report_keeps_type_message_and_innermost_frame(tail):
 def test_vscode_header_without_frames_is_an_exception_record():
     (rec,) = extract_errors("Exception has occurred: KeyError\n'val_loss'\n")
     assert (rec.kind, rec.type, rec.message) == ("exception", "KeyError", "'val_loss'")
+
+
+def test_a_traceback_pasted_on_one_line_is_read_frame_by_frame():
+    text = (
+        'Traceback (most recent call last): File "train.py", line 42, in <module> model.fit(x, y) '
+        'File "/usr/lib/python3/site-packages/keras/engine/training.py", line 1100, in fit tmp_logs = self.train_function(iterator) '
+        "ValueError: Shapes (None, 4) and (None, 10) are incompatible"
+    )
+    (rec,) = extract_errors(text)
+    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 4) and (None, 10) are incompatible")
+    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)"), ("fit", "tmp_logs = self.train_function(iterator)")]
+
+
+def test_a_chained_traceback_on_one_line_keeps_its_chain():
+    text = (
+        'Traceback (most recent call last): File "a.py", line 3, in <module> import tensorflow ImportError: DLL load failed '
+        "During handling of the above exception, another exception occurred: Traceback (most recent call last): "
+        'File "b.py", line 1, in <module> import keras Exception: Keras requires TensorFlow 2.2 or higher.'
+    )
+    cause, final = extract_errors(text)
+    assert (cause.message, cause.chained) == ("DLL load failed", True)
+    assert (final.type, final.message, final.chained) == ("Exception", "Keras requires TensorFlow 2.2 or higher.", False)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "How can I fix this? Thanks",
+        "\n**System information**\n- TensorFlow version: 2.4.1\n- Python version: 3.8",
+        "\n### Standalone code to reproduce the issue\nmodel.fit(x, y)",
+    ],
+)
+def test_what_the_user_wrote_after_the_exception_is_not_its_message(after):
+    text = "Traceback (most recent call last):\n  File \"t.py\", line 3, in <module>\n    f()\nKeyError: 'val_loss'\n" + after + "\n"
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.message == "'val_loss'"
+
+
+def test_a_multi_paragraph_library_message_is_kept_whole():
+    text = (
+        "ValueError: Layer 'talking_head' looks like it has unbuilt state, but Keras is not able to trace the layer `call()` "
+        "in order to build it automatically. Possible causes:\n"
+        "1. The `call()` method of your layer may be crashing.\n"
+        "\n"
+        "Exception encountered: ''Dimensions must be equal''\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.message.endswith("Exception encountered: ''Dimensions must be equal''")

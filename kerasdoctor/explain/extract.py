@@ -62,6 +62,15 @@ _GLUED = lazy(
     r"|(?<=\S)(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S)"
     r"|(?<=Traceback \(most recent call last\):)[ \t]*(?=\S)"
 )
+# a whole traceback on one line (an issue title, a page that lost the line breaks): each frame and chain sentence begins a
+# line of its own, and so does the exception line after the last frame
+_INLINE_FRAME = lazy(
+    r'(?<=\S)\s+(?=File "[^"\n]+", line \d+|Traceback \(most recent call last\):'
+    r"|During handling of the above exception|The above exception was the direct cause)"
+)
+_INLINE_EXCEPTION = lazy(
+    r"(?<=\S)\s+(?=(?:[A-Za-z_]\w*\.)*_?(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*|Exception)(?: \(see above for traceback\))?: )"
+)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
@@ -112,6 +121,11 @@ _NUMBERED_LINE = lazy(r"^\d+\s")
 _PROSE = lazy(
     r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
     r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
+)
+# what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
+_ISSUE_HEADING = lazy(
+    r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
+    r"|Code to reproduce|Other info|Expected behaviou?r|Steps to reproduce|To [Rr]eproduce|Environment:?\s*$)"
 )
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
@@ -329,12 +343,26 @@ def _split_display_lines(raw: str) -> Iterator[str]:
     if "](" in raw and _INLINE_LINK.search(raw):
         # Colab and VS Code render frame paths and line numbers as markdown links: keep the text
         raw = _INLINE_LINK.sub(r"\g<text>", raw)
-    if any(sign in raw for sign in _GLUE_SIGNS) and _GLUED.search(raw):
-        # Keras's progress bar ends without a newline, so the next log line or traceback continues
-        # it; a traceback header can also carry its first frame (NumPy's import-error report)
-        yield from (part for part in _GLUED.split(raw) if part.strip())
-        return
-    yield raw
+    pieces = [raw]
+    if 'File "' in raw and _INLINE_FRAME.search(raw):
+        pieces = [piece for part in _INLINE_FRAME.split(raw) for piece in _split_exception_line(part) if piece.strip()]
+    for piece in pieces:
+        if any(sign in piece for sign in _GLUE_SIGNS) and _GLUED.search(piece):
+            # Keras's progress bar ends without a newline, so the next log line or traceback continues
+            # it; a traceback header can also carry its first frame (NumPy's import-error report)
+            yield from (part for part in _GLUED.split(piece) if part.strip())
+        else:
+            yield piece
+
+
+def _split_exception_line(part: str) -> list[str]:
+    """A frame that a one-line paste ran on into the exception line: the frame, then the exception."""
+    if not part.lstrip().startswith('File "'):
+        return [part]
+    heads = list(_INLINE_EXCEPTION.finditer(part))
+    if not heads:
+        return [part]
+    return [part[: heads[-1].start()], part[heads[-1].end() :]]
 
 
 class _FrameList(list):  # type: ignore[type-arg]
@@ -450,6 +478,16 @@ class _Parser:
                 self.state = "frames"
                 self._frames_line(line, stripped)
                 return
+            if (_PROSE.match(stripped) and self.msg_lines and any(text.strip() for text in self.msg_lines)) or (
+                self.msg_lines and not self.msg_lines[-1].strip() and _ISSUE_HEADING.match(stripped)
+            ):
+                # the user's own words or their issue's next section: the message ended above
+                while self.msg_lines and not self.msg_lines[-1].strip():
+                    self.msg_lines.pop()
+                self.chain_pending = False
+                self._flush()
+                self._close_chain()
+                return
             if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line):
                 self.chain_pending = False
                 self._flush()
@@ -479,9 +517,12 @@ class _Parser:
         if m:
             func = (m.group("func") or "").strip()
             code = ""
-            if " " in func and not func.startswith("<"):
+            if " " in func:
                 # the source line joined onto its frame line (a page that lost the line break)
-                func, code = func.split(" ", 1)
+                if not func.startswith("<"):
+                    func, code = func.split(" ", 1)
+                elif 0 < func.find("> ") < len(func) - 2:
+                    func, code = func[: func.find("> ") + 1], func[func.find("> ") + 2 :]
             self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=func, code=code.strip()))
             self.loose_code = False
             return
