@@ -521,3 +521,23 @@ def test_a_multi_paragraph_library_message_is_kept_whole():
     )
     (rec,) = extract_errors(text)
     assert rec.message.endswith("Exception encountered: ''Dimensions must be equal''")
+
+
+SHUTDOWN_NOISE = (
+    "Exception ignored in: <bound method BaseSession.__del__ of <tensorflow.python.client.session.Session object at 0x7f3b>>\n"
+    "Traceback (most recent call last):\n"
+    '  File "/usr/local/lib/python3.6/dist-packages/tensorflow/python/client/session.py", line 738, in __del__\n'
+    "TypeError: 'NoneType' object is not callable\n"
+    "Error in atexit._run_exitfuncs:\n"
+    "Traceback (most recent call last):\n"
+    '  File "/usr/lib/python3.8/logging/__init__.py", line 2127, in shutdown\n'
+    "    h.close()\n"
+    "AttributeError: 'NoneType' object has no attribute 'close'\n"
+)
+
+
+def test_errors_python_ignored_at_shutdown_give_way_to_the_real_one():
+    real = "Traceback (most recent call last):\n  File \"t.py\", line 3, in <module>\n    f()\nKeyError: 'val_loss'\n"
+    assert [(r.type, r.message) for r in extract_errors(real + SHUTDOWN_NOISE)] == [("KeyError", "'val_loss'")]
+    # alone, they are all there is to read
+    assert [r.type for r in extract_errors(SHUTDOWN_NOISE)] == ["TypeError", "AttributeError"]

@@ -78,6 +78,8 @@ _TIMINGS = lazy(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
 _EXC_WORDS = lazy(r"Error|Exception|Exit|Interrupt|Failure")
 _CARETS = lazy(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
+# Python's report of an error it ignored while shutting down (a session's __del__, an atexit hook): noise after the real one
+_SHUTDOWN_NOISE = ("Exception ignored in", "Error in atexit._run_exitfuncs")
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
 # TF 1.x repeats a graph error's type after its "Caused by op" frames as "InvalidArgumentError (see above for traceback): ..."
 _SEE_ABOVE = r"(?: \(see above for traceback\))?"
@@ -396,6 +398,9 @@ class _Parser:
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
         self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
         self.vscode = False  # the record began with VS Code's "Exception has occurred:" header: its frames come innermost first
+        self.shutdown_pending = False  # the next traceback is one Python reports as ignored at shutdown
+        self.shutdown = False
+        self.shutdown_records: list[tuple[str | None, str]] = []
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -407,12 +412,15 @@ class _Parser:
         self.tb_indent = indent
         self.pytest = False
         self.vscode = False
+        self.shutdown, self.shutdown_pending = self.shutdown_pending, False
 
     def _flush(self) -> None:
         if self.state == "message":
             message = "\n".join(self.msg_lines)
             frames = tuple(reversed(self.frames)) if self.vscode else tuple(self.frames)
             record = make_exception_record(self.type, message, frames)
+            if self.shutdown:
+                self.shutdown_records.append((record.type, record.message))
             self.chain_group.append(record)
             if not self.chain_pending:
                 self._close_chain()
@@ -470,6 +478,12 @@ class _Parser:
             if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
                 self.chain_pending = True
                 self._flush()
+                return
+            if line.startswith(_SHUTDOWN_NOISE):
+                self.chain_pending = False
+                self._flush()
+                self._close_chain()
+                self.shutdown_pending = True
                 return
             if self.vscode and 'File "' in line and _PY_FRAME.match(line):
                 # the message ends where VS Code lists the frames
@@ -640,6 +654,9 @@ class _Parser:
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
+        if line.startswith(_SHUTDOWN_NOISE):
+            self.shutdown_pending = True
+            return
         if line.startswith("Exception has occurred:"):
             m = _VSCODE_HEADER.match(line)
             if m:
@@ -698,7 +715,13 @@ class _Parser:
         self._end_cut_traceback()
         self._flush()
         self._close_chain()
-        return self.out.records()
+        records = self.out.records()
+        if self.shutdown_records:
+            noise = set(self.shutdown_records)
+            if any(r.kind == "exception" and (r.type, r.message) not in noise for r in records):
+                # another exception is what the paste is about: the errors ignored at shutdown only followed it
+                records = [r for r in records if r.kind != "exception" or (r.type, r.message) not in noise]
+        return records
 
     def _end_cut_traceback(self) -> None:
         """A traceback cut off before its exception line: keep the frames, and what they show of the message."""
