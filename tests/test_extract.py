@@ -541,3 +541,31 @@ def test_errors_python_ignored_at_shutdown_give_way_to_the_real_one():
     assert [(r.type, r.message) for r in extract_errors(real + SHUTDOWN_NOISE)] == [("KeyError", "'val_loss'")]
     # alone, they are all there is to read
     assert [r.type for r in extract_errors(SHUTDOWN_NOISE)] == ["TypeError", "AttributeError"]
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["2023-05-01T10:00:03.1234567Z ", "[2023-05-01 10:00:03] ", "(RolloutWorker pid=29733) ", "web_1  | ", "stderr: "],
+)
+def test_a_log_collectors_prefix_on_every_line_is_read_past(prefix):
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 42, in <module>\n'
+        "    model.fit(x, y)\n"
+        "ValueError: Shapes (None, 4) and (None, 10) are incompatible\n"
+    )
+    (rec,) = extract_errors("".join(prefix + line + "\n" for line in traceback.splitlines()))
+    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 4) and (None, 10) are incompatible")
+    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)")]
+
+
+def test_a_timestamp_on_log_lines_only_is_left_alone():
+    text = (
+        "2023-05-01 10:00:00.123456: W tensorflow/core/common_runtime/bfc_allocator.cc:290] Allocator ran out of memory\n"
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 42, in <module>\n'
+        "    model.fit(x, y)\n"
+        "KeyError: 'loss'\n"
+    )
+    kinds = [(r.kind, r.type) for r in extract_errors(text)]
+    assert ("exception", "KeyError") in kinds and ("log", None) in kinds

@@ -129,6 +129,12 @@ _ISSUE_HEADING = lazy(
     r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
     r"|Code to reproduce|Other info|Expected behaviou?r|Steps to reproduce|To [Rr]eproduce|Environment:?\s*$)"
 )
+# what a log collector writes before every line of a program's output: a CI or cloud log's timestamp, a worker's
+# name (ray's "(pid=123) ", docker compose's "web_1  | "), the stream's name
+_LINE_PREFIX = lazy(
+    r"^(?:(?P<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?\s)|(?P<bracket>\[[^\]\n]{1,60}\]\s?)"
+    r"|(?P<paren>\([^)\n]{1,60}\)\s)|(?P<pipe>[\w.-]{1,40}\s*\|\s)|(?P<stream>(?:stderr|stdout|STDERR|STDOUT)\s*[:|]\s?))"
+)
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -772,6 +778,8 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if needs_normalising(text):
             text = normalize_text(text)
     lines = text.splitlines()
+    if "Traceback (most recent call last)" in text:
+        lines = without_line_prefixes(lines)
     records = extract_from_lines(lines)
     if any(r.kind == "exception" for r in records) and all((r.kind == "exception" and not r.message.strip()) or r.kind == "message" for r in records):
         # a traceback cut off before its message line: what the user wrote above it (an issue
@@ -784,6 +792,24 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare))]
     return records
+
+
+def without_line_prefixes(lines: list[str]) -> list[str]:
+    """Lines without the prefix a log collector wrote before each of them, when the traceback header carries it."""
+    kind = None
+    for line in lines:
+        if "Traceback (most recent call last)" in line:
+            m = _LINE_PREFIX.match(line)
+            if m and line[m.end() :].lstrip().startswith("Traceback (most recent call last)"):
+                kind = m.lastgroup
+                break
+    if kind is None:
+        return lines
+    out = []
+    for line in lines:
+        m = _LINE_PREFIX.match(line)
+        out.append(line[m.end() :] if m and m.lastgroup == kind else line)
+    return out
 
 
 def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
