@@ -458,6 +458,43 @@ def test_tracebacks_wrapped_at_other_widths_are_rejoined(case, width):
     assert best is not None and best.rule.name == data["expected"]
 
 
+def _console_glued(text: str, width: int) -> str:
+    """What a copy from a Windows console that lost the line breaks gives: each line padded to the width, all on one."""
+    padded = []
+    for line in text.splitlines():
+        padded.append(line + " " * (-len(line) % width or width))
+    return "".join(padded)
+
+
+@pytest.mark.parametrize("width", [120, 250])
+@pytest.mark.parametrize("case", ["0045", "0502"])
+def test_console_padded_lines_glued_into_one_are_split_again(case, width):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "fixtures" / "real_errors" / f"{case}.yaml").read_text())
+    best = top(_console_glued(data["text"], width))
+    assert best is not None and best.rule.name == data["expected"]
+
+
+def test_a_harmless_notice_beside_an_exception_does_not_explain_it():
+    notice = (
+        "2024-03-01 10:00:00.000000: E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register cuDNN "
+        "factory: Attempting to register factory for plugin cuDNN when one has already been registered\n"
+    )
+    frames = 'Traceback (most recent call last):\n  File "train.py", line 9, in <module>\n    model.fit(x, y)\n'
+    for exception in ("IndexError: index 9 is out of bounds for axis 1 with size 9", "KeyError: 'val_loss'"):
+        alone = explain(frames + exception).matches
+        matches = explain(notice + frames + exception).matches
+        assert alone and matches[0].rule.name == alone[0].rule.name
+        notices = [m for m in matches if m.rule.name == "gpu-plugin-already-registered"]
+        assert notices and notices[0].confidence < 0.5
+
+
+def test_long_space_runs_inside_a_message_are_not_split():
+    text = "ValueError: shapes differ            (None, 3)"
+    assert normalize_text(text) == text
+
+
 def test_equally_long_progress_lines_are_not_taken_for_a_wrap():
     log = (
         "Epoch 1/2\n"

@@ -483,3 +483,124 @@ def test_the_in_user_code_envelope_pasted_without_its_exception_line_is_read() -
     (record,) = extract_errors(text)
     assert record.key_message.startswith("condition of if statement expected to be `tf.bool` scalar")
     assert record.location is not None and (record.location.path, record.location.line) == ("/home/me/train.py", 128)
+
+
+VSCODE = (
+    "Exception has occurred: ValueError\n"
+    "Shapes (None, 1) and (None, 10) are incompatible\n"
+    '  File "/home/me/proj/losses.py", line 12, in my_loss\n'
+    "    return tf.reduce_mean(y_true - y_pred)\n"
+    '  File "/home/me/proj/train.py", line 30, in <module>\n'
+    "    model.fit(x, y)\n"
+)
+
+
+@pytest.mark.parametrize("tail", ["", "ValueError: Shapes (None, 1) and (None, 10) are incompatible\n"])
+def test_vscode_exception_report_keeps_type_message_and_innermost_frame(tail):
+    (rec,) = extract_errors(VSCODE + tail)
+    assert rec.type == "ValueError"
+    assert rec.message == "Shapes (None, 1) and (None, 10) are incompatible"
+    # VS Code lists the frames innermost first: the raising one ends up last, as in a Python traceback
+    assert [f.function for f in rec.frames] == ["<module>", "my_loss"]
+    assert rec.location is not None and rec.location.line == 12
+
+
+def test_vscode_header_without_frames_is_an_exception_record():
+    (rec,) = extract_errors("Exception has occurred: KeyError\n'val_loss'\n")
+    assert (rec.kind, rec.type, rec.message) == ("exception", "KeyError", "'val_loss'")
+
+
+def test_a_traceback_pasted_on_one_line_is_read_frame_by_frame():
+    text = (
+        'Traceback (most recent call last): File "train.py", line 42, in <module> model.fit(x, y) '
+        'File "/usr/lib/python3/site-packages/keras/engine/training.py", line 1100, in fit tmp_logs = self.train_function(iterator) '
+        "ValueError: Shapes (None, 4) and (None, 10) are incompatible"
+    )
+    (rec,) = extract_errors(text)
+    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 4) and (None, 10) are incompatible")
+    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)"), ("fit", "tmp_logs = self.train_function(iterator)")]
+
+
+def test_a_chained_traceback_on_one_line_keeps_its_chain():
+    text = (
+        'Traceback (most recent call last): File "a.py", line 3, in <module> import tensorflow ImportError: DLL load failed '
+        "During handling of the above exception, another exception occurred: Traceback (most recent call last): "
+        'File "b.py", line 1, in <module> import keras Exception: Keras requires TensorFlow 2.2 or higher.'
+    )
+    cause, final = extract_errors(text)
+    assert (cause.message, cause.chained) == ("DLL load failed", True)
+    assert (final.type, final.message, final.chained) == ("Exception", "Keras requires TensorFlow 2.2 or higher.", False)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "How can I fix this? Thanks",
+        "\n**System information**\n- TensorFlow version: 2.4.1\n- Python version: 3.8",
+        "\n### Standalone code to reproduce the issue\nmodel.fit(x, y)",
+    ],
+)
+def test_what_the_user_wrote_after_the_exception_is_not_its_message(after):
+    text = "Traceback (most recent call last):\n  File \"t.py\", line 3, in <module>\n    f()\nKeyError: 'val_loss'\n" + after + "\n"
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.message == "'val_loss'"
+
+
+def test_a_multi_paragraph_library_message_is_kept_whole():
+    text = (
+        "ValueError: Layer 'talking_head' looks like it has unbuilt state, but Keras is not able to trace the layer `call()` "
+        "in order to build it automatically. Possible causes:\n"
+        "1. The `call()` method of your layer may be crashing.\n"
+        "\n"
+        "Exception encountered: ''Dimensions must be equal''\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.message.endswith("Exception encountered: ''Dimensions must be equal''")
+
+
+SHUTDOWN_NOISE = (
+    "Exception ignored in: <bound method BaseSession.__del__ of <tensorflow.python.client.session.Session object at 0x7f3b>>\n"
+    "Traceback (most recent call last):\n"
+    '  File "/usr/local/lib/python3.6/dist-packages/tensorflow/python/client/session.py", line 738, in __del__\n'
+    "TypeError: 'NoneType' object is not callable\n"
+    "Error in atexit._run_exitfuncs:\n"
+    "Traceback (most recent call last):\n"
+    '  File "/usr/lib/python3.8/logging/__init__.py", line 2127, in shutdown\n'
+    "    h.close()\n"
+    "AttributeError: 'NoneType' object has no attribute 'close'\n"
+)
+
+
+def test_errors_python_ignored_at_shutdown_give_way_to_the_real_one():
+    real = "Traceback (most recent call last):\n  File \"t.py\", line 3, in <module>\n    f()\nKeyError: 'val_loss'\n"
+    assert [(r.type, r.message) for r in extract_errors(real + SHUTDOWN_NOISE)] == [("KeyError", "'val_loss'")]
+    # alone, they are all there is to read
+    assert [r.type for r in extract_errors(SHUTDOWN_NOISE)] == ["TypeError", "AttributeError"]
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["2023-05-01T10:00:03.1234567Z ", "[2023-05-01 10:00:03] ", "(RolloutWorker pid=29733) ", "web_1  | ", "stderr: "],
+)
+def test_a_log_collectors_prefix_on_every_line_is_read_past(prefix):
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 42, in <module>\n'
+        "    model.fit(x, y)\n"
+        "ValueError: Shapes (None, 4) and (None, 10) are incompatible\n"
+    )
+    (rec,) = extract_errors("".join(prefix + line + "\n" for line in traceback.splitlines()))
+    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 4) and (None, 10) are incompatible")
+    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)")]
+
+
+def test_a_timestamp_on_log_lines_only_is_left_alone():
+    text = (
+        "2023-05-01 10:00:00.123456: W tensorflow/core/common_runtime/bfc_allocator.cc:290] Allocator ran out of memory\n"
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 42, in <module>\n'
+        "    model.fit(x, y)\n"
+        "KeyError: 'loss'\n"
+    )
+    kinds = [(r.kind, r.type) for r in extract_errors(text)]
+    assert ("exception", "KeyError") in kinds and ("log", None) in kinds

@@ -56,6 +56,24 @@ def explain_records(
         from kerasdoctor.explain.fallback import add_frame_evidence
 
         matches = add_frame_evidence(matches, records, ruleset)
+    unexplained = [r for r in records if r.kind == "exception" and (r.message.strip() or r.frames)]
+    if matches and unexplained and all(m.record.kind != "exception" for m in matches):
+        # every wording that fit belongs to a line beside the exception (a log, a warning): the exception, what
+        # broke, still gets the fallback's reading; the more confident evidence comes first, and a notice its family
+        # calls harmless (severity info) after anything said of the exception itself
+        from kerasdoctor.explain.fallback import fallback_matches
+        from kerasdoctor.explain.raisesites import raise_site_evidence
+
+        own = fallback_matches(
+            unexplained, ruleset, environment, other_evidence=raise_site_evidence(unexplained, ruleset, environment), vocabulary=ruleset.vocabulary
+        )
+        if not own and guess:
+            from kerasdoctor.explain.nearest import nearest_matches
+
+            own = nearest_matches(unexplained, ruleset)
+        seen = {m.rule.id for m in own}
+        merged = [*own, *(m for m in matches if m.rule.id not in seen)]
+        matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
     return Explanation(errors=list(records), matches=add_shared_families(matches, ruleset), environment=environment)
 
 

@@ -35,6 +35,8 @@ _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
 _IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
 _DASHES = lazy(r"^-{30,}\s*$")
+# VS Code's debugger: "Exception has occurred: ValueError", the message, then the frames innermost first
+_VSCODE_HEADER = lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
 # ", in" may end the line when a page dropped "<module>" as an HTML tag
 # pytest's long traceback: "path/to/file.py:46: in func", the failing line marked ">", the error lines "E   ..."
 _PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>\S+)\s*$")
@@ -60,6 +62,15 @@ _GLUED = lazy(
     r"|(?<=\S)(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S)"
     r"|(?<=Traceback \(most recent call last\):)[ \t]*(?=\S)"
 )
+# a whole traceback on one line (an issue title, a page that lost the line breaks): each frame and chain sentence begins a
+# line of its own, and so does the exception line after the last frame
+_INLINE_FRAME = lazy(
+    r'(?<=\S)\s+(?=File "[^"\n]+", line \d+|Traceback \(most recent call last\):'
+    r"|During handling of the above exception|The above exception was the direct cause)"
+)
+_INLINE_EXCEPTION = lazy(
+    r"(?<=\S)\s+(?=(?:[A-Za-z_]\w*\.)*_?(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*|Exception)(?: \(see above for traceback\))?: )"
+)
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
@@ -67,6 +78,8 @@ _TIMINGS = lazy(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
 _EXC_WORDS = lazy(r"Error|Exception|Exit|Interrupt|Failure")
 _CARETS = lazy(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
+# Python's report of an error it ignored while shutting down (a session's __del__, an atexit hook): noise after the real one
+_SHUTDOWN_NOISE = ("Exception ignored in", "Error in atexit._run_exitfuncs")
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
 # TF 1.x repeats a graph error's type after its "Caused by op" frames as "InvalidArgumentError (see above for traceback): ..."
 _SEE_ABOVE = r"(?: \(see above for traceback\))?"
@@ -117,6 +130,17 @@ _NUMBERED_LINE = lazy(r"^\d+\s")
 _PROSE = lazy(
     r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
     r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
+)
+# what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
+_ISSUE_HEADING = lazy(
+    r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
+    r"|Code to reproduce|Other info|Expected behaviou?r|Steps to reproduce|To [Rr]eproduce|Environment:?\s*$)"
+)
+# what a log collector writes before every line of a program's output: a CI or cloud log's timestamp, a worker's
+# name (ray's "(pid=123) ", docker compose's "web_1  | "), the stream's name
+_LINE_PREFIX = lazy(
+    r"^(?:(?P<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?\s)|(?P<bracket>\[[^\]\n]{1,60}\]\s?)"
+    r"|(?P<paren>\([^)\n]{1,60}\)\s)|(?P<pipe>[\w.-]{1,40}\s*\|\s)|(?P<stream>(?:stderr|stdout|STDERR|STDOUT)\s*[:|]\s?))"
 )
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
@@ -334,12 +358,26 @@ def _split_display_lines(raw: str) -> Iterator[str]:
     if "](" in raw and _INLINE_LINK.search(raw):
         # Colab and VS Code render frame paths and line numbers as markdown links: keep the text
         raw = _INLINE_LINK.sub(r"\g<text>", raw)
-    if any(sign in raw for sign in _GLUE_SIGNS) and _GLUED.search(raw):
-        # Keras's progress bar ends without a newline, so the next log line or traceback continues
-        # it; a traceback header can also carry its first frame (NumPy's import-error report)
-        yield from (part for part in _GLUED.split(raw) if part.strip())
-        return
-    yield raw
+    pieces = [raw]
+    if 'File "' in raw and _INLINE_FRAME.search(raw):
+        pieces = [piece for part in _INLINE_FRAME.split(raw) for piece in _split_exception_line(part) if piece.strip()]
+    for piece in pieces:
+        if any(sign in piece for sign in _GLUE_SIGNS) and _GLUED.search(piece):
+            # Keras's progress bar ends without a newline, so the next log line or traceback continues
+            # it; a traceback header can also carry its first frame (NumPy's import-error report)
+            yield from (part for part in _GLUED.split(piece) if part.strip())
+        else:
+            yield piece
+
+
+def _split_exception_line(part: str) -> list[str]:
+    """A frame that a one-line paste ran on into the exception line: the frame, then the exception."""
+    if not part.lstrip().startswith('File "'):
+        return [part]
+    heads = list(_INLINE_EXCEPTION.finditer(part))
+    if not heads:
+        return [part]
+    return [part[: heads[-1].start()], part[heads[-1].end() :]]
 
 
 class _FrameList(list):  # type: ignore[type-arg]
@@ -372,6 +410,10 @@ class _Parser:
         self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
         self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
+        self.vscode = False  # the record began with VS Code's "Exception has occurred:" header: its frames come innermost first
+        self.shutdown_pending = False  # the next traceback is one Python reports as ignored at shutdown
+        self.shutdown = False
+        self.shutdown_records: list[tuple[str | None, str]] = []
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -382,11 +424,16 @@ class _Parser:
         self.type = None
         self.tb_indent = indent
         self.pytest = False
+        self.vscode = False
+        self.shutdown, self.shutdown_pending = self.shutdown_pending, False
 
     def _flush(self) -> None:
         if self.state == "message":
             message = "\n".join(self.msg_lines)
-            record = make_exception_record(self.type, message, tuple(self.frames))
+            frames = tuple(reversed(self.frames)) if self.vscode else tuple(self.frames)
+            record = make_exception_record(self.type, message, frames)
+            if self.shutdown:
+                self.shutdown_records.append((record.type, record.message))
             self.chain_group.append(record)
             if not self.chain_pending:
                 self._close_chain()
@@ -398,6 +445,7 @@ class _Parser:
         self.tb_indent = ""
         self.loose_code = False
         self.pytest = False
+        self.vscode = False
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -444,6 +492,29 @@ class _Parser:
                 self.chain_pending = True
                 self._flush()
                 return
+            if line.startswith(_SHUTDOWN_NOISE):
+                self.chain_pending = False
+                self._flush()
+                self._close_chain()
+                self.shutdown_pending = True
+                return
+            if self.vscode and 'File "' in line and _PY_FRAME.match(line):
+                # the message ends where VS Code lists the frames
+                while self.msg_lines and not self.msg_lines[-1].strip():
+                    self.msg_lines.pop()
+                self.state = "frames"
+                self._frames_line(line, stripped)
+                return
+            if (_PROSE.match(stripped) and self.msg_lines and any(text.strip() for text in self.msg_lines)) or (
+                self.msg_lines and not self.msg_lines[-1].strip() and _ISSUE_HEADING.match(stripped)
+            ):
+                # the user's own words or their issue's next section: the message ended above
+                while self.msg_lines and not self.msg_lines[-1].strip():
+                    self.msg_lines.pop()
+                self.chain_pending = False
+                self._flush()
+                self._close_chain()
+                return
             if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line):
                 self.chain_pending = False
                 self._flush()
@@ -473,9 +544,12 @@ class _Parser:
         if m:
             func = (m.group("func") or "").strip()
             code = ""
-            if " " in func and not func.startswith("<"):
+            if " " in func:
                 # the source line joined onto its frame line (a page that lost the line break)
-                func, code = func.split(" ", 1)
+                if not func.startswith("<"):
+                    func, code = func.split(" ", 1)
+                elif 0 < func.find("> ") < len(func) - 2:
+                    func, code = func[: func.find("> ") + 1], func[func.find("> ") + 2 :]
             self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=func, code=code.strip()))
             self.loose_code = False
             return
@@ -593,6 +667,19 @@ class _Parser:
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
+        if line.startswith(_SHUTDOWN_NOISE):
+            self.shutdown_pending = True
+            return
+        if line.startswith("Exception has occurred:"):
+            m = _VSCODE_HEADER.match(line)
+            if m:
+                self._flush()
+                self._close_chain()
+                self.frames = _FrameList()
+                self._begin_message(m.group("type"), "")
+                self.msg_lines = []
+                self.vscode = True
+                return
         if "Traceback" in line:
             if _TB_START.match(line):
                 self._start_traceback(line[: len(line) - len(line.lstrip())])
@@ -656,7 +743,13 @@ class _Parser:
         self._end_cut_traceback()
         self._flush()
         self._close_chain()
-        return self.out.records()
+        records = self.out.records()
+        if self.shutdown_records:
+            noise = set(self.shutdown_records)
+            if any(r.kind == "exception" and (r.type, r.message) not in noise for r in records):
+                # another exception is what the paste is about: the errors ignored at shutdown only followed it
+                records = [r for r in records if r.kind != "exception" or (r.type, r.message) not in noise]
+        return records
 
     def _end_cut_traceback(self) -> None:
         """A traceback cut off before its exception line: keep the frames, and what they show of the message."""
@@ -680,7 +773,8 @@ class _Parser:
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function)
             self.state = "message"
             self.type = self.type or self.ipython_type
-            self.msg_lines = [message]
+            if not (self.vscode and any(line.strip() for line in self.msg_lines)):
+                self.msg_lines = [message]
 
 
 def extract_from_lines(lines: Iterable[str]) -> list[ErrorRecord]:
@@ -706,6 +800,8 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if needs_normalising(text):
             text = normalize_text(text)
     lines = text.splitlines()
+    if "Traceback (most recent call last)" in text:
+        lines = without_line_prefixes(lines)
     records = extract_from_lines(lines)
     if any(r.kind == "exception" for r in records) and all((r.kind == "exception" and not r.message.strip()) or r.kind == "message" for r in records):
         # a traceback cut off before its message line: what the user wrote above it (an issue
@@ -718,6 +814,24 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare))]
     return records
+
+
+def without_line_prefixes(lines: list[str]) -> list[str]:
+    """Lines without the prefix a log collector wrote before each of them, when the traceback header carries it."""
+    kind = None
+    for line in lines:
+        if "Traceback (most recent call last)" in line:
+            m = _LINE_PREFIX.match(line)
+            if m and line[m.end() :].lstrip().startswith("Traceback (most recent call last)"):
+                kind = m.lastgroup
+                break
+    if kind is None:
+        return lines
+    out = []
+    for line in lines:
+        m = _LINE_PREFIX.match(line)
+        out.append(line[m.end() :] if m and m.lastgroup == kind else line)
+    return out
 
 
 def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:

@@ -27,6 +27,9 @@ UNKNOWN_WHERE_FACTOR = 0.8
 CHAINED_FACTOR = 0.97
 # when the input holds an exception, a warning/log/progress line beside it is rarely what the user asks about
 BESIDE_EXCEPTION_FACTOR = 0.85
+# a notice its family calls harmless (severity info: start-up logs, "could not find TensorRT", the shutdown warning of a
+# generator dataset) printed beside an exception never explains that exception
+NOTICE_BESIDE_EXCEPTION_FACTOR = 0.5
 VERSION_MISMATCH_FACTOR = 0.8
 MIN_CONFIDENCE = 0.05
 # two families whose wordings explain the same line about equally well: the line does not tell them apart
@@ -168,7 +171,7 @@ def match_error(
                 mismatch, version_notes = notes_of_rule
                 score = score_hit(pattern, record, len(evidence)) * factor
                 if has_exception and record.kind != "exception":
-                    score *= BESIDE_EXCEPTION_FACTOR
+                    score *= BESIDE_EXCEPTION_FACTOR * (NOTICE_BESIDE_EXCEPTION_FACTOR if rule.severity == "info" else 1.0)
                 if mismatch:
                     score *= VERSION_MISMATCH_FACTOR
                 if score < MIN_CONFIDENCE:

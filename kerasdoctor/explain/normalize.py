@@ -69,6 +69,13 @@ _TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*(?=[\u3000-
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
+# a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
+# lines into one, each former line starting after a long run of spaces
+_PADDED_JOIN = lazy(
+    r'(?<=\S) {12,}(?=File "[^"]+", line \d|Traceback \(most recent call last\):'
+    r"|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?: )"
+)
+PAD_SIGN = " " * 12
 WRAP_WIDTHS = (80,)
 # other widths a terminal, an issue form or a log viewer cut lines at are found from the text itself
 MIN_OTHER_WRAP, MAX_OTHER_WRAP = 90, 250
@@ -85,6 +92,8 @@ def needs_normalising(text: str) -> bool:
         return True
     signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'")
     if any(sign in text for sign in signs):
+        return True
+    if PAD_SIGN in text and _PADDED_JOIN.search(text):
         return True
     return len(text) > WRAP_WIDTHS[0] and _wrap_width(text.splitlines()) is not None
 
@@ -117,6 +126,17 @@ def strip_markdown(lines: list[str]) -> list[str]:
         if line.count("`") == 2:
             line = _WHOLE_LINE_CODE.sub(r"\1\2", line)
         out.append(line)
+    return out
+
+
+def split_padded_lines(lines: list[str]) -> list[str]:
+    """Split lines a console padded to its width and a copy then glued together (frames, exception lines)."""
+    out: list[str] = []
+    for line in lines:
+        if PAD_SIGN in line and _PADDED_JOIN.search(line):
+            out.extend(part for part in _PADDED_JOIN.split(line) if part.strip())
+        else:
+            out.append(line)
     return out
 
 
@@ -232,6 +252,7 @@ def normalize_text(text: str) -> str:
     text = fold_characters(text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
+    lines = split_padded_lines(lines)
     if not text.isascii():
         lines = split_glued_exception_lines(lines)
     lines = rejoin_wrapped(lines)
