@@ -163,6 +163,12 @@ def test_the_librarys_own_quotes_are_not_read_as_code_marks():
     assert best is not None and best.rule.name == "history-metric-key"
 
 
+def test_among_equally_close_near_misses_the_more_specific_wording_ranks_first():
+    # a typo ("expected" for "unexpected") fits three wordings as closely; only one names the argument
+    best = top("TypeError: __init__() got an expected keyword argument 'ragged'")
+    assert best is not None and best.kind == "fuzzy" and best.rule.name == "model-from-newer-keras"
+
+
 def test_typo_is_a_fuzzy_match_below_confident():
     best = top("ValueError: Graph disconected: cannot obtain value for tensor")
     assert best is not None and best.kind == "fuzzy"
