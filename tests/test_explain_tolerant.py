@@ -144,6 +144,31 @@ def test_near_misses_and_cut_messages_find_their_family(text, family):
     assert best.kind in ("wording", "fuzzy")
 
 
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # Keras 3 prints these code spans in backticks; the askers wrote quotes
+        ("ValueError: The filepath provided must end in '.keras' (Keras model format). Received: filepath=best.hdf5", "checkpoint-filepath-extension"),
+        ("ValueError: Only instances of 'keras.Layer' can be added to a Sequential model. Received: <KerasLayer object>", "keras-implementations-mixed-layer"),
+    ],
+)
+def test_code_retyped_in_quotes_still_matches_its_wording(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family and best.kind == "wording"
+
+
+def test_the_librarys_own_quotes_are_not_read_as_code_marks():
+    # KeyError: 'acc' is what the library printed: the quoted-code reading must not change its family
+    best = top("KeyError: 'acc'")
+    assert best is not None and best.rule.name == "history-metric-key"
+
+
+def test_among_equally_close_near_misses_the_more_specific_wording_ranks_first():
+    # a typo ("expected" for "unexpected") fits three wordings as closely; only one names the argument
+    best = top("TypeError: __init__() got an expected keyword argument 'ragged'")
+    assert best is not None and best.kind == "fuzzy" and best.rule.name == "model-from-newer-keras"
+
+
 def test_typo_is_a_fuzzy_match_below_confident():
     best = top("ValueError: Graph disconected: cannot obtain value for tensor")
     assert best is not None and best.kind == "fuzzy"

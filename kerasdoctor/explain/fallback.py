@@ -32,7 +32,14 @@ def _with(record: ErrorRecord, **changes: object) -> ErrorRecord:
 def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     """``records`` as the library printed them, as far as that can be told."""
     from kerasdoctor.explain.extract import extract_errors, unwrap_message
-    from kerasdoctor.explain.normalize import drop_elisions, flatten_message, normalize_text, restore_cut_quotes, restore_placeholders
+    from kerasdoctor.explain.normalize import (
+        backticks_for_quotes,
+        drop_elisions,
+        flatten_message,
+        normalize_text,
+        restore_cut_quotes,
+        restore_placeholders,
+    )
 
     out: list[ErrorRecord] = []
     for record in records:
@@ -47,7 +54,12 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        out.append(_with(record, message=message, key_message=drop_elisions(flatten_message(key))))
+        key = drop_elisions(flatten_message(key))
+        out.append(_with(record, message=message, key_message=key))
+        retyped = backticks_for_quotes(key)
+        if retyped is not None:
+            # the same message read with backticks where the asker wrote quotes: a wording may fit only so
+            out.append(_with(record, message=backticks_for_quotes(message) or message, key_message=retyped))
     return out
 
 

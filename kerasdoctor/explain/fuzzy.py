@@ -31,6 +31,8 @@ MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
 SCALE = 0.75
+SPECIFICITY_SHARE = 0.03  # at most this share of a near miss's confidence depends on how much literal text its wording has
+SPECIFIC_CHARS = 120
 _WORD = lazy(r"[a-z0-9_]+")  # a near miss is never as sure as the wording itself
 
 
@@ -176,6 +178,9 @@ def fuzzy_matches(
                 if base == 0.0:
                     continue
                 confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
+                # near misses of equal closeness: the wording with more literal text explains more of the message
+                # (`__init__() got an unexpected keyword argument 'ragged'` over `() got an unexpected keyword argument '`)
+                confidence *= 1 - SPECIFICITY_SHARE * (1 - min(1.0, sum(len(run) for run in runs) / SPECIFIC_CHARS))
                 best.add(
                     Match(
                         rule=rule,

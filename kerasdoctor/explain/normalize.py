@@ -76,6 +76,8 @@ _PADDED_JOIN = lazy(
     r"|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?: )"
 )
 PAD_SIGN = " " * 12
+# a short code span between straight single quotes: '.keras', 'keras.Layer', 'save_weights_only=True'
+_QUOTED_CODE = lazy(r"(?<![\w`])'([^'\s][^'\n]{0,60}?)'(?![\w`])")
 WRAP_WIDTHS = (80,)
 # other widths a terminal, an issue form or a log viewer cut lines at are found from the text itself
 MIN_OTHER_WRAP, MAX_OTHER_WRAP = 90, 250
@@ -258,6 +260,20 @@ def normalize_text(text: str) -> str:
     lines = rejoin_wrapped(lines)
     text = "\n".join(lines)
     return restore_placeholders(text)
+
+
+def backticks_for_quotes(message: str) -> str | None:
+    """Single-quoted code spans as backtick ones, or None when the message has none to change.
+
+    Keras 3 (and tf.keras) messages put code in backticks (`.keras`, `keras.Layer`);
+    askers who retype a message, or whose editor turned code marks into quotes, paste
+    '.keras'. The library's own single quotes stay in the message as given, so only a
+    second reading of it uses this.
+    """
+    if "'" not in message:
+        return None
+    changed = _QUOTED_CODE.sub(r"`\1`", message)
+    return changed if changed != message else None
 
 
 def drop_elisions(message: str) -> str:
