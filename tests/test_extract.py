@@ -604,3 +604,17 @@ def test_a_timestamp_on_log_lines_only_is_left_alone():
     )
     kinds = [(r.kind, r.type) for r in extract_errors(text)]
     assert ("exception", "KeyError") in kinds and ("log", None) in kinds
+
+
+def test_a_library_message_wrapped_into_prose_like_lines_stays_whole() -> None:
+    # Keras 3's envelope as a terminal hard-wraps it: its own lines read like a sentence, and end no question
+    text = (
+        "OperatorNotAllowedInGraphError: Exception encountered when\n"
+        "calling Gate.call().\n\n"
+        "Could not automatically infer the output shape / dtype\n"
+        "of 'gate' (of type Gate). Either the `Gate.call()` method\n"
+        "is incorrect, or you need to implement the\n"
+        "`Gate.compute_output_spec() / compute_output_shape()` method.\n"
+    )
+    (record,) = extract_errors(text)
+    assert "compute_output_spec" in record.message

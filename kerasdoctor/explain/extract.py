@@ -131,6 +131,12 @@ _PROSE = lazy(
     r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
     r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
 )
+# the user's words after an exception line: first-person and social openings, or a question; a library's message
+# goes on with lines that read like prose too ("Could not automatically infer the output shape / dtype")
+_USER_WORDS = lazy(
+    r"^(?:(?:I|I'm|I've|I'd|My|Please|Anyone|Thanks|Thank|Hi|Hello|Same|Here is) [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?"
+    r"|(?:How|What|Why|Can|Could|Does|Any|Also|However) [^:=()\[\]{}]*\w[^:=()\[\]{}]*\?[^?]*)$"
+)
 # what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
 _ISSUE_HEADING = lazy(
     r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
@@ -505,7 +511,7 @@ class _Parser:
                 self.state = "frames"
                 self._frames_line(line, stripped)
                 return
-            if (_PROSE.match(stripped) and self.msg_lines and any(text.strip() for text in self.msg_lines)) or (
+            if (_USER_WORDS.match(stripped) and self.msg_lines and any(text.strip() for text in self.msg_lines)) or (
                 self.msg_lines and not self.msg_lines[-1].strip() and _ISSUE_HEADING.match(stripped)
             ):
                 # the user's own words or their issue's next section: the message ended above
