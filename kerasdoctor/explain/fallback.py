@@ -151,6 +151,14 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
     return positions
 
 
+def _frame_rules(rules: RuleSet, records: Sequence[ErrorRecord]) -> list[Rule]:
+    """The rules naming one of the functions in the records' frames (``evidence_index``)."""
+    from kerasdoctor.explain.frames import text_words
+
+    by_frame = rules.evidence_index()[4]
+    return rules.rules_at({position for word in text_words(records) for position in by_frame.get(word, ())})
+
+
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> EvidenceCandidates:
     """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit.
 
@@ -161,15 +169,14 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
 
     if not isinstance(rules, RuleSet):
         return list(rules), list(rules), list(rules)
-    from kerasdoctor.explain import frames, symptoms
+    from kerasdoctor.explain import symptoms
 
     index = rules.evidence_index()
     words, cjk = symptoms.text_words(records)
     symptom = {position for word in words for position in index[2].get(word, ())}
     if cjk:
         symptom.update(position for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
-    frame = {position for word in frames.text_words(records) for position in index[4].get(word, ())}
-    return rules.rules_at(_near_miss_positions(index, normalised)), rules.rules_at(symptom), rules.rules_at(frame)
+    return rules.rules_at(_near_miss_positions(index, normalised)), rules.rules_at(symptom), _frame_rules(rules, records)
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -215,11 +222,10 @@ def fallback_matches(
 
 def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule]) -> list[Match]:
     """Below weak wording matches of a generic message, the families its raising frames point at."""
-    from kerasdoctor.explain.frames import frame_matches, text_words
+    from kerasdoctor.explain.frames import frame_matches
     from kerasdoctor.kb import RuleSet
 
     if isinstance(rules, RuleSet):
-        index = rules.evidence_index()
-        rules = rules.rules_at({position for word in text_words(records) for position in index[4].get(word, ())})
+        rules = _frame_rules(rules, records)
     extra = [m for m in frame_matches(records, rules) if m.rule.id not in {w.rule.id for w in matches}]
     return [*matches, *extra]
