@@ -301,6 +301,26 @@ def cache_dir() -> str | None:
     return os.path.join(base, "kerasdoctor")
 
 
+def write_cache_file(path: str, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file renamed over it, so a reader never sees half a file.
+
+    False when it cannot be written: a read-only cache only costs speed, never correctness.
+    """
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        return False
+    return True
+
+
 # user pattern -> where it was declared ("path: errors[i].pattern"); filled when rules load
 _USER_PATTERNS: dict[str, str] = {}
 # where -> a one-line problem, for each user pattern that ran out of time
@@ -1122,15 +1142,11 @@ def _write_snapshot(path: str, payload: Any) -> None:
     import zlib
 
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         head, area = _split_blobs(payload)
         data = marshal.dumps(head)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(_SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little") + data + area)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass  # a read-only home only costs speed, never correctness
+    except ValueError:
+        return  # not marshal data: no snapshot, the rules are read from their files
+    write_cache_file(path, _SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little") + data + area)
 
 
 # by (directories, use_cache): a set read from the snapshot has no examples, which use_cache=False promises

@@ -176,14 +176,9 @@ def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
         header[key] = (offset, len(blob), zlib.crc32(blob))
         offset += len(blob)
     head = marshal.dumps(header)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(_PACK_MAGIC + len(head).to_bytes(4, "little") + head + b"".join(entries.values()))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs speed
+    from kerasdoctor.kb import write_cache_file
+
+    write_cache_file(path, _PACK_MAGIC + len(head).to_bytes(4, "little") + head + b"".join(entries.values()))
 
 
 def attach_engine_code(path: str) -> None:
@@ -254,14 +249,10 @@ def save_compiled() -> None:
     payload = marshal.dumps({"format": _STORE_FORMAT, "entries": entries})
     if len(payload) > MAX_STORE_BYTES:
         return
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except OSError:
-        return  # a read-only cache only costs speed
+    from kerasdoctor.kb import write_cache_file
+
+    if not write_cache_file(path, payload):
+        return
     _stored, _store_bytes = entries, len(payload)
     _new.clear()
 

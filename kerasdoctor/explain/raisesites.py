@@ -276,15 +276,10 @@ class RaiseSiteIndex:
         path = self._function_table_path()
         if path is None:
             return
+        from kerasdoctor.kb import write_cache_file
+
         data = marshal.dumps(table)
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as handle:
-                handle.write(zlib.crc32(data).to_bytes(4, "little") + data)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only cache only costs time
+        write_cache_file(path, zlib.crc32(data).to_bytes(4, "little") + data)
 
     def entry(self, entry_id: int) -> RaiseSite:
         row = self._block("entry_blocks", entry_id // int(self.header["block_size"]))[entry_id % int(self.header["block_size"])]

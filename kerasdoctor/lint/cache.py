@@ -66,11 +66,10 @@ class LintCache:
             return
         if len(self.entries) > MAX_ENTRIES:
             self.entries = dict(list(self.entries.items())[-MAX_ENTRIES // 2 :])
+        from kerasdoctor.kb import write_cache_file
+
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = f"{self.path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as handle:
-                marshal.dump({"format": _FORMAT, "entries": self.entries}, handle)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            pass  # a read-only cache directory only costs speed
+            data = marshal.dumps({"format": _FORMAT, "entries": self.entries})
+        except ValueError:
+            return  # an entry marshal cannot store: no cache this time
+        write_cache_file(self.path, data)
