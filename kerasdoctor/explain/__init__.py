@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from kerasdoctor.kb import RuleSet
+    from kerasdoctor.types import Match
 
 __all__ = ["explain", "explain_file", "explain_records"]
 
@@ -42,16 +43,7 @@ def explain_records(
     # only the rules whose pre-filter literals occur: a cold start builds just those from the snapshot
     matches = match_error(records, ruleset.wording_candidates(lowered_texts(records)), environment)
     if not matches:
-        from kerasdoctor.explain.fallback import fallback_matches
-        from kerasdoctor.explain.raisesites import raise_site_evidence  # loaded only when no wording matched
-
-        matches = fallback_matches(
-            records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment), vocabulary=ruleset.vocabulary
-        )
-        if not matches and guess:
-            from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess, or still nothing
-
-            matches = nearest_matches(records, ruleset)
+        matches = _without_wording(records, ruleset, environment, guess)
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 
@@ -61,20 +53,24 @@ def explain_records(
         # every wording that fit belongs to a line beside the exception (a log, a warning): the exception, what
         # broke, still gets the fallback's reading; the more confident evidence comes first, and a notice its family
         # calls harmless (severity info) after anything said of the exception itself
-        from kerasdoctor.explain.fallback import fallback_matches
-        from kerasdoctor.explain.raisesites import raise_site_evidence
-
-        own = fallback_matches(
-            unexplained, ruleset, environment, other_evidence=raise_site_evidence(unexplained, ruleset, environment), vocabulary=ruleset.vocabulary
-        )
-        if not own and guess:
-            from kerasdoctor.explain.nearest import nearest_matches
-
-            own = nearest_matches(unexplained, ruleset)
+        own = _without_wording(unexplained, ruleset, environment, guess)
         seen = {m.rule.id for m in own}
         merged = [*own, *(m for m in matches if m.rule.id not in seen)]
         matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
     return Explanation(errors=list(records), matches=add_shared_families(matches, ruleset), environment=environment)
+
+
+def _without_wording(records: Sequence[ErrorRecord], ruleset: RuleSet, environment: Mapping[str, str], guess: bool) -> list[Match]:
+    """What the fallback finds for records no wording fitted; then, if ``guess``, the last resort's low-confidence guess."""
+    from kerasdoctor.explain.fallback import fallback_matches
+    from kerasdoctor.explain.raisesites import raise_site_evidence  # loaded only when no wording matched
+
+    matches = fallback_matches(records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment), vocabulary=ruleset.vocabulary)
+    if not matches and guess:
+        from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess, or still nothing
+
+        matches = nearest_matches(records, ruleset)
+    return matches
 
 
 def explain(

@@ -461,6 +461,11 @@ class _Parser:
             self.out.add_exception(record)
         self.chain_group = []
 
+    def _trim_message(self) -> None:
+        """Drop the blank lines that end the message read so far."""
+        while self.msg_lines and not self.msg_lines[-1].strip():
+            self.msg_lines.pop()
+
     def _begin_message(self, type_name: str | None, first: str) -> None:
         self.state = "message"
         self.type = type_name
@@ -506,8 +511,7 @@ class _Parser:
                 return
             if self.vscode and 'File "' in line and _PY_FRAME.match(line):
                 # the message ends where VS Code lists the frames
-                while self.msg_lines and not self.msg_lines[-1].strip():
-                    self.msg_lines.pop()
+                self._trim_message()
                 self.state = "frames"
                 self._frames_line(line, stripped)
                 return
@@ -515,8 +519,7 @@ class _Parser:
                 self.msg_lines and not self.msg_lines[-1].strip() and _ISSUE_HEADING.match(stripped)
             ):
                 # the user's own words or their issue's next section: the message ended above
-                while self.msg_lines and not self.msg_lines[-1].strip():
-                    self.msg_lines.pop()
+                self._trim_message()
                 self.chain_pending = False
                 self._flush()
                 self._close_chain()
