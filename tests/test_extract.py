@@ -618,3 +618,30 @@ def test_a_library_message_wrapped_into_prose_like_lines_stays_whole() -> None:
     )
     (record,) = extract_errors(text)
     assert "compute_output_spec" in record.message
+
+
+def _frame_heads_cut(text: str, where: str) -> str:
+    """Each frame head wrapped as a narrow window does: after the path, or inside it."""
+    out = []
+    for line in text.splitlines():
+        if line.lstrip().startswith('File "') and '", line ' in line:
+            if where == "after the path":
+                line = line.replace('", line ', '",\nline ', 1)
+            else:
+                quote = line.index('"') + 1
+                cut = quote + max(1, (line.index('"', quote) - quote) // 2)
+                line = f"{line[:cut]}\n{line[cut:]}"
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("where", ["after the path", "inside the path"])
+def test_frame_heads_wrapped_by_a_narrow_window_are_read_as_frames(where):
+    from kerasdoctor.kb import load_rules
+
+    texts = [e["text"] for r in load_rules(use_cache=False).rules for e in r.examples.get("errors") or [] if e["text"].count('File "') >= 2]
+    assert len(texts) > 100
+    for text in texts:
+        whole = [(f.path, f.function, f.line) for rec in extract_errors(text) for f in rec.frames]
+        cut = [(f.path, f.function, f.line) for rec in extract_errors(_frame_heads_cut(text, where)) for f in rec.frames]
+        assert cut == whole, text

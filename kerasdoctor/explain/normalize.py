@@ -55,6 +55,9 @@ _PLACEHOLDER_QUOTED = lazy(r"(['\"])(?:\*+|\.{2,}|\?+|_{2,}|#+)\1")
 _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a message whose opening quote was cut off: NoneType' object ...
 # an exception line starts a new line even after one that happens to be exactly as wide as a wrapped line
+# a traceback frame's head cut by a narrow window: `File "x.py",` / `line 3, in f`
+_CUT_FRAME_HEAD = lazy(r'(?m)^[ \t]*File "(?:[^"\n]*|[^"\n]+",?|[^"\n]+", line \d+,?)[ \t]*$')
+_WHOLE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+, in [\w<]')
 _EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*:")
 # an exception line glued to the user's Chinese words before it: "报错：ValueError: ...", "【问题】KeyError: ...",
 # "tensorflow报错AttributeError: ...", 报错“KeyError: 'acc'” (the head, or the quote or bracket opening it, must
@@ -96,6 +99,8 @@ def needs_normalising(text: str) -> bool:
     if any(sign in text for sign in signs):
         return True
     if PAD_SIGN in text and _PADDED_JOIN.search(text):
+        return True
+    if 'File "' in text and _CUT_FRAME_HEAD.search(text):
         return True
     return len(text) > WRAP_WIDTHS[0] and _wrap_width(text.splitlines()) is not None
 
@@ -192,6 +197,34 @@ def rejoin_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+def rejoin_cut_frame_heads(lines: list[str]) -> list[str]:
+    """``File "x.py",`` + ``line 3, in f`` on the next line -> one frame line, as Python printed it.
+
+    A terminal or a chat window narrower than the frame line wraps it, inside the path
+    or after it; the frame then reads as text, and the traceback loses its frames. The
+    pieces are joined only when they make a whole frame head.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if '",line ' in line:
+            # a cut right after the path, rejoined as a cut inside a word
+            line = line.replace('",line ', '", line ', 1)
+        elif 'File "' in line and _CUT_FRAME_HEAD.match(line):
+            joined = line
+            for taken, following in enumerate(lines[i : i + 2], start=1):
+                # a cut inside the quoted path lost no space; one after it did
+                joined = joined.rstrip() + ("" if joined.count('"') % 2 else " ") + following.strip()
+                if _WHOLE_FRAME_HEAD.match(joined):
+                    line = joined
+                    i += taken
+                    break
+        out.append(line)
+    return out
+
+
 _CLOSING = {'"': '"', "(": ")", "[": "]"}
 
 
@@ -258,6 +291,8 @@ def normalize_text(text: str) -> str:
     if not text.isascii():
         lines = split_glued_exception_lines(lines)
     lines = rejoin_wrapped(lines)
+    if 'File "' in text:
+        lines = rejoin_cut_frame_heads(lines)
     text = "\n".join(lines)
     return restore_placeholders(text)
 
