@@ -61,6 +61,13 @@ def shared_family_failures(rule: Rule, ruleset: RuleSet) -> Iterator[str]:
                 yield f"{rule.path}: errors[{i}].shared_with: {name!r} is not the name of another loaded rule"
 
 
+def reference_failures(rule: Rule) -> Iterator[str]:
+    """A reference is a public address a reader can open, not a local path or a note."""
+    for i, reference in enumerate(rule.references):
+        if not reference.startswith(("http://", "https://")):
+            yield f"{rule.path}: docs.references[{i}]: {reference!r} is not an http(s) URL"
+
+
 def lint_example_failures(rule: Rule) -> Iterator[str]:
     """Lint examples are checked by the lint package when it is installed."""
     if not (rule.examples.get("bad") or rule.examples.get("good")):
@@ -96,6 +103,7 @@ def check_rule_dirs(dirs: Sequence[str], out: TextIO) -> int:
             problems.extend(error_example_failures(rule, ruleset))
             problems.extend(wording_coverage_failures(rule))
             problems.extend(shared_family_failures(rule, ruleset))
+            problems.extend(reference_failures(rule))
             problems.extend(lint_example_failures(rule))
     problems.extend(SLOW_PATTERNS.values())
     for problem in problems:

@@ -129,6 +129,14 @@ def test_rules_check_reports_problems_with_exit_1(tmp_path: Path):
     assert "no example in examples.errors shows this wording ('completely different')" in proc.stdout
 
 
+def test_rules_check_wants_references_a_reader_can_open(tmp_path: Path):
+    local = (SAMPLE_RULES / "KD990-sample-marshal.yaml").read_text().replace("https://github.com/keras-team/keras/issues/9595", "notes/marshal.txt")
+    (tmp_path / "KD990-sample-marshal.yaml").write_text(local)
+    proc = run_cli("rules", "check", str(tmp_path))
+    assert proc.returncode == 1
+    assert "docs.references[0]: 'notes/marshal.txt' is not an http(s) URL" in proc.stdout
+
+
 def test_color_always_uses_rich_panels():
     proc = run_cli("explain", *RULES, "--color", "always", "ValueError: bad marshal data")
     assert proc.returncode == 0 and "\x1b[" in proc.stdout and "╭" in proc.stdout
