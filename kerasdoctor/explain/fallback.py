@@ -129,7 +129,7 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
 
 
 def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]) -> set[int]:
-    """The rules with a wording worth scoring as a near miss of one of the texts (``explain.fuzzy.worth_scoring``, by counting)."""
+    """The rules with a wording worth scoring as a near miss or a cut of one of the texts (``explain.fuzzy``'s gates, by counting)."""
     from kerasdoctor.explain import fuzzy
 
     by_word, wordings = index[0], index[1]
@@ -147,7 +147,7 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
                 for wording in by_word.get(word, ()):
                     shared_long[wording] = shared_long.get(wording, 0) + 1
             all_long = {wording for wording, count in shared_long.items() if count == len(long_words)}
-        positions.update(wordings[n][0] for n, count in shared.items() if 2 * count >= wordings[n][1] or n in all_long)
+        positions.update(wordings[n][0] for n, count in shared.items() if 2 * count >= wordings[n][1] or n in all_long or count >= fuzzy.MIN_CUT_SHARED_WORDS)
     return positions
 
 

@@ -3,8 +3,10 @@
 Each pattern is reduced to the literal text every match must contain (its
 "skeleton"); rapidfuzz's partial ratio then says how closely the message holds
 that text, tolerant of a few wrong characters and of a message cut at either
-end. Only runs when no wording matched exactly, so the common path never pays
-for it.
+end. A message cut well before the wording's end (an issue title, a clipped
+paste) is read by ``regex``'s partial matching instead: the wording fits up to
+where the text stops. Only runs when no wording matched exactly, so the common
+path never pays for it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ SCALE = 0.75
 SPECIFICITY_SHARE = 0.03  # at most this share of a near miss's confidence depends on how much literal text its wording has
 SPECIFIC_CHARS = 120
 _WORD = lazy(r"[a-z0-9_]+")  # a near miss is never as sure as the wording itself
+# a message cut before its end (an issue title, "... to have shape (None, 3) but got arr...")
+MIN_CUT_SHARED_WORDS = 3
+MIN_CUT_SPAN = 24  # characters of the message the wording's start fits
+MIN_CUT_LITERAL = 16  # of the wording's own literal text among them
+MIN_CUT_RUN_CHARS = 2  # a text that stops inside a word of the wording's literal text was cut there
+CUT_SEARCH_SECONDS = 0.05
+_CUT_MARKS = " .\u2026"
+_ELLIPSES = ("...", "\u2026")
+_OPEN_ENDS = (":", ",", "(", "[", "{", "=")
 
 
 _SKELETONS: dict[str, tuple[str, ...]] = {}  # functools.cache would cost its import at start-up
@@ -94,6 +105,63 @@ def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words:
     if 2 * shared >= len(run_words):
         return True
     return len(long_words) >= 2 and long_words <= run_words
+
+
+def worth_cut_check(run_words: frozenset[str], words: frozenset[str]) -> bool:
+    """Whether a text shares enough of a wording's words to be that wording cut short."""
+    return len(run_words & words) >= MIN_CUT_SHARED_WORDS
+
+
+_PREFIX_PATTERNS: dict[str, object] = {}
+
+
+def cut_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
+    """The share of a wording's literal text that ``text`` shows, when ``text`` was cut inside that wording; else 0.
+
+    A whole message may be a shorter wording, so only a sign of a cut counts: the
+    text stops inside a word of the wording's literal text, ends in "..." or in
+    punctuation that announces more ("Found:", "shape=("). ``regex``'s partial
+    matching then says whether the wording fits up to where the text stops.
+    """
+    whole = text.rstrip()
+    body = whole.rstrip(_CUT_MARKS) if whole.endswith(_ELLIPSES) else whole
+    if not (body != whole or body.endswith(_OPEN_ENDS) or _shown_of_the_cut_run(runs, body)):
+        return 0.0  # before importing regex, which costs more than an interpreter's start-up
+    import regex
+
+    compiled = _PREFIX_PATTERNS.get(pattern)
+    if compiled is None:
+        try:
+            compiled = regex.compile(pattern, regex.IGNORECASE | regex.MULTILINE)
+        except regex.error:
+            compiled = False
+        _PREFIX_PATTERNS[pattern] = compiled
+    if compiled is False:
+        return 0.0
+    try:
+        found = compiled.search(body, partial=True, timeout=CUT_SEARCH_SECONDS)  # type: ignore[attr-defined]
+    except TimeoutError:
+        return 0.0
+    if found is None or not found.partial or found.end() != len(body) or found.end() - found.start() < MIN_CUT_SPAN:
+        return 0.0
+    span = body[found.start() :]
+    covered = sum(len(run) for run in runs if run in span) + _shown_of_the_cut_run(runs, span)
+    if covered < MIN_CUT_LITERAL:
+        return 0.0
+    return min(1.0, covered / sum(len(run) for run in runs))
+
+
+def _shown_of_the_cut_run(runs: Sequence[str], span: str) -> int:
+    """How many characters of the run the text stops inside it shows (the longest run start ending the text)."""
+    shown = 0
+    for run in runs:
+        if run in span:
+            continue
+        for size in range(min(len(run) - 1, len(span)), max(shown, MIN_CUT_RUN_CHARS - 1), -1):
+            if span.endswith(run[:size]):
+                shown = size
+                break
+    return shown
 
 
 def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
@@ -166,18 +234,25 @@ def fuzzy_matches(
                 continue
             run_words = _long_words(runs)
             for (record, text, words), own in zip(prepared, long_words):
-                if not _worth_scoring(run_words, words, own):
-                    continue
-                missing = [run for run in runs if run not in text]
-                if not missing or not all(_near_miss(run, text, words) for run in missing):
-                    continue
-                closeness = skeleton_score(runs, text)
+                closeness = 0.0
+                if _worth_scoring(run_words, words, own):
+                    missing = [run for run in runs if run not in text]
+                    if missing and all(_near_miss(run, text, words) for run in missing):
+                        closeness = skeleton_score(runs, text)
+                cut = 0.0
                 if closeness < MIN_SCORE:
-                    continue
+                    cut = cut_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
+                    if not cut:
+                        continue
                 base = score_hit(pattern, record, 0)
                 if base == 0.0:
                     continue
-                confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
+                if cut:
+                    confidence = min(KIND_CAPS["fuzzy"], base * SCALE * cut**0.5)
+                    note = f"the message stops inside this family's wording ({cut:.0%} of its text shown): paste the whole message to be sure"
+                else:
+                    confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
+                    note = f"the message is close to, not the same as, this family's wording ({closeness:.0f}% alike): check for a typo or a cut"
                 # near misses of equal closeness: the wording with more literal text explains more of the message
                 # (`__init__() got an unexpected keyword argument 'ragged'` over `() got an unexpected keyword argument '`)
                 confidence *= 1 - SPECIFICITY_SHARE * (1 - min(1.0, sum(len(run) for run in runs) / SPECIFIC_CHARS))
@@ -188,7 +263,7 @@ def fuzzy_matches(
                         record=record,
                         pattern=pattern,
                         evidence=" … ".join(runs)[:300],
-                        notes=(f"the message is close to, not the same as, this family's wording ({closeness:.0f}% alike): check for a typo or a cut",),
+                        notes=(note,),
                         kind="fuzzy",
                     )
                 )
