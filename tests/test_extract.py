@@ -205,6 +205,29 @@ def test_traceback_pasted_indented_keeps_its_message():
     assert rec.location.path == "train.py"
 
 
+def test_exception_line_indented_like_a_source_line_after_a_complete_frame_is_the_exception():
+    # a TF 1.x session traceback pasted with every line indented by the same amount as the source
+    # lines (fixtures/real_errors/1043): the qualified error line comes after a frame that has its code
+    text = (
+        '    File "/env/lib/python3.7/site-packages/tensorflow/python/client/session.py", line 1458, in __call__\n'
+        "      run_metadata_ptr)\n"
+        "      tensorflow.python.framework.errors_impl.InvalidArgumentError: 2 root error(s) found.\n"
+        "    (0) Invalid argument: ConcatOp : Dimensions of inputs should match: shape[0] = [1,136,240,256] vs. shape[1] = [1,135,240,336]\n"
+        "  \t [[{{node decoder_stage1_concat/concat}}]]\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "InvalidArgumentError"
+    assert "ConcatOp : Dimensions of inputs should match" in rec.message
+    assert rec.frames[-1].code == "run_metadata_ptr)"
+
+
+def test_indented_line_under_a_frame_without_code_stays_its_source_line():
+    text = '  File "train.py", line 3, in <module>\n    errors.InvalidArgumentError: int = 3\nValueError: boom\n'
+    (rec,) = extract_errors(text)
+    assert (rec.type, rec.message) == ("ValueError", "boom")
+    assert rec.frames[-1].code == "errors.InvalidArgumentError: int = 3"
+
+
 def test_exception_line_after_a_line_exactly_80_columns_wide_is_not_glued_to_it():
     frame = '  File "C:\\Python\\lib\\site-packages\\keras\\engine\\training.py", line 1000, in fit'
     assert len(frame) == 80

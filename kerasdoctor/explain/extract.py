@@ -595,6 +595,14 @@ class _Parser:
             return
         if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
             return
+        if line[:1].isspace() and self.frames and self.frames[-1].code and not _NUMBERED_LINE.match(stripped):
+            # a traceback pasted indented as a whole (a markdown code block, a quoted log): after a frame
+            # that already has its source line, "pkg.module.SomeError: text" can only be the exception line
+            m = _BARE_EXC_LINE.match(stripped)
+            if m and "." in m.group("type") and m.group("msg").strip() and stripped.startswith(m.group("type")):
+                self._begin_message(m.group("type"), m.group("msg"))
+                self.ipython_type = None
+                return
         if line[:1].isspace() or (self.ipython_type and _NUMBERED_LINE.match(stripped)):
             # the source line under a frame (indented), or IPython's numbered context lines
             if self.frames and _NUMBERED_LINE.match(stripped):
