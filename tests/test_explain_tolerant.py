@@ -235,6 +235,29 @@ def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
 
 
+# an IPython traceback cut right after its header: the class names the family, the message is missing
+# (the header and first frame as IPython 8 prints them for Keras 3 on JAX)
+CLASS_ONLY = """---------------------------------------------------------------------------
+{cls}                     Traceback (most recent call last)
+Cell In[3], line 1
+----> 1 model.fit(x, y, epochs=1)
+
+File /venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py:113, in filter_traceback.<locals>.error_handler(*args, **kwargs)
+"""
+
+
+@pytest.mark.parametrize(("cls", "family"), [("UnexpectedTracerError", "jax-tracer-leaked"), ("ResourceExhaustedError", "out-of-memory")])
+def test_a_library_exception_class_without_its_message_names_its_family(cls, family):
+    best = top(CLASS_ONLY.format(cls=cls))
+    assert best is not None and best.rule.name == family
+    assert best.kind == "frames" and best.confidence <= 0.5
+
+
+@pytest.mark.parametrize("cls", ["ValueError", "InvalidArgumentError"])
+def test_a_builtin_or_widely_declared_class_alone_names_no_family(cls):
+    assert all(m.kind != "frames" for m in explain(CLASS_ONLY.format(cls=cls), versions={}).matches)
+
+
 # a Lambda layer's function run while loading (the frames of keras-team/keras#9431-style reports), generic NameError
 GENERIC_WITH_FRAMES = """Traceback (most recent call last):
   File "predict.py", line 9, in <module>

@@ -202,7 +202,7 @@ def fallback_matches(
     found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
         return found
-    from kerasdoctor.explain.frames import frame_matches
+    from kerasdoctor.explain.frames import frame_matches, type_matches, untold_types
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import symptom_matches
     from kerasdoctor.kb import RuleSet
@@ -210,6 +210,9 @@ def fallback_matches(
     evidence = list(other_evidence)
     near_miss_rules, symptom_rules, frame_rules = _evidence_candidates(rules, records, normalised)
     candidates = [*evidence, *frame_matches(records, frame_rules)]
+    if untold_types(records):
+        # rare (a record pasted without its message): every rule is weighed, its declared classes being the evidence
+        candidates += type_matches(records, rules)
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, near_miss_rules, versions)

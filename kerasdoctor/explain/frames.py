@@ -105,3 +105,59 @@ def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list
                 )
             )
     return best.ranked()
+
+
+TYPE_ONLY_ONE_FAMILY = 0.5
+TYPE_ONLY_TWO_FAMILIES = 0.4
+
+
+def untold_types(records: Sequence[ErrorRecord]) -> set[str]:
+    """Exception classes of records pasted without their message (an IPython header, a bare class name), builtins aside.
+
+    Such a record says only its class; a library's own class (JAX's
+    ``UnexpectedTracerError``, TensorFlow's ``ResourceExhaustedError``) can still name the family.
+    """
+    import builtins
+
+    return {
+        r.type.rsplit(".", 1)[-1]
+        for r in records
+        if r.kind == "exception" and r.type and not r.message.strip() and not hasattr(builtins, r.type.rsplit(".", 1)[-1])
+    }
+
+
+def type_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
+    """Families whose wordings alone declare the exception class of a record that has no message.
+
+    A class declared by one or two families is evidence for them; one declared by more
+    (``InvalidArgumentError``) says nothing and is left out.
+    """
+    from kerasdoctor.types import BestPerRule, Match
+
+    wanted = untold_types(records)
+    if not wanted:
+        return []
+    declared: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in wanted.intersection(_types_of(rule)):
+            declared.setdefault(name, []).append(rule)
+    best = BestPerRule()
+    for record in records:
+        name = (record.type or "").rsplit(".", 1)[-1]
+        owners = declared.get(name, []) if name in wanted and not record.message.strip() else []
+        if not 0 < len(owners) <= 2:
+            continue
+        confidence = TYPE_ONLY_ONE_FAMILY if len(owners) == 1 else TYPE_ONLY_TWO_FAMILIES
+        for rule in owners:
+            best.add(
+                Match(
+                    rule=rule,
+                    confidence=confidence,
+                    record=record,
+                    pattern=None,
+                    evidence=f"the exception class {name}, which only this family's wordings declare",
+                    notes=("the message was not pasted: matched on the exception's class alone",),
+                    kind="frames",
+                )
+            )
+    return best.ranked()
