@@ -136,6 +136,8 @@ def test_python_code_survives_normalising():
         ("NoneType' object has no attribute '_inbound_nodes'", "raw-op-on-keras-tensor"),
         ("name '*****' is not defined", "name-not-defined"),
         ("When passing a list as loss, it should have one entry per model outputs. The model ha", "loss-output-count"),
+        # a wording that is one identifier, retyped with a slip
+        ("GPU版本tensorflow运行报错，错误内容为 CUDA_ERROE_OUT_OF_MEMORY", "out-of-memory"),
     ],
 )
 def test_near_misses_and_cut_messages_find_their_family(text, family):
@@ -183,6 +185,8 @@ def test_typo_is_a_fuzzy_match_below_confident():
         ("ValueError: Shapes (1, 1, 1024, 75) and (255, 1024, 1, 1) are incompatible", "categorical-labels-not-one-hot"),
         # a different attribute is a different error, however alike the rest of the sentence
         ("AttributeError: 'Tensor' object has no attribute '_keras_history'", "optimizer-lr-argument"),
+        # another CUDA status of the same prefix is another identifier, not a typo of CUDA_ERROR_OUT_OF_MEMORY
+        ("failed call to cuInit: CUDA_ERROR_NO_DEVICE", "out-of-memory"),
     ],
 )
 def test_what_the_pattern_rules_out_is_not_overruled_by_fuzzy_matching(text, not_family):

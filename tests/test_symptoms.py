@@ -294,6 +294,10 @@ SCRIPTS = [
     ("gpu没有被使用，只用了cpu", "GPU沒有被使用，只用了CPU"),
     ("mnist数据集下载失败", "mnist資料集下載失敗"),
     ("加载模型时自定义层报错", "載入模型時自訂層報錯"),
+    # Taiwan wording: 偵測 for 检测, 顯示記憶體 for 显存, 逾時 for 超时
+    ("tensorflow检测不到gpu", "Tensorflow 偵測不到 GPU"),
+    ("显存不足", "顯示記憶體不足"),
+    ("下载mnist数据集超时", "下載mnist資料集逾時"),
 ]
 
 

@@ -148,7 +148,37 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
                     shared_long[wording] = shared_long.get(wording, 0) + 1
             all_long = {wording for wording, count in shared_long.items() if count == len(long_words)}
         positions.update(wordings[n][0] for n, count in shared.items() if 2 * count >= wordings[n][1] or n in all_long or count >= fuzzy.MIN_CUT_SHARED_WORDS)
+        # a wording of one identifier, mistyped in the text (``explain.fuzzy.mistyped_identifier``)
+        identifiers = _one_word_wordings(index)
+        for word in long_words:
+            if word in by_word or len(word) < fuzzy.MIN_IDENTIFIER_CHARS:
+                continue
+            for known, wording in identifiers.get(word[: fuzzy.IDENTIFIER_PREFIX], ()):
+                if fuzzy.mistyped_identifier(known, word):
+                    positions.add(wordings[wording][0])
     return positions
+
+
+_ONE_WORD_WORDINGS: dict[int, dict[str, list[tuple[str, int]]]] = {}
+
+
+def _one_word_wordings(index: EvidenceIndex) -> dict[str, list[tuple[str, int]]]:
+    """The wordings whose only long word is an identifier, by its first characters (built once per index)."""
+    from kerasdoctor.explain import fuzzy
+
+    found = _ONE_WORD_WORDINGS.get(id(index))
+    if found is None:
+        by_word, wordings = index[0], index[1]
+        found = {}
+        for word, held in by_word.items():
+            if len(word) < fuzzy.MIN_IDENTIFIER_CHARS:
+                continue
+            for wording in held:
+                if wordings[wording][1] == 1:
+                    found.setdefault(word[: fuzzy.IDENTIFIER_PREFIX], []).append((word, wording))
+        _ONE_WORD_WORDINGS.clear()
+        _ONE_WORD_WORDINGS[id(index)] = found
+    return found
 
 
 def _frame_rules(rules: RuleSet, records: Sequence[ErrorRecord]) -> list[Rule]:

@@ -29,6 +29,11 @@ MAX_MISTYPED_WORDS = 2
 MIN_MISTYPED_WORD = 5  # shorter words that differ are different names, not typos
 TYPO_RATIO = 80.0
 MIN_SHARED_WORD = 4
+# a wording that is one identifier (CUDA_ERROR_OUT_OF_MEMORY) shares no exact word with the same identifier mistyped
+# (CUDA_ERROE_OUT_OF_MEMORY, retyped from a screenshot): such words are compared by spelling, among the words of this
+# length or more that begin alike (a slip in the first characters is rare, and the prefix keeps the look-up cheap)
+MIN_IDENTIFIER_CHARS = 10
+IDENTIFIER_PREFIX = 4
 MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
@@ -96,15 +101,32 @@ def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words:
     """A cheap look before rapidfuzz (whose import alone costs twice an interpreter's start-up).
 
     A typo leaves most of a wording's words intact; a cut message keeps only
-    words of the wording. ``long_words`` are the text's words of MIN_SHARED_WORD
-    characters or more.
+    words of the wording; a wording of one identifier is worth scoring when the
+    text holds that identifier mistyped. ``long_words`` are the text's words of
+    MIN_SHARED_WORD characters or more.
     """
     if not run_words:
         return False
     shared = len(run_words & words)
     if 2 * shared >= len(run_words):
         return True
-    return len(long_words) >= 2 and long_words <= run_words
+    if len(long_words) >= 2 and long_words <= run_words:
+        return True
+    if len(run_words) == 1:
+        (word,) = run_words
+        return any(mistyped_identifier(word, other) for other in long_words)
+    return False
+
+
+def mistyped_identifier(word: str, other: str) -> bool:
+    """Whether ``other`` is the long identifier ``word`` with a slip of the keyboard (same first characters)."""
+    return (
+        len(word) >= MIN_IDENTIFIER_CHARS
+        and len(other) >= MIN_IDENTIFIER_CHARS
+        and word[:IDENTIFIER_PREFIX] == other[:IDENTIFIER_PREFIX]
+        and word != other
+        and _typo_of(word, other)
+    )
 
 
 def worth_cut_check(run_words: frozenset[str], words: frozenset[str]) -> bool:
