@@ -137,6 +137,9 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert not fit("nan input data", "there is no nan in the input data")
     assert fit("nan input data", "no error, but there is nan in my input data")  # another "nan" is not denied
     assert fit("loss nan", "my data has no nan but the loss is nan")  # "but" ends the denial
+    # a missing attribute retold in words is the AttributeError itself, not a denial
+    assert fit("tensorflow attribute Session", "my old script fails because tensorflow does not have attribute Session")
+    assert not fit("nan input data", "my input data does not have nan values")
     groups = WordGroups(vocabulary([["memory", "ram"], ["not found", "cannot find"], ["not", "cannot"]]))
     assert not fit("out of memory", "it is not an out of memory problem, the kernel just dies", groups)
     assert fit("gpu not found", "it cannot find the gpu", groups)  # the phrase holds the negation itself

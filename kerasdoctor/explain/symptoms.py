@@ -154,6 +154,9 @@ _PREDICATE_ENDINGS = ("ed", "able", "ible", "ing")
 NEGATIONS = {"not": 2, "never": 2, "no": 1}
 _STATE_BEFORE = frozenset(["is", "are", "was", "were", "be", "been", "am"])
 _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include", "includes"])
+# "tensorflow does not have attribute Session" retells an AttributeError ("has no attribute"): what is missing
+# is the symptom, not a word the user denies
+_MISSING_THING = frozenset(["attribute", "attributes", "attr"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
 CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
@@ -457,7 +460,7 @@ def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
                 reach.add(at)
                 span -= 1
             at += 1
-        if reach and not (unit != "no" and units[min(reach)].endswith(_PREDICATE_ENDINGS)):
+        if reach and not (unit != "no" and units[min(reach)].endswith(_PREDICATE_ENDINGS)) and units[min(reach)] not in _MISSING_THING:
             negated[i] = frozenset(reach)
     return negated
 
