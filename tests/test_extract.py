@@ -618,3 +618,12 @@ def test_a_library_message_wrapped_into_prose_like_lines_stays_whole() -> None:
     )
     (record,) = extract_errors(text)
     assert "compute_output_spec" in record.message
+
+
+def test_ipython_arrow_line_whose_frame_header_was_cut_off():
+    # github.com/bnsreenu/python_for_microscopists/issues/14: the paste starts at the arrow of the raising frame
+    (rec,) = [r for r in extract_errors(_case_text("0918")) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.frames[-1].code == "if class_weight:" and rec.frames[-1].line == 1185
+    # the frame's file and function are unknown: no location, and no where-condition is contradicted
+    assert rec.location is None and rec.frames[-1].path == ""
