@@ -668,3 +668,12 @@ def test_frame_heads_wrapped_by_a_narrow_window_are_read_as_frames(where):
         whole = [(f.path, f.function, f.line) for rec in extract_errors(text) for f in rec.frames]
         cut = [(f.path, f.function, f.line) for rec in extract_errors(_frame_heads_cut(text, where)) for f in rec.frames]
         assert cut == whole, text
+
+
+def test_ipython_arrow_line_whose_frame_header_was_cut_off():
+    # github.com/bnsreenu/python_for_microscopists/issues/14: the paste starts at the arrow of the raising frame
+    (rec,) = [r for r in extract_errors(_case_text("0918")) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.frames[-1].code == "if class_weight:" and rec.frames[-1].line == 1185
+    # the frame's file and function are unknown: no location, and no where-condition is contradicted
+    assert rec.location is None and rec.frames[-1].path == ""

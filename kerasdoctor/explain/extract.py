@@ -180,7 +180,7 @@ def is_library_path(path: str) -> bool:
 
 
 def user_location(frames: Iterable[Frame]) -> Frame | None:
-    user = [f for f in frames if not is_library_path(f.path)]
+    user = [f for f in frames if f.path and not is_library_path(f.path)]
     return user[-1] if user else None
 
 
@@ -683,6 +683,14 @@ class _Parser:
             # a pytest traceback, or IPython 8 frames pasted without the header line above them
             self._start_traceback()
             self._frames_line(line, line.strip())
+            return
+        if line[:1] == "-" and _IPY_ARROW.match(line.strip()):
+            # IPython's arrow line ("-> 1185     if class_weight:") with its frame's header cut off above it:
+            # the frame's place is unknown, its failing line is not
+            m = _IPY_ARROW.match(line.strip())
+            assert m is not None
+            self._start_traceback()
+            self.frames.append(Frame(path="", line=int(m.group("line")), code=m.group("code").strip()))
             return
         if line.startswith(_SHUTDOWN_NOISE):
             self.shutdown_pending = True

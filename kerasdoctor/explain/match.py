@@ -49,7 +49,7 @@ def _path_parts(path: str) -> list[str]:
 
 def _raised_in(record: ErrorRecord, packages: tuple[str, ...]) -> bool | None:
     """Whether the raising frame lies inside one of ``packages``; None when there are no frames."""
-    if not record.frames:
+    if not record.frames or not record.frames[-1].path:
         return None
     parts = _path_parts(record.frames[-1].path)
     return any(p in parts for p in packages)
@@ -65,7 +65,7 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             inside = _raised_in(record, values)
             verdict = None if inside is None else not inside
         elif key == "frame_function":
-            frames = (*record.frames, *record.inner_frames)
+            frames = [f for f in (*record.frames, *record.inner_frames) if f.function]
             verdict = None if not frames else any(f.function.split(".")[-1] in values for f in frames)
         elif key == "raising_code":
             # the source line of the raising frame, when the traceback shows it: one message
