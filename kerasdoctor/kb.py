@@ -34,7 +34,8 @@ if TYPE_CHECKING:
         tuple[bytes, ...],
     ]
     # per kind of evidence, the rules that can fit: (near miss, symptom, frames)
-    EvidenceCandidates = tuple[list[Rule], list[Rule], list[Rule]]
+    # near-miss rules, symptom rules' positions (their phrases are read without building them), frame rules
+    EvidenceCandidates = tuple[list[Rule], set[int], list[Rule]]
     # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
     Blob = bytes | tuple[int, int, int]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
@@ -252,16 +253,19 @@ class RuleSet:
 
         return word_groups(self.vocabulary, self._blob(self._word_groups_bytes))
 
-    def prepared_phrases(self, rules: Iterable[Rule]) -> dict[str, tuple[PreparedPhrase, ...]]:
-        """The symptom phrases of ``rules``, prepared (``explain.symptoms.prepared_phrases``), by rule id."""
+    def rule_at(self, position: int) -> Rule:
+        """The rule at this position (id order), built from the snapshot when first asked for."""
+        return self._rule_at(position)
+
+    def phrases_at(self, positions: Iterable[int]) -> list[tuple[int, tuple[PreparedPhrase, ...]]]:
+        """The prepared symptom phrases of the rules at these positions, in id order, without building the rules."""
         phrases_of = self.evidence_index()[5]
-        out = {}
-        for rule in rules:
-            position = self._position(rule.id)
-            if position is not None and position < len(phrases_of):
+        out = []
+        for position in sorted(positions):
+            if position < len(phrases_of):
                 phrases = marshal.loads(phrases_of[position])  # noqa: S302 - checked snapshot or made here
-                if type(phrases) is tuple:
-                    out[rule.id] = phrases
+                if type(phrases) is tuple and phrases:
+                    out.append((position, phrases))
         return out
 
 

@@ -190,7 +190,7 @@ def _frame_rules(rules: RuleSet, records: Sequence[ErrorRecord]) -> list[Rule]:
 
 
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> EvidenceCandidates:
-    """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit.
+    """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit (for symptoms, their positions).
 
     Any other rule's evidence of a kind cannot fit (``evidence_index``), so weighing only these
     gives the same answer; each kind weighs only its own rules.
@@ -198,7 +198,7 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
     from kerasdoctor.kb import RuleSet
 
     if not isinstance(rules, RuleSet):
-        return list(rules), list(rules), list(rules)
+        return list(rules), set(range(len(rules))), list(rules)
     from kerasdoctor.explain import symptoms
 
     index = rules.evidence_index()
@@ -206,7 +206,7 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
     symptom = {position for word in words for position in index[2].get(word, ())}
     if cjk:
         symptom.update(position for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
-    return rules.rules_at(_near_miss_positions(index, normalised)), rules.rules_at(symptom), _frame_rules(rules, records)
+    return rules.rules_at(_near_miss_positions(index, normalised)), symptom, _frame_rules(rules, records)
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -234,11 +234,11 @@ def fallback_matches(
         return found
     from kerasdoctor.explain.frames import frame_matches, type_matches, untold_types
     from kerasdoctor.explain.fuzzy import fuzzy_matches
-    from kerasdoctor.explain.symptoms import symptom_matches
+    from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits, symptom_matches
     from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
-    near_miss_rules, symptom_rules, frame_rules = _evidence_candidates(rules, records, normalised)
+    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised)
     candidates = [*evidence, *frame_matches(records, frame_rules)]
     if untold_types(records):
         # rare (a record pasted without its message): every rule is weighed, its declared classes being the evidence
@@ -247,9 +247,11 @@ def fallback_matches(
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, near_miss_rules, versions)
         if isinstance(rules, RuleSet):
-            candidates += symptom_matches(records, symptom_rules, vocabulary, rules.prepared_phrases(symptom_rules), rules.word_groups())
+            # phrases are kept apart from the rules: only the rules whose phrases fit are built
+            fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
+            candidates += matches_of_fits(fits, rules.rule_at)
         else:
-            candidates += symptom_matches(records, symptom_rules, vocabulary)
+            candidates += symptom_matches(records, rules, vocabulary)
     return rank(candidates)
 
 

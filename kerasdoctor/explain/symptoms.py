@@ -31,11 +31,13 @@ from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from collections.abc import Set as AbstractSet
-    from typing import Any
+    from typing import Any, TypeVar
 
     from kerasdoctor.types import ErrorRecord, Match, Rule
+
+    _Key = TypeVar("_Key")  # what a caller names a candidate by: a rule, or its place in a snapshot
 
     # a symptom phrase, its keywords as terms, and the latin keys / Chinese spellings one of which a text needs for it
     PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
@@ -804,20 +806,35 @@ def symptom_matches(
     them); a phrase whose most specific keywords the text lacks is not weighed.
     ``groups``: ``vocabulary`` indexed, when the caller has it.
     """
-    from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
-
     rules = [rule for rule in rules if rule.symptoms]
     if not rules:
         return []
     groups = groups or word_groups(vocabulary)
+
+    def phrases_of(rule: Rule) -> Sequence[PreparedPhrase]:
+        phrases = prepared.get(rule.id) if prepared is not None else None
+        return prepared_phrases(rule, groups) if phrases is None else phrases
+
+    return matches_of_fits(symptom_fits(records, ((rule, phrases_of(rule)) for rule in rules), groups), lambda rule: rule)
+
+
+def symptom_fits(
+    records: Sequence[ErrorRecord],
+    phrase_sets: Iterable[tuple[_Key, Sequence[PreparedPhrase]]],
+    groups: WordGroups,
+) -> list[tuple[_Key, float, str, ErrorRecord]]:
+    """Per candidate (any key: a rule, a rule's place in a snapshot) whose phrases fit the text: confidence, phrase, record.
+
+    Only phrases are needed, so a caller holding them apart from the rules builds only the
+    rules that fit.
+    """
     texts = [(record, _Text(_text_of(record))) for record in records[-5:]]
     words, cjk = text_words(records)
-    matches = BestPerRule()
-    for rule in rules:
+    fits = []
+    for key, phrases in phrase_sets:
         best: tuple[float, str, ErrorRecord, int] | None = None
         meanings: set[object] = set()
-        phrases = prepared.get(rule.id) if prepared is not None else None
-        for entry in phrases if phrases is not None else prepared_phrases(rule, groups):
+        for entry in phrases:
             if not _passes(entry, words, cjk):
                 continue
             for record, prepared_text in texts:
@@ -832,9 +849,19 @@ def symptom_matches(
             continue
         confidence, phrase, record, best_meanings = best
         confidence += min(MAX_BREADTH_BONUS, BREADTH_BONUS * (len(meanings) - best_meanings))
+        fits.append((key, confidence, phrase, record))
+    return fits
+
+
+def matches_of_fits(fits: Iterable[tuple[_Key, float, str, ErrorRecord]], rule_of: Callable[[_Key], Rule]) -> list[Match]:
+    """The symptom matches of ``symptom_fits``, each rule built by ``rule_of`` from its key."""
+    from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
+
+    matches = BestPerRule()
+    for key, confidence, phrase, record in fits:
         matches.add(
             Match(
-                rule=rule,
+                rule=rule_of(key),
                 confidence=round(min(KIND_CAPS["symptom"], confidence), 3),
                 record=record,
                 pattern=None,
