@@ -10,9 +10,8 @@ confidence is its best hit.
 
 from __future__ import annotations
 
-import re
-
 from kerasdoctor.kb import compile_pattern
+from kerasdoctor.lazyre import IGNORECASE, lazy
 from kerasdoctor.types import CONFIDENT, KIND_CAPS, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
@@ -50,7 +49,7 @@ SHORT_QUOTE = 40
 PROSE_QUOTE_CAP = CONFIDENT - 0.01
 # words a user writes about their own problem and a library message does not (Keras messages do say
 # "please" and "we expect", so those are left out)
-_PROSE_MARKERS = re.compile(r"(?i)(?<![\w'])(?:i|i'm|i've|my|me|why|how|anyone|someone)(?![\w'])|我|为什么|怎么|请问|求助|如何")
+_PROSE_MARKERS = lazy(r"(?<![\w'])(?:i|i'm|i've|my|me|why|how|anyone|someone)(?![\w'])|我|为什么|怎么|请问|求助|如何", IGNORECASE)
 
 
 def _path_parts(path: str) -> list[str]:
