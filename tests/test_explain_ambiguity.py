@@ -152,3 +152,23 @@ def test_a_shared_with_that_is_not_a_list_of_names_is_a_problem_of_that_file(tmp
     loaded = load_rule_dir(str(tmp_path))
     assert not loaded.rules
     assert any("errors[0].shared_with: must be a list of rule names" in problem for problem in loaded.problems)
+
+
+def test_a_few_words_of_an_error_quoted_in_a_sentence_name_the_family_below_certainty() -> None:
+    # tf.keras 2.x DirectoryIterator's message, quoted in the user's own question: the check, not its cause
+    best = explain("I get 'Found 0 images belonging to 0 classes' with flow_from_directory, why?").best
+    assert best is not None and best.rule.name == "image-directory-empty"
+    assert best.kind == "wording" and best.confidence < CONFIDENT
+    # the same words pasted as the library printed them keep their certainty
+    printed = explain("Found 0 images belonging to 0 classes.").best
+    assert printed is not None and printed.rule.name == "image-directory-empty" and printed.confidence >= CONFIDENT
+
+
+def test_a_whole_message_quoted_in_a_sentence_keeps_its_certainty() -> None:
+    # Keras 2.x training_generator's warning, quoted whole inside a question
+    text = (
+        "why do I get 'Your input ran out of data; interrupting training. Make sure that your dataset or generator "
+        "can generate at least `steps_per_epoch * epochs` batches (in this case, 500 batches).' after one epoch?"
+    )
+    best = explain(text).best
+    assert best is not None and best.rule.name == "input-ran-out-of-data" and best.confidence >= CONFIDENT

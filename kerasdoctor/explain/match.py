@@ -11,6 +11,7 @@ confidence is its best hit.
 from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
+from kerasdoctor.lazyre import IGNORECASE, lazy
 from kerasdoctor.types import CONFIDENT, KIND_CAPS, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
@@ -41,6 +42,14 @@ SHARED_FAMILY_FACTOR = 0.85
 # _symbolic_build, Keras 3.0-3.15): the quoted error's own class and raising frame are not shown
 _QUOTED_ERROR_WRAPPER = "Exception encountered:\n"
 WRAPPER_TYPE = "RuntimeError"
+# A few words of an error quoted inside the user's own sentence ("I get 'ran out of data' when ...") show
+# neither the whole message (names, shapes, the rest of the check's wording) nor its class or traceback:
+# they name the check, not which of its causes the user hit, so such a hit stays below CONFIDENT.
+SHORT_QUOTE = 40
+PROSE_QUOTE_CAP = CONFIDENT - 0.01
+# words a user writes about their own problem and a library message does not (Keras messages do say
+# "please" and "we expect", so those are left out)
+_PROSE_MARKERS = lazy(r"(?<![\w'])(?:i|i'm|i've|my|me|why|how|anyone|someone)(?![\w'])|我|为什么|怎么|请问|求助|如何", IGNORECASE)
 
 
 def _path_parts(path: str) -> list[str]:
@@ -95,6 +104,13 @@ def shown_conditions(match: Match) -> int:
 def _quotes_another_error(record: ErrorRecord) -> bool:
     """A wrapper whose message quotes the error that happened: its type and frames are not that error's."""
     return record.type == WRAPPER_TYPE and record.key_message != record.message and _QUOTED_ERROR_WRAPPER in record.message
+
+
+def _quoted_in_prose(record: ErrorRecord, evidence: str) -> bool:
+    """A short wording found inside a sentence the user wrote, not in a message the library printed."""
+    if record.type is not None or record.frames or record.kind != "message" or len(evidence) >= SHORT_QUOTE:
+        return False
+    return _PROSE_MARKERS.search(record.message.replace(evidence, " ")) is not None
 
 
 def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
@@ -170,6 +186,8 @@ def match_error(
                     notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
                 mismatch, version_notes = notes_of_rule
                 score = score_hit(pattern, record, len(evidence)) * factor
+                if _quoted_in_prose(record, evidence):
+                    score = min(score, PROSE_QUOTE_CAP)
                 if has_exception and record.kind != "exception":
                     score *= BESIDE_EXCEPTION_FACTOR * (NOTICE_BESIDE_EXCEPTION_FACTOR if rule.severity == "info" else 1.0)
                 if mismatch:
