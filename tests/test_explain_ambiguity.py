@@ -175,3 +175,15 @@ def test_who_called_into_keras_tells_a_library_written_for_keras_2_from_the_user
     from_user = explain(_never_called_traceback("/home/me/project/train.py"), rules=RULES, versions={}).matches
     assert names(from_user)[0] == "layer-never-called"
     assert "library-needs-tf-keras" not in names(from_user)
+
+
+def test_a_traceback_cut_before_keras_does_not_say_who_called_it() -> None:
+    cut = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/project/analyze.py", line 3, in <module>\n'
+        "    objs = DeepFace.analyze(img_path)\n"
+        "ValueError: The layer sequential_4 has never been called and thus has no defined input.\n"
+    )
+    matches = explain(cut, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["layer-never-called", "library-needs-tf-keras"]
+    assert matches[0].confidence < CONFIDENT

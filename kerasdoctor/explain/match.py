@@ -61,7 +61,12 @@ _INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 
 
 def _called_from(record: ErrorRecord) -> str | None:
-    """Who called into the framework that raised: "library" (an installed package) or "user"; None without frames."""
+    """Who called into the framework that raised: "library" (an installed package) or "user".
+
+    None when the traceback does not show the framework raising (no frames, or cut before them).
+    """
+    if not record.frames or not _FRAMEWORK_PACKAGES.intersection(_path_parts(record.frames[-1].path)):
+        return None
     for frame in reversed(record.frames):
         parts = _path_parts(frame.path)
         if _FRAMEWORK_PACKAGES.intersection(parts):
