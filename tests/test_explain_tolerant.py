@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kerasdoctor.explain import explain
 from kerasdoctor.explain.extract import extract_errors
-from kerasdoctor.explain.normalize import normalize_text
+from kerasdoctor.explain.normalize import normalize_text, restore_cut_quotes
 from kerasdoctor.kb import builtin_rules_dir, load_rule_dir, load_rules, validate_rule
 from kerasdoctor.types import CONFIDENT, KIND_CAPS, MATCH_KINDS
 
@@ -586,3 +586,16 @@ def test_a_copied_vscode_notebook_error_reads_as_the_traceback_it_shows():
     match = top(pasted)
     assert match is not None and match.rule.name == "layer-never-called" and match.kind == "wording"
     assert match.confidence >= top("The layer sequential has never been called and thus has no defined input.").confidence
+
+
+@pytest.mark.parametrize(
+    ("pasted", "family"),
+    [
+        ("AttributeError: 'Sequential' object has no attribute predict_classes'", "predict-classes-removed"),
+        ("AttributeError: module 'tensorflow' has no attribute placeholder'", "tf1-api-in-tf2"),
+    ],
+)
+def test_a_name_whose_opening_quote_was_lost_inside_the_line_is_read_as_quoted(pasted, family):
+    assert restore_cut_quotes(pasted).endswith(f" '{pasted.rsplit(' ', 1)[1]}")
+    match = top(pasted)
+    assert match is not None and match.rule.name == family and match.kind == "wording"

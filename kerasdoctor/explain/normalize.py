@@ -71,6 +71,8 @@ _GLUED_EXCEPTION_HEAD = lazy(
 _TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*(?=[\u3000-\u303f\u3400-\u9fff])")
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
+# the opening quote of a name lost inside the line: "has no attribute _foo'", "cannot import name Bar'"
+_LOST_INNER_QUOTE = lazy(r"\b(attribute|name) ([A-Za-z_][\w.]*)'")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
 # lines into one, each former line starting after a long run of spaces
@@ -300,6 +302,8 @@ def restore_cut_quotes(message: str) -> str:
     first, sep, rest = message.partition("\n")
     if first.count("'") % 2 == 1:
         fixed = _LOST_OPENING_QUOTE.sub(r"'\1'", first, 1)
+        if fixed == first:
+            fixed = _LOST_INNER_QUOTE.sub(r"\1 '\2'", first, 1)
         if fixed == first:
             fixed = _LOST_CLOSING_QUOTE.sub(r"\1'", first, 1)
         first = fixed
