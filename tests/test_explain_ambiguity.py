@@ -172,3 +172,38 @@ def test_a_whole_message_quoted_in_a_sentence_keeps_its_certainty() -> None:
     )
     best = explain(text).best
     assert best is not None and best.rule.name == "input-ran-out-of-data" and best.confidence >= CONFIDENT
+
+
+def _never_called_traceback(caller_path: str) -> str:
+    # Keras 3.15's wording (reproduced here), reached from a caller at caller_path
+    return (
+        "Traceback (most recent call last):\n"
+        f'  File "{caller_path}", line 10, in build_descriptor\n'
+        "    return keras.Model(inputs=model.input, outputs=model.layers[-2].output)\n"
+        '  File "/venv/lib/python3.11/site-packages/keras/src/ops/operation.py", line 377, in input\n'
+        '    return self._get_node_attribute_at_index(0, "input_tensors", "input")\n'
+        '  File "/venv/lib/python3.11/site-packages/keras/src/ops/operation.py", line 408, in _get_node_attribute_at_index\n'
+        "    raise AttributeError(\n"
+        "AttributeError: The layer sequential has never been called and thus has no defined input.\n"
+    )
+
+
+def test_who_called_into_keras_tells_a_library_written_for_keras_2_from_the_users_own_model() -> None:
+    from_library = explain(_never_called_traceback("/venv/lib/python3.11/site-packages/facelib/model.py"), rules=RULES, versions={}).matches
+    assert names(from_library)[:2] == ["library-needs-tf-keras", "layer-never-called"]
+    assert from_library[0].confidence >= CONFIDENT
+    from_user = explain(_never_called_traceback("/home/me/project/train.py"), rules=RULES, versions={}).matches
+    assert names(from_user)[0] == "layer-never-called"
+    assert "library-needs-tf-keras" not in names(from_user)
+
+
+def test_a_traceback_cut_before_keras_does_not_say_who_called_it() -> None:
+    cut = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/project/analyze.py", line 3, in <module>\n'
+        "    objs = DeepFace.analyze(img_path)\n"
+        "ValueError: The layer sequential_4 has never been called and thus has no defined input.\n"
+    )
+    matches = explain(cut, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["layer-never-called", "library-needs-tf-keras"]
+    assert matches[0].confidence < CONFIDENT

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kerasdoctor.explain import explain
 from kerasdoctor.explain.extract import extract_errors
-from kerasdoctor.explain.normalize import normalize_text
+from kerasdoctor.explain.normalize import normalize_text, restore_cut_quotes
 from kerasdoctor.kb import builtin_rules_dir, load_rule_dir, load_rules, validate_rule
 from kerasdoctor.types import CONFIDENT, KIND_CAPS, MATCH_KINDS
 
@@ -564,3 +564,38 @@ def test_a_whole_message_is_not_read_as_a_longer_wording_cut_short():
     assert top("ImportError: cannot import name 'layer_utils'") is None
     cut = top("ValueError: Error when checking target: expected dense_2 to have shape (10,) but got arr...")
     assert cut is not None and cut.kind == "fuzzy" and any("stops inside" in note for note in cut.notes)
+
+
+def test_a_copied_vscode_notebook_error_reads_as_the_traceback_it_shows():
+    # VS Code copies an error cell's output as JSON: the class, the message, and the IPython traceback
+    # as one escaped string with its colour codes (Keras 3.15's wording, reproduced here)
+    stack = (
+        "\x1b[1;31m---------------------------------------------------------------------------\x1b[0m\n"
+        "\x1b[1;31mAttributeError\x1b[0m                            Traceback (most recent call last)\n"
+        "Cell \x1b[1;32mIn[3], line 6\x1b[0m\n"
+        "\x1b[1;32m----> 6\x1b[0m extractor = keras.Model(model.input, model.layers[-2].output)\n\n"
+        "\x1b[1;31mAttributeError\x1b[0m: The layer sequential has never been called and thus has no defined input."
+    )
+    pasted = json.dumps(
+        {"name": "AttributeError", "message": "The layer sequential has never been called and thus has no defined input.", "stack": stack},
+        indent="\t",
+    )
+    normalised = normalize_text(pasted)
+    assert '"stack"' not in normalised
+    assert normalised.rstrip().endswith("AttributeError: The layer sequential has never been called and thus has no defined input.")
+    match = top(pasted)
+    assert match is not None and match.rule.name == "layer-never-called" and match.kind == "wording"
+    assert match.confidence >= top("The layer sequential has never been called and thus has no defined input.").confidence
+
+
+@pytest.mark.parametrize(
+    ("pasted", "family"),
+    [
+        ("AttributeError: 'Sequential' object has no attribute predict_classes'", "predict-classes-removed"),
+        ("AttributeError: module 'tensorflow' has no attribute placeholder'", "tf1-api-in-tf2"),
+    ],
+)
+def test_a_name_whose_opening_quote_was_lost_inside_the_line_is_read_as_quoted(pasted, family):
+    assert restore_cut_quotes(pasted).endswith(f" '{pasted.rsplit(' ', 1)[1]}")
+    match = top(pasted)
+    assert match is not None and match.rule.name == family and match.kind == "wording"

@@ -64,6 +64,26 @@ def _raised_in(record: ErrorRecord, packages: tuple[str, ...]) -> bool | None:
     return any(p in parts for p in packages)
 
 
+# the packages whose own frames sit between the caller and the raise: the caller is the frame before them
+_FRAMEWORK_PACKAGES = frozenset({"keras", "tf_keras", "tensorflow", "tensorflow_core", "keras_core", "jax", "torch", "numpy"})
+_INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
+
+
+def _called_from(record: ErrorRecord) -> str | None:
+    """Who called into the framework that raised: "library" (an installed package) or "user".
+
+    None when the traceback does not show the framework raising (no frames, or cut before them).
+    """
+    if not record.frames or not _FRAMEWORK_PACKAGES.intersection(_path_parts(record.frames[-1].path)):
+        return None
+    for frame in reversed(record.frames):
+        parts = _path_parts(frame.path)
+        if _FRAMEWORK_PACKAGES.intersection(parts):
+            continue
+        return "library" if _INSTALLED_DIRS.intersection(parts) else "user"
+    return None
+
+
 def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
     """Per ``where`` condition: True when the traceback shows it holds, False when it shows it does not, None when it cannot tell."""
     verdicts: list[bool | None] = []
@@ -76,6 +96,10 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
         elif key == "frame_function":
             frames = [f for f in (*record.frames, *record.inner_frames) if f.function]
             verdict = None if not frames else any(f.function.split(".")[-1] in values for f in frames)
+        elif key == "called_from":
+            # a Keras 2-era library calling Keras 3 fails inside Keras, but the code to blame is the library's
+            caller = _called_from(record)
+            verdict = None if caller is None else caller in values
         elif key == "raising_code":
             # the source line of the raising frame, when the traceback shows it: one message
             # built in two places (e.g. JAX formatting two different errors) tells them apart

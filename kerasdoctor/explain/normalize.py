@@ -71,6 +71,8 @@ _GLUED_EXCEPTION_HEAD = lazy(
 _TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*(?=[\u3000-\u303f\u3400-\u9fff])")
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
+# the opening quote of a name lost inside the line: "has no attribute _foo'", "cannot import name Bar'"
+_LOST_INNER_QUOTE = lazy(r"\b(attribute|name) ([A-Za-z_][\w.]*)'")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
 # lines into one, each former line starting after a long run of spaces
@@ -85,6 +87,13 @@ WRAP_WIDTHS = (80,)
 # other widths a terminal, an issue form or a log viewer cut lines at are found from the text itself
 MIN_OTHER_WRAP, MAX_OTHER_WRAP = 90, 250
 # lines that begin a record of their own, never the rest of a cut line
+# VS Code's notebooks show an error cell's output, when copied, as JSON: the class, the message, then the printed
+# traceback as one escaped string (often with its colour codes, often cut where the issue form ended)
+_NOTEBOOK_ERROR_JSON = lazy(
+    r'\{\s*"name":\s*"(?P<name>[\w.]+)",\s*"message":\s*"(?P<message>(?:[^"\\\n]|\\.)*)",\s*"stack":\s*"(?P<stack>(?:[^"\\]|\\.)*)"?\s*\}?'
+)
+_JSON_ESCAPE = lazy(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])')
+_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _RECORD_START = lazy(
     r"^(?:Epoch \d+/\d+|\s*\d+/\d+ (?:\[|\u2501)|\d{4}-\d\d-\d\d[ T]|[IWEF]\d{4} |(?:WARNING|ERROR|INFO|CRITICAL|DEBUG|FATAL):"
     r"|In \[\d*\]|>>> |\$ |-{10,}|={10,}|_{10,})"
@@ -95,7 +104,7 @@ def needs_normalising(text: str) -> bool:
     """Whether ``text`` shows any sign of what :func:`normalize_text` undoes."""
     if not text.isascii():
         return True
-    signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'")
+    signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'", '"stack":')
     if any(sign in text for sign in signs):
         return True
     if PAD_SIGN in text and _PADDED_JOIN.search(text):
@@ -103,6 +112,23 @@ def needs_normalising(text: str) -> bool:
     if 'File "' in text and _CUT_FRAME_HEAD.search(text):
         return True
     return len(text) > WRAP_WIDTHS[0] and _wrap_width(text.splitlines()) is not None
+
+
+def _json_unescape(text: str) -> str:
+    return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] == "u" else _JSON_ESCAPES[m.group(1)], text)
+
+
+def unwrap_notebook_error_json(text: str) -> str:
+    """A copied VS Code error output (``{"name": ..., "message": ..., "stack": ...}``) as the traceback it prints."""
+    match = _NOTEBOOK_ERROR_JSON.search(text)
+    if match is None:
+        return text
+    name, message = match.group("name"), _json_unescape(match.group("message"))
+    stack = _json_unescape(match.group("stack")).rstrip()
+    head = f"{name}: {message}"
+    last = stack.splitlines()[-1].strip() if stack else ""
+    printed = stack if last.startswith(f"{name}:") else f"{stack}\n{head}".lstrip("\n")
+    return text[: match.start()] + printed + "\n" + text[match.end() :]
 
 
 def fold_characters(text: str) -> str:
@@ -277,6 +303,8 @@ def restore_cut_quotes(message: str) -> str:
     if first.count("'") % 2 == 1:
         fixed = _LOST_OPENING_QUOTE.sub(r"'\1'", first, 1)
         if fixed == first:
+            fixed = _LOST_INNER_QUOTE.sub(r"\1 '\2'", first, 1)
+        if fixed == first:
             fixed = _LOST_CLOSING_QUOTE.sub(r"\1'", first, 1)
         first = fixed
     return first + sep + rest
@@ -285,6 +313,8 @@ def restore_cut_quotes(message: str) -> str:
 def normalize_text(text: str) -> str:
     """The pasted text as the library printed it, as far as that can be told."""
     text = fold_characters(text)
+    if '"stack":' in text:
+        text = unwrap_notebook_error_json(text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
     lines = split_padded_lines(lines)
