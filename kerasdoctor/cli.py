@@ -172,7 +172,7 @@ def _load(cli_dirs: Sequence[str]) -> RuleSet:
 
 def _stdin_records() -> list[Any]:
     """The records of piped input, streamed as a log file is: a 1 GB pipe is never held whole."""
-    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, bounded_lines, extract_errors, extract_from_lines
+    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, MAX_PASTE_CHARS, bounded_lines, extract_errors, extract_from_lines
 
     raw = getattr(sys.stdin, "buffer", None)
     if raw is None:  # a replaced sys.stdin without bytes underneath
@@ -181,12 +181,19 @@ def _stdin_records() -> list[Any]:
     if _looks_binary(head):
         raise UsageError("standard input looks like binary data, not error text or a log")
     stream = io.TextIOWrapper(io.BufferedReader(_Rejoined(head, raw)), encoding="utf-8", errors="replace", newline="")
+    pasted = stream.read(MAX_PASTE_CHARS + 1)
+    if len(pasted) <= MAX_PASTE_CHARS:
+        # no longer than a paste: read as pasted text is (wrapped frames, markdown, the user's words)
+        if not pasted.strip():
+            raise UsageError("the error text is empty")
+        return extract_errors(pasted)
+    rest = _TextThen(pasted, stream)
     first: list[str] = []  # the start of the input, for text that holds no traceback or log line
     first_chars = 0
 
     def lines() -> Any:
         nonlocal first_chars
-        for line in bounded_lines(stream):
+        for line in bounded_lines(rest):
             if first_chars < MAX_MESSAGE_CHARS:
                 first.append(line)
                 first_chars += len(line)
@@ -199,6 +206,23 @@ def _stdin_records() -> list[Any]:
             raise UsageError("the error text is empty")
         records = extract_errors(text)
     return records
+
+
+class _TextThen:
+    """Text already read from a stream, then the rest of the stream: read line by line as one."""
+
+    def __init__(self, first: str, rest: Any) -> None:
+        self._first: io.StringIO | None = io.StringIO(first, newline="")
+        self._rest = rest
+
+    def readline(self, limit: int = -1) -> str:
+        if self._first is None:
+            return str(self._rest.readline(limit))
+        line = self._first.readline(limit)
+        if line.endswith(("\n", "\r")) or 0 < limit <= len(line):
+            return line
+        self._first = None  # the rest of this line, and every later one, is the stream's
+        return line + str(self._rest.readline(limit - len(line) if limit > 0 else -1))
 
 
 class _Rejoined(io.RawIOBase):

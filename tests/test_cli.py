@@ -168,3 +168,26 @@ def test_rule_dirs_from_environment_and_duplicates(tmp_path: Path):
     )
     assert proc.returncode == 0 and "KD990" in proc.stdout
     assert "already used" not in proc.stderr
+
+
+WRAPPED_FRAME_TRACEBACK = """Traceback (most recent call last):
+  File "/content/drive/MyDrive/train.py",
+line 12, in <module>
+    model.fit(x, y, class_weight=w)
+  File "/usr/local/lib/python3.10/dist-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler
+    raise e.with_traceback(filtered_tb) from None
+ValueError: Expected `class_weight` to be a dict with keys from 0 to one less than the number of classes, found [1. 3.]
+"""
+
+
+@pytest.mark.parametrize("how", ["file", "stdin"])
+def test_a_pasted_size_file_or_pipe_is_read_as_pasted_text(tmp_path: Path, how: str):
+    # a frame line wrapped by a narrow window is rejoined for a file or a pipe as for an argument
+    path = tmp_path / "error.txt"
+    path.write_text(WRAPPED_FRAME_TRACEBACK)
+    args = ("--file", str(path)) if how == "file" else ()
+    proc = run_cli("explain", "--format", "json", *args, stdin=WRAPPED_FRAME_TRACEBACK if how == "stdin" else None)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["matches"][0]["name"] == "class-weight-not-dict"
+    assert data["errors"][0]["location"]["path"] == "/content/drive/MyDrive/train.py" and data["errors"][0]["location"]["line"] == 12
