@@ -61,7 +61,7 @@ def text_words(records: Sequence[ErrorRecord]) -> set[str]:
 
 def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
     """Rules whose raising functions appear among the frames of ``records``, best first."""
-    from kerasdoctor.types import KIND_CAPS, BestPerRule, Match
+    from kerasdoctor.types import KIND_CAPS, BestPerRule
 
     prepared = []
     for r in records:
@@ -94,17 +94,18 @@ def frame_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list
                 confidence *= TYPE_CONTRADICTED_FACTOR
             confidence = min(KIND_CAPS["frames"], confidence)
             best.add(
-                Match(
-                    rule=rule,
-                    confidence=confidence,
-                    record=record,
-                    pattern=None,
-                    evidence="raised through " + ", ".join(distinct),
-                    notes=("matched on the functions that raised the error, not on its message",),
-                    kind="frames",
+                _frames_match(
+                    rule, confidence, record, "raised through " + ", ".join(distinct), "matched on the functions that raised the error, not on its message"
                 )
             )
     return best.ranked()
+
+
+def _frames_match(rule: Rule, confidence: float, record: ErrorRecord, evidence: str, note: str) -> Match:
+    """A match made on where the error was raised (its frames, its class), not on its message."""
+    from kerasdoctor.types import Match
+
+    return Match(rule=rule, confidence=confidence, record=record, pattern=None, evidence=evidence, notes=(note,), kind="frames")
 
 
 TYPE_ONLY_ONE_FAMILY = 0.5
@@ -132,7 +133,7 @@ def type_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[
     A class declared by one or two families is evidence for them; one declared by more
     (``InvalidArgumentError``) says nothing and is left out.
     """
-    from kerasdoctor.types import BestPerRule, Match
+    from kerasdoctor.types import BestPerRule
 
     wanted = untold_types(records)
     if not wanted:
@@ -150,14 +151,12 @@ def type_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[
         confidence = TYPE_ONLY_ONE_FAMILY if len(owners) == 1 else TYPE_ONLY_TWO_FAMILIES
         for rule in owners:
             best.add(
-                Match(
-                    rule=rule,
-                    confidence=confidence,
-                    record=record,
-                    pattern=None,
-                    evidence=f"the exception class {name}, which only this family's wordings declare",
-                    notes=("the message was not pasted: matched on the exception's class alone",),
-                    kind="frames",
+                _frames_match(
+                    rule,
+                    confidence,
+                    record,
+                    f"the exception class {name}, which only this family's wordings declare",
+                    "the message was not pasted: matched on the exception's class alone",
                 )
             )
     return best.ranked()
