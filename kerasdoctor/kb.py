@@ -33,8 +33,8 @@ if TYPE_CHECKING:
         dict[str, tuple[int, ...]],
         tuple[bytes, ...],
     ]
-    # per kind of evidence, the rules that can fit: (near miss, symptom, frames)
-    # near-miss rules, symptom rules' positions (their phrases are read without building them), frame rules
+    # per kind of evidence, what can fit: near-miss rules, symptom rules' positions (their phrases are read
+    # without building them), frame rules
     EvidenceCandidates = tuple[list[Rule], set[int], list[Rule]]
     # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
     Blob = bytes | tuple[int, int, int]

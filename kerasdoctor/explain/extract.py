@@ -684,11 +684,9 @@ class _Parser:
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
-        if line[:1] == "-" and _IPY_ARROW.match(line.strip()):
+        if line[:1] == "-" and (m := _IPY_ARROW.match(line.strip())):
             # IPython's arrow line ("-> 1185     if class_weight:") with its frame's header cut off above it:
             # the frame's place is unknown, its failing line is not
-            m = _IPY_ARROW.match(line.strip())
-            assert m is not None
             self._start_traceback()
             self.frames.append(Frame(path="", line=int(m.group("line")), code=m.group("code").strip()))
             return

@@ -133,6 +133,7 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
     from kerasdoctor.explain import fuzzy
 
     by_word, wordings = index[0], index[1]
+    identifiers = _one_word_wordings(index)
     positions: set[int] = set()
     for words, long_words in fuzzy.text_words(normalised):
         shared: dict[int, int] = {}
@@ -149,7 +150,6 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
             all_long = {wording for wording, count in shared_long.items() if count == len(long_words)}
         positions.update(wordings[n][0] for n, count in shared.items() if 2 * count >= wordings[n][1] or n in all_long or count >= fuzzy.MIN_CUT_SHARED_WORDS)
         # a wording of one identifier, mistyped in the text (``explain.fuzzy.mistyped_identifier``)
-        identifiers = _one_word_wordings(index)
         for word in long_words:
             if word in by_word or len(word) < fuzzy.MIN_IDENTIFIER_CHARS:
                 continue
@@ -232,7 +232,7 @@ def fallback_matches(
     found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
         return found
-    from kerasdoctor.explain.frames import frame_matches, type_matches, untold_types
+    from kerasdoctor.explain.frames import frame_matches, type_matches
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits, symptom_matches
     from kerasdoctor.kb import RuleSet
@@ -240,9 +240,8 @@ def fallback_matches(
     evidence = list(other_evidence)
     near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised)
     candidates = [*evidence, *frame_matches(records, frame_rules)]
-    if untold_types(records):
-        # rare (a record pasted without its message): every rule is weighed, its declared classes being the evidence
-        candidates += type_matches(records, rules)
+    # rare (a record pasted without its message): then every rule is weighed, its declared classes being the evidence
+    candidates += type_matches(records, rules)
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, near_miss_rules, versions)

@@ -793,29 +793,17 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
     return words, "".join(cjk)
 
 
-def symptom_matches(
-    records: Sequence[ErrorRecord],
-    rules: Iterable[Rule],
-    vocabulary: Vocabulary | None = None,
-    prepared: Mapping[str, Sequence[PreparedPhrase]] | None = None,
-    groups: WordGroups | None = None,
-) -> list[Match]:
+def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule], vocabulary: Vocabulary | None = None) -> list[Match]:
     """Rules whose symptom phrases fit the text of ``records``, best first.
 
-    ``prepared`` holds rules' ``prepared_phrases`` by rule id (the rule snapshot keeps
-    them); a phrase whose most specific keywords the text lacks is not weighed.
-    ``groups``: ``vocabulary`` indexed, when the caller has it.
+    A phrase whose most specific keywords the text lacks is not weighed. A rule set read
+    from its snapshot weighs the stored phrases instead (``symptom_fits``, ``matches_of_fits``).
     """
     rules = [rule for rule in rules if rule.symptoms]
     if not rules:
         return []
-    groups = groups or word_groups(vocabulary)
-
-    def phrases_of(rule: Rule) -> Sequence[PreparedPhrase]:
-        phrases = prepared.get(rule.id) if prepared is not None else None
-        return prepared_phrases(rule, groups) if phrases is None else phrases
-
-    return matches_of_fits(symptom_fits(records, ((rule, phrases_of(rule)) for rule in rules), groups), lambda rule: rule)
+    groups = word_groups(vocabulary)
+    return matches_of_fits(symptom_fits(records, ((rule, prepared_phrases(rule, groups)) for rule in rules), groups), lambda rule: rule)
 
 
 def symptom_fits(
