@@ -599,3 +599,52 @@ def test_a_name_whose_opening_quote_was_lost_inside_the_line_is_read_as_quoted(p
     assert restore_cut_quotes(pasted).endswith(f" '{pasted.rsplit(' ', 1)[1]}")
     match = top(pasted)
     assert match is not None and match.rule.name == family and match.kind == "wording"
+
+
+_MODERN_IMPORT_ERROR = re.compile(
+    r"^(?P<type>ImportError|ModuleNotFoundError): (?:cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)'|No module named '(?P<missing>[\w.]+)')",
+    re.MULTILINE,
+)
+
+
+def _as_old_python_printed_it(match: re.Match[str]) -> tuple[str, str]:
+    """The same import failure as Python 2 / 3.6 printed it, and the import line of its frame (bpo-29546 added the module in 3.7)."""
+    if match.group("name"):
+        return f"ImportError: cannot import name {match.group('name')}", f"from {match.group('module')} import {match.group('name')}"
+    module = match.group("missing")
+    return f"ImportError: No module named {module.rsplit('.', 1)[-1]}", f"import {module}"
+
+
+def test_an_old_pythons_import_error_reads_like_the_modern_message_of_the_same_import(rules):
+    checked = 0
+    failures = []
+    for rule in rules.rules:
+        for example in rule.examples.get("errors") or []:
+            text = example["text"]
+            found = _MODERN_IMPORT_ERROR.search(text)
+            best = top(text, rules)
+            if found is None or best is None or best.rule.id != rule.id or "Traceback (most recent call last)" in text:
+                continue  # a traceback's own frames may not show the import that failed
+            message, code = _as_old_python_printed_it(found)
+            frame = f'Traceback (most recent call last):\n  File "train.py", line 3, in <module>\n    {code}\n'
+            rest = text[found.end() :].split("\n", 1)
+            got = top(text[: found.start()] + frame + message + ("\n" + rest[1] if len(rest) > 1 else ""), rules)
+            checked += 1
+            if got is None or got.rule.id != rule.id:
+                failures.append(f"{rule.path}: {message!r} -> {got.rule.name if got else 'no match'}")
+    assert checked > 15
+    assert failures == []
+
+
+def _traceback_of(code: str, message: str) -> str:
+    return f'Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    {code}\n{message}\n'
+
+
+def test_an_old_import_error_is_completed_only_from_an_import_of_that_name():
+    (record,) = extract_errors(_traceback_of("from keras.engine import saving", "ImportError: cannot import name saving"))
+    assert record.key_message == "cannot import name 'saving' from 'keras.engine'"
+    assert record.message == "cannot import name saving"
+    (unrelated,) = extract_errors(_traceback_of("from keras.engine import topology", "ImportError: cannot import name saving"))
+    assert "from '" not in unrelated.key_message
+    (dotted,) = extract_errors(_traceback_of("from keras.datasets import mnist", "ImportError: No module named datasets"))
+    assert dotted.key_message == "No module named 'keras.datasets'"

@@ -227,6 +227,45 @@ def _inner_frames(message: str) -> tuple[Frame, ...]:
     return tuple(frames)
 
 
+# Python 2 and 3.0-3.6 print an import failure without the module it came from ("cannot import name X",
+# "cannot import name 'X'") and Python 2 without quotes ("No module named datasets", the last part of the
+# dotted name); rules are worded as Python 3.7+ prints them, so the import statement on the failing line, which
+# names the module, completes the message
+_OLD_CANNOT_IMPORT = lazy(r"^cannot import name '?(?P<name>[A-Za-z_]\w*)'?\s*$")
+_OLD_NO_MODULE = lazy(r"^No module named (?P<name>[A-Za-z_][\w.]*)\s*$")
+_FROM_IMPORT = lazy(r"^\s*from\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+\(?(?P<names>[\w\s,]+?)\)?\s*(?:#.*)?$")
+_PLAIN_IMPORT = lazy(r"^\s*import\s+(?P<modules>[A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
+
+
+def modern_import_message(message: str, frames: tuple[Frame, ...]) -> str | None:
+    """An old Python's ImportError message as Python 3.7+ words it, when the failing line's import names the module."""
+    code = frames[-1].code if frames else ""
+    if "import" not in code:
+        return None
+    line = message.strip()
+    old = _OLD_CANNOT_IMPORT.match(line)
+    if old is not None:
+        found = _FROM_IMPORT.match(code)
+        if found is None or old.group("name") not in [n.split()[0] for n in found.group("names").split(",") if n.strip()]:
+            return None
+        return f"cannot import name '{old.group('name')}' from '{found.group('module')}'"
+    missing = _OLD_NO_MODULE.match(line)
+    if missing is None:
+        return None
+    name = missing.group("name")
+    found = _FROM_IMPORT.match(code)
+    candidates = [found.group("module")] if found is not None else []
+    plain = _PLAIN_IMPORT.match(code)
+    if plain is not None:
+        candidates += [part.split()[0] for part in plain.group("modules").split(",")]
+    for module in candidates:
+        parts = module.split(".")
+        # Python 2 names the part that was missing and what follows it: "b.c" of "a.b.c"
+        if any(".".join(parts[i:]) == name for i in range(len(parts))):
+            return f"No module named '{module[: len(module) - len(name)] + name}'"
+    return f"No module named '{name}'"
+
+
 def make_exception_record(
     type_name: str | None,
     message: str,
@@ -247,7 +286,7 @@ def make_exception_record(
         type=short,
         type_names=type_names if type_names is not None else (builtin_type_names(short) if short else ()),
         message=message,
-        key_message=unwrap_message(message),
+        key_message=(short in ("ImportError", "ModuleNotFoundError") and modern_import_message(message, frames)) or unwrap_message(message),
         frames=frames,
         inner_frames=inner,
         location=location,
