@@ -677,3 +677,9 @@ def test_ipython_arrow_line_whose_frame_header_was_cut_off():
     assert rec.frames[-1].code == "if class_weight:" and rec.frames[-1].line == 1185
     # the frame's file and function are unknown: no location, and no where-condition is contradicted
     assert rec.location is None and rec.frames[-1].path == ""
+
+
+def test_a_frame_whose_path_a_web_page_dropped_as_an_html_tag():
+    # File "<stdin>", line 1, in <module> as a GitHub issue renders it: both tags gone
+    (record,) = extract_errors('Traceback (most recent call last):\nFile "", line 1, in\nImportError: cannot import name merge\n')
+    assert (record.type, record.message, len(record.frames)) == ("ImportError", "cannot import name merge", 1)

@@ -37,11 +37,12 @@ _IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call las
 _DASHES = lazy(r"^-{30,}\s*$")
 # VS Code's debugger: "Exception has occurred: ValueError", the message, then the frames innermost first
 _VSCODE_HEADER = lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
-# ", in" may end the line when a page dropped "<module>" as an HTML tag
 # pytest's long traceback: "path/to/file.py:46: in func", the failing line marked ">", the error lines "E   ..."
 _PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>\S+)\s*$")
 _PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
-_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
+# ", in" may end the line when a page dropped "<module>" as an HTML tag, and the path may be empty when it
+# dropped "<stdin>" or "<string>" the same way
+_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?"
