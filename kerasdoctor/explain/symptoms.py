@@ -191,6 +191,16 @@ def fold_traditional(text: str) -> str:
     return text.translate(_HANT_FOLD[0])
 
 
+# a package named with its version glued on ("keras3", "tf2", "python3"): read as the name, then the number
+_GLUED_VERSION = lazy(r"^(keras|tensorflow|tf|python|cuda|cudnn|numpy|h5py|jax|torch|protobuf)(\d+)$")
+# a number after one of these names is its version ("keras 3", "tf 2.16", "python 3.12", "numpy升级到2.0"), so in
+# a phrase the pair is one keyword: "saved with keras 2, loaded in keras 3" is not read from "python 3.8" and
+# "tensorflow 2.3.1", whose 3 and 1 are no name's version. In the text, a name's version is the first number within
+# VERSION_WINDOW units after it ("keras version 3", "numpy upgraded to 2.0"), unless another name comes first
+VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "python", "cuda", "cudnn", "numpy", "h5py", "jax", "torch", "protobuf"])
+VERSION_WINDOW = 4
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased latin words and runs of Chinese characters (in Simplified script), in order."""
     from kerasdoctor.explain.normalize import fold_characters
@@ -202,6 +212,9 @@ def tokens(text: str) -> list[str]:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
     words = _TOKEN.compiled().findall(text)
+    if any(w[-1:].isdigit() and w[:1].isalpha() for w in words):
+        glued = _GLUED_VERSION.compiled()
+        words = [part for word in words for part in (glued.match(word).groups() if glued.match(word) else (word,))]
     if _BARE_CONTRACTIONS.keys().isdisjoint(words):
         return words
     return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
@@ -228,7 +241,11 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
         from kerasdoctor.explain.normalize import fold_characters
 
         dotted = {name: tuple(name.split(".")) for name in _DOTTED.compiled().findall(fold_characters(phrase).lower())}
-        words = tuple(dict.fromkeys(_join_dotted([t for t in tokens(phrase) if t not in STOPWORDS or dotted], dotted)))
+        phrase_tokens = tokens(phrase)
+        for name, number in zip(phrase_tokens, phrase_tokens[1:]):
+            if name in VERSIONED_NAMES and number.isdigit():
+                dotted.setdefault(f"{name}.{number}", (name, number))
+        words = tuple(dict.fromkeys(_join_dotted([t for t in phrase_tokens if t not in STOPWORDS or dotted], dotted)))
         if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
             words = (words[0], words[0])
         keywords = _KEYWORDS[phrase] = words
@@ -541,10 +558,27 @@ def _term_hits(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[
     return found
 
 
+def _version_hits(name: str, number: str, text: _Text) -> tuple[float, list[int]]:
+    """Where the text names ``name`` with the version ``number`` (see ``VERSION_WINDOW``)."""
+    units = text.units
+    hits = []
+    for at in text.positions.get(name, ()):
+        for unit in units[at + 1 : at + 1 + VERSION_WINDOW]:
+            if unit.isdigit():
+                if unit == number:
+                    hits.append(at)
+                break
+            if unit in VERSIONED_NAMES:
+                break
+    return (EXACT, hits) if hits else (0.0, [])
+
+
 def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int]]:
     if len(term) == 1:
         word = term[0]
         return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
+    if len(term) == 2 and term[0] in VERSIONED_NAMES and term[1].isdigit():
+        return _version_hits(*term, text)
     if any(_is_cjk(w) for w in term):
         return 0.0, []
     # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
