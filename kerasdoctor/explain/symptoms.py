@@ -214,7 +214,7 @@ def tokens(text: str) -> list[str]:
     words = _TOKEN.compiled().findall(text)
     if any(w[-1:].isdigit() and w[:1].isalpha() for w in words):
         glued = _GLUED_VERSION.compiled()
-        words = [part for word in words for part in (glued.match(word).groups() if glued.match(word) else (word,))]
+        words = [part for word in words for found in (glued.match(word),) for part in (found.groups() if found else (word,))]
     if _BARE_CONTRACTIONS.keys().isdisjoint(words):
         return words
     return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
