@@ -207,3 +207,36 @@ def test_a_traceback_cut_before_keras_does_not_say_who_called_it() -> None:
     matches = explain(cut, rules=RULES, versions={}).matches
     assert names(matches)[:2] == ["layer-never-called", "library-needs-tf-keras"]
     assert matches[0].confidence < CONFIDENT
+
+
+# CPython 3.11, a script named tensorflow.py that imports tensorflow (reproduced): the attribute
+# exists in the real package, so no family that reads it as removed in a release may be sure
+SHADOWED = "AttributeError: partially initialized module 'tensorflow' has no attribute 'placeholder' (most likely due to a circular import)\n"
+
+
+def test_an_import_python_calls_circular_is_not_read_as_a_removed_name() -> None:
+    matches = explain(SHADOWED, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "module-has-no-attribute"
+    assert matches[0].confidence >= CONFIDENT
+    removed = [m for m in matches if m.rule.name == "tf1-api-in-tf2"]
+    assert removed and removed[0].confidence < CONFIDENT
+    # without Python's words the same name is the TF 1 API, as sure as before
+    plain = explain(SHADOWED.split(" (most likely")[0].replace("partially initialized ", "") + "\n", rules=RULES, versions={}).matches
+    assert names(plain)[0] == "tf1-api-in-tf2"
+
+
+def test_a_module_that_is_not_a_package_is_a_local_file_not_a_removed_submodule() -> None:
+    # keras-internal-module-paths would name keras.engine as removed; Python says keras is a plain module here
+    text = "ModuleNotFoundError: No module named 'keras.engine'; 'keras' is not a package\n"
+    matches = explain(text, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["module-has-no-attribute", "keras-internal-module-paths"]
+    assert matches[0].confidence >= CONFIDENT > matches[1].confidence
+
+
+def test_a_missing_keras_history_names_every_cause_keras_2_prints_it_for() -> None:
+    # Keras 2 reads _keras_history from every tensor it builds a model from: a raw op's output, another
+    # Keras implementation's tensor and a library of another Keras version all lack it
+    matches = explain("AttributeError: 'Tensor' object has no attribute '_keras_history'\n", rules=RULES, versions={}).matches
+    assert names(matches)[0] == "raw-op-on-keras-tensor"
+    assert matches[0].confidence < CONFIDENT
+    assert {"keras-implementations-mixed-layer", "keras-object-attribute-of-another-version"} <= set(names(matches))
