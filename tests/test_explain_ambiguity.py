@@ -240,3 +240,16 @@ def test_a_missing_keras_history_names_every_cause_keras_2_prints_it_for() -> No
     assert names(matches)[0] == "raw-op-on-keras-tensor"
     assert matches[0].confidence < CONFIDENT
     assert {"keras-implementations-mixed-layer", "keras-object-attribute-of-another-version"} <= set(names(matches))
+
+
+def test_a_traceback_through_the_users_own_tensorflow_py_is_not_sure_of_a_removed_name() -> None:
+    # Python 3.7 and 2.x do not say "partially initialized": the frame of a tensorflow.py outside
+    # site-packages shows the script itself was imported as tensorflow
+    raised = "    x = tf.placeholder(tf.float32, [None, 784])\nAttributeError: module 'tensorflow' has no attribute 'placeholder'\n"
+    own_file = f'Traceback (most recent call last):\n  File "/home/u/proj/tensorflow.py", line 3, in <module>\n{raised}'
+    shadowed = explain(own_file, rules=RULES, versions={}).matches
+    assert names(shadowed)[0] == "tf1-api-in-tf2"
+    assert shadowed[0].confidence < CONFIDENT
+    elsewhere = explain(own_file.replace("/home/u/proj/tensorflow.py", "/home/u/proj/train.py"), rules=RULES, versions={}).matches
+    assert names(elsewhere)[0] == "tf1-api-in-tf2"
+    assert elsewhere[0].confidence >= CONFIDENT

@@ -143,9 +143,29 @@ def _quoted_in_prose(record: ErrorRecord, evidence: str) -> bool:
     return _PROSE_MARKERS.search(record.message.replace(evidence, " ")) is not None
 
 
+# packages users name their own script after: a keras.py or tensorflow.py is imported in place of the package
+# by every `import keras` run next to it (Python 2 and 3.7 say nothing about it in the message)
+_SHADOWED_PACKAGES = frozenset({"keras", "tensorflow", "tf_keras", "numpy", "jax", "torch", "h5py"})
+_IMPORT_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError"})
+
+
+def _runs_a_file_named_like_a_package(record: ErrorRecord) -> bool:
+    for frame in record.frames:
+        parts = _path_parts(frame.path)
+        stem = parts[-1][:-3] if parts[-1].endswith(".py") else ""
+        if stem in _SHADOWED_PACKAGES and not _INSTALLED_DIRS.intersection(parts) and stem not in parts[:-1]:
+            return True
+    return False
+
+
 def _imported_wrong_module(record: ErrorRecord, evidence: str) -> bool:
-    """Python says the module was shadowed or imported circularly, and the wording that matched does not say so."""
-    return _WRONG_MODULE.search(record.message) is not None and _WRONG_MODULE.search(evidence) is None
+    """Python says the module was shadowed or imported circularly, or the traceback runs the user's own keras.py /
+    tensorflow.py, and the wording that matched does not say so."""
+    if _WRONG_MODULE.search(evidence) is not None:
+        return False
+    if _WRONG_MODULE.search(record.message) is not None:
+        return True
+    return record.type in _IMPORT_ERRORS and _runs_a_file_named_like_a_package(record)
 
 
 def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
