@@ -253,3 +253,13 @@ def test_a_traceback_through_the_users_own_tensorflow_py_is_not_sure_of_a_remove
     elsewhere = explain(own_file.replace("/home/u/proj/tensorflow.py", "/home/u/proj/train.py"), rules=RULES, versions={}).matches
     assert names(elsewhere)[0] == "tf1-api-in-tf2"
     assert elsewhere[0].confidence >= CONFIDENT
+
+
+def test_a_wording_found_only_with_case_ignored_is_not_certain() -> None:
+    # unknown-identifier's wording is written for a lowercase string ('adamm'); a class name such as
+    # RAdam (keras-radam's optimizer, CyberZHG/keras-radam#16) fits it only once case is ignored
+    typo = explain("ValueError: Unknown optimizer: adamm\n", rules=RULES, versions={}).matches
+    assert names(typo)[0] == "unknown-identifier"
+    assert typo[0].confidence >= CONFIDENT
+    class_name = explain("ValueError: Unknown optimizer: RAdam\n", rules=RULES, versions={}).matches
+    assert class_name and class_name[0].confidence < CONFIDENT

@@ -243,6 +243,10 @@ def match_error(
                 score = score_hit(pattern, record, len(evidence)) * factor
                 if _quoted_in_prose(record, evidence) or _imported_wrong_module(record, evidence):
                     score = min(score, PROSE_QUOTE_CAP)
+                elif ignore_case and _search(pattern, record, low) is None:
+                    # found only with case ignored: the text is not as the library printed it, and case can be what
+                    # tells the families apart (a lowercase identifier string vs a class name, 'adamm' vs 'RAdam')
+                    score = min(score, PROSE_QUOTE_CAP)
                 if has_exception and record.kind != "exception":
                     score *= BESIDE_EXCEPTION_FACTOR * (NOTICE_BESIDE_EXCEPTION_FACTOR if rule.severity == "info" else 1.0)
                 if mismatch:
