@@ -27,7 +27,7 @@ Then the audit of certainty (--audit alone prints only it), each wording judged 
                 line that is one of Python's own message templates ("'X' object has no attribute
                 'y'", "cannot import name", "list index out of range", KeyError 'k' ...): any code
                 prints those, so the names in them must belong to the family alone;
-  short         wordings that reach >= 0.8 on fewer than SHORT_LITERAL literal characters;
+  short         wordings that reach >= 0.8 on a match of fewer than SHORT_MATCH characters of the message;
   wrong         labelled messages explain answers with another family at >= 0.8.
 
     python benchmarks/wording_overlap.py [--captured DIR] [--json] [--audit]
@@ -138,7 +138,7 @@ def overlaps(sources: list[tuple[str, str | None, str]], rules: Any) -> dict[str
 
 
 RIVAL_MARGIN = 0.05
-SHORT_LITERAL = 24
+SHORT_MATCH = 24
 # Python's and NumPy's own message templates: printed by any code, so a wording that is one of them
 # names a family only through the names it holds (CPython Objects/*.c and Python/*.c, numpy's
 # array truth test)
@@ -185,8 +185,9 @@ def line_of(record: ErrorRecord, evidence: str) -> str:
     return record.message.strip().splitlines()[0].strip() if record.message.strip() else ""
 
 
-def literal_length(match: Match) -> int:
-    return sum(len(run) for run in (match.pattern.skeleton or ())) if match.pattern is not None else 0
+def matched_length(match: Match) -> int:
+    """How much of the message the wording checked: a few words say which check failed, not whose mistake it was."""
+    return len(match.evidence.strip())
 
 
 def certainty_audit(sources: list[tuple[str, str | None, str]], rules: Any) -> dict[str, Any]:
@@ -204,7 +205,7 @@ def certainty_audit(sources: list[tuple[str, str | None, str]], rules: Any) -> d
                     continue
                 key = (name, m.pattern.pattern)
                 line = line_of(record, m.evidence)
-                for table, hit in ((generic, PYTHON_GENERIC.match(line) is not None), (short, literal_length(m) < SHORT_LITERAL)):
+                for table, hit in ((generic, PYTHON_GENERIC.match(line) is not None), (short, matched_length(m) < SHORT_MATCH)):
                     if hit:
                         blank = {"rule": name, "pattern": m.pattern.pattern, "confidence": m.pattern.confidence, "count": 0, "line": line[:200]}
                         blank["labels"] = set()
@@ -251,7 +252,7 @@ def print_audit(audit: dict[str, Any]) -> None:
     for g in audit["generic"]:
         print(f"  {g['rule']} ({g['confidence']}) x{g['count']} labels {','.join(g['labels']) or '-'}: {g['pattern'][:120]}")
         print(f"      {g['line']}")
-    print(f"\nshort: wordings at >= {CONFIDENT} with fewer than {SHORT_LITERAL} literal characters")
+    print(f"\nshort: wordings at >= {CONFIDENT} on fewer than {SHORT_MATCH} characters of the message")
     for g in audit["short"]:
         print(f"  {g['rule']} ({g['confidence']}) x{g['count']} labels {','.join(g['labels']) or '-'}: {g['pattern'][:120]}")
         print(f"      {g['line']}")
