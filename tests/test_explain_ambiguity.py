@@ -207,3 +207,59 @@ def test_a_traceback_cut_before_keras_does_not_say_who_called_it() -> None:
     matches = explain(cut, rules=RULES, versions={}).matches
     assert names(matches)[:2] == ["layer-never-called", "library-needs-tf-keras"]
     assert matches[0].confidence < CONFIDENT
+
+
+# CPython 3.11, a script named tensorflow.py that imports tensorflow (reproduced): the attribute
+# exists in the real package, so no family that reads it as removed in a release may be sure
+SHADOWED = "AttributeError: partially initialized module 'tensorflow' has no attribute 'placeholder' (most likely due to a circular import)\n"
+
+
+def test_an_import_python_calls_circular_is_not_read_as_a_removed_name() -> None:
+    matches = explain(SHADOWED, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "module-has-no-attribute"
+    assert matches[0].confidence >= CONFIDENT
+    removed = [m for m in matches if m.rule.name == "tf1-api-in-tf2"]
+    assert removed and removed[0].confidence < CONFIDENT
+    # without Python's words the same name is the TF 1 API, as sure as before
+    plain = explain(SHADOWED.split(" (most likely")[0].replace("partially initialized ", "") + "\n", rules=RULES, versions={}).matches
+    assert names(plain)[0] == "tf1-api-in-tf2"
+
+
+def test_a_module_that_is_not_a_package_is_a_local_file_not_a_removed_submodule() -> None:
+    # keras-internal-module-paths would name keras.engine as removed; Python says keras is a plain module here
+    text = "ModuleNotFoundError: No module named 'keras.engine'; 'keras' is not a package\n"
+    matches = explain(text, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["module-has-no-attribute", "keras-internal-module-paths"]
+    assert matches[0].confidence >= CONFIDENT > matches[1].confidence
+
+
+def test_a_missing_keras_history_names_every_cause_keras_2_prints_it_for() -> None:
+    # Keras 2 reads _keras_history from every tensor it builds a model from: a raw op's output, another
+    # Keras implementation's tensor and a library of another Keras version all lack it
+    matches = explain("AttributeError: 'Tensor' object has no attribute '_keras_history'\n", rules=RULES, versions={}).matches
+    assert names(matches)[0] == "raw-op-on-keras-tensor"
+    assert matches[0].confidence < CONFIDENT
+    assert {"keras-implementations-mixed-layer", "keras-object-attribute-of-another-version"} <= set(names(matches))
+
+
+def test_a_traceback_through_the_users_own_tensorflow_py_is_not_sure_of_a_removed_name() -> None:
+    # Python 3.7 and 2.x do not say "partially initialized": the frame of a tensorflow.py outside
+    # site-packages shows the script itself was imported as tensorflow
+    raised = "    x = tf.placeholder(tf.float32, [None, 784])\nAttributeError: module 'tensorflow' has no attribute 'placeholder'\n"
+    own_file = f'Traceback (most recent call last):\n  File "/home/u/proj/tensorflow.py", line 3, in <module>\n{raised}'
+    shadowed = explain(own_file, rules=RULES, versions={}).matches
+    assert names(shadowed)[0] == "tf1-api-in-tf2"
+    assert shadowed[0].confidence < CONFIDENT
+    elsewhere = explain(own_file.replace("/home/u/proj/tensorflow.py", "/home/u/proj/train.py"), rules=RULES, versions={}).matches
+    assert names(elsewhere)[0] == "tf1-api-in-tf2"
+    assert elsewhere[0].confidence >= CONFIDENT
+
+
+def test_a_wording_found_only_with_case_ignored_is_not_certain() -> None:
+    # unknown-identifier's wording is written for a lowercase string ('adamm'); a class name such as
+    # RAdam (keras-radam's optimizer, CyberZHG/keras-radam#16) fits it only once case is ignored
+    typo = explain("ValueError: Unknown optimizer: adamm\n", rules=RULES, versions={}).matches
+    assert names(typo)[0] == "unknown-identifier"
+    assert typo[0].confidence >= CONFIDENT
+    class_name = explain("ValueError: Unknown optimizer: RAdam\n", rules=RULES, versions={}).matches
+    assert class_name and class_name[0].confidence < CONFIDENT

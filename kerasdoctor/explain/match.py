@@ -50,6 +50,12 @@ PROSE_QUOTE_CAP = CONFIDENT - 0.01
 # words a user writes about their own problem and a library message does not (Keras messages do say
 # "please" and "we expect", so those are left out)
 _PROSE_MARKERS = lazy(r"(?<![\w'])(?:i|i'm|i've|my|me|why|how|anyone|someone)(?![\w'])|我|为什么|怎么|请问|求助|如何", IGNORECASE)
+# Python's own words for an import that found the wrong module: a local file named like the package (keras.py,
+# tensorflow.py: a top-level name that is "not a package") or a circular import (CPython Objects/moduleobject.c,
+# Lib/importlib/_bootstrap.py; a dotted name such as 'keras.backend' is a real module of Keras 2.4+). The attribute or
+# submodule it lacks may well exist in the real package, so a wording that reads the name as one a release
+# removed, and does not account for these words, cannot be sure of its family.
+_WRONG_MODULE = lazy(r"most likely due to a circular import|; '\w+' is not a package")
 
 
 def _path_parts(path: str) -> list[str]:
@@ -137,6 +143,31 @@ def _quoted_in_prose(record: ErrorRecord, evidence: str) -> bool:
     return _PROSE_MARKERS.search(record.message.replace(evidence, " ")) is not None
 
 
+# packages users name their own script after: a keras.py or tensorflow.py is imported in place of the package
+# by every `import keras` run next to it (Python 2 and 3.7 say nothing about it in the message)
+_SHADOWED_PACKAGES = frozenset({"keras", "tensorflow", "tf_keras", "numpy", "jax", "torch", "h5py"})
+_IMPORT_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError"})
+
+
+def _runs_a_file_named_like_a_package(record: ErrorRecord) -> bool:
+    for frame in record.frames:
+        parts = _path_parts(frame.path)
+        stem = parts[-1][:-3] if parts[-1].endswith(".py") else ""
+        if stem in _SHADOWED_PACKAGES and not _INSTALLED_DIRS.intersection(parts) and stem not in parts[:-1]:
+            return True
+    return False
+
+
+def _imported_wrong_module(record: ErrorRecord, evidence: str) -> bool:
+    """Python says the module was shadowed or imported circularly, or the traceback runs the user's own keras.py /
+    tensorflow.py, and the wording that matched does not say so."""
+    if _WRONG_MODULE.search(evidence) is not None:
+        return False
+    if _WRONG_MODULE.search(record.message) is not None:
+        return True
+    return record.type in _IMPORT_ERRORS and _runs_a_file_named_like_a_package(record)
+
+
 def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
     """How sure one pattern hit on one record is, 0 when the record contradicts it."""
     score = pattern.confidence
@@ -210,7 +241,11 @@ def match_error(
                     notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
                 mismatch, version_notes = notes_of_rule
                 score = score_hit(pattern, record, len(evidence)) * factor
-                if _quoted_in_prose(record, evidence):
+                if _quoted_in_prose(record, evidence) or _imported_wrong_module(record, evidence):
+                    score = min(score, PROSE_QUOTE_CAP)
+                elif ignore_case and _search(pattern, record, low) is None:
+                    # found only with case ignored: the text is not as the library printed it, and case can be what
+                    # tells the families apart (a lowercase identifier string vs a class name, 'adamm' vs 'RAdam')
                     score = min(score, PROSE_QUOTE_CAP)
                 if has_exception and record.kind != "exception":
                     score *= BESIDE_EXCEPTION_FACTOR * (NOTICE_BESIDE_EXCEPTION_FACTOR if rule.severity == "info" else 1.0)
@@ -235,9 +270,12 @@ def match_error(
 def _claimed(match: Match) -> float:
     """A match's confidence before the discount for ``where`` conditions the text cannot check: what its wording alone claims."""
     if match.pattern is None or not match.pattern.where:
-        return match.confidence
-    factor = _where_factor(match.pattern, match.record)
-    return match.confidence / factor if factor else match.confidence
+        claimed = match.confidence
+    else:
+        factor = _where_factor(match.pattern, match.record)
+        claimed = match.confidence / factor if factor else match.confidence
+    # a wording that misreads an import of the wrong module claims no certainty, whatever its conditions
+    return min(claimed, PROSE_QUOTE_CAP) if _imported_wrong_module(match.record, match.evidence) else claimed
 
 
 def _without_false_certainty(ranked: list[Match]) -> list[Match]:
