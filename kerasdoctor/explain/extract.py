@@ -114,6 +114,9 @@ _END_OF_MESSAGE = lazy(
     r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|Process finished with exit code|In \[\d*\]:|>>> |\$ )"
 )
 _INNER_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+# Python 2-3.7 print "cannot import name 'X'" (Python 2 without quotes); 3.8+ add " from 'module' (path)"
+_IMPORT_NAME_ONLY = lazy(r"^cannot import name '?(?P<name>\w+)'?\s*$")
+_FROM_IMPORT = lazy(r"^from\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+\(?(?P<names>[\w\s,]+?)\)?\s*(?:#.*)?$")
 _USER_CODE_KEY = lazy(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
 _ENVELOPE = lazy(
     r"Exception encountered when calling [^\n]*\n\n(?P<inner>.*?)(?:\n\n(?:Call arguments|Arguments) received by|\Z)",
@@ -227,6 +230,23 @@ def _inner_frames(message: str) -> tuple[Frame, ...]:
     return tuple(frames)
 
 
+def _with_import_module(type_name: str | None, message: str, frames: tuple[Frame, ...]) -> str:
+    """An old Python's "cannot import name 'X'" as Python 3.8+ words it, the module read off the import statement that raised it.
+
+    The message as printed is kept; this form is what the wordings of Python 3.8+ tracebacks are matched against.
+    """
+    if type_name not in ("ImportError", "ModuleNotFoundError") or not frames or not frames[-1].code:
+        return message
+    bare = _IMPORT_NAME_ONLY.match(message)
+    statement = _FROM_IMPORT.match(frames[-1].code) if bare else None
+    if bare is None or statement is None:
+        return message
+    names = [part.split(" as ")[0].strip() for part in statement.group("names").split(",")]
+    if bare.group("name") not in names:
+        return message
+    return f"cannot import name '{bare.group('name')}' from '{statement.group('module')}'"
+
+
 def make_exception_record(
     type_name: str | None,
     message: str,
@@ -247,7 +267,7 @@ def make_exception_record(
         type=short,
         type_names=type_names if type_names is not None else (builtin_type_names(short) if short else ()),
         message=message,
-        key_message=unwrap_message(message),
+        key_message=_with_import_module(short, unwrap_message(message), frames),
         frames=frames,
         inner_frames=inner,
         location=location,
@@ -653,6 +673,10 @@ class _Parser:
             return
         m = _PYTEST_ERROR.match(line)
         if m is None:
+            # pytest frames copied without the "E" margin: the exception line stands at the paste's margin
+            exc = None if line[:1].isspace() else _EXC_LINE.match(line.strip())
+            if exc and _LOOKS_LIKE_EXC.search(exc.group("type")) and exc.group("msg"):
+                self._begin_message(exc.group("type"), exc.group("msg"))
             return  # the function's source, its arguments' values ("x = ..."), "_ _ _" separators
         text = (m.group("text") or "").strip()
         exc = _EXC_LINE.match(text)
