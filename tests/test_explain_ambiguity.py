@@ -263,3 +263,33 @@ def test_a_wording_found_only_with_case_ignored_is_not_certain() -> None:
     assert typo[0].confidence >= CONFIDENT
     class_name = explain("ValueError: Unknown optimizer: RAdam\n", rules=RULES, versions={}).matches
     assert class_name and class_name[0].confidence < CONFIDENT
+
+
+# tf-keras 2.21 (reproduced here): bool() and len() of a KerasTensor both end in KerasTensor.__len__
+LEN_MESSAGE = (
+    "TypeError: Keras symbolic inputs/outputs do not implement `__len__`. You may be trying to pass TF-Keras symbolic "
+    "inputs/outputs to a TF API that does not register dispatching, preventing TF-Keras from automatically converting "
+    "the API call to a lambda layer in the Functional Model. This error will also get raised if you try asserting a "
+    "symbolic input/output directly.\n"
+)
+
+
+def _len_traceback(calling_line: str) -> str:
+    return (
+        "Traceback (most recent call last):\n"
+        f'  File "/tmp/agent.py", line 5, in <module>\n    {calling_line}\n'
+        '  File "/work/venv/lib/python3.11/site-packages/tf_keras/src/engine/keras_tensor.py", line 251, in __len__\n'
+        "    raise TypeError(\n" + LEN_MESSAGE
+    )
+
+
+def test_the_line_that_called_a_shared_dunder_tells_len_from_bool() -> None:
+    by_len = explain(_len_traceback("if hasattr(model.output, '__len__') and len(model.output) > 1:"), rules=RULES, versions={}).matches
+    assert names(by_len)[0] == "tensor-not-iterable"
+    assert by_len[0].confidence >= CONFIDENT
+    by_bool = explain(_len_traceback("if inp:"), rules=RULES, versions={}).matches
+    assert names(by_bool)[0] == "tensor-as-bool"
+    assert "tensor-not-iterable" not in [m.rule.name for m in by_bool if m.kind == "wording"]
+    bare = explain(LEN_MESSAGE, rules=RULES, versions={}).matches
+    assert names(bare)[0] == "tensor-as-bool"
+    assert bare[0].confidence < CONFIDENT

@@ -648,3 +648,18 @@ def test_an_old_import_error_is_completed_only_from_an_import_of_that_name():
     assert "from '" not in unrelated.key_message
     (dotted,) = extract_errors(_traceback_of("from keras.datasets import mnist", "ImportError: No module named datasets"))
     assert dotted.key_message == "No module named 'keras.datasets'"
+
+
+def test_a_notebook_traceback_cut_before_its_message_is_read_from_the_private_import_that_raised():
+    # Colab, Keras 3 (https://github.com/ZFTurbo/classification_models_3D/issues/16): the paste stops at the raising import
+    pasted = (
+        "ModuleNotFoundError                       Traceback (most recent call last)\n"
+        "[/usr/local/lib/python3.10/dist-packages/classification_models_3D/models/efficientnet.py](https://localhost:8080/#) in <module>\n"
+        "     32 from keras.applications import imagenet_utils\n"
+        "---> 33 from keras.engine import training\n"
+        "     34 from keras.layers import VersionAwareLayers\n"
+    )
+    match = top(pasted)
+    assert match is not None and match.rule.name == "keras-internal-module-paths" and match.kind == "frames"
+    public_import = top(pasted.replace("keras.engine import training", "keras.layers import Dense"))
+    assert public_import is None or public_import.rule.name != "keras-internal-module-paths"

@@ -683,3 +683,48 @@ def test_a_frame_whose_path_a_web_page_dropped_as_an_html_tag():
     # File "<stdin>", line 1, in <module> as a GitHub issue renders it: both tags gone
     (record,) = extract_errors('Traceback (most recent call last):\nFile "", line 1, in\nImportError: cannot import name merge\n')
     assert (record.type, record.message, len(record.frames)) == ("ImportError", "cannot import name merge", 1)
+
+
+def test_pytest_frames_copied_without_the_error_margin_keep_their_exception():
+    # a pytest traceback copied into an issue without pytest's "E   " margin on the error line
+    # (https://github.com/Samsung/CredSweeper/pull/5, TF 2.6 with keras 2.7)
+    pasted = (
+        "credsweeper/ml_model/ml_validator.py:9: in <module>\n"
+        "    from tensorflow.keras.models import load_model\n"
+        "...\n"
+        "tensorflow.python.framework.errors_impl.AlreadyExistsError: Another metric with the same name already exists.\n"
+    )
+    (rec,) = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert rec.type == "AlreadyExistsError"
+    assert rec.message == "Another metric with the same name already exists."
+    assert rec.frames[-1].path == "credsweeper/ml_model/ml_validator.py"
+    assert rec.frames[-1].code == "from tensorflow.keras.models import load_model"
+    # module-level source shown by pytest --tb=long is not mistaken for an exception line
+    source_only = "tests/test_m.py:3: in <module>\n    import keras\nx = compute(1)\nE   ImportError: boom\n"
+    (rec,) = [r for r in extract_errors(source_only) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("ImportError", "boom")
+
+
+@pytest.mark.parametrize(
+    ("pasted", "completed"),
+    [
+        # Python 2 (https://github.com/yanpanlau/DDPG-Keras-Torcs/issues/19, keras 2.0.3)
+        (
+            'Traceback (most recent call last):\n  File "ddpg.py", line 10, in <module>\n'
+            "    from keras.engine.training import collect_trainable_weights\nImportError: cannot import name collect_trainable_weights\n",
+            "cannot import name 'collect_trainable_weights' from 'keras.engine.training'",
+        ),
+        # Python 3.6, a notebook pasted from the raising line's arrow (https://github.com/akTwelve/tutorials/issues/9)
+        ("-> 2097         from keras.engine import saving\n\nImportError: cannot import name 'saving'\n", "cannot import name 'saving' from 'keras.engine'"),
+        # the name is not among those the statement imports: nothing to complete
+        (
+            "Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    from keras import layers\nImportError: cannot import name 'merge'\n",
+            "cannot import name 'merge'",
+        ),
+    ],
+)
+def test_an_old_pythons_import_error_is_completed_with_the_module_its_statement_imports_from(pasted: str, completed: str) -> None:
+    (rec,) = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert rec.type == "ImportError"
+    assert rec.key_message == completed
+    assert rec.message.startswith("cannot import name")  # the message as printed is kept

@@ -693,6 +693,10 @@ class _Parser:
             return
         m = _PYTEST_ERROR.match(line)
         if m is None:
+            # pytest frames copied without the "E" margin: the exception line stands at the paste's margin
+            exc = None if line[:1].isspace() else _EXC_LINE.match(line.strip())
+            if exc and _LOOKS_LIKE_EXC.search(exc.group("type")) and exc.group("msg"):
+                self._begin_message(exc.group("type"), exc.group("msg"))
             return  # the function's source, its arguments' values ("x = ..."), "_ _ _" separators
         text = (m.group("text") or "").strip()
         exc = _EXC_LINE.match(text)

@@ -111,6 +111,11 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             # built in two places (e.g. JAX formatting two different errors) tells them apart
             code = record.frames[-1].code if record.frames else ""
             verdict = None if not code else any(value in code for value in values)
+        elif key == "calling_code":
+            # the source line that called the raising function: one dunder method (KerasTensor.__len__)
+            # is reached by len() and by bool(), and only the caller's line says which
+            code = record.frames[-2].code if len(record.frames) > 1 else ""
+            verdict = None if not code else any(value in code for value in values)
         else:
             continue
         verdicts.append(verdict)
