@@ -663,3 +663,44 @@ def test_a_notebook_traceback_cut_before_its_message_is_read_from_the_private_im
     assert match is not None and match.rule.name == "keras-internal-module-paths" and match.kind == "frames"
     public_import = top(pasted.replace("keras.engine import training", "keras.layers import Dense"))
     assert public_import is None or public_import.rule.name != "keras-internal-module-paths"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "family"),
+    [
+        # a page that dropped every quote from CPython's messages (the names stand bare)
+        ("AttributeError: module tensorflow has no attribute random_normal", "tf1-renamed-symbol"),
+        ("AttributeError: module tensorflow has no attribute placeholder", "tf1-api-in-tf2"),
+        ("AttributeError: Sequential object has no attribute predict_classes", "predict-classes-removed"),
+        ("ImportError: cannot import name Adam from keras.optimizers", "keras-optimizers-import"),
+    ],
+)
+def test_names_pasted_without_their_quotes_are_read_as_python_quotes_them(pasted, family):
+    match = top(pasted)
+    assert match is not None and match.rule.name == family and match.kind == "wording", match
+
+
+def test_a_message_that_keeps_a_quote_is_not_requoted():
+    from kerasdoctor.explain.normalize import requote_names
+
+    assert requote_names("module tensorflow has no attribute log") == "module 'tensorflow' has no attribute 'log'"
+    assert requote_names("module 'tensorflow' has no attribute log") is None
+    assert requote_names("the model has no attribute here") is None
+
+
+def test_a_second_error_quoted_after_the_users_chinese_words_is_a_record_of_its_own():
+    pasted = (
+        "模型使用keras的 model.save保存 使用 load_model加载\n"
+        "ValueError: Unknown layer: PositionEmbedding\n"
+        "如果加上 custom_objects 之后\n"
+        "报错\n"
+        "AttributeError: 'tuple' object has no attribute 'layer'\n"
+    )
+    records = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert [r.type for r in records] == ["ValueError", "AttributeError"]
+    assert "tuple" not in records[0].message
+    names = [m.rule.name for m in explain(pasted, versions={}).matches]
+    assert "keras-implementations-mixed-layer" in names and "custom-objects-on-load" in names
+    # an indented or English line after a message stays part of it
+    english = "ValueError: bad thing\nsee below\nAttributeError: 'tuple' object has no attribute 'layer'\n"
+    assert [r.type for r in extract_errors(english) if r.kind == "exception"] == ["ValueError"]

@@ -138,6 +138,9 @@ _USER_WORDS = lazy(
     r"^(?:(?:I|I'm|I've|I'd|My|Please|Anyone|Thanks|Thank|Hi|Hello|Same|Here is) [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?"
     r"|(?:How|What|Why|Can|Could|Does|Any|Also|However) [^:=()\[\]{}]*\w[^:=()\[\]{}]*\?[^?]*)$"
 )
+# a line of the user's own Chinese (Japanese, Korean) words: CJK text with no path or quoted name in it, which a
+# library's message line would hold; an exception line after such a line is a second error the user quotes
+_CJK_PROSE = lazy(r"^[^/\\'\"]*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}[^/\\'\"]*$")
 # what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
 _ISSUE_HEADING = lazy(
     r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
@@ -506,6 +509,12 @@ class _Parser:
         while self.msg_lines and not self.msg_lines[-1].strip():
             self.msg_lines.pop()
 
+    def _second_error(self, line: str) -> bool:
+        """An exception line at the margin after the user's own words: the message above ended with those words."""
+        if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip()):
+            return False
+        return any(_CJK_PROSE.match(text.strip()) for text in self.msg_lines[1:])
+
     def _begin_message(self, type_name: str | None, first: str) -> None:
         self.state = "message"
         self.type = type_name
@@ -564,8 +573,9 @@ class _Parser:
                 self._flush()
                 self._close_chain()
                 return
-            if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line):
+            if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line) or self._second_error(line):
                 self.chain_pending = False
+                self._trim_message()
                 self._flush()
                 self._close_chain()
                 self._scan(line)

@@ -37,6 +37,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         drop_elisions,
         flatten_message,
         normalize_text,
+        requote_names,
         restore_cut_quotes,
         restore_placeholders,
     )
@@ -60,6 +61,10 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         if retyped is not None:
             # the same message read with backticks where the asker wrote quotes: a wording may fit only so
             out.append(_with(record, message=backticks_for_quotes(message) or message, key_message=retyped))
+        requoted = requote_names(key) if record.type else None
+        if requoted is not None:
+            # the same message with the quotes Python prints around its names, lost on the way to the paste
+            out.append(_with(record, message=requote_names(message) or message, key_message=requoted))
     return out
 
 

@@ -73,6 +73,15 @@ _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 # the opening quote of a name lost inside the line: "has no attribute _foo'", "cannot import name Bar'"
 _LOST_INNER_QUOTE = lazy(r"\b(attribute|name) ([A-Za-z_][\w.]*)'")
+# CPython quotes the names in these messages (Objects/moduleobject.c, Objects/object.c, Python/import.c,
+# Python/ceval.c); a web page or a retyped paste that lost every quote shows them bare
+_BARE_NAMES = (
+    (lazy(r"\bmodule ([A-Za-z_][\w.]*) has no attribute ([A-Za-z_]\w*)"), r"module '\1' has no attribute '\2'"),
+    (lazy(r"(?<![\w.])([A-Za-z_][\w.]*) object has no attribute ([A-Za-z_]\w*)"), r"'\1' object has no attribute '\2'"),
+    (lazy(r"\bNo module named ([A-Za-z_][\w.]*)"), r"No module named '\1'"),
+    (lazy(r"\bcannot import name ([A-Za-z_]\w*) from ([A-Za-z_][\w.]*)"), r"cannot import name '\1' from '\2'"),
+    (lazy(r"\bname ([A-Za-z_]\w*) is not defined"), r"name '\1' is not defined"),
+)
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
 # lines into one, each former line starting after a long run of spaces
@@ -325,6 +334,21 @@ def normalize_text(text: str) -> str:
         lines = rejoin_cut_frame_heads(lines)
     text = "\n".join(lines)
     return restore_placeholders(text)
+
+
+def requote_names(message: str) -> str | None:
+    """Python's quotes put back around the names of a message pasted without any, or None when nothing changes.
+
+    ``module tensorflow has no attribute random_normal`` -> ``module 'tensorflow' has no attribute 'random_normal'``;
+    a message that still holds a quote is left as it is.
+    """
+    first, sep, rest = message.partition("\n")
+    if "'" in first or '"' in first:
+        return None
+    changed = first
+    for pattern, quoted in _BARE_NAMES:
+        changed = pattern.sub(quoted, changed)
+    return changed + sep + rest if changed != first else None
 
 
 def backticks_for_quotes(message: str) -> str | None:
