@@ -602,13 +602,16 @@ def test_a_name_whose_opening_quote_was_lost_inside_the_line_is_read_as_quoted(p
 
 
 _MODERN_IMPORT_ERROR = re.compile(
-    r"^(?P<type>ImportError|ModuleNotFoundError): (?:cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)'|No module named '(?P<missing>[\w.]+)')",
+    r"^(?P<type>ImportError|ModuleNotFoundError): (?:cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)'|No module named '(?P<missing>[\w.]+)')[ \t]*$",
     re.MULTILINE,
 )
 
 
 def _as_old_python_printed_it(match: re.Match[str]) -> tuple[str, str]:
-    """The same import failure as Python 2 / 3.6 printed it, and the import line of its frame (bpo-29546 added the module in 3.7)."""
+    """The same import failure as Python 2 / 3.6 printed it, and the import line of its frame (bpo-29546 added the module in 3.7).
+
+    Only a message that ends after the module is rewritten: the file path Python 3.8+ adds may be what tells the family.
+    """
     if match.group("name"):
         return f"ImportError: cannot import name {match.group('name')}", f"from {match.group('module')} import {match.group('name')}"
     module = match.group("missing")
