@@ -165,6 +165,30 @@ def test_the_librarys_own_quotes_are_not_read_as_code_marks():
     assert best is not None and best.rule.name == "history-metric-key"
 
 
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # Python 2.7's import.c names the module bare; Python 3 quotes it, as the wordings do
+        ("ImportError: No module named tensorflow", "tensorflow-not-installed"),
+        (
+            'Using TensorFlow backend.\nTraceback (most recent call last):\n  File "train.py", line 1, in <module>\n'
+            "    import keras\nImportError: No module named tensorflow",
+            "tensorflow-not-installed",
+        ),
+    ],
+)
+def test_an_import_error_naming_the_module_without_quotes_matches_its_wording(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family and best.kind == "wording"
+
+
+def test_quotes_of_a_message_printed_as_a_tuple_are_not_read_as_code_marks():
+    # Keras 2.0 raised ValueError('Could not interpret optimizer identifier:', identifier): Python prints a tuple,
+    # and its quotes say nothing of the identifier, which is an object, not an unknown name
+    best = top("ValueError: ('Could not interpret optimizer identifier:', <somelib.optimizers.Adam object at 0x7f3b8c1d2e10>)")
+    assert best is not None and best.rule.name != "unknown-identifier"
+
+
 def test_among_equally_close_near_misses_the_more_specific_wording_ranks_first():
     # a typo ("expected" for "unexpected") fits three wordings as closely; only one names the argument
     best = top("TypeError: __init__() got an expected keyword argument 'ragged'")

@@ -37,6 +37,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         drop_elisions,
         flatten_message,
         normalize_text,
+        quote_bare_import_names,
         restore_cut_quotes,
         restore_placeholders,
     )
@@ -54,7 +55,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        key = drop_elisions(flatten_message(key))
+        key = quote_bare_import_names(drop_elisions(flatten_message(key)))
         out.append(_with(record, message=message, key_message=key))
         retyped = backticks_for_quotes(key)
         if retyped is not None:

@@ -74,6 +74,11 @@ _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 # the opening quote of a name lost inside the line: "has no attribute _foo'", "cannot import name Bar'"
 _LOST_INNER_QUOTE = lazy(r"\b(attribute|name) ([A-Za-z_][\w.]*)'")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
+# Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
+# %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
+_BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# a message Python printed from an exception raised with several arguments: ('text:', <object at 0x...>)
+_TUPLE_REPR = lazy(r"^\('[^'\n]*', ")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
 # lines into one, each former line starting after a long run of spaces
 _PADDED_JOIN = lazy(
@@ -310,6 +315,13 @@ def restore_cut_quotes(message: str) -> str:
     return first + sep + rest
 
 
+def quote_bare_import_names(message: str) -> str:
+    """``No module named tensorflow`` (Python 2, or retyped) -> ``No module named 'tensorflow'``, as Python 3 prints it."""
+    if "No module named " not in message and "cannot import name " not in message:
+        return message
+    return _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
+
+
 def normalize_text(text: str) -> str:
     """The pasted text as the library printed it, as far as that can be told."""
     text = fold_characters(text)
@@ -335,7 +347,8 @@ def backticks_for_quotes(message: str) -> str | None:
     '.keras'. The library's own single quotes stay in the message as given, so only a
     second reading of it uses this.
     """
-    if "'" not in message:
+    if "'" not in message or _TUPLE_REPR.match(message):
+        # a printed tuple's quotes are Python's repr of the library's own string, never code retyped by the asker
         return None
     changed = _QUOTED_CODE.sub(r"`\1`", message)
     return changed if changed != message else None
