@@ -170,6 +170,8 @@ def test_the_librarys_own_quotes_are_not_read_as_code_marks():
     [
         # Python 2.7's import.c names the module bare; Python 3 quotes it, as the wordings do
         ("ImportError: No module named tensorflow", "tensorflow-not-installed"),
+        # Python 2 shows a type as <type 'NoneType'>, Python 3 as <class 'NoneType'> (TF 1.x tensor_util)
+        ("ValueError: Attempt to convert a value (None) with an unsupported type (<type 'NoneType'>) to a Tensor.", "none-value-to-tensor"),
         (
             'Using TensorFlow backend.\nTraceback (most recent call last):\n  File "train.py", line 1, in <module>\n'
             "    import keras\nImportError: No module named tensorflow",
@@ -177,7 +179,7 @@ def test_the_librarys_own_quotes_are_not_read_as_code_marks():
         ),
     ],
 )
-def test_an_import_error_naming_the_module_without_quotes_matches_its_wording(text, family):
+def test_a_message_in_python_2s_words_matches_the_wording_written_from_python_3(text, family):
     best = top(text)
     assert best is not None and best.rule.name == family and best.kind == "wording"
 

@@ -77,6 +77,8 @@ _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
 # %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
 _BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# Python 2 shows a built-in or extension type as <type 'NoneType'>, Python 3 as <class 'NoneType'>
+_PY2_TYPE_REPR = lazy(r"<type '([\w.]+)'>")
 # a message Python printed from an exception raised with several arguments: ('text:', <object at 0x...>)
 _TUPLE_REPR = lazy(r"^\('[^'\n]*', ")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
@@ -315,11 +317,17 @@ def restore_cut_quotes(message: str) -> str:
     return first + sep + rest
 
 
-def quote_bare_import_names(message: str) -> str:
-    """``No module named tensorflow`` (Python 2, or retyped) -> ``No module named 'tensorflow'``, as Python 3 prints it."""
-    if "No module named " not in message and "cannot import name " not in message:
-        return message
-    return _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
+def as_python3_prints(message: str) -> str:
+    """A message in Python 2's words as Python 3 prints it, which is how the wordings are written.
+
+    ``No module named tensorflow`` (also retyped without quotes) -> ``No module named 'tensorflow'``;
+    ``unsupported type (<type 'NoneType'>)`` -> ``unsupported type (<class 'NoneType'>)``.
+    """
+    if "No module named " in message or "cannot import name " in message:
+        message = _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
+    if "<type '" in message:
+        message = _PY2_TYPE_REPR.sub(r"<class '\1'>", message)
+    return message
 
 
 def normalize_text(text: str) -> str:
