@@ -165,6 +165,32 @@ def test_the_librarys_own_quotes_are_not_read_as_code_marks():
     assert best is not None and best.rule.name == "history-metric-key"
 
 
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # Python 2.7's import.c names the module bare; Python 3 quotes it, as the wordings do
+        ("ImportError: No module named tensorflow", "tensorflow-not-installed"),
+        # Python 2 shows a type as <type 'NoneType'>, Python 3 as <class 'NoneType'> (TF 1.x tensor_util)
+        ("ValueError: Attempt to convert a value (None) with an unsupported type (<type 'NoneType'>) to a Tensor.", "none-value-to-tensor"),
+        (
+            'Using TensorFlow backend.\nTraceback (most recent call last):\n  File "train.py", line 1, in <module>\n'
+            "    import keras\nImportError: No module named tensorflow",
+            "tensorflow-not-installed",
+        ),
+    ],
+)
+def test_a_message_in_python_2s_words_matches_the_wording_written_from_python_3(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family and best.kind == "wording"
+
+
+def test_quotes_of_a_message_printed_as_a_tuple_are_not_read_as_code_marks():
+    # Keras 2.0 raised ValueError('Could not interpret optimizer identifier:', identifier): Python prints a tuple,
+    # and its quotes say nothing of the identifier, which is an object, not an unknown name
+    best = top("ValueError: ('Could not interpret optimizer identifier:', <somelib.optimizers.Adam object at 0x7f3b8c1d2e10>)")
+    assert best is not None and best.rule.name != "unknown-identifier"
+
+
 def test_among_equally_close_near_misses_the_more_specific_wording_ranks_first():
     # a typo ("expected" for "unexpected") fits three wordings as closely; only one names the argument
     best = top("TypeError: __init__() got an expected keyword argument 'ragged'")

@@ -33,6 +33,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     """``records`` as the library printed them, as far as that can be told."""
     from kerasdoctor.explain.extract import extract_errors, unwrap_message
     from kerasdoctor.explain.normalize import (
+        as_python3_prints,
         backticks_for_quotes,
         drop_elisions,
         flatten_message,
@@ -55,7 +56,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        key = drop_elisions(flatten_message(key))
+        key = as_python3_prints(drop_elisions(flatten_message(key)))
         out.append(_with(record, message=message, key_message=key))
         retyped = backticks_for_quotes(key)
         if retyped is not None:

@@ -83,6 +83,13 @@ _BARE_NAMES = (
     (lazy(r"\bname ([A-Za-z_]\w*) is not defined"), r"name '\1' is not defined"),
 )
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
+# Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
+# %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
+_BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# Python 2 shows a built-in or extension type as <type 'NoneType'>, Python 3 as <class 'NoneType'>
+_PY2_TYPE_REPR = lazy(r"<type '([\w.]+)'>")
+# a message Python printed from an exception raised with several arguments: ('text:', <object at 0x...>)
+_TUPLE_REPR = lazy(r"^\('[^'\n]*', ")
 # a Windows console pads each line with spaces to its width; a copy that lost the line breaks glues the padded
 # lines into one, each former line starting after a long run of spaces
 _PADDED_JOIN = lazy(
@@ -319,6 +326,19 @@ def restore_cut_quotes(message: str) -> str:
     return first + sep + rest
 
 
+def as_python3_prints(message: str) -> str:
+    """A message in Python 2's words as Python 3 prints it, which is how the wordings are written.
+
+    ``No module named tensorflow`` (also retyped without quotes) -> ``No module named 'tensorflow'``;
+    ``unsupported type (<type 'NoneType'>)`` -> ``unsupported type (<class 'NoneType'>)``.
+    """
+    if "No module named " in message or "cannot import name " in message:
+        message = _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
+    if "<type '" in message:
+        message = _PY2_TYPE_REPR.sub(r"<class '\1'>", message)
+    return message
+
+
 def normalize_text(text: str) -> str:
     """The pasted text as the library printed it, as far as that can be told."""
     text = fold_characters(text)
@@ -359,7 +379,8 @@ def backticks_for_quotes(message: str) -> str | None:
     '.keras'. The library's own single quotes stay in the message as given, so only a
     second reading of it uses this.
     """
-    if "'" not in message:
+    if "'" not in message or _TUPLE_REPR.match(message):
+        # a printed tuple's quotes are Python's repr of the library's own string, never code retyped by the asker
         return None
     changed = _QUOTED_CODE.sub(r"`\1`", message)
     return changed if changed != message else None
