@@ -264,7 +264,9 @@ def word_forms(word: str) -> frozenset[str]:
                     bases.add(word[:-3] + "e")
         if word in _UNINFLECTED:
             bases = set()
-        forms = _FORMS[word] = frozenset(f for base in bases if len(base) >= 3 for f in _inflections(base)) - {word}
+        # a base without endings stands for itself only: "sees" is "see", never "seed"
+        inflected = (((base,) if base in _UNINFLECTED else _inflections(base)) for base in bases if len(base) >= 3)
+        forms = _FORMS[word] = frozenset(f for group in inflected for f in group) - {word}
     return forms
 
 
