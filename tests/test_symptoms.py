@@ -167,6 +167,9 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert fit("training stops epoch", "training stopped after one epoch")  # stop / stopped
     assert fit("model fit slow", "fitting the model is slow")
     assert not fit("gpu not used", "as noted above, the gpu is used")  # "noted" is not "not"
+    # a phrase word whose base takes no endings keeps none: "sees" is "see", and "seed" is neither
+    assert fit("tensorflow only sees cpu", "tensorflow only sees the cpu")
+    assert not fit("tensorflow only sees cpu", "tensorflow runs only on the cpu with a fixed seed")
 
 
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
