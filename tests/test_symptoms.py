@@ -347,3 +347,11 @@ def test_a_chinese_keyword_is_one_word_of_the_span_whatever_its_length() -> None
     spread = fit("学习率 过高 损失 nan", "学习率设置得过高了，结果训练了几个小时以后损失变成nan")
     assert side_by_side.span < spread.span
     assert side_by_side.confidence() > spread.confidence()
+
+
+def test_a_keyword_is_as_near_as_the_nearest_form_of_its_group() -> None:
+    groups = WordGroups(vocabulary([["predict", "prediction", "predictions"], ["wrong", "incorrect"]]))
+    filler = " ".join(f"word{i}" for i in range(30))
+    # "prediction" opens the post, "predicted" stands next to "wrong": the pair is about one thing
+    assert fit("predictions wrong", f"prediction {filler} and the predicted masks are wrong", groups)
+    assert not fit("predictions wrong", f"prediction {filler} and the masks are wrong", groups)
