@@ -197,6 +197,13 @@ DESCRIBED = [
     ("keras-tensorflow-version-mismatch", "keras和tensorflow的版本冲突了"),
     ("tf1-api-in-tf2", "tf.placeholder error in tensorflow 2 with old code"),
     ("tf1-api-in-tf2", "tensorflow2里没有placeholder了"),
+    # a number in a post is not a version unless it follows the library's name
+    ("tf1-api-in-tf2", "my tf 1.x code with np.array([1, 2, 3]) fails on tf 2"),
+    ("out-of-memory", "ResourceExhausted when I increase the batch size to 64"),
+    ("out-of-memory", "memory errors when I fit models with a huge batch size or large images"),
+    ("dataset-download-failed", "mnist.load_data() hangs forever"),
+    ("keras-tensorflow-version-mismatch", "which keras version is compatible with tensorflow 1.15?"),
+    ("image-directory-empty", "image_dataset_from_directory finds 0 images in my folder"),
 ]
 
 
@@ -218,3 +225,18 @@ def test_every_family_is_described_in_both_languages() -> None:
     languages = {(family, any("\u4e00" <= ch <= "\u9fff" for ch in sentence)) for family, sentence in DESCRIBED}
     families = {family for family, _ in DESCRIBED}
     assert languages == {(family, chinese) for family in families for chinese in (False, True)}
+
+
+@pytest.mark.parametrize(
+    ("family", "sentence"),
+    [
+        # Colab's notice, quoted in a question: the runtime ran out of host RAM
+        ("out-of-memory", "Your session crashed after using all available RAM while training my model"),
+        # TensorFlow's loader line retold without the quotes around the library
+        ("cuda-libraries-not-found", "Could not load dynamic library libcudart.so.11.0 when importing tensorflow"),
+    ],
+)
+def test_a_message_retold_in_a_sentence_is_its_wording_below_certainty(family: str, sentence: str) -> None:
+    best = explain(sentence, versions={}).matches[0]
+    assert (best.rule.name, best.kind) == (family, "wording")
+    assert best.confidence < 0.8

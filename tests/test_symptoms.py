@@ -167,6 +167,9 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert fit("training stops epoch", "training stopped after one epoch")  # stop / stopped
     assert fit("model fit slow", "fitting the model is slow")
     assert not fit("gpu not used", "as noted above, the gpu is used")  # "noted" is not "not"
+    # a phrase word whose base takes no endings keeps none: "sees" is "see", and "seed" is neither
+    assert fit("tensorflow only sees cpu", "tensorflow only sees the cpu")
+    assert not fit("tensorflow only sees cpu", "tensorflow runs only on the cpu with a fixed seed")
 
 
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
@@ -358,3 +361,11 @@ def test_a_chinese_keyword_is_one_word_of_the_span_whatever_its_length() -> None
     spread = fit("学习率 过高 损失 nan", "学习率设置得过高了，结果训练了几个小时以后损失变成nan")
     assert side_by_side.span < spread.span
     assert side_by_side.confidence() > spread.confidence()
+
+
+def test_a_keyword_is_as_near_as_the_nearest_form_of_its_group() -> None:
+    groups = WordGroups(vocabulary([["predict", "prediction", "predictions"], ["wrong", "incorrect"]]))
+    filler = " ".join(f"word{i}" for i in range(30))
+    # "prediction" opens the post, "predicted" stands next to "wrong": the pair is about one thing
+    assert fit("predictions wrong", f"prediction {filler} and the predicted masks are wrong", groups)
+    assert not fit("predictions wrong", f"prediction {filler} and the masks are wrong", groups)

@@ -281,7 +281,9 @@ def word_forms(word: str) -> frozenset[str]:
                     bases.add(word[:-3] + "e")
         if word in _UNINFLECTED:
             bases = set()
-        forms = _FORMS[word] = frozenset(f for base in bases if len(base) >= 3 for f in _inflections(base)) - {word}
+        # a base without endings stands for itself only: "sees" is "see", never "seed"
+        inflected = (((base,) if base in _UNINFLECTED else _inflections(base)) for base in bases if len(base) >= 3)
+        forms = _FORMS[word] = frozenset(f for group in inflected for f in group) - {word}
     return forms
 
 
@@ -676,16 +678,24 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     known = text.found.get(concept)
     if known is not None:
         return known
-    best, where, from_group, width = 0.0, [], False, 1
+    best, from_group, width = 0.0, False, 1
+    where: list[int] = []
+    elsewhere: set[int] = set()  # where other spellings of the group occur: the keyword is there too
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
         if n:  # another word of the group: a little less sure than the word itself
             score = min(score, IN_GROUP)
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
+            elsewhere.update(where)
             best, where, from_group, width = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
             if score >= EXACT:
                 break
+        elif found and _units_of(spelling) == 1:
+            elsewhere.update(found)
+    if elsewhere and width == 1:
+        # "prediction ... the predicted masks are wrong": the nearest form decides how close the keywords are
+        where = sorted(elsewhere.union(where))
     text.found[concept] = (best, where, from_group, width)
     return best, where, from_group, width
 
