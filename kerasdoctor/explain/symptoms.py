@@ -486,6 +486,20 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
     return denials
 
 
+# library names that begin with an English word or with another library's name: "tensor" is not said by
+# "TensorFlow", nor "tensorflow" by "tensorflow_text" or "keras" by "keras_hub" (other packages)
+_LIBRARY_NAMES = ("tensorflow", "tensorboard", "tensorrt")
+_PACKAGES = ("tensorflow", "keras", "torch", "jax")
+_SAME_PACKAGE = frozenset(["tensorflow_core", "tensorflow_gpu", "tensorflow_cpu", "tensorflow_macos"])
+
+
+def _names_another_library(keyword: str, word: str) -> bool:
+    """Whether ``word``, which begins with ``keyword``, is the name of a library the keyword does not mean."""
+    if any(word.startswith(name) and not keyword.startswith(name) for name in _LIBRARY_NAMES):
+        return True
+    return keyword in _PACKAGES and word.startswith(keyword + "_") and word not in _SAME_PACKAGE
+
+
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
     if word in text.positions:
@@ -501,7 +515,8 @@ def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
 
         i = bisect_left(text.sorted, word)
         while i < len(text.sorted) and text.sorted[i].startswith(word):
-            hits = hits + text.positions.get(text.sorted[i], [])
+            if not _names_another_library(word, text.sorted[i]):
+                hits = hits + text.positions.get(text.sorted[i], [])
             i += 1
     return (WITH_ENDING, sorted(hits)) if hits else (0.0, [])
 
