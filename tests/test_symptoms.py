@@ -169,6 +169,15 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert not fit("gpu not used", "as noted above, the gpu is used")  # "noted" is not "not"
 
 
+def test_a_keyword_is_not_found_inside_another_library_name_that_begins_with_it() -> None:
+    assert fit("sequential layer tensor", "adding a tensor to a sequential layer")
+    assert fit("sequential layer tensor", "sequential model layer got tensors")  # a longer word it begins
+    assert not fit("sequential layer tensor", "adding a tensorflow hub layer to sequential")
+    assert not fit("dll load failed tensorflow", "dll load failed while importing tensorflow_text")
+    assert fit("dll load failed tensorflow", "dll load failed in tensorflow_core")  # TensorFlow's own package
+    assert not fit("keras version upgrade", "keras_hub version upgrade")
+
+
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
     groups = WordGroups(vocabulary([["save", "保存"], ["load", "加载"]]))
     assert fit("model saved cannot load", "the model 保存后 cannot be 加载", groups)  # saved -> save -> 保存
