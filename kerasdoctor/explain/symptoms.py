@@ -228,7 +228,7 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
         from kerasdoctor.explain.normalize import fold_characters
 
         dotted = {name: tuple(name.split(".")) for name in _DOTTED.compiled().findall(fold_characters(phrase).lower())}
-        words = tuple(dict.fromkeys(_join_dotted([t for t in tokens(phrase) if t not in STOPWORDS or dotted], dotted)))
+        words = tuple(dict.fromkeys(_join_versions(_join_dotted([t for t in tokens(phrase) if t not in STOPWORDS or dotted], dotted))))
         if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
             words = (words[0], words[0])
         keywords = _KEYWORDS[phrase] = words
@@ -283,6 +283,26 @@ def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> lis
         else:
             if words[i] not in STOPWORDS:
                 out.append(words[i])
+            i += 1
+    return out
+
+
+# a number written after one of these names is its version: "keras 3", "tensorflow 2" are the name with
+# that number as the first one after it, not the number anywhere in the text ("[1, 2, 3]", "2.16.1")
+_VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "python", "numpy", "cuda", "cudnn", "h5py", "protobuf", "torch", "jax", "tf_keras"])
+VERSION_REACH = 4  # units from the name to its version: "tensorflow version: 2", "numpy升级到2.0"
+
+
+def _join_versions(words: list[str]) -> list[str]:
+    """``words`` with each name of ``_VERSIONED_NAMES`` and the number after it written as one dotted keyword."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and words[i] in _VERSIONED_NAMES and words[i + 1].isdigit():
+            out.append(f"{words[i]}.{words[i + 1]}")
+            i += 2
+        else:
+            out.append(words[i])
             i += 1
     return out
 
@@ -556,12 +576,27 @@ def _term_hits(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[
     return found
 
 
+def _version_hits(name: str, number: str, text: _Text) -> tuple[float, list[int]]:
+    """Where the text names ``name`` with ``number`` as the first number after it, close by ("tensorflow
+    version 2.16.1" is tensorflow 2, not 16 or 1; "numpy升级到2.0" is numpy 2), or written together ("keras3")."""
+    hits = list(text.positions.get(name + number, []))
+    for at in _latin_hits(name, text)[1]:
+        for unit in text.units[at + 1 : at + 1 + VERSION_REACH]:
+            if unit.isdigit():
+                if unit == number:
+                    hits.append(at)
+                break
+    return (EXACT, sorted(set(hits))) if hits else (0.0, [])
+
+
 def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int]]:
     if len(term) == 1:
         word = term[0]
         return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
     if any(_is_cjk(w) for w in term):
         return 0.0, []
+    if len(term) == 2 and term[0] in _VERSIONED_NAMES and term[1].isdigit():
+        return _version_hits(term[0], term[1], text)
     # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
     # "not recognized"); a dotted name of a phrase is matched as written
     flexible = groups.in_group(term)
