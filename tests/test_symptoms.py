@@ -172,6 +172,24 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert not fit("tensorflow only sees cpu", "tensorflow runs only on the cpu with a fixed seed")
 
 
+def test_a_keyword_is_not_found_inside_another_library_name_that_begins_with_it() -> None:
+    assert fit("sequential layer tensor", "adding a tensor to a sequential layer")
+    assert fit("sequential layer tensor", "sequential model layer got tensors")  # a longer word it begins
+    assert not fit("sequential layer tensor", "adding a tensorflow hub layer to sequential")
+    assert not fit("dll load failed tensorflow", "dll load failed while importing tensorflow_text")
+    assert fit("dll load failed tensorflow", "dll load failed in tensorflow_core")  # TensorFlow's own package
+    assert not fit("keras version upgrade", "keras_hub version upgrade")
+
+
+def test_a_number_after_a_library_name_is_its_version_not_any_number_of_the_text() -> None:
+    assert fit("savedmodel keras 3", "loading a SavedModel with Keras 3.1 fails")
+    assert fit("savedmodel keras 3", "keras3 cannot load my savedmodel")  # written together
+    assert fit("numpy 2 不兼容", "numpy升级到2.0以后不兼容")
+    assert not fit("savedmodel keras 3", "keras savedmodel called on shape (None, 3)")
+    # the 1 of 2.16.1 is not TensorFlow 1
+    assert not fit("tensorflow 1 code tensorflow 2", "TensorFlow version: 2.16.1, the code runs on colab")
+
+
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
     groups = WordGroups(vocabulary([["save", "保存"], ["load", "加载"]]))
     assert fit("model saved cannot load", "the model 保存后 cannot be 加载", groups)  # saved -> save -> 保存

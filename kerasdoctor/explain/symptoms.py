@@ -197,7 +197,7 @@ _GLUED_VERSION = lazy(r"^(keras|tensorflow|tf|python|cuda|cudnn|numpy|h5py|jax|t
 # a phrase the pair is one keyword: "saved with keras 2, loaded in keras 3" is not read from "python 3.8" and
 # "tensorflow 2.3.1", whose 3 and 1 are no name's version. In the text, a name's version is the first number within
 # VERSION_WINDOW units after it ("keras version 3", "numpy upgraded to 2.0"), unless another name comes first
-VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "python", "cuda", "cudnn", "numpy", "h5py", "jax", "torch", "protobuf"])
+VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "tf_keras", "python", "cuda", "cudnn", "numpy", "h5py", "jax", "torch", "protobuf"])
 VERSION_WINDOW = 4
 
 
@@ -505,6 +505,20 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
     return denials
 
 
+# library names that begin with an English word or with another library's name: "tensor" is not said by
+# "TensorFlow", nor "tensorflow" by "tensorflow_text" or "keras" by "keras_hub" (other packages)
+_LIBRARY_NAMES = ("tensorflow", "tensorboard", "tensorrt")
+_PACKAGES = ("tensorflow", "keras", "torch", "jax")
+_SAME_PACKAGE = frozenset(["tensorflow_core", "tensorflow_gpu", "tensorflow_cpu", "tensorflow_macos"])
+
+
+def _names_another_library(keyword: str, word: str) -> bool:
+    """Whether ``word``, which begins with ``keyword``, is the name of a library the keyword does not mean."""
+    if any(word.startswith(name) and not keyword.startswith(name) for name in _LIBRARY_NAMES):
+        return True
+    return keyword in _PACKAGES and word.startswith(keyword + "_") and word not in _SAME_PACKAGE
+
+
 def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
     if word in text.positions:
@@ -520,7 +534,8 @@ def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
 
         i = bisect_left(text.sorted, word)
         while i < len(text.sorted) and text.sorted[i].startswith(word):
-            hits = hits + text.positions.get(text.sorted[i], [])
+            if not _names_another_library(word, text.sorted[i]):
+                hits = hits + text.positions.get(text.sorted[i], [])
             i += 1
     return (WITH_ENDING, sorted(hits)) if hits else (0.0, [])
 
