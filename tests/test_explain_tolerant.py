@@ -628,7 +628,8 @@ def test_a_name_whose_opening_quote_was_lost_inside_the_line_is_read_as_quoted(p
 
 
 _MODERN_IMPORT_ERROR = re.compile(
-    r"^(?P<type>ImportError|ModuleNotFoundError): (?:cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)'|No module named '(?P<missing>[\w.]+)')[ \t]*$",
+    r"^(?P<type>ImportError|ModuleNotFoundError): "
+    r"(?:cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)'|No module named '(?P<missing>[\w.]+)')[ \t]*$",
     re.MULTILINE,
 )
 
