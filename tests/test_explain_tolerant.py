@@ -648,3 +648,12 @@ def test_an_old_import_error_is_completed_only_from_an_import_of_that_name():
     assert "from '" not in unrelated.key_message
     (dotted,) = extract_errors(_traceback_of("from keras.datasets import mnist", "ImportError: No module named datasets"))
     assert dotted.key_message == "No module named 'keras.datasets'"
+
+
+def test_a_bare_python2_no_module_line_names_its_module_whole():
+    (bare,) = extract_errors("ImportError: No module named tensorflow")
+    assert bare.key_message == "No module named 'tensorflow'"
+    assert explain("ImportError: No module named tensorflow").matches[0].rule.name == "tensorflow-not-installed"
+    # in a traceback only the failing import line says which module a dotted remainder belongs to
+    (framed,) = extract_errors(_traceback_of("x = load()", "ImportError: No module named datasets"))
+    assert "'" not in framed.key_message
