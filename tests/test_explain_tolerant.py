@@ -136,6 +136,8 @@ def test_python_code_survives_normalising():
         ("NoneType' object has no attribute '_inbound_nodes'", "raw-op-on-keras-tensor"),
         ("name '*****' is not defined", "name-not-defined"),
         ("When passing a list as loss, it should have one entry per model outputs. The model ha", "loss-output-count"),
+        # an article put in when the message was retyped
+        ("ValueError: Error when checking input: expected conv2d_1_input to have 4 dimensions, but got an array with shape (10, 28)", "input-rank-mismatch"),
         # a wording that is one identifier, retyped with a slip
         ("GPU版本tensorflow运行报错，错误内容为 CUDA_ERROE_OUT_OF_MEMORY", "out-of-memory"),
     ],
