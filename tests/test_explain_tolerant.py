@@ -136,6 +136,8 @@ def test_python_code_survives_normalising():
         ("NoneType' object has no attribute '_inbound_nodes'", "raw-op-on-keras-tensor"),
         ("name '*****' is not defined", "name-not-defined"),
         ("When passing a list as loss, it should have one entry per model outputs. The model ha", "loss-output-count"),
+        # an article put in when the message was retyped
+        ("ValueError: Error when checking input: expected conv2d_1_input to have 4 dimensions, but got an array with shape (10, 28)", "input-rank-mismatch"),
         # a wording that is one identifier, retyped with a slip
         ("GPU版本tensorflow运行报错，错误内容为 CUDA_ERROE_OUT_OF_MEMORY", "out-of-memory"),
     ],
@@ -734,3 +736,12 @@ def test_a_second_error_quoted_after_the_users_chinese_words_is_a_record_of_its_
     # an indented or English line after a message stays part of it
     english = "ValueError: bad thing\nsee below\nAttributeError: 'tuple' object has no attribute 'layer'\n"
     assert [r.type for r in extract_errors(english) if r.kind == "exception"] == ["ValueError"]
+
+
+def test_a_bare_python2_no_module_line_names_its_module_whole():
+    (bare,) = extract_errors("ImportError: No module named tensorflow")
+    assert bare.key_message == "No module named 'tensorflow'"
+    assert explain("ImportError: No module named tensorflow").matches[0].rule.name == "tensorflow-not-installed"
+    # in a traceback only the failing import line says which module a dotted remainder belongs to
+    (framed,) = extract_errors(_traceback_of("x = load()", "ImportError: No module named datasets"))
+    assert "'" not in framed.key_message

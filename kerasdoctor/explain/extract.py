@@ -244,9 +244,12 @@ _PLAIN_IMPORT = lazy(r"^\s*import\s+(?P<modules>[A-Za-z_][\w.]*(?:\s+as\s+\w+)?(
 def modern_import_message(message: str, frames: tuple[Frame, ...]) -> str | None:
     """An old Python's ImportError message as Python 3.7+ words it, when the failing line's import names the module."""
     code = frames[-1].code if frames else ""
-    if "import" not in code:
-        return None
     line = message.strip()
+    if "import" not in code:
+        # a bare Python 2 line ("No module named tensorflow", as pasted into a title) names a top-level module
+        # whole; what the module of a dotted name was, only the import line would tell
+        missing = _OLD_NO_MODULE.match(line) if not frames else None
+        return f"No module named '{missing.group('name')}'" if missing is not None else None
     old = _OLD_CANNOT_IMPORT.match(line)
     if old is not None:
         found = _FROM_IMPORT.match(code)

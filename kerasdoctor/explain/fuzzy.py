@@ -41,6 +41,7 @@ SCALE = 0.75
 SPECIFICITY_SHARE = 0.03  # at most this share of a near miss's confidence depends on how much literal text its wording has
 SPECIFIC_CHARS = 120
 _WORD = lazy(r"[a-z0-9_]+")  # a near miss is never as sure as the wording itself
+_ARTICLE = lazy(r" (?:an?|the)(?= )")
 # a message cut before its end (an issue title, "... to have shape (None, 3) but got arr...")
 MIN_CUT_SHARED_WORDS = 3
 MIN_CUT_SPAN = 24  # characters of the message the wording's start fits
@@ -190,7 +191,8 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     """Whether ``run`` is absent from ``text`` only through a cut or a typo in a long word.
 
     All words present but the run absent means the punctuation or numbers differ
-    (``(1, 1, 1024)`` where the wording has ``, 1)``), and a short word that
+    (``(1, 1, 1024)`` where the wording has ``, 1)``) unless only an article was put
+    in or left out (``but got an array``), and a short word that
     differs is a different identifier (``'lr'`` vs ``'_keras_history'``): both
     are the pattern ruling the text out, not a slip of the keyboard.
     """
@@ -200,7 +202,11 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
         if fuzz.partial_ratio(text, run) >= CUT_RATIO:
             return True  # the message was cut inside this run
     absent = [w for w in _WORD.compiled().findall(run) if w not in words]
-    if not absent or len(absent) > MAX_MISTYPED_WORDS:
+    if not absent:
+        # every word is there: an article put in or left out when the message was retyped ("but got an array
+        # with shape") is a slip of the writer; other differences (punctuation, numbers) rule the text out
+        return _ARTICLE.compiled().sub("", run) in _ARTICLE.compiled().sub("", text)
+    if len(absent) > MAX_MISTYPED_WORDS:
         return False
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
 
