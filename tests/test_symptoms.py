@@ -169,6 +169,14 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert not fit("gpu not used", "as noted above, the gpu is used")  # "noted" is not "not"
 
 
+def test_a_word_of_a_several_word_entry_is_found_with_another_ending_even_when_written_as_is_elsewhere() -> None:
+    groups = WordGroups(vocabulary([["not found", "not detected"]]))
+    assert fit("gpu not detected", "tensorflow is not detecting the gpu", groups)
+    # "detected" as written further on does not hide "not detecting", the words the user wrote in a row
+    assert fit("gpu not detected", "tensorflow is not detecting the gpu, while it is detected in pytorch", groups)
+    assert not fit("gpu not detected", "the gpu is detected in pytorch, and not by luck", groups)
+
+
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
     groups = WordGroups(vocabulary([["save", "保存"], ["load", "加载"]]))
     assert fit("model saved cannot load", "the model 保存后 cannot be 加载", groups)  # saved -> save -> 保存

@@ -490,6 +490,12 @@ def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
     if word in text.positions:
         return EXACT, text.positions[word]
+    return _inflected_hits(word, text)
+
+
+def _inflected_hits(word: str, text: _Text) -> tuple[float, list[int]]:
+    """Where the text holds ``word`` with another ending or as the start of a longer word (and, through the
+    stem, as written)."""
     if word in _UNINFLECTED:  # "noted" stems to "not"
         return 0.0, []
     hits = text.stems.get(stem(word), [])
@@ -550,21 +556,19 @@ def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[fl
     # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
     # "not recognized"); a dotted name of a phrase is matched as written
     flexible = groups.in_group(term)
-    score = EXACT
-    at: set[int] | None = None
+    # where the term may start, with how closely its words were found there: a word the text also holds as
+    # written elsewhere ("... is detected in PyTorch") still counts where it has another ending ("not detecting")
+    at: dict[int, float] | None = None
     for k, word in enumerate(term):
-        here: set[int] = set()
-        word_best = 0.0
+        here: dict[int, float] = {}
         for n, spelling in enumerate(groups.alternates(word) if flexible else (word,)):
-            word_score, hits = _latin_hits(spelling, text)
-            if hits:
-                here.update(i - k for i in hits)
-                word_best = max(word_best, IN_GROUP if n else word_score)
-        score = min(score, word_best)
-        at = here if at is None else at & here
+            for word_score, hits in ((EXACT, text.positions.get(spelling, ())), _inflected_hits(spelling, text)):
+                for i in hits:
+                    here[i - k] = max(here.get(i - k, 0.0), IN_GROUP if n else word_score)
+        at = here if at is None else {start: min(at[start], here[start]) for start in at.keys() & here.keys()}
         if not at:
             return 0.0, []
-    return (score if score < EXACT else EXACT, sorted(at or ())) if at else (0.0, [])
+    return (max(at.values()), sorted(at)) if at else (0.0, [])
 
 
 class _Fit:
