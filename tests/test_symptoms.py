@@ -216,6 +216,8 @@ def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sente
         ("0958", "inference-preprocessing-mismatch"),  # val_acc and model.evaluate acc not matching
         ("0955", "class-imbalance"),  # seem to predict only one class
         ("0956", "class-imbalance"),  # Imbalanced dat ... poor result for 2 classes
+        ("1406", "no-tensorflow-wheel-for-python"),  # Tensorflow installation fails on python 3.3.6
+        ("1422", "learning-rate-extreme"),  # A high learning rate may cause a nan or an inf loss
     ],
 )
 def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:
