@@ -706,6 +706,8 @@ def phrase_fit(
         widths.append(width)
     if text.negated and _denied(spans, text, groups):
         return None
+    if not _numbers_in_order([where for concept, where in zip((c for i, c in enumerate(concepts) if i not in missing), hits) if concept[-1].isdigit()]):
+        return None
     partial = False
     if missing:
         concept = concepts[missing[0]]
@@ -715,7 +717,8 @@ def phrase_fit(
             near = _typo_score(keyword, text.words, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
-        elif allow_partial and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
+        # a number ("keras 3", "tensorflow 2") tells versions apart: a description without it is not about them
+        elif allow_partial and not concept[-1].isdigit() and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
             partial = True
         else:
             return None
@@ -729,6 +732,12 @@ def phrase_fit(
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
         return None
     return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
+
+
+def _numbers_in_order(hit_lists: Sequence[list[int]]) -> bool:
+    """Whether numbers of a phrase occur in the text in the phrase's order: "saved with keras 2, cannot load in keras
+    3" is not "saved in keras 3, cannot load in tensorflow 2" (each number somewhere before the next one)."""
+    return all(min(earlier) < max(later) for earlier, later in zip(hit_lists, hit_lists[1:]))
 
 
 def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
