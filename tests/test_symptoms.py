@@ -197,6 +197,25 @@ def test_a_number_after_a_library_name_is_its_version_not_any_number_of_the_text
     assert without is None or (without.partial and without.confidence() < whole.confidence())
 
 
+def test_a_word_of_a_several_word_entry_is_found_with_another_ending_even_when_written_as_is_elsewhere() -> None:
+    groups = WordGroups(vocabulary([["not found", "not detected"]]))
+    assert fit("gpu not detected", "tensorflow is not detecting the gpu", groups)
+    # "detected" as written further on does not hide "not detecting", the words the user wrote in a row
+    assert fit("gpu not detected", "tensorflow is not detecting the gpu, while it is detected in pytorch", groups)
+    assert not fit("gpu not detected", "the gpu is detected in pytorch, and not by luck", groups)
+
+
+def test_the_numbers_of_a_phrase_are_found_in_its_order_and_never_left_out() -> None:
+    groups = WordGroups(vocabulary([["keras", "tensorflow"], ["load", "reload"]], generic=["keras"]))
+    assert fit("saved with keras 2 cannot load keras 3", "saved with keras 2 and now I cannot load it in keras 3", groups)
+    # the other direction is another family (a newer file read by an older Keras)
+    assert not fit("saved with keras 2 cannot load keras 3", "saved with keras 3 and now I cannot load it in tensorflow 2.12", groups)
+    # a long description may leave out a word of a phrase, but not the version it is about
+    long_text = "after a lot of work on my project I saved the model with keras 2 and now I cannot load the file at all"
+    assert fit("saved model keras 2 cannot load file", long_text, groups)
+    assert not fit("saved model keras 3 cannot load file", long_text, groups)
+
+
 def test_a_phrase_word_with_another_ending_than_its_group_entry_still_finds_the_group() -> None:
     groups = WordGroups(vocabulary([["save", "保存"], ["load", "加载"]]))
     assert fit("model saved cannot load", "the model 保存后 cannot be 加载", groups)  # saved -> save -> 保存
@@ -236,6 +255,8 @@ def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sente
         ("0958", "inference-preprocessing-mismatch"),  # val_acc and model.evaluate acc not matching
         ("0955", "class-imbalance"),  # seem to predict only one class
         ("0956", "class-imbalance"),  # Imbalanced dat ... poor result for 2 classes
+        ("1406", "no-tensorflow-wheel-for-python"),  # Tensorflow installation fails on python 3.3.6
+        ("1422", "learning-rate-extreme"),  # A high learning rate may cause a nan or an inf loss
     ],
 )
 def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:

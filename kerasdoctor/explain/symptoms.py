@@ -523,6 +523,12 @@ def _latin_hits(word: str, text: _Text) -> tuple[float, list[int]]:
     """Where the text holds ``word``: as written, with another ending, or as a longer word it begins."""
     if word in text.positions:
         return EXACT, text.positions[word]
+    return _inflected_hits(word, text)
+
+
+def _inflected_hits(word: str, text: _Text) -> tuple[float, list[int]]:
+    """Where the text holds ``word`` with another ending or as the start of a longer word (and, through the
+    stem, as written)."""
     if word in _UNINFLECTED:  # "noted" stems to "not"
         return 0.0, []
     hits = text.stems.get(stem(word), [])
@@ -601,21 +607,19 @@ def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[fl
     # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
     # "not recognized"); a dotted name of a phrase is matched as written
     flexible = groups.in_group(term)
-    score = EXACT
-    at: set[int] | None = None
+    # where the term may start, with how closely its words were found there: a word the text also holds as
+    # written elsewhere ("... is detected in PyTorch") still counts where it has another ending ("not detecting")
+    at: dict[int, float] | None = None
     for k, word in enumerate(term):
-        here: set[int] = set()
-        word_best = 0.0
+        here: dict[int, float] = {}
         for n, spelling in enumerate(groups.alternates(word) if flexible else (word,)):
-            word_score, hits = _latin_hits(spelling, text)
-            if hits:
-                here.update(i - k for i in hits)
-                word_best = max(word_best, IN_GROUP if n else word_score)
-        score = min(score, word_best)
-        at = here if at is None else at & here
+            for word_score, hits in ((EXACT, text.positions.get(spelling, ())), _inflected_hits(spelling, text)):
+                for i in hits:
+                    here[i - k] = max(here.get(i - k, 0.0), IN_GROUP if n else word_score)
+        at = here if at is None else {start: min(at[start], here[start]) for start in at.keys() & here.keys()}
         if not at:
             return 0.0, []
-    return (score if score < EXACT else EXACT, sorted(at or ())) if at else (0.0, [])
+    return (max(at.values()), sorted(at)) if at else (0.0, [])
 
 
 class _Fit:
@@ -761,6 +765,8 @@ def phrase_fit(
         widths.append(width)
     if text.negated and _denied(spans, text, groups):
         return None
+    if not _numbers_in_order([where for concept, where in zip((c for i, c in enumerate(concepts) if i not in missing), hits) if concept[-1].isdigit()]):
+        return None
     partial = False
     if missing:
         concept = concepts[missing[0]]
@@ -770,7 +776,8 @@ def phrase_fit(
             near = _typo_score(keyword, text.words, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
-        elif allow_partial and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
+        # a number ("keras 3", "tensorflow 2") tells versions apart: a description without it is not about them
+        elif allow_partial and not concept[-1].isdigit() and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
             partial = True
         else:
             return None
@@ -784,6 +791,12 @@ def phrase_fit(
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
         return None
     return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
+
+
+def _numbers_in_order(hit_lists: Sequence[list[int]]) -> bool:
+    """Whether numbers of a phrase occur in the text in the phrase's order: "saved with keras 2, cannot load in keras
+    3" is not "saved in keras 3, cannot load in tensorflow 2" (each number somewhere before the next one)."""
+    return all(min(earlier) < max(later) for earlier, later in zip(hit_lists, hit_lists[1:]))
 
 
 def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
