@@ -248,14 +248,14 @@ def print_audit(audit: dict[str, Any]) -> None:
     for r in audit["rivals"]:
         print(f"  {r['source']}: labelled {r['label']} {r['label_score']}, {r['rival']} {r['rival_score']}")
         print(f"      {r['line']}")
-    print(f"\ngeneric: wordings at >= {CONFIDENT} on a line that is one of Python's own message templates")
-    for g in audit["generic"]:
-        print(f"  {g['rule']} ({g['confidence']}) x{g['count']} labels {','.join(g['labels']) or '-'}: {g['pattern'][:120]}")
-        print(f"      {g['line']}")
-    print(f"\nshort: wordings at >= {CONFIDENT} on fewer than {SHORT_MATCH} characters of the message")
-    for g in audit["short"]:
-        print(f"  {g['rule']} ({g['confidence']}) x{g['count']} labels {','.join(g['labels']) or '-'}: {g['pattern'][:120]}")
-        print(f"      {g['line']}")
+    for key, heading in (
+        ("generic", f"generic: wordings at >= {CONFIDENT} on a line that is one of Python's own message templates"),
+        ("short", f"short: wordings at >= {CONFIDENT} on fewer than {SHORT_MATCH} characters of the message"),
+    ):
+        print(f"\n{heading}")
+        for g in audit[key]:
+            print(f"  {g['rule']} ({g['confidence']}) x{g['count']} labels {','.join(g['labels']) or '-'}: {g['pattern'][:120]}")
+            print(f"      {g['line']}")
     print(f"\nwrong at >= {CONFIDENT}:")
     for w in audit["wrong"]:
         print(f"  {w['source']}: labelled {w['label']}, answered {w['first']} {w['confidence']}")
