@@ -23,21 +23,24 @@ if TYPE_CHECKING:
 
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
     PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
+    # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
+    Blob = bytes | tuple[int, int, int]
     # what a fallback's evidence needs in a text, inverted (explain.fallback.evidence_index): wordings by word, (rule
-    # position, words) per wording, rules by symptom word, rules' Chinese keywords, rules by frame, marshalled phrases
+    # position, words) per wording, rules by symptom word, rules' Chinese keywords, rules by frame, marshalled phrases,
+    # the one-identifier wordings by the identifier's first characters; "by word" maps are packed
+    # (explain.fallback.pack_postings)
     EvidenceIndex = tuple[
-        dict[str, tuple[int, ...]],
+        dict[str, str],
         tuple[tuple[int, int], ...],
-        dict[str, tuple[int, ...]],
+        dict[str, str],
         tuple[tuple[int, tuple[str, ...]], ...],
-        dict[str, tuple[int, ...]],
-        tuple[bytes, ...],
+        dict[str, str],
+        tuple[Blob, ...],
+        dict[str, tuple[tuple[str, int], ...]],
     ]
     # per kind of evidence, what can fit: near-miss rules, symptom rules' positions (their phrases are read
     # without building them), frame rules
     EvidenceCandidates = tuple[list[Rule], set[int], list[Rule]]
-    # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
-    Blob = bytes | tuple[int, int, int]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
     from kerasdoctor.explain.nearest import NearestIndex
@@ -207,14 +210,14 @@ class RuleSet:
         same literals first), so matching only these gives the same answer.
         """
         prefilters = [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
+        # one search per literal rather than one per text: a literal never holds a NUL, so it occurs in the joined
+        # text when it occurs in one of the texts; a rule that then passes on two texts' literals is only a wider
+        # pre-filter, matching checks each text on its own
+        text = "\0".join(lowered_texts)
         return [
             self._rule_at(position)
             for position, wordings in enumerate(prefilters)
-            if any(
-                (literal is None or literal in text) and (not any_literals or any(a in text for a in any_literals))
-                for literal, any_literals in wordings
-                for text in lowered_texts
-            )
+            if any((literal is None or literal in text) and (not any_literals or any(a in text for a in any_literals)) for literal, any_literals in wordings)
         ]
 
     def rules_at(self, positions: Iterable[int]) -> list[Rule]:
@@ -262,8 +265,17 @@ class RuleSet:
         phrases_of = self.evidence_index()[5]
         out = []
         for position in sorted(positions):
-            if position < len(phrases_of):
-                phrases = marshal.loads(phrases_of[position])  # noqa: S302 - checked snapshot or made here
+            data = self._blob(phrases_of[position]) if position < len(phrases_of) else None
+            if data is None and position < len(phrases_of):
+                # a damaged blob: the phrases worked out from the rules instead, and the snapshot rebuilt next time
+                from kerasdoctor.explain.fallback import evidence_index
+
+                if self._blobs is not None:
+                    self._blobs.discard()
+                self._evidence_index = evidence_index(self.rules, self.vocabulary)
+                return self.phrases_at(positions)
+            if data is not None:
+                phrases = marshal.loads(data)  # noqa: S302 - checked snapshot or made here
                 if type(phrases) is tuple and phrases:
                     out.append((position, phrases))
         return out
@@ -1136,6 +1148,10 @@ def _split_blobs(payload: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
     head = dict(payload)
     head["rules"] = [(*entry[:3], place(entry[3])) for entry in payload["rules"]]
+    if type(head.get("evidence")) is bytes:
+        # each rule's symptom phrases their own blob: a fallback checks and reads those of the few rules it weighs
+        evidence = marshal.loads(head["evidence"])  # noqa: S302 - made by _snapshot_payload just now
+        head["evidence"] = marshal.dumps((*evidence[:5], tuple(place(phrases) for phrases in evidence[5]), *evidence[6:]))
     for key in _BLOB_KEYS:
         if type(head.get(key)) is bytes:
             head[key] = place(head[key])
@@ -1292,18 +1308,19 @@ def _is_blob(value: Any) -> bool:
 
 def _valid_evidence(evidence: Any, rules: int) -> bool:
     """Whether an unpacked evidence index has the shape ``explain.fallback.evidence_index`` gives, for this many rules."""
-    if not (type(evidence) is tuple and len(evidence) == 6):
+    if not (type(evidence) is tuple and len(evidence) == 7):
         return False
-    by_word, wordings, by_symptom_word, chinese, by_frame, phrases = evidence
+    by_word, wordings, by_symptom_word, chinese, by_frame, phrases, identifiers = evidence
     return (
         type(by_word) is dict
         and type(wordings) is tuple
         and type(by_symptom_word) is dict
         and type(chinese) is tuple
         and type(by_frame) is dict
+        and type(identifiers) is dict
         and type(phrases) is tuple
         and len(phrases) == rules
-        and all(type(p) is bytes for p in phrases)
+        and all(_is_blob(p) for p in phrases)
     )
 
 

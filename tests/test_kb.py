@@ -285,6 +285,28 @@ def test_a_damaged_rule_in_the_snapshot_is_read_from_its_yaml(tmp_path: Path, mo
     assert [r.id for r in ruleset.rules] == [r.id for r in kb.load_rules([str(SAMPLE_RULES)], use_cache=False).rules]
 
 
+def test_damaged_symptom_phrases_in_the_snapshot_are_worked_out_from_the_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import marshal
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    text = "my loss becomes nan after 3 epochs"
+    expected = [(m.rule.id, m.kind, m.confidence) for m in explain(text, rules=kb.load_rules(), versions={}).matches]
+    assert expected and expected[0][1] == "symptom"
+    (snapshot,) = tmp_path.glob("kb-*.marshal")
+    payload = kb._read_snapshot(str(snapshot))
+    blobs = payload["blobs"]
+    position = [entry[0] for entry in payload["rules"]].index(expected[0][0])
+    evidence = marshal.loads(blobs.read(payload["evidence"]))
+    offset, length, _crc = evidence[5][position]  # that rule's phrases, a blob of their own
+    data = bytearray(snapshot.read_bytes())
+    data[12 + int.from_bytes(data[8:12], "little") + offset + length // 2] ^= 0x20
+    snapshot.write_bytes(bytes(data))
+    kb._LOADED.clear()
+    again = explain(text, rules=kb.load_rules(), versions={})
+    assert [(m.rule.id, m.kind, m.confidence) for m in again.matches] == expected
+    assert not snapshot.exists()  # dropped: the next run writes it again
+
+
 def test_a_matched_message_builds_only_its_candidate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
     kb.load_rules()

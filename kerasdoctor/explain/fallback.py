@@ -97,7 +97,9 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
     position and its number of long words, which ``explain.fuzzy.worth_scoring`` weighs
     a text against; per word or word stem of a symptom phrase, the rules whose phrases
     need one; the rules with Chinese symptom keywords, with those keywords; per frame
-    name, the rules naming it; per rule, its symptom phrases prepared and marshalled).
+    name, the rules naming it; per rule, its symptom phrases prepared and marshalled; the
+    wordings whose only long word is an identifier, by its first characters). The maps by
+    word are packed (``pack_postings``).
     The rule snapshot keeps it, so a fallback looks up only the text's words, builds
     only the rules that can match and tokenises no phrase.
     """
@@ -128,36 +130,70 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
         # marshalled apart: a fallback unpacks the phrases of only the rules it weighs
         phrases_of.append(marshal.dumps(phrases))
 
-    def frozen(index: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
-        return {word: tuple(positions) for word, positions in index.items()}
+    identifiers: dict[str, list[tuple[str, int]]] = {}
+    for word, held in by_word.items():
+        if len(word) >= fuzzy.MIN_IDENTIFIER_CHARS:
+            for wording in held:
+                if wordings[wording][1] == 1:
+                    identifiers.setdefault(word[: fuzzy.IDENTIFIER_PREFIX], []).append((word, wording))
+    frozen_identifiers = {prefix: tuple(found) for prefix, found in identifiers.items()}
+    packed = pack_postings(by_word), pack_postings(by_symptom_word), pack_postings(by_frame)
+    return packed[0], tuple(wordings), packed[1], tuple(chinese), packed[2], tuple(phrases_of), frozen_identifiers
 
-    return frozen(by_word), tuple(wordings), frozen(by_symptom_word), tuple(chinese), frozen(by_frame), tuple(phrases_of)
+
+def pack_postings(index: dict[str, list[int]]) -> dict[str, str]:
+    """``index`` packed by the words' first two characters: per pair, one line per word, ``word<TAB>1,2,3``,
+    with a line break at both ends (``postings`` reads it).
+
+    A cold fallback looks up a text's few words: searching a short string costs it less than
+    unpacking thousands of keys and tuples would.
+    """
+    buckets: dict[str, list[str]] = {}
+    for word, positions in index.items():
+        if word and _BREAKS.isdisjoint(word):
+            buckets.setdefault(word[:2], []).append(f"{word}\t{','.join(map(str, positions))}\n")
+    return {pair: "\n" + "".join(lines) for pair, lines in buckets.items()}
+
+
+_BREAKS = frozenset("\t\n")
+
+
+def postings(packed: dict[str, str], word: str) -> tuple[int, ...]:
+    """The numbers stored for ``word`` in ``packed`` (``pack_postings``), or none."""
+    lines = packed.get(word[:2])
+    if lines is None or not _BREAKS.isdisjoint(word):
+        return ()
+    start = lines.find(f"\n{word}\t")
+    if start < 0:
+        return ()
+    start += len(word) + 2
+    return tuple(int(n) for n in lines[start : lines.index("\n", start)].split(","))
 
 
 def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]) -> set[int]:
     """The rules with a wording worth scoring as a near miss or a cut of one of the texts (``explain.fuzzy``'s gates, by counting)."""
     from kerasdoctor.explain import fuzzy
 
-    by_word, wordings = index[0], index[1]
-    identifiers = _one_word_wordings(index)
+    by_word, wordings, identifiers = index[0], index[1], index[6]
     positions: set[int] = set()
     for words, long_words in fuzzy.text_words(normalised):
         shared: dict[int, int] = {}
+        held = {word: postings(by_word, word) for word in {*words, *long_words}}
         for word in words:
-            for wording in by_word.get(word, ()):
+            for wording in held[word]:
                 shared[wording] = shared.get(wording, 0) + 1
         # a short text is worth scoring against a wording that holds all its (two or more) long words
         all_long: set[int] = set()
         if len(long_words) >= 2:
             shared_long: dict[int, int] = {}
             for word in long_words:
-                for wording in by_word.get(word, ()):
+                for wording in held[word]:
                     shared_long[wording] = shared_long.get(wording, 0) + 1
             all_long = {wording for wording, count in shared_long.items() if count == len(long_words)}
         positions.update(wordings[n][0] for n, count in shared.items() if 2 * count >= wordings[n][1] or n in all_long or count >= fuzzy.MIN_CUT_SHARED_WORDS)
         # a wording of one identifier, mistyped in the text (``explain.fuzzy.mistyped_identifier``)
         for word in long_words:
-            if word in by_word or len(word) < fuzzy.MIN_IDENTIFIER_CHARS:
+            if held[word] or len(word) < fuzzy.MIN_IDENTIFIER_CHARS:
                 continue
             for known, wording in identifiers.get(word[: fuzzy.IDENTIFIER_PREFIX], ()):
                 if fuzzy.mistyped_identifier(known, word):
@@ -165,34 +201,12 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
     return positions
 
 
-_ONE_WORD_WORDINGS: dict[int, dict[str, list[tuple[str, int]]]] = {}
-
-
-def _one_word_wordings(index: EvidenceIndex) -> dict[str, list[tuple[str, int]]]:
-    """The wordings whose only long word is an identifier, by its first characters (built once per index)."""
-    from kerasdoctor.explain import fuzzy
-
-    found = _ONE_WORD_WORDINGS.get(id(index))
-    if found is None:
-        by_word, wordings = index[0], index[1]
-        found = {}
-        for word, held in by_word.items():
-            if len(word) < fuzzy.MIN_IDENTIFIER_CHARS:
-                continue
-            for wording in held:
-                if wordings[wording][1] == 1:
-                    found.setdefault(word[: fuzzy.IDENTIFIER_PREFIX], []).append((word, wording))
-        _ONE_WORD_WORDINGS.clear()
-        _ONE_WORD_WORDINGS[id(index)] = found
-    return found
-
-
 def _frame_rules(rules: RuleSet, records: Sequence[ErrorRecord]) -> list[Rule]:
     """The rules naming one of the functions in the records' frames (``evidence_index``)."""
     from kerasdoctor.explain.frames import text_words
 
     by_frame = rules.evidence_index()[4]
-    return rules.rules_at({position for word in text_words(records) for position in by_frame.get(word, ())})
+    return rules.rules_at({position for word in text_words(records) for position in postings(by_frame, word)})
 
 
 def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> EvidenceCandidates:
@@ -209,7 +223,7 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
 
     index = rules.evidence_index()
     words, cjk = symptoms.text_words(records)
-    symptom = {position for word in words for position in index[2].get(word, ())}
+    symptom = {position for word in words for position in postings(index[2], word)}
     if cjk:
         symptom.update(position for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
     return rules.rules_at(_near_miss_positions(index, normalised)), symptom, _frame_rules(rules, records)
