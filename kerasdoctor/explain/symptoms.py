@@ -192,13 +192,14 @@ def fold_traditional(text: str) -> str:
 
 
 # a package named with its version glued on ("keras3", "tf2", "python3"): read as the name, then the number
-_GLUED_VERSION = lazy(r"^(keras|tensorflow|tf|python|cuda|cudnn|numpy|h5py|jax|torch|protobuf)(\d+)$")
 # a number after one of these names is its version ("keras 3", "tf 2.16", "python 3.12", "numpy升级到2.0"), so in
 # a phrase the pair is one keyword: "saved with keras 2, loaded in keras 3" is not read from "python 3.8" and
 # "tensorflow 2.3.1", whose 3 and 1 are no name's version. In the text, a name's version is the first number within
 # VERSION_WINDOW units after it ("keras version 3", "numpy upgraded to 2.0"), unless another name comes first
 VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "tf_keras", "python", "cuda", "cudnn", "numpy", "h5py", "jax", "torch", "protobuf"])
 VERSION_WINDOW = 4
+# a name glued to its version ("keras3", "tf2"): the longest name first, so "tf_keras2" is not read as "tf"
+_GLUED_VERSION = lazy(rf"^({'|'.join(sorted(VERSIONED_NAMES, key=lambda name: (-len(name), name)))})(\d+)$")
 
 
 def tokens(text: str) -> list[str]:
