@@ -745,3 +745,19 @@ def test_a_bare_python2_no_module_line_names_its_module_whole():
     # in a traceback only the failing import line says which module a dotted remainder belongs to
     (framed,) = extract_errors(_traceback_of("x = load()", "ImportError: No module named datasets"))
     assert "'" not in framed.key_message
+
+
+@pytest.mark.parametrize(
+    ("printed", "family"),
+    [
+        # as TF 2.15 / Keras 2 printed them (../shared/ground-truth), then typed or posted all in lower case
+        ("ImportError: cannot import name 'CuDNNLSTM' from 'tensorflow.keras.layers' (/x/keras/api/_v2/keras/layers/__init__.py)", "cudnn-rnn-layers-removed"),
+        ("AttributeError: module 'tensorflow' has no attribute 'Session'", "tf1-api-in-tf2"),
+        ("AttributeError: 'NoneType' object has no attribute '_inbound_nodes'", "raw-op-on-keras-tensor"),
+    ],
+)
+def test_a_message_written_all_in_lower_case_still_finds_its_case_sensitive_wording(printed, family, rules):
+    assert top(printed, rules).rule.name == family
+    lowered = top(printed.lower(), rules)
+    assert lowered.rule.name == family
+    assert lowered.kind == "wording" and lowered.confidence < CONFIDENT  # the text is not as the library printed it

@@ -213,6 +213,15 @@ def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_cas
     return m.group(0) if m is not None else None
 
 
+MIN_LOWER_CASE_LETTERS = 12
+
+
+def _written_in_lower_case(record: ErrorRecord) -> bool:
+    """Whether the record's type and message hold letters, enough of them, and not one capital."""
+    text = f"{record.type or ''} {record.message}"
+    return text.islower() and sum(ch.isalpha() for ch in text[:200]) >= MIN_LOWER_CASE_LETTERS
+
+
 def lowered_texts(records: Sequence[ErrorRecord]) -> list[str]:
     """What the wording pre-filter literals are looked for in, per record."""
     return [r.message.lower() + "\n" + r.key_message.lower() for r in records]
@@ -232,13 +241,16 @@ def match_error(
     normalised after nothing matched: a hit there is slightly less sure.
     """
     lowered = lowered_texts(records)
+    # a line written all in lower case (typed, or a title lowered by its site) has lost what case-sensitive wordings
+    # need: each is looked for with case ignored, below certainty, beside the wordings that ignore case anyway
+    case_blind = [ignore_case or _written_in_lower_case(record) for record in records]
     has_exception = any(r.kind == "exception" for r in records)
     best = BestPerRule()
     for rule in rules:
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
         for pattern in rule.errors:
-            for record, low in zip(records, lowered):
-                evidence = _search(pattern, record, low, ignore_case)
+            for record, low, blind in zip(records, lowered, case_blind):
+                evidence = _search(pattern, record, low, blind)
                 if evidence is None:
                     continue
                 if notes_of_rule is None:
@@ -248,7 +260,7 @@ def match_error(
                 score = score_hit(pattern, record, len(evidence)) * factor
                 if _quoted_in_prose(record, evidence) or _imported_wrong_module(record, evidence):
                     score = min(score, PROSE_QUOTE_CAP)
-                elif ignore_case and _search(pattern, record, low) is None:
+                elif blind and _search(pattern, record, low) is None:
                     # found only with case ignored: the text is not as the library printed it, and case can be what
                     # tells the families apart (a lowercase identifier string vs a class name, 'adamm' vs 'RAdam')
                     score = min(score, PROSE_QUOTE_CAP)
