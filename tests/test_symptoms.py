@@ -92,6 +92,24 @@ def test_a_long_description_may_leave_out_one_keyword_of_specific_words_close_to
     assert not fit("model error training nan", "in the training loop my model prints an error message every epoch from the beginning")
 
 
+def test_a_negation_keyword_must_stand_beside_another_keyword_of_the_phrase() -> None:
+    groups = WordGroups(vocabulary([["not", "没有", "never"], ["optimizer", "optimizers"]]))
+    assert fit("optimizers 没有 adam", "keras optimizers has no attribute adam, adam is not there", groups)
+    assert fit("data 没有 normalize", "my input data was not normalized", groups)
+    # the negation of the post is about something else: "the loss doesn't change ... Adam optimizer"
+    post = "Why is it that the loss doesn't change at all after any epoch? The accuracy is like random guessing. I have used Adam optimizer"
+    assert not fit("optimizers 没有 adam", post, groups)
+
+
+def test_keywords_spread_over_a_whole_post_describe_nothing() -> None:
+    groups = WordGroups(vocabulary([["optimizer", "optimizers"]]))
+    near = "I compiled a tensorflow.keras model with an optimizer from keras"
+    assert fit("tensorflow.keras optimizer keras model", near, groups)
+    filler = " the labels are three classes and each sample may belong to any of them" * 4
+    spread = "is it possible in tensorflow.keras?" + filler + " I compiled with optimizer adam" + filler + " and the keras model predicts"
+    assert not fit("tensorflow.keras optimizer keras model", spread, groups)
+
+
 def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
     groups = WordGroups(vocabulary([["train", "训练"], ["cpu", "处理器"]], generic=["train"]))
     # "训练 ... CPU" is not "training on cpu" enough: only one specific word, the other a generic synonym

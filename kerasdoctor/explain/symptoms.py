@@ -120,6 +120,9 @@ SPAN_NEAR, SPAN_FAR = 8, 48
 MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
 # two words far apart in a long post ("trying out CNNs ... free RAM") are no description of "out of memory"
 MAX_PAIR_SPAN = 3 * SPAN_NEAR
+# a negation of a phrase says something of the word next to it ("optimizers 没有 adam", "gpu not detected"): one
+# elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else
+NEGATION_REACH = 3
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
 BASE_CONFIDENCE = 0.28
@@ -782,15 +785,33 @@ def phrase_fit(
         else:
             return None
     held = [c for i, c in enumerate(concepts) if i not in missing]
+    if not _negations_beside_keywords(held, hits, widths, groups):
+        return None
     specific = sum(not groups.is_generic(c) for c in held)
     span = _span(hits, widths)
     if len(held) == 2 and span > MAX_PAIR_SPAN:
+        return None
+    # keywords spread over a whole post (past SPAN_FAR words: two Chinese characters make about one word) are
+    # about several things, each keyword of a different one
+    if span * text.length > SPAN_FAR * max(1, len(text.units)):
         return None
     if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
         return None
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
         return None
     return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
+
+
+def _negations_beside_keywords(concepts: Sequence[tuple[str, ...]], hits: Sequence[list[int]], widths: Sequence[int], groups: WordGroups) -> bool:
+    """Whether each negation keyword of a phrase was found within ``NEGATION_REACH`` units of another keyword."""
+    negation = groups.key(("not",))
+    for k, concept in enumerate(concepts):
+        if len(concepts) < 2 or groups.key(concept) != negation:
+            continue
+        others = [(at, widths[j]) for j, where in enumerate(hits) if j != k for at in where]
+        if not any(-NEGATION_REACH - width <= other - at <= NEGATION_REACH + widths[k] for at in hits[k] for other, width in others):
+            return False
+    return True
 
 
 def _numbers_in_order(hit_lists: Sequence[list[int]]) -> bool:
