@@ -110,6 +110,16 @@ def test_keywords_spread_over_a_whole_post_describe_nothing() -> None:
     assert not fit("tensorflow.keras optimizer keras model", spread, groups)
 
 
+def test_a_direction_or_level_must_be_said_of_the_phrases_own_measure_and_split() -> None:
+    groups = WordGroups(vocabulary([["loss", "cost"], ["accuracy", "acc"], ["decrease", "decreasing", "falls"], ["train", "training"]]))
+    assert fit("validation accuracy decreasing", "the validation accuracy keeps decreasing while the loss is fine", groups)
+    # the loss decreases; the validation accuracy stays at 0
+    assert not fit("validation accuracy decreasing", "the loss and val_loss are decreasing to 0.01, but the validation acc stays at 0", groups)
+    assert fit("training accuracy high validation accuracy low", "my training accuracy is high while the validation accuracy stays low", groups)
+    # the other way round: validation better than training
+    assert not fit("training accuracy high validation accuracy low", "validation accuracy is higher than training accuracy, which stays low", groups)
+
+
 def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
     groups = WordGroups(vocabulary([["train", "训练"], ["cpu", "处理器"]], generic=["train"]))
     # "训练 ... CPU" is not "training on cpu" enough: only one specific word, the other a generic synonym
