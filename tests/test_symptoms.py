@@ -429,3 +429,17 @@ def test_a_keyword_is_as_near_as_the_nearest_form_of_its_group() -> None:
     # "prediction" opens the post, "predicted" stands next to "wrong": the pair is about one thing
     assert fit("predictions wrong", f"prediction {filler} and the predicted masks are wrong", groups)
     assert not fit("predictions wrong", f"prediction {filler} and the masks are wrong", groups)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["the val loss rises while the training loss keeps dropping", "my validation accuracy drops after epoch 5 while the training accuracy keeps climbing"],
+)
+def test_everyday_words_for_rising_and_falling_curves_are_read(sentence: str) -> None:
+    best = explain(sentence).best
+    assert best is not None and best.rule.name == "overfitting" and best.kind == "symptom"
+
+
+def test_a_flatten_layer_is_no_flat_curve() -> None:
+    best = explain("I added a Flatten layer and a Dense layer and the accuracy is 0.98").best
+    assert best is None or best.kind == "fuzzy"
