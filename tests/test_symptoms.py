@@ -443,3 +443,8 @@ def test_everyday_words_for_rising_and_falling_curves_are_read(sentence: str) ->
 def test_a_flatten_layer_is_no_flat_curve() -> None:
     best = explain("I added a Flatten layer and a Dense layer and the accuracy is 0.98").best
     assert best is None or best.kind == "fuzzy"
+
+
+def test_a_loss_going_below_zero_is_a_negative_loss() -> None:
+    best = explain("my binary crossentropy loss goes below zero after a few epochs").best
+    assert best is not None and best.rule.name == "targets-outside-loss-range" and best.kind == "symptom"
