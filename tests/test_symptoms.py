@@ -92,6 +92,34 @@ def test_a_long_description_may_leave_out_one_keyword_of_specific_words_close_to
     assert not fit("model error training nan", "in the training loop my model prints an error message every epoch from the beginning")
 
 
+def test_a_negation_keyword_must_stand_beside_another_keyword_of_the_phrase() -> None:
+    groups = WordGroups(vocabulary([["not", "没有", "never"], ["optimizer", "optimizers"]]))
+    assert fit("optimizers 没有 adam", "keras optimizers has no attribute adam, adam is not there", groups)
+    assert fit("data 没有 normalize", "my input data was not normalized", groups)
+    # the negation of the post is about something else: "the loss doesn't change ... Adam optimizer"
+    post = "Why is it that the loss doesn't change at all after any epoch? The accuracy is like random guessing. I have used Adam optimizer"
+    assert not fit("optimizers 没有 adam", post, groups)
+
+
+def test_keywords_spread_over_a_whole_post_describe_nothing() -> None:
+    groups = WordGroups(vocabulary([["optimizer", "optimizers"]]))
+    near = "I compiled a tensorflow.keras model with an optimizer from keras"
+    assert fit("tensorflow.keras optimizer keras model", near, groups)
+    filler = " the labels are three classes and each sample may belong to any of them" * 4
+    spread = "is it possible in tensorflow.keras?" + filler + " I compiled with optimizer adam" + filler + " and the keras model predicts"
+    assert not fit("tensorflow.keras optimizer keras model", spread, groups)
+
+
+def test_a_direction_or_level_must_be_said_of_the_phrases_own_measure_and_split() -> None:
+    groups = WordGroups(vocabulary([["loss", "cost"], ["accuracy", "acc"], ["decrease", "decreasing", "falls"], ["train", "training"]]))
+    assert fit("validation accuracy decreasing", "the validation accuracy keeps decreasing while the loss is fine", groups)
+    # the loss decreases; the validation accuracy stays at 0
+    assert not fit("validation accuracy decreasing", "the loss and val_loss are decreasing to 0.01, but the validation acc stays at 0", groups)
+    assert fit("training accuracy high validation accuracy low", "my training accuracy is high while the validation accuracy stays low", groups)
+    # the other way round: validation better than training
+    assert not fit("training accuracy high validation accuracy low", "validation accuracy is higher than training accuracy, which stays low", groups)
+
+
 def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
     groups = WordGroups(vocabulary([["train", "训练"], ["cpu", "处理器"]], generic=["train"]))
     # "训练 ... CPU" is not "training on cpu" enough: only one specific word, the other a generic synonym
@@ -401,3 +429,22 @@ def test_a_keyword_is_as_near_as_the_nearest_form_of_its_group() -> None:
     # "prediction" opens the post, "predicted" stands next to "wrong": the pair is about one thing
     assert fit("predictions wrong", f"prediction {filler} and the predicted masks are wrong", groups)
     assert not fit("predictions wrong", f"prediction {filler} and the masks are wrong", groups)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["the val loss rises while the training loss keeps dropping", "my validation accuracy drops after epoch 5 while the training accuracy keeps climbing"],
+)
+def test_everyday_words_for_rising_and_falling_curves_are_read(sentence: str) -> None:
+    best = explain(sentence).best
+    assert best is not None and best.rule.name == "overfitting" and best.kind == "symptom"
+
+
+def test_a_flatten_layer_is_no_flat_curve() -> None:
+    best = explain("I added a Flatten layer and a Dense layer and the accuracy is 0.98").best
+    assert best is None or best.kind == "fuzzy"
+
+
+def test_a_loss_going_below_zero_is_a_negative_loss() -> None:
+    best = explain("my binary crossentropy loss goes below zero after a few epochs").best
+    assert best is not None and best.rule.name == "targets-outside-loss-range" and best.kind == "symptom"

@@ -120,6 +120,14 @@ SPAN_NEAR, SPAN_FAR = 8, 48
 MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
 # two words far apart in a long post ("trying out CNNs ... free RAM") are no description of "out of memory"
 MAX_PAIR_SPAN = 3 * SPAN_NEAR
+# a negation of a phrase says something of the word next to it ("optimizers 没有 adam", "gpu not detected"): one
+# elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else
+NEGATION_REACH = 3
+# a direction or level (a phrase's "decreasing", "low") is said of one measure (the loss or the accuracy) of one
+# split of the data (training or validation)
+STATE_SUBJECTS = ((("loss",), ("accuracy",)), (("train",), ("validation",)))
+STATES = (("increase",), ("decrease",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
+STATE_CLAUSE_BREAKS = frozenset(["but", "while", "whereas", "although", "though", "however", "than"])
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
 BASE_CONFIDENCE = 0.28
@@ -783,15 +791,83 @@ def phrase_fit(
         else:
             return None
     held = [c for i, c in enumerate(concepts) if i not in missing]
+    if not _negations_beside_keywords(held, hits, widths, groups):
+        return None
+    if not _states_of_their_subjects(held, hits, text, groups):
+        return None
     specific = sum(not groups.is_generic(c) for c in held)
     span = _span(hits, widths)
     if len(held) == 2 and span > MAX_PAIR_SPAN:
+        return None
+    # keywords spread over a whole post (past SPAN_FAR words: two Chinese characters make about one word) are
+    # about several things, each keyword of a different one
+    if span * text.length > SPAN_FAR * max(1, len(text.units)):
         return None
     if partial and (specific < MIN_SPECIFIC_FOR_PARTIAL or span > MAX_PARTIAL_SPAN):
         return None
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
         return None
     return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
+
+
+def _negations_beside_keywords(concepts: Sequence[tuple[str, ...]], hits: Sequence[list[int]], widths: Sequence[int], groups: WordGroups) -> bool:
+    """Whether each negation keyword of a phrase was found within ``NEGATION_REACH`` units of another keyword."""
+    negation = groups.key(("not",))
+    for k, concept in enumerate(concepts):
+        if len(concepts) < 2 or groups.key(concept) != negation:
+            continue
+        others = [(at, widths[j]) for j, where in enumerate(hits) if j != k for at in where]
+        if not any(-NEGATION_REACH - width <= other - at <= NEGATION_REACH + widths[k] for at in hits[k] for other, width in others):
+            return False
+    return True
+
+
+def _said_of(at: int, text: _Text, things: dict[int, int]) -> int | None:
+    """Which of two things (a measure, a split of the data) the state word at ``at`` is said of: the word right
+    after it ("lower loss", "higher validation accuracy"), else the nearest one before it in its clause ("the
+    accuracy ... remains low"), else after it."""
+    units = text.units
+    if at + 1 in things:
+        return things[at + 1]
+    for step in (-1, 1):
+        here = at + step
+        while 0 <= here < len(units) and units[here] not in STATE_CLAUSE_BREAKS:
+            if here in things:
+                return things[here]
+            here += step
+    return None
+
+
+def _states_of_their_subjects(concepts: Sequence[tuple[str, ...]], hits: Sequence[list[int]], text: _Text, groups: WordGroups) -> bool:
+    """Whether each direction or level of a phrase ("validation accuracy decreasing", "training accuracy high") is
+    said, somewhere in the text, of the phrase's own measure and split: "the loss and val_loss are decreasing ...
+    the accuracy stays at 0" tells of no falling accuracy, "higher validation accuracy than training accuracy" of
+    no high training accuracy. A text naming only one of the two things is not judged on them."""
+    state_keys = {groups.key(state) for state in STATES}
+    state_stems = {stem(state[0]) for state in STATES}
+    states = [k for k, c in enumerate(concepts) if groups.key(c) in state_keys or (len(c) == 1 and stem(c[0]) in state_stems)]
+    if not states:
+        return True
+    for pair in STATE_SUBJECTS:
+        keys = [groups.key(thing) for thing in pair]
+        kinds = [keys.index(groups.key(c)) if groups.key(c) in keys else None for c in concepts]
+        if all(kind is None for kind in kinds):
+            continue
+        things: dict[int, int] = {}
+        for kind, thing in enumerate(pair):
+            for at in _concept_hits(thing, text, groups)[1]:
+                things.setdefault(at, kind)
+        if len(set(things.values())) < 2:
+            continue
+        for k in states:
+            # the phrase's own subject of this state: the nearest before it, else after it
+            before = [kinds[j] for j in range(k - 1, -1, -1) if kinds[j] is not None]
+            after = [kinds[j] for j in range(k + 1, len(concepts)) if kinds[j] is not None]
+            own = (before or after)[0]
+            said_of = {_said_of(at, text, things) for at in hits[k]}
+            if own not in said_of and said_of != {None}:
+                return False
+    return True
 
 
 def _numbers_in_order(hit_lists: Sequence[list[int]]) -> bool:
