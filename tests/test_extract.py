@@ -169,6 +169,23 @@ def test_pre_1_0_tensorflow_log_line_without_timestamp_is_a_log_record():
     assert [r.message for r in logs] == ["0x18ef02bb0 Compute status: Resource exhausted: OOM when allocating tensor with shape"]
 
 
+def test_tensorflow_log_line_quoted_without_its_level_is_a_log_record():
+    # issue titles keep the source location and drop the level and the time
+    # (github.com/udacity/CarND-Alexnet-Feature-Extraction/issues/7, github.com/NatLibFi/Annif/issues/427)
+    text = (
+        "tensorflow/python/keras/engine/training.py is a path in a sentence, not a log line\n"
+        "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB. See logs for memory state.\n"
+        "external/local_tsl/tsl/framework/cpu_allocator_impl.cc:83] Allocation of 414988800 exceeds 10% of free system memory.\n"
+        "2024-05-10 11:33:15.185131: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n"
+    )
+    logs = [r.message for r in extract_errors(text) if r.kind == "log"]
+    assert logs == [
+        "Ran out of memory trying to allocate 144.00MiB. See logs for memory state.",
+        "Allocation of 414988800 exceeds 10% of free system memory.",
+        "TF-TRT Warning: Could not find TensorRT",
+    ]
+
+
 def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
     # the message line was left out of the paste; the issue title above the frames still says it
     text = (

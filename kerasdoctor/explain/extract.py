@@ -101,8 +101,13 @@ _GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
     r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\]"
     # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
-    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\])\s*(?P<msg>.*)$"
+    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\]"
+    # an issue title or a quote that kept the source location but lost the level and the time:
+    # "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB."
+    r"|(?P<src4>(?:external/[\w.-]+/)?(?:tensorflow|tsl|xla)/[\w./-]+\.(?:cc|h):\d+)\])\s*(?P<msg>.*)$"
 )
+# how such a location without its level begins
+_BARE_SOURCE_START = ("tensorflow/", "external/", "tsl/", "xla/")
 # an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
 _ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
 _TS_LOG_LINE = lazy(
@@ -779,7 +784,7 @@ class _Parser:
             if m:
                 self._open_log(m.group("msg").strip())
                 return
-        if head in "WEF" or head.isdigit():
+        if head in "WEF" or head.isdigit() or line.startswith(_BARE_SOURCE_START):
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
                 self._open_log(m.group("msg").strip())
