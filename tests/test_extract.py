@@ -234,6 +234,24 @@ def test_a_log_of_epoch_lines_is_still_searched_as_a_whole():
     assert kinds == ["message", "progress"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "165376/296960 [===============>..............] - ETA: 365s - loss: 2.1371Killed",  # github.com/keras-team/keras/issues/3476
+        "Killed",
+        "/home/colors/Desktop/nscl/Jacinle/bin/jac-crun: line 6:  3305 Killed                  $JACROOT/bin/jac-run",
+    ],
+)
+def test_the_shells_killed_report_is_a_log_record(line):
+    text = f"Epoch 1/1\n{line}\n(venv) user@host:~$\n"
+    assert [(r.kind, r.message) for r in extract_errors(text)] == [("log", "Killed")]
+
+
+@pytest.mark.parametrize("line", ["The process was Killed by my colleague", "from callbacks import Killed"])
+def test_killed_in_prose_or_code_is_no_record(line):
+    assert not [r for r in extract_errors(f"Epoch 1/1\n{line}\n") if r.message == "Killed"]
+
+
 def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
     # the message line was left out of the paste; the issue title above the frames still says it
     text = (

@@ -118,6 +118,9 @@ _TS_LOG_LINE = lazy(
 _PROGRESS_BAD = lazy(r"(?i)\b(?:val_)?loss: (?:-?nan|-?inf|-\d)|Invalid loss, terminating training")
 # an epoch's last progress line: the training and the validation loss (Keras prints val_* only when the epoch ends)
 _EPOCH_LOSSES = lazy(r"(?:^|[\s-])loss: (?P<loss>\d+(?:\.\d+)?(?:e[-+]?\d+)?)\b.*?\bval_loss: (?P<val>\d+(?:\.\d+)?(?:e[-+]?\d+)?)\b")
+# the shell's word for a process it saw killed by SIGKILL (the kernel's out-of-memory killer, as a rule), alone on
+# its line or glued to the progress bar it cut off ("loss: 2.1371Killed", bash's "line 6:  3305 Killed  cmd")
+_KILLED = lazy(r"(?:^|[\d\]]|\d\s{1,3})Killed(?:\s*$|\s{2,})")
 # what a training log shows of overfitting, in the words users write it with (the record the symptom phrases read)
 _OVERFITTING_WORDS = "val_loss increasing while loss decreasing"
 MIN_RISE = 1.1  # the validation loss ends at least this much above its lowest value ...
@@ -803,6 +806,9 @@ class _Parser:
                 self._start_traceback()
                 self.ipython_type = m.group(1)
                 return
+        if "Killed" in line and _KILLED.search(line):
+            self.out.add_other("log", None, "Killed")
+            return
         if "val_loss: " in line and (m := _EPOCH_LOSSES.search(line)):
             pair = (float(m.group("loss")), float(m.group("val")))
             if not self.epoch_losses or self.epoch_losses[-1] != pair:  # a bar redrawn in place repeats its line
