@@ -169,6 +169,89 @@ def test_pre_1_0_tensorflow_log_line_without_timestamp_is_a_log_record():
     assert [r.message for r in logs] == ["0x18ef02bb0 Compute status: Resource exhausted: OOM when allocating tensor with shape"]
 
 
+def test_tensorflow_log_line_quoted_without_its_level_is_a_log_record():
+    # issue titles keep the source location and drop the level and the time
+    # (github.com/udacity/CarND-Alexnet-Feature-Extraction/issues/7, github.com/NatLibFi/Annif/issues/427)
+    text = (
+        "tensorflow/python/keras/engine/training.py is a path in a sentence, not a log line\n"
+        "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB. See logs for memory state.\n"
+        "external/local_tsl/tsl/framework/cpu_allocator_impl.cc:83] Allocation of 414988800 exceeds 10% of free system memory.\n"
+        "2024-05-10 11:33:15.185131: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n"
+    )
+    logs = [r.message for r in extract_errors(text) if r.kind == "log"]
+    assert logs == [
+        "Ran out of memory trying to allocate 144.00MiB. See logs for memory state.",
+        "Allocation of 414988800 exceeds 10% of free system memory.",
+        "TF-TRT Warning: Could not find TensorRT",
+    ]
+
+
+# a training log with no error in it (github.com/keras-team/keras/issues/1563, Keras 0.3): the validation loss
+# rises from the first epoch while the training loss falls
+_RISING_VAL_LOSS = """Train on 61148 samples, validate on 15288 samples
+Epoch 1/50
+61148/61148 [==============================] - 1s - loss: 4.7502 - val_loss: 5.5295
+Epoch 2/50
+61148/61148 [==============================] - 1s - loss: 4.1619 - val_loss: 5.8611
+Epoch 3/50
+61148/61148 [==============================] - 1s - loss: 3.8825 - val_loss: 6.2142
+Epoch 4/50
+61148/61148 [==============================] - 1s - loss: 3.6600 - val_loss: 6.3189
+Epoch 5/50
+61148/61148 [==============================] - 1s - loss: 3.4832 - val_loss: 6.5152
+"""
+
+
+def test_validation_loss_rising_while_training_loss_falls_is_read_from_the_epoch_lines():
+    from kerasdoctor import explain
+
+    trends = [r.message for r in extract_errors(_RISING_VAL_LOSS) if r.kind == "progress"]
+    assert trends == ["val_loss increasing while loss decreasing: val_loss 5.5295 -> 6.5152, loss 4.7502 -> 3.4832 over the last 5 epochs"]
+    assert [m.name for m in explain(_RISING_VAL_LOSS).matches][:1] == ["overfitting"]
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [(4.75, 5.53), (4.16, 5.12), (3.88, 4.90), (3.66, 4.71)],  # both fall: training goes well
+        [(4.75, 5.53), (4.16, 5.86), (4.20, 6.21), (4.90, 6.32)],  # both rise: not overfitting
+        [(4.75, 5.53), (4.16, 5.60), (3.88, 5.50), (3.66, 5.58)],  # the validation loss only wavers
+        [(4.75, 5.53), (4.16, 5.12), (3.88, 5.90)],  # one epoch past the best is no trend yet
+    ],
+)
+def test_no_overfitting_trend_without_a_sustained_rise(pairs):
+    from kerasdoctor.explain.extract import overfitting_trend
+
+    assert overfitting_trend(pairs) is None
+
+
+def test_a_log_of_epoch_lines_is_still_searched_as_a_whole():
+    # INFO lines are not records; with the trend the only record, the text is still matched as a message
+    text = (
+        "I tensorflow/core/common_runtime/bfc_allocator.cc:635] Bin (256):     Total Chunks: 0, Chunks in use: 0 0B allocated for chunks.\n" + _RISING_VAL_LOSS
+    )
+    kinds = [r.kind for r in extract_errors(text)]
+    assert kinds == ["message", "progress"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "165376/296960 [===============>..............] - ETA: 365s - loss: 2.1371Killed",  # github.com/keras-team/keras/issues/3476
+        "Killed",
+        "/home/colors/Desktop/nscl/Jacinle/bin/jac-crun: line 6:  3305 Killed                  $JACROOT/bin/jac-run",
+    ],
+)
+def test_the_shells_killed_report_is_a_log_record(line):
+    text = f"Epoch 1/1\n{line}\n(venv) user@host:~$\n"
+    assert [(r.kind, r.message) for r in extract_errors(text)] == [("log", "Killed")]
+
+
+@pytest.mark.parametrize("line", ["The process was Killed by my colleague", "from callbacks import Killed"])
+def test_killed_in_prose_or_code_is_no_record(line):
+    assert not [r for r in extract_errors(f"Epoch 1/1\n{line}\n") if r.message == "Killed"]
+
+
 def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
     # the message line was left out of the paste; the issue title above the frames still says it
     text = (

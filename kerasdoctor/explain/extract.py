@@ -29,6 +29,7 @@ MAX_PASTE_CHARS = 256_000
 MAX_FRAMES = 200  # frames kept per traceback: the first and last half, as Python elides a deep recursion
 MAX_NOTES = 50
 MAX_CONTEXT_LINES = 12  # IPython's source lines around a frame's arrow that are kept to read a raise statement
+MAX_EPOCHS = 1000  # epoch-end loss pairs kept from one log: the trend that matters is at its end
 MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
@@ -101,8 +102,13 @@ _GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
     r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\]"
     # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
-    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\])\s*(?P<msg>.*)$"
+    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\]"
+    # an issue title or a quote that kept the source location but lost the level and the time:
+    # "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB."
+    r"|(?P<src4>(?:external/[\w.-]+/)?(?:tensorflow|tsl|xla)/[\w./-]+\.(?:cc|h):\d+)\])\s*(?P<msg>.*)$"
 )
+# how such a location without its level begins
+_BARE_SOURCE_START = ("tensorflow/", "external/", "tsl/", "xla/")
 # an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
 _ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
 _TS_LOG_LINE = lazy(
@@ -110,6 +116,36 @@ _TS_LOG_LINE = lazy(
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
 )
 _PROGRESS_BAD = lazy(r"(?i)\b(?:val_)?loss: (?:-?nan|-?inf|-\d)|Invalid loss, terminating training")
+# an epoch's last progress line: the training and the validation loss (Keras prints val_* only when the epoch ends)
+_EPOCH_LOSSES = lazy(r"(?:^|[\s-])loss: (?P<loss>\d+(?:\.\d+)?(?:e[-+]?\d+)?)\b.*?\bval_loss: (?P<val>\d+(?:\.\d+)?(?:e[-+]?\d+)?)\b")
+# the shell's word for a process it saw killed by SIGKILL (the kernel's out-of-memory killer, as a rule), alone on
+# its line or glued to the progress bar it cut off ("loss: 2.1371Killed", bash's "line 6:  3305 Killed  cmd")
+_KILLED = lazy(r"(?:^|[\d\]]|\d\s{1,3})Killed(?:\s*$|\s{2,})")
+# what a training log shows of overfitting, in the words users write it with (the record the symptom phrases read)
+_OVERFITTING_WORDS = "val_loss increasing while loss decreasing"
+MIN_RISE = 1.1  # the validation loss ends at least this much above its lowest value ...
+MIN_EPOCHS_AFTER_BEST = 2  # ... at least this many epochs after it
+
+
+def overfitting_trend(epochs: list[tuple[float, float]]) -> str | None:
+    """Describe the validation loss rising while the training loss keeps falling, from (loss, val_loss) per epoch."""
+    if len(epochs) <= MIN_EPOCHS_AFTER_BEST:
+        return None
+    val = [v for _, v in epochs]
+    best = min(range(len(val)), key=val.__getitem__)
+    after = val[best:]
+    rises = sum(b > a for a, b in zip(after, after[1:]))
+    if len(after) - 1 < MIN_EPOCHS_AFTER_BEST or val[-1] < val[best] * MIN_RISE or rises * 2 < len(after) - 1:
+        return None
+    if epochs[-1][0] >= epochs[best][0]:
+        return None  # the training loss rose too: not overfitting (a learning rate too high, bad data)
+    return f"{_OVERFITTING_WORDS}: val_loss {val[best]:g} -> {val[-1]:g}, loss {epochs[best][0]:g} -> {epochs[-1][0]:g} over the last {len(after)} epochs"
+
+
+def _is_trend(record: ErrorRecord) -> bool:
+    return record.kind == "progress" and record.message.startswith(_OVERFITTING_WORDS)
+
+
 _END_OF_MESSAGE = lazy(
     r"^(?:Epoch \d+/\d+|\s*\d+/\d+ (?:\[|━|- )|(?:WARNING|INFO|ERROR|DEBUG|CRITICAL):[\w.]+:|[IWEF]\d{4} \d\d:\d\d:\d\d|"
     r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|Process finished with exit code|In \[\d*\]:|>>> |\$ )"
@@ -466,6 +502,7 @@ class _Parser:
         self.shutdown_pending = False  # the next traceback is one Python reports as ignored at shutdown
         self.shutdown = False
         self.shutdown_records: list[tuple[str | None, str]] = []
+        self.epoch_losses: list[tuple[float, float]] = []  # (loss, val_loss) of each epoch's last line
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -769,6 +806,13 @@ class _Parser:
                 self._start_traceback()
                 self.ipython_type = m.group(1)
                 return
+        if "Killed" in line and _KILLED.search(line):
+            self.out.add_other("log", None, "Killed")
+            return
+        if "val_loss: " in line and (m := _EPOCH_LOSSES.search(line)):
+            pair = (float(m.group("loss")), float(m.group("val")))
+            if not self.epoch_losses or self.epoch_losses[-1] != pair:  # a bar redrawn in place repeats its line
+                self.epoch_losses = [*self.epoch_losses[-(MAX_EPOCHS - 1) :], pair]
         if ("loss" in line or "Invalid" in line) and _PROGRESS_BAD.search(line):
             text = _TIMINGS.sub("Nms", _SPACES.sub(" ", line.strip()))
             self.out.add_other("progress", None, text)
@@ -779,7 +823,7 @@ class _Parser:
             if m:
                 self._open_log(m.group("msg").strip())
                 return
-        if head in "WEF" or head.isdigit():
+        if head in "WEF" or head.isdigit() or line.startswith(_BARE_SOURCE_START):
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
                 self._open_log(m.group("msg").strip())
@@ -823,6 +867,9 @@ class _Parser:
         self._end_cut_traceback()
         self._flush()
         self._close_chain()
+        trend = overfitting_trend(self.epoch_losses)
+        if trend:
+            self.out.add_other("progress", None, trend)
         records = self.out.records()
         if self.shutdown_records:
             noise = set(self.shutdown_records)
@@ -889,10 +936,11 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         prose = _text_above_traceback(lines)
         if prose:
             records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
-    if not records:
+    if all(_is_trend(r) for r in records):
+        # only numbers of a training log were read: the text is still searched as a whole
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
         if bare:
-            records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare))]
+            records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare)), *records]
     return records
 
 
