@@ -363,3 +363,31 @@ def test_numpy_of_a_tensor_is_certain_only_where_the_paste_shows_traced_code() -
     )
     shown = explain(traced, rules=RULES, versions={}).matches
     assert names(shown)[0] == "numpy-in-graph-function" and shown[0].confidence >= CONFIDENT
+
+
+def test_concrete_shapes_that_differ_in_their_first_axis_are_a_weights_not_targets() -> None:
+    # tensor_shape.assert_is_compatible_with words both checks alike: a loss's targets against the model's output
+    # (which share the batch axis) and BaseResourceVariable.assign during load_weights (TF 1.15-2.4)
+    targets = explain("ValueError: Shapes (None, 4) and (None, 10) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(targets)[0] == "target-shape-mismatch"
+    # https://github.com/zzh8829/yolov3-tf2/issues/278: a 1-class head's bias against the 80-class checkpoint
+    bias = explain("ValueError: Shapes (18,) and (255,) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(bias) == ["weights-shape-mismatch"] and bias[0].confidence < CONFIDENT
+    kernel = explain("ValueError: Shapes (27, 27) and (8, 8) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(kernel)[0] == "weights-shape-mismatch"
+    # the same axis, bare: nothing says which check printed it
+    same_batch = explain("ValueError: Shapes (32, 4) and (32, 10) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(same_batch)[0] == "target-shape-mismatch" and same_batch[0].confidence < CONFIDENT
+    # https://github.com/experiencor/keras-yolo3/issues/256: load_weights' assign among the frames says which
+    loading = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 161, in create_model\n'
+        "    template_model.load_weights(saved_weights_name)\n"
+        '  File "/usr/local/lib/python3.7/site-packages/tensorflow_core/python/keras/backend.py", line 3323, in batch_set_value\n'
+        "    x.assign(np.asarray(value, dtype=dtype(x)))\n"
+        '  File "/usr/local/lib/python3.7/site-packages/tensorflow_core/python/ops/resource_variable_ops.py", line 819, in assign\n'
+        "    self._shape.assert_is_compatible_with(value_tensor.shape)\n"
+        "ValueError: Shapes (192, 320) and (192, 35) are incompatible\n"
+    )
+    shown = explain(loading, rules=RULES, versions={}).matches
+    assert names(shown)[0] == "weights-shape-mismatch" and shown[0].confidence >= CONFIDENT
