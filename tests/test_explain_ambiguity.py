@@ -293,3 +293,101 @@ def test_the_line_that_called_a_shared_dunder_tells_len_from_bool() -> None:
     bare = explain(LEN_MESSAGE, rules=RULES, versions={}).matches
     assert names(bare)[0] == "tensor-as-bool"
     assert bare[0].confidence < CONFIDENT
+
+
+# TF 2.21 running fixtures/repro/KD171_loss_name_rebound.py: the user's own line calls what its loss name now holds
+REBOUND_LOSS = (
+    "Traceback (most recent call last):\n"
+    '  File "/tmp/KD171_loss_name_rebound.py", line 12, in <module>\n'
+    "    loss = loss(y, model(x))\n"
+    "           ^^^^^^^^^^^^^^^^^\n"
+    "TypeError: 'tensorflow.python.framework.ops.EagerTensor' object is not callable\n"
+)
+
+
+def test_a_tensor_called_on_the_users_own_line_is_certain_and_the_bare_message_is_not() -> None:
+    framed = explain(REBOUND_LOSS, rules=RULES, versions={}).matches
+    assert names(framed)[0] == "tensor-called-as-function" and framed[0].confidence >= CONFIDENT
+    # library code that calls what it was given prints the same words for a tensor passed where a callable belongs
+    # (TF 2.0-2.10 Optimizer.minimize(loss_tensor): https://github.com/tensorflow/tensorflow/issues/28068)
+    bare = explain("TypeError: 'Tensor' object is not callable\n", rules=RULES, versions={}).matches
+    assert names(bare)[0] == "tensor-called-as-function" and bare[0].confidence < CONFIDENT
+    optimizer_v2 = "/venv/lib/python3.8/site-packages/tensorflow/python/keras/optimizer_v2/optimizer_v2.py"
+    inside_library = REBOUND_LOSS.replace("/tmp/KD171_loss_name_rebound.py", optimizer_v2)
+    assert explain(inside_library, rules=RULES, versions={}).matches[0].confidence < CONFIDENT
+
+
+# standalone Keras 2.1 on TF 1.x, https://github.com/keras-team/keras/issues/9142: the loss reaches no parameter,
+# and get_updates computes with the None gradients
+OLD_OPTIMIZER_UPDATE = (
+    "Traceback (most recent call last):\n"
+    '  File "model.py", line 255, in fit\n'
+    "    updates = adam.get_updates(loss=K.constant(loss),constraints=[], params=self.model.trainable_weights)\n"
+    '  File "/home/u/env/lib/python2.7/site-packages/keras/optimizers.py", line 398, in get_updates\n'
+    "    m_t = (self.beta_1 * m) + (1. - self.beta_1) * g\n"
+    '  File "/home/u/env/lib/python2.7/site-packages/tensorflow/python/ops/math_ops.py", line 829, in binary_op_wrapper\n'
+    '    y = ops.convert_to_tensor(y, dtype=x.dtype.base_dtype, name="y")\n'
+    "ValueError: None values not supported.\n"
+)
+
+
+def test_none_values_in_an_old_optimizers_update_are_missing_gradients_but_not_certainly() -> None:
+    shown = explain(OLD_OPTIMIZER_UPDATE, rules=RULES, versions={}).matches
+    assert names(shown)[:2] == ["no-gradients-provided", "none-value-to-tensor"]
+    # a None hyperparameter (epsilon=None on Keras 2.1.0-2.1.3) fails on the same lines of get_updates
+    assert shown[0].confidence < CONFIDENT
+    bare = explain("ValueError: None values not supported.\n", rules=RULES, versions={}).matches
+    assert names(bare)[0] == "none-value-to-tensor" and "no-gradients-provided" in names(bare)
+    assert all(m.confidence < CONFIDENT for m in bare)
+    # cut before its period, the message is the same check
+    assert names(explain("ValueError: None values not supported", rules=RULES, versions={}).matches)[0] == "none-value-to-tensor"
+
+
+def test_numpy_of_a_tensor_is_certain_only_where_the_paste_shows_traced_code() -> None:
+    # TF 1.x graph mode without eager execution prints the same words as a traced function of TF 2.0-2.12
+    bare = explain("AttributeError: 'Tensor' object has no attribute 'numpy'\n", rules=RULES, versions={}).matches
+    assert names(bare)[0] == "numpy-in-graph-function" and bare[0].confidence < CONFIDENT
+    # the class name of TF 2.13+ exists only in traced graphs
+    symbolic = explain("AttributeError: 'SymbolicTensor' object has no attribute 'numpy'\n", rules=RULES, versions={}).matches
+    assert names(symbolic)[0] == "numpy-in-graph-function" and symbolic[0].confidence >= CONFIDENT
+    # Dataset.map's frames (TF 2.21, fixtures/repro/KD411_numpy_in_dataset_map.py; TF 2.0-2.12 named the class 'Tensor')
+    traced = (
+        "Traceback (most recent call last):\n"
+        '  File "/venv/lib/python3.11/site-packages/tensorflow/python/data/ops/structured_function.py", line 161, in wrapper_helper\n'
+        "    ret = autograph.tf_convert(self._func, ag_ctx)(*nested_args)\n"
+        '  File "/venv/lib/python3.11/site-packages/tensorflow/python/autograph/impl/api.py", line 439, in converted_call\n'
+        "    result = converted_f(*effective_args, **kwargs)\n"
+        '  File "/venv/lib/python3.11/site-packages/tensorflow/python/framework/tensor.py", line 260, in __getattr__\n'
+        "    self.__getattribute__(name)\n"
+        "AttributeError: 'Tensor' object has no attribute 'numpy'\n"
+    )
+    shown = explain(traced, rules=RULES, versions={}).matches
+    assert names(shown)[0] == "numpy-in-graph-function" and shown[0].confidence >= CONFIDENT
+
+
+def test_concrete_shapes_that_differ_in_their_first_axis_are_a_weights_not_targets() -> None:
+    # tensor_shape.assert_is_compatible_with words both checks alike: a loss's targets against the model's output
+    # (which share the batch axis) and BaseResourceVariable.assign during load_weights (TF 1.15-2.4)
+    targets = explain("ValueError: Shapes (None, 4) and (None, 10) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(targets)[0] == "target-shape-mismatch"
+    # https://github.com/zzh8829/yolov3-tf2/issues/278: a 1-class head's bias against the 80-class checkpoint
+    bias = explain("ValueError: Shapes (18,) and (255,) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(bias) == ["weights-shape-mismatch"] and bias[0].confidence < CONFIDENT
+    kernel = explain("ValueError: Shapes (27, 27) and (8, 8) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(kernel)[0] == "weights-shape-mismatch"
+    # the same axis, bare: nothing says which check printed it
+    same_batch = explain("ValueError: Shapes (32, 4) and (32, 10) are incompatible\n", rules=RULES, versions={}).matches
+    assert names(same_batch)[0] == "target-shape-mismatch" and same_batch[0].confidence < CONFIDENT
+    # https://github.com/experiencor/keras-yolo3/issues/256: load_weights' assign among the frames says which
+    loading = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 161, in create_model\n'
+        "    template_model.load_weights(saved_weights_name)\n"
+        '  File "/usr/local/lib/python3.7/site-packages/tensorflow_core/python/keras/backend.py", line 3323, in batch_set_value\n'
+        "    x.assign(np.asarray(value, dtype=dtype(x)))\n"
+        '  File "/usr/local/lib/python3.7/site-packages/tensorflow_core/python/ops/resource_variable_ops.py", line 819, in assign\n'
+        "    self._shape.assert_is_compatible_with(value_tensor.shape)\n"
+        "ValueError: Shapes (192, 320) and (192, 35) are incompatible\n"
+    )
+    shown = explain(loading, rules=RULES, versions={}).matches
+    assert names(shown)[0] == "weights-shape-mismatch" and shown[0].confidence >= CONFIDENT

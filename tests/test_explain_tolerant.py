@@ -140,6 +140,8 @@ def test_python_code_survives_normalising():
         ("ValueError: Error when checking input: expected conv2d_1_input to have 4 dimensions, but got an array with shape (10, 28)", "input-rank-mismatch"),
         # a wording that is one identifier, retyped with a slip
         ("GPU版本tensorflow运行报错，错误内容为 CUDA_ERROE_OUT_OF_MEMORY", "out-of-memory"),
+        # an issue title that keeps only the first word of TensorFlow's OOM message
+        ("tensorflow.python.framework.errors_impl.ResourceExhaustedError: OOM", "out-of-memory"),
     ],
 )
 def test_near_misses_and_cut_messages_find_their_family(text, family):
@@ -761,3 +763,22 @@ def test_a_message_written_all_in_lower_case_still_finds_its_case_sensitive_word
     lowered = top(printed.lower(), rules)
     assert lowered.rule.name == family
     assert lowered.kind == "wording" and lowered.confidence < CONFIDENT  # the text is not as the library printed it
+
+
+@pytest.mark.parametrize(
+    ("pasted", "message"),
+    [
+        ("It says \"ModuleNotFoundError: No module named 'keras'\".", "No module named 'keras'"),
+        ("it fails with `ValueError: None values not supported.`", "None values not supported."),
+        # the message's own quote is not the one the sentence opened
+        ("my code gives 'AttributeError: 'Tensor' object has no attribute 'numpy''", "'Tensor' object has no attribute 'numpy''"),
+    ],
+)
+def test_an_error_quoted_in_a_sentence_ends_where_the_sentences_quote_closes(pasted, message):
+    records = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert [r.message for r in records] == [message]
+
+
+def test_an_error_quoted_in_a_sentence_gets_the_family_of_its_wording():
+    best = top('KERAS_BACKEND=tensorflow python -c "from keras import backend"\nIt says "ModuleNotFoundError: No module named \'keras\'".')
+    assert best is not None and best.rule.name == "tensorflow-not-installed" and best.kind == "wording"

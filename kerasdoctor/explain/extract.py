@@ -95,6 +95,23 @@ _LEAD_IN_EXC = lazy(
     r"^(?P<lead>.*?[A-Za-z\u4e00-\u9fff].*?[\s:\uff1a,\uff0c(\uff08\"'`])"
     r"(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)): (?P<msg>\S.*)$"
 )
+# a sentence that quotes the error ('It says "ModuleNotFoundError: No module named 'keras'".'): the quote the
+# lead-in opened closes after the message, and it and the sentence's punctuation are no part of the message
+_CLOSING_QUOTES = {'"': '"', "\u201c": "\u201d", "`": "`", "\u300c": "\u300d", "\u300e": "\u300f"}
+_SENTENCE_END = ".,;:!?)\u3002\uff0c\uff1b\uff01\uff1f\uff09 \t"
+
+
+def _without_closing_quote(lead: str, message: str) -> str:
+    closing = _CLOSING_QUOTES.get(lead[-1:])
+    if closing is None:
+        return message
+    body = message.rstrip(_SENTENCE_END)
+    # a straight quote that also occurs inside the message closes the lead-in's only when it is the odd one out
+    if body.endswith(closing) and (closing != lead[-1] or message.count(closing) % 2 == 1):
+        return body[: -len(closing)].rstrip()
+    return message
+
+
 _PY_WARNING = lazy(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
 _BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
@@ -859,7 +876,7 @@ class _Parser:
                 self._open_log(m.group("lead").strip(), "message")
                 self._close_log()
                 self.frames = _FrameList()
-                self._begin_message(m.group("type"), m.group("msg"))
+                self._begin_message(m.group("type"), _without_closing_quote(m.group("lead"), m.group("msg")))
 
     def finish(self) -> list[ErrorRecord]:
         self._close_log()
