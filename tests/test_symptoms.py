@@ -151,6 +151,11 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert not fit("显存 不足", "不是显存不足的问题，是数据太多", groups)
     assert fit("显存 不足", "是不是显存不足", groups)
     assert fit("显存 不足", "不是代码的问题，但是显存不足", groups)
+    # a word said to be fine is denied back to the start of its clause; "有没有问题" asks
+    groups = WordGroups(vocabulary([["路径", "path"], ["找不到", "not found"]]))
+    assert not fit("找不到 路径", "模型文件找不到，但路径没有问题", groups)
+    assert fit("找不到 路径", "模型文件找不到，路径有没有问题", groups)
+    assert fit("找不到 路径", "数据没问题，但是路径找不到", groups)
     # a negated verb or participle is the symptom a quoted message states, not a denial
     assert fit("interpret loss identifier", "could not interpret loss identifier")
     assert fit("iterating tensor allowed", "iterating over a tensor is not allowed")

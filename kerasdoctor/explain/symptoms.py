@@ -161,6 +161,8 @@ _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include"
 _MISSING_THING = frozenset(["attribute", "attributes", "attr"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
 CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
+# "路径没有问题" (the path is fine): these deny what comes before them in their clause; "有没有问题" asks
+CJK_FINE = ("没有问题", "没问题", "是对的", "没有错", "没错")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
 _DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
@@ -488,7 +490,8 @@ def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
 
 def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
     """The "不是" of a run of Chinese characters with the characters it denies, to the end of its clause:
-    "不是显存不足的问题" is no sign of 显存不足. "是不是显存不足" asks, and denies nothing."""
+    "不是显存不足的问题" is no sign of 显存不足. "是不是显存不足" asks, and denies nothing. A word said to be
+    fine ("路径没有问题", "数据是对的") is denied back to the start of its clause; "有没有问题" asks."""
     denials: dict[int, frozenset[int]] = {}
     start = run.find(CJK_DENIAL)
     while start >= 0:
@@ -502,6 +505,18 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
             if stop > end:
                 denials[offset + start] = frozenset(range(offset + end, offset + stop))
         start = run.find(CJK_DENIAL, start + 1)
+    for fine in CJK_FINE:
+        start = run.find(fine)
+        while start >= 0:
+            if start and run[start - 1] not in "有是":
+                first = max(0, start - CJK_DENIED_CHARS)
+                for at in range(start - 1, first - 1, -1):
+                    if run[at] in CJK_CLAUSE_BREAKS:
+                        first = at + 1
+                        break
+                if first < start:
+                    denials.setdefault(offset + start, frozenset(range(offset + first, offset + start)))
+            start = run.find(fine, start + len(fine))
     return denials
 
 
