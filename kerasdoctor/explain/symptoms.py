@@ -193,6 +193,63 @@ def fold_traditional(text: str) -> str:
     return text.translate(_HANT_FOLD[0])
 
 
+# Taiwan's words for computing terms, as Mainland China writes them (after folding to Simplified characters), from
+# OpenCC's TWPhrasesIT.txt (github.com/BYVoid/OpenCC, data/dictionary): "資料不平衡" is "数据不平衡", "記憶體不足" is
+# "内存不足", so a phrase fits both as written, not only as a weaker fit through the vocabulary. Longer words first.
+_REGIONAL_WORDS = (
+    ("视讯记忆体", "显存"),
+    ("记忆体", "内存"),
+    ("资料夹", "文件夹"),
+    ("资料", "数据"),
+    ("档名", "文件名"),
+    ("档案", "文件"),
+    ("显示卡", "显卡"),
+    ("程式码", "代码"),
+    ("程式", "程序"),
+    ("函式", "函数"),
+    ("变数", "变量"),
+    ("模组", "模块"),
+    ("物件", "对象"),
+    ("汇入", "导入"),
+    ("汇出", "导出"),
+    ("载入", "加载"),
+    ("储存", "保存"),
+    ("影像", "图像"),
+    ("预设", "默认"),
+    ("相容", "兼容"),
+    ("执行绪", "线程"),
+    ("执行", "运行"),
+    ("网路", "网络"),
+    ("回圈", "循环"),
+    ("阵列", "数组"),
+    ("引数", "参数"),
+    ("布林", "布尔"),
+    ("溢位", "溢出"),
+    ("效能", "性能"),
+    ("演算法", "算法"),
+    ("硬体", "硬件"),
+    ("软体", "软件"),
+    ("使用者", "用户"),
+    ("装置", "设备"),
+    ("快取", "缓存"),
+    ("呼叫", "调用"),
+    ("支援", "支持"),
+    ("侦错", "调试"),
+    ("除错", "调试"),
+    ("字串", "字符串"),
+    ("字元", "字符"),
+    ("型别", "类型"),
+)
+
+
+def fold_regional(text: str) -> str:
+    """Taiwan's computing words as Mainland China writes them (资料 -> 数据), in text already in Simplified characters."""
+    for regional, mainland in _REGIONAL_WORDS:
+        if regional in text:
+            text = text.replace(regional, mainland)
+    return text
+
+
 # a package named with its version glued on ("keras3", "tf2", "python3"): read as the name, then the number
 _GLUED_VERSION = lazy(r"^(keras|tensorflow|tf|python|cuda|cudnn|numpy|h5py|jax|torch|protobuf)(\d+)$")
 # a number after one of these names is its version ("keras 3", "tf 2.16", "python 3.12", "numpy升级到2.0"), so in
@@ -209,7 +266,7 @@ def tokens(text: str) -> list[str]:
 
     text = fold_characters(text).lower()
     if not text.isascii():
-        text = fold_traditional(text)
+        text = fold_regional(fold_traditional(text))
     if "'" in text:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
