@@ -179,6 +179,11 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert not fit("显存 不足", "不是显存不足的问题，是数据太多", groups)
     assert fit("显存 不足", "是不是显存不足", groups)
     assert fit("显存 不足", "不是代码的问题，但是显存不足", groups)
+    # a word said to be fine is denied back to the start of its clause; "有没有问题" asks
+    groups = WordGroups(vocabulary([["路径", "path"], ["找不到", "not found"]]))
+    assert not fit("找不到 路径", "模型文件找不到，但路径没有问题", groups)
+    assert fit("找不到 路径", "模型文件找不到，路径有没有问题", groups)
+    assert fit("找不到 路径", "数据没问题，但是路径找不到", groups)
     # a negated verb or participle is the symptom a quoted message states, not a denial
     assert fit("interpret loss identifier", "could not interpret loss identifier")
     assert fit("iterating tensor allowed", "iterating over a tensor is not allowed")
@@ -388,6 +393,11 @@ SCRIPTS = [
     ("tensorflow检测不到gpu", "Tensorflow 偵測不到 GPU"),
     ("显存不足", "顯示記憶體不足"),
     ("下载mnist数据集超时", "下載mnist資料集逾時"),
+    # Taiwan's computing words reach a phrase as written, not only through a vocabulary group: 資料 for 数据,
+    # 記憶體 for 内存, 檔案 for 文件
+    ("数据不平衡，模型只预测一个类别", "資料不平衡，模型只預測一個類別"),
+    ("训练时内存不足", "訓練時記憶體不足"),
+    ("加载模型时找不到模型文件", "載入模型時找不到模型檔案"),
 ]
 
 
@@ -405,6 +415,14 @@ def test_the_traditional_fold_changes_only_chinese_characters() -> None:
     assert fold_traditional("準確率一直不變 ValueError: 權重 shape (3, 3)") == "准确率一直不变 ValueError: 权重 shape (3, 3)"
     assert fold_traditional("准确率一直不变") == "准确率一直不变"
     assert tokens("訓練 loss") == tokens("训练 loss") == ["训练", "loss"]
+
+
+def test_taiwan_computing_words_read_as_mainland_ones() -> None:
+    from kerasdoctor.explain.symptoms import fold_regional
+
+    assert tokens("資料不平衡，記憶體不足，視訊記憶體，程式碼") == ["数据不平衡", "内存不足", "显存", "代码"]
+    assert fold_regional("数据集 内存") == "数据集 内存"  # Mainland words stay as they are
+    assert fold_regional("ValueError: 档案") == "ValueError: 文件"
 
 
 def test_the_traditional_fold_table_is_opencc_s() -> None:

@@ -169,6 +169,8 @@ _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include"
 _MISSING_THING = frozenset(["attribute", "attributes", "attr"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
 CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
+# "路径没有问题" (the path is fine): these deny what comes before them in their clause; "有没有问题" asks
+CJK_FINE = ("没有问题", "没问题", "是对的", "没有错", "没错")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
 _DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
@@ -199,6 +201,63 @@ def fold_traditional(text: str) -> str:
     return text.translate(_HANT_FOLD[0])
 
 
+# Taiwan's words for computing terms, as Mainland China writes them (after folding to Simplified characters), from
+# OpenCC's TWPhrasesIT.txt (github.com/BYVoid/OpenCC, data/dictionary): "資料不平衡" is "数据不平衡", "記憶體不足" is
+# "内存不足", so a phrase fits both as written, not only as a weaker fit through the vocabulary. Longer words first.
+_REGIONAL_WORDS = (
+    ("视讯记忆体", "显存"),
+    ("记忆体", "内存"),
+    ("资料夹", "文件夹"),
+    ("资料", "数据"),
+    ("档名", "文件名"),
+    ("档案", "文件"),
+    ("显示卡", "显卡"),
+    ("程式码", "代码"),
+    ("程式", "程序"),
+    ("函式", "函数"),
+    ("变数", "变量"),
+    ("模组", "模块"),
+    ("物件", "对象"),
+    ("汇入", "导入"),
+    ("汇出", "导出"),
+    ("载入", "加载"),
+    ("储存", "保存"),
+    ("影像", "图像"),
+    ("预设", "默认"),
+    ("相容", "兼容"),
+    ("执行绪", "线程"),
+    ("执行", "运行"),
+    ("网路", "网络"),
+    ("回圈", "循环"),
+    ("阵列", "数组"),
+    ("引数", "参数"),
+    ("布林", "布尔"),
+    ("溢位", "溢出"),
+    ("效能", "性能"),
+    ("演算法", "算法"),
+    ("硬体", "硬件"),
+    ("软体", "软件"),
+    ("使用者", "用户"),
+    ("装置", "设备"),
+    ("快取", "缓存"),
+    ("呼叫", "调用"),
+    ("支援", "支持"),
+    ("侦错", "调试"),
+    ("除错", "调试"),
+    ("字串", "字符串"),
+    ("字元", "字符"),
+    ("型别", "类型"),
+)
+
+
+def fold_regional(text: str) -> str:
+    """Taiwan's computing words as Mainland China writes them (资料 -> 数据), in text already in Simplified characters."""
+    for regional, mainland in _REGIONAL_WORDS:
+        if regional in text:
+            text = text.replace(regional, mainland)
+    return text
+
+
 # a package named with its version glued on ("keras3", "tf2", "python3"): read as the name, then the number
 # a number after one of these names is its version ("keras 3", "tf 2.16", "python 3.12", "numpy升级到2.0"), so in
 # a phrase the pair is one keyword: "saved with keras 2, loaded in keras 3" is not read from "python 3.8" and
@@ -216,7 +275,7 @@ def tokens(text: str) -> list[str]:
 
     text = fold_characters(text).lower()
     if not text.isascii():
-        text = fold_traditional(text)
+        text = fold_regional(fold_traditional(text))
     if "'" in text:
         for short, long in _CONTRACTIONS:
             text = text.replace(short, long)
@@ -497,7 +556,8 @@ def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
 
 def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
     """The "不是" of a run of Chinese characters with the characters it denies, to the end of its clause:
-    "不是显存不足的问题" is no sign of 显存不足. "是不是显存不足" asks, and denies nothing."""
+    "不是显存不足的问题" is no sign of 显存不足. "是不是显存不足" asks, and denies nothing. A word said to be
+    fine ("路径没有问题", "数据是对的") is denied back to the start of its clause; "有没有问题" asks."""
     denials: dict[int, frozenset[int]] = {}
     start = run.find(CJK_DENIAL)
     while start >= 0:
@@ -511,6 +571,18 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
             if stop > end:
                 denials[offset + start] = frozenset(range(offset + end, offset + stop))
         start = run.find(CJK_DENIAL, start + 1)
+    for fine in CJK_FINE:
+        start = run.find(fine)
+        while start >= 0:
+            if start and run[start - 1] not in "有是":
+                first = max(0, start - CJK_DENIED_CHARS)
+                for at in range(start - 1, first - 1, -1):
+                    if run[at] in CJK_CLAUSE_BREAKS:
+                        first = at + 1
+                        break
+                if first < start:
+                    denials.setdefault(offset + start, frozenset(range(offset + first, offset + start)))
+            start = run.find(fine, start + len(fine))
     return denials
 
 
