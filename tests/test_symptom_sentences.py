@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from kerasdoctor.explain import explain
-from kerasdoctor.types import KIND_CAPS
+from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
     ("sparse-labels-logits-shape", "Keras sparse_categorical_crossentropy shape mismatch with my one-hot labels"),
@@ -257,7 +257,9 @@ def test_a_described_symptom_names_its_family(family: str, sentence: str) -> Non
     # a description that quotes the start of the message ("... says this model has not yet been built")
     # may instead be read as that message cut short: a near match, never a certain one
     quoted_start = best.kind == "fuzzy" and any("stops inside" in note for note in best.notes)
-    assert best.rule.name == family and (best.kind == "symptom" or quoted_start), [(m.rule.name, m.kind, m.confidence) for m in matches[:3]]
+    # one that quotes the message itself ("ValueError: None values not supported in my ...") fits its wording, below certainty
+    quoted_wording = best.kind == "wording" and best.confidence < CONFIDENT
+    assert best.rule.name == family and (best.kind == "symptom" or quoted_start or quoted_wording), [(m.rule.name, m.kind, m.confidence) for m in matches[:3]]
     assert best.confidence <= KIND_CAPS[best.kind]
     # a tie would be settled by rule id, not by the description: the family must be strictly first
     assert all(m.confidence < best.confidence for m in matches[1:] if m.kind == "symptom")
