@@ -172,6 +172,16 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert not fit("tensorflow only sees cpu", "tensorflow runs only on the cpu with a fixed seed")
 
 
+def test_a_negation_of_a_phrase_must_deny_the_keyword_after_it() -> None:
+    assert fit("gpu not used", "the gpu is not being used")
+    assert fit("not using gpu", "keras is not using the gpu at all")
+    assert fit("没有 用 gpu", "训练时没有用到gpu")
+    # a negation of something else, with the phrase's words elsewhere in the text, says nothing of the gpu's use
+    assert not fit("gpu not used", "clear_session does not clear memory from the gpu, I used reset_default_graph")
+    assert not fit("not using gpu", "I tried freeing the memory using gc.collect, but it could not free the gpu memory")
+    assert not fit("没有 用 gpu", "没有报错，我用gpu训练")
+
+
 def test_a_keyword_is_not_found_inside_another_library_name_that_begins_with_it() -> None:
     assert fit("sequential layer tensor", "adding a tensor to a sequential layer")
     assert fit("sequential layer tensor", "sequential model layer got tensors")  # a longer word it begins

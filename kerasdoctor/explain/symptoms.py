@@ -154,6 +154,8 @@ _BARE_CONTRACTIONS = {
 # skipped); "no" the word after it
 _PREDICATE_ENDINGS = ("ed", "able", "ible", "ing")
 NEGATIONS = {"not": 2, "never": 2, "no": 1}
+NEGATION_CONCEPT = ("not",)
+NEGATION_REACH = 3  # units from a negation to the word it denies: "not using", "not being used", "not able to use"
 _STATE_BEFORE = frozenset(["is", "are", "was", "were", "be", "been", "am"])
 _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include", "includes"])
 # "tensorflow does not have attribute Session" retells an AttributeError ("has no attribute"): what is missing
@@ -732,6 +734,22 @@ def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGro
     return bool(denied) and any(all(at in denied for at in where) for where, _ in spans)
 
 
+def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
+    """The phrase's negations the text holds only where they deny something else: a phrase's negation denies the
+    keyword after it ("gpu not used"), so the text must hold that keyword a few words after one of its negations
+    ("the GPU is not being used", "cannot use the GPU"), not anywhere ("memory is not freed ... I used the GPU")."""
+    negation = groups.key(NEGATION_CONCEPT)
+    stray = []
+    for i, concept in enumerate(concepts[:-1]):
+        if i not in found_at or i + 1 not in found_at or groups.key(concept) != negation:
+            continue
+        where, width = found_at[i]
+        after = found_at[i + 1][0]
+        if not any(0 < q - (p + width - 1) <= NEGATION_REACH for p in where for q in after):
+            stray.append(i)
+    return stray
+
+
 def phrase_fit(
     keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None, *, allow_partial: bool = True
 ) -> _Fit | None:
@@ -751,13 +769,20 @@ def phrase_fit(
     missing: list[int] = []
     via_group = False
     spans: list[tuple[list[int], int]] = []
+    found_at: dict[int, tuple[list[int], int]] = {}
     for i, concept in enumerate(concepts):
         best, where, from_group, width = _concept_hits(concept, text, groups)
-        if not best:
+        if best:
+            found_at[i] = (where, width)
+    for i in _stray_negations(concepts, found_at, groups):
+        del found_at[i]
+    for i, concept in enumerate(concepts):
+        if i not in found_at:
             missing.append(i)
             if len(missing) > 1:
                 return None
             continue
+        best, where, from_group, width = _concept_hits(concept, text, groups)
         via_group = via_group or from_group
         scores.append(best)
         hits.append(where)
