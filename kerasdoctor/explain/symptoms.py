@@ -750,6 +750,20 @@ def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int,
     return stray
 
 
+def _words_found_twice(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
+    """The later of two keywords of one word ("list of lists") that the text holds only once: one word of the text
+    is one keyword of the phrase ("add EarlyStopping to the callbacks list" is no "list of lists")."""
+    seen: dict[str, int] = {}
+    twice = []
+    for i, concept in enumerate(concepts):
+        if i not in found_at or len(concept) != 1 or groups.in_group(concept) or not concept[0].isascii():
+            continue
+        first = seen.setdefault(stem(concept[0]), i)
+        if first != i and len({*found_at[first][0], *found_at[i][0]}) < 2:
+            twice.append(i)
+    return twice
+
+
 def phrase_fit(
     keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None, *, allow_partial: bool = True
 ) -> _Fit | None:
@@ -774,8 +788,10 @@ def phrase_fit(
         best, where, from_group, width = _concept_hits(concept, text, groups)
         if best:
             found_at[i] = (where, width)
-    for i in _stray_negations(concepts, found_at, groups):
-        del found_at[i]
+    # found, but not as the phrase means it: left out, never a near miss of what the text holds
+    dropped = {*_stray_negations(concepts, found_at, groups), *_words_found_twice(concepts, found_at, groups)}
+    for i in dropped:
+        found_at.pop(i, None)
     for i, concept in enumerate(concepts):
         if i not in found_at:
             missing.append(i)
@@ -797,7 +813,7 @@ def phrase_fit(
         concept = concepts[missing[0]]
         keyword = concept[0]
         near = 0.0
-        if len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
+        if missing[0] not in dropped and len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
             near = _typo_score(keyword, text.words, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
