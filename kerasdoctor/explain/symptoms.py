@@ -788,6 +788,8 @@ def phrase_fit(
         best, where, from_group, width = _concept_hits(concept, text, groups)
         if best:
             found_at[i] = (where, width)
+        elif i + 1 - len(found_at) > 1:
+            return None  # a fit misses at most one keyword
     # found, but not as the phrase means it: left out, never a near miss of what the text holds
     dropped = {*_stray_negations(concepts, found_at, groups), *_words_found_twice(concepts, found_at, groups)}
     for i in dropped:
