@@ -99,6 +99,14 @@ def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
     assert fit("training on cpu", "model training on cpu is slow", groups)  # as written, the phrase fits as before
 
 
+def test_a_word_written_apart_or_joined_is_the_word_itself_not_another_of_its_group() -> None:
+    groups = WordGroups(vocabulary([["unbalanced", "un balanced", "imbalanced"], ["early stopping", "early_stopping"]], generic=["data"]))
+    spaced = fit("unbalanced data", "un balanced (many more 1s than 0s) data gives bad results", groups)
+    assert spaced and spaced.found == 2
+    assert not fit("unbalanced data", "imbalanced data gives bad results", groups)  # a synonym needs two specific words
+    assert fit("early stopping callback", "the early_stopping callback stops too soon", groups)
+
+
 def test_closer_keywords_and_more_of_them_rank_first() -> None:
     near = fit("loss nan", "the loss is nan now")
     far = fit("loss nan", "the loss was fine for a long while, many epochs of steady progress, until one day: nan")
@@ -273,6 +281,7 @@ def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sente
         ("1406", "no-tensorflow-wheel-for-python"),  # Tensorflow installation fails on python 3.3.6
         ("1422", "learning-rate-extreme"),  # A high learning rate may cause a nan or an inf loss
         ("1558", "custom-objects-on-load"),  # model_from_json() ... does not work for custom layers
+        ("1176", "class-imbalance"),  # un balanced (number of 1s and number of 0s are very differnt) data
     ],
 )
 def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:

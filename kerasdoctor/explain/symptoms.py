@@ -693,6 +693,10 @@ def _units_of(term: tuple[str, ...]) -> int:
     return sum(len(word) if _is_cjk(word) else 1 for word in term)
 
 
+def _letters(term: tuple[str, ...]) -> str:
+    return "".join(term).replace("_", "")
+
+
 def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool, int]:
     """How closely and where a keyword occurs, as written or through its group; whether through the group; and
     how many units (words, Chinese characters) the spelling found takes."""
@@ -704,12 +708,15 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     elsewhere: set[int] = set()  # where other spellings of the group occur: the keyword is there too
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
-        if n:  # another word of the group: a little less sure than the word itself
+        # another word of the group is a little less sure than the word itself; the same word written apart or
+        # joined ("un balanced", "early_stopping" for "unbalanced", "early stopping") is that word
+        other_word = n > 0 and _letters(spelling) != _letters(concept)
+        if other_word:
             score = min(score, IN_GROUP)
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
             elsewhere.update(where)
-            best, where, from_group, width = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
+            best, where, from_group, width = score, found, other_word or score == IN_GROUP, _units_of(spelling)
             if score >= EXACT:
                 break
         elif found and _units_of(spelling) == 1:
