@@ -283,6 +283,7 @@ def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sente
         ("1558", "custom-objects-on-load"),  # model_from_json() ... does not work for custom layers
         ("1176", "class-imbalance"),  # un balanced (number of 1s and number of 0s are very differnt) data
         ("1421", "learning-rate-extreme"),  # even a very simple net on simple data, the weights go to Nan
+        ("1568", "out-of-memory"),  # Why does Colab keep crashing when training srgan
     ],
 )
 def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:
