@@ -162,6 +162,8 @@ _BARE_CONTRACTIONS = {
 # skipped); "no" the word after it
 _PREDICATE_ENDINGS = ("ed", "able", "ible", "ing")
 NEGATIONS = {"not": 2, "never": 2, "no": 1}
+NEGATION_CONCEPT = ("not",)
+NEGATION_REACH = 3  # units from a negation to the word it denies: "not using", "not being used", "not able to use"
 _STATE_BEFORE = frozenset(["is", "are", "was", "were", "be", "been", "am"])
 _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include", "includes"])
 # "tensorflow does not have attribute Session" retells an AttributeError ("has no attribute"): what is missing
@@ -772,6 +774,10 @@ def _units_of(term: tuple[str, ...]) -> int:
     return sum(len(word) if _is_cjk(word) else 1 for word in term)
 
 
+def _letters(term: tuple[str, ...]) -> str:
+    return "".join(term).replace("_", "")
+
+
 def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[float, list[int], bool, int]:
     """How closely and where a keyword occurs, as written or through its group; whether through the group; and
     how many units (words, Chinese characters) the spelling found takes."""
@@ -783,12 +789,15 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     elsewhere: set[int] = set()  # where other spellings of the group occur: the keyword is there too
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
-        if n:  # another word of the group: a little less sure than the word itself
+        # another word of the group is a little less sure than the word itself; the same word written apart or
+        # joined ("un balanced", "early_stopping" for "unbalanced", "early stopping") is that word
+        other_word = n > 0 and _letters(spelling) != _letters(concept)
+        if other_word:
             score = min(score, IN_GROUP)
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
             elsewhere.update(where)
-            best, where, from_group, width = score, found, n > 0 or score == IN_GROUP, _units_of(spelling)
+            best, where, from_group, width = score, found, other_word or score == IN_GROUP, _units_of(spelling)
             if score >= EXACT:
                 break
         elif found and _units_of(spelling) == 1:
@@ -813,6 +822,36 @@ def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGro
     return bool(denied) and any(all(at in denied for at in where) for where, _ in spans)
 
 
+def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
+    """The phrase's negations the text holds only where they deny something else: a phrase's negation denies the
+    keyword after it ("gpu not used"), so the text must hold that keyword a few words after one of its negations
+    ("the GPU is not being used", "cannot use the GPU"), not anywhere ("memory is not freed ... I used the GPU")."""
+    negation = groups.key(NEGATION_CONCEPT)
+    stray = []
+    for i, concept in enumerate(concepts[:-1]):
+        if i not in found_at or i + 1 not in found_at or groups.key(concept) != negation:
+            continue
+        where, width = found_at[i]
+        after = found_at[i + 1][0]
+        if not any(0 < q - (p + width - 1) <= NEGATION_REACH for p in where for q in after):
+            stray.append(i)
+    return stray
+
+
+def _words_found_twice(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
+    """The later of two keywords of one word ("list of lists") that the text holds only once: one word of the text
+    is one keyword of the phrase ("add EarlyStopping to the callbacks list" is no "list of lists")."""
+    seen: dict[str, int] = {}
+    twice = []
+    for i, concept in enumerate(concepts):
+        if i not in found_at or len(concept) != 1 or groups.in_group(concept) or not concept[0].isascii():
+            continue
+        first = seen.setdefault(stem(concept[0]), i)
+        if first != i and len({*found_at[first][0], *found_at[i][0]}) < 2:
+            twice.append(i)
+    return twice
+
+
 def phrase_fit(
     keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None, *, allow_partial: bool = True
 ) -> _Fit | None:
@@ -832,13 +871,24 @@ def phrase_fit(
     missing: list[int] = []
     via_group = False
     spans: list[tuple[list[int], int]] = []
+    found_at: dict[int, tuple[list[int], int]] = {}
     for i, concept in enumerate(concepts):
         best, where, from_group, width = _concept_hits(concept, text, groups)
-        if not best:
+        if best:
+            found_at[i] = (where, width)
+        elif i + 1 - len(found_at) > 1:
+            return None  # a fit misses at most one keyword
+    # found, but not as the phrase means it: left out, never a near miss of what the text holds
+    dropped = {*_stray_negations(concepts, found_at, groups), *_words_found_twice(concepts, found_at, groups)}
+    for i in dropped:
+        found_at.pop(i, None)
+    for i, concept in enumerate(concepts):
+        if i not in found_at:
             missing.append(i)
             if len(missing) > 1:
                 return None
             continue
+        best, where, from_group, width = _concept_hits(concept, text, groups)
         via_group = via_group or from_group
         scores.append(best)
         hits.append(where)
@@ -853,7 +903,7 @@ def phrase_fit(
         concept = concepts[missing[0]]
         keyword = concept[0]
         near = 0.0
-        if len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
+        if missing[0] not in dropped and len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
             near = _typo_score(keyword, text.words, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
