@@ -121,7 +121,8 @@ MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
 # two words far apart in a long post ("trying out CNNs ... free RAM") are no description of "out of memory"
 MAX_PAIR_SPAN = 3 * SPAN_NEAR
 # a negation of a phrase says something of the word next to it ("optimizers 没有 adam", "gpu not detected"): one
-# elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else
+# elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else. The
+# units from a negation to the word it denies: "not using", "not being used", "not able to use", "adam is not there"
 NEGATION_REACH = 3
 # a direction or level (a phrase's "decreasing", "low") is said of one measure (the loss or the accuracy) of one
 # split of the data (training or validation)
@@ -163,7 +164,6 @@ _BARE_CONTRACTIONS = {
 _PREDICATE_ENDINGS = ("ed", "able", "ible", "ing")
 NEGATIONS = {"not": 2, "never": 2, "no": 1}
 NEGATION_CONCEPT = ("not",)
-NEGATION_REACH = 3  # units from a negation to the word it denies: "not using", "not being used", "not able to use"
 _STATE_BEFORE = frozenset(["is", "are", "was", "were", "be", "been", "am"])
 _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include", "includes"])
 # "tensorflow does not have attribute Session" retells an AttributeError ("has no attribute"): what is missing
@@ -824,8 +824,9 @@ def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGro
 
 def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
     """The phrase's negations the text holds only where they deny something else: a phrase's negation denies the
-    keyword after it ("gpu not used"), so the text must hold that keyword a few words after one of its negations
-    ("the GPU is not being used", "cannot use the GPU"), not anywhere ("memory is not freed ... I used the GPU")."""
+    keyword after it ("gpu not used"), so the text must hold that keyword a few words from one of its negations
+    ("the GPU is not being used", "cannot use the GPU", "adam is not there"), not anywhere ("memory is not freed ...
+    I used the GPU")."""
     negation = groups.key(NEGATION_CONCEPT)
     stray = []
     for i, concept in enumerate(concepts[:-1]):
@@ -833,7 +834,7 @@ def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int,
             continue
         where, width = found_at[i]
         after = found_at[i + 1][0]
-        if not any(0 < q - (p + width - 1) <= NEGATION_REACH for p in where for q in after):
+        if not any(0 < q - (p + width - 1) <= NEGATION_REACH or 0 < p - q <= NEGATION_REACH for p in where for q in after):
             stray.append(i)
     return stray
 
