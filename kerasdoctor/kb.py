@@ -38,8 +38,8 @@ if TYPE_CHECKING:
         tuple[Blob, ...],
         dict[str, tuple[tuple[str, int], ...]],
     ]
-    # per kind of evidence, what can fit: near-miss rules, symptom rules' positions (their phrases are read
-    # without building them), frame rules
+    # per kind of evidence, what can fit: near-miss rules, the codes of symptom phrases (read without building
+    # their rules, explain.fallback.phrase_code), frame rules
     EvidenceCandidates = tuple[list[Rule], set[int], list[Rule]]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
@@ -260,11 +260,18 @@ class RuleSet:
         """The rule at this position (id order), built from the snapshot when first asked for."""
         return self._rule_at(position)
 
-    def phrases_at(self, positions: Iterable[int]) -> list[tuple[int, tuple[PreparedPhrase, ...]]]:
-        """The prepared symptom phrases of the rules at these positions, in id order, without building the rules."""
+    def phrases_at(self, codes: Iterable[int]) -> list[tuple[int, tuple[PreparedPhrase, ...]]]:
+        """Per rule, in id order, its prepared symptom phrases of these codes (``explain.fallback.phrase_code``),
+        without building the rules."""
+        from kerasdoctor.explain.fallback import ALL_PHRASES, PHRASE_SLOTS
+
+        codes = tuple(codes)
         phrases_of = self.evidence_index()[5]
+        wanted: dict[int, set[int]] = {}
+        for code in codes:
+            wanted.setdefault(code // PHRASE_SLOTS, set()).add(code % PHRASE_SLOTS)
         out = []
-        for position in sorted(positions):
+        for position, numbers in sorted(wanted.items()):
             data = self._blob(phrases_of[position]) if position < len(phrases_of) else None
             if data is None and position < len(phrases_of):
                 # a damaged blob: the phrases worked out from the rules instead, and the snapshot rebuilt next time
@@ -273,11 +280,14 @@ class RuleSet:
                 if self._blobs is not None:
                     self._blobs.discard()
                 self._evidence_index = evidence_index(self.rules, self.vocabulary)
-                return self.phrases_at(positions)
+                return self.phrases_at(codes)
             if data is not None:
-                phrases = marshal.loads(data)  # noqa: S302 - checked snapshot or made here
-                if type(phrases) is tuple and phrases:
-                    out.append((position, phrases))
+                each = marshal.loads(data)  # noqa: S302 - checked snapshot or made here
+                if type(each) is tuple and each:
+                    chosen = each if ALL_PHRASES in numbers else [each[n] for n in sorted(numbers) if n < len(each)]
+                    phrases = tuple(marshal.loads(phrase) for phrase in chosen)  # noqa: S302 - as above
+                    if phrases:
+                        out.append((position, phrases))
         return out
 
 

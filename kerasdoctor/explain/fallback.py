@@ -97,7 +97,7 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
     position and its number of long words, which ``explain.fuzzy.worth_scoring`` weighs
     a text against; per word or word stem of a symptom phrase, the rules whose phrases
     need one; the rules with Chinese symptom keywords, with those keywords; per frame
-    name, the rules naming it; per rule, its symptom phrases prepared and marshalled; the
+    name, the rules naming it; per rule, its symptom phrases prepared and marshalled one by one; the
     wordings whose only long word is an identifier, by its first characters). The maps by
     word are packed (``pack_postings``).
     The rule snapshot keeps it, so a fallback looks up only the text's words, builds
@@ -120,15 +120,20 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
                 by_word.setdefault(word, []).append(len(wordings))
             wordings.append((position, len(words)))
         phrases = symptoms.prepared_phrases(rule, groups)
-        latin, cjk = symptoms.required_words(phrases)
-        for word in sorted(latin):
-            by_symptom_word.setdefault(word, []).append(position)
+        _latin, cjk = symptoms.required_words(phrases)
+        for number, phrase in enumerate(phrases):
+            # a phrase past the numbers a rule's phrases can take is weighed whenever its rule is
+            code = phrase_code(position, min(number, ALL_PHRASES))
+            for word in sorted(symptoms.required_words((phrase,))[0]):
+                held = by_symptom_word.setdefault(word, [])
+                if not held or held[-1] != code:
+                    held.append(code)
         if cjk:
             chinese.append((position, cjk))
         for name in sorted(set(rule.frames)):
             by_frame.setdefault(name, []).append(position)
-        # marshalled apart: a fallback unpacks the phrases of only the rules it weighs
-        phrases_of.append(marshal.dumps(phrases))
+        # marshalled apart, each phrase too: a fallback unpacks only the phrases whose words the text holds
+        phrases_of.append(marshal.dumps(tuple(marshal.dumps(phrase) for phrase in phrases)))
 
     identifiers: dict[str, list[tuple[str, int]]] = {}
     for word, held in by_word.items():
@@ -139,6 +144,16 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
     frozen_identifiers = {prefix: tuple(found) for prefix, found in identifiers.items()}
     packed = pack_postings(by_word), pack_postings(by_symptom_word), pack_postings(by_frame)
     return packed[0], tuple(wordings), packed[1], tuple(chinese), packed[2], tuple(phrases_of), frozen_identifiers
+
+
+# a symptom phrase's code in the index: its rule's position and its number among the rule's phrases; the last
+# number stands for all of them (a rule whose Chinese keywords the text holds: each phrase is checked as it is weighed)
+PHRASE_SLOTS = 1 << 10
+ALL_PHRASES = PHRASE_SLOTS - 1
+
+
+def phrase_code(position: int, number: int) -> int:
+    return position * PHRASE_SLOTS + number
 
 
 def pack_postings(index: dict[str, list[int]]) -> dict[str, str]:
@@ -223,9 +238,9 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
 
     index = rules.evidence_index()
     words, cjk = symptoms.text_words(records)
-    symptom = {position for word in words for position in postings(index[2], word)}
+    symptom = {code for word in words for code in postings(index[2], word)}
     if cjk:
-        symptom.update(position for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
+        symptom.update(phrase_code(position, ALL_PHRASES) for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
     return rules.rules_at(_near_miss_positions(index, normalised)), symptom, _frame_rules(rules, records)
 
 
