@@ -83,6 +83,8 @@ PASTINGS = {
     # a Chinese post: the user's words run straight into the exception line and go on after it
     "chinese words around": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):(.*)$", "运行时报错：\\1:\\2，求助", t, count=1, flags=re.M),
     "fullwidth brackets and commas": lambda t: t.translate(str.maketrans({"(": "\uff08", ")": "\uff09", ",": "\uff0c"})),
+    # a Stack Overflow / Markdown code block: every line indented by four spaces
+    "indented code block": lambda t: "\n".join("    " + line if line.strip() else line for line in t.splitlines()),
 }
 
 
@@ -120,6 +122,16 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("OSError: Unable to open file 'C:/用户/model.h5'") == "OSError: Unable to open file 'C:/用户/model.h5'"
     assert normalize_text("ValueError: Unknown layer: 注意力层") == "ValueError: Unknown layer: 注意力层"
     assert normalize_text("I got KeyError: 'acc' after fit") == "I got KeyError: 'acc' after fit"
+
+
+def test_a_paste_indented_as_a_whole_is_read_at_its_own_margin():
+    frames = 'File "train.py", line 3, in <module>\n    model.fit(x)\nValueError: bad'
+    indented = "\n".join("    " + line for line in ("Caused by op 'conv1/Conv2D', defined at:", *frames.splitlines()))
+    assert normalize_text(indented) == "Caused by op 'conv1/Conv2D', defined at:\n" + frames
+    (record,) = [r for r in extract_errors(indented) if r.kind == "exception"]
+    assert (record.type, record.message) == ("ValueError", "bad")
+    # a traceback whose frames alone are indented keeps its layout
+    assert normalize_text("Traceback (most recent call last):\n  " + frames) == "Traceback (most recent call last):\n  " + frames
 
 
 def test_python_code_survives_normalising():
