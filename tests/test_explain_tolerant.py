@@ -83,6 +83,10 @@ PASTINGS = {
     # a Chinese post: the user's words run straight into the exception line and go on after it
     "chinese words around": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):(.*)$", "运行时报错：\\1:\\2，求助", t, count=1, flags=re.M),
     "fullwidth brackets and commas": lambda t: t.translate(str.maketrans({"(": "\uff08", ")": "\uff09", ",": "\uff0c"})),
+}
+# what pasting does to the layout of a text of several lines (a traceback, a log)
+LAYOUT_PASTINGS = {
+    "html line breaks": lambda t: "<br>".join(t.splitlines()),
     # a Stack Overflow / Markdown code block: every line indented by four spaces
     "indented code block": lambda t: "\n".join("    " + line if line.strip() else line for line in t.splitlines()),
 }
@@ -98,7 +102,8 @@ def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
             if best is None or best.rule.id != rule.id:
                 continue  # test_rule_examples reports these
             checked += 1
-            for how, paste in PASTINGS.items():
+            pastings = {**PASTINGS, **LAYOUT_PASTINGS} if "\n" in text.strip() else PASTINGS
+            for how, paste in pastings.items():
                 pasted = top(paste(text), rules)
                 if pasted is None or pasted.rule.id != rule.id:
                     failures.append(f"{rule.path} ({how}): {pasted.rule.name if pasted else 'no match'}")

@@ -47,6 +47,8 @@ _PUNCTUATION = str.maketrans(
 )
 _FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+# a traceback copied out of a web page's HTML keeps its line breaks as tags
+_HTML_BREAK = lazy(r"(?i)<br\s*/?>\n?")
 _FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
 _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
 # **bold** but not Python's **kwargs: a closing ** is never followed by a name
@@ -352,6 +354,8 @@ def as_python3_prints(message: str) -> str:
 def normalize_text(text: str) -> str:
     """The pasted text as the library printed it, as far as that can be told."""
     text = fold_characters(text)
+    if "<br" in text or "<BR" in text:
+        text = _HTML_BREAK.sub("\n", text)
     if '"stack":' in text:
         text = unwrap_notebook_error_json(text)
     lines = text.splitlines()
