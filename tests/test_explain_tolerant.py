@@ -714,6 +714,20 @@ def test_a_notebook_traceback_cut_before_its_message_is_read_from_the_private_im
     assert public_import is None or public_import.rule.name != "keras-internal-module-paths"
 
 
+def test_a_traceback_cut_on_keras_2s_decode_of_an_h5_attribute_is_read_from_that_line():
+    # Colab, TF 1.15 / keras 2.3 with h5py 3 (https://github.com/HenriquesLab/ZeroCostDL4Mic/issues/103), pasted without its last line:
+    # the traceback stops on the line that decodes the file's keras_version, before the AttributeError
+    pasted = (
+        "AttributeError                            Traceback (most recent call last)\n"
+        "/tensorflow-1.15.2/python3.7/keras/engine/saving.py in load_weights_from_hdf5_group(f, layers, reshape)\n"
+        "   1182     if 'keras_version' in f.attrs:\n"
+        "-> 1183         original_keras_version = f.attrs['keras_version'].decode('utf8')\n"
+        "   1184     else:\n"
+    )
+    match = top(pasted)
+    assert match is not None and match.rule.name == "h5py3-str-decode" and match.kind == "frames"
+
+
 @pytest.mark.parametrize(
     ("pasted", "family"),
     [
