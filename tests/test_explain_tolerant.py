@@ -84,6 +84,12 @@ PASTINGS = {
     "chinese words around": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):(.*)$", "运行时报错：\\1:\\2，求助", t, count=1, flags=re.M),
     "fullwidth brackets and commas": lambda t: t.translate(str.maketrans({"(": "\uff08", ")": "\uff09", ",": "\uff0c"})),
 }
+# what pasting does to the layout of a text of several lines (a traceback, a log)
+LAYOUT_PASTINGS = {
+    "html line breaks": lambda t: "<br>".join(t.splitlines()),
+    # a Stack Overflow / Markdown code block: every line indented by four spaces
+    "indented code block": lambda t: "\n".join("    " + line if line.strip() else line for line in t.splitlines()),
+}
 
 
 def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
@@ -96,7 +102,8 @@ def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
             if best is None or best.rule.id != rule.id:
                 continue  # test_rule_examples reports these
             checked += 1
-            for how, paste in PASTINGS.items():
+            pastings = {**PASTINGS, **LAYOUT_PASTINGS} if "\n" in text.strip() else PASTINGS
+            for how, paste in pastings.items():
                 pasted = top(paste(text), rules)
                 if pasted is None or pasted.rule.id != rule.id:
                     failures.append(f"{rule.path} ({how}): {pasted.rule.name if pasted else 'no match'}")
@@ -120,6 +127,16 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("OSError: Unable to open file 'C:/用户/model.h5'") == "OSError: Unable to open file 'C:/用户/model.h5'"
     assert normalize_text("ValueError: Unknown layer: 注意力层") == "ValueError: Unknown layer: 注意力层"
     assert normalize_text("I got KeyError: 'acc' after fit") == "I got KeyError: 'acc' after fit"
+
+
+def test_a_paste_indented_as_a_whole_is_read_at_its_own_margin():
+    frames = 'File "train.py", line 3, in <module>\n    model.fit(x)\nValueError: bad'
+    indented = "\n".join("    " + line for line in ("Caused by op 'conv1/Conv2D', defined at:", *frames.splitlines()))
+    assert normalize_text(indented) == "Caused by op 'conv1/Conv2D', defined at:\n" + frames
+    (record,) = [r for r in extract_errors(indented) if r.kind == "exception"]
+    assert (record.type, record.message) == ("ValueError", "bad")
+    # a traceback whose frames alone are indented keeps its layout
+    assert normalize_text("Traceback (most recent call last):\n  " + frames) == "Traceback (most recent call last):\n  " + frames
 
 
 def test_python_code_survives_normalising():
@@ -697,6 +714,20 @@ def test_a_notebook_traceback_cut_before_its_message_is_read_from_the_private_im
     assert match is not None and match.rule.name == "keras-internal-module-paths" and match.kind == "frames"
     public_import = top(pasted.replace("keras.engine import training", "keras.layers import Dense"))
     assert public_import is None or public_import.rule.name != "keras-internal-module-paths"
+
+
+def test_a_traceback_cut_on_keras_2s_decode_of_an_h5_attribute_is_read_from_that_line():
+    # Colab, TF 1.15 / keras 2.3 with h5py 3 (https://github.com/HenriquesLab/ZeroCostDL4Mic/issues/103), pasted without its last line:
+    # the traceback stops on the line that decodes the file's keras_version, before the AttributeError
+    pasted = (
+        "AttributeError                            Traceback (most recent call last)\n"
+        "/tensorflow-1.15.2/python3.7/keras/engine/saving.py in load_weights_from_hdf5_group(f, layers, reshape)\n"
+        "   1182     if 'keras_version' in f.attrs:\n"
+        "-> 1183         original_keras_version = f.attrs['keras_version'].decode('utf8')\n"
+        "   1184     else:\n"
+    )
+    match = top(pasted)
+    assert match is not None and match.rule.name == "h5py3-str-decode" and match.kind == "frames"
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ only runs when the text shows the sign it looks for, so clean text costs one
 
 from __future__ import annotations
 
+import textwrap
+
 from kerasdoctor.lazyre import lazy
 
 # Quotes, dashes and spaces that word processors and chat apps substitute;
@@ -45,6 +47,8 @@ _PUNCTUATION = str.maketrans(
 )
 _FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+# a traceback copied out of a web page's HTML keeps its line breaks as tags
+_HTML_BREAK = lazy(r"(?i)<br\s*/?>\n?")
 _FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
 _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
 # **bold** but not Python's **kwargs: a closing ** is never followed by a name
@@ -116,9 +120,17 @@ _RECORD_START = lazy(
 )
 
 
+def indented_as_a_whole(text: str) -> bool:
+    """Whether every non-blank line of ``text`` starts with whitespace: a paste indented as one block."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) > 1 and all(line[0] in " \t" for line in lines)
+
+
 def needs_normalising(text: str) -> bool:
     """Whether ``text`` shows any sign of what :func:`normalize_text` undoes."""
     if not text.isascii():
+        return True
+    if text[:1] in (" ", "\t", "\n") and indented_as_a_whole(text):
         return True
     signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'", '"stack":')
     if any(sign in text for sign in signs):
@@ -342,10 +354,16 @@ def as_python3_prints(message: str) -> str:
 def normalize_text(text: str) -> str:
     """The pasted text as the library printed it, as far as that can be told."""
     text = fold_characters(text)
+    if "<br" in text or "<BR" in text:
+        text = _HTML_BREAK.sub("\n", text)
     if '"stack":' in text:
         text = unwrap_notebook_error_json(text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
+    if indented_as_a_whole("\n".join(lines)):
+        # a Markdown code block (Stack Overflow's four spaces), a list item or a quoted log indents every line
+        # alike; the traceback inside it is read at its own margin, where Python printed its header and message
+        lines = textwrap.dedent("\n".join(lines)).splitlines()
     lines = split_padded_lines(lines)
     if not text.isascii():
         lines = split_glued_exception_lines(lines)
