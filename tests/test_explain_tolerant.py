@@ -594,6 +594,49 @@ def test_a_whole_message_is_not_read_as_a_longer_wording_cut_short():
     assert cut is not None and cut.kind == "fuzzy" and any("stops inside" in note for note in cut.notes)
 
 
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # an issue title: the function and "got an" left out (Keras 3's fit() no longer takes workers=)
+        ("Error unexpected keyword argument 'workers'", "fit-multiprocessing-arguments"),
+        # the first words cut off, the rest as Keras 2 prints it
+        (
+            "expects 2 inputs, but it received 1 input tensors. Input received: [<tf.Tensor 'input_3:0' shape=(?, 1) dtype=float32>]",
+            "model-input-count-mismatch",
+        ),
+        # a small word left out when retyping
+        ("ValueError: Layer model_1 expects 2 inputs, it received 1 input tensors.", "model-input-count-mismatch"),
+        # a few words of the title's own before the part it quotes
+        ("Keras: must contain all classes in the data. The classes {np.int64(2)} exist in the data but not in `class_weight`.", "class-weight-not-dict"),
+    ],
+)
+def test_a_message_retyped_as_a_title_finds_its_family_as_a_near_miss(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family
+    assert best.kind == "fuzzy" and best.confidence < CONFIDENT
+    assert any("words left out" in note for note in best.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the words before the retyped part name another subject: not the family whose wording it ends like
+        "TypeError: 'Sequential' object got an unexpected keyword argument 'workers'",
+        # too little of a short wording is left to tell its family
+        "AttributeError: 'Adam' object no attribute 'lr'",
+    ],
+)
+def test_words_of_another_subject_before_a_retyped_wording_rule_it_out(text):
+    assert top(text) is None
+
+
+def test_a_title_cut_inside_its_brackets_reads_as_cut_short():
+    # Stack Overflow and GitHub cut long titles at a length limit, here inside the shape's parentheses
+    best = top("Input 0 is incompatible with layer model: expected shape=(None, 2")
+    assert best is not None and best.kind == "fuzzy" and best.rule.name in {"input-rank-mismatch", "input-feature-mismatch"}
+    assert any("stops inside" in note for note in best.notes)
+
+
 def test_a_copied_vscode_notebook_error_reads_as_the_traceback_it_shows():
     # VS Code copies an error cell's output as JSON: the class, the message, and the IPython traceback
     # as one escaped string with its colour codes (Keras 3.15's wording, reproduced here)
