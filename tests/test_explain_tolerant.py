@@ -207,6 +207,30 @@ def test_typo_is_a_fuzzy_match_below_confident():
 
 
 @pytest.mark.parametrize(
+    ("text", "family", "sibling"),
+    [
+        # both families have this wording's words; only the same-rank shapes fit the first once the typo is undone
+        (
+            "ValueError: Input 0 is incmopatible with layer model: expected shape=(None, 256, 256, 1), found shape=(None, 128, 128, 3)",
+            "input-feature-mismatch",
+            "input-rank-mismatch",
+        ),
+        # (3,) against (22,): a width, not the (N, 1) integer labels the other families' wordings ask for
+        (
+            "ValueError: Error when chekcing target: expected dense_20 to have shape (3,) but got array with shape (22,)",
+            "target-shape-mismatch",
+            "categorical-labels-not-one-hot",
+        ),
+    ],
+)
+def test_a_typo_is_put_right_before_the_whole_wording_decides_between_siblings(text, family, sibling):
+    matches = explain(text, versions={}).matches
+    names = [m.rule.name for m in matches]
+    assert names[0] == family and matches[0].kind == "fuzzy"
+    assert sibling not in names or matches[names.index(sibling)].confidence < matches[0].confidence - 0.1
+
+
+@pytest.mark.parametrize(
     ("text", "not_family"),
     [
         # every word of categorical-labels-not-one-hot's wording is there, but its (N, 1) shape is not

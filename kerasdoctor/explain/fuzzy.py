@@ -35,6 +35,7 @@ MIN_SHARED_WORD = 4
 MIN_IDENTIFIER_CHARS = 10
 IDENTIFIER_PREFIX = 4
 MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
+REPAIRED_CLOSENESS = 97.0  # a near miss whose whole pattern fits once its mistyped words are put right
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
 SCALE = 0.75
@@ -335,6 +336,34 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
 
 
+_IGNORING_CASE: dict[str, object] = {}
+
+
+def _fits_once_repaired(pattern: str, runs: Sequence[str], text: str, words: frozenset[str]) -> bool | None:
+    """Whether the whole pattern fits ``text`` once each mistyped word of its literal text is put right (None: no typo)."""
+    import re
+
+    repaired = text
+    for word in {w for run in runs for w in _WORD.compiled().findall(run)} - words:
+        if len(word) < MIN_MISTYPED_WORD:
+            continue
+        slips = [other for other in words if _typo_of(word, other)]
+        for other in slips:
+            repaired = re.sub(rf"\b{re.escape(other)}\b", word, repaired)
+    if repaired == text:
+        return None
+    compiled = _IGNORING_CASE.get(pattern)
+    if compiled is None:
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        except re.error:
+            compiled = False
+        _IGNORING_CASE[pattern] = compiled
+    if compiled is False:
+        return None
+    return compiled.search(repaired) is not None  # type: ignore[attr-defined]
+
+
 def _typo_of(word: str, other: str) -> bool:
     """Whether ``other`` is ``word`` mistyped: rapidfuzz's ratio, asked only when it can reach TYPO_RATIO.
 
@@ -391,6 +420,11 @@ def fuzzy_matches(
                     missing = [run for run in runs if run not in text]
                     if missing and all(_near_miss(run, text, words) for run in missing):
                         closeness = skeleton_score(runs, text)
+                        fits = _fits_once_repaired(pattern.pattern, runs, text, words) if closeness >= MIN_SCORE else None
+                        # once the slips are undone, whether the whole wording fits, its numbers and names included:
+                        # a sibling wording that only shares the literal words is the less likely reading
+                        if fits is not None:
+                            closeness = max(closeness, REPAIRED_CLOSENESS) if fits else MIN_SCORE
                 cut = retyped = 0.0
                 if closeness < MIN_SCORE:
                     cut = cut_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
