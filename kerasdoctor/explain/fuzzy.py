@@ -288,6 +288,9 @@ def retyped_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
     words there are another message's subject (``module 'keras' has no attribute``
     is not ``'Adam' object has no attribute``).
     """
+    end_words = {w for w in _WORD.compiled().findall(runs[-1]) if len(w) >= MIN_SHARED_WORD} - DROPPABLE_WORDS if runs else set()
+    if not end_words <= set(_WORD.compiled().findall(text)):
+        return 0.0  # every form keeps the wording's end: without its words, no form is worth compiling
     for compiled, coverage, cut_words in _retyped_forms(pattern, runs):
         found = compiled.search(text)  # type: ignore[attr-defined]
         if found is None:
