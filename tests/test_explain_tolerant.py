@@ -226,6 +226,30 @@ def test_typo_is_a_fuzzy_match_below_confident():
 
 
 @pytest.mark.parametrize(
+    ("text", "family", "sibling"),
+    [
+        # both families have this wording's words; only the same-rank shapes fit the first once the typo is undone
+        (
+            "ValueError: Input 0 is incmopatible with layer model: expected shape=(None, 256, 256, 1), found shape=(None, 128, 128, 3)",
+            "input-feature-mismatch",
+            "input-rank-mismatch",
+        ),
+        # (3,) against (22,): a width, not the (N, 1) integer labels the other families' wordings ask for
+        (
+            "ValueError: Error when chekcing target: expected dense_20 to have shape (3,) but got array with shape (22,)",
+            "target-shape-mismatch",
+            "categorical-labels-not-one-hot",
+        ),
+    ],
+)
+def test_a_typo_is_put_right_before_the_whole_wording_decides_between_siblings(text, family, sibling):
+    matches = explain(text, versions={}).matches
+    names = [m.rule.name for m in matches]
+    assert names[0] == family and matches[0].kind == "fuzzy"
+    assert sibling not in names or matches[names.index(sibling)].confidence < matches[0].confidence - 0.1
+
+
+@pytest.mark.parametrize(
     ("text", "not_family"),
     [
         # every word of categorical-labels-not-one-hot's wording is there, but its (N, 1) shape is not
@@ -611,6 +635,49 @@ def test_a_whole_message_is_not_read_as_a_longer_wording_cut_short():
     assert top("ImportError: cannot import name 'layer_utils'") is None
     cut = top("ValueError: Error when checking target: expected dense_2 to have shape (10,) but got arr...")
     assert cut is not None and cut.kind == "fuzzy" and any("stops inside" in note for note in cut.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # an issue title: the function and "got an" left out (Keras 3's fit() no longer takes workers=)
+        ("Error unexpected keyword argument 'workers'", "fit-multiprocessing-arguments"),
+        # the first words cut off, the rest as Keras 2 prints it
+        (
+            "expects 2 inputs, but it received 1 input tensors. Input received: [<tf.Tensor 'input_3:0' shape=(?, 1) dtype=float32>]",
+            "model-input-count-mismatch",
+        ),
+        # a small word left out when retyping
+        ("ValueError: Layer model_1 expects 2 inputs, it received 1 input tensors.", "model-input-count-mismatch"),
+        # a few words of the title's own before the part it quotes
+        ("Keras: must contain all classes in the data. The classes {np.int64(2)} exist in the data but not in `class_weight`.", "class-weight-not-dict"),
+    ],
+)
+def test_a_message_retyped_as_a_title_finds_its_family_as_a_near_miss(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family
+    assert best.kind == "fuzzy" and best.confidence < CONFIDENT
+    assert any("words left out" in note for note in best.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the words before the retyped part name another subject: not the family whose wording it ends like
+        "TypeError: 'Sequential' object got an unexpected keyword argument 'workers'",
+        # too little of a short wording is left to tell its family
+        "AttributeError: 'Adam' object no attribute 'lr'",
+    ],
+)
+def test_words_of_another_subject_before_a_retyped_wording_rule_it_out(text):
+    assert top(text) is None
+
+
+def test_a_title_cut_inside_its_brackets_reads_as_cut_short():
+    # Stack Overflow and GitHub cut long titles at a length limit, here inside the shape's parentheses
+    best = top("Input 0 is incompatible with layer model: expected shape=(None, 2")
+    assert best is not None and best.kind == "fuzzy" and best.rule.name in {"input-rank-mismatch", "input-feature-mismatch"}
+    assert any("stops inside" in note for note in best.notes)
 
 
 def test_a_copied_vscode_notebook_error_reads_as_the_traceback_it_shows():

@@ -35,6 +35,7 @@ MIN_SHARED_WORD = 4
 MIN_IDENTIFIER_CHARS = 10
 IDENTIFIER_PREFIX = 4
 MIN_SCORE = 88.0  # length-weighted partial ratio over the skeleton
+REPAIRED_CLOSENESS = 97.0  # a near miss whose whole pattern fits once its mistyped words are put right
 MIN_LONGEST_RUN_SCORE = 85.0
 MAX_TEXT_CHARS = 2000
 SCALE = 0.75
@@ -49,6 +50,22 @@ MIN_CUT_LITERAL = 16  # of the wording's own literal text among them
 MIN_CUT_RUN_CHARS = 2  # a text that stops inside a word of the wording's literal text was cut there
 CUT_SEARCH_SECONDS = 0.05
 _CUT_MARKS = " .\u2026"
+# a message retyped as an issue title: small words left out ("fit() unexpected keyword argument"), or its first
+# words cut off ("unexpected keyword argument 'workers'" for "fit() got an unexpected keyword argument 'workers'")
+DROPPABLE_WORDS = frozenset({"a", "an", "the", "got", "to", "of", "is", "be", "was", "are", "has", "have", "for", "with", "but", "it", "that"})
+# what a title puts before the part of a message it quotes, besides the exception's class and the words cut off
+TITLE_WORDS = frozenset(
+    {
+        *("error", "errors", "exception", "warning", "keras", "tensorflow", "tf", "python", "raise", "raised", "throws", "fails"),
+        *("when", "while", "how", "fix", "solve", "get", "getting", "got", "and", "or", "in", "on", "my", "i", "with", "using", "the", "a", "an"),
+    }
+)
+MIN_RETYPED_LITERAL = 16  # of the wording's own literal text the retyped or cut-off message still holds
+MIN_RETYPED_WORDS = 3  # long words of that literal text
+RETYPED_FACTOR = 0.9  # below a cut at the end: the words that were dropped may have said more
+_APOSTROPHE = lazy(r"(?<=[A-Za-z])'(?=[A-Za-z])")  # can't, doesn't: not a quote that opens a name
+_LEADING_FLAGS = lazy(r"^\(\?[aiLmsux]+\)")
+_EXCEPTION_NAME = lazy(r"^[\w.]*(?:error|exception|warning)$")
 _ELLIPSES = ("...", "\u2026")
 _OPEN_ENDS = (":", ",", "(", "[", "{", "=")
 
@@ -148,7 +165,7 @@ def cut_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
     """
     whole = text.rstrip()
     body = whole.rstrip(_CUT_MARKS) if whole.endswith(_ELLIPSES) else whole
-    if not (body != whole or body.endswith(_OPEN_ENDS) or _shown_of_the_cut_run(runs, body)):
+    if not (body != whole or body.endswith(_OPEN_ENDS) or _unclosed(body) or _shown_of_the_cut_run(runs, body)):
         return 0.0  # before importing regex, which costs more than an interpreter's start-up
     import regex
 
@@ -172,6 +189,117 @@ def cut_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
     if covered < MIN_CUT_LITERAL:
         return 0.0
     return min(1.0, covered / sum(len(run) for run in runs))
+
+
+def _unclosed(text: str) -> bool:
+    """Whether ``text`` stops inside brackets or quotes it opened (a title cut at its length limit, ``shape=(None, 2``)."""
+    if any(text.count(opening) > text.count(closing) for opening, closing in ("()", "[]", "{}")):
+        return True
+    quotes = _APOSTROPHE.compiled().sub("", text)
+    return quotes.count("'") % 2 == 1 or quotes.count('"') % 2 == 1
+
+
+def _pattern_spaces(pattern: str) -> tuple[list[int], bool]:
+    """Positions of the pattern's literal, unrepeated spaces outside groups and classes; and whether ``|`` splits it at the top."""
+    spaces: list[int] = []
+    depth, index, in_class, top_alternation = 0, 0, False, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            if pattern[index : index + 1] == "^":
+                index += 1
+            if pattern[index : index + 1] == "]":
+                index += 1
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            top_alternation = True
+        elif char == " " and depth == 0 and pattern[index + 1 : index + 2] not in ("*", "+", "?", "{"):
+            spaces.append(index)
+        index += 1
+    return spaces, top_alternation
+
+
+def _droppable_words_optional(pattern: str) -> str:
+    """``pattern`` with its literal small words (``got an``) made optional, each with the space after it."""
+    spaces = _pattern_spaces(pattern)[0]
+    starts = [-1, *spaces]
+    out = pattern
+    for before, after in reversed(list(zip(starts, spaces))):
+        word = pattern[before + 1 : after]
+        if before >= 0 and word.lower() in DROPPABLE_WORDS:
+            out = out[: before + 1] + f"(?:{word} )?" + out[after + 1 :]
+    return out
+
+
+_RETYPED: dict[str, tuple[tuple[object, float, frozenset[str]], ...]] = {}
+
+
+def _retyped_forms(pattern: str, runs: Sequence[str]) -> tuple[tuple[object, float, frozenset[str]], ...]:
+    """The wording as a title retypes it: small words optional, then cut after each of its top-level spaces.
+
+    Each form: its compiled regex, the share of the wording's literal text it still
+    holds, and the words of the part cut off (a title may keep some of them before
+    the quoted part). Longest first; only forms that keep enough literal text.
+    """
+    forms = _RETYPED.get(pattern)
+    if forms is not None:
+        return forms
+    import re
+
+    flags_match = _LEADING_FLAGS.compiled().match(pattern)
+    flags = flags_match.group(0) if flags_match else ""
+    relaxed = _droppable_words_optional(pattern[len(flags) :])
+    spaces, top_alternation = _pattern_spaces(relaxed)
+    total = sum(len(run) for run in runs) or 1
+    built: list[tuple[object, float, frozenset[str]]] = []
+    for cut in [-1, *([] if top_alternation else spaces)]:
+        rest = relaxed[cut + 1 :]
+        kept = tuple(r.lower().strip() for r in literal_runs(flags + rest) if len(r.strip()) >= MIN_RUN_CHARS)
+        kept_chars = sum(len(run) for run in kept)
+        if kept_chars < MIN_RETYPED_LITERAL or len(_long_words(kept)) < MIN_RETYPED_WORDS:
+            break  # later cuts keep even less
+        try:
+            compiled = re.compile(flags + rest, re.IGNORECASE)
+        except re.error:
+            continue
+        cut_words = frozenset(_WORD.compiled().findall(" ".join(literal_runs(relaxed[: cut + 1])).lower())) if cut >= 0 else frozenset()
+        built.append((compiled, min(1.0, kept_chars / total), cut_words))
+    forms = _RETYPED[pattern] = tuple(built)
+    return forms
+
+
+def retyped_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
+    """The share of a wording's literal text that ``text`` holds as a title retypes a message; else 0.
+
+    The title may leave out small words (``fit() unexpected keyword argument``) or
+    the message's first words; it may put the exception's class, a few words of its
+    own or the words it cut off before the quoted part, and nothing else: other
+    words there are another message's subject (``module 'keras' has no attribute``
+    is not ``'Adam' object has no attribute``).
+    """
+    end_words = {w for w in _WORD.compiled().findall(runs[-1]) if len(w) >= MIN_SHARED_WORD} - DROPPABLE_WORDS if runs else set()
+    if not end_words <= set(_WORD.compiled().findall(text)):
+        return 0.0  # every form keeps the wording's end: without its words, no form is worth compiling
+    for compiled, coverage, cut_words in _retyped_forms(pattern, runs):
+        found = compiled.search(text)  # type: ignore[attr-defined]
+        if found is None:
+            continue
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        before = _WORD.compiled().findall(text[line_start : found.start()])
+        if all(w in TITLE_WORDS or w in cut_words or w.isdigit() or _EXCEPTION_NAME.compiled().match(w) for w in before):
+            return coverage
+    return 0.0
 
 
 def _shown_of_the_cut_run(runs: Sequence[str], span: str) -> int:
@@ -209,6 +337,34 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     if len(absent) > MAX_MISTYPED_WORDS:
         return False
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
+
+
+_IGNORING_CASE: dict[str, object] = {}
+
+
+def _fits_once_repaired(pattern: str, runs: Sequence[str], text: str, words: frozenset[str]) -> bool | None:
+    """Whether the whole pattern fits ``text`` once each mistyped word of its literal text is put right (None: no typo)."""
+    import re
+
+    repaired = text
+    for word in {w for run in runs for w in _WORD.compiled().findall(run)} - words:
+        if len(word) < MIN_MISTYPED_WORD:
+            continue
+        slips = [other for other in words if _typo_of(word, other)]
+        for other in slips:
+            repaired = re.sub(rf"\b{re.escape(other)}\b", word, repaired)
+    if repaired == text:
+        return None
+    compiled = _IGNORING_CASE.get(pattern)
+    if compiled is None:
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        except re.error:
+            compiled = False
+        _IGNORING_CASE[pattern] = compiled
+    if compiled is False:
+        return None
+    return compiled.search(repaired) is not None  # type: ignore[attr-defined]
 
 
 def _typo_of(word: str, other: str) -> bool:
@@ -267,15 +423,25 @@ def fuzzy_matches(
                     missing = [run for run in runs if run not in text]
                     if missing and all(_near_miss(run, text, words) for run in missing):
                         closeness = skeleton_score(runs, text)
-                cut = 0.0
+                        fits = _fits_once_repaired(pattern.pattern, runs, text, words) if closeness >= MIN_SCORE else None
+                        # once the slips are undone, whether the whole wording fits, its numbers and names included:
+                        # a sibling wording that only shares the literal words is the less likely reading
+                        if fits is not None:
+                            closeness = max(closeness, REPAIRED_CLOSENESS) if fits else MIN_SCORE
+                cut = retyped = 0.0
                 if closeness < MIN_SCORE:
                     cut = cut_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
                     if not cut:
+                        retyped = retyped_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
+                    if not cut and not retyped:
                         continue
                 base = score_hit(pattern, record, 0)
                 if base == 0.0:
                     continue
-                if cut:
+                if retyped:
+                    confidence = min(KIND_CAPS["fuzzy"], base * SCALE * RETYPED_FACTOR * retyped**0.5)
+                    note = f"the message is this family's wording with words left out ({retyped:.0%} of its text shown): paste the whole message to be sure"
+                elif cut:
                     confidence = min(KIND_CAPS["fuzzy"], base * SCALE * cut**0.5)
                     note = f"the message stops inside this family's wording ({cut:.0%} of its text shown): paste the whole message to be sure"
                 else:
