@@ -244,6 +244,11 @@ def test_cold_explain_from_stored_regexes_does_not_import_re(tmp_path: Path):
     # so a later run needs no ``re``, whatever the format of its input and whichever rule it matches
     assert run("explain", "--file", str(FORMATS / "k3_envelope_dense_mismatch.txt")) == ["0", "False", "KD100"]
     assert run("explain", "--file", str(FORMATS / "k2_warnings_uncompiled_h5.txt")) == ["0", "False", "KD521"]
+    # nor does a message no wording matches, read again normalised and answered from the raise-site index, once the
+    # first sight of its raise site has stored that site's pattern
+    unmatched = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
+    assert run("explain", unmatched)[::2] == ["0", "raise-site"]
+    assert run("explain", unmatched) == ["0", "False", "raise-site"]
 
 
 def test_snapshot_with_a_flipped_byte_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

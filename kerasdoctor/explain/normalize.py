@@ -11,8 +11,6 @@ only runs when the text shows the sign it looks for, so clean text costs one
 
 from __future__ import annotations
 
-import textwrap
-
 from kerasdoctor.lazyre import lazy
 
 # Quotes, dashes and spaces that word processors and chat apps substitute;
@@ -363,6 +361,8 @@ def normalize_text(text: str) -> str:
     if indented_as_a_whole("\n".join(lines)):
         # a Markdown code block (Stack Overflow's four spaces), a list item or a quoted log indents every line
         # alike; the traceback inside it is read at its own margin, where Python printed its header and message
+        import textwrap  # it imports re: only an indented paste pays for it
+
         lines = textwrap.dedent("\n".join(lines)).splitlines()
     lines = split_padded_lines(lines)
     if not text.isascii():
