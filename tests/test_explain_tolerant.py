@@ -880,3 +880,25 @@ def test_an_error_quoted_in_a_sentence_ends_where_the_sentences_quote_closes(pas
 def test_an_error_quoted_in_a_sentence_gets_the_family_of_its_wording():
     best = top('KERAS_BACKEND=tensorflow python -c "from keras import backend"\nIt says "ModuleNotFoundError: No module named \'keras\'".')
     assert best is not None and best.rule.name == "tensorflow-not-installed" and best.kind == "wording"
+
+
+def test_an_ops_definition_stack_pasted_alone_names_no_raising_function():
+    # TF 2.9-2.15's "Detected at node ... defined at" stack pasted without the error below it: its frames built
+    # the op (the last is Keras's fit), none raised, so no check of `fit` may be claimed as the error
+    text = (
+        "Detected at node 'model/conv1/Conv2D' defined at (most recent call last):\n"
+        '    File "/home/me/train.py", line 40, in <module>\n'
+        "      model.fit(ds, epochs=3)\n"
+        '    File "/usr/lib/python3.8/site-packages/keras/utils/traceback_utils.py", line 64, in error_handler\n'
+        "      return fn(*args, **kwargs)\n"
+        '    File "/usr/lib/python3.8/site-packages/keras/engine/training.py", line 1409, in fit\n'
+        "      tmp_logs = self.train_function(iterator)\n"
+    )
+    (stack,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert stack.frames == ()
+    assert [f.function for f in stack.inner_frames] == ["<module>", "error_handler", "fit"]
+    assert stack.location is not None and stack.location.path == "/home/me/train.py"
+    assert all(m.kind != "raise-site" for m in explain(text).matches)
+    # the same frames under a real traceback header did raise: they keep their place
+    (raised,) = [r for r in extract_errors("Traceback (most recent call last):\n" + text.split("\n", 1)[1]) if r.kind == "exception"]
+    assert [f.function for f in raised.frames][-1] == "fit"

@@ -175,6 +175,9 @@ _ENVELOPE = lazy(
 )
 _ERROR_ENCOUNTERED = lazy(r"(?:Error encountered|Exception encountered):\s*\n\n?(?P<inner>.*)", DOTALL)
 _GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", MULTILINE)
+# the stack TensorFlow prints under a graph error's failing op ("Detected at node 'x' defined at (most recent
+# call last):", TF 2.9-2.15; "Caused by op 'x', defined at:", TF 1.x): where the op was built, not what raised
+_DEFINITION_HEADER = lazy(r"^(?:Detected at node .* defined at \(most recent call last\)|Caused by op .*, defined at):$")
 _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', MULTILINE)
 # characters that pasting leaves behind (markdown, HTML entities, placeholders); see normalize.py
 _PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
@@ -520,6 +523,9 @@ class _Parser:
         self.shutdown = False
         self.shutdown_records: list[tuple[str | None, str]] = []
         self.epoch_losses: list[tuple[float, float]] = []  # (loss, val_loss) of each epoch's last line
+        self.after_definition_header = False  # the line just read announced an op's definition stack
+        self.follows_definition_header = False  # ... the line before the one being read did
+        self.definition_stack = False  # the frames being read are that stack: they built an op, none of them raised
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -532,12 +538,18 @@ class _Parser:
         self.pytest = False
         self.vscode = False
         self.shutdown, self.shutdown_pending = self.shutdown_pending, False
+        self.definition_stack = False
 
     def _flush(self) -> None:
         if self.state == "message":
             message = "\n".join(self.msg_lines)
             frames = tuple(reversed(self.frames)) if self.vscode else tuple(self.frames)
             record = make_exception_record(self.type, message, frames)
+            if self.definition_stack and not record.message:
+                # only an op's definition stack, cut before the error: its last frame built the op, it raised
+                # nothing, so the frames stay evidence of where (inner frames) but name no raising function
+                fields = {n: getattr(record, n) for n in record.__slots__ if n not in ("frames", "inner_frames")}
+                record = ErrorRecord(**fields, frames=(), inner_frames=(*record.frames, *record.inner_frames))
             if self.shutdown:
                 self.shutdown_records.append((record.type, record.message))
             self.chain_group.append(record)
@@ -552,6 +564,7 @@ class _Parser:
         self.loose_code = False
         self.pytest = False
         self.vscode = False
+        self.definition_stack = False
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
@@ -587,6 +600,8 @@ class _Parser:
                 self._flush()
                 self._close_chain()
         stripped = line.strip()
+        self.follows_definition_header = self.after_definition_header
+        self.after_definition_header = "defined at" in stripped and bool(_DEFINITION_HEADER.match(stripped))
         if self.log_lines:
             if self.state == "scan" and stripped and len(self.log_lines) < MAX_LOG_LINES and not _starts_record(line):
                 self.log_lines.append(stripped)
@@ -788,6 +803,7 @@ class _Parser:
         if ('File "' in line and _PY_FRAME.match(line)) or (" in " in line and line.rstrip()[-1:] in (")", ">") and _starts_old_frame(line)):
             # frames pasted without their "Traceback (most recent call last):" header
             self._start_traceback()
+            self.definition_stack = self.follows_definition_header
             self._frames_line(line, line.strip())
             return
         if (": in " in line and _PYTEST_FRAME.match(line)) or (line.startswith(("File ", "Cell In", "Input In")) and _starts_ipython_frame(line)):
