@@ -26,8 +26,10 @@ UNKNOWN_TYPE_FACTOR = 0.92
 UNTYPED_RAISES = frozenset({"Exception"})
 UNKNOWN_WHERE_FACTOR = 0.8
 CHAINED_FACTOR = 0.97
-# when the input holds an exception, a warning/log/progress line beside it is rarely what the user asks about
-BESIDE_EXCEPTION_FACTOR = 0.85
+# when the input holds an exception, a warning/log/progress line beside it is rarely what the user asks about: a
+# start-up log TensorFlow prints on every machine (a CUDA library it could not dlopen, on a CPU-only install) must
+# not outrank the exception that ended the run when that exception's wording is a broad family's
+BESIDE_EXCEPTION_FACTOR = 0.75
 # a notice its family calls harmless (severity info: start-up logs, "could not find TensorRT", the shutdown warning of a
 # generator dataset) printed beside an exception never explains that exception
 NOTICE_BESIDE_EXCEPTION_FACTOR = 0.5
