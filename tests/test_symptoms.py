@@ -495,3 +495,12 @@ def test_a_flatten_layer_is_no_flat_curve() -> None:
 def test_a_loss_going_below_zero_is_a_negative_loss() -> None:
     best = explain("my binary crossentropy loss goes below zero after a few epochs").best
     assert best is not None and best.rule.name == "targets-outside-loss-range" and best.kind == "symptom"
+
+
+def test_a_word_that_begins_a_term_of_another_group_means_that_term() -> None:
+    groups = WordGroups(vocabulary([["gpu", "graphics card"], ["vram", "gpu memory"], ["not", "cannot"], ["use", "using"]]))
+    assert fit("not using gpu", "tensorflow is not using my gpu", groups)
+    assert fit("not using gpu", "training is not using the gpu, gpu memory stays empty", groups)
+    # "gpu" there names the memory of the card: the sentence is about memory, not about the card being unused
+    assert not fit("not using gpu", "tensorflow is not using full gpu memory", groups)
+    assert fit("vram full", "full gpu memory", groups)

@@ -458,6 +458,15 @@ class WordGroups:
             return (word,)
         return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
 
+    def compound_at(self, units: Sequence[str], at: int) -> bool:
+        """Whether the word at ``at`` begins a several-word entry of another group than its own ("gpu" in "gpu
+        memory"): there the word names a part of something else, not the thing itself."""
+        own = self._group((units[at],))
+        for term in self._multiword.get(units[at], ()):
+            if tuple(units[at : at + len(term)]) == term and self._group_of[term] != own and not NEGATIONS.keys() & set(term):
+                return True
+        return False
+
     def is_known(self, word: str) -> bool:
         """Whether ``word``, with any ending, is in some group of the vocabulary."""
         return self._group((word,)) is not None
@@ -805,6 +814,11 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     if elsewhere and width == 1:
         # "prediction ... the predicted masks are wrong": the nearest form decides how close the keywords are
         where = sorted(elsewhere.union(where))
+    if width == 1 and len(concept) == 1 and not _is_cjk(concept[0]) and where:
+        # "not using full gpu memory" speaks of memory: a word that begins a term of another group is that term
+        where = [i for i in where if i >= len(text.units) or _is_cjk(text.units[i]) or not groups.compound_at(text.units, i)]
+        if not where:
+            best, from_group = 0.0, False
     text.found[concept] = (best, where, from_group, width)
     return best, where, from_group, width
 
