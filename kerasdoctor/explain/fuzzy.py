@@ -339,9 +339,6 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
 
 
-_IGNORING_CASE: dict[str, object] = {}
-
-
 def _fits_once_repaired(pattern: str, runs: Sequence[str], text: str, words: frozenset[str]) -> bool | None:
     """Whether the whole pattern fits ``text`` once each mistyped word of its literal text is put right (None: no typo)."""
     import re
@@ -355,16 +352,13 @@ def _fits_once_repaired(pattern: str, runs: Sequence[str], text: str, words: fro
             repaired = re.sub(rf"\b{re.escape(other)}\b", word, repaired)
     if repaired == text:
         return None
-    compiled = _IGNORING_CASE.get(pattern)
-    if compiled is None:
-        try:
-            compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-        except re.error:
-            compiled = False
-        _IGNORING_CASE[pattern] = compiled
-    if compiled is False:
+    from kerasdoctor.kb import compile_pattern  # a user's pattern runs there with a time limit
+
+    try:
+        compiled = compile_pattern(pattern, ignore_case=True)
+    except re.error:
         return None
-    return compiled.search(repaired) is not None  # type: ignore[attr-defined]
+    return compiled.search(repaired) is not None
 
 
 def _typo_of(word: str, other: str) -> bool:
