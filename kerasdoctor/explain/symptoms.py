@@ -949,7 +949,7 @@ def phrase_fit(
 
 def _negations_beside_keywords(concepts: Sequence[tuple[str, ...]], hits: Sequence[list[int]], widths: Sequence[int], groups: WordGroups) -> bool:
     """Whether each negation keyword of a phrase was found within ``NEGATION_REACH`` units of another keyword."""
-    negation = groups.key(("not",))
+    negation = groups.key(NEGATION_CONCEPT)
     for k, concept in enumerate(concepts):
         if len(concepts) < 2 or groups.key(concept) != negation:
             continue
