@@ -1176,7 +1176,37 @@ def _write_snapshot(path: str, payload: Any) -> None:
         data = marshal.dumps(head)
     except ValueError:
         return  # not marshal data: no snapshot, the rules are read from their files
-    write_cache_file(path, _SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little") + data + area)
+    if write_cache_file(path, _SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little") + data + area):
+        prune_cache(os.path.dirname(path), "kb-", KEEP_SNAPSHOTS, keep=os.path.basename(path))
+
+
+# a snapshot per set of rule files and code: one per upgrade or rule edit, a few kept for other installs sharing the cache
+KEEP_SNAPSHOTS = 4
+
+
+def prune_cache(base: str, prefix: str, newest: int, keep: str = "") -> None:
+    """Remove the files in ``base`` whose names start with ``prefix``, except those of the ``newest`` few stems and ``keep``.
+
+    Old snapshots would pile up otherwise (1-2 MB each).
+
+    A file of one stem (``kb-x.marshal``, ``kb-x.regex``) goes with its stem; any error leaves the file.
+    """
+    try:
+        names = [name for name in os.listdir(base) if name.startswith(prefix) and not name.endswith(".tmp")]
+        stems: dict[str, float] = {}
+        for name in names:
+            stem = name.split(".", 1)[0]
+            stems[stem] = max(stems.get(stem, 0.0), os.stat(os.path.join(base, name)).st_mtime)
+    except OSError:
+        return
+    kept = set(sorted(stems, key=stems.__getitem__, reverse=True)[:newest])
+    kept.add(keep.split(".", 1)[0])
+    for name in names:
+        if name.split(".", 1)[0] not in kept:
+            try:
+                os.remove(os.path.join(base, name))
+            except OSError:
+                pass
 
 
 # by (directories, use_cache): a set read from the snapshot has no examples, which use_cache=False promises

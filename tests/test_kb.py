@@ -120,6 +120,32 @@ def test_snapshot_cache_roundtrip_and_invalidation(tmp_path: Path, monkeypatch: 
     assert third.get("KD990").title == "Edited title"
 
 
+def test_old_snapshots_are_removed_when_a_new_one_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(cache))
+    # snapshots of earlier rule edits or versions, each with its engine code beside it, oldest first
+    for age in range(6):
+        for suffix in (".marshal", ".regex"):
+            old = cache / f"kb-old{age}{suffix}"
+            old.write_bytes(b"x")
+            os.utime(old, (1_000_000 + age, 1_000_000 + age))
+    (cache / "unrelated.txt").write_text("kept")
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    shutil.copy(SAMPLE_RULES / "KD990-sample-marshal.yaml", rules_dir)
+    kb.load_rules([str(rules_dir)])
+    stems = {p.name.split(".")[0] for p in cache.glob("kb-*")}
+    newest_old = {f"kb-old{age}" for age in (5, 4, 3)}
+    assert len(stems) == kb.KEEP_SNAPSHOTS
+    assert newest_old < stems
+    assert all((cache / f"{stem}.regex").exists() for stem in newest_old)
+    assert not (cache / "kb-old0.marshal").exists() and not (cache / "kb-old0.regex").exists()
+    assert (cache / "unrelated.txt").read_text() == "kept"
+    kb._LOADED.clear()
+    assert kb.load_rules([str(rules_dir)]).get("KD990") is not None
+
+
 def test_corrupt_snapshot_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(cache))

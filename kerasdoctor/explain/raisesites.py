@@ -276,10 +276,11 @@ class RaiseSiteIndex:
         path = self._function_table_path()
         if path is None:
             return
-        from kerasdoctor.kb import write_cache_file
+        from kerasdoctor.kb import KEEP_SNAPSHOTS, prune_cache, write_cache_file
 
         data = marshal.dumps(table)
-        write_cache_file(path, zlib.crc32(data).to_bytes(4, "little") + data)
+        if write_cache_file(path, zlib.crc32(data).to_bytes(4, "little") + data):
+            prune_cache(os.path.dirname(path), "raise-functions-", KEEP_SNAPSHOTS, keep=os.path.basename(path))
 
     def entry(self, entry_id: int) -> RaiseSite:
         row = self._block("entry_blocks", entry_id // int(self.header["block_size"]))[entry_id % int(self.header["block_size"])]
