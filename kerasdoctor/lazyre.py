@@ -162,7 +162,7 @@ def _compile_and_keep(pattern: str, flags: int) -> Any:
 
 _PACK_MAGIC = b"KDRE"
 _packs: list[str] = []  # files of engine code written beside a rule snapshot, consulted on a miss
-_pack_index: dict[str, tuple[str, int, int, int]] = {}  # entry key -> (file, offset, length, crc32)
+_pack_headers: list[tuple[str, int, dict[Any, Any]]] = []  # (file, where its entries start, entry key -> (offset, length, crc32))
 _packs_read = 0
 
 
@@ -187,6 +187,10 @@ def attach_engine_code(path: str) -> None:
         _packs.append(path)
 
 
+def _is_place(place: object) -> bool:
+    return type(place) is tuple and len(place) == 3 and all(type(n) is int for n in place)
+
+
 def _from_packs(key: str) -> bytes | None:
     global _packs_read
     while _packs_read < len(_packs):
@@ -197,23 +201,20 @@ def _from_packs(key: str) -> bytes | None:
                 if handle.read(4) != _PACK_MAGIC:
                     continue
                 size = int.from_bytes(handle.read(4), "little")
-                header = marshal.loads(handle.read(size))  # noqa: S302 - plain data, checked below
-            base = 8 + size
-            if isinstance(header, dict):
-                for entry, place in header.items():
-                    if type(entry) is str and type(place) is tuple and len(place) == 3 and all(type(n) is int for n in place):
-                        _pack_index.setdefault(entry, (path, base + place[0], place[1], place[2]))
+                header = marshal.loads(handle.read(size))  # noqa: S302 - plain data, each entry checked when used
         except (OSError, EOFError, ValueError, TypeError):
             continue
-    place = _pack_index.get(key)
-    if place is None:
+        if isinstance(header, dict):
+            _pack_headers.append((path, 8 + size, header))
+    found = next(((path, base, header[key]) for path, base, header in _pack_headers if _is_place(header.get(key))), None)
+    if found is None:
         return None
     import zlib
 
-    path, offset, length, crc = place
+    path, base, (offset, length, crc) = found
     try:
         with open(path, "rb") as handle:
-            handle.seek(offset)
+            handle.seek(base + offset)
             blob = handle.read(length)
     except OSError:
         return None

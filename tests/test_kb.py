@@ -420,7 +420,7 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
     _fresh_regex_store(monkeypatch)
     monkeypatch.setattr(lazyre, "_packs", [])
-    monkeypatch.setattr(lazyre, "_pack_index", {})
+    monkeypatch.setattr(lazyre, "_pack_headers", [])
     monkeypatch.setattr(lazyre, "_packs_read", 0)
     pattern = r"bad marshal data \(unknown type code\)"
     path = str(tmp_path / "kb-test.regex")
@@ -432,7 +432,7 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     data[-3] ^= 0x01  # inside the entry's engine code: its checksum no longer fits
     Path(path).write_bytes(bytes(data))
     _fresh_regex_store(monkeypatch)
-    monkeypatch.setattr(lazyre, "_pack_index", {})
+    monkeypatch.setattr(lazyre, "_pack_headers", [])
     monkeypatch.setattr(lazyre, "_packs_read", 0)
     assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
     assert lazyre._new  # compiled afresh
