@@ -9,7 +9,9 @@ family belongs to (`expected`, or null when no rule of the catalog fits):
                                    ever ran on it, and never used to write a rule.
 
 Reported for each corpus, overall, for the cases that contain an error message (every
-form but a sentence), per form (traceback, message, log, sentence) and per language:
+form but a sentence), per form (traceback, message, log, sentence), per language and per kind
+of the first answer (wording, raise-site, frames, fuzzy, symptom, a last-resort guess from shared words, none:
+which evidence answers how well):
 
   top-1 / top-3   over the cases whose `expected` is a rule name (a planned rule name
                   that is not in the catalog yet counts as a miss);
@@ -113,8 +115,15 @@ def cited_sources() -> set[str]:
     return urls
 
 
-def ranked_rules(text: str, text_versions_only: bool) -> list[tuple[str, float]]:
-    """(rule name, confidence) for each matching rule, best first, one entry per rule."""
+def _kind_of(match: Any) -> str:
+    """The match's kind, a last-resort guess from shared words (kind fuzzy, with the guess note) told apart as "guess"."""
+    from kerasdoctor.explain.nearest import NOTE
+
+    return "guess" if match.kind == "fuzzy" and NOTE in match.notes else str(match.kind)
+
+
+def ranked_rules(text: str, text_versions_only: bool) -> list[tuple[str, float, str]]:
+    """(rule name, confidence, kind of match) for each matching rule, best first, one entry per rule."""
     if text_versions_only:
         # Judge the text on what it says itself, not on the packages installed here.
         from kerasdoctor.explain import explain_records
@@ -125,19 +134,19 @@ def ranked_rules(text: str, text_versions_only: bool) -> list[tuple[str, float]]
         explanation = explain_records(records, versions=versions_from_records(records))
     else:
         explanation = public_explain(text)
-    ranking: list[tuple[str, float]] = []
+    ranking: list[tuple[str, float, str]] = []
     seen: set[str] = set()
     for match in explanation.matches:
         if match.rule.name not in seen:
             seen.add(match.rule.name)
-            ranking.append((match.rule.name, round(float(match.confidence), 3)))
+            ranking.append((match.rule.name, round(float(match.confidence), 3), _kind_of(match)))
     return ranking
 
 
-def score_case(case: dict[str, Any], ranking: list[tuple[str, float]], catalog: set[str]) -> dict[str, Any]:
+def score_case(case: dict[str, Any], ranking: list[tuple[str, float, str]], catalog: set[str]) -> dict[str, Any]:
     """One case's outcome: its top matches and whether they count as right."""
     expected = case.get("expected")
-    names = [name for name, _ in ranking]
+    names = [name for name, *_ in ranking]
     top_confidence = ranking[0][1] if ranking else 0.0
     return {
         "file": case["file"],
@@ -146,7 +155,8 @@ def score_case(case: dict[str, Any], ranking: list[tuple[str, float]], catalog: 
         "form": case["form"],
         "language": case["language"],
         "expected_in_catalog": expected is None or expected in catalog,
-        "top": ranking[:TOP_K],
+        "top": [(name, confidence) for name, confidence, _ in ranking[:TOP_K]],
+        "answered_by": ranking[0][2] if ranking else "none",
         "answered": bool(ranking),
         "top1": expected is not None and names[:1] == [expected],
         "top3": expected is not None and expected in names[:TOP_K],
@@ -182,7 +192,7 @@ def evaluate(
     cases: list[dict[str, Any]],
     text_versions_only: bool = False,
     excluded_sources: Iterable[str] = (),
-    rank: Callable[[str, bool], list[tuple[str, float]]] = ranked_rules,
+    rank: Callable[[str, bool], list[tuple[str, float, str]]] = ranked_rules,
 ) -> dict[str, Any]:
     """Run explain over every case and score it, overall and per form and language."""
     from kerasdoctor.kb import load_rules
@@ -207,6 +217,7 @@ def evaluate(
         "with_error_message": summarize([r for r in results if r["form"] != "sentence"]),
         "by_form": _grouped(results, "form", FORMS),
         "by_language": _grouped(results, "language", ("en", "zh")),
+        "by_answer_kind": _grouped(results, "answered_by", ("wording", "raise-site", "frames", "fuzzy", "symptom", "guess", "none")),
         "forms_inferred": sum(c["form_inferred"] for c in cases if c["file"] not in excluded),
         "cases_without_rule": len(unnamed),
         "null_cases_silent": sum(not r["answered"] for r in unnamed),
@@ -244,6 +255,7 @@ def render_text(name: str, corpus: Path, report: dict[str, Any], show_misses: bo
     ]
     lines += [_row(f"form {form}", figures) for form, figures in report["by_form"].items()]
     lines += [_row(f"language {language}", figures) for language, figures in report["by_language"].items()]
+    lines += [_row(f"first answer {kind}", figures) for kind, figures in report["by_answer_kind"].items()]
     if report["forms_inferred"]:
         lines.append(f"  form inferred from the text for {report['forms_inferred']} cases that do not state it")
     lines.append(f"  no-rule cases left unmatched: {report['null_cases_silent']} of {report['cases_without_rule']}")

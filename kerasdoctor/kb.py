@@ -242,7 +242,9 @@ class RuleSet:
         data = self._blob(self._nearest_bytes) if self._nearest is None else None
         if data is not None:
             stored = marshal.loads(data)  # noqa: S302 - checked snapshot
-            if type(stored) is tuple and len(stored) == 2 and type(stored[1]) is dict and stored[0] == tuple(e[0] for e in self._entries):
+            ids = tuple(e[0] for e in self._entries)
+            shaped = type(stored) is tuple and len(stored) == 3 and type(stored[1]) is dict and type(stored[2]) is tuple
+            if shaped and stored[0] == ids and len(stored[2]) == len(ids):
                 self._nearest = stored
         if self._nearest is None:
             from kerasdoctor.explain.nearest import build_index
@@ -1067,6 +1069,7 @@ def _fingerprint(files: list[str]) -> str:
     shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py")]
     shaping += [os.path.join(here, "explain", f"{name}.py") for name in ("fuzzy", "symptoms", "fallback", "frames", "nearest")]
     shaping.append(os.path.join(here, "data", "hant_fold.txt"))  # symptoms.tokens reads Chinese through it
+    shaping.append(os.path.join(here, "data", "family_prevalence.json"))  # nearest.build_index weighs families by it
     for path in [*shaping, *files]:
         try:
             st = os.stat(path)

@@ -101,3 +101,29 @@ def test_the_snapshot_carries_the_index_the_rules_give(monkeypatch: pytest.Monke
     cached = load_rules()
     assert cached._nearest_bytes is not None
     assert cached.nearest_index() == build_index(UNCACHED.rules, UNCACHED.vocabulary)
+
+
+def test_the_prior_counts_only_families_of_the_catalog_from_the_development_set() -> None:
+    from kerasdoctor.explain.nearest import prevalence
+
+    reports = prevalence()
+    names = {rule.name for rule in UNCACHED.rules}
+    assert len(reports) > 100 and set(reports) <= names
+    dev_labels = [yaml.safe_load(p.read_text(encoding="utf-8")).get("expected") for p in DEV.glob("[0-9]*.yaml")]
+    assert sum(reports.values()) <= sum(1 for label in dev_labels if label)
+
+
+def test_a_missing_or_malformed_prior_only_leaves_the_words_to_rank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kerasdoctor.explain import nearest
+
+    text = dev_text("0400")
+    for content in (None, "{not json", '["a list"]', '{"activation-loss-mismatch": "many"}'):
+        path = tmp_path / "prevalence.json"
+        if content is not None:
+            path.write_text(content, encoding="utf-8")
+        monkeypatch.setattr(nearest, "PREVALENCE_PATH", str(path if content is not None else tmp_path / "missing.json"))
+        assert nearest.prevalence() == {}
+        index = build_index(UNCACHED.rules, UNCACHED.vocabulary)
+        assert set(index[2]) == {0}
+        matches = nearest.nearest_matches(extract_errors(text), UNCACHED.rules)
+        assert matches and all(m.kind == "fuzzy" and NOTE in m.notes for m in matches)

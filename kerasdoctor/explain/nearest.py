@@ -11,6 +11,11 @@ The per-term weights are worked out once, when the rule snapshot is built, and
 stored in it as marshalled postings (term -> rules, weights): a run that gets here
 looks up only the text's terms and adds up the weights of the rules that share one.
 
+Candidates are ranked by their score plus a prior: ``PRIOR_WEIGHT * log(1 + n)`` for a family
+that explains n public reports of the development set (``kerasdoctor/data/family_prevalence.json``,
+built by ``tools/build_family_prevalence.py``): among candidates the text fits about equally, the
+mistake users make more often is the likelier one.
+
 Only a text whose best score clears a threshold, on enough distinct terms, gets an
 answer, so unrelated text ("hello world", a ``KeyError`` from the user's own code)
 stays unanswered. An answer is a guess: kind ``fuzzy``, confidence far below any
@@ -18,6 +23,8 @@ other evidence, and a note that says so.
 """
 
 from __future__ import annotations
+
+import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,8 +34,8 @@ if TYPE_CHECKING:
     from kerasdoctor.kb import RuleSet
     from kerasdoctor.types import ErrorRecord, Match, Rule
 
-    # (rule ids in snapshot order, {term: packed postings}); see build_index
-    NearestIndex = tuple[tuple[str, ...], dict[str, bytes]]
+    # (rule ids in snapshot order, {term: packed postings}, each rule's prior in thousandths); see build_index
+    NearestIndex = tuple[tuple[str, ...], dict[str, bytes], tuple[int, ...]]
 
 # Okapi BM25's usual constants: term-frequency saturation and length normalisation
 K1, B = 1.2, 0.75
@@ -43,6 +50,9 @@ MIN_SCORE = 12.0  # the best rule's summed weight below which the text is left u
 MIN_SHARED_TERMS = 3  # distinct terms of the text the best rule must hold
 MIN_RELATIVE = 0.7  # a runner-up is shown only when it scores this share of the best
 BASE_CONFIDENCE, MAX_CONFIDENCE = 0.15, 0.3
+# weight of the prior log(1 + reports of the family); chosen on the dev corpus, each case left out of its own count
+PRIOR_WEIGHT = 1.0
+PREVALENCE_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "family_prevalence.json")
 # a guess is made only for a text about deep learning: one of these words (or a word of its vocabulary
 # group, e.g. 模型 for model), or a frame in Keras, TensorFlow or JAX; a plain Python error is left alone
 CONTEXT_WORDS = (
@@ -143,7 +153,23 @@ def build_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> NearestIndex:
 
     # packed as unsigned 16-bit (rule position, weight x WEIGHT_SCALE) pairs: a dict of bytes unmarshals
     # four times faster than one of tuples of floats, and a run decodes only the postings of its terms
-    return tuple(r.id for r in rules), {term: array("H", values).tobytes() for term, values in postings.items()}
+    reports = prevalence()
+    priors = tuple(round(PRIOR_WEIGHT * math.log1p(reports.get(r.name, 0)) * WEIGHT_SCALE) for r in rules)
+    return tuple(r.id for r in rules), {term: array("H", values).tobytes() for term, values in postings.items()}, priors
+
+
+def prevalence() -> dict[str, int]:
+    """Reports of the development set per family name; empty when the file is missing or malformed."""
+    import json
+
+    try:
+        with open(PREVALENCE_PATH, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: count for name, count in data.items() if isinstance(name, str) and type(count) is int and count > 0}
 
 
 def _text_of(record: ErrorRecord) -> str:
@@ -201,17 +227,23 @@ def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Ru
     scored = scores(text_terms, index)
     if not scored:
         return []
-    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], index[0][item[0]]))
-    best_score, best_shared = ranked[0][1]
+    # whether to answer depends on the words alone; the prior only orders the candidates
+    best_score, best_shared = max(scored.values())
     if best_score < MIN_SCORE or best_shared < MIN_SHARED_TERMS:
         return []
+    priors = index[2]
+    ranked = sorted(
+        ((position, score + priors[position] / WEIGHT_SCALE, score, shared) for position, (score, shared) in scored.items() if shared >= MIN_SHARED_TERMS),
+        key=lambda item: (-item[1], index[0][item[0]]),
+    )
+    best = ranked[0][1]
     record = texts[-1]
     matches = []
-    for position, (score, shared) in ranked[:MAX_ANSWERS]:
-        if score < MIN_RELATIVE * best_score or shared < MIN_SHARED_TERMS:
+    for position, combined, score, shared in ranked[:MAX_ANSWERS]:
+        if combined < MIN_RELATIVE * best:
             break
         strength = min(1.0, (score - MIN_SCORE) / MIN_SCORE) if score >= MIN_SCORE else 0.0
-        confidence = BASE_CONFIDENCE + (MAX_CONFIDENCE - BASE_CONFIDENCE) * strength * score / best_score
+        confidence = BASE_CONFIDENCE + (MAX_CONFIDENCE - BASE_CONFIDENCE) * strength * combined / best
         matches.append(
             Match(
                 rule=rule_at(index[0][position]),
