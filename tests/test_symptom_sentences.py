@@ -246,6 +246,9 @@ DESCRIBED = [
     ("nan-in-input-data", "nan values in training data make the loss nan"),
     ("overfitting", "验证集loss不降反升"),
     ("overfitting", "validation loss increasing while training loss decreasing"),
+    ("gpu-not-visible", "My training does not seem to run on the GPU, nvidia-smi shows the memory allocated but nothing computes"),
+    ("gpu-not-visible", "the model is not training on the GPU at all"),
+    ("gpu-not-visible", "模型训练的时候好像没有在GPU上运行"),
 ]
 
 
