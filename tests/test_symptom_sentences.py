@@ -249,6 +249,8 @@ DESCRIBED = [
     ("gpu-not-visible", "My training does not seem to run on the GPU, nvidia-smi shows the memory allocated but nothing computes"),
     ("gpu-not-visible", "the model is not training on the GPU at all"),
     ("gpu-not-visible", "模型训练的时候好像没有在GPU上运行"),
+    ("class-imbalance", "my classifier always predicts the same class for the whole validation set"),
+    ("class-imbalance", "验证集上模型总是预测同一个类别"),
 ]
 
 
