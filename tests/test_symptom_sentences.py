@@ -251,6 +251,8 @@ DESCRIBED = [
     ("gpu-not-visible", "模型训练的时候好像没有在GPU上运行"),
     ("class-imbalance", "my classifier always predicts the same class for the whole validation set"),
     ("class-imbalance", "验证集上模型总是预测同一个类别"),
+    ("accuracy-metric-on-regression", "the loss keeps decreasing but accuracy is always 1.0 every epoch"),
+    ("accuracy-metric-on-regression", "loss一直在下降，但是准确率一直是1.0"),
 ]
 
 
