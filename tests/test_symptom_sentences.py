@@ -253,6 +253,8 @@ DESCRIBED = [
     ("class-imbalance", "验证集上模型总是预测同一个类别"),
     ("accuracy-metric-on-regression", "the loss keeps decreasing but accuracy is always 1.0 every epoch"),
     ("accuracy-metric-on-regression", "loss一直在下降，但是准确率一直是1.0"),
+    ("learning-rate-extreme", "after a few hundred steps all the model parameters become nan"),
+    ("learning-rate-extreme", "训练几步之后网络参数全部变成nan"),
 ]
 
 
