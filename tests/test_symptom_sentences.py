@@ -255,6 +255,8 @@ DESCRIBED = [
     ("accuracy-metric-on-regression", "loss一直在下降，但是准确率一直是1.0"),
     ("learning-rate-extreme", "after a few hundred steps all the model parameters become nan"),
     ("learning-rate-extreme", "训练几步之后网络参数全部变成nan"),
+    ("learning-rate-extreme", "my weights are nan, and the loss prints nan"),
+    ("learning-rate-extreme", "权重是nan，loss打印出来也是nan"),
 ]
 
 
