@@ -246,6 +246,17 @@ DESCRIBED = [
     ("nan-in-input-data", "nan values in training data make the loss nan"),
     ("overfitting", "验证集loss不降反升"),
     ("overfitting", "validation loss increasing while training loss decreasing"),
+    ("gpu-not-visible", "My training does not seem to run on the GPU, nvidia-smi shows the memory allocated but nothing computes"),
+    ("gpu-not-visible", "the model is not training on the GPU at all"),
+    ("gpu-not-visible", "模型训练的时候好像没有在GPU上运行"),
+    ("class-imbalance", "my classifier always predicts the same class for the whole validation set"),
+    ("class-imbalance", "验证集上模型总是预测同一个类别"),
+    ("accuracy-metric-on-regression", "the loss keeps decreasing but accuracy is always 1.0 every epoch"),
+    ("accuracy-metric-on-regression", "loss一直在下降，但是准确率一直是1.0"),
+    ("learning-rate-extreme", "after a few hundred steps all the model parameters become nan"),
+    ("learning-rate-extreme", "训练几步之后网络参数全部变成nan"),
+    ("learning-rate-extreme", "my weights are nan, and the loss prints nan"),
+    ("learning-rate-extreme", "权重是nan，loss打印出来也是nan"),
 ]
 
 
