@@ -1280,9 +1280,11 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
 
     entries = []
     built = []
+    with_examples = []
     for plain in sorted(plains, key=lambda p: p["id"]):
-        # examples (whole tracebacks) are two thirds of the rule text and only tests and
-        # `rules check` read them: a snapshot leaves them out
+        with_examples.append(_rule_from_plain(plain))
+        # examples (whole tracebacks) are two thirds of the rule text and only tests, `rules check` and the
+        # last resort's index (built here) read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
         entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
@@ -1294,7 +1296,7 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
         "problems": problems,
         "vocabulary": vocabulary,
         "evidence": marshal.dumps(evidence_index(built, vocabulary)),
-        "nearest": marshal.dumps(build_index(built, vocabulary)),
+        "nearest": marshal.dumps(build_index(with_examples, vocabulary)),
         "word_groups": marshal.dumps(WordGroups(vocabulary).state()),
     }
 

@@ -1,7 +1,8 @@
 """The last resort: when no evidence of any kind matched, the families whose own words the text shares most.
 
 Each rule is a document of its own text: its wordings' literal runs, its symptom
-phrases (en, zh), title, cause and the functions its frames name. The user's text
+phrases (en, zh), title, cause, the functions its frames name and, at half weight, the real
+messages and tracebacks its examples quote (the words users' pastes carry around a message). The user's text
 is scored against every document with Okapi BM25 (Robertson and Zaragoza, "The
 Probabilistic Relevance Framework: BM25 and Beyond", 2009), read through the same
 tokens, stems and vocabulary groups as the symptom matcher (so ``损失`` meets
@@ -41,12 +42,14 @@ if TYPE_CHECKING:
 K1, B = 1.2, 0.75
 # a document's own wordings and symptom phrases say more than its prose: counted this many times
 WORDING_WEIGHT, PHRASE_WEIGHT, TITLE_WEIGHT, PROSE_WEIGHT = 2, 2, 2, 1
+# an example's words count half: they hold the message's context (paths, frames, values), not only the family's words
+EXAMPLE_WEIGHT = 0.5
 MAX_TEXT_CHARS = 4000
 WEIGHT_SCALE = 1000  # a BM25 weight is stored in thousandths
 _MAX_PACKED = 0xFFFF
 MAX_ANSWERS = 3
 # calibrated on the dev corpus (fixtures/real_errors) only; see benchmarks/explain_accuracy.py
-MIN_SCORE = 12.0  # the best rule's summed weight below which the text is left unanswered
+MIN_SCORE = 11.0  # the best rule's summed weight below which the text is left unanswered
 MIN_SHARED_TERMS = 3  # distinct terms of the text the best rule must hold
 MIN_RELATIVE = 0.7  # a runner-up is shown only when it scores this share of the best
 BASE_CONFIDENCE, MAX_CONFIDENCE = 0.15, 0.3
@@ -129,11 +132,16 @@ def build_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> NearestIndex:
 
     groups = word_groups(vocabulary)
     chinese = _chinese_words(vocabulary, groups)
-    counts: list[dict[str, int]] = []
+    counts: list[dict[str, float]] = []
     for rule in rules:
-        tally: dict[str, int] = {}
+        tally: dict[str, float] = {}
         for term in rule_terms(rule, groups, chinese):
             tally[term] = tally.get(term, 0) + 1
+        # a rule read from the snapshot has no examples: a guess then weighs its own words alone
+        for example in (rule.examples or {}).get("errors") or ():
+            text = example.get("text") if isinstance(example, dict) else None
+            for term in terms(text, groups, chinese) if isinstance(text, str) else ():
+                tally[term] = tally.get(term, 0) + EXAMPLE_WEIGHT
         counts.append(tally)
     lengths = [sum(c.values()) for c in counts]
     average = sum(lengths) / max(1, len(lengths))
