@@ -249,6 +249,7 @@ DESCRIBED = [
     ("overfitting", "big gap between training and validation accuracy after a few epochs"),
     ("overfitting", "这不是过拟合了吗，验证集一直上不去"),
     ("out-of-memory", "训练跑到一半进程被杀死了，没有任何报错"),
+    ("keras2-model-in-keras3", "以前用旧版本保存的模型现在加载报错"),
     ("overfitting", "validation loss increasing while training loss decreasing"),
 ]
 
