@@ -34,6 +34,8 @@ DESCRIBED = [
     ("model-not-built", "调用model.summary()报错说模型还没有build"),
     ("to-categorical-label-out-of-range", "to_categorical index out of bounds because my labels start from 1"),
     ("to-categorical-label-out-of-range", "to_categorical 转换标签时报错 index 越界"),
+    ("target-shape-mismatch", "to_categorical之后标签的维度和输出层不一致"),
+    ("target-shape-mismatch", "to_categorical gives the wrong number of classes for my labels"),
     ("sequential-add-unexpected-keyword", "model.add got an unexpected keyword argument input_shape, misplaced parenthesis?"),
     ("sequential-add-unexpected-keyword", "model.add 报错 got an unexpected keyword argument activation"),
     ("optimizer-unknown-argument", "Adam optimizer argument not recognized: loss, after moving compile parentheses"),
