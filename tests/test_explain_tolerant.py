@@ -129,6 +129,15 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("I got KeyError: 'acc' after fit") == "I got KeyError: 'acc' after fit"
 
 
+def test_a_message_without_its_class_inside_chinese_words_matches_a_wording_anchored_at_its_end():
+    # "No module named 'keras'$": the user's words go on after the message they quoted, on the same line
+    for text in ("一运行就提示 No module named 'keras'，但是我已经装了tensorflow", "提示“No module named 'tensorflow'”怎么办"):
+        best = explain(text).matches[0]
+        assert (best.name, best.kind) == ("tensorflow-not-installed", "wording"), text
+    # without Chinese words around it, an English sentence is still one message: nothing is cut out of it
+    assert explain("it says No module named 'keras' but I installed tensorflow").matches[0].kind != "wording"
+
+
 def test_a_paste_indented_as_a_whole_is_read_at_its_own_margin():
     frames = 'File "train.py", line 3, in <module>\n    model.fit(x)\nValueError: bad'
     indented = "\n".join("    " + line for line in ("Caused by op 'conv1/Conv2D', defined at:", *frames.splitlines()))

@@ -187,6 +187,11 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert not fit("显存 不足", "不是显存不足的问题，是数据太多", groups)
     assert fit("显存 不足", "是不是显存不足", groups)
     assert fit("显存 不足", "不是代码的问题，但是显存不足", groups)
+    # a rhetorical question ("难道不是...吗", "这不是...吗") asks the reader to agree: it denies nothing
+    assert fit("显存 不足", "难道不是显存不足吗", groups)
+    assert fit("显存 不足", "难到不是显存不足了", groups)
+    assert fit("显存 不足", "这不是显存不足吗", groups)
+    assert not fit("显存 不足", "这不是显存不足，但是吗啡", groups)  # the "吗" of another clause asks nothing
     # a word said to be fine is denied back to the start of its clause; "有没有问题" asks
     groups = WordGroups(vocabulary([["路径", "path"], ["找不到", "not found"]]))
     assert not fit("找不到 路径", "模型文件找不到，但路径没有问题", groups)

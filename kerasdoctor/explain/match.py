@@ -202,6 +202,22 @@ def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -
     return min(score, 0.99)
 
 
+# the stretches of a line between its Chinese (Japanese, Korean) words: a message the user quoted inside a sentence
+# ("一运行就提示 No module named 'keras',但是我已经装了tensorflow") ends where their own words begin again, so a
+# wording anchored at the message's start or end is looked for in each stretch too
+_CJK_RUN = lazy(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_STRETCH_EDGES = ' \t\n,;:!?"\u201c\u201d\u300c\u300d\u300e\u300f()\uff08\uff09'
+MIN_STRETCH_CHARS = 8
+
+
+def _stretches_between_cjk(message: str) -> list[str]:
+    """The non-CJK stretches of a message that mixes the user's CJK words with a quoted message, longest first."""
+    if _CJK_RUN.search(message) is None:
+        return []
+    parts = (part.strip(_STRETCH_EDGES) for part in _CJK_RUN.split(message))
+    return sorted((part for part in parts if len(part) >= MIN_STRETCH_CHARS and part != message), key=len, reverse=True)
+
+
 def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False) -> str | None:
     if pattern.literal is not None and pattern.literal not in lowered:
         return None
@@ -212,6 +228,11 @@ def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_cas
     m = regex.search(record.message)
     if m is None and record.key_message and record.key_message != record.message:
         m = regex.search(record.key_message)
+    if m is None and record.kind == "message" and not record.frames:
+        for stretch in _stretches_between_cjk(record.message):
+            m = regex.search(stretch)
+            if m is not None:
+                break
     return m.group(0) if m is not None else None
 
 

@@ -171,6 +171,9 @@ _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include"
 _MISSING_THING = frozenset(["attribute", "attributes", "attr"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
 CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
+# "难道不是过拟合吗", "这不是显存不足吗": a "不是" that a question word frames asks the reader to agree, and
+# denies nothing; "吗" ends such a question within the clause, "难道" (often typed 难到) opens it
+CJK_RHETORICAL_OPENERS, CJK_QUESTION_END, CJK_QUESTION_REACH = ("难道", "难到"), "吗", 16
 # "路径没有问题" (the path is fine): these deny what comes before them in their clause; "有没有问题" asks
 CJK_FINE = ("没有问题", "没问题", "是对的", "没有错", "没错")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
@@ -572,7 +575,7 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
     denials: dict[int, frozenset[int]] = {}
     start = run.find(CJK_DENIAL)
     while start >= 0:
-        if not (start and run[start - 1] == CJK_DENIAL[1]):
+        if not (start and run[start - 1] == CJK_DENIAL[1]) and not _cjk_rhetorical(run, start):
             end = start + len(CJK_DENIAL)
             stop = min(len(run), end + CJK_DENIED_CHARS)
             for at in range(end, stop):
@@ -595,6 +598,19 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
                     denials.setdefault(offset + start, frozenset(range(offset + first, offset + start)))
             start = run.find(fine, start + len(fine))
     return denials
+
+
+def _cjk_rhetorical(run: str, start: int) -> bool:
+    """Whether the "不是" at ``start`` of a run of Chinese characters belongs to a rhetorical question."""
+    if any(opener in run[max(0, start - 4) : start] for opener in CJK_RHETORICAL_OPENERS):
+        return True
+    end = start + len(CJK_DENIAL)
+    clause = run[end : end + CJK_QUESTION_REACH]
+    for at, char in enumerate(clause):
+        if char in CJK_CLAUSE_BREAKS:
+            clause = clause[:at]
+            break
+    return CJK_QUESTION_END in clause
 
 
 # library names that begin with an English word or with another library's name: "tensor" is not said by
