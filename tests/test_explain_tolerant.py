@@ -821,6 +821,46 @@ def test_names_pasted_without_their_quotes_are_read_as_python_quotes_them(pasted
     assert match is not None and match.rule.name == family and match.kind == "wording", match
 
 
+@pytest.mark.parametrize(
+    ("pasted", "quoted"),
+    [
+        ("cannot import name 'adam' from keras.optimizers", "cannot import name 'adam' from 'keras.optimizers'"),
+        (
+            "cannot import name 'img_to_array' from keras.preprocessing.image (/x/keras/preprocessing/image.py)",
+            "cannot import name 'img_to_array' from 'keras.preprocessing.image' (/x/keras/preprocessing/image.py)",
+        ),
+        ("cannot import name np_utils from 'keras.utils'", "cannot import name 'np_utils' from 'keras.utils'"),
+        # as Python 3 prints it, and Python 2's form without "from": nothing to put back
+        ("cannot import name 'Adam' from 'keras.optimizers'", "cannot import name 'Adam' from 'keras.optimizers'"),
+        ("cannot import name 'merge'", "cannot import name 'merge'"),
+    ],
+)
+def test_an_import_line_that_lost_one_pair_of_quotes_gets_it_back(pasted, quoted):
+    from kerasdoctor.explain.normalize import as_python3_prints
+
+    assert as_python3_prints(pasted) == quoted
+
+
+def test_a_retyped_import_line_with_one_name_bare_is_read_as_its_wording():
+    match = top("ImportError: cannot import name 'adam' from keras.optimizers")
+    assert match is not None and match.rule.name == "keras-optimizers-import" and match.kind == "wording", match
+
+
+def test_a_title_retyped_without_the_messages_colon_and_comma_is_still_that_wording():
+    # Keras 2's "Error when checking input: expected ... dimensions, but got array with shape", typed as a title
+    match = top("error when checking input expected conv2d_input to have 4 dimensions but got array with shape (60000, 28, 28)")
+    assert match is not None and match.rule.name == "input-rank-mismatch" and match.kind == "fuzzy", match
+    assert match.confidence < 0.8
+
+
+def test_only_the_literal_punctuation_of_a_wording_becomes_optional():
+    from kerasdoctor.explain.fuzzy import _punctuation_optional
+
+    assert _punctuation_optional(r"checking input: expected \S+, but got") == r"checking input:? expected \S+,? but got"
+    # a group's head, a quantifier, a class, an escape and a lookaround stay as written
+    assert _punctuation_optional(r"(?:a|b)\d{1,3}[,:]\: (?=x:)(?P<n>y)") == r"(?:a|b)\d{1,3}[,:]\: (?=x:)(?P<n>y)"
+
+
 def test_a_message_that_keeps_a_quote_is_not_requoted():
     from kerasdoctor.explain.normalize import requote_names
 

@@ -242,11 +242,91 @@ def _droppable_words_optional(pattern: str) -> str:
     return out
 
 
+_DROPPABLE_MARKS = ",:;"  # a title retypes "checking input: expected ..., but got" without them
+
+
+def _group_head_end(pattern: str, index: int) -> int:
+    """The index just past the ``(?...`` head of the group opened at ``index`` (``(?:``, ``(?=``, ``(?P<n>``, ``(?i)``)."""
+    head = index + 2
+    if pattern[head : head + 1] in (":", "=", "!", ">"):
+        return head + 1
+    if pattern[head : head + 1] == "<" and pattern[head + 1 : head + 2] in ("=", "!"):
+        return head + 2
+    if pattern[head : head + 2] == "P<":
+        close = pattern.find(">", head)
+        return close + 1 if close >= 0 else head
+    while head < len(pattern) and pattern[head].isalpha():
+        head += 1  # inline flags, (?i) or (?i:...)
+    return head + 1 if pattern[head : head + 1] in (":", ")") else head
+
+
+def _group_end(pattern: str, index: int) -> int:
+    """The index just past the group that opens at ``index``."""
+    depth, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
+
+
+def _punctuation_optional(pattern: str) -> str:
+    """``pattern`` with its literal commas, colons and semicolons made optional, as a retyped title drops them.
+
+    Only a mark the pattern matches literally: not a group's ``(?:`` head, a quantifier's
+    ``{1,3}``, a class's member or an escaped character.
+    """
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(" and pattern[index + 1 : index + 2] == "?":
+            end = _group_head_end(pattern, index)
+            if pattern[index + 2 : end].rstrip(")") in ("=", "!", "<=", "<!"):
+                end = _group_end(pattern, index)  # a lookaround guards the match: kept as written
+            out.append(pattern[index:end])
+            index = end
+            continue
+        elif char == "{":
+            close = pattern.find("}", index)
+            if close > index and all(c.isdigit() or c == "," for c in pattern[index + 1 : close]):
+                out.append(pattern[index : close + 1])
+                index = close + 1
+                continue
+        elif char in _DROPPABLE_MARKS and pattern[index + 1 : index + 2] not in ("?", "*", "+", "{"):
+            out.append(char + "?")
+            index += 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 _RETYPED: dict[str, tuple[tuple[object, float, frozenset[str]], ...]] = {}
 
 
 def _retyped_forms(pattern: str, runs: Sequence[str]) -> tuple[tuple[object, float, frozenset[str]], ...]:
-    """The wording as a title retypes it: small words optional, then cut after each of its top-level spaces.
+    """The wording as a title retypes it: small words and punctuation optional, then cut after each of its top-level spaces.
 
     Each form: its compiled regex, the share of the wording's literal text it still
     holds, and the words of the part cut off (a title may keep some of them before
@@ -259,7 +339,7 @@ def _retyped_forms(pattern: str, runs: Sequence[str]) -> tuple[tuple[object, flo
 
     flags_match = _LEADING_FLAGS.compiled().match(pattern)
     flags = flags_match.group(0) if flags_match else ""
-    relaxed = _droppable_words_optional(pattern[len(flags) :])
+    relaxed = _punctuation_optional(_droppable_words_optional(pattern[len(flags) :]))
     spaces, top_alternation = _pattern_spaces(relaxed)
     total = sum(len(run) for run in runs) or 1
     built: list[tuple[object, float, frozenset[str]]] = []

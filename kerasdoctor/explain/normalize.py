@@ -88,6 +88,12 @@ _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
 # %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
 _BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# Python 3 quotes both names of "cannot import name 'X' from 'Y'" (Python/ceval.c import_from) and Python 2 never
+# writes the "from" part: a line that quotes one name and not the other was retyped, and lost a pair of quotes
+_HALF_QUOTED_IMPORT = (
+    (lazy(r"\bcannot import name '(\w+)' from ([A-Za-z_][\w.]*)(?![\w.'])"), r"cannot import name '\1' from '\2'"),
+    (lazy(r"\bcannot import name ([A-Za-z_]\w*) from '([\w.]+)'"), r"cannot import name '\1' from '\2'"),
+)
 # Python 2 shows a built-in or extension type as <type 'NoneType'>, Python 3 as <class 'NoneType'>
 _PY2_TYPE_REPR = lazy(r"<type '([\w.]+)'>")
 # a message Python printed from an exception raised with several arguments: ('text:', <object at 0x...>)
@@ -340,10 +346,14 @@ def as_python3_prints(message: str) -> str:
     """A message in Python 2's words as Python 3 prints it, which is how the wordings are written.
 
     ``No module named tensorflow`` (also retyped without quotes) -> ``No module named 'tensorflow'``;
+    ``cannot import name 'adam' from keras.optimizers`` (one pair of quotes lost) -> ``... from 'keras.optimizers'``;
     ``unsupported type (<type 'NoneType'>)`` -> ``unsupported type (<class 'NoneType'>)``.
     """
     if "No module named " in message or "cannot import name " in message:
         message = _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
+    if "cannot import name " in message and " from " in message:
+        for pattern, quoted in _HALF_QUOTED_IMPORT:
+            message = pattern.sub(quoted, message)
     if "<type '" in message:
         message = _PY2_TYPE_REPR.sub(r"<class '\1'>", message)
     return message
