@@ -301,6 +301,22 @@ CUSTOM_OBJECT_FRAMES = """Traceback (most recent call last):
 """
 
 
+# frames captured from standalone keras 2.2.4 on TensorFlow 2.21 (Input() reaching tf.get_default_graph), the message
+# line not pasted: only the module of the last frame (keras/backend/tensorflow_backend.py) says which get_uid it is
+OLD_KERAS_BACKEND_FRAMES = """Traceback (most recent call last):
+  File "/tmp/k224run.py", line 5, in <module>
+    inputs = Input(shape=(10,))
+  File "/tmp/k224/keras/engine/input_layer.py", line 175, in Input
+    input_layer = InputLayer(batch_input_shape=batch_shape,
+  File "/tmp/k224/keras/legacy/interfaces.py", line 91, in wrapper
+    return func(*args, **kwargs)
+  File "/tmp/k224/keras/engine/input_layer.py", line 39, in __init__
+    name = prefix + '_' + str(K.get_uid(prefix))
+  File "/tmp/k224/keras/backend/{module}.py", line 74, in get_uid
+    graph = tf.get_default_graph()
+"""
+
+
 @pytest.mark.parametrize(("text", "family"), [(RAW_OP_FRAMES, "raw-op-on-keras-tensor"), (CUSTOM_OBJECT_FRAMES, "custom-objects-on-load")])
 def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     best = top(text)
@@ -308,6 +324,14 @@ def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     assert best.kind == "frames"
     assert best.confidence <= KIND_CAPS["frames"] < CONFIDENT
     assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
+
+
+def test_a_module_qualified_frame_name_needs_that_module():
+    best = top(OLD_KERAS_BACKEND_FRAMES.format(module="tensorflow_backend"))
+    assert best is not None and best.rule.name == "keras-tensorflow-version-mismatch" and best.kind == "frames"
+    # the same function name in another module is no evidence of multi-backend Keras's backend
+    other = explain(OLD_KERAS_BACKEND_FRAMES.format(module="common"), versions={}).matches
+    assert all(m.rule.name != "keras-tensorflow-version-mismatch" for m in other)
 
 
 # an IPython traceback cut right after its header: the class names the family, the message is missing

@@ -26,11 +26,26 @@ PER_EXTRA_HIT = 0.05
 TYPE_CONTRADICTED_FACTOR = 0.6
 
 
+def _module_stem(path: str) -> str:
+    """The module a frame's file defines ('tensorflow_backend' for .../keras/backend/tensorflow_backend.py); '' if none."""
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = base.partition(".")
+    return stem if dot and extension in ("py", "pyc") and stem.isidentifier() else ""
+
+
 def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
-    """Per frame, innermost first: its function's short name and the identifiers of its source line."""
+    """Per frame, innermost first: its function's short name, that name qualified by its module, and the identifiers of its source line.
+
+    The qualified name ('tensorflow_backend.placeholder') lets a rule name a function whose
+    bare name is common (a user's own placeholder()) but whose module is evidence.
+    """
     out = []
     for frame in reversed(frames):
-        words = {frame.function.split(".")[-1].split("(")[0].strip()}
+        function = frame.function.split(".")[-1].split("(")[0].strip()
+        words = {function}
+        stem = _module_stem(frame.path) if function else ""
+        if stem:
+            words.add(f"{stem}.{function}")
         if frame.code:
             words.update(_IDENTIFIER.compiled().findall(frame.code))
         out.append(words)
