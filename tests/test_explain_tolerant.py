@@ -326,6 +326,27 @@ def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
 
 
+# Python 2.7 running a script named keras.py that imports keras: the message does not say the package was shadowed
+SHADOWING_SCRIPT = """Traceback (most recent call last):
+  File "{name}.py", line 1, in <module>
+    from keras.datasets import mnist
+  File "/home/me/mnist/{name}.py", line 1, in <module>
+    from keras.datasets import mnist
+ImportError: No module named datasets
+"""
+
+
+def test_a_script_named_like_the_package_it_imports_is_the_cause():
+    best = top(SHADOWING_SCRIPT.format(name="keras"))
+    assert best is not None and best.rule.name == "module-has-no-attribute" and best.confidence >= CONFIDENT
+    # the same lines in a script of another name say nothing of shadowing
+    other = top(SHADOWING_SCRIPT.format(name="mnist_cnn"))
+    assert other is None or other.rule.name != "module-has-no-attribute" or other.confidence < CONFIDENT
+    # nor does the message without its frames
+    bare = top("AttributeError: module 'tensorflow' has no attribute 'Variable'")
+    assert bare is None or bare.rule.name != "module-has-no-attribute" or bare.confidence < CONFIDENT
+
+
 def test_a_module_qualified_frame_name_needs_that_module():
     best = top(OLD_KERAS_BACKEND_FRAMES.format(module="tensorflow_backend"))
     assert best is not None and best.rule.name == "keras-tensorflow-version-mismatch" and best.kind == "frames"
