@@ -373,6 +373,22 @@ def test_a_library_exception_class_without_its_message_names_its_family(cls, fam
     assert best.kind == "frames" and best.confidence <= 0.5
 
 
+# Python 2 compiling a Python 3 star-unpacking line, pasted without the "SyntaxError: invalid syntax" line
+CUT_COMPILE_ERROR = """$ python train.py
+  File "train.py", line 126{function}
+    [*model_body.output, *y_true])
+"""
+
+
+def test_a_frame_without_a_function_is_where_a_file_failed_to_compile():
+    best = top(CUT_COMPILE_ERROR.format(function=""))
+    assert best is not None and best.rule.name == "python-syntax-error"
+    assert best.kind == "frames" and best.confidence <= 0.5
+    # a runtime frame (it names its function) cut the same way says nothing of compiling
+    ran = explain(CUT_COMPILE_ERROR.format(function=", in create_model"), versions={}).matches
+    assert all(m.rule.name != "python-syntax-error" for m in ran)
+
+
 @pytest.mark.parametrize("cls", ["ValueError", "InvalidArgumentError"])
 def test_a_builtin_or_widely_declared_class_alone_names_no_family(cls):
     assert all(m.kind != "frames" for m in explain(CLASS_ONLY.format(cls=cls), versions={}).matches)
