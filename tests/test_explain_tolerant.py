@@ -310,6 +310,22 @@ CUSTOM_OBJECT_FRAMES = """Traceback (most recent call last):
 """
 
 
+# frames captured from standalone keras 2.2.4 on TensorFlow 2.21 (Input() reaching tf.get_default_graph), the message
+# line not pasted: only the module of the last frame (keras/backend/tensorflow_backend.py) says which get_uid it is
+OLD_KERAS_BACKEND_FRAMES = """Traceback (most recent call last):
+  File "/tmp/k224run.py", line 5, in <module>
+    inputs = Input(shape=(10,))
+  File "/tmp/k224/keras/engine/input_layer.py", line 175, in Input
+    input_layer = InputLayer(batch_input_shape=batch_shape,
+  File "/tmp/k224/keras/legacy/interfaces.py", line 91, in wrapper
+    return func(*args, **kwargs)
+  File "/tmp/k224/keras/engine/input_layer.py", line 39, in __init__
+    name = prefix + '_' + str(K.get_uid(prefix))
+  File "/tmp/k224/keras/backend/{module}.py", line 74, in get_uid
+    graph = tf.get_default_graph()
+"""
+
+
 @pytest.mark.parametrize(("text", "family"), [(RAW_OP_FRAMES, "raw-op-on-keras-tensor"), (CUSTOM_OBJECT_FRAMES, "custom-objects-on-load")])
 def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     best = top(text)
@@ -317,6 +333,35 @@ def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     assert best.kind == "frames"
     assert best.confidence <= KIND_CAPS["frames"] < CONFIDENT
     assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
+
+
+# Python 2.7 running a script named keras.py that imports keras: the message does not say the package was shadowed
+SHADOWING_SCRIPT = """Traceback (most recent call last):
+  File "{name}.py", line 1, in <module>
+    from keras.datasets import mnist
+  File "/home/me/mnist/{name}.py", line 1, in <module>
+    from keras.datasets import mnist
+ImportError: No module named datasets
+"""
+
+
+def test_a_script_named_like_the_package_it_imports_is_the_cause():
+    best = top(SHADOWING_SCRIPT.format(name="keras"))
+    assert best is not None and best.rule.name == "module-has-no-attribute" and best.confidence >= CONFIDENT
+    # the same lines in a script of another name say nothing of shadowing
+    other = top(SHADOWING_SCRIPT.format(name="mnist_cnn"))
+    assert other is None or other.rule.name != "module-has-no-attribute" or other.confidence < CONFIDENT
+    # nor does the message without its frames
+    bare = top("AttributeError: module 'tensorflow' has no attribute 'Variable'")
+    assert bare is None or bare.rule.name != "module-has-no-attribute" or bare.confidence < CONFIDENT
+
+
+def test_a_module_qualified_frame_name_needs_that_module():
+    best = top(OLD_KERAS_BACKEND_FRAMES.format(module="tensorflow_backend"))
+    assert best is not None and best.rule.name == "keras-tensorflow-version-mismatch" and best.kind == "frames"
+    # the same function name in another module is no evidence of multi-backend Keras's backend
+    other = explain(OLD_KERAS_BACKEND_FRAMES.format(module="common"), versions={}).matches
+    assert all(m.rule.name != "keras-tensorflow-version-mismatch" for m in other)
 
 
 # an IPython traceback cut right after its header: the class names the family, the message is missing
@@ -335,6 +380,22 @@ def test_a_library_exception_class_without_its_message_names_its_family(cls, fam
     best = top(CLASS_ONLY.format(cls=cls))
     assert best is not None and best.rule.name == family
     assert best.kind == "frames" and best.confidence <= 0.5
+
+
+# Python 2 compiling a Python 3 star-unpacking line, pasted without the "SyntaxError: invalid syntax" line
+CUT_COMPILE_ERROR = """$ python train.py
+  File "train.py", line 126{function}
+    [*model_body.output, *y_true])
+"""
+
+
+def test_a_frame_without_a_function_is_where_a_file_failed_to_compile():
+    best = top(CUT_COMPILE_ERROR.format(function=""))
+    assert best is not None and best.rule.name == "python-syntax-error"
+    assert best.kind == "frames" and best.confidence <= 0.5
+    # a runtime frame (it names its function) cut the same way says nothing of compiling
+    ran = explain(CUT_COMPILE_ERROR.format(function=", in create_model"), versions={}).matches
+    assert all(m.rule.name != "python-syntax-error" for m in ran)
 
 
 @pytest.mark.parametrize("cls", ["ValueError", "InvalidArgumentError"])

@@ -26,11 +26,26 @@ PER_EXTRA_HIT = 0.05
 TYPE_CONTRADICTED_FACTOR = 0.6
 
 
+def _module_stem(path: str) -> str:
+    """The module a frame's file defines ('tensorflow_backend' for .../keras/backend/tensorflow_backend.py); '' if none."""
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = base.partition(".")
+    return stem if dot and extension in ("py", "pyc") and stem.isidentifier() else ""
+
+
 def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
-    """Per frame, innermost first: its function's short name and the identifiers of its source line."""
+    """Per frame, innermost first: its function's short name, that name qualified by its module, and the identifiers of its source line.
+
+    The qualified name ('tensorflow_backend.placeholder') lets a rule name a function whose
+    bare name is common (a user's own placeholder()) but whose module is evidence.
+    """
     out = []
     for frame in reversed(frames):
-        words = {frame.function.split(".")[-1].split("(")[0].strip()}
+        function = frame.function.split(".")[-1].split("(")[0].strip()
+        words = {function}
+        stem = _module_stem(frame.path) if function else ""
+        if stem:
+            words.add(f"{stem}.{function}")
         if frame.code:
             words.update(_IDENTIFIER.compiled().findall(frame.code))
         out.append(words)
@@ -127,15 +142,30 @@ def untold_types(records: Sequence[ErrorRecord]) -> set[str]:
     }
 
 
+def _shows_compile_error(record: ErrorRecord) -> bool:
+    """Whether a record without its class line ends in the frame Python prints for a SyntaxError.
+
+    Python shows where a file failed to compile as ``File "train.py", line 126`` with the source line
+    under it and no ``, in <function>``: no function ran. Every frame of a runtime traceback names
+    its function, so a paste cut before ``SyntaxError: invalid syntax`` still says which class it was.
+    """
+    if record.kind != "exception" or record.type or not record.frames:
+        return False
+    last = record.frames[-1]
+    return not last.function and last.line is not None and bool(last.code) and last.path.endswith(".py")
+
+
 def type_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[Match]:
     """Families whose wordings alone declare the exception class of a record that has no message.
 
     A class declared by one or two families is evidence for them; one declared by more
-    (``InvalidArgumentError``) says nothing and is left out.
+    (``InvalidArgumentError``) says nothing and is left out. A record cut before its class line
+    whose last frame is Python's display of a file that did not compile counts as a SyntaxError.
     """
     from kerasdoctor.types import BestPerRule
 
-    wanted = untold_types(records)
+    compile_errors = [r for r in records if _shows_compile_error(r)]
+    wanted = untold_types(records) | ({"SyntaxError"} if compile_errors else set())
     if not wanted:
         return []
     declared: dict[str, list[Rule]] = {}
@@ -144,19 +174,15 @@ def type_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[
             declared.setdefault(name, []).append(rule)
     best = BestPerRule()
     for record in records:
-        name = (record.type or "").rsplit(".", 1)[-1]
-        owners = declared.get(name, []) if name in wanted and not record.message.strip() else []
+        if record in compile_errors:
+            name, note = "SyntaxError", "the error line was not pasted: the last frame is where a file failed to compile"
+            owners = declared.get(name, [])
+        else:
+            name, note = (record.type or "").rsplit(".", 1)[-1], "the message was not pasted: matched on the exception's class alone"
+            owners = declared.get(name, []) if name in wanted and not record.message.strip() else []
         if not 0 < len(owners) <= 2:
             continue
         confidence = TYPE_ONLY_ONE_FAMILY if len(owners) == 1 else TYPE_ONLY_TWO_FAMILIES
         for rule in owners:
-            best.add(
-                _frames_match(
-                    rule,
-                    confidence,
-                    record,
-                    f"the exception class {name}, which only this family's wordings declare",
-                    "the message was not pasted: matched on the exception's class alone",
-                )
-            )
+            best.add(_frames_match(rule, confidence, record, f"the exception class {name}, which only this family's wordings declare", note))
     return best.ranked()

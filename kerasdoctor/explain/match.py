@@ -92,6 +92,30 @@ def _called_from(record: ErrorRecord) -> str | None:
     return None
 
 
+def _shadowing_user_file(record: ErrorRecord, names: tuple[str, ...]) -> bool:
+    """Whether one of the user's own files among the frames is named like a package it stands in for.
+
+    A script ``keras.py`` (``tensorflow.py``) is what ``import keras`` finds first: True when such a file
+    of the user's imports its own name (``from keras.datasets import mnist`` in keras.py) or the message
+    names that module (``module 'tensorflow' has no attribute 'Variable'`` raised in tensorflow.py).
+    Only the frames can show it: without them it is False, not unknown, so a bare message is left to
+    the wordings that read it.
+    """
+    from kerasdoctor.explain.extract import is_library_path
+
+    for frame in (*record.frames, *record.inner_frames):
+        if not frame.path or is_library_path(frame.path):
+            continue
+        parts = _path_parts(frame.path)
+        stem, dot, extension = parts[-1].partition(".")
+        if not dot or extension not in ("py", "pyc") or stem not in names or stem in parts[:-1]:
+            continue  # keras/keras.py of a source checkout is the package's own module
+        code = frame.code.strip()
+        if code.startswith((f"import {stem}", f"from {stem}")) or f"'{stem}'" in record.message or f"'{stem}." in record.message:
+            return True
+    return False
+
+
 def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
     """Per ``where`` condition: True when the traceback shows it holds, False when it shows it does not, None when it cannot tell."""
     verdicts: list[bool | None] = []
@@ -101,6 +125,8 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
         elif key == "not_raised_in":
             inside = _raised_in(record, values)
             verdict = None if inside is None else not inside
+        elif key == "user_file":
+            verdict = _shadowing_user_file(record, values)
         elif key == "frame_function":
             frames = [f for f in (*record.frames, *record.inner_frames) if f.function]
             verdict = None if not frames else any(f.function.split(".")[-1] in values for f in frames)
@@ -165,10 +191,12 @@ def _runs_a_file_named_like_a_package(record: ErrorRecord) -> bool:
     return False
 
 
-def _imported_wrong_module(record: ErrorRecord, evidence: str) -> bool:
+def _imported_wrong_module(record: ErrorRecord, evidence: str, pattern: ErrorPattern | None = None) -> bool:
     """Python says the module was shadowed or imported circularly, or the traceback runs the user's own keras.py /
-    tensorflow.py, and the wording that matched does not say so."""
+    tensorflow.py, and the wording that matched does not say so (nor asks for that file with ``user_file``)."""
     if _WRONG_MODULE.search(evidence) is not None:
+        return False
+    if pattern is not None and "user_file" in pattern.where:
         return False
     if _WRONG_MODULE.search(record.message) is not None:
         return True
@@ -281,7 +309,7 @@ def match_error(
                     notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
                 mismatch, version_notes = notes_of_rule
                 score = score_hit(pattern, record, len(evidence)) * factor
-                if _quoted_in_prose(record, evidence) or _imported_wrong_module(record, evidence):
+                if _quoted_in_prose(record, evidence) or _imported_wrong_module(record, evidence, pattern):
                     score = min(score, PROSE_QUOTE_CAP)
                 elif blind and _search(pattern, record, low) is None:
                     # found only with case ignored: the text is not as the library printed it, and case can be what
@@ -315,7 +343,7 @@ def _claimed(match: Match) -> float:
         factor = _where_factor(match.pattern, match.record)
         claimed = match.confidence / factor if factor else match.confidence
     # a wording that misreads an import of the wrong module claims no certainty, whatever its conditions
-    return min(claimed, PROSE_QUOTE_CAP) if _imported_wrong_module(match.record, match.evidence) else claimed
+    return min(claimed, PROSE_QUOTE_CAP) if _imported_wrong_module(match.record, match.evidence, match.pattern) else claimed
 
 
 def _without_false_certainty(ranked: list[Match]) -> list[Match]:
