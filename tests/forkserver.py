@@ -162,7 +162,10 @@ def serve(stack: str) -> None:
 
 def stack_env(stack: str) -> dict[str, str]:
     """The environment a stack runs with: k3 = TF + Keras 3, k2 = tf-keras, jax = Keras 3 on JAX."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", CUDA_VISIBLE_DEVICES="")
+    # oneDNN is on by default only on CPUs with AVX-512 VNNI/BF16 or AMX, and it changes what some ops do (a rank-3
+    # conv2d input aborts in a CHECK instead of raising; channels_first pooling runs on the CPU): the examples run on
+    # TensorFlow's own CPU kernels, what every other CPU gets, so that one machine behaves like the next
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", CUDA_VISIBLE_DEVICES="", TF_ENABLE_ONEDNN_OPTS="0")
     env.pop("TF_USE_LEGACY_KERAS", None)
     env.pop("KERAS_BACKEND", None)
     if stack == "k2":
