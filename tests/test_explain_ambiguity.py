@@ -391,3 +391,23 @@ def test_concrete_shapes_that_differ_in_their_first_axis_are_a_weights_not_targe
     )
     shown = explain(loading, rules=RULES, versions={}).matches
     assert names(shown)[0] == "weights-shape-mismatch" and shown[0].confidence >= CONFIDENT
+
+
+# cuDNN's version log line is printed before either failure; the line after it says which one happened
+# (TF 1.x conv_ops.cc fatal check; TF 2.x conv_ops.cc OP_REQUIRES; both lines as public reports printed them)
+CUDNN_VERSION_LINE = (
+    "E tensorflow/stream_executor/cuda/cuda_dnn.cc:378] Loaded runtime CuDNN library: 7102 (compatibility version 7100)"
+    " but source was compiled with 7004 (compatibility version 7000).  If using a binary install, upgrade your CuDNN library to match.\n"
+)
+
+
+def test_a_line_shared_by_families_yields_to_the_line_that_names_one_of_them() -> None:
+    alone = explain(CUDNN_VERSION_LINE, rules=RULES, versions={}).matches
+    assert names(alone)[:2] == ["dnn-library-not-found", "cudnn-failed-to-initialize"]
+    failed = CUDNN_VERSION_LINE + "F tensorflow/core/kernels/conv_ops.cc:605] Check failed: stream->parent()->GetConvolveAlgorithms(&algorithms)\n"
+    matches = explain(failed, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["cudnn-failed-to-initialize", "dnn-library-not-found"]
+    assert matches[0].confidence >= matches[1].confidence
+    assert any("names it" in note for note in matches[0].notes)
+    missing = CUDNN_VERSION_LINE + "W op_kernel.cc:1830] OP_REQUIRES failed at conv_ops.cc:1068 : UNIMPLEMENTED: DNN library is not found."
+    assert names(explain(missing, rules=RULES, versions={}).matches)[0] == "dnn-library-not-found"

@@ -283,7 +283,27 @@ def match_error(
                         kind="wording",
                     )
                 )
-    return _without_false_certainty(best.ranked())
+    return _without_false_certainty(_named_by_another_line(best.ranked()))
+
+
+def _named_by_another_line(ranked: list[Match]) -> list[Match]:
+    """First the family that another line names, when the best wording is one its rule shares with that family.
+
+    A line the library prints for several causes (cuDNN's version log line, before the convolution fails or the
+    DNN library goes missing) does not say which of them happened; a later line of the same text whose own
+    wording is one of those families does: that one comes first, as sure as the shared line was.
+    """
+    first = ranked[0] if ranked else None
+    shared = first.pattern.shared_with if first is not None and first.pattern is not None else ()
+    if first is None or not shared:
+        return ranked
+    for index, match in enumerate(ranked[1:], 1):
+        if match.rule.name in shared and match.kind == "wording" and match.record is not first.record:
+            note = f"{first.rule.name}'s line is printed for this cause too, and this line names it"
+            fields = {n: getattr(match, n) for n in match.__slots__}
+            named = Match(**{**fields, "confidence": max(match.confidence, first.confidence), "notes": (*match.notes, note)})
+            return [named, *ranked[:index], *ranked[index + 1 :]]
+    return ranked
 
 
 def _claimed(match: Match) -> float:
