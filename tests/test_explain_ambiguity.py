@@ -411,3 +411,20 @@ def test_a_line_shared_by_families_yields_to_the_line_that_names_one_of_them() -
     assert any("names it" in note for note in matches[0].notes)
     missing = CUDNN_VERSION_LINE + "W op_kernel.cc:1830] OP_REQUIRES failed at conv_ops.cc:1068 : UNIMPLEMENTED: DNN library is not found."
     assert names(explain(missing, rules=RULES, versions={}).matches)[0] == "dnn-library-not-found"
+
+
+CONV_FAILED_LOG = (
+    "W tensorflow/core/framework/op_kernel.cc:1745] OP_REQUIRES failed at conv_ops.cc:1120 : UNKNOWN: Failed to get convolution algorithm."
+    " This is probably because cuDNN failed to initialize, so try looking to see if a warning log message was printed above.\n"
+)
+
+
+def test_a_log_line_beside_a_traceback_cut_before_its_message_is_not_discounted() -> None:
+    cut = CONV_FAILED_LOG + 'Traceback (most recent call last):\n  File "train.py", line 115, in <module>\n    model.fit(x, y)\n'
+    matches = explain(cut, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "cudnn-failed-to-initialize"
+    assert matches[0].confidence >= CONFIDENT
+    # beside an exception that says what broke, the same log line is only a hint
+    whole = cut + "ValueError: could not convert string to float: 'abc'\n"
+    beside = [m for m in explain(whole, rules=RULES, versions={}).matches if m.rule.name == "cudnn-failed-to-initialize"]
+    assert beside and beside[0].confidence < CONFIDENT

@@ -246,7 +246,9 @@ def match_error(
     # a line written all in lower case (typed, or a title lowered by its site) has lost what case-sensitive wordings
     # need: each is looked for with case ignored, below certainty, beside the wordings that ignore case anyway
     case_blind = [ignore_case or _written_in_lower_case(record) for record in records]
-    has_exception = any(r.kind == "exception" for r in records)
+    # an exception whose message the paste cut off (a traceback that stops at its frames) says nothing a line beside
+    # it could be mistaken for: those lines are then the only words of the error
+    has_exception = any(r.kind == "exception" and r.message.strip() for r in records)
     best = BestPerRule()
     for rule in rules:
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
