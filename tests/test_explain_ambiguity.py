@@ -428,3 +428,18 @@ def test_a_log_line_beside_a_traceback_cut_before_its_message_is_not_discounted(
     whole = cut + "ValueError: could not convert string to float: 'abc'\n"
     beside = [m for m in explain(whole, rules=RULES, versions={}).matches if m.rule.name == "cudnn-failed-to-initialize"]
     assert beside and beside[0].confidence < CONFIDENT
+
+
+DLL_INIT_FAILED = "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) initialization routine failed."
+
+
+def test_the_users_words_beside_a_shared_message_name_which_of_its_causes() -> None:
+    # the Windows loader prints this for a wheel whose start-up code failed, a CPU without AVX among the causes
+    bare = explain(DLL_INIT_FAILED, rules=RULES, versions={}).matches
+    assert names(bare)[:2] == ["tensorflow-native-runtime-load-failed", "cpu-instructions-unsupported"]
+    described = explain("My old Xeon CPU does not support AVX, and importing gives " + DLL_INIT_FAILED, rules=RULES, versions={}).matches
+    assert names(described)[:2] == ["cpu-instructions-unsupported", "tensorflow-native-runtime-load-failed"]
+    assert all(m.confidence < CONFIDENT for m in described)
+    # words about something else leave the order as the message alone gives it
+    other = explain("After installing tensorflow in a new conda env I get " + DLL_INIT_FAILED, rules=RULES, versions={}).matches
+    assert names(other)[0] == "tensorflow-native-runtime-load-failed"

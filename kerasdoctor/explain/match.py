@@ -367,11 +367,13 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
     ]
 
 
-def add_shared_families(matches: Sequence[Match], rules: RuleSet) -> list[Match]:
+def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Sequence[ErrorRecord] = ()) -> list[Match]:
     """After the wording matches, the families the best wording is declared ``shared_with``: the same message, another cause.
 
     They come as ``raise-site`` matches (the same library check, linked to another family),
-    below the wording that matched, so the user sees the other causes that print it.
+    below the wording that matched, so the user sees the other causes that print it; first,
+    though, when the user's own words beside the message describe one of them and not the
+    wording's family (``records``: the text the message came from).
     """
     first = matches[0] if matches else None
     if first is None or first.kind != "wording" or first.pattern is None or not first.pattern.shared_with:
@@ -385,7 +387,44 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet) -> list[Match]
             continue
         note = f"{first.rule.name}'s wording matched; the library prints the same message when this is the cause"
         extra.append(Match(rule=rule, confidence=confidence, record=first.record, pattern=None, evidence=first.evidence, notes=(note,), kind="raise-site"))
-    return [*matches, *extra]
+    ranked = [*matches, *extra]
+    if first.confidence >= CONFIDENT or shown_conditions(first):
+        return ranked
+    described = _described_beside(first, [m for m in ranked[1:] if m.rule.name in first.pattern.shared_with], records, rules)
+    if described is None:
+        return ranked
+    note = f"the words beside the message describe this cause, one of those the library reports with {first.rule.name}'s message"
+    fields = {n: getattr(described, n) for n in described.__slots__}
+    promoted = Match(**{**fields, "confidence": first.confidence, "notes": (*described.notes, note)})
+    return [promoted, *(m for m in ranked if m is not described)]
+
+
+def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet) -> Match | None:
+    """The one shared family whose symptoms the user's words describe, if the wording's own family's symptoms do not fit
+    them too: the words before the message on its line, and the lines the user wrote (a library's exception, log or
+    warning lines and the rest of the message are its own words, not a description)."""
+    if not shared or not records:
+        return None
+    from kerasdoctor.explain.symptoms import symptom_matches
+
+    candidates = {m.rule.name: m for m in shared}
+    words = []
+    for record in records:
+        if record is first.record:
+            text = record.message.split(first.evidence, 1)[0]
+        elif record.kind == "message" and record.type is None:
+            text = record.message
+        else:
+            continue
+        if text.strip():
+            words.append(ErrorRecord(**{**{n: getattr(record, n) for n in record.__slots__}, "message": text}))
+    if not words:
+        return None
+    fits = symptom_matches(words, [first.rule, *(m.rule for m in shared)], rules.vocabulary)
+    named = {m.rule.name for m in fits}
+    if first.rule.name in named or len(named) != 1:
+        return None
+    return candidates.get(named.pop())
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:
