@@ -443,3 +443,10 @@ def test_the_users_words_beside_a_shared_message_name_which_of_its_causes() -> N
     # words about something else leave the order as the message alone gives it
     other = explain("After installing tensorflow in a new conda env I get " + DLL_INIT_FAILED, rules=RULES, versions={}).matches
     assert names(other)[0] == "tensorflow-native-runtime-load-failed"
+
+
+def test_a_message_found_only_in_its_normalised_copy_is_not_read_as_the_users_words() -> None:
+    # retyped in Title Case, the wording is found case-blind in a normalised copy of the line: the line is still
+    # the library's message, not a description naming cudnn-failed-to-initialize ("cudnn ... failure")
+    matches = explain("CuDNN Launch Failure : Input Shape ([64,4,4,512]) [Op:FusedBatchNormV3]", rules=RULES, versions={}).matches
+    assert names(matches)[0] == "dnn-library-not-found"

@@ -410,9 +410,10 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
     candidates = {m.rule.name: m for m in shared}
     words = []
     for record in records:
-        if record is first.record:
+        # the line the message was found in may be a normalised copy of the record: found by its words, not identity
+        if first.evidence in record.message:
             text = record.message.split(first.evidence, 1)[0]
-        elif record.kind == "message" and record.type is None:
+        elif record is not first.record and record.kind == "message" and record.type is None:
             text = record.message
         else:
             continue
