@@ -450,3 +450,14 @@ def test_a_message_found_only_in_its_normalised_copy_is_not_read_as_the_users_wo
     # the library's message, not a description naming cudnn-failed-to-initialize ("cudnn ... failure")
     matches = explain("CuDNN Launch Failure : Input Shape ([64,4,4,512]) [Op:FusedBatchNormV3]", rules=RULES, versions={}).matches
     assert names(matches)[0] == "dnn-library-not-found"
+
+
+def test_the_users_words_choose_between_the_families_of_a_shared_shape_message() -> None:
+    # a Dense built for flat features and a model built for images with a channel axis print the same check
+    line = (
+        "ValueError: Input 0 of layer dense is incompatible with the layer: "
+        "expected axis -1 of input shape to have value 784 but received input with shape (None, 28, 28)"
+    )
+    assert names(explain(line, rules=RULES, versions={}).matches)[:2] == ["input-feature-mismatch", "input-rank-mismatch"]
+    described = explain("My grayscale images are missing the channel dimension, fit gives " + line, rules=RULES, versions={}).matches
+    assert names(described)[0] == "input-rank-mismatch"
