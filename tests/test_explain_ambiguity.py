@@ -394,3 +394,73 @@ def test_concrete_shapes_that_differ_in_their_first_axis_are_a_weights_not_targe
     )
     shown = explain(loading, rules=RULES, versions={}).matches
     assert names(shown)[0] == "weights-shape-mismatch" and shown[0].confidence >= CONFIDENT
+
+
+# cuDNN's version log line is printed before either failure; the line after it says which one happened
+# (TF 1.x conv_ops.cc fatal check; TF 2.x conv_ops.cc OP_REQUIRES; both lines as public reports printed them)
+CUDNN_VERSION_LINE = (
+    "E tensorflow/stream_executor/cuda/cuda_dnn.cc:378] Loaded runtime CuDNN library: 7102 (compatibility version 7100)"
+    " but source was compiled with 7004 (compatibility version 7000).  If using a binary install, upgrade your CuDNN library to match.\n"
+)
+
+
+def test_a_line_shared_by_families_yields_to_the_line_that_names_one_of_them() -> None:
+    alone = explain(CUDNN_VERSION_LINE, rules=RULES, versions={}).matches
+    assert names(alone)[:2] == ["dnn-library-not-found", "cudnn-failed-to-initialize"]
+    failed = CUDNN_VERSION_LINE + "F tensorflow/core/kernels/conv_ops.cc:605] Check failed: stream->parent()->GetConvolveAlgorithms(&algorithms)\n"
+    matches = explain(failed, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["cudnn-failed-to-initialize", "dnn-library-not-found"]
+    assert matches[0].confidence >= matches[1].confidence
+    assert any("names it" in note for note in matches[0].notes)
+    missing = CUDNN_VERSION_LINE + "W op_kernel.cc:1830] OP_REQUIRES failed at conv_ops.cc:1068 : UNIMPLEMENTED: DNN library is not found."
+    assert names(explain(missing, rules=RULES, versions={}).matches)[0] == "dnn-library-not-found"
+
+
+CONV_FAILED_LOG = (
+    "W tensorflow/core/framework/op_kernel.cc:1745] OP_REQUIRES failed at conv_ops.cc:1120 : UNKNOWN: Failed to get convolution algorithm."
+    " This is probably because cuDNN failed to initialize, so try looking to see if a warning log message was printed above.\n"
+)
+
+
+def test_a_log_line_beside_a_traceback_cut_before_its_message_is_not_discounted() -> None:
+    cut = CONV_FAILED_LOG + 'Traceback (most recent call last):\n  File "train.py", line 115, in <module>\n    model.fit(x, y)\n'
+    matches = explain(cut, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "cudnn-failed-to-initialize"
+    assert matches[0].confidence >= CONFIDENT
+    # beside an exception that says what broke, the same log line is only a hint
+    whole = cut + "ValueError: could not convert string to float: 'abc'\n"
+    beside = [m for m in explain(whole, rules=RULES, versions={}).matches if m.rule.name == "cudnn-failed-to-initialize"]
+    assert beside and beside[0].confidence < CONFIDENT
+
+
+DLL_INIT_FAILED = "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) initialization routine failed."
+
+
+def test_the_users_words_beside_a_shared_message_name_which_of_its_causes() -> None:
+    # the Windows loader prints this for a wheel whose start-up code failed, a CPU without AVX among the causes
+    bare = explain(DLL_INIT_FAILED, rules=RULES, versions={}).matches
+    assert names(bare)[:2] == ["tensorflow-native-runtime-load-failed", "cpu-instructions-unsupported"]
+    described = explain("My old Xeon CPU does not support AVX, and importing gives " + DLL_INIT_FAILED, rules=RULES, versions={}).matches
+    assert names(described)[:2] == ["cpu-instructions-unsupported", "tensorflow-native-runtime-load-failed"]
+    assert all(m.confidence < CONFIDENT for m in described)
+    # words about something else leave the order as the message alone gives it
+    other = explain("After installing tensorflow in a new conda env I get " + DLL_INIT_FAILED, rules=RULES, versions={}).matches
+    assert names(other)[0] == "tensorflow-native-runtime-load-failed"
+
+
+def test_a_message_found_only_in_its_normalised_copy_is_not_read_as_the_users_words() -> None:
+    # retyped in Title Case, the wording is found case-blind in a normalised copy of the line: the line is still
+    # the library's message, not a description naming cudnn-failed-to-initialize ("cudnn ... failure")
+    matches = explain("CuDNN Launch Failure : Input Shape ([64,4,4,512]) [Op:FusedBatchNormV3]", rules=RULES, versions={}).matches
+    assert names(matches)[0] == "dnn-library-not-found"
+
+
+def test_the_users_words_choose_between_the_families_of_a_shared_shape_message() -> None:
+    # a Dense built for flat features and a model built for images with a channel axis print the same check
+    line = (
+        "ValueError: Input 0 of layer dense is incompatible with the layer: "
+        "expected axis -1 of input shape to have value 784 but received input with shape (None, 28, 28)"
+    )
+    assert names(explain(line, rules=RULES, versions={}).matches)[:2] == ["input-feature-mismatch", "input-rank-mismatch"]
+    described = explain("My grayscale images are missing the channel dimension, fit gives " + line, rules=RULES, versions={}).matches
+    assert names(described)[0] == "input-rank-mismatch"

@@ -14,6 +14,10 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("input-rank-mismatch", "my grayscale images are missing the channel dimension and the Conv2D model refuses them"),
+    ("input-rank-mismatch", "灰度图片没有通道维度，输入卷积网络时报错"),
+    ("custom-objects-on-load", "reloading my saved .keras model in a new session fails: custom class not found"),
+    ("custom-objects-on-load", "在新的会话里加载保存的模型报错，自定义的类找不到"),
     ("sparse-labels-logits-shape", "Keras sparse_categorical_crossentropy shape mismatch with my one-hot labels"),
     ("sparse-labels-logits-shape", "用sparse_categorical_crossentropy训练时logits和labels维度不一致"),
     ("gradients-do-not-exist", "WARNING gradients do not exist for variables in my custom layer, weights never change"),

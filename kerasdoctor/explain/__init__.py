@@ -57,7 +57,7 @@ def explain_records(
         seen = {m.rule.id for m in own}
         merged = [*own, *(m for m in matches if m.rule.id not in seen)]
         matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
-    return Explanation(errors=list(records), matches=add_shared_families(matches, ruleset), environment=environment)
+    return Explanation(errors=list(records), matches=add_shared_families(matches, ruleset, records), environment=environment)
 
 
 def _without_wording(records: Sequence[ErrorRecord], ruleset: RuleSet, environment: Mapping[str, str], guess: bool) -> list[Match]:

@@ -295,7 +295,9 @@ def match_error(
     # a line written all in lower case (typed, or a title lowered by its site) has lost what case-sensitive wordings
     # need: each is looked for with case ignored, below certainty, beside the wordings that ignore case anyway
     case_blind = [ignore_case or _written_in_lower_case(record) for record in records]
-    has_exception = any(r.kind == "exception" for r in records)
+    # an exception whose message the paste cut off (a traceback that stops at its frames) says nothing a line beside
+    # it could be mistaken for: those lines are then the only words of the error
+    has_exception = any(r.kind == "exception" and r.message.strip() for r in records)
     best = BestPerRule()
     for rule in rules:
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
@@ -332,7 +334,27 @@ def match_error(
                         kind="wording",
                     )
                 )
-    return _without_false_certainty(best.ranked())
+    return _without_false_certainty(_named_by_another_line(best.ranked()))
+
+
+def _named_by_another_line(ranked: list[Match]) -> list[Match]:
+    """First the family that another line names, when the best wording is one its rule shares with that family.
+
+    A line the library prints for several causes (cuDNN's version log line, before the convolution fails or the
+    DNN library goes missing) does not say which of them happened; a later line of the same text whose own
+    wording is one of those families does: that one comes first, as sure as the shared line was.
+    """
+    first = ranked[0] if ranked else None
+    shared = first.pattern.shared_with if first is not None and first.pattern is not None else ()
+    if first is None or not shared:
+        return ranked
+    for index, match in enumerate(ranked[1:], 1):
+        if match.rule.name in shared and match.kind == "wording" and match.record is not first.record:
+            note = f"{first.rule.name}'s line is printed for this cause too, and this line names it"
+            fields = {n: getattr(match, n) for n in match.__slots__}
+            named = Match(**{**fields, "confidence": max(match.confidence, first.confidence), "notes": (*match.notes, note)})
+            return [named, *ranked[:index], *ranked[index + 1 :]]
+    return ranked
 
 
 def _claimed(match: Match) -> float:
@@ -394,11 +416,13 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
     ]
 
 
-def add_shared_families(matches: Sequence[Match], rules: RuleSet) -> list[Match]:
+def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Sequence[ErrorRecord] = ()) -> list[Match]:
     """After the wording matches, the families the best wording is declared ``shared_with``: the same message, another cause.
 
     They come as ``raise-site`` matches (the same library check, linked to another family),
-    below the wording that matched, so the user sees the other causes that print it.
+    below the wording that matched, so the user sees the other causes that print it; first,
+    though, when the user's own words beside the message describe one of them and not the
+    wording's family (``records``: the text the message came from).
     """
     first = matches[0] if matches else None
     if first is None or first.kind != "wording" or first.pattern is None or not first.pattern.shared_with:
@@ -412,7 +436,45 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet) -> list[Match]
             continue
         note = f"{first.rule.name}'s wording matched; the library prints the same message when this is the cause"
         extra.append(Match(rule=rule, confidence=confidence, record=first.record, pattern=None, evidence=first.evidence, notes=(note,), kind="raise-site"))
-    return [*matches, *extra]
+    ranked = [*matches, *extra]
+    if first.confidence >= CONFIDENT or shown_conditions(first):
+        return ranked
+    described = _described_beside(first, [m for m in ranked[1:] if m.rule.name in first.pattern.shared_with], records, rules)
+    if described is None:
+        return ranked
+    note = f"the words beside the message describe this cause, one of those the library reports with {first.rule.name}'s message"
+    fields = {n: getattr(described, n) for n in described.__slots__}
+    promoted = Match(**{**fields, "confidence": first.confidence, "notes": (*described.notes, note)})
+    return [promoted, *(m for m in ranked if m is not described)]
+
+
+def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet) -> Match | None:
+    """The one shared family whose symptoms the user's words describe, if the wording's own family's symptoms do not fit
+    them too: the words before the message on its line, and the lines the user wrote (a library's exception, log or
+    warning lines and the rest of the message are its own words, not a description)."""
+    if not shared or not records:
+        return None
+    from kerasdoctor.explain.symptoms import symptom_matches
+
+    candidates = {m.rule.name: m for m in shared}
+    words = []
+    for record in records:
+        # the line the message was found in may be a normalised copy of the record: found by its words, not identity
+        if first.evidence in record.message:
+            text = record.message.split(first.evidence, 1)[0]
+        elif record is not first.record and record.kind == "message" and record.type is None:
+            text = record.message
+        else:
+            continue
+        if text.strip():
+            words.append(ErrorRecord(**{**{n: getattr(record, n) for n in record.__slots__}, "message": text}))
+    if not words:
+        return None
+    fits = symptom_matches(words, [first.rule, *(m.rule for m in shared)], rules.vocabulary)
+    named = {m.rule.name for m in fits}
+    if first.rule.name in named or len(named) != 1:
+        return None
+    return candidates.get(named.pop())
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:
