@@ -459,9 +459,11 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
     candidates = {m.rule.name: m for m in shared}
     words = []
     for record in records:
-        # the line the message was found in may be a normalised copy of the record: found by its words, not identity
+        # the line the message was found in may be a normalised copy of the record: found by its words, not identity;
+        # the words before a wording inside an exception's own message are the library's ('Layer "x" expects ...')
         if first.evidence in record.message:
-            text = record.message.split(first.evidence, 1)[0]
+            text = record.message.split(first.evidence, 1)[0] if not (record.kind == "exception" and record.type) else ""
+
         elif record is not first.record and record.kind == "message" and record.type is None:
             text = record.message
         else:
