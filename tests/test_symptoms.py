@@ -17,7 +17,7 @@ import yaml
 
 import kerasdoctor
 from kerasdoctor.explain.nearest import NOTE
-from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, tokens
+from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, symptom_tokens, tokens
 from kerasdoctor.kb import load_rule_dir, load_rules, merge_vocabularies, parse_vocabulary_files, validate_vocabulary
 from kerasdoctor.types import KIND_CAPS
 
@@ -76,6 +76,7 @@ def test_a_several_word_entry_is_one_keyword_and_is_read_as_words_in_a_row() -> 
 
 def test_english_endings_and_chinese_inserted_characters() -> None:
     assert stem("explodes") == stem("exploding") == stem("exploded")
+    assert stem("outputting") == stem("outputs") and stem("stopped") == "stop" and stem("added") == "add"  # a doubled last letter
     assert fit("loss explodes", "the loss keeps exploding")
     assert fit("模型 报错", "加载模型就报了错")  # one character in between
     # two characters in between is another word: 学习准确率 is not 学习率
@@ -256,6 +257,36 @@ def test_a_number_after_a_library_name_is_its_version_not_any_number_of_the_text
     # the 3 of python 3.8 or of keras 2.3.1 is not Keras 3: at most a fit that leaves out that keyword
     without = fit("saved keras 2 load keras 3", "a model saved using keras 2.3.1 does not load in python 3.8")
     assert without is None or (without.partial and without.confidence() < whole.confidence())
+
+
+def test_an_entry_with_function_words_is_one_keyword_of_a_phrase_that_dropped_them() -> None:
+    groups = WordGroups(vocabulary([["out of memory", "oom"], ["memory", "ram"], ["unable to", "not"]]))
+    # "out of memory" is read as the entry, words in a row: not the "out" of "figure out" and some memory
+    assert fit("out of memory", "the training ran out of memory after 3 epochs", groups)
+    assert fit("gpu out of memory", "my gpu hits oom in the second epoch", groups)
+    assert not fit("out of memory", "to figure out whether it is the model, I watched the gpu memory usage", groups)
+    # an entry that is one word besides its function words is that word only: "unable" is not any negation
+    assert phrase_keywords("unable open file") == ("unable", "open", "file")
+    assert groups.concepts(phrase_keywords("unable open file")) == (("unable",), ("open",), ("file",))
+
+
+def test_the_one_number_of_a_phrase_is_said_of_a_keyword_beside_it() -> None:
+    assert fit("always predicts 1", "the model always predicts 1 for every image")
+    assert fit("forgot divide 255", "I forgot to divide the pixels by 255 before fit")
+    # the keyword before the number with another ending than elsewhere in the text
+    assert fit("always outputs 1", "it is always outputting 1; I printed the raw outputs of the network before rounding them")
+    # the 1 of "[0, 1]" a clause away is not what is predicted
+    assert not fit("always predicts 1", "pixels are scaled to [0, 1] in training and it almost always predicts dandelion")
+    # two numbers compare values a shape spells out at some distance
+    assert fit("expected 4 dimensions got 3", "expected conv2d_input to have 4 dimensions, but got array with shape (232, 232, 3)")
+
+
+def test_a_keras_log_name_is_read_as_its_two_words() -> None:
+    groups = WordGroups(vocabulary([["validation", "val"], ["accuracy", "acc", "val_accuracy"]]))
+    assert symptom_tokens("loss: 0.03 - val_accuracy: 0.59") == ["loss", "0", "03", "val", "accuracy", "0", "59"]
+    assert fit("validation accuracy low", "the accuracy is high (about 0.98), but the val_accuracy is low (about 0.6)", groups)
+    assert fit("val_loss increases", "the validation loss increases after epoch 5", WordGroups(vocabulary([["validation", "val"]])))
+    assert tokens("val_accuracy") == ["val_accuracy"]  # the last-resort guess reads words as they are
 
 
 def test_a_word_of_a_several_word_entry_is_found_with_another_ending_even_when_written_as_is_elsewhere() -> None:

@@ -120,6 +120,8 @@ SPAN_NEAR, SPAN_FAR = 8, 48
 MAX_PARTIAL_SPAN = 2 * SPAN_NEAR
 # two words far apart in a long post ("trying out CNNs ... free RAM") are no description of "out of memory"
 MAX_PAIR_SPAN = 3 * SPAN_NEAR
+# a bare number of a phrase ("always predicts 1", "exit code 137") is said of the keyword before it
+NUMBER_REACH = 4
 # a negation of a phrase says something of the word next to it ("optimizers 没有 adam", "gpu not detected"): one
 # elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else. The
 # units from a negation to the word it denies: "not using", "not being used", "not able to use", "adam is not there"
@@ -293,6 +295,15 @@ def tokens(text: str) -> list[str]:
     return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
 
 
+def symptom_tokens(text: str) -> list[str]:
+    """``tokens`` as a description is read: Keras's log names say two words, val_loss is the validation loss and
+    val_accuracy the validation accuracy, so "accuracy 0.98 but val_accuracy 0.6" is a training/validation gap."""
+    words = tokens(text)
+    if "val_" not in text.lower():
+        return words
+    return [part for word in words for part in (("val", word[4:]) if word.startswith("val_") and len(word) > 4 else (word,))]
+
+
 def stem(word: str) -> str:
     """``word`` without a common English ending, for comparing ``explodes`` with ``exploding``."""
     if len(word) < 5 or not word.isascii():
@@ -300,6 +311,9 @@ def stem(word: str) -> str:
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)] + replacement
+            # a last consonant doubled before -ing/-ed is one: outputting, stopped, embedded (not added, called)
+            if suffix in ("ing", "ed") and len(word) >= 5 and word[-1] == word[-2] and word[-1] not in _VOWELS + "lsz":
+                word = word[:-1]
             break
     return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
@@ -314,7 +328,7 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
         from kerasdoctor.explain.normalize import fold_characters
 
         dotted = {name: tuple(name.split(".")) for name in _DOTTED.compiled().findall(fold_characters(phrase).lower())}
-        phrase_tokens = tokens(phrase)
+        phrase_tokens = symptom_tokens(phrase)
         for name, number in zip(phrase_tokens, phrase_tokens[1:]):
             if name in VERSIONED_NAMES and number.isdigit():
                 dotted.setdefault(f"{name}.{number}", (name, number))
@@ -429,13 +443,18 @@ class WordGroups:
                 out.setdefault(self.key(term), term)
                 i += 1
                 continue
+            # a phrase has lost its function words ("out of memory" -> out, memory): an entry of two words or more
+            # besides them is compared without them (not "unable to": one word is only itself)
             for term in self._multiword.get(keywords[i], ()):
-                if tuple(keywords[i : i + len(term)]) == term:
+                bare = tuple(w for w in term if w not in STOPWORDS)
+                if len(bare) < 2:
+                    bare = term
+                if tuple(keywords[i : i + len(bare)]) == bare:
                     break
             else:
-                term = (keywords[i],)
+                term = bare = (keywords[i],)
             out.setdefault(self.key(term), term)
-            i += len(term)
+            i += len(bare)
         return tuple(out.values())
 
     def _group(self, concept: tuple[str, ...]) -> int | None:
@@ -519,7 +538,7 @@ class _Text:
     __slots__ = ("chars", "cjk", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
-        self.words = tokens(text)
+        self.words = symptom_tokens(text)
         self.set = frozenset(self.words)
         self.sorted = sorted(self.set)
         self.cjk = " ".join(w for w in self.words if _is_cjk(w))
@@ -944,6 +963,8 @@ def phrase_fit(
         else:
             return None
     held = [c for i, c in enumerate(concepts) if i not in missing]
+    if not _numbers_beside_keywords(held, hits, text):
+        return None
     if not _negations_beside_keywords(held, hits, widths, groups):
         return None
     if not _states_of_their_subjects(held, hits, text, groups):
@@ -1023,6 +1044,23 @@ def _states_of_their_subjects(concepts: Sequence[tuple[str, ...]], hits: Sequenc
     return True
 
 
+def _numbers_beside_keywords(concepts: Sequence[tuple[str, ...]], hits: Sequence[list[int]], text: _Text) -> bool:
+    """Whether the one bare number of a phrase follows the phrase's keyword before it within NUMBER_REACH units
+    (precedes the one after it, when it comes first), that keyword with any ending: in "always predicts 1" the
+    1 is what is predicted ("only outputting 1" for "always outputs 1"), not the 1 of "[0, 1/255] in
+    prediction". (Two numbers, "expected 4 dimensions got 3", compare values a shape spells out at a distance.)"""
+    numbers = [i for i, concept in enumerate(concepts) if len(concept) == 1 and concept[0].isdigit()]
+    if len(numbers) != 1 or len(concepts) < 2:
+        return True
+    at = numbers[0]
+    beside = at - 1 if at > 0 else at + 1
+    word = concepts[beside]
+    near = {*hits[beside], *(text.stems.get(stem(word[0]), ()) if len(word) == 1 and word[0].isascii() else ())}
+    if at > 0:
+        return any(0 < n - k <= NUMBER_REACH for n in hits[at] for k in near)
+    return any(0 < k - n <= NUMBER_REACH for n in hits[at] for k in near)
+
+
 def _numbers_in_order(hit_lists: Sequence[list[int]]) -> bool:
     """Whether numbers of a phrase occur in the text in the phrase's order: "saved with keras 2, cannot load in keras
     3" is not "saved in keras 3, cannot load in tensorflow 2" (each number somewhere before the next one)."""
@@ -1085,7 +1123,7 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
     words: set[str] = set()
     cjk: list[str] = []
     for record in records[-5:]:
-        for token in tokens(_text_of(record)):
+        for token in symptom_tokens(_text_of(record)):
             if _is_cjk(token):
                 cjk.append(token)
             else:
