@@ -68,3 +68,8 @@ def test_wheel_installs_and_explains_from_outside_the_checkout(tmp_path: Path):
     )
     top = json.loads(proc.stdout)["matches"][0]
     assert top["kind"] == "raise-site" and top["raise_site"]["function"] == "Operation.__init__", top
+    # so does the last resort's prior (a missing file would only leave the guess without it, silently)
+    prior = subprocess.run(
+        [inner, "-c", "from kerasdoctor.explain import nearest; print(len(nearest.prevalence()))"], capture_output=True, text=True, cwd=elsewhere, timeout=120
+    )
+    assert prior.returncode == 0 and int(prior.stdout) > 100, prior.stderr
