@@ -199,26 +199,31 @@ def _unclosed(text: str) -> bool:
     return quotes.count("'") % 2 == 1 or quotes.count('"') % 2 == 1
 
 
+def _class_end(pattern: str, index: int) -> int:
+    """The index just past the character class that opens at ``index`` (``[^]a-z\\]]``: a leading ``]`` is a member)."""
+    index += 1
+    if pattern[index : index + 1] == "^":
+        index += 1
+    if pattern[index : index + 1] == "]":
+        index += 1
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index + 1
+
+
 def _pattern_spaces(pattern: str) -> tuple[list[int], bool]:
     """Positions of the pattern's literal, unrepeated spaces outside groups and classes; and whether ``|`` splits it at the top."""
     spaces: list[int] = []
-    depth, index, in_class, top_alternation = 0, 0, False, False
+    depth, index, top_alternation = 0, 0, False
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             index += 2
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            index += 1
-            if pattern[index : index + 1] == "^":
-                index += 1
-            if pattern[index : index + 1] == "]":
-                index += 1
+        if char == "[":
+            index = _class_end(pattern, index)
             continue
-        elif char == "(":
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
@@ -262,17 +267,16 @@ def _group_head_end(pattern: str, index: int) -> int:
 
 def _group_end(pattern: str, index: int) -> int:
     """The index just past the group that opens at ``index``."""
-    depth, in_class = 0, False
+    depth = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             index += 2
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+        if char == "[":
+            index = _class_end(pattern, index)
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
@@ -289,18 +293,19 @@ def _punctuation_optional(pattern: str) -> str:
     ``{1,3}``, a class's member or an escaped character.
     """
     out: list[str] = []
-    index, in_class = 0, False
+    index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             out.append(pattern[index : index + 2])
             index += 2
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(" and pattern[index + 1 : index + 2] == "?":
+        if char == "[":
+            end = _class_end(pattern, index)
+            out.append(pattern[index:end])
+            index = end
+            continue
+        if char == "(" and pattern[index + 1 : index + 2] == "?":
             end = _group_head_end(pattern, index)
             if pattern[index + 2 : end].rstrip(")") in ("=", "!", "<=", "<!"):
                 end = _group_end(pattern, index)  # a lookaround guards the match: kept as written
