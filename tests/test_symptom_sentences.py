@@ -215,6 +215,7 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "my test photos are not rescaled the way the training images were, so every one gets the same class"),
     ("inference-preprocessing-mismatch", "my saved text model predicts garbage in a new session because the word index comes out in a different order"),
     ("inference-preprocessing-mismatch", "predictions are wrong since the preprocessing at inference is not the one used in training"),
+    ("inference-preprocessing-mismatch", "for prediction my inputs are scaled to another range than in training"),
     ("gpu-not-visible", "tf.test.is_built_with_cuda() returns False although CUDA is installed"),
     ("input-not-scaled", "图片输入前没有除以255"),
     ("keras-tensorflow-version-mismatch", "keras version incompatible with my tensorflow after pip upgrade"),
