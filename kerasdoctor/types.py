@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
     from collections.abc import Mapping, Sequence
-    from typing import Any
+    from typing import Any, Self
 
 
 # How a match was made, most trustworthy first; only a rule's own wording may reach
@@ -59,6 +59,10 @@ class _Value:
         for name in cls.__slots__:
             setter(obj, name, fields[name] if name in fields else defaults[name])
         return obj
+
+    def replaced(self, **changes: Any) -> Self:
+        """A copy with ``changes`` to some fields (the record itself is immutable)."""
+        return type(self)(**{**{n: getattr(self, n) for n in self.__slots__}, **changes})
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")

@@ -23,12 +23,6 @@ if TYPE_CHECKING:
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
 
 
-def _with(record: ErrorRecord, **changes: object) -> ErrorRecord:
-    fields = {n: getattr(record, n) for n in record.__slots__}
-    fields.update(changes)
-    return ErrorRecord(**fields)
-
-
 def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     """``records`` as the library printed them, as far as that can be told."""
     from kerasdoctor.explain.extract import extract_errors, unwrap_message
@@ -57,15 +51,15 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
         key = as_python3_prints(drop_elisions(flatten_message(key)))
-        out.append(_with(record, message=message, key_message=key))
+        out.append(record.replaced(message=message, key_message=key))
         retyped = backticks_for_quotes(key)
         if retyped is not None:
             # the same message read with backticks where the asker wrote quotes: a wording may fit only so
-            out.append(_with(record, message=backticks_for_quotes(message) or message, key_message=retyped))
+            out.append(record.replaced(message=backticks_for_quotes(message) or message, key_message=retyped))
         requoted = requote_names(key) if record.type else None
         if requoted is not None:
             # the same message with the quotes Python prints around its names, lost on the way to the paste
-            out.append(_with(record, message=requote_names(message) or message, key_message=requoted))
+            out.append(record.replaced(message=requote_names(message) or message, key_message=requoted))
     return out
 
 

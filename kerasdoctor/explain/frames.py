@@ -26,7 +26,7 @@ PER_EXTRA_HIT = 0.05
 TYPE_CONTRADICTED_FACTOR = 0.6
 
 
-def _module_stem(path: str) -> str:
+def module_stem(path: str) -> str:
     """The module a frame's file defines ('tensorflow_backend' for .../keras/backend/tensorflow_backend.py); '' if none."""
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = base.partition(".")
@@ -43,7 +43,7 @@ def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
     for frame in reversed(frames):
         function = frame.function.split(".")[-1].split("(")[0].strip()
         words = {function}
-        stem = _module_stem(frame.path) if function else ""
+        stem = module_stem(frame.path) if function else ""
         if stem:
             words.add(f"{stem}.{function}")
         if frame.code:

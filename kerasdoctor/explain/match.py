@@ -102,13 +102,13 @@ def _shadowing_user_file(record: ErrorRecord, names: tuple[str, ...]) -> bool:
     the wordings that read it.
     """
     from kerasdoctor.explain.extract import is_library_path
+    from kerasdoctor.explain.frames import module_stem
 
     for frame in (*record.frames, *record.inner_frames):
         if not frame.path or is_library_path(frame.path):
             continue
-        parts = _path_parts(frame.path)
-        stem, dot, extension = parts[-1].partition(".")
-        if not dot or extension not in ("py", "pyc") or stem not in names or stem in parts[:-1]:
+        stem = module_stem(frame.path)
+        if stem not in names or stem in _path_parts(frame.path)[:-1]:
             continue  # keras/keras.py of a source checkout is the package's own module
         code = frame.code.strip()
         if code.startswith((f"import {stem}", f"from {stem}")) or f"'{stem}'" in record.message or f"'{stem}." in record.message:
@@ -351,8 +351,7 @@ def _named_by_another_line(ranked: list[Match]) -> list[Match]:
     for index, match in enumerate(ranked[1:], 1):
         if match.rule.name in shared and match.kind == "wording" and match.record is not first.record:
             note = f"{first.rule.name}'s line is printed for this cause too, and this line names it"
-            fields = {n: getattr(match, n) for n in match.__slots__}
-            named = Match(**{**fields, "confidence": max(match.confidence, first.confidence), "notes": (*match.notes, note)})
+            named = match.replaced(confidence=max(match.confidence, first.confidence), notes=(*match.notes, note))
             return [named, *ranked[:index], *ranked[index + 1 :]]
     return ranked
 
@@ -408,12 +407,7 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
         return ranked
     scale = (CONFIDENT - 0.01) / first.confidence
     tied = {id(m) for m in (first, *rivals)}
-    return [
-        Match(**{**{n: getattr(m, n) for n in m.__slots__}, "confidence": m.confidence * scale, "notes": (*m.notes, note) if m is first else m.notes})
-        if id(m) in tied
-        else m
-        for m in ranked
-    ]
+    return [m.replaced(confidence=m.confidence * scale, notes=(*m.notes, note) if m is first else m.notes) if id(m) in tied else m for m in ranked]
 
 
 def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Sequence[ErrorRecord] = ()) -> list[Match]:
@@ -443,8 +437,7 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
     if described is None:
         return ranked
     note = f"the words beside the message describe this cause, one of those the library reports with {first.rule.name}'s message"
-    fields = {n: getattr(described, n) for n in described.__slots__}
-    promoted = Match(**{**fields, "confidence": first.confidence, "notes": (*described.notes, note)})
+    promoted = described.replaced(confidence=first.confidence, notes=(*described.notes, note))
     return [promoted, *(m for m in ranked if m is not described)]
 
 
@@ -463,13 +456,12 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
         # the words before a wording inside an exception's own message are the library's ('Layer "x" expects ...')
         if first.evidence in record.message:
             text = record.message.split(first.evidence, 1)[0] if not (record.kind == "exception" and record.type) else ""
-
         elif record is not first.record and record.kind == "message" and record.type is None:
             text = record.message
         else:
             continue
         if text.strip():
-            words.append(ErrorRecord(**{**{n: getattr(record, n) for n in record.__slots__}, "message": text}))
+            words.append(record.replaced(message=text))
     if not words:
         return None
     fits = symptom_matches(words, [first.rule, *(m.rule for m in shared)], rules.vocabulary)
