@@ -40,6 +40,8 @@ DESCRIBED = [
     ("to-categorical-label-out-of-range", "to_categorical 转换标签时报错 index 越界"),
     ("target-shape-mismatch", "to_categorical之后标签的维度和输出层不一致"),
     ("target-shape-mismatch", "to_categorical gives the wrong number of classes for my labels"),
+    ("target-shape-mismatch", "to_categorical on my test split gives fewer columns than classes"),
+    ("target-shape-mismatch", "测试集用to_categorical转换后矩阵的列数和类别数不一致"),
     ("sequential-add-unexpected-keyword", "model.add got an unexpected keyword argument input_shape, misplaced parenthesis?"),
     ("sequential-add-unexpected-keyword", "model.add 报错 got an unexpected keyword argument activation"),
     ("optimizer-unknown-argument", "Adam optimizer argument not recognized: loss, after moving compile parentheses"),
