@@ -17,7 +17,7 @@ from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from kerasdoctor.types import ErrorRecord, Match, Rule
 
@@ -211,10 +211,10 @@ def _class_end(pattern: str, index: int) -> int:
     return index + 1
 
 
-def _pattern_spaces(pattern: str) -> tuple[list[int], bool]:
-    """Positions of the pattern's literal, unrepeated spaces outside groups and classes; and whether ``|`` splits it at the top."""
-    spaces: list[int] = []
-    depth, index, top_alternation = 0, 0, False
+def _outside_classes(pattern: str, index: int = 0) -> Iterator[tuple[int, str, int]]:
+    """From ``index``: each character of the pattern outside escapes and character classes, with the group depth
+    once that character is read (a ``(`` counts itself, a ``)`` has closed its group)."""
+    depth = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -223,15 +223,20 @@ def _pattern_spaces(pattern: str) -> tuple[list[int], bool]:
         if char == "[":
             index = _class_end(pattern, index)
             continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        depth += (char == "(") - (char == ")")
+        yield index, char, depth
+        index += 1
+
+
+def _pattern_spaces(pattern: str) -> tuple[list[int], bool]:
+    """Positions of the pattern's literal, unrepeated spaces outside groups and classes; and whether ``|`` splits it at the top."""
+    spaces: list[int] = []
+    top_alternation = False
+    for index, char, depth in _outside_classes(pattern):
+        if char == "|" and depth == 0:
             top_alternation = True
         elif char == " " and depth == 0 and pattern[index + 1 : index + 2] not in ("*", "+", "?", "{"):
             spaces.append(index)
-        index += 1
     return spaces, top_alternation
 
 
@@ -267,23 +272,10 @@ def _group_head_end(pattern: str, index: int) -> int:
 
 def _group_end(pattern: str, index: int) -> int:
     """The index just past the group that opens at ``index``."""
-    depth = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(pattern, index)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return index
+    for at, char, depth in _outside_classes(pattern, index):
+        if char == ")" and depth == 0:
+            return at + 1
+    return len(pattern)
 
 
 def _punctuation_optional(pattern: str) -> str:
