@@ -105,6 +105,8 @@ DESCRIBED = [
     ("gpu-memory-preallocated", "as soon as the model is built tensorflow occupies all the GPU memory and a second script cannot run"),
     ("gpu-memory-preallocated", "I set allow_growth but it still grabs all of the gpu memory"),
     ("gpu-memory-preallocated", "一运行程序就占用全部显存，别人的程序跑不了"),
+    ("gpu-memory-preallocated", "as soon as training starts the GPU memory is full, even for a tiny model"),
+    ("gpu-memory-preallocated", "训练的时候GPU显存一下子就被占满了"),
     ("batch-size-fixed-in-model", "training crashes at the last batch of every epoch unless the number of samples is a multiple of the batch size"),
     ("batch-size-fixed-in-model", "每个epoch最后一个batch报错，样本数不能整除batch_size"),
     ("keras-backend-mismatch", "I set KERAS_BACKEND to jax but keras.backend.backend() still says tensorflow"),
