@@ -193,6 +193,29 @@ def test_warm_cache_gives_the_same_results_without_parsing(tmp_path) -> None:
     assert len(changed[0]["diagnostics"]) == 2
 
 
+def test_saving_the_lint_cache_removes_all_but_the_newest_of_other_rule_sets(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kerasdoctor.kb import KEEP_SNAPSHOTS
+    from kerasdoctor.lint.cache import LintCache
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(cache))
+    monkeypatch.delenv("KERASDOCTOR_NO_CACHE", raising=False)
+    for age in range(6):
+        old = cache / f"lint-old{age}.marshal"
+        old.write_bytes(b"x")
+        os.utime(old, (1_000_000 + age, 1_000_000 + age))
+    (cache / "kb-other.marshal").write_bytes(b"kept")
+    lint = LintCache.open("current")
+    assert lint is not None
+    lint.put(b"import keras\n", "a.py", [], None)
+    lint.save()
+    left = {p.name for p in cache.glob("lint-*")}
+    assert len(left) == KEEP_SNAPSHOTS and "lint-current.marshal" in left and "lint-old5.marshal" in left
+    assert "lint-old0.marshal" not in left and (cache / "kb-other.marshal").exists()
+    assert LintCache.open("current").get(b"import keras\n", "a.py") == ([], None)
+
+
 def test_declarative_fixes_and_their_safety(tmp_path) -> None:
     code = (
         "from tensorflow.keras.layers.oldmerge import add\n"

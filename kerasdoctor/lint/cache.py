@@ -66,10 +66,12 @@ class LintCache:
             return
         if len(self.entries) > MAX_ENTRIES:
             self.entries = dict(list(self.entries.items())[-MAX_ENTRIES // 2 :])
-        from kerasdoctor.kb import write_cache_file
+        from kerasdoctor.kb import KEEP_SNAPSHOTS, prune_cache, write_cache_file
 
         try:
             data = marshal.dumps({"format": _FORMAT, "entries": self.entries})
         except ValueError:
             return  # an entry marshal cannot store: no cache this time
-        write_cache_file(self.path, data)
+        if write_cache_file(self.path, data):
+            # one file per rule set and configuration: those of old rule sets would stay for good
+            prune_cache(os.path.dirname(self.path), "lint-", KEEP_SNAPSHOTS, keep=os.path.basename(self.path))
