@@ -371,6 +371,27 @@ def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:
     return compiled
 
 
+def compile_derived(origin: str, derived: str, ignore_case: bool = False) -> Any:
+    """A pattern made from a rule's pattern ``origin`` (its words made optional, say), or None when it does not compile.
+
+    Time-limited like its origin when that is a user's pattern; ``re`` for the built-in ones.
+    """
+    where = _USER_PATTERNS.get(origin)
+    if where is None:
+        import re
+
+        try:
+            return re.compile(derived, re.IGNORECASE if ignore_case else 0)
+        except re.error:
+            return None
+    import regex
+
+    try:
+        return TimedPattern(derived, where, ignore_case=ignore_case)
+    except regex.error:
+        return None
+
+
 class TimedPattern:
     """A user's pattern run by the ``regex`` module with a time limit, so backtracking cannot hang.
 

@@ -96,6 +96,20 @@ def test_a_backtracking_user_pattern_times_out_instead_of_hanging(tmp_path: Path
     assert explain("aaaa", rules=ruleset).best.id == "KD991"
 
 
+def test_a_backtracking_user_pattern_stays_time_limited_when_read_as_a_retyped_title(tmp_path: Path) -> None:
+    # the title form leaves out "the": only the wording with its small words made optional fits the text
+    rule = user_rule(errors__0__pattern="cannot restore the optimizer slot variables " + BACKTRACKING)
+    rule["errors"][0].pop("type")
+    write_rule(tmp_path / "rules", rule)
+    ruleset = kb.load_rules([str(tmp_path / "rules")], use_cache=False)
+    kb.SLOW_PATTERNS.clear()
+    start = time.monotonic()
+    explain("cannot restore optimizer slot variables " + "a" * 40 + "!", rules=ruleset)
+    assert time.monotonic() - start < 5
+    assert any(problem.startswith(f"{tmp_path / 'rules'}") and "gave up after" in problem for problem in kb.SLOW_PATTERNS.values())
+    kb.SLOW_PATTERNS.clear()
+
+
 def test_rules_check_on_a_backtracking_pattern_ends_with_a_problem(tmp_path: Path) -> None:
     rule = user_rule(errors__0__pattern=BACKTRACKING)
     rule["examples"]["errors"].append({"text": "a" * 40 + "!", "source": "made up for the test"})

@@ -332,7 +332,7 @@ def _retyped_forms(pattern: str, runs: Sequence[str]) -> tuple[tuple[object, flo
     forms = _RETYPED.get(pattern)
     if forms is not None:
         return forms
-    import re
+    from kerasdoctor.kb import compile_derived  # a user's pattern stays time-limited in every form made from it
 
     flags_match = _LEADING_FLAGS.compiled().match(pattern)
     flags = flags_match.group(0) if flags_match else ""
@@ -346,9 +346,8 @@ def _retyped_forms(pattern: str, runs: Sequence[str]) -> tuple[tuple[object, flo
         kept_chars = sum(len(run) for run in kept)
         if kept_chars < MIN_RETYPED_LITERAL or len(_long_words(kept)) < MIN_RETYPED_WORDS:
             break  # later cuts keep even less
-        try:
-            compiled = re.compile(flags + rest, re.IGNORECASE)
-        except re.error:
+        compiled = compile_derived(pattern, flags + rest, ignore_case=True)
+        if compiled is None:
             continue
         cut_words = frozenset(_WORD.compiled().findall(" ".join(literal_runs(relaxed[: cut + 1])).lower())) if cut >= 0 else frozenset()
         built.append((compiled, min(1.0, kept_chars / total), cut_words))
