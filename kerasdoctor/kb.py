@@ -1105,6 +1105,8 @@ def _fingerprint(files: list[str]) -> str:
 
 
 _SNAPSHOT_MAGIC = b"KDK2"
+# a snapshot per set of rule files and code: one per upgrade or rule edit, a few kept for other installs sharing the cache
+KEEP_SNAPSHOTS = 4
 # the payload's marshalled indexes that only a fallback reads: kept in the blob area
 _BLOB_KEYS = ("evidence", "nearest", "word_groups")
 
@@ -1204,16 +1206,11 @@ def _write_snapshot(path: str, payload: Any) -> None:
         prune_cache(os.path.dirname(path), "kb-", KEEP_SNAPSHOTS, keep=os.path.basename(path))
 
 
-# a snapshot per set of rule files and code: one per upgrade or rule edit, a few kept for other installs sharing the cache
-KEEP_SNAPSHOTS = 4
-
-
 def prune_cache(base: str, prefix: str, newest: int, keep: str = "") -> None:
     """Remove the files in ``base`` whose names start with ``prefix``, except those of the ``newest`` few stems and ``keep``.
 
-    Old snapshots would pile up otherwise (1-2 MB each).
-
-    A file of one stem (``kb-x.marshal``, ``kb-x.regex``) goes with its stem; any error leaves the file.
+    Old snapshots (1-2 MB each) would pile up otherwise. A file of one stem (``kb-x.marshal``, ``kb-x.regex``)
+    goes with its stem; any error leaves the file.
     """
     try:
         names = [name for name in os.listdir(base) if name.startswith(prefix) and not name.endswith(".tmp")]
@@ -1301,15 +1298,13 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
 
     entries = []
     built = []
-    with_examples = []
     for plain in sorted(plains, key=lambda p: p["id"]):
-        with_examples.append(_rule_from_plain(plain))
+        built.append(_rule_from_plain(plain))
         # examples (whole tracebacks) are two thirds of the rule text and only tests, `rules check` and the
         # last resort's index (built here) read them: a snapshot leaves them out
         plain = {**plain, "examples": {}}
         prefilter = tuple((e["literal"], tuple(e["any_literals"])) for e in plain["errors"])
         entries.append((plain["id"], plain["name"], prefilter, marshal.dumps(_values_of(plain))))
-        built.append(_rule_from_plain(plain))
     # marshalled apart: a cold explain whose message a wording matches never unpacks them
     return {
         "format": _CACHE_FORMAT,
@@ -1317,7 +1312,7 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
         "problems": problems,
         "vocabulary": vocabulary,
         "evidence": marshal.dumps(evidence_index(built, vocabulary)),
-        "nearest": marshal.dumps(build_index(with_examples, vocabulary)),
+        "nearest": marshal.dumps(build_index(built, vocabulary)),
         "word_groups": marshal.dumps(WordGroups(vocabulary).state()),
     }
 

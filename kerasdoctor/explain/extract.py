@@ -548,8 +548,7 @@ class _Parser:
             if self.definition_stack and not record.message:
                 # only an op's definition stack, cut before the error: its last frame built the op, it raised
                 # nothing, so the frames stay evidence of where (inner frames) but name no raising function
-                fields = {n: getattr(record, n) for n in record.__slots__ if n not in ("frames", "inner_frames")}
-                record = ErrorRecord(**fields, frames=(), inner_frames=(*record.frames, *record.inner_frames))
+                record = record.replaced(frames=(), inner_frames=(*record.frames, *record.inner_frames))
             if self.shutdown:
                 self.shutdown_records.append((record.type, record.message))
             self.chain_group.append(record)
