@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
 from kerasdoctor.lazyre import IGNORECASE, lazy
-from kerasdoctor.types import CONFIDENT, KIND_CAPS, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, KIND_CAPS, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -273,9 +273,24 @@ def _written_in_lower_case(record: ErrorRecord) -> bool:
     return text.islower() and sum(ch.isalpha() for ch in text[:200]) >= MIN_LOWER_CASE_LETTERS
 
 
+def _lowered(record: ErrorRecord) -> str:
+    return record.message.lower() + "\n" + record.key_message.lower()
+
+
+def _readings(records: Sequence[ErrorRecord]) -> list[tuple[ErrorRecord, ErrorRecord, float, tuple[str, ...]]]:
+    """Each record as printed, then as Python's other forms of its missing-name message (``explain.imports``):
+    (the text read, the record it came from, the factor on its hits, notes for them)."""
+    from kerasdoctor.explain.imports import ALIAS_FACTOR, NOTE, equivalent_records
+
+    out: list[tuple[ErrorRecord, ErrorRecord, float, tuple[str, ...]]] = [(r, r, 1.0, ()) for r in records]
+    for record in records:
+        out += [(alias, record, ALIAS_FACTOR, (NOTE.format(alias=text),)) for alias, text in equivalent_records(record)]
+    return out
+
+
 def lowered_texts(records: Sequence[ErrorRecord]) -> list[str]:
-    """What the wording pre-filter literals are looked for in, per record."""
-    return [r.message.lower() + "\n" + r.key_message.lower() for r in records]
+    """What the wording pre-filter literals are looked for in: each record, also as its equivalent forms."""
+    return [_lowered(reading[0]) for reading in _readings(records)]
 
 
 def match_error(
@@ -291,10 +306,11 @@ def match_error(
     ``ignore_case`` and ``factor`` serve the second look at text that was
     normalised after nothing matched: a hit there is slightly less sure.
     """
-    lowered = lowered_texts(records)
+    readings = _readings(records)
+    lowered = [_lowered(reading[0]) for reading in readings]
     # a line written all in lower case (typed, or a title lowered by its site) has lost what case-sensitive wordings
     # need: each is looked for with case ignored, below certainty, beside the wordings that ignore case anyway
-    case_blind = [ignore_case or _written_in_lower_case(record) for record in records]
+    case_blind = [ignore_case or _written_in_lower_case(original) for _, original, _, _ in readings]
     # an exception whose message the paste cut off (a traceback that stops at its frames) says nothing a line beside
     # it could be mistaken for: those lines are then the only words of the error
     has_exception = any(r.kind == "exception" and r.message.strip() for r in records)
@@ -302,7 +318,11 @@ def match_error(
     for rule in rules:
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
         for pattern in rule.errors:
-            for record, low, blind in zip(records, lowered, case_blind):
+            for (record, original, reading_factor, reading_notes), low, blind in zip(readings, lowered, case_blind):
+                # another form is read for the wordings that name what is missing (a generic one fits the printed form)
+                # and do not depend on where the statement ran (the printed form's statement is not the other's)
+                if original is not record and (pattern.confidence < GENERIC_WORDING or pattern.where):
+                    continue
                 evidence = _search(pattern, record, low, blind)
                 if evidence is None:
                     continue
@@ -310,8 +330,9 @@ def match_error(
                     # only for rules that fit: comparing versions for all of them costs start-up time
                     notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
                 mismatch, version_notes = notes_of_rule
-                score = score_hit(pattern, record, len(evidence)) * factor
-                if _quoted_in_prose(record, evidence) or _imported_wrong_module(record, evidence, pattern):
+                score = score_hit(pattern, record, len(evidence)) * factor * reading_factor
+                # a form the user did not paste is inferred, not printed: never sure
+                if original is not record or _quoted_in_prose(original, evidence) or _imported_wrong_module(original, evidence, pattern):
                     score = min(score, PROSE_QUOTE_CAP)
                 elif blind and _search(pattern, record, low) is None:
                     # found only with case ignored: the text is not as the library printed it, and case can be what
@@ -327,10 +348,10 @@ def match_error(
                     Match(
                         rule=rule,
                         confidence=score,
-                        record=record,
+                        record=original,
                         pattern=pattern,
                         evidence=evidence[:300],
-                        notes=version_notes + _involved_notes(pattern, versions),
+                        notes=version_notes + _involved_notes(pattern, versions) + reading_notes,
                         kind="wording",
                     )
                 )

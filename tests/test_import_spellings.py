@@ -1,0 +1,74 @@
+"""`from M import X` and `M.X` print different messages for one missing name; explain reads each as the other."""
+
+from __future__ import annotations
+
+from kerasdoctor.explain import explain
+from kerasdoctor.explain.extract import extract_errors
+from kerasdoctor.explain.imports import equivalent_records
+from kerasdoctor.types import CONFIDENT
+
+
+def _first(text: str):
+    matches = explain(text, versions={}).matches
+    assert matches, text
+    return matches[0]
+
+
+def test_the_attribute_form_finds_the_family_that_lists_the_import_form() -> None:
+    # multi-gpu-model-removed lists "cannot import name 'multi_gpu_model'"; `keras.utils.multi_gpu_model(...)` prints this
+    first = _first("AttributeError: module 'keras.utils' has no attribute 'multi_gpu_model'")
+    assert first.rule.name == "multi-gpu-model-removed"
+    assert first.kind == "wording"
+    # inferred, not printed: below certainty, and it says which message it was read as
+    assert first.confidence < CONFIDENT
+    assert any("cannot import name 'multi_gpu_model' from 'keras.utils'" in note for note in first.notes)
+
+
+def test_the_import_form_finds_the_family_that_lists_the_attribute_form() -> None:
+    # backend-session-removed lists "module 'keras.backend' has no attribute 'get_session'"
+    first = _first("ImportError: cannot import name 'get_session' from 'keras.backend' (/usr/lib/python3/site-packages/keras/backend/__init__.py)")
+    assert first.rule.name == "backend-session-removed"
+    assert first.confidence < CONFIDENT
+
+
+def test_the_printed_form_stays_as_sure_as_before() -> None:
+    first = _first("ImportError: cannot import name 'multi_gpu_model' from 'keras.utils' (/x/site-packages/keras/utils/__init__.py)")
+    assert first.rule.name == "multi-gpu-model-removed"
+    assert first.confidence >= CONFIDENT
+    assert not any("equivalent message" in note for note in first.notes)
+
+
+def test_each_form_is_read_with_the_exception_type_python_raises_for_the_other() -> None:
+    (record,) = extract_errors("AttributeError: module 'keras.utils' has no attribute 'np_utils'")
+    ((alias, text),) = equivalent_records(record)
+    assert text == "cannot import name 'np_utils' from 'keras.utils'"
+    assert alias.type == "ImportError"
+    assert alias.message == text
+    (record,) = extract_errors("ImportError: cannot import name 'np_utils' from 'keras.utils' (/x/keras/utils/__init__.py)")
+    ((alias, text),) = equivalent_records(record)
+    assert (alias.type, text) == ("AttributeError", "module 'keras.utils' has no attribute 'np_utils'")
+
+
+def test_a_bare_message_keeps_its_unknown_type() -> None:
+    (record,) = extract_errors("module 'keras.utils' has no attribute 'np_utils'")
+    ((alias, _),) = equivalent_records(record)
+    assert alias.type is None
+
+
+def test_a_circular_import_or_an_unrelated_message_is_not_read_as_another_form() -> None:
+    for text in (
+        "AttributeError: partially initialized module 'tensorflow' has no attribute 'keras' (most likely due to a circular import)",
+        "ImportError: cannot import name 'layers' from partially initialized module 'keras' (most likely due to a circular import)",
+        "ModuleNotFoundError: No module named 'keras.utils.np_utils'",
+        "AttributeError: 'Sequential' object has no attribute 'predict_classes'",
+        "ValueError: Shapes (None, 1) and (None, 10) are incompatible",
+    ):
+        (record,) = extract_errors(text)
+        assert equivalent_records(record) == [], text
+
+
+def test_the_import_form_of_a_plain_typo_is_the_missing_attribute_family() -> None:
+    # CPython 3.7+ (Python/import.c import_from), reproduced with python3.7 and 3.11
+    first = _first("ImportError: cannot import name 'loadz' from 'json' (/usr/lib/python3.11/json/__init__.py)")
+    assert first.rule.name == "module-has-no-attribute"
+    assert first.confidence < CONFIDENT
