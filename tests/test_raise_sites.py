@@ -104,6 +104,15 @@ def test_lookup_is_cheap_and_exact():
     assert index.lookup("ValueError", "completely unrelated words nobody raises zzzz") == []
 
 
+def test_a_one_word_template_is_recognised_only_where_the_message_begins():
+    """autograph's ``converting %s: %s: %s`` is one word of its own: inside a user's sentence it is that word."""
+    index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    message = "converting <function f at 0x7f>: AttributeError: module 'gast' has no attribute 'Num'"
+    assert [s.function for s in index.lookup("ConversionError", message)] == ["to_graph"]
+    sentence = "Error When Converting Keras Model to TensorFlow Lite Format Environment: TensorFlow Version: 2.15, Keras Version: 3.0.4"
+    assert "to_graph" not in [s.function for s in index.lookup(None, sentence)]
+
+
 def test_fallback_names_the_check_when_no_rule_matches():
     text = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
     result = explain(text, rules=EMPTY_RULES, versions={"keras": "3.15.1"})

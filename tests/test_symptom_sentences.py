@@ -14,6 +14,14 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("gpu-compute-capability-unsupported", "on the new server the gpu startup is very slow, minutes before the first batch"),
+    ("gpu-compute-capability-unsupported", "tensorflow freezes for minutes at Adding visible gpu devices on my new card"),
+    ("gpu-compute-capability-unsupported", "换了新显卡以后tensorflow启动很慢，要等好几分钟才开始训练"),
+    ("no-tensorflow-wheel-for-python", "can I install tensorflow on python 3.13? pip says nothing matches"),
+    ("no-tensorflow-wheel-for-python", "the tensorflow-gpu version I pinned is not available anymore"),
+    ("tf-converter-keras3-model", "tflite conversion fails since keras 3, the same model converted before"),
+    ("cuda-libraries-not-found", "cudart64_110.dll not found when tensorflow starts, training uses the cpu"),
+    ("tf-converter-keras3-model", "升级到keras 3以后用TFLiteConverter转换模型报错"),
     ("input-rank-mismatch", "my grayscale images are missing the channel dimension and the Conv2D model refuses them"),
     ("input-rank-mismatch", "灰度图片没有通道维度，输入卷积网络时报错"),
     ("custom-objects-on-load", "reloading my saved .keras model in a new session fails: custom class not found"),

@@ -259,6 +259,22 @@ def test_a_number_after_a_library_name_is_its_version_not_any_number_of_the_text
     assert without is None or (without.partial and without.confidence() < whole.confidence())
 
 
+def test_a_release_of_several_parts_is_its_numbers_after_the_name() -> None:
+    groups = WordGroups(vocabulary([["keras 3", "tensorflow 2.16"]]))
+    assert fit("tflite conversion tensorflow 2.16", "tflite conversion fails in TensorFlow version: 2.16.1")
+    assert fit("tflite conversion keras 3", "tflite conversion fails in TensorFlow version: 2.16.1", groups)
+    assert fit("tflite conversion keras 3", "tflite conversion fails with tensorflow==2.16.1", groups)
+    assert not fit("tflite conversion keras 3", "tflite conversion fails in TensorFlow version: 2.15.0", groups)
+    assert not fit("tflite conversion keras 3", "tflite conversion fails in TensorFlow version 2.1.6", groups)
+
+
+def test_a_windows_dll_is_read_without_the_cuda_release_glued_to_its_name() -> None:
+    assert tokens("cudart64_101.dll and cublas64_11.dll not found") == ["cudart64", "101", "dll", "and", "cublas64", "11", "dll", "not", "found"]
+    assert tokens("dense_1 and conv2d_3") == ["dense_1", "and", "conv2d_3"]  # a layer's name keeps its number
+    groups = WordGroups(vocabulary([["cudart", "cudart64"], ["not found", "cannot find"]]))
+    assert fit("cudart dll not found", "could not load cudart64_110.dll: dll not found", groups)
+
+
 def test_an_entry_with_function_words_is_one_keyword_of_a_phrase_that_dropped_them() -> None:
     groups = WordGroups(vocabulary([["out of memory", "oom"], ["memory", "ram"], ["unable to", "not"]]))
     # "out of memory" is read as the entry, words in a row: not the "out" of "figure out" and some memory

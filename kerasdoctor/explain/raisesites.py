@@ -119,6 +119,10 @@ class RaiseSite:
     def literal_length(self) -> int:
         return sum(len(p.strip()) for p in self.parts)
 
+    def literal_words(self) -> int:
+        """How many words the template writes itself (values and punctuation aside)."""
+        return sum(1 for part in self.parts for word in part.split() if any(c.isalpha() for c in word))
+
     def regex(self) -> re.Pattern[str]:
         return _compiled(self.parts)
 
@@ -309,6 +313,10 @@ class RaiseSiteIndex:
                 continue
             m = site.regex().search(text)
             if m is None:
+                continue
+            if m.start() > 0 and site.parts[0].strip() and site.literal_words() < 2:
+                # one word of the library's own ("converting %s: %s") found inside someone's sentence is that
+                # word, not the message: a message of so little text is only recognised where it begins
                 continue
             site.coverage = min(1.0, site.literal_length() / max(len(text), 1))
             site.matched = m.group(0)

@@ -274,6 +274,9 @@ VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "tf_keras", "python", 
 VERSION_WINDOW = 4
 # a name glued to its version ("keras3", "tf2"): the longest name first, so "tf_keras2" is not read as "tf"
 _GLUED_VERSION = lazy(rf"^({'|'.join(sorted(VERSIONED_NAMES, key=lambda name: (-len(name), name)))})(\d+)$")
+# a Windows DLL's name with its CUDA version glued on ("cudart64_101", "cublas64_11", "cudnn64_8"): the library is
+# the name, so a phrase about cudart fits whichever CUDA release's DLL the text names
+_DLL_VERSION = lazy(r"^([a-z]+64)_(\d+)$")
 
 
 def tokens(text: str) -> list[str]:
@@ -288,8 +291,8 @@ def tokens(text: str) -> list[str]:
             text = text.replace(short, long)
     words = _TOKEN.compiled().findall(text)
     if any(w[-1:].isdigit() and w[:1].isalpha() for w in words):
-        glued = _GLUED_VERSION.compiled()
-        words = [part for word in words for found in (glued.match(word),) for part in (found.groups() if found else (word,))]
+        glued, dll = _GLUED_VERSION.compiled(), _DLL_VERSION.compiled()
+        words = [part for word in words for found in (glued.match(word) or dll.match(word),) for part in (found.groups() if found else (word,))]
     if _BARE_CONTRACTIONS.keys().isdisjoint(words):
         return words
     return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
@@ -708,14 +711,17 @@ def _term_hits(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[
     return found
 
 
-def _version_hits(name: str, number: str, text: _Text) -> tuple[float, list[int]]:
-    """Where the text names ``name`` with the version ``number`` (see ``VERSION_WINDOW``)."""
+def _version_hits(name: str, numbers: tuple[str, ...], text: _Text) -> tuple[float, list[int]]:
+    """Where the text names ``name`` with the version ``numbers`` (see ``VERSION_WINDOW``): a release of
+    several parts ("tensorflow 2.16") is its numbers in a row, whatever stands between the name and them
+    ("TensorFlow version: 2.16.1")."""
     units = text.units
     hits = []
     for at in text.positions.get(name, ()):
-        for unit in units[at + 1 : at + 1 + VERSION_WINDOW]:
+        for j in range(at + 1, min(at + 1 + VERSION_WINDOW, len(units))):
+            unit = units[j]
             if unit.isdigit():
-                if unit == number:
+                if tuple(units[j : j + len(numbers)]) == numbers:
                     hits.append(at)
                 break
             if unit in VERSIONED_NAMES:
@@ -727,8 +733,8 @@ def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[fl
     if len(term) == 1:
         word = term[0]
         return _cjk_hits(word, text) if _is_cjk(word) else _latin_hits(word, text)
-    if len(term) == 2 and term[0] in VERSIONED_NAMES and term[1].isdigit():
-        return _version_hits(*term, text)
+    if len(term) >= 2 and term[0] in VERSIONED_NAMES and all(part.isdigit() for part in term[1:]):
+        return _version_hits(term[0], term[1:], text)
     if any(_is_cjk(w) for w in term):
         return 0.0, []
     # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
