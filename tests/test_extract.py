@@ -811,3 +811,25 @@ def test_an_old_pythons_import_error_is_completed_with_the_module_its_statement_
     assert rec.type == "ImportError"
     assert rec.key_message == completed
     assert rec.message.startswith("cannot import name")  # the message as printed is kept
+
+
+@pytest.mark.parametrize("marks", ["#", "###", "####"])
+def test_an_exception_line_an_issue_editor_turned_into_a_heading_is_read_as_the_exception(marks: str) -> None:
+    # https://github.com/simontomaskarlsson/CycleGAN-Keras/issues/5 pasted its last line as "#### ImportError: ..."
+    pasted = (
+        "Traceback (most recent call last):\n"
+        '  File "main.py", line 9, in <module>\n'
+        "    from keras.engine.topology import Network\n"
+        f"{marks} ImportError: cannot import name 'Network'\n"
+    )
+    (rec,) = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert rec.type == "ImportError"
+    assert rec.key_message == "cannot import name 'Network' from 'keras.engine.topology'"
+    (alone,) = extract_errors(f"{marks} ValueError: bad marshal data (unknown type code)")
+    assert (alone.type, alone.message) == ("ValueError", "bad marshal data (unknown type code)")
+
+
+def test_a_heading_or_comment_that_is_not_an_exception_line_keeps_its_hashes() -> None:
+    (rec,) = extract_errors("# Hi, after I run the main.py : it fails")
+    assert rec.type is None
+    assert rec.message.startswith("# Hi")

@@ -180,7 +180,7 @@ _GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", MULTILINE)
 _DEFINITION_HEADER = lazy(r"^(?:Detected at node .* defined at \(most recent call last\)|Caused by op .*, defined at):$")
 _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', MULTILINE)
 # characters that pasting leaves behind (markdown, HTML entities, placeholders); see normalize.py
-_PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
+_PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'", "# ")
 _STDLIB_PATH = lazy(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$")
 _NUMBERED_LINE = lazy(r"^\d+\s")
 # a sentence of the user's own (a question, a plea, what they tried), never a library's exception line
