@@ -833,3 +833,26 @@ def test_a_heading_or_comment_that_is_not_an_exception_line_keeps_its_hashes() -
     (rec,) = extract_errors("# Hi, after I run the main.py : it fails")
     assert rec.type is None
     assert rec.message.startswith("# Hi")
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        # transformers' lazy import (utils/import_utils.py _LazyModule._get_module), the quoted error on its own line
+        "RuntimeError: Failed to import transformers.models.roberta.modeling_tf_roberta because of the following error "
+        "(look up to see its traceback):\nNo module named 'keras.saving.hdf5_format'\n",
+        # the same on one line, and nested (a lazy import inside a lazy import)
+        "RuntimeError: Failed to import transformers.trainer because of the following error (look up to see its "
+        "traceback): Failed to import transformers.modeling_tf_utils because of the following error (look up to see "
+        "its traceback): No module named 'keras.saving.hdf5_format'",
+    ],
+)
+def test_an_error_a_lazy_import_quotes_is_matched_as_that_error(pasted: str) -> None:
+    from kerasdoctor import explain
+
+    (rec,) = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert rec.type == "RuntimeError"
+    assert rec.key_message == "No module named 'keras.saving.hdf5_format'"
+    # the quoted ModuleNotFoundError's wording is not contradicted by the wrapper's class
+    top = explain(pasted, versions={}).matches[0]
+    assert (top.rule.name, top.kind) == ("keras-internal-module-paths", "wording")

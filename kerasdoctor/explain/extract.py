@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 
 from kerasdoctor.lazyre import DOTALL, MULTILINE, lazy
-from kerasdoctor.types import ErrorRecord, Frame
+from kerasdoctor.types import LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -247,6 +247,11 @@ def user_location(frames: Iterable[Frame]) -> Frame | None:
 def unwrap_message(message: str) -> str:
     """The message that matters inside Keras and TensorFlow wrappers."""
     text = message
+    if LAZY_IMPORT_WRAPPER in text:
+        # transformers' and diffusers' lazy modules re-raise the error an import hit as a RuntimeError quoting it,
+        # "Failed to import transformers.X because of the following error (look up to see its traceback):\n<error>"
+        # (transformers/utils/import_utils.py _LazyModule._get_module); nested lazy imports quote one in another
+        text = text.rsplit(LAZY_IMPORT_WRAPPER, 1)[1].strip() or text
     for _ in range(3):  # envelopes nest: layer call -> shape inference -> the real error
         m = _ENVELOPE.search(text)
         if not m:
