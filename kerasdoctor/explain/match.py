@@ -141,11 +141,14 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             # built in two places (e.g. JAX formatting two different errors) tells them apart
             code = record.frames[-1].code if record.frames else ""
             verdict = None if not code else any(value in code for value in values)
-        elif key == "calling_code":
+        elif key in ("calling_code", "not_calling_code"):
             # the source line that called the raising function: one dunder method (KerasTensor.__len__)
-            # is reached by len() and by bool(), and only the caller's line says which
+            # is reached by len() and by bool(), and only the caller's line says which; a TF 1 call made by
+            # a library's own line (multi-backend keras's tf.placeholder) is not the user's TF 1 code
             code = record.frames[-2].code if len(record.frames) > 1 else ""
             verdict = None if not code else any(value in code for value in values)
+            if verdict is not None and key == "not_calling_code":
+                verdict = not verdict
         else:
             continue
         verdicts.append(verdict)
