@@ -60,7 +60,16 @@ CATEGORIES = (
     "io",
 )
 KINDS = ("exception", "warning", "log", "progress")
-WHERE_KEYS = ("raised_in", "not_raised_in", "frame_function", "raising_code", "calling_code", "called_from", "user_file")
+WHERE_KEYS = (
+    "raised_in",
+    "not_raised_in",
+    "frame_function",
+    "raising_code",
+    "calling_code",
+    "not_calling_code",
+    "called_from",
+    "user_file",
+)
 VERSIONED_PACKAGES = ("keras", "tensorflow", "tf_keras", "python")
 TOP_KEYS = ("id", "name", "title", "severity", "category", "applies_to", "docs", "errors", "lint", "examples", "symptoms", "frames")
 SYMPTOM_LANGUAGES = ("en", "zh")

@@ -464,3 +464,32 @@ def test_the_users_words_choose_between_the_families_of_a_shared_shape_message()
     assert names(explain(line, rules=RULES, versions={}).matches)[:2] == ["input-feature-mismatch", "input-rank-mismatch"]
     described = explain("My grayscale images are missing the channel dimension, fit gives " + line, rules=RULES, versions={}).matches
     assert names(described)[0] == "input-rank-mismatch"
+
+
+def _placeholder_traceback(calling_line: str, calling_path: str) -> str:
+    return (
+        "Traceback (most recent call last):\n"
+        f'  File "{calling_path}", line 517, in placeholder\n'
+        f"    {calling_line}\n"
+        '  File "/usr/lib/python3.7/site-packages/tensorflow/python/ops/array_ops.py", line 2074, in placeholder\n'
+        '    raise RuntimeError("tf.placeholder() is not compatible with "\n'
+        "RuntimeError: tf.placeholder() is not compatible with eager execution.\n"
+    )
+
+
+def test_the_line_that_called_tf_placeholder_tells_the_users_tf1_code_from_multi_backend_keras() -> None:
+    # the user's own TF 1 line: placeholder-eager-execution, sure of it
+    own = explain(_placeholder_traceback("x = tf.placeholder(tf.float32, [None, 3])", "/home/u/train.py"), rules=RULES, versions={}).matches
+    assert names(own)[0] == "placeholder-eager-execution" and own[0].confidence >= CONFIDENT
+    assert "keras-tensorflow-version-mismatch" not in [m.rule.name for m in own if m.kind == "wording"]
+    # keras 2.2.4's backend made the call (not_calling_code rules placeholder-eager-execution out)
+    backend = explain(
+        _placeholder_traceback("x = tf.placeholder(dtype, shape=shape, name=name)", "/usr/lib/python3.7/site-packages/keras/backend/tensorflow_backend.py"),
+        rules=RULES,
+        versions={},
+    ).matches
+    assert names(backend)[0] == "keras-tensorflow-version-mismatch" and backend[0].confidence >= CONFIDENT
+    assert "placeholder-eager-execution" not in [m.rule.name for m in backend if m.kind == "wording"]
+    # the bare line does not say who called it
+    bare = explain("RuntimeError: tf.placeholder() is not compatible with eager execution.", rules=RULES, versions={}).matches
+    assert names(bare)[0] == "placeholder-eager-execution" and bare[0].confidence < CONFIDENT

@@ -811,3 +811,48 @@ def test_an_old_pythons_import_error_is_completed_with_the_module_its_statement_
     assert rec.type == "ImportError"
     assert rec.key_message == completed
     assert rec.message.startswith("cannot import name")  # the message as printed is kept
+
+
+@pytest.mark.parametrize("marks", ["#", "###", "####"])
+def test_an_exception_line_an_issue_editor_turned_into_a_heading_is_read_as_the_exception(marks: str) -> None:
+    # https://github.com/simontomaskarlsson/CycleGAN-Keras/issues/5 pasted its last line as "#### ImportError: ..."
+    pasted = (
+        "Traceback (most recent call last):\n"
+        '  File "main.py", line 9, in <module>\n'
+        "    from keras.engine.topology import Network\n"
+        f"{marks} ImportError: cannot import name 'Network'\n"
+    )
+    (rec,) = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert rec.type == "ImportError"
+    assert rec.key_message == "cannot import name 'Network' from 'keras.engine.topology'"
+    (alone,) = extract_errors(f"{marks} ValueError: bad marshal data (unknown type code)")
+    assert (alone.type, alone.message) == ("ValueError", "bad marshal data (unknown type code)")
+
+
+def test_a_heading_or_comment_that_is_not_an_exception_line_keeps_its_hashes() -> None:
+    (rec,) = extract_errors("# Hi, after I run the main.py : it fails")
+    assert rec.type is None
+    assert rec.message.startswith("# Hi")
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        # transformers' lazy import (utils/import_utils.py _LazyModule._get_module), the quoted error on its own line
+        "RuntimeError: Failed to import transformers.models.roberta.modeling_tf_roberta because of the following error "
+        "(look up to see its traceback):\nNo module named 'keras.saving.hdf5_format'\n",
+        # the same on one line, and nested (a lazy import inside a lazy import)
+        "RuntimeError: Failed to import transformers.trainer because of the following error (look up to see its "
+        "traceback): Failed to import transformers.modeling_tf_utils because of the following error (look up to see "
+        "its traceback): No module named 'keras.saving.hdf5_format'",
+    ],
+)
+def test_an_error_a_lazy_import_quotes_is_matched_as_that_error(pasted: str) -> None:
+    from kerasdoctor import explain
+
+    (rec,) = [r for r in extract_errors(pasted) if r.kind == "exception"]
+    assert rec.type == "RuntimeError"
+    assert rec.key_message == "No module named 'keras.saving.hdf5_format'"
+    # the quoted ModuleNotFoundError's wording is not contradicted by the wrapper's class
+    top = explain(pasted, versions={}).matches[0]
+    assert (top.rule.name, top.kind) == ("keras-internal-module-paths", "wording")

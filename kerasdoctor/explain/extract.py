@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 
 from kerasdoctor.lazyre import DOTALL, MULTILINE, lazy
-from kerasdoctor.types import ErrorRecord, Frame
+from kerasdoctor.types import LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ _GRAPH_NODE = lazy(r"^Node: '[^']*'\s*$", MULTILINE)
 _DEFINITION_HEADER = lazy(r"^(?:Detected at node .* defined at \(most recent call last\)|Caused by op .*, defined at):$")
 _FRAME_ANYWHERE = lazy(r'^\s*File "[^"]+", line \d+, in [^\n]*(?:\n(?!\s*File ")[ \t]+\S[^\n]*)?$', MULTILINE)
 # characters that pasting leaves behind (markdown, HTML entities, placeholders); see normalize.py
-_PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'")
+_PASTE_SIGNS = ("&", "`", "*", ">", "~", "...'", "?'", "#'", "# ")
 _STDLIB_PATH = lazy(r"/lib(?:64)?/python\d(?:\.\d+)?/|/Lib/|/lib/python\d\.\d+$")
 _NUMBERED_LINE = lazy(r"^\d+\s")
 # a sentence of the user's own (a question, a plea, what they tried), never a library's exception line
@@ -247,6 +247,11 @@ def user_location(frames: Iterable[Frame]) -> Frame | None:
 def unwrap_message(message: str) -> str:
     """The message that matters inside Keras and TensorFlow wrappers."""
     text = message
+    if LAZY_IMPORT_WRAPPER in text:
+        # transformers' and diffusers' lazy modules re-raise the error an import hit as a RuntimeError quoting it,
+        # "Failed to import transformers.X because of the following error (look up to see its traceback):\n<error>"
+        # (transformers/utils/import_utils.py _LazyModule._get_module); nested lazy imports quote one in another
+        text = text.rsplit(LAZY_IMPORT_WRAPPER, 1)[1].strip() or text
     for _ in range(3):  # envelopes nest: layer call -> shape inference -> the real error
         m = _ENVELOPE.search(text)
         if not m:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
 from kerasdoctor.lazyre import IGNORECASE, lazy
-from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, KIND_CAPS, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ SHARED_FAMILY_FACTOR = 0.85
 # Keras 3's trainer re-raises what failed while it built the model as a RuntimeError that quotes it
 # ("Unable to automatically build the model. ... Exception encountered:\n'<error>'", keras/src/trainers/trainer.py
 # _symbolic_build, Keras 3.0-3.15): the quoted error's own class and raising frame are not shown
-_QUOTED_ERROR_WRAPPER = "Exception encountered:\n"
+# transformers' / diffusers' lazy import does the same for the error an import hit ("Failed to import transformers.X
+# because of the following error (look up to see its traceback):\n<error>", utils/import_utils.py _get_module)
+_QUOTED_ERROR_WRAPPERS = ("Exception encountered:\n", LAZY_IMPORT_WRAPPER)
 WRAPPER_TYPE = "RuntimeError"
 # A few words of an error quoted inside the user's own sentence ("I get 'ran out of data' when ...") show
 # neither the whole message (names, shapes, the rest of the check's wording) nor its class or traceback:
@@ -139,11 +141,14 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             # built in two places (e.g. JAX formatting two different errors) tells them apart
             code = record.frames[-1].code if record.frames else ""
             verdict = None if not code else any(value in code for value in values)
-        elif key == "calling_code":
+        elif key in ("calling_code", "not_calling_code"):
             # the source line that called the raising function: one dunder method (KerasTensor.__len__)
-            # is reached by len() and by bool(), and only the caller's line says which
+            # is reached by len() and by bool(), and only the caller's line says which; a TF 1 call made by
+            # a library's own line (multi-backend keras's tf.placeholder) is not the user's TF 1 code
             code = record.frames[-2].code if len(record.frames) > 1 else ""
             verdict = None if not code else any(value in code for value in values)
+            if verdict is not None and key == "not_calling_code":
+                verdict = not verdict
         else:
             continue
         verdicts.append(verdict)
@@ -166,7 +171,9 @@ def shown_conditions(match: Match) -> int:
 
 def _quotes_another_error(record: ErrorRecord) -> bool:
     """A wrapper whose message quotes the error that happened: its type and frames are not that error's."""
-    return record.type == WRAPPER_TYPE and record.key_message != record.message and _QUOTED_ERROR_WRAPPER in record.message
+    if record.type != WRAPPER_TYPE or record.key_message == record.message:
+        return False
+    return any(wrapper in record.message for wrapper in _QUOTED_ERROR_WRAPPERS)
 
 
 def _quoted_in_prose(record: ErrorRecord, evidence: str) -> bool:

@@ -52,6 +52,9 @@ _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
 # **bold** but not Python's **kwargs: a closing ** is never followed by a name
 _BOLD = lazy(r"(?<![^\s>(\[])\*\*(?=[A-Za-z`'\"])([^*\n]+?)(?<=[\w`'\".:)\]])\*\*(?![\w*])")
 _WHOLE_LINE_CODE = lazy(r"^(\s*)`([^`]+)`\s*$")
+# a Markdown heading made of an exception line (`#### ImportError: cannot import name 'Network'`): Python never
+# prints a hash before one, an issue editor turns the line into a heading
+_HEADING_EXCEPTION = lazy(r"^[ \t]*#{1,6}[ \t]+(?=[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)(?::|[ \t]*$))")
 # a name replaced by a placeholder: '*****', '...', '???', '___', <name>
 _PLACEHOLDER_QUOTED = lazy(r"(['\"])(?:\*+|\.{2,}|\?+|_{2,}|#+)\1")
 _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
@@ -139,6 +142,8 @@ def needs_normalising(text: str) -> bool:
     signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'", '"stack":')
     if any(sign in text for sign in signs):
         return True
+    if "#" in text and any(_HEADING_EXCEPTION.match(line) for line in text.splitlines() if "#" in line[:8]):
+        return True
     if PAD_SIGN in text and _PADDED_JOIN.search(text):
         return True
     if 'File "' in text and _CUT_FRAME_HEAD.search(text):
@@ -179,7 +184,7 @@ def fold_characters(text: str) -> str:
 
 
 def strip_markdown(lines: list[str]) -> list[str]:
-    """Drop code fences and ``>`` quote markers, unwrap bold and whole-line inline code."""
+    """Drop code fences, ``>`` quote markers and headings' hashes before an exception line, unwrap bold and inline code."""
     out = []
     for line in lines:
         if ("```" in line or "~~~" in line) and _FENCE.match(line):
@@ -190,6 +195,8 @@ def strip_markdown(lines: list[str]) -> list[str]:
             line = _BOLD.sub(r"\1", line)
         if line.count("`") == 2:
             line = _WHOLE_LINE_CODE.sub(r"\1\2", line)
+        if "#" in line[:8]:
+            line = _HEADING_EXCEPTION.sub("", line)
         out.append(line)
     return out
 
