@@ -334,3 +334,23 @@ def test_a_message_retold_in_a_sentence_is_its_wording_below_certainty(family: s
     best = explain(sentence, versions={}).matches[0]
     assert (best.rule.name, best.kind) == (family, "wording")
     assert best.confidence < 0.8
+
+
+def test_among_fitting_phrases_the_family_sharing_more_of_the_text_comes_first() -> None:
+    # "training runs on the CPU instead of the GPU" fits gpu-not-visible's phrases as well as the
+    # missing CUDA library's; the rest of the text (cudart64_110.dll cannot be loaded) is the latter's
+    from kerasdoctor.explain import fallback
+
+    text = "TensorFlow cannot load cudart64_110.dll so training runs on the CPU instead of the GPU"
+    matches = explain(text, versions={}).matches
+    assert [m.kind for m in matches[:2]] == ["symptom", "symptom"]
+    assert matches[0].rule.name == "cuda-libraries-not-found"
+    # only lowered, never raised: the family sharing most keeps the confidence its phrase gave it
+    weight = fallback.WHOLE_TEXT_WEIGHT
+    try:
+        fallback.WHOLE_TEXT_WEIGHT = 0.0
+        unweighed = {m.rule.name: m.confidence for m in explain(text, versions={}).matches}
+    finally:
+        fallback.WHOLE_TEXT_WEIGHT = weight
+    assert all(m.confidence <= unweighed[m.rule.name] for m in matches if m.kind == "symptom")
+    assert max(unweighed, key=lambda name: unweighed[name]) != "cuda-libraries-not-found"

@@ -277,10 +277,35 @@ def fallback_matches(
         if isinstance(rules, RuleSet):
             # phrases are kept apart from the rules: only the rules whose phrases fit are built
             fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
-            candidates += matches_of_fits(fits, rules.rule_at)
+            candidates += by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules)
         else:
             candidates += symptom_matches(records, rules, vocabulary)
     return rank(candidates)
+
+
+# how far a family whose phrase fits, but whose own words the rest of the text shares least, falls behind (chosen on the
+# dev corpus: the fitting family that shares most of the description is more often the one its thread found)
+WHOLE_TEXT_WEIGHT = 0.1
+
+
+def by_whole_text(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet) -> list[Match]:
+    """Symptom matches of several families, each lowered by how much less of the whole text it shares than the best.
+
+    A phrase is a few keywords; two families' phrases often fit one description
+    ("the GPU is not used" fits a missing CUDA library and an install without GPU
+    support). The rest of the text (library names, versions, what was run) is then
+    weighed against each family's own words, as the last-resort guess weighs them
+    (``explain.nearest``); no match gains confidence.
+    """
+    if len(matches) < 2:
+        return list(matches)
+    from kerasdoctor.explain.nearest import word_scores
+
+    shared = word_scores(records, rules, [m.rule.id for m in matches])
+    best = max(shared.values())
+    if best <= 0:
+        return list(matches)
+    return [m.replaced(confidence=round(m.confidence - WHOLE_TEXT_WEIGHT * (1 - shared[m.rule.id] / best), 3)) for m in matches]
 
 
 def add_frame_evidence(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule]) -> list[Match]:

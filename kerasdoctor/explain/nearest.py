@@ -210,6 +210,19 @@ def _about_deep_learning(records: Sequence[ErrorRecord], text_terms: Sequence[st
     return not context.isdisjoint(terms(" ".join(frame.code for frame in frames[-20:]), groups, chinese))
 
 
+def word_scores(records: Sequence[ErrorRecord], rules: RuleSet, rule_ids: Iterable[str]) -> dict[str, float]:
+    """How much of the text's words each of ``rule_ids`` shares (its BM25 score against the rule's document; 0 for none)."""
+    from kerasdoctor.explain.symptoms import word_groups
+
+    texts = [r for r in records[-5:] if _text_of(r).strip()]
+    groups = word_groups(rules.vocabulary)
+    chinese = _chinese_words(rules.vocabulary, groups)
+    index = rules.nearest_index()
+    scored = scores([t for r in texts for t in terms(_text_of(r), groups, chinese)], index)
+    position = {rule_id: i for i, rule_id in enumerate(index[0])}
+    return {rule_id: scored.get(position.get(rule_id, -1), (0.0, 0))[0] for rule_id in rule_ids}
+
+
 def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule]) -> list[Match]:
     """Up to three families whose own words the text shares most, as low-confidence guesses; none for unrelated text."""
     from kerasdoctor.explain.symptoms import word_groups
