@@ -287,6 +287,10 @@ DESCRIBED = [
     ("learning-rate-extreme", "训练几步之后网络参数全部变成nan"),
     ("learning-rate-extreme", "my weights are nan, and the loss prints nan"),
     ("learning-rate-extreme", "权重是nan，loss打印出来也是nan"),
+    # "returns" is said of what a model outputs: the single softmax unit that always gives 1
+    ("activation-loss-mismatch", "my text classifier always returns 1, whatever sentence I give it"),
+    # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
+    ("target-count-mismatch", "fit on a model with multiple outputs: the targets do not match them"),
 ]
 
 
