@@ -289,6 +289,9 @@ DESCRIBED = [
     ("learning-rate-extreme", "权重是nan，loss打印出来也是nan"),
     # "returns" is said of what a model outputs: the single softmax unit that always gives 1
     ("activation-loss-mismatch", "my text classifier always returns 1, whatever sentence I give it"),
+    # a log of a prediction that reaches 0 in a hand-written loss
+    ("nan-loss", "NaN from the log in my focal loss, do I need to add an epsilon?"),
+    ("nan-loss", "自定义损失函数里 log 导致 nan"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
     ("target-count-mismatch", "fit on a model with multiple outputs: the targets do not match them"),
 ]
