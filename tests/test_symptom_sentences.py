@@ -292,6 +292,11 @@ DESCRIBED = [
     # a log of a prediction that reaches 0 in a hand-written loss
     ("nan-loss", "NaN from the log in my focal loss, do I need to add an epsilon?"),
     ("nan-loss", "自定义损失函数里 log 导致 nan"),
+    # the test split is held out as the validation split is
+    ("overfitting", "test accuracy is far lower than the training accuracy"),
+    ("overfitting", "测试集loss一直上升"),
+    ("class-imbalance", "my classifier ignores the minority class completely"),
+    ("class-imbalance", "模型完全忽略了少数类"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
     ("target-count-mismatch", "fit on a model with multiple outputs: the targets do not match them"),
 ]
