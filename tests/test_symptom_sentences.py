@@ -297,6 +297,8 @@ DESCRIBED = [
     ("overfitting", "测试集loss一直上升"),
     ("class-imbalance", "my classifier ignores the minority class completely"),
     ("class-imbalance", "模型完全忽略了少数类"),
+    # a training loss that rises is no overfitting: the steps overshoot
+    ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
     ("target-count-mismatch", "fit on a model with multiple outputs: the targets do not match them"),
 ]

@@ -287,6 +287,11 @@ def test_a_keras_log_name_is_read_as_its_two_words() -> None:
     assert fit("validation accuracy low", "the accuracy is high (about 0.98), but the val_accuracy is low (about 0.6)", groups)
     assert fit("val_loss increases", "the validation loss increases after epoch 5", WordGroups(vocabulary([["validation", "val"]])))
     assert tokens("val_accuracy") == ["val_accuracy"]  # the last-resort guess reads words as they are
+    # a history's names of the other splits, when they name a measure; other names with the prefix stay one word
+    assert symptom_tokens("train_acc up, test_loss down, train_on_batch") == ["train", "acc", "up", "test", "loss", "down", "train_on_batch"]
+    groups = WordGroups(vocabulary([["loss"], ["accuracy", "acc"], ["train", "training"], ["increase", "increasing"]]))
+    assert fit("training loss increasing", "training loss increasing", groups)
+    assert not fit("training loss increasing", "train_acc keeps increasing, the val_loss is high", groups)
 
 
 def test_a_word_of_a_several_word_entry_is_found_with_another_ending_even_when_written_as_is_elsewhere() -> None:

@@ -295,13 +295,28 @@ def tokens(text: str) -> list[str]:
     return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
 
 
+# the names a history or a log gives a measure of a split ("train_acc", "test_loss"); val_ names are always split
+_SPLIT_PREFIXES = ("train_", "training_", "test_")
+_MEASURES = frozenset(["loss", "acc", "accuracy", "mae", "mse", "auc", "precision", "recall"])
+
+
+def _split_name(word: str) -> tuple[str, ...]:
+    if word.startswith("val_") and len(word) > 4:
+        return ("val", word[4:])
+    prefix, _, measure = word.partition("_")
+    if measure in _MEASURES and word.startswith(_SPLIT_PREFIXES):
+        return (prefix, measure)
+    return (word,)
+
+
 def symptom_tokens(text: str) -> list[str]:
     """``tokens`` as a description is read: Keras's log names say two words, val_loss is the validation loss and
-    val_accuracy the validation accuracy, so "accuracy 0.98 but val_accuracy 0.6" is a training/validation gap."""
+    val_accuracy the validation accuracy, so "accuracy 0.98 but val_accuracy 0.6" is a training/validation gap;
+    likewise the train_acc / test_loss of a history ("train_acc keeps increasing" is said of an accuracy)."""
     words = tokens(text)
-    if "val_" not in text.lower():
+    if "_" not in text:
         return words
-    return [part for word in words for part in (("val", word[4:]) if word.startswith("val_") and len(word) > 4 else (word,))]
+    return [part for word in words for part in _split_name(word)]
 
 
 def stem(word: str) -> str:
