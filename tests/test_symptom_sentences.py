@@ -295,6 +295,9 @@ DESCRIBED = [
     # the test split is held out as the validation split is
     ("overfitting", "test accuracy is far lower than the training accuracy"),
     ("overfitting", "测试集loss一直上升"),
+    # how well or badly it does, said of each split
+    ("overfitting", "my model performs well on training data but poorly on test data"),
+    ("overfitting", "训练集上效果很好，验证集上很差"),
     ("class-imbalance", "my classifier ignores the minority class completely"),
     ("class-imbalance", "模型完全忽略了少数类"),
     # a training loss that rises is no overfitting: the steps overshoot
