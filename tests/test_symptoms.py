@@ -119,6 +119,10 @@ def test_a_direction_or_level_must_be_said_of_the_phrases_own_measure_and_split(
     assert fit("training accuracy high validation accuracy low", "my training accuracy is high while the validation accuracy stays low", groups)
     # the other way round: validation better than training
     assert not fit("training accuracy high validation accuracy low", "validation accuracy is higher than training accuracy, which stays low", groups)
+    # a measure that stays the same is a state too: here it is the accuracy, not the loss
+    stuck = WordGroups(vocabulary([["loss"], ["accuracy", "acc"], ["stuck", "constant"], ["decrease", "decreasing"], ["train", "training"]]))
+    assert fit("validation loss stuck training loss decreases", "the training loss decreases, the validation loss is stuck", stuck)
+    assert not fit("validation loss stuck training loss decreases", "the training and validation loss are decreasing, but the acc stays constant", stuck)
 
 
 def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:

@@ -126,10 +126,10 @@ NUMBER_REACH = 4
 # elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else. The
 # units from a negation to the word it denies: "not using", "not being used", "not able to use", "adam is not there"
 NEGATION_REACH = 3
-# a direction or level (a phrase's "decreasing", "low") is said of one measure (the loss or the accuracy) of one
-# split of the data (training or validation)
+# a direction or level (a phrase's "decreasing", "low", "stuck") is said of one measure (the loss or the accuracy)
+# of one split of the data (training or validation)
 STATE_SUBJECTS = ((("loss",), ("accuracy",)), (("train",), ("validation",)))
-STATES = (("increase",), ("decrease",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
+STATES = (("increase",), ("decrease",), ("stuck",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
 STATE_CLAUSE_BREAKS = frozenset(["but", "while", "whereas", "although", "though", "however", "than"])
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
