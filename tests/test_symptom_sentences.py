@@ -299,6 +299,10 @@ DESCRIBED = [
     ("overfitting", "my model performs well on training data but poorly on test data"),
     ("overfitting", "训练集上效果很好，验证集上很差"),
     ("class-imbalance", "my classifier ignores the minority class completely"),
+    ("class-imbalance", "the model only predicts the most frequent class"),
+    ("overfitting", "the network just memorizes the training set"),
+    ("overfitting", "validation accuracy stays flat while training accuracy keeps going up"),
+    ("input-not-scaled", "the loss is extremely high and not decreasing"),
     ("class-imbalance", "模型完全忽略了少数类"),
     # a training loss that rises is no overfitting: the steps overshoot
     ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
