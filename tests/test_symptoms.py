@@ -181,6 +181,9 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     # a missing attribute retold in words is the AttributeError itself, not a denial
     assert fit("tensorflow attribute Session", "my old script fails because tensorflow does not have attribute Session")
     assert not fit("nan input data", "my input data does not have nan values")
+    # the words right after a denied keyword are denied with it, though another clause holds the keyword again
+    assert not fit("nan values training data", "there are no nan values in my training data but the loss is nan")
+    assert fit("nan values training data", "there are nan values in my training data but the loss is fine")
     groups = WordGroups(vocabulary([["memory", "ram"], ["not found", "cannot find"], ["not", "cannot"]]))
     assert not fit("out of memory", "it is not an out of memory problem, the kernel just dies", groups)
     assert fit("gpu not found", "it cannot find the gpu", groups)  # the phrase holds the negation itself

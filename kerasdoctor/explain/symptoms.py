@@ -126,6 +126,8 @@ NUMBER_REACH = 4
 # elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else. The
 # units from a negation to the word it denies: "not using", "not being used", "not able to use", "adam is not there"
 NEGATION_REACH = 3
+# the units after a denied word that the denial still covers ("no nan values": the values)
+DENIED_NOUN_REACH = 2
 # a direction or level (a phrase's "decreasing", "low", "stuck") is said of one measure (the loss or the accuracy)
 # of one split of the data (training or validation)
 STATE_SUBJECTS = ((("loss",), ("accuracy",)), (("train",), ("validation",)))
@@ -883,7 +885,18 @@ def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGro
     for at, reach in text.negated.items():
         if at not in held:
             denied.update(r for r in reach if text.units[at] != "no" or groups.is_known(text.units[r]))
-    return bool(denied) and any(all(at in denied for at in where) for where, _ in spans)
+    if not denied:
+        return False
+    # the words right after a denied keyword belong to what is denied: "no nan values in my data" denies the
+    # values too, so "nan values in training data" does not fit it through the nan of "but the loss is nan"
+    units = text.units
+    denied |= {
+        at
+        for where, _ in spans
+        for at in where
+        if not _is_cjk(units[at]) and any(0 < at - d <= DENIED_NOUN_REACH and not _CLAUSE_BREAKS.intersection(units[d:at]) for d in denied)
+    }
+    return any(all(at in denied for at in where) for where, _ in spans)
 
 
 def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
