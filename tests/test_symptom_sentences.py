@@ -300,6 +300,7 @@ DESCRIBED = [
     ("overfitting", "训练集上效果很好，验证集上很差"),
     ("class-imbalance", "my classifier ignores the minority class completely"),
     ("class-imbalance", "the model only predicts the most frequent class"),
+    ("nan-in-input-data", "my dataset has some NaN values and now the loss is nan"),
     # the data denied, the loss is what turns nan
     ("nan-loss", "there are no NaN values in my data, but the loss still turns into nan"),
     ("overfitting", "the network just memorizes the training set"),
