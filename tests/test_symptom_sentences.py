@@ -350,3 +350,17 @@ def test_a_message_retold_in_a_sentence_is_its_wording_below_certainty(family: s
     best = explain(sentence, versions={}).matches[0]
     assert (best.rule.name, best.kind) == (family, "wording")
     assert best.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "multiple times" and an input elsewhere, "multi-label" and what a model returns: no multi-input or
+        # multi-output model, whose words stand in a row
+        "I trained the model multiple times and the input order changed",
+        "the multi-label model returns a binary accuracy of 90% but the per-class precision is 40%",
+    ],
+)
+def test_multi_said_of_something_else_is_no_multi_input_or_output_model(sentence: str) -> None:
+    named = {m.rule.name for m in explain(sentence, versions={}).matches if m.kind == "symptom"}
+    assert not named & {"model-input-count-mismatch", "target-count-mismatch", "compile-metrics-structure"}
