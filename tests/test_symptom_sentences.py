@@ -295,6 +295,30 @@ DESCRIBED = [
     ("learning-rate-extreme", "训练几步之后网络参数全部变成nan"),
     ("learning-rate-extreme", "my weights are nan, and the loss prints nan"),
     ("learning-rate-extreme", "权重是nan，loss打印出来也是nan"),
+    # "returns" is said of what a model outputs: the single softmax unit that always gives 1
+    ("activation-loss-mismatch", "my text classifier always returns 1, whatever sentence I give it"),
+    # a log of a prediction that reaches 0 in a hand-written loss
+    ("nan-loss", "NaN from the log in my focal loss, do I need to add an epsilon?"),
+    ("nan-loss", "自定义损失函数里 log 导致 nan"),
+    # the test split is held out as the validation split is
+    ("overfitting", "test accuracy is far lower than the training accuracy"),
+    ("overfitting", "测试集loss一直上升"),
+    # how well or badly it does, said of each split
+    ("overfitting", "my model performs well on training data but poorly on test data"),
+    ("overfitting", "训练集上效果很好，验证集上很差"),
+    ("class-imbalance", "my classifier ignores the minority class completely"),
+    ("class-imbalance", "the model only predicts the most frequent class"),
+    ("nan-in-input-data", "my dataset has some NaN values and now the loss is nan"),
+    # the data denied, the loss is what turns nan
+    ("nan-loss", "there are no NaN values in my data, but the loss still turns into nan"),
+    ("overfitting", "the network just memorizes the training set"),
+    ("overfitting", "validation accuracy stays flat while training accuracy keeps going up"),
+    ("input-not-scaled", "the loss is extremely high and not decreasing"),
+    ("class-imbalance", "模型完全忽略了少数类"),
+    # a training loss that rises is no overfitting: the steps overshoot
+    ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
+    # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
+    ("target-count-mismatch", "fit on a model with multiple outputs: the targets do not match them"),
 ]
 
 
@@ -354,3 +378,17 @@ def test_among_fitting_phrases_the_family_sharing_more_of_the_text_comes_first()
         fallback.WHOLE_TEXT_WEIGHT = weight
     assert all(m.confidence <= unweighed[m.rule.name] for m in matches if m.kind == "symptom")
     assert max(unweighed, key=lambda name: unweighed[name]) != "cuda-libraries-not-found"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "multiple times" and an input elsewhere, "multi-label" and what a model returns: no multi-input or
+        # multi-output model, whose words stand in a row
+        "I trained the model multiple times and the input order changed",
+        "the multi-label model returns a binary accuracy of 90% but the per-class precision is 40%",
+    ],
+)
+def test_multi_said_of_something_else_is_no_multi_input_or_output_model(sentence: str) -> None:
+    named = {m.rule.name for m in explain(sentence, versions={}).matches if m.kind == "symptom"}
+    assert not named & {"model-input-count-mismatch", "target-count-mismatch", "compile-metrics-structure"}

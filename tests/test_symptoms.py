@@ -119,6 +119,10 @@ def test_a_direction_or_level_must_be_said_of_the_phrases_own_measure_and_split(
     assert fit("training accuracy high validation accuracy low", "my training accuracy is high while the validation accuracy stays low", groups)
     # the other way round: validation better than training
     assert not fit("training accuracy high validation accuracy low", "validation accuracy is higher than training accuracy, which stays low", groups)
+    # a measure that stays the same is a state too: here it is the accuracy, not the loss
+    stuck = WordGroups(vocabulary([["loss"], ["accuracy", "acc"], ["stuck", "constant"], ["decrease", "decreasing"], ["train", "training"]]))
+    assert fit("validation loss stuck training loss decreases", "the training loss decreases, the validation loss is stuck", stuck)
+    assert not fit("validation loss stuck training loss decreases", "the training and validation loss are decreasing, but the acc stays constant", stuck)
 
 
 def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
@@ -177,6 +181,9 @@ def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     # a missing attribute retold in words is the AttributeError itself, not a denial
     assert fit("tensorflow attribute Session", "my old script fails because tensorflow does not have attribute Session")
     assert not fit("nan input data", "my input data does not have nan values")
+    # the words right after a denied keyword are denied with it, though another clause holds the keyword again
+    assert not fit("nan values training data", "there are no nan values in my training data but the loss is nan")
+    assert fit("nan values training data", "there are nan values in my training data but the loss is fine")
     groups = WordGroups(vocabulary([["memory", "ram"], ["not found", "cannot find"], ["not", "cannot"]]))
     assert not fit("out of memory", "it is not an out of memory problem, the kernel just dies", groups)
     assert fit("gpu not found", "it cannot find the gpu", groups)  # the phrase holds the negation itself
@@ -303,6 +310,11 @@ def test_a_keras_log_name_is_read_as_its_two_words() -> None:
     assert fit("validation accuracy low", "the accuracy is high (about 0.98), but the val_accuracy is low (about 0.6)", groups)
     assert fit("val_loss increases", "the validation loss increases after epoch 5", WordGroups(vocabulary([["validation", "val"]])))
     assert tokens("val_accuracy") == ["val_accuracy"]  # the last-resort guess reads words as they are
+    # a history's names of the other splits, when they name a measure; other names with the prefix stay one word
+    assert symptom_tokens("train_acc up, test_loss down, train_on_batch") == ["train", "acc", "up", "test", "loss", "down", "train_on_batch"]
+    groups = WordGroups(vocabulary([["loss"], ["accuracy", "acc"], ["train", "training"], ["increase", "increasing"]]))
+    assert fit("training loss increasing", "training loss increasing", groups)
+    assert not fit("training loss increasing", "train_acc keeps increasing, the val_loss is high", groups)
 
 
 def test_a_word_of_a_several_word_entry_is_found_with_another_ending_even_when_written_as_is_elsewhere() -> None:

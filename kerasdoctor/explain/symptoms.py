@@ -126,10 +126,12 @@ NUMBER_REACH = 4
 # elsewhere in the post ("the loss doesn't change ... I used the Adam optimizer") is about something else. The
 # units from a negation to the word it denies: "not using", "not being used", "not able to use", "adam is not there"
 NEGATION_REACH = 3
-# a direction or level (a phrase's "decreasing", "low") is said of one measure (the loss or the accuracy) of one
-# split of the data (training or validation)
+# the units after a denied word that the denial still covers ("no nan values": the values)
+DENIED_NOUN_REACH = 2
+# a direction or level (a phrase's "decreasing", "low", "stuck") is said of one measure (the loss or the accuracy)
+# of one split of the data (training or validation)
 STATE_SUBJECTS = ((("loss",), ("accuracy",)), (("train",), ("validation",)))
-STATES = (("increase",), ("decrease",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
+STATES = (("increase",), ("decrease",), ("stuck",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
 STATE_CLAUSE_BREAKS = frozenset(["but", "while", "whereas", "although", "though", "however", "than"])
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
@@ -298,13 +300,28 @@ def tokens(text: str) -> list[str]:
     return [part for word in words for part in _BARE_CONTRACTIONS.get(word, (word,))]
 
 
+# the names a history or a log gives a measure of a split ("train_acc", "test_loss"); val_ names are always split
+_SPLIT_PREFIXES = ("train_", "training_", "test_")
+_MEASURES = frozenset(["loss", "acc", "accuracy", "mae", "mse", "auc", "precision", "recall"])
+
+
+def _split_name(word: str) -> tuple[str, ...]:
+    if word.startswith("val_") and len(word) > 4:
+        return ("val", word[4:])
+    prefix, _, measure = word.partition("_")
+    if measure in _MEASURES and word.startswith(_SPLIT_PREFIXES):
+        return (prefix, measure)
+    return (word,)
+
+
 def symptom_tokens(text: str) -> list[str]:
     """``tokens`` as a description is read: Keras's log names say two words, val_loss is the validation loss and
-    val_accuracy the validation accuracy, so "accuracy 0.98 but val_accuracy 0.6" is a training/validation gap."""
+    val_accuracy the validation accuracy, so "accuracy 0.98 but val_accuracy 0.6" is a training/validation gap;
+    likewise the train_acc / test_loss of a history ("train_acc keeps increasing" is said of an accuracy)."""
     words = tokens(text)
-    if "val_" not in text.lower():
+    if "_" not in text:
         return words
-    return [part for word in words for part in (("val", word[4:]) if word.startswith("val_") and len(word) > 4 else (word,))]
+    return [part for word in words for part in _split_name(word)]
 
 
 def stem(word: str) -> str:
@@ -874,7 +891,18 @@ def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGro
     for at, reach in text.negated.items():
         if at not in held:
             denied.update(r for r in reach if text.units[at] != "no" or groups.is_known(text.units[r]))
-    return bool(denied) and any(all(at in denied for at in where) for where, _ in spans)
+    if not denied:
+        return False
+    # the words right after a denied keyword belong to what is denied: "no nan values in my data" denies the
+    # values too, so "nan values in training data" does not fit it through the nan of "but the loss is nan"
+    units = text.units
+    denied |= {
+        at
+        for where, _ in spans
+        for at in where
+        if not _is_cjk(units[at]) and any(0 < at - d <= DENIED_NOUN_REACH and not _CLAUSE_BREAKS.intersection(units[d:at]) for d in denied)
+    }
+    return any(all(at in denied for at in where) for where, _ in spans)
 
 
 def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
