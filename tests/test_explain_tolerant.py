@@ -214,6 +214,16 @@ def test_a_message_in_python_2s_words_matches_the_wording_written_from_python_3(
     assert best is not None and best.rule.name == family and best.kind == "wording"
 
 
+def test_a_space_typed_before_each_colon_is_read_as_python_printed_it():
+    # a message retyped with French typography (a blog's copy): "recognized : {'lr' : 0.001}"
+    from kerasdoctor.explain.normalize import close_spaced_colons
+
+    assert close_spaced_colons("Argument(s) not recognized : {'lr' : 0.001}") == "Argument(s) not recognized: {'lr': 0.001}"
+    assert close_spaced_colons("a::b and x: y") == "a::b and x: y"
+    best = top("ValueError: Argument(s) not recognized : {'lr' : 0.001}")
+    assert best is not None and best.rule.name == "optimizer-lr-argument" and best.kind == "wording"
+
+
 def test_quotes_of_a_message_printed_as_a_tuple_are_not_read_as_code_marks():
     # Keras 2.0 raised ValueError('Could not interpret optimizer identifier:', identifier): Python prints a tuple,
     # and its quotes say nothing of the identifier, which is an object, not an unknown name

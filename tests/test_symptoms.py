@@ -78,6 +78,11 @@ def test_english_endings_and_chinese_inserted_characters() -> None:
     assert stem("explodes") == stem("exploding") == stem("exploded")
     assert stem("outputting") == stem("outputs") and stem("stopped") == "stop" and stem("added") == "add"  # a doubled last letter
     assert fit("loss explodes", "the loss keeps exploding")
+    # British spellings: recognised / recognized, initialising / initializing, optimiser / optimizer
+    assert stem("recognised") == stem("recognized") and stem("initialising") == stem("initializing")
+    assert stem("optimiser") == stem("optimizer") and stem("normalisation") == stem("normalization")
+    assert stem("noise") == "nois" and stem("otherwise") == stem("otherwize")
+    assert fit("argument not recognized", "the argument is not recognised")
     assert fit("模型 报错", "加载模型就报了错")  # one character in between
     # two characters in between is another word: 学习准确率 is not 学习率
     assert not fit("学习率 nan", "深度学习准确率很低, nan")

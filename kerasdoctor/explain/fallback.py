@@ -29,6 +29,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     from kerasdoctor.explain.normalize import (
         as_python3_prints,
         backticks_for_quotes,
+        close_spaced_colons,
         drop_elisions,
         flatten_message,
         normalize_text,
@@ -50,7 +51,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        key = as_python3_prints(drop_elisions(flatten_message(key)))
+        key = as_python3_prints(drop_elisions(close_spaced_colons(flatten_message(key))))
         out.append(record.replaced(message=message, key_message=key))
         retyped = backticks_for_quotes(key)
         if retyped is not None:

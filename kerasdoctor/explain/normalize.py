@@ -87,6 +87,7 @@ _BARE_NAMES = (
     (lazy(r"\bcannot import name ([A-Za-z_]\w*) from ([A-Za-z_][\w.]*)"), r"cannot import name '\1' from '\2'"),
     (lazy(r"\bname ([A-Za-z_]\w*) is not defined"), r"name '\1' is not defined"),
 )
+_SPACED_COLON = lazy(r"(?<=\S)[ \t]+:(?!:)")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
 # %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
@@ -419,6 +420,14 @@ def backticks_for_quotes(message: str) -> str | None:
         return None
     changed = _QUOTED_CODE.sub(r"`\1`", message)
     return changed if changed != message else None
+
+
+def close_spaced_colons(message: str) -> str:
+    """``not recognized : {'lr' : 0.001}`` -> ``not recognized: {'lr': 0.001}``: a space typed before a colon (French
+    typography, a message retyped on a web page); Python puts none there in its messages and reprs."""
+    if " :" not in message and "\t:" not in message:
+        return message
+    return _SPACED_COLON.sub(":", message)
 
 
 def drop_elisions(message: str) -> str:

@@ -324,10 +324,18 @@ def symptom_tokens(text: str) -> list[str]:
     return [part for word in words for part in _split_name(word)]
 
 
+# British spellings of -ize words (recognised, initialising, optimiser, normalisation): read with a z
+_BRITISH_ISE = ("ise", "ised", "ises", "ising", "iser", "isers", "isation", "isations")
+
+
 def stem(word: str) -> str:
-    """``word`` without a common English ending, for comparing ``explodes`` with ``exploding``."""
+    """``word`` without a common English ending, for comparing ``explodes`` with ``exploding``; a British -ise
+    spelling stems as the -ize one (``recognised`` as ``recognized``)."""
     if len(word) < 5 or not word.isascii():
         return word
+    if len(word) >= 7 and word.endswith(_BRITISH_ISE):
+        at = word.rfind("is")
+        word = word[:at] + "iz" + word[at + 2 :]
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)] + replacement
