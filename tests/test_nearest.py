@@ -32,7 +32,7 @@ def dev_text(case: str) -> str:
 @pytest.mark.parametrize(
     ("case", "family"),
     [
-        ("0400", "activation-loss-mismatch"),  # stateful LSTM classifier stuck at 55% accuracy
+        ("1163", "callback-monitor-metric-missing"),  # EarlyStopping monitoring 'value_loss' never stops early
         ("0401", "activation-loss-mismatch"),  # 准确性保持不变 after every epoch
     ],
 )
@@ -47,14 +47,14 @@ def test_a_description_nothing_else_matched_gets_its_family_as_a_marked_guess(ca
 
 
 def test_the_cli_prints_the_guess_with_its_note_and_exits_0() -> None:
-    proc = run_cli("explain", "--format", "json", dev_text("0400"))
+    proc = run_cli("explain", "--format", "json", dev_text("1163"))
     assert proc.returncode == 0, proc.stderr
     best = json.loads(proc.stdout)["matches"][0]
-    assert best["name"] == "activation-loss-mismatch" and best["kind"] == "fuzzy" and best["confidence"] <= MAX_CONFIDENCE
+    assert best["name"] == "callback-monitor-metric-missing" and best["kind"] == "fuzzy" and best["confidence"] <= MAX_CONFIDENCE
     assert "a guess from similar words" in best["notes"][0] and "paste the full error" in best["notes"][0]
-    text = run_cli("explain", dev_text("0400")).stdout
+    text = run_cli("explain", dev_text("1163")).stdout
     # the headline says how the match was made: a guess, not a near match of a known message
-    assert "activation-loss-mismatch · confidence" in text and "· a guess from similar words" in text.splitlines()[0]
+    assert "callback-monitor-metric-missing · confidence" in text and "· a guess from similar words" in text.splitlines()[0]
 
 
 @pytest.mark.parametrize(
