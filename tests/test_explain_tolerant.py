@@ -924,6 +924,17 @@ def test_a_title_retyped_without_the_messages_colon_and_comma_is_still_that_word
     assert match.confidence < 0.8
 
 
+def test_a_message_quoted_in_the_users_sentence_is_read_as_retyped_from_its_opening_quote():
+    # the user's words before the quote are their own sentence, not a title's subject; the message
+    # inside the quotes lost its first words ("Error when checking input:")
+    quoted = top('When I predict one image I get error "expected conv2d_input to have 4 dimensions, but got array with shape (28, 28, 1)"')
+    assert quoted is not None and quoted.rule.name == "input-rank-mismatch" and quoted.kind == "fuzzy", quoted
+    assert quoted.confidence < CONFIDENT
+    # without the quote nothing tells where the user's words end: they rule the near miss out
+    bare = top("When I predict one image I get error expected conv2d_input to have 4 dimensions, but got array with shape (28, 28, 1)")
+    assert bare is None or bare.kind != "fuzzy", bare
+
+
 def test_only_the_literal_punctuation_of_a_wording_becomes_optional():
     from kerasdoctor.explain.fuzzy import _punctuation_optional
 

@@ -66,6 +66,11 @@ RETYPED_FACTOR = 0.9  # below a cut at the end: the words that were dropped may 
 _APOSTROPHE = lazy(r"(?<=[A-Za-z])'(?=[A-Za-z])")  # can't, doesn't: not a quote that opens a name
 _LEADING_FLAGS = lazy(r"^\(\?[aiLmsux]+\)")
 _EXCEPTION_NAME = lazy(r"^[\w.]*(?:error|exception|warning)$")
+# a user quotes the message inside a sentence of their own ('I get error "expected conv2d_input to have 4
+# dimensions, but got ..."'): an opening double quote or backtick right before the retyped part, at the start of
+# the line or after a space, colon or bracket, ends the user's words (a single quote is a name's, not a delimiter)
+_OPENING_QUOTES = frozenset('"`\u201c\u201e\u300c')
+_BEFORE_OPENING_QUOTE = frozenset(" \t:(\uff1a\uff08")
 _ELLIPSES = ("...", "\u2026")
 _OPEN_ENDS = (":", ",", "(", "[", "{", "=")
 
@@ -372,10 +377,25 @@ def retyped_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
         if found is None:
             continue
         line_start = text.rfind("\n", 0, found.start()) + 1
+        if _opens_a_quote(text[line_start : found.start()]):
+            return coverage
         before = _WORD.compiled().findall(text[line_start : found.start()])
         if all(w in TITLE_WORDS or w in cut_words or w.isdigit() or _EXCEPTION_NAME.compiled().match(w) for w in before):
             return coverage
     return 0.0
+
+
+def _opens_a_quote(prefix: str) -> bool:
+    """Whether ``prefix`` (the line before a retyped message) ends with the quote that opens the message.
+
+    The words before such a quote are the user's own sentence, not a title's subject:
+    ``I get error "expected conv2d_3_input to have 4 dimensions, but got ...`` quotes
+    Keras's message with its first words cut off.
+    """
+    stripped = prefix.rstrip(" ")
+    if not stripped or stripped[-1] not in _OPENING_QUOTES:
+        return False
+    return len(stripped) == 1 or stripped[-2] in _BEFORE_OPENING_QUOTE
 
 
 def _shown_of_the_cut_run(runs: Sequence[str], span: str) -> int:
