@@ -236,6 +236,9 @@ DESCRIBED = [
     # Chinese descriptions: "OOM" as users write it, Traditional script, translated Keras messages
     ("out-of-memory", "训练的时候报OOM，显卡是2080ti"),
     ("out-of-memory", "batch_size调大就OOM"),
+    # ResourceExhausted as Chinese users translate it, and "a version problem" of TensorFlow and Keras
+    ("out-of-memory", "换了更大的模型以后训练时一直提示资源耗尽"),
+    ("keras-tensorflow-version-mismatch", "怀疑是tensorflow和keras的版本问题，换了几个版本都跑不起来"),
     ("gpu-not-visible", "安装了tensorflow-gpu但是还是用cpu跑"),
     ("gpu-not-visible", "怎么开启gpu训练"),
     ("weights-layer-count-mismatch", "尝试将包含10个层的权重文件加载到只有8个层的模型中"),
