@@ -247,6 +247,10 @@ DESCRIBED = [
     ("save-filepath-extension", "model.save complains that the file name needs the .keras extension"),
     ("tf-keras-not-installed", "the library says I need to install tf_keras first"),
     ("model-not-compiled", "I forgot to compile the model before calling fit"),
+    # 独显 is a GPU, 大于 exceeds, 只 is only
+    ("gpu-not-visible", "电脑有独显，可是tensorflow只用cpu训练"),
+    ("sparse-label-out-of-range", "标签的值大于类别数，训练一开始就报错"),
+    ("sparse-label-out-of-range", "training fails because a label value is greater than the number of classes"),
     ("gpu-not-visible", "安装了tensorflow-gpu但是还是用cpu跑"),
     ("gpu-not-visible", "怎么开启gpu训练"),
     ("weights-layer-count-mismatch", "尝试将包含10个层的权重文件加载到只有8个层的模型中"),
