@@ -251,6 +251,9 @@ DESCRIBED = [
     ("gpu-not-visible", "电脑有独显，可是tensorflow只用cpu训练"),
     ("sparse-label-out-of-range", "标签的值大于类别数，训练一开始就报错"),
     ("sparse-label-out-of-range", "training fails because a label value is greater than the number of classes"),
+    # 代码/脚本 is code, 升级 an upgrade
+    ("tf1-api-in-tf2", "以前用tf1写的代码放到tf2里就跑不起来了"),
+    ("keras-tensorflow-version-mismatch", "升级了tensorflow之后import keras就报错"),
     ("gpu-not-visible", "安装了tensorflow-gpu但是还是用cpu跑"),
     ("gpu-not-visible", "怎么开启gpu训练"),
     ("weights-layer-count-mismatch", "尝试将包含10个层的权重文件加载到只有8个层的模型中"),
