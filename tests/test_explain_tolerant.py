@@ -123,6 +123,10 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("解决keras中ValueError: expected shape (10,)问题") == "解决keras中 问题\nValueError: expected shape (10,)"
     assert normalize_text("程序提示「KeyError: 'acc'」，为什么") == "程序提示 为什么\nKeyError: 'acc'"
     assert normalize_text("报错“ValueError: Unknown layer: Functional”") == "报错\nValueError: Unknown layer: Functional"
+    # an aside in brackets after the message is the user's too
+    missing = "ModuleNotFoundError: No module named 'tensorflow'"
+    assert normalize_text(missing + "（已经pip install了）") == "已经pip install了)\n" + missing
+    assert normalize_text("KeyError: 'acc' 【求助】") == "求助】\nKeyError: 'acc'"
     # the library's own Chinese (a path, a layer name) and English around an error stay as they are
     assert normalize_text("OSError: Unable to open file 'C:/用户/model.h5'") == "OSError: Unable to open file 'C:/用户/model.h5'"
     assert normalize_text("ValueError: Unknown layer: 注意力层") == "ValueError: Unknown layer: 注意力层"

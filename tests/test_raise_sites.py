@@ -178,6 +178,23 @@ def test_a_family_near_miss_outranks_a_raise_site_no_family_describes():
     assert [m.kind for m in rank([symptom, unlinked, family])] == ["fuzzy", "raise-site", "symptom"]
 
 
+def test_a_described_symptom_outranks_a_warning_site_no_family_describes():
+    from kerasdoctor.explain.fallback import rank
+    from kerasdoctor.types import Match
+
+    # TensorFlow's gradients warn this on an embedding's sparse gradient: a side note of the log, not the failure
+    message = "Converting sparse IndexedSlices to a dense Tensor of unknown shape. This may consume a large amount of memory."
+    site = raisesites.load_index().lookup("UserWarning", message)[0]
+    assert site.kind == "warning"
+    warned = raisesites.RaiseSiteMatch(site=site, rule=raisesites._site_rule(site), confidence=0.45, record=None, pattern=None, evidence=message, notes=())
+    symptom = Match(rule=load_rules().get("KD300"), confidence=0.4, record=None, pattern=None, evidence="", notes=(), kind="symptom")
+    assert not warned.linked
+    assert [m.kind for m in rank([warned, symptom])] == ["symptom", "raise-site"]
+    # the user's words about the failure win over the pasted warning line
+    text = "Converting sparse IndexedSlices to a dense Tensor of unknown shape. This may consume a large amount of memory.\n训练数据一多就OOM了"
+    assert explain(text).matches[0].rule.id == "KD300"
+
+
 def test_interpreter_wordings_are_not_pinned_on_a_library_check():
     """TensorFlow's ExtensionType.__getattr__ imitates Python's AttributeError word for word: that is no evidence."""
     text = "AttributeError: 'str' object has no attribute 'base_dtype'"  # Keras 3.15 legacy backend.mean, captured on TF 2.21

@@ -244,6 +244,24 @@ DESCRIBED = [
     # Chinese descriptions: "OOM" as users write it, Traditional script, translated Keras messages
     ("out-of-memory", "训练的时候报OOM，显卡是2080ti"),
     ("out-of-memory", "batch_size调大就OOM"),
+    # ResourceExhausted as Chinese users translate it, and "a version problem" of TensorFlow and Keras
+    ("out-of-memory", "换了更大的模型以后训练时一直提示资源耗尽"),
+    ("keras-tensorflow-version-mismatch", "怀疑是tensorflow和keras的版本问题，换了几个版本都跑不起来"),
+    # batch_size / batchsize as users type the argument, "以.keras结尾" for the extension, "需要安装" for a missing package
+    ("out-of-memory", "batchsize设大一点就报内存错误"),
+    ("save-filepath-extension", "model.save 报错，说文件名必须以 .keras 结尾"),
+    ("tf-keras-not-installed", "运行时提示需要安装 tf_keras"),
+    ("model-not-compiled", "没有compile模型就直接调用fit了"),
+    ("save-filepath-extension", "model.save complains that the file name needs the .keras extension"),
+    ("tf-keras-not-installed", "the library says I need to install tf_keras first"),
+    ("model-not-compiled", "I forgot to compile the model before calling fit"),
+    # 独显 is a GPU, 大于 exceeds, 只 is only
+    ("gpu-not-visible", "电脑有独显，可是tensorflow只用cpu训练"),
+    ("sparse-label-out-of-range", "标签的值大于类别数，训练一开始就报错"),
+    ("sparse-label-out-of-range", "training fails because a label value is greater than the number of classes"),
+    # 代码/脚本 is code, 升级 an upgrade
+    ("tf1-api-in-tf2", "以前用tf1写的代码放到tf2里就跑不起来了"),
+    ("keras-tensorflow-version-mismatch", "升级了tensorflow之后import keras就报错"),
     ("gpu-not-visible", "安装了tensorflow-gpu但是还是用cpu跑"),
     ("gpu-not-visible", "怎么开启gpu训练"),
     ("weights-layer-count-mismatch", "尝试将包含10个层的权重文件加载到只有8个层的模型中"),

@@ -241,6 +241,25 @@ def test_a_negation_of_a_phrase_must_deny_the_keyword_after_it() -> None:
     assert not fit("没有 用 gpu", "没有报错，我用gpu训练")
 
 
+def test_a_phrase_is_never_fitted_without_its_negation() -> None:
+    # a long description holding every other keyword says the opposite of a phrase that denies: no partial fit
+    assert fit("没有 在 gpu 上 运行", "训练时没有在gpu上运行，查了一下发现代码只在cpu下运行")
+    assert not fit("没有 在 gpu 上 运行", "代码在GPU上运行会报错，查了一下发现有人在CPU下可以运行，不知道是什么原因")
+    # "没有问题" / "没问题" says something works: its negation denies nothing the phrase names
+    assert not fit("没有 用 gpu", "用另一个模型没有问题，gpu 是 v100")
+    assert not fit("没有 用 gpu", "我用gpu训练，数据没问题")
+
+
+def test_no_is_a_negation_a_phrase_needs_beside_its_keyword() -> None:
+    from kerasdoctor.kb import load_rules
+
+    groups = load_rules().word_groups()
+    assert fit("no gpu found", "tensorflow says no gpu found on this machine", groups)
+    # the "No" of a pasted message denies its own next word, not the GPU the user mentions elsewhere
+    text = "在GPU上运行会报错\nInternal: No unary variant device copy function found for direction: 1"
+    assert not fit("no gpu found", text, groups)
+
+
 def test_one_word_of_the_text_is_one_keyword_of_the_phrase() -> None:
     assert fit("fit list of lists", "model.fit on a list of lists fails")
     assert not fit("fit list of lists", "call fit with the early stopping callback in the callbacks list")

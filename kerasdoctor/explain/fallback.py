@@ -69,8 +69,13 @@ def _trust(match: Match) -> float:
 
     It says which check raised the error, a fact, but diagnoses nothing: a family
     that its frames or a near miss of its wording point at is the answer to show first.
+    A site that only warns or logs (a pasted warning line, "this may consume a large
+    amount of memory") is not even the failure: the symptom the user describes in
+    their own words comes before it.
     """
     if match.kind == "raise-site" and not getattr(match, "linked", True):
+        if match.rule.severity != "error":
+            return kind_rank("symptom") + 0.5
         return kind_rank("symptom") - 0.5
     return kind_rank(match.kind)
 

@@ -71,9 +71,10 @@ _GLUED_EXCEPTION_HEAD = lazy(
     r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[ \t:,.]*(?P<open>[\"(\[])?"
     r"((?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)[A-Za-z0-9_]*: )"
 )
-# ... and the user's words after it on the same line: "KeyError: 'acc'，求助", "... is not a package 错误"
-# (Chinese straight after a letter, digit, quote or bracket of the message: the library never writes that)
-_TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*(?=[\u3000-\u303f\u3400-\u9fff])")
+# ... and the user's words after it on the same line: "KeyError: 'acc'，求助", "... is not a package 错误",
+# "No module named 'tensorflow'（已经装了）" (Chinese straight after a letter, digit, quote or bracket of the
+# message, or a bracket opening the user's aside: the library never writes that)
+_TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*[(\[\uff08\u3010]?(?=[\u3000-\u303f\u3400-\u9fff])")
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 # the opening quote of a name lost inside the line: "has no attribute _foo'", "cannot import name Bar'"

@@ -563,7 +563,7 @@ class _Text:
     Chinese keyword is found by position and never across a latin word.
     """
 
-    __slots__ = ("chars", "cjk", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
+    __slots__ = ("chars", "cjk", "fine", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
         self.words = symptom_tokens(text)
@@ -572,10 +572,14 @@ class _Text:
         self.cjk = " ".join(w for w in self.words if _is_cjk(w))
         units: list[str] = []
         negated: dict[int, frozenset[int]] = {}
+        fine: set[int] = set()
         for word in self.words:
             if _is_cjk(word):
                 negated.update(_cjk_denials(word, len(units)))
+                fine.update(_cjk_fine_units(word, len(units)))
             units.extend(word if _is_cjk(word) else (word,))
+        # the characters of "没有问题" and its like: their negation says something is fine, it denies no keyword after it
+        self.fine = frozenset(fine)
         self.units = units
         self.negated = _negated_positions(units) | negated
         self.chars = "".join(u if _is_cjk(u) else _GAP for u in units)
@@ -645,6 +649,17 @@ def _cjk_denials(run: str, offset: int) -> dict[int, frozenset[int]]:
                     denials.setdefault(offset + start, frozenset(range(offset + first, offset + start)))
             start = run.find(fine, start + len(fine))
     return denials
+
+
+def _cjk_fine_units(run: str, offset: int) -> set[int]:
+    """The positions of the characters of each "没有问题", "没问题", "没有错" ... of a run of Chinese characters."""
+    units: set[int] = set()
+    for fine in CJK_FINE:
+        start = run.find(fine)
+        while start >= 0:
+            units.update(range(offset + start, offset + start + len(fine)))
+            start = run.find(fine, start + len(fine))
+    return units
 
 
 def _cjk_rhetorical(run: str, start: int) -> bool:
@@ -913,6 +928,13 @@ def _denied(spans: Sequence[tuple[list[int], int]], text: _Text, groups: WordGro
     return any(all(at in denied for at in where) for where, _ in spans)
 
 
+def _negation_only_in_fine_words(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], text: _Text, groups: WordGroups) -> bool:
+    """Whether a negation the phrase needs is found only inside "没有问题" / "没问题" (it works, there is no problem): the
+    "没有" of "用mt5没有问题, gpu v100" says the run went fine, it is no "没有 用 gpu"."""
+    negation = groups.key(NEGATION_CONCEPT)
+    return any(groups.key(concepts[i]) == negation and all(at in text.fine for at in where) for i, (where, _width) in found_at.items())
+
+
 def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
     """The phrase's negations the text holds only where they deny something else: a phrase's negation denies the
     keyword after it ("gpu not used"), so the text must hold that keyword a few words from one of its negations
@@ -971,6 +993,8 @@ def phrase_fit(
         elif i + 1 - len(found_at) > 1:
             return None  # a fit misses at most one keyword
     # found, but not as the phrase means it: left out, never a near miss of what the text holds
+    if text.fine and _negation_only_in_fine_words(concepts, found_at, text, groups):
+        return None
     dropped = {*_stray_negations(concepts, found_at, groups), *_words_found_twice(concepts, found_at, groups)}
     for i in dropped:
         found_at.pop(i, None)
@@ -993,6 +1017,9 @@ def phrase_fit(
     partial = False
     if missing:
         concept = concepts[missing[0]]
+        if groups.key(concept) == groups.key(NEGATION_CONCEPT):
+            # without its negation the phrase says the opposite: "没有 在 gpu 上 运行" is no fit for "在GPU上运行会报错"
+            return None
         keyword = concept[0]
         near = 0.0
         if missing[0] not in dropped and len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
