@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 
 from kerasdoctor.lazyre import DOTALL, MULTILINE, lazy
-from kerasdoctor.types import ErrorRecord, Frame
+from kerasdoctor.types import INFO_LOG, ErrorRecord, Frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -128,6 +128,21 @@ _GLOG_LINE = lazy(
 _BARE_SOURCE_START = ("tensorflow/", "external/", "tsl/", "xla/")
 # an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
 _ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
+# TensorFlow's INFO lines (absl/glog level I), in the same three layouts as _GLOG_LINE: kept as records of type INFO_LOG
+# beside other records, since a few of them state the problem ("Ignoring visible gpu device ... The minimum required Cuda
+# capability is 3.5", "kernel driver does not appear to be running on this host")
+_INFO_GLOG_LINE = lazy(
+    r"^(?:I\d{4} [\d:]+\.\d+\s+\d+\s+[^\]\s]+\]"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+I\s+[^\]\s]+\]"
+    r"|I [\w./\\-]+\.(?:cc|h|py):\d+\])\s*(?P<msg>.*)$"
+)
+# what a shell prints when a signal ended the process (bash, with or without its job line "line 6: 3305 ...", and zsh):
+# a line of its own, never the continuation of the log line above it
+_PROCESS_DEATH = lazy(
+    r"^(?:\S+: line \d+:\s+\d+ |zsh: )?(?:Illegal instruction|Segmentation fault|Aborted|Bus error|Floating point exception"
+    r"|illegal hardware instruction|segmentation fault|abort)(?:\s*\(core dumped\)|: \d+)?(?:\s{2,}\S.*)?$"
+)
+_DEATH_WORDS = ("llegal", "egmentation", "bort", "Bus error", "Floating point")
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
@@ -443,6 +458,8 @@ def _starts_record(line: str) -> bool:
         or _LOG_LINE.match(line)
         or _GLOG_LINE.match(line)
         or _ANY_GLOG.match(line)
+        or ("Killed" in line and _KILLED.search(line))
+        or (any(word in stripped for word in _DEATH_WORDS) and _PROCESS_DEATH.match(stripped))
         or _PY_WARNING.match(line)
         or _BARE_WARNING.match(stripped)
         or _BARE_EXC_LINE.match(stripped)
@@ -517,7 +534,7 @@ class _Parser:
         self.context: list[tuple[int, str]] = []  # IPython's numbered source lines: (frame count then, code)
         self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
-        self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
+        self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line; "info": an INFO line
         self.vscode = False  # the record began with VS Code's "Exception has occurred:" header: its frames come innermost first
         self.shutdown_pending = False  # the next traceback is one Python reports as ignored at shutdown
         self.shutdown = False
@@ -793,7 +810,10 @@ class _Parser:
 
     def _close_log(self) -> None:
         if self.log_lines:
-            self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
+            if self.log_kind == "info":
+                self.out.add_other("log", INFO_LOG, "\n".join(self.log_lines))
+            else:
+                self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
             self.log_lines = []
 
     # -- outside tracebacks ------------------------------------------------------------------
@@ -841,6 +861,10 @@ class _Parser:
         if "Killed" in line and _KILLED.search(line):
             self.out.add_other("log", None, "Killed")
             return
+        stripped = line.strip()
+        if any(word in stripped for word in _DEATH_WORDS) and _PROCESS_DEATH.match(stripped):
+            self.out.add_other("log", None, stripped)
+            return
         if "val_loss: " in line and (m := _EPOCH_LOSSES.search(line)):
             pair = (float(m.group("loss")), float(m.group("val")))
             if not self.epoch_losses or self.epoch_losses[-1] != pair:  # a bar redrawn in place repeats its line
@@ -859,6 +883,11 @@ class _Parser:
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
                 self._open_log(m.group("msg").strip())
+                return
+        if head == "I" or head.isdigit():
+            m = _INFO_GLOG_LINE.match(line)
+            if m:
+                self._open_log(m.group("msg").strip(), "info")
                 return
         if "Warning: " in line:
             m = _PY_WARNING.match(line)
@@ -903,6 +932,9 @@ class _Parser:
         if trend:
             self.out.add_other("progress", None, trend)
         records = self.out.records()
+        if all(r.type == INFO_LOG for r in records):
+            # INFO lines alone: routine notices, or a notice the text as a whole is searched for (extract_errors)
+            records = []
         if self.shutdown_records:
             noise = set(self.shutdown_records)
             if any(r.kind == "exception" and (r.type, r.message) not in noise for r in records):
@@ -968,8 +1000,9 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         prose = _text_above_traceback(lines)
         if prose:
             records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
-    if all(_is_trend(r) for r in records):
-        # only numbers of a training log were read: the text is still searched as a whole
+    if all(_is_trend(r) or r.type == INFO_LOG for r in records):
+        # only numbers of a training log (or INFO lines) were read: the text is still searched as a whole
+        records = [r for r in records if r.type != INFO_LOG]
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare)), *records]
