@@ -301,6 +301,20 @@ def test_info_lines_beside_other_records_are_kept_as_info_records():
     assert len(records) == 4
 
 
+def test_an_allocator_dump_on_info_lines_does_not_crowd_out_the_lines_after_it():
+    dump = "".join(
+        f"2020-02-15 17:58:43.{i:06d}: I tensorflow/core/common_runtime/bfc_allocator.cc:905] InUse at 00000007F{i:07X} next {i} of size 1605632\n"
+        for i in range(2000)
+    )
+    last = (
+        "2020-02-15 17:58:44.000000: W tensorflow/core/framework/op_kernel.cc:1655] OP_REQUIRES failed at conv_ops.cc:539 : "
+        "Resource exhausted: OOM when allocating tensor with shape[32,64,224,224]\n"
+    )
+    records = extract_errors(_NOTICE + dump + last)
+    assert sum(r.type == "INFO" for r in records) == 50
+    assert records[-1].message.startswith("OP_REQUIRES failed at conv_ops.cc:539 : Resource exhausted: OOM")
+
+
 def test_info_lines_alone_are_read_as_the_whole_text():
     # nothing else to read: the text as a whole is the one record, as for any text without error lines
     text = "I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports instructions that this TensorFlow binary was not compiled to use: AVX2\n"

@@ -31,6 +31,7 @@ MAX_NOTES = 50
 MAX_CONTEXT_LINES = 12  # IPython's source lines around a frame's arrow that are kept to read a raise statement
 MAX_EPOCHS = 1000  # epoch-end loss pairs kept from one log: the trend that matters is at its end
 MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
+MAX_INFO_RECORDS = 50  # distinct INFO lines kept: an allocator's dump holds thousands, and they must not crowd out the rest
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
@@ -543,6 +544,7 @@ class _Parser:
         self.after_definition_header = False  # the line just read announced an op's definition stack
         self.follows_definition_header = False  # ... the line before the one being read did
         self.definition_stack = False  # the frames being read are that stack: they built an op, none of them raised
+        self.info_messages: set[str] = set()  # the distinct INFO lines kept as records
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -811,7 +813,10 @@ class _Parser:
     def _close_log(self) -> None:
         if self.log_lines:
             if self.log_kind == "info":
-                self.out.add_other("log", INFO_LOG, "\n".join(self.log_lines))
+                message = "\n".join(self.log_lines)
+                if message in self.info_messages or len(self.info_messages) < MAX_INFO_RECORDS:
+                    self.info_messages.add(message)
+                    self.out.add_other("log", INFO_LOG, message)
             else:
                 self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
             self.log_lines = []
