@@ -495,6 +495,12 @@ def test_a_crash_after_the_start_up_notices_is_answered_before_them() -> None:
         assert names(explain(text, rules=RULES, versions={}).matches)[0] == "cpu-instructions-unsupported"
 
 
+def test_a_process_killed_after_the_start_up_notices_is_answered_before_them() -> None:
+    # PyCharm's report of SIGKILL (the out-of-memory killer, as a rule) ends the run the notices began
+    text = _STARTUP_NOTICES + "Epoch 1/10\n\nProcess finished with exit code 137 (interrupted by signal 9: SIGKILL)\n"
+    assert names(explain(text, rules=RULES, versions={}).matches)[0] == "out-of-memory"
+
+
 def test_info_lines_alone_are_still_read_for_their_notice() -> None:
     text = "I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports instructions that this TensorFlow binary was not compiled to use: AVX2\n"
     assert names(explain(text, rules=RULES, versions={}).matches)[0] == "tensorflow-startup-info-logs"

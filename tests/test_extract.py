@@ -268,6 +268,8 @@ _NOTICE = (
         "zsh: illegal hardware instruction  python train.py",
         "run.sh: line 6:  3305 Segmentation fault      (core dumped) python train.py",
         "Killed",
+        "Process finished with exit code 137 (interrupted by signal 9: SIGKILL)",
+        "Process finished with exit code -1073741819 (0xC0000005)",
     ],
 )
 def test_a_process_killed_by_a_signal_is_a_record_of_its_own_after_a_log_line(line):

@@ -140,10 +140,12 @@ _INFO_GLOG_LINE = lazy(
 # what a shell prints when a signal ended the process (bash, with or without its job line "line 6: 3305 ...", and zsh):
 # a line of its own, never the continuation of the log line above it
 _PROCESS_DEATH = lazy(
-    r"^(?:\S+: line \d+:\s+\d+ |zsh: )?(?:Illegal instruction|Segmentation fault|Aborted|Bus error|Floating point exception"
-    r"|illegal hardware instruction|segmentation fault|abort)(?:\s*\(core dumped\)|: \d+)?(?:\s{2,}\S.*)?$"
+    r"^(?:(?:\S+: line \d+:\s+\d+ |zsh: )?(?:Illegal instruction|Segmentation fault|Aborted|Bus error|Floating point exception"
+    r"|illegal hardware instruction|segmentation fault|abort)(?:\s*\(core dumped\)|: \d+)?(?:\s{2,}\S.*)?"
+    # an IDE's run console (PyCharm): a signal's name, or a Windows status code such as 0xC0000005
+    r"|Process finished with exit code -?\d+ \((?:interrupted by signal \d+: ?\w+|0x[0-9A-Fa-f]+)\))$"
 )
-_DEATH_WORDS = ("llegal", "egmentation", "bort", "Bus error", "Floating point")
+_DEATH_WORDS = ("llegal", "egmentation", "bort", "Bus error", "Floating point", "exit code")
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
