@@ -24,6 +24,9 @@ LAZY_IMPORT_WRAPPER = "(look up to see its traceback):"
 KIND_CAPS = {"wording": 0.99, "raise-site": 0.75, "frames": 0.7, "fuzzy": 0.65, "symptom": 0.5}
 # a best wording match below this is a generic message ("name 'x' is not defined"): the frames get a say too
 GENERIC_WORDING = 0.65
+# the type of a record read from an INFO line of TensorFlow's log (absl/glog level I): most such lines are routine
+# start-up notices, so only the wordings of families that are a problem (not of severity info) are looked for in them
+INFO_LOG = "INFO"
 
 
 def kind_rank(kind: str) -> int:

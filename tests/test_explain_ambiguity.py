@@ -493,3 +493,43 @@ def test_the_line_that_called_tf_placeholder_tells_the_users_tf1_code_from_multi
     # the bare line does not say who called it
     bare = explain("RuntimeError: tf.placeholder() is not compatible with eager execution.", rules=RULES, versions={}).matches
     assert names(bare)[0] == "placeholder-eager-execution" and bare[0].confidence < CONFIDENT
+
+
+# start-up notices of TensorFlow 2.15+ (families of severity info) around the line that states the problem
+_STARTUP_NOTICES = (
+    "2023-10-01 12:00:00.100000: E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register cuDNN "
+    "factory: Attempting to register factory for plugin cuDNN when one has already been registered\n"
+    "2023-10-01 12:00:00.200000: I tensorflow/core/platform/cpu_feature_guard.cc:182] This TensorFlow binary is optimized to "
+    "use available CPU instructions in performance-critical operations.\n"
+    "2023-10-01 12:00:01.000000: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n"
+)
+
+
+def test_a_problem_stated_on_an_info_line_outranks_the_start_up_notices_beside_it() -> None:
+    line = (
+        "2020-06-01 20:07:58.089327: I tensorflow/core/common_runtime/gpu/gpu_device.cc:1934] Ignoring visible gpu device "
+        "(device: 0, name: GeForce GTX 760, pci bus id: 0000:01:00.0, compute capability: 3.0) with Cuda compute capability "
+        "3.0. The minimum required Cuda capability is 3.5.\n"
+    )
+    for text in (_STARTUP_NOTICES + line, line + _STARTUP_NOTICES):
+        explanation = explain(text, rules=RULES, versions={})
+        assert names(explanation.matches)[0] == "gpu-compute-capability-unsupported"
+        # the start-up line on INFO level is read for problems only: its notice is neither an answer nor an error shown
+        assert "tensorflow-startup-info-logs" not in names(explanation.matches)
+        assert not any("cpu_feature_guard" in r.message or r.message.startswith("This TensorFlow binary") for r in explanation.errors)
+
+
+def test_a_crash_after_the_start_up_notices_is_answered_before_them() -> None:
+    for text in (_STARTUP_NOTICES + "Illegal instruction (core dumped)\n", "Illegal instruction (core dumped)\n" + _STARTUP_NOTICES):
+        assert names(explain(text, rules=RULES, versions={}).matches)[0] == "cpu-instructions-unsupported"
+
+
+def test_a_process_killed_after_the_start_up_notices_is_answered_before_them() -> None:
+    # PyCharm's report of SIGKILL (the out-of-memory killer, as a rule) ends the run the notices began
+    text = _STARTUP_NOTICES + "Epoch 1/10\n\nProcess finished with exit code 137 (interrupted by signal 9: SIGKILL)\n"
+    assert names(explain(text, rules=RULES, versions={}).matches)[0] == "out-of-memory"
+
+
+def test_info_lines_alone_are_still_read_for_their_notice() -> None:
+    text = "I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports instructions that this TensorFlow binary was not compiled to use: AVX2\n"
+    assert names(explain(text, rules=RULES, versions={}).matches)[0] == "tensorflow-startup-info-logs"

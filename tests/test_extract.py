@@ -73,8 +73,8 @@ def test_warning_and_log_lines():
     assert any(r.kind == "log" and r.message.startswith("No training configuration found") for r in k2)
     k3 = records("k3_warnings_uncompiled_h5")
     assert any(r.kind == "log" and r.message.startswith("No training configuration found") for r in k3)
-    # TF's start-up chatter ("oneDNN custom operations are on") is informational, not an error
-    assert not any("oneDNN" in r.message for r in k2 + k3)
+    # TF's start-up chatter ("oneDNN custom operations are on") is informational, not an error: an INFO record at most
+    assert not any("oneDNN" in r.message for r in k2 + k3 if r.type != "INFO")
 
 
 def test_bare_message_with_and_without_type():
@@ -165,7 +165,7 @@ def test_pre_1_0_tensorflow_log_line_without_timestamp_is_a_log_record():
         "OOM when allocating tensor with shape\n"
         "I tensorflow/core/common_runtime/gpu/gpu_device.cc:755] Creating TensorFlow device (/gpu:0)\n"
     )
-    logs = [r for r in extract_errors(text) if r.kind == "log"]
+    logs = [r for r in extract_errors(text) if r.kind == "log" and r.type != "INFO"]
     assert [r.message for r in logs] == ["0x18ef02bb0 Compute status: Resource exhausted: OOM when allocating tensor with shape"]
 
 
@@ -226,7 +226,7 @@ def test_no_overfitting_trend_without_a_sustained_rise(pairs):
 
 
 def test_a_log_of_epoch_lines_is_still_searched_as_a_whole():
-    # INFO lines are not records; with the trend the only record, the text is still matched as a message
+    # INFO lines are read only beside other records; with the trend the only other record, the text is still matched as a message
     text = (
         "I tensorflow/core/common_runtime/bfc_allocator.cc:635] Bin (256):     Total Chunks: 0, Chunks in use: 0 0B allocated for chunks.\n" + _RISING_VAL_LOSS
     )
@@ -250,6 +250,78 @@ def test_the_shells_killed_report_is_a_log_record(line):
 @pytest.mark.parametrize("line", ["The process was Killed by my colleague", "from callbacks import Killed"])
 def test_killed_in_prose_or_code_is_no_record(line):
     assert not [r for r in extract_errors(f"Epoch 1/1\n{line}\n") if r.message == "Killed"]
+
+
+_NOTICE = (
+    "2023-10-01 12:00:00.100000: E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register cuDNN "
+    "factory: Attempting to register factory for plugin cuDNN when one has already been registered\n"
+    "2023-10-01 12:00:01.000000: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n"
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Illegal instruction (core dumped)",
+        "Segmentation fault (core dumped)",
+        "Aborted (core dumped)",
+        "zsh: illegal hardware instruction  python train.py",
+        "run.sh: line 6:  3305 Segmentation fault      (core dumped) python train.py",
+        "Killed",
+        "Process finished with exit code 137 (interrupted by signal 9: SIGKILL)",
+        "Process finished with exit code -1073741819 (0xC0000005)",
+    ],
+)
+def test_a_process_killed_by_a_signal_is_a_record_of_its_own_after_a_log_line(line):
+    # the shell's report ends the log line above it: it is not more of the TensorRT notice's text
+    records = extract_errors(_NOTICE + line + "\n")
+    assert records[-1].kind == "log" and records[-1].message == line.strip()
+    assert all(line not in r.message for r in records[:-1])
+
+
+def test_a_process_killed_by_a_signal_before_log_lines_is_kept():
+    records = extract_errors("Illegal instruction (core dumped)\n" + _NOTICE)
+    assert ("log", "Illegal instruction (core dumped)") in [(r.kind, r.message) for r in records]
+
+
+@pytest.mark.parametrize("line", ["The run aborted (core dumped) after an hour", "Aborted by user request: see above"])
+def test_signal_words_in_prose_are_no_record_of_their_own(line):
+    assert not [r for r in extract_errors(_NOTICE + line + "\n") if r.message == line]
+
+
+def test_info_lines_beside_other_records_are_kept_as_info_records():
+    info = (
+        "2020-06-01 20:07:58.089327: I tensorflow/core/common_runtime/gpu/gpu_device.cc:1934] Ignoring visible gpu device "
+        "(device: 0, name: GeForce GTX 760, pci bus id: 0000:01:00.0, compute capability: 3.0) with Cuda compute "
+        "capability 3.0. The minimum required Cuda capability is 3.5.\n"
+        "I0000 00:00:1732000000.000000    1234 device_compiler.h:188] Compiled cluster using XLA!\n"
+    )
+    records = extract_errors(_NOTICE + info)
+    infos = [r for r in records if r.type == "INFO"]
+    assert [r.kind for r in infos] == ["log", "log"]
+    assert infos[0].message.startswith("Ignoring visible gpu device") and infos[1].message == "Compiled cluster using XLA!"
+    assert len(records) == 4
+
+
+def test_an_allocator_dump_on_info_lines_does_not_crowd_out_the_lines_after_it():
+    dump = "".join(
+        f"2020-02-15 17:58:43.{i:06d}: I tensorflow/core/common_runtime/bfc_allocator.cc:905] InUse at 00000007F{i:07X} next {i} of size 1605632\n"
+        for i in range(2000)
+    )
+    last = (
+        "2020-02-15 17:58:44.000000: W tensorflow/core/framework/op_kernel.cc:1655] OP_REQUIRES failed at conv_ops.cc:539 : "
+        "Resource exhausted: OOM when allocating tensor with shape[32,64,224,224]\n"
+    )
+    records = extract_errors(_NOTICE + dump + last)
+    assert sum(r.type == "INFO" for r in records) == 50
+    assert records[-1].message.startswith("OP_REQUIRES failed at conv_ops.cc:539 : Resource exhausted: OOM")
+
+
+def test_info_lines_alone_are_read_as_the_whole_text():
+    # nothing else to read: the text as a whole is the one record, as for any text without error lines
+    text = "I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports instructions that this TensorFlow binary was not compiled to use: AVX2\n"
+    records = extract_errors(text)
+    assert [(r.kind, r.type) for r in records] == [("message", None)]
 
 
 def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kerasdoctor.explain.extract import extract_errors, extract_from_file, records_from_exception
 from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error
-from kerasdoctor.types import GENERIC_WORDING, ErrorRecord, Explanation
+from kerasdoctor.types import GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def explain_records(
     # only the rules whose pre-filter literals occur: a cold start builds just those from the snapshot
     matches = match_error(records, ruleset.wording_candidates(lowered_texts(records)), environment)
     if not matches:
-        matches = _without_wording(records, ruleset, environment, guess)
+        # INFO lines are read for the wordings of problems only: the fallback's looser readings would find anything in them
+        matches = _without_wording([r for r in records if r.type != INFO_LOG], ruleset, environment, guess)
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 
@@ -57,7 +58,9 @@ def explain_records(
         seen = {m.rule.id for m in own}
         merged = [*own, *(m for m in matches if m.rule.id not in seen)]
         matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
-    return Explanation(errors=list(records), matches=add_shared_families(matches, ruleset, records), environment=environment)
+    # an INFO line is one of the errors only when a family's wording fitted it
+    errors = [r for r in records if r.type != INFO_LOG or any(m.record is r for m in matches)]
+    return Explanation(errors=errors, matches=add_shared_families(matches, ruleset, records), environment=environment)
 
 
 def _without_wording(records: Sequence[ErrorRecord], ruleset: RuleSet, environment: Mapping[str, str], guess: bool) -> list[Match]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 
 from kerasdoctor.lazyre import DOTALL, MULTILINE, lazy
-from kerasdoctor.types import LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
+from kerasdoctor.types import INFO_LOG, LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ MAX_NOTES = 50
 MAX_CONTEXT_LINES = 12  # IPython's source lines around a frame's arrow that are kept to read a raise statement
 MAX_EPOCHS = 1000  # epoch-end loss pairs kept from one log: the trend that matters is at its end
 MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
+MAX_INFO_RECORDS = 50  # distinct INFO lines kept: an allocator's dump holds thousands, and they must not crowd out the rest
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
@@ -128,6 +129,23 @@ _GLOG_LINE = lazy(
 _BARE_SOURCE_START = ("tensorflow/", "external/", "tsl/", "xla/")
 # an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
 _ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
+# TensorFlow's INFO lines (absl/glog level I), in the same three layouts as _GLOG_LINE: kept as records of type INFO_LOG
+# beside other records, since a few of them state the problem ("Ignoring visible gpu device ... The minimum required Cuda
+# capability is 3.5", "kernel driver does not appear to be running on this host")
+_INFO_GLOG_LINE = lazy(
+    r"^(?:I\d{4} [\d:]+\.\d+\s+\d+\s+[^\]\s]+\]"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+I\s+[^\]\s]+\]"
+    r"|I [\w./\\-]+\.(?:cc|h|py):\d+\])\s*(?P<msg>.*)$"
+)
+# what a shell prints when a signal ended the process (bash, with or without its job line "line 6: 3305 ...", and zsh):
+# a line of its own, never the continuation of the log line above it
+_PROCESS_DEATH = lazy(
+    r"^(?:(?:\S+: line \d+:\s+\d+ |zsh: )?(?:Illegal instruction|Segmentation fault|Aborted|Bus error|Floating point exception"
+    r"|illegal hardware instruction|segmentation fault|abort)(?:\s*\(core dumped\)|: \d+)?(?:\s{2,}\S.*)?"
+    # an IDE's run console (PyCharm): a signal's name, or a Windows status code such as 0xC0000005
+    r"|Process finished with exit code -?\d+ \((?:interrupted by signal \d+: ?\w+|0x[0-9A-Fa-f]+)\))$"
+)
+_DEATH_WORDS = ("llegal", "egmentation", "bort", "Bus error", "Floating point", "exit code")
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
     r"(?P<level>WARNING|ERROR|CRITICAL)\s*[-:|]?\s*(?P<msg>.*)$"
@@ -448,6 +466,8 @@ def _starts_record(line: str) -> bool:
         or _LOG_LINE.match(line)
         or _GLOG_LINE.match(line)
         or _ANY_GLOG.match(line)
+        or ("Killed" in line and _KILLED.search(line))
+        or (any(word in stripped for word in _DEATH_WORDS) and _PROCESS_DEATH.match(stripped))
         or _PY_WARNING.match(line)
         or _BARE_WARNING.match(stripped)
         or _BARE_EXC_LINE.match(stripped)
@@ -522,7 +542,7 @@ class _Parser:
         self.context: list[tuple[int, str]] = []  # IPython's numbered source lines: (frame count then, code)
         self.pytest = False  # the traceback is pytest's (frames "file.py:N: in f", error lines "E   ...")
         self.log_lines: list[str] = []  # the log record being read: its first line and the lines that continue it
-        self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line
+        self.log_kind = "log"  # or "message": the user's words after a traceback cut before its exception line; "info": an INFO line
         self.vscode = False  # the record began with VS Code's "Exception has occurred:" header: its frames come innermost first
         self.shutdown_pending = False  # the next traceback is one Python reports as ignored at shutdown
         self.shutdown = False
@@ -531,6 +551,7 @@ class _Parser:
         self.after_definition_header = False  # the line just read announced an op's definition stack
         self.follows_definition_header = False  # ... the line before the one being read did
         self.definition_stack = False  # the frames being read are that stack: they built an op, none of them raised
+        self.info_messages: set[str] = set()  # the distinct INFO lines kept as records
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -798,7 +819,13 @@ class _Parser:
 
     def _close_log(self) -> None:
         if self.log_lines:
-            self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
+            if self.log_kind == "info":
+                message = "\n".join(self.log_lines)
+                if message in self.info_messages or len(self.info_messages) < MAX_INFO_RECORDS:
+                    self.info_messages.add(message)
+                    self.out.add_other("log", INFO_LOG, message)
+            else:
+                self.out.add_other(self.log_kind, None, "\n".join(self.log_lines))
             self.log_lines = []
 
     # -- outside tracebacks ------------------------------------------------------------------
@@ -846,6 +873,10 @@ class _Parser:
         if "Killed" in line and _KILLED.search(line):
             self.out.add_other("log", None, "Killed")
             return
+        stripped = line.strip()
+        if any(word in stripped for word in _DEATH_WORDS) and _PROCESS_DEATH.match(stripped):
+            self.out.add_other("log", None, stripped)
+            return
         if "val_loss: " in line and (m := _EPOCH_LOSSES.search(line)):
             pair = (float(m.group("loss")), float(m.group("val")))
             if not self.epoch_losses or self.epoch_losses[-1] != pair:  # a bar redrawn in place repeats its line
@@ -864,6 +895,11 @@ class _Parser:
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
                 self._open_log(m.group("msg").strip())
+                return
+        if head == "I" or head.isdigit():
+            m = _INFO_GLOG_LINE.match(line)
+            if m:
+                self._open_log(m.group("msg").strip(), "info")
                 return
         if "Warning: " in line:
             m = _PY_WARNING.match(line)
@@ -908,6 +944,9 @@ class _Parser:
         if trend:
             self.out.add_other("progress", None, trend)
         records = self.out.records()
+        if all(r.type == INFO_LOG for r in records):
+            # INFO lines alone: routine notices, or a notice the text as a whole is searched for (extract_errors)
+            records = []
         if self.shutdown_records:
             noise = set(self.shutdown_records)
             if any(r.kind == "exception" and (r.type, r.message) not in noise for r in records):
@@ -973,8 +1012,9 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         prose = _text_above_traceback(lines)
         if prose:
             records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
-    if all(_is_trend(r) for r in records):
-        # only numbers of a training log were read: the text is still searched as a whole
+    if all(_is_trend(r) or r.type == INFO_LOG for r in records):
+        # only numbers of a training log (or INFO lines) were read: the text is still searched as a whole
+        records = [r for r in records if r.type != INFO_LOG]
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare)), *records]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
 from kerasdoctor.lazyre import IGNORECASE, lazy
-from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -324,8 +324,12 @@ def match_error(
     best = BestPerRule()
     for rule in rules:
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
+        notice = rule.severity == "info"
         for pattern in rule.errors:
             for (record, original, reading_factor, reading_notes), low, blind in zip(readings, lowered, case_blind):
+                if notice and original.type == INFO_LOG:
+                    # a routine INFO line beside other records: what its notice says is no answer to them
+                    continue
                 # another form is read for the wordings that name what is missing (a generic one fits the printed form)
                 # and do not depend on where the statement ran (the printed form's statement is not the other's)
                 if original is not record and (pattern.confidence < GENERIC_WORDING or pattern.where):
