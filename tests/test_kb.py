@@ -390,6 +390,8 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
     every_rule = kb.RuleSet([kb._rule_from_plain(p) for p in plains], [], (), vocabulary)
     payload = kb._snapshot_payload(plains, [], vocabulary)
     snapshot = kb.RuleSet.from_snapshot(payload["rules"], [], (), vocabulary, payload["evidence"])
+    # as load_rules attaches it: the last resort's index (read to weigh symptom phrases against the whole text)
+    snapshot._nearest_bytes = payload["nearest"]
     dev = Path(__file__).resolve().parent.parent / "fixtures" / "real_errors"
     texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::3]
     texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::4]

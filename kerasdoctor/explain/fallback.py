@@ -285,7 +285,7 @@ def fallback_matches(
             fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
             candidates += by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules)
         else:
-            candidates += symptom_matches(records, rules, vocabulary)
+            candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
     return rank(candidates)
 
 
@@ -294,7 +294,9 @@ def fallback_matches(
 WHOLE_TEXT_WEIGHT = 0.1
 
 
-def by_whole_text(matches: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet) -> list[Match]:
+def by_whole_text(
+    matches: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], vocabulary: Vocabulary | None = None
+) -> list[Match]:
     """Symptom matches of several families, each lowered by how much less of the whole text it shares than the best.
 
     A phrase is a few keywords; two families' phrases often fit one description
@@ -307,7 +309,7 @@ def by_whole_text(matches: Sequence[Match], records: Sequence[ErrorRecord], rule
         return list(matches)
     from kerasdoctor.explain.nearest import word_scores
 
-    shared = word_scores(records, rules, [m.rule.id for m in matches])
+    shared = word_scores(records, rules, [m.rule.id for m in matches], vocabulary)
     best = max(shared.values())
     if best <= 0:
         return list(matches)

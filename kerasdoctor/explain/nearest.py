@@ -210,14 +210,38 @@ def _about_deep_learning(records: Sequence[ErrorRecord], text_terms: Sequence[st
     return not context.isdisjoint(terms(" ".join(frame.code for frame in frames[-20:]), groups, chinese))
 
 
-def word_scores(records: Sequence[ErrorRecord], rules: RuleSet, rule_ids: Iterable[str]) -> dict[str, float]:
-    """How much of the text's words each of ``rule_ids`` shares (its BM25 score against the rule's document; 0 for none)."""
+# the index of the last bare list of rules weighed: a caller passing one list for many texts builds it once
+_LAST_LIST: list[tuple[tuple[Rule, ...], Vocabulary, NearestIndex]] = []
+
+
+def _index_of_list(rules: tuple[Rule, ...], vocabulary: Vocabulary) -> NearestIndex:
+    if _LAST_LIST:
+        held, held_vocabulary, index = _LAST_LIST[0]
+        if held_vocabulary is vocabulary and len(held) == len(rules) and all(a is b for a, b in zip(held, rules)):
+            return index
+    index = build_index(rules, vocabulary)
+    _LAST_LIST[:] = [(rules, vocabulary, index)]
+    return index
+
+
+def word_scores(
+    records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], rule_ids: Iterable[str], vocabulary: Vocabulary | None = None
+) -> dict[str, float]:
+    """How much of the text's words each of ``rule_ids`` shares (its BM25 score against the rule's document; 0 for none).
+
+    A bare list of rules is weighed with ``vocabulary`` (or none), its index built on the spot.
+    """
     from kerasdoctor.explain.symptoms import word_groups
+    from kerasdoctor.kb import RuleSet
 
     texts = [r for r in records[-5:] if _text_of(r).strip()]
-    groups = word_groups(rules.vocabulary)
-    chinese = _chinese_words(rules.vocabulary, groups)
-    index = rules.nearest_index()
+    if isinstance(rules, RuleSet):
+        vocabulary, index = rules.vocabulary, rules.nearest_index()
+    else:
+        vocabulary = vocabulary or ((), ())
+        index = _index_of_list(tuple(rules), vocabulary)
+    groups = word_groups(vocabulary)
+    chinese = _chinese_words(vocabulary, groups)
     scored = scores([t for r in texts for t in terms(_text_of(r), groups, chinese)], index)
     position = {rule_id: i for i, rule_id in enumerate(index[0])}
     return {rule_id: scored.get(position.get(rule_id, -1), (0.0, 0))[0] for rule_id in rule_ids}
