@@ -239,6 +239,10 @@ DESCRIBED = [
     ("out-of-memory", "ResourceExhausted when I increase the batch size to 64"),
     ("out-of-memory", "memory errors when I fit models with a huge batch size or large images"),
     ("dataset-download-failed", "mnist.load_data() hangs forever"),
+    ("dataset-download-failed", "getting a connection error every time keras tries to fetch the mnist files"),
+    ("dataset-download-failed", "how do I make load_data go through our office proxy"),
+    ("input-ran-out-of-data", "fit complains my input is out of data halfway through an epoch"),
+    ("activation-loss-mismatch", "is softmax on the last layer right with binary_crossentropy? the model learns nothing"),
     ("keras-tensorflow-version-mismatch", "which keras version is compatible with tensorflow 1.15?"),
     ("image-directory-empty", "image_dataset_from_directory finds 0 images in my folder"),
     # Chinese descriptions: "OOM" as users write it, Traditional script, translated Keras messages

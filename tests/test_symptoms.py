@@ -601,3 +601,22 @@ def test_a_word_that_begins_a_term_of_another_group_means_that_term() -> None:
     # "gpu" there names the memory of the card: the sentence is about memory, not about the card being unused
     assert not fit("not using gpu", "tensorflow is not using full gpu memory", groups)
     assert fit("vram full", "full gpu memory", groups)
+
+
+def test_a_keyword_found_only_inside_another_keywords_longer_spelling_is_not_found() -> None:
+    groups = WordGroups(
+        vocabulary(
+            [["loss"], ["stuck", "does not decrease", "不下降"], ["decrease", "decreases", "下降"], ["train", "training", "训练"], ["validation", "验证"]]
+        )
+    )
+    phrase = "validation loss stuck training loss decreases"
+    # the one "decrease" of the text is the stuck of "does not decrease": no training loss is said to decrease,
+    # so the phrase misses two keywords (validation too), not only the one a long description may leave out
+    assert not fit(phrase, "I train it just as the readme says but the training loss does not decrease at all", groups)
+    assert fit(phrase, "I train it just as the readme says but the training loss decreases and the loss is stuck", groups)
+    assert fit(phrase, "the training loss decreases but the validation loss does not decrease", groups)
+    assert not fit("训练 loss 下降 验证 loss 不下降", "训练loss不下降, 验证loss不下降", groups)
+    assert fit("训练 loss 下降 验证 loss 不下降", "训练loss下降, 验证loss不下降", groups)
+    # a spelling without a negation keeps the meaning of its words: "第一圈" is the first epoch
+    counted = WordGroups(vocabulary([["first", "第一圈"], ["epoch", "圈"], ["stuck", "卡住", "卡在"]]))
+    assert fit("第一个 epoch 卡住", "做训练一直卡在第一圈", counted) or fit("first epoch stuck", "做训练一直卡在第一圈", counted)

@@ -966,6 +966,36 @@ def _words_found_twice(concepts: Sequence[tuple[str, ...]], found_at: Mapping[in
     return twice
 
 
+# a Chinese character that negates the word it precedes ("不下降", "没收敛", "未改善")
+_CJK_NEGATING = frozenset("不没未无")
+
+
+def _words_inside_other_keywords(
+    concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], text: _Text, groups: WordGroups
+) -> list[int]:
+    """The keywords the text holds only inside a negated spelling another keyword of the phrase was found as: there
+    the word says the opposite, so the "decrease" of "the loss does not decrease" (stuck) is no decreasing loss, and
+    the "下降" of "不下降" no "下降". A spelling without a negation keeps the meaning of its words ("第一圈" is a first
+    epoch), and a negation may serve both ("cannot find" holds the "not" of "gpu not found")."""
+    negation = groups.key(NEGATION_CONCEPT)
+    units = text.units
+    negated = [
+        (j, width, range(p, p + width))
+        for j, (there, width) in found_at.items()
+        if width > 1
+        for p in there
+        if any(u in NEGATIONS or u in _CJK_NEGATING or groups.key((u,)) == negation for u in units[p : p + width])
+    ]
+    inside = []
+    for i, (where, width) in found_at.items():
+        if not negated or not where or groups.key(concepts[i]) == negation:
+            continue
+        covered = {at for j, other, span in negated if j != i and other > width for at in span}
+        if all(p + k in covered for p in where for k in range(width)):
+            inside.append(i)
+    return inside
+
+
 def phrase_fit(
     keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None, *, allow_partial: bool = True
 ) -> _Fit | None:
@@ -995,7 +1025,11 @@ def phrase_fit(
     # found, but not as the phrase means it: left out, never a near miss of what the text holds
     if text.fine and _negation_only_in_fine_words(concepts, found_at, text, groups):
         return None
-    dropped = {*_stray_negations(concepts, found_at, groups), *_words_found_twice(concepts, found_at, groups)}
+    dropped = {
+        *_stray_negations(concepts, found_at, groups),
+        *_words_found_twice(concepts, found_at, groups),
+        *_words_inside_other_keywords(concepts, found_at, text, groups),
+    }
     for i in dropped:
         found_at.pop(i, None)
     for i, concept in enumerate(concepts):
