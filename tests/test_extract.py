@@ -856,3 +856,57 @@ def test_an_error_a_lazy_import_quotes_is_matched_as_that_error(pasted: str) -> 
     # the quoted ModuleNotFoundError's wording is not contradicted by the wrapper's class
     top = explain(pasted, versions={}).matches[0]
     assert (top.rule.name, top.kind) == ("keras-internal-module-paths", "wording")
+
+
+def test_vscode_notebook_cell_frame_is_read_as_the_users_frame():
+    # VS Code's Jupyter output (2023): the cell is named by its notebook and line, line numbers are links
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "/home/me/work/train.ipynb Cell 13 line 1\n"
+        "----> [1](vscode-notebook-cell:/home/me/work/train.ipynb#X15sZmlsZQ%3D%3D?line=0) model.fit(x, y, validation_split=0.2)\n"
+        "\n"
+        "File /usr/local/lib/python3.11/dist-packages/keras/src/utils/traceback_utils.py:122, in filter_traceback.<locals>.error_handler(*args, **kwargs)\n"
+        "    [119](https://file%2B.vscode-resource.vscode-cdn.net/usr/lib/keras/src/utils/traceback_utils.py:119)     filtered_tb = ...\n"
+        "--> [122](https://file%2B.vscode-resource.vscode-cdn.net/usr/lib/keras/src/utils/traceback_utils.py:122)     raise e.with_traceback(filtered_tb)\n"
+        "\n"
+        "ValueError: Argument `validation_split` is only supported for tensors or NumPy arrays.\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.message.startswith("Argument `validation_split` is only supported")
+    first = rec.frames[0]
+    assert (first.path, first.line, first.code) == ("/home/me/work/train.ipynb", 1, "model.fit(x, y, validation_split=0.2)")
+    assert rec.location is not None and rec.location.path == "/home/me/work/train.ipynb"
+
+
+def test_vscode_notebook_html_links_keep_their_line_numbers():
+    # the same output copied as HTML: <a href='vscode-notebook-cell:...'>28</a>
+    text = (
+        "TypeError                                 Traceback (most recent call last)\n"
+        "c:\\Users\\me\\lab\\nb.ipynb Cell 22 line 3\n"
+        "     <a href='vscode-notebook-cell:/c%3A/Users/me/lab/nb.ipynb#X30sZmlsZQ%3D%3D?line=1'>2</a> layer = Dense(3)\n"
+        "---> <a href='vscode-notebook-cell:/c%3A/Users/me/lab/nb.ipynb#X30sZmlsZQ%3D%3D?line=2'>3</a> layer.build((1, 2))\n"
+        "TypeError: Layer.add_weight() got multiple values for argument 'shape'\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "TypeError"
+    assert rec.message == "Layer.add_weight() got multiple values for argument 'shape'"
+    assert [(f.path, f.code) for f in rec.frames] == [("c:\\Users\\me\\lab\\nb.ipynb", "layer.build((1, 2))")]
+
+
+def test_cut_traceback_does_not_take_a_raise_that_later_context_lines_stepped_over():
+    # an IPython frame cut before its arrow: its context shows a complete raise in a branch not taken, then
+    # the code that ran on; the raise's literal is not the error
+    text = (
+        "TypeError                                 Traceback (most recent call last)\n"
+        "<ipython-input-4-e29b2c6a0e65> in <module>()\n"
+        "----> 1 model = load_model('m.h5')\n"
+        "\n"
+        "/usr/local/lib/python3.7/dist-packages/keras/models.py in load_model(filepath, custom_objects)\n"
+        "    125     if model_config is None:\n"
+        "    126         raise ValueError('No model found in config file.')\n"
+        "    127     model_config = json.loads(model_config.decode('utf-8'))\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "TypeError"
+    assert "No model found" not in rec.message
+    assert rec.frames[-1].code == "model_config = json.loads(model_config.decode('utf-8'))"
