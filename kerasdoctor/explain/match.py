@@ -287,11 +287,12 @@ def _lowered(record: ErrorRecord) -> str:
 def _readings(records: Sequence[ErrorRecord]) -> list[tuple[ErrorRecord, ErrorRecord, float, tuple[str, ...]]]:
     """Each record as printed, then as Python's other forms of its missing-name message (``explain.imports``):
     (the text read, the record it came from, the factor on its hits, notes for them)."""
-    from kerasdoctor.explain.imports import ALIAS_FACTOR, NOTE, equivalent_records
+    from kerasdoctor.explain.imports import ALIAS_FACTOR, CUT_IMPORT_FACTOR, CUT_NOTE, NOTE, cut_import_records, equivalent_records
 
     out: list[tuple[ErrorRecord, ErrorRecord, float, tuple[str, ...]]] = [(r, r, 1.0, ()) for r in records]
     for record in records:
         out += [(alias, record, ALIAS_FACTOR, (NOTE.format(alias=text),)) for alias, text in equivalent_records(record)]
+        out += [(alias, record, CUT_IMPORT_FACTOR, (CUT_NOTE.format(alias=text),)) for alias, text in cut_import_records(record)]
     return out
 
 
