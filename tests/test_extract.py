@@ -910,3 +910,22 @@ def test_cut_traceback_does_not_take_a_raise_that_later_context_lines_stepped_ov
     assert rec.type == "TypeError"
     assert "No model found" not in rec.message
     assert rec.frames[-1].code == "model_config = json.loads(model_config.decode('utf-8'))"
+
+
+def test_colab_folded_frames_marker_glued_to_the_next_frame_is_split_from_it():
+    # Colab's "1 frames" widget copied without its line break: the library frame after it is still a frame
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "[/tmp/ipython-input-12345.py](https://colab.research.google.com/drive/x#) in <cell line: 0>()\n"
+        "----> 3 model.add(Dense(1, batch_input_shape=(None, 1)))\n"
+        "\n"
+        "1 frames[/usr/local/lib/python3.12/dist-packages/keras/src/layers/layer.py](https://colab.research.google.com/drive/x#)"
+        " in __init__(self, activity_regularizer, trainable, dtype, autocast, name, **kwargs)\n"
+        "--> 291             raise ValueError(\n"
+        "\n"
+        "ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape': (None, 1)}\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert [f.function for f in rec.frames] == ["<cell line: 0>", "__init__"]
+    assert rec.frames[-1].path.endswith("keras/src/layers/layer.py")
+    assert rec.message.startswith("Unrecognized keyword arguments passed to Dense")

@@ -58,6 +58,8 @@ _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
 _INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
+# Colab's folded-frames widget ("1 frames") copied without the line break before the next frame
+_FOLDED_FRAMES = lazy(r"^(\s*\d+ frames)(?=[\[/~<])")
 # the same links copied from VS Code's notebook output as HTML: <a href='vscode-notebook-cell:...?line=23'>24</a>
 _HTML_LINK = lazy(r"""<a href=(?P<q>['"])(?:https?|file|vscode)[^'"]*(?P=q)>(?P<text>[^<\n]*)</a>""")
 # where one line holds two: before a log prefix or a traceback header that follows other output on
@@ -472,6 +474,9 @@ def _split_display_lines(raw: str) -> Iterator[str]:
     if "\x1b" in raw or "\b" in raw:
         raw = strip_ansi(raw)
     raw = raw.rstrip("\r\n")
+    if " frames" in raw[:12] and (folded := _FOLDED_FRAMES.match(raw)):
+        yield folded.group(1)
+        raw = raw[folded.end(1) :]
     if "](" in raw and _INLINE_LINK.search(raw):
         # Colab and VS Code render frame paths and line numbers as markdown links: keep the text
         raw = _INLINE_LINK.sub(r"\g<text>", raw)
