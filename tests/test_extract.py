@@ -929,3 +929,25 @@ def test_colab_folded_frames_marker_glued_to_the_next_frame_is_split_from_it():
     assert [f.function for f in rec.frames] == ["<cell line: 0>", "__init__"]
     assert rec.frames[-1].path.endswith("keras/src/layers/layer.py")
     assert rec.message.startswith("Unrecognized keyword arguments passed to Dense")
+
+
+def test_python2_ipython_header_drive_paths_and_timed_cells_are_read_as_frames():
+    # IPython on Python 2 glued the class to its header; a %%time cell runs as "<timed exec>"; Colab's Drive path has a space
+    text = (
+        "AttributeErrorTraceback (most recent call last)\n"
+        "<timed exec> in <module>()\n"
+        "\n"
+        "/content/gdrive/My Drive/proj/mrcnn/model.py in compile(self, learning_rate, momentum)\n"
+        "   2201                 * self.config.LOSS_WEIGHTS.get(name, 1.))\n"
+        "-> 2202             self.keras_model.add_metric(loss, name)\n"
+        "\n"
+        "AttributeError: 'Model' object has no attribute 'add_metric'\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "AttributeError"
+    assert rec.message == "'Model' object has no attribute 'add_metric'"
+    assert [(f.path, f.function) for f in rec.frames] == [
+        ("<timed exec>", "<module>"),
+        ("/content/gdrive/My Drive/proj/mrcnn/model.py", "compile"),
+    ]
+    assert rec.frames[-1].code == "self.keras_model.add_metric(loss, name)"

@@ -34,7 +34,11 @@ MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or on
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
-_IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
+# IPython on Python 2 printed the class glued to the header: "AttributeErrorTraceback (most recent call last)"
+_IPY_TB_HEADER = lazy(
+    r"^([A-Za-z_][\w.]*?(?:(?<=Error)|(?<=Exception)|(?<=Warning)|(?<=Exit)|(?<=Interrupt)|(?<=Iteration))|[A-Za-z_][\w.]*(?=\s{2}))"
+    r"\s*Traceback \(most recent call last\)"
+)
 _DASHES = lazy(r"^-{30,}\s*$")
 # VS Code's debugger: "Exception has occurred: ValueError", the message, then the frames innermost first
 _VSCODE_HEADER = lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
@@ -53,7 +57,11 @@ _IPY_FRAME = lazy(
     r"|(?P<nb>\S.*?\.ipynb) Cell \d+ line (?P<nbline>\d+))\s*$"
 )
 # Python 2 kernels show the compiled file (.pyc); Windows paths may hold spaces (C:\Program Files\...)
-_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)")
+# a %%time cell runs as "<timed exec>"; Colab's Google Drive paths hold a space ("/content/gdrive/My Drive/...")
+_IPY_OLD_FRAME = lazy(
+    r"^(?P<path><ipython-input-[^>]+>|<timed (?:exec|eval)>|/\S.*?\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S.*?\.pyc?)"
+    r" in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)"
+)
 _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
