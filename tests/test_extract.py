@@ -951,3 +951,23 @@ def test_python2_ipython_header_drive_paths_and_timed_cells_are_read_as_frames()
         ("/content/gdrive/My Drive/proj/mrcnn/model.py", "compile"),
     ]
     assert rec.frames[-1].code == "self.keras_model.add_metric(loss, name)"
+
+
+def test_colab_folded_frames_line_inside_a_traceback_without_header_keeps_the_frames_below():
+    # a paste whose header opened a markdown code span: the "9 frames" line between two frames is not the error
+    text = (
+        "I'm doing this in google colab and after loading the model I got an error.\n"
+        "`ValueError                                Traceback (most recent call last)\n"
+        "<ipython-input-28-f67ed1cccb9b> in <module>()\n"
+        "----> 2 model = load_model('./saved_model.h5')\n"
+        "\n"
+        "9 frames\n"
+        "/usr/local/lib/python3.6/dist-packages/tensorflow/python/keras/utils/generic_utils.py in class_and_config(config)\n"
+        "--> 321     raise ValueError('Unknown ' + printable_module_name + ': ' + class_name)\n"
+        "\n"
+        "ValueError: Unknown layer: KerasLayer`\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.message.startswith("Unknown layer: KerasLayer")
+    assert [f.function for f in rec.frames] == ["<module>", "class_and_config"]

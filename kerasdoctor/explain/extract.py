@@ -743,6 +743,9 @@ class _Parser:
             return
         if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
             return
+        if stripped.endswith(" frames") and stripped[:-7].isdigit():
+            # Colab's "9 frames": the frames it folded away were not copied, the ones below it were
+            return
         if line[:1].isspace() and self.frames and self.frames[-1].code and not _NUMBERED_LINE.match(stripped):
             # a traceback pasted indented as a whole (a markdown code block, a quoted log): after a frame
             # that already has its source line, "pkg.module.SomeError: text" can only be the exception line
@@ -861,7 +864,8 @@ class _Parser:
             if _TB_START.match(line):
                 self._start_traceback(line[: len(line) - len(line.lstrip())])
                 return
-            m = _IPY_TB_HEADER.match(line)
+            # the header may open a markdown code span ("`ValueError   Traceback ...") the paste closes at its end
+            m = _IPY_TB_HEADER.match(line[1:] if line[:1] == "`" else line)
             if m:
                 self._start_traceback()
                 self.ipython_type = m.group(1)
