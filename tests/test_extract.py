@@ -971,3 +971,22 @@ def test_colab_folded_frames_line_inside_a_traceback_without_header_keeps_the_fr
     assert rec.type == "ValueError"
     assert rec.message.startswith("Unknown layer: KerasLayer")
     assert [f.function for f in rec.frames] == ["<module>", "class_and_config"]
+
+
+def test_ipython_colour_codes_that_lost_their_escape_character_are_removed():
+    # nbconvert's "An error occurred while executing the following cell" in a CI log: the ESC before each code is gone
+    text = (
+        "An error occurred while executing the following cell:\n"
+        "------------------\n"
+        "[1;31m---------------------------------------------------------------------------[0m\n"
+        "[1;31mValueError[0m                                Traceback (most recent call last)\n"
+        "[1;32m<ipython-input-1-abc123>[0m in [0;36m<module>[1;34m[0m\n"
+        "[1;32m----> 1[1;33m [0mmodel[0m[1;33m.[0m[0mfit[0m[1;33m([0m[0mx[0m[1;33m)[0m\n"
+        "[1;31mValueError[0m: Unknown loss function: mse2\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("ValueError", "Unknown loss function: mse2")
+    assert [(f.path, f.code) for f in rec.frames] == [("<ipython-input-1-abc123>", "model.fit(x)")]
+    # and as copied from the notebook's JSON, the escape written out
+    (again,) = [r for r in extract_errors(text.replace("[1;31m", "\\u001b[1;31m")) if r.kind == "exception"]
+    assert again.message == "Unknown loss function: mse2"

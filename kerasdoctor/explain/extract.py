@@ -33,6 +33,9 @@ MAX_EPOCHS = 1000  # epoch-end loss pairs kept from one log: the trend that matt
 MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
+# IPython's colour codes that lost their escape character on the way (an nbconvert error in a CI log, a page that
+# dropped the control character: "[0;31mValueError[0m"), or were copied from a notebook's JSON as "\u001b[0;31m"
+_BARE_ANSI = lazy(r"(?:\\u001[bB]|\\x1[bB]|\\033)?\[(?:\d{1,3}(?:;\d{1,3})*)?m")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
 # IPython on Python 2 printed the class glued to the header: "AttributeErrorTraceback (most recent call last)"
 _IPY_TB_HEADER = lazy(
@@ -481,6 +484,8 @@ def _split_display_lines(raw: str) -> Iterator[str]:
         raw = bad[0] if bad else (segments[-1] if segments else "")
     if "\x1b" in raw or "\b" in raw:
         raw = strip_ansi(raw)
+    if "[0m" in raw:
+        raw = _BARE_ANSI.sub("", raw)
     raw = raw.rstrip("\r\n")
     if " frames" in raw[:12] and (folded := _FOLDED_FRAMES.match(raw)):
         yield folded.group(1)
