@@ -990,3 +990,26 @@ def test_ipython_colour_codes_that_lost_their_escape_character_are_removed():
     # and as copied from the notebook's JSON, the escape written out
     (again,) = [r for r in extract_errors(text.replace("[1;31m", "\\u001b[1;31m")) if r.kind == "exception"]
     assert again.message == "Unknown loss function: mse2"
+
+
+def test_a_notebook_files_error_output_json_is_read_as_the_traceback_it_prints():
+    # an error output copied from the .ipynb file itself (nbformat 4): ename, evalue, traceback as escaped strings
+    text = (
+        "the cell output in my notebook file:\n"
+        "     {\n"
+        '      "ename": "AttributeError",\n'
+        "      \"evalue\": \"'Sequential' object has no attribute 'predict_classes'\",\n"
+        '      "output_type": "error",\n'
+        '      "traceback": [\n'
+        '       "\\u001b[0;31m---------------------------------------------------------------------------\\u001b[0m",\n'
+        '       "\\u001b[0;31mAttributeError\\u001b[0m                            Traceback (most recent call last)",\n'
+        '       "\\u001b[0;32m<ipython-input-7-1a2b3c4d5e6f>\\u001b[0m in \\u001b[0;36m<module>\\u001b[0;34m\\u001b[0m\\n'
+        "\\u001b[0;32m----> 1\\u001b[0;31m \\u001b[0my_pred\\u001b[0m \\u001b[0;34m=\\u001b[0m \\u001b[0mmodel\\u001b[0m"
+        '\\u001b[0;34m.\\u001b[0m\\u001b[0mpredict_classes\\u001b[0m\\u001b[0;34m(\\u001b[0m\\u001b[0mX_test\\u001b[0m\\u001b[0;34m)\\u001b[0m\\n",\n'
+        "       \"\\u001b[0;31mAttributeError\\u001b[0m: 'Sequential' object has no attribute 'predict_classes'\"\n"
+        "      ]\n"
+        "     }\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("AttributeError", "'Sequential' object has no attribute 'predict_classes'")
+    assert [(f.path, f.code) for f in rec.frames] == [("<ipython-input-7-1a2b3c4d5e6f>", "y_pred = model.predict_classes(X_test)")]
