@@ -1013,3 +1013,21 @@ def test_a_notebook_files_error_output_json_is_read_as_the_traceback_it_prints()
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert (rec.type, rec.message) == ("AttributeError", "'Sequential' object has no attribute 'predict_classes'")
     assert [(f.path, f.code) for f in rec.frames] == [("<ipython-input-7-1a2b3c4d5e6f>", "y_pred = model.predict_classes(X_test)")]
+
+
+def test_spyder_frames_name_their_function_without_a_comma():
+    # Spyder 5 (IPython 8): "File <path>:<line> in <function>", and no function on a module's own line
+    text = (
+        "Traceback (most recent call last):\n"
+        "\n"
+        "  File ~\\anaconda3\\Lib\\site-packages\\segmentation_models\\__init__.py:98\n"
+        "    set_framework(_framework)\n"
+        "\n"
+        "  File ~\\anaconda3\\Lib\\site-packages\\efficientnet\\__init__.py:71 in init_keras_custom_objects\n"
+        "    keras.utils.generic_utils.get_custom_objects().update(custom_objects)\n"
+        "\n"
+        "AttributeError: module 'keras.utils' has no attribute 'generic_utils'\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert [(f.line, f.function) for f in rec.frames] == [(98, ""), (71, "init_keras_custom_objects")]
+    assert rec.frames[-1].code.startswith("keras.utils.generic_utils.get_custom_objects()")

@@ -52,7 +52,8 @@ _PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 # dropped "<stdin>" or "<string>" the same way
 _PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
-    r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
+    # Spyder (IPython 8) writes the function without the comma: "File ~\\pkg\\__init__.py:68 in set_framework"
+    r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:,? in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?"
     # IPython 8.0-8.4 named a cell "Input In [3], in <cell line: 1>()", with no line number until the arrow
     r"|(?P<input>Input In\s*\[\d*\]), in (?P<ifunc>.+)"
