@@ -928,3 +928,178 @@ def test_an_error_a_lazy_import_quotes_is_matched_as_that_error(pasted: str) -> 
     # the quoted ModuleNotFoundError's wording is not contradicted by the wrapper's class
     top = explain(pasted, versions={}).matches[0]
     assert (top.rule.name, top.kind) == ("keras-internal-module-paths", "wording")
+
+
+def test_vscode_notebook_cell_frame_is_read_as_the_users_frame():
+    # VS Code's Jupyter output (2023): the cell is named by its notebook and line, line numbers are links
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "/home/me/work/train.ipynb Cell 13 line 1\n"
+        "----> [1](vscode-notebook-cell:/home/me/work/train.ipynb#X15sZmlsZQ%3D%3D?line=0) model.fit(x, y, validation_split=0.2)\n"
+        "\n"
+        "File /usr/local/lib/python3.11/dist-packages/keras/src/utils/traceback_utils.py:122, in filter_traceback.<locals>.error_handler(*args, **kwargs)\n"
+        "    [119](https://file%2B.vscode-resource.vscode-cdn.net/usr/lib/keras/src/utils/traceback_utils.py:119)     filtered_tb = ...\n"
+        "--> [122](https://file%2B.vscode-resource.vscode-cdn.net/usr/lib/keras/src/utils/traceback_utils.py:122)     raise e.with_traceback(filtered_tb)\n"
+        "\n"
+        "ValueError: Argument `validation_split` is only supported for tensors or NumPy arrays.\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.message.startswith("Argument `validation_split` is only supported")
+    first = rec.frames[0]
+    assert (first.path, first.line, first.code) == ("/home/me/work/train.ipynb", 1, "model.fit(x, y, validation_split=0.2)")
+    assert rec.location is not None and rec.location.path == "/home/me/work/train.ipynb"
+
+
+def test_vscode_notebook_html_links_keep_their_line_numbers():
+    # the same output copied as HTML: <a href='vscode-notebook-cell:...'>28</a>
+    text = (
+        "TypeError                                 Traceback (most recent call last)\n"
+        "c:\\Users\\me\\lab\\nb.ipynb Cell 22 line 3\n"
+        "     <a href='vscode-notebook-cell:/c%3A/Users/me/lab/nb.ipynb#X30sZmlsZQ%3D%3D?line=1'>2</a> layer = Dense(3)\n"
+        "---> <a href='vscode-notebook-cell:/c%3A/Users/me/lab/nb.ipynb#X30sZmlsZQ%3D%3D?line=2'>3</a> layer.build((1, 2))\n"
+        "TypeError: Layer.add_weight() got multiple values for argument 'shape'\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "TypeError"
+    assert rec.message == "Layer.add_weight() got multiple values for argument 'shape'"
+    assert [(f.path, f.code) for f in rec.frames] == [("c:\\Users\\me\\lab\\nb.ipynb", "layer.build((1, 2))")]
+
+
+def test_cut_traceback_does_not_take_a_raise_that_later_context_lines_stepped_over():
+    # an IPython frame cut before its arrow: its context shows a complete raise in a branch not taken, then
+    # the code that ran on; the raise's literal is not the error
+    text = (
+        "TypeError                                 Traceback (most recent call last)\n"
+        "<ipython-input-4-e29b2c6a0e65> in <module>()\n"
+        "----> 1 model = load_model('m.h5')\n"
+        "\n"
+        "/usr/local/lib/python3.7/dist-packages/keras/models.py in load_model(filepath, custom_objects)\n"
+        "    125     if model_config is None:\n"
+        "    126         raise ValueError('No model found in config file.')\n"
+        "    127     model_config = json.loads(model_config.decode('utf-8'))\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "TypeError"
+    assert "No model found" not in rec.message
+    assert rec.frames[-1].code == "model_config = json.loads(model_config.decode('utf-8'))"
+
+
+def test_colab_folded_frames_marker_glued_to_the_next_frame_is_split_from_it():
+    # Colab's "1 frames" widget copied without its line break: the library frame after it is still a frame
+    text = (
+        "ValueError                                Traceback (most recent call last)\n"
+        "[/tmp/ipython-input-12345.py](https://colab.research.google.com/drive/x#) in <cell line: 0>()\n"
+        "----> 3 model.add(Dense(1, batch_input_shape=(None, 1)))\n"
+        "\n"
+        "1 frames[/usr/local/lib/python3.12/dist-packages/keras/src/layers/layer.py](https://colab.research.google.com/drive/x#)"
+        " in __init__(self, activity_regularizer, trainable, dtype, autocast, name, **kwargs)\n"
+        "--> 291             raise ValueError(\n"
+        "\n"
+        "ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape': (None, 1)}\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert [f.function for f in rec.frames] == ["<cell line: 0>", "__init__"]
+    assert rec.frames[-1].path.endswith("keras/src/layers/layer.py")
+    assert rec.message.startswith("Unrecognized keyword arguments passed to Dense")
+
+
+def test_python2_ipython_header_drive_paths_and_timed_cells_are_read_as_frames():
+    # IPython on Python 2 glued the class to its header; a %%time cell runs as "<timed exec>"; Colab's Drive path has a space
+    text = (
+        "AttributeErrorTraceback (most recent call last)\n"
+        "<timed exec> in <module>()\n"
+        "\n"
+        "/content/gdrive/My Drive/proj/mrcnn/model.py in compile(self, learning_rate, momentum)\n"
+        "   2201                 * self.config.LOSS_WEIGHTS.get(name, 1.))\n"
+        "-> 2202             self.keras_model.add_metric(loss, name)\n"
+        "\n"
+        "AttributeError: 'Model' object has no attribute 'add_metric'\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "AttributeError"
+    assert rec.message == "'Model' object has no attribute 'add_metric'"
+    assert [(f.path, f.function) for f in rec.frames] == [
+        ("<timed exec>", "<module>"),
+        ("/content/gdrive/My Drive/proj/mrcnn/model.py", "compile"),
+    ]
+    assert rec.frames[-1].code == "self.keras_model.add_metric(loss, name)"
+
+
+def test_colab_folded_frames_line_inside_a_traceback_without_header_keeps_the_frames_below():
+    # a paste whose header opened a markdown code span: the "9 frames" line between two frames is not the error
+    text = (
+        "I'm doing this in google colab and after loading the model I got an error.\n"
+        "`ValueError                                Traceback (most recent call last)\n"
+        "<ipython-input-28-f67ed1cccb9b> in <module>()\n"
+        "----> 2 model = load_model('./saved_model.h5')\n"
+        "\n"
+        "9 frames\n"
+        "/usr/local/lib/python3.6/dist-packages/tensorflow/python/keras/utils/generic_utils.py in class_and_config(config)\n"
+        "--> 321     raise ValueError('Unknown ' + printable_module_name + ': ' + class_name)\n"
+        "\n"
+        "ValueError: Unknown layer: KerasLayer`\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "ValueError"
+    assert rec.message.startswith("Unknown layer: KerasLayer")
+    assert [f.function for f in rec.frames] == ["<module>", "class_and_config"]
+
+
+def test_ipython_colour_codes_that_lost_their_escape_character_are_removed():
+    # nbconvert's "An error occurred while executing the following cell" in a CI log: the ESC before each code is gone
+    text = (
+        "An error occurred while executing the following cell:\n"
+        "------------------\n"
+        "[1;31m---------------------------------------------------------------------------[0m\n"
+        "[1;31mValueError[0m                                Traceback (most recent call last)\n"
+        "[1;32m<ipython-input-1-abc123>[0m in [0;36m<module>[1;34m[0m\n"
+        "[1;32m----> 1[1;33m [0mmodel[0m[1;33m.[0m[0mfit[0m[1;33m([0m[0mx[0m[1;33m)[0m\n"
+        "[1;31mValueError[0m: Unknown loss function: mse2\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("ValueError", "Unknown loss function: mse2")
+    assert [(f.path, f.code) for f in rec.frames] == [("<ipython-input-1-abc123>", "model.fit(x)")]
+    # and as copied from the notebook's JSON, the escape written out
+    (again,) = [r for r in extract_errors(text.replace("[1;31m", "\\u001b[1;31m")) if r.kind == "exception"]
+    assert again.message == "Unknown loss function: mse2"
+
+
+def test_a_notebook_files_error_output_json_is_read_as_the_traceback_it_prints():
+    # an error output copied from the .ipynb file itself (nbformat 4): ename, evalue, traceback as escaped strings
+    text = (
+        "the cell output in my notebook file:\n"
+        "     {\n"
+        '      "ename": "AttributeError",\n'
+        "      \"evalue\": \"'Sequential' object has no attribute 'predict_classes'\",\n"
+        '      "output_type": "error",\n'
+        '      "traceback": [\n'
+        '       "\\u001b[0;31m---------------------------------------------------------------------------\\u001b[0m",\n'
+        '       "\\u001b[0;31mAttributeError\\u001b[0m                            Traceback (most recent call last)",\n'
+        '       "\\u001b[0;32m<ipython-input-7-1a2b3c4d5e6f>\\u001b[0m in \\u001b[0;36m<module>\\u001b[0;34m\\u001b[0m\\n'
+        "\\u001b[0;32m----> 1\\u001b[0;31m \\u001b[0my_pred\\u001b[0m \\u001b[0;34m=\\u001b[0m \\u001b[0mmodel\\u001b[0m"
+        '\\u001b[0;34m.\\u001b[0m\\u001b[0mpredict_classes\\u001b[0m\\u001b[0;34m(\\u001b[0m\\u001b[0mX_test\\u001b[0m\\u001b[0;34m)\\u001b[0m\\n",\n'
+        "       \"\\u001b[0;31mAttributeError\\u001b[0m: 'Sequential' object has no attribute 'predict_classes'\"\n"
+        "      ]\n"
+        "     }\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("AttributeError", "'Sequential' object has no attribute 'predict_classes'")
+    assert [(f.path, f.code) for f in rec.frames] == [("<ipython-input-7-1a2b3c4d5e6f>", "y_pred = model.predict_classes(X_test)")]
+
+
+def test_spyder_frames_name_their_function_without_a_comma():
+    # Spyder 5 (IPython 8): "File <path>:<line> in <function>", and no function on a module's own line
+    text = (
+        "Traceback (most recent call last):\n"
+        "\n"
+        "  File ~\\anaconda3\\Lib\\site-packages\\segmentation_models\\__init__.py:98\n"
+        "    set_framework(_framework)\n"
+        "\n"
+        "  File ~\\anaconda3\\Lib\\site-packages\\efficientnet\\__init__.py:71 in init_keras_custom_objects\n"
+        "    keras.utils.generic_utils.get_custom_objects().update(custom_objects)\n"
+        "\n"
+        "AttributeError: module 'keras.utils' has no attribute 'generic_utils'\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert [(f.line, f.function) for f in rec.frames] == [(98, ""), (71, "init_keras_custom_objects")]
+    assert rec.frames[-1].code.startswith("keras.utils.generic_utils.get_custom_objects()")

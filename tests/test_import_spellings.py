@@ -72,3 +72,38 @@ def test_a_generic_wording_is_not_read_through_the_other_form() -> None:
     # form it would outrank the last resort's reading of the module and the name; a plain typo stays unanswered
     matches = explain("ImportError: cannot import name 'loadz' from 'json' (/usr/lib/python3.11/json/__init__.py)", versions={}).matches
     assert not any(m.kind == "wording" for m in matches)
+
+
+_CUT_IMPORT = (
+    "ModuleNotFoundError                       Traceback (most recent call last)\n"
+    "<ipython-input-3-0a1b2c3d4e5f> in <module>()\n"
+    "      1 import numpy as np\n"
+    "----> 2 from keras.preprocessing.text import Tokenizer\n"
+    "      3 from keras.utils import to_categorical\n"
+)
+
+
+def test_a_notebook_paste_cut_at_an_import_is_read_as_the_message_that_statement_raises() -> None:
+    from kerasdoctor.explain.imports import cut_import_records
+
+    (record,) = [r for r in extract_errors(_CUT_IMPORT) if r.kind == "exception"]
+    assert record.message == ""
+    assert [text for _, text in cut_import_records(record)] == ["No module named 'keras.preprocessing.text'"]
+    first = _first(_CUT_IMPORT)
+    assert first.rule.name == "keras3-legacy-preprocessing-removed"
+    # which module was missing is a guess (all of keras, or only the submodule): below certainty, and said
+    assert first.confidence < CONFIDENT
+    assert any("stops at the import statement" in note for note in first.notes)
+
+
+def test_a_cut_import_error_reads_the_names_the_statement_imports() -> None:
+    from kerasdoctor.explain.imports import cut_import_records
+
+    text = _CUT_IMPORT.replace("ModuleNotFoundError    ", "ImportError            ").replace(
+        "from keras.preprocessing.text import Tokenizer", "from keras.optimizers import adam"
+    )
+    (record,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert [text for _, text in cut_import_records(record)] == ["cannot import name 'adam' from 'keras.optimizers'"]
+    # a record that kept its message, or whose last line is no import, is read only as printed
+    printed = extract_errors("ImportError: cannot import name 'adam' from 'keras.optimizers'")[0]
+    assert cut_import_records(printed) == []

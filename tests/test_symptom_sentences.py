@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("validation-split-unsupported-input", "model.fit with validation_split fails when my features are a pandas DataFrame"),
+    ("validation-split-unsupported-input", "用pandas的DataFrame训练时设置validation_split就报错"),
     ("gpu-compute-capability-unsupported", "on the new server the gpu startup is very slow, minutes before the first batch"),
     ("gpu-compute-capability-unsupported", "tensorflow freezes for minutes at Adding visible gpu devices on my new card"),
     ("gpu-compute-capability-unsupported", "换了新显卡以后tensorflow启动很慢，要等好几分钟才开始训练"),

@@ -34,8 +34,15 @@ MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or on
 MAX_INFO_RECORDS = 50  # distinct INFO lines kept: an allocator's dump holds thousands, and they must not crowd out the rest
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
+# IPython's colour codes that lost their escape character on the way (an nbconvert error in a CI log, a page that
+# dropped the control character: "[0;31mValueError[0m"), or were copied from a notebook's JSON as "\u001b[0;31m"
+_BARE_ANSI = lazy(r"(?:\\u001[bB]|\\x1[bB]|\\033)?\[(?:\d{1,3}(?:;\d{1,3})*)?m")
 _TB_START = lazy(r"^\s*Traceback \(most recent call last\):\s*$")
-_IPY_TB_HEADER = lazy(r"^([A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)")
+# IPython on Python 2 printed the class glued to the header: "AttributeErrorTraceback (most recent call last)"
+_IPY_TB_HEADER = lazy(
+    r"^([A-Za-z_][\w.]*?(?:(?<=Error)|(?<=Exception)|(?<=Warning)|(?<=Exit)|(?<=Interrupt)|(?<=Iteration))|[A-Za-z_][\w.]*(?=\s{2}))"
+    r"\s*Traceback \(most recent call last\)"
+)
 _DASHES = lazy(r"^-{30,}\s*$")
 # VS Code's debugger: "Exception has occurred: ValueError", the message, then the frames innermost first
 _VSCODE_HEADER = lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
@@ -46,17 +53,28 @@ _PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 # dropped "<stdin>" or "<string>" the same way
 _PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
-    r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:, in (?P<func>.+))?"
+    # Spyder (IPython 8) writes the function without the comma: "File ~\\pkg\\__init__.py:68 in set_framework"
+    r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:,? in (?P<func>.+))?"
     r"|Cell (?P<cell>In\s*\[\d*\]), line (?P<cline>\d+)(?:, in (?P<cfunc>.+))?"
     # IPython 8.0-8.4 named a cell "Input In [3], in <cell line: 1>()", with no line number until the arrow
-    r"|(?P<input>Input In\s*\[\d*\]), in (?P<ifunc>.+))\s*$"
+    r"|(?P<input>Input In\s*\[\d*\]), in (?P<ifunc>.+)"
+    # VS Code's Jupyter extension (2023) names a cell by its notebook: "/path/nb.ipynb Cell 13 line 1"
+    r"|(?P<nb>\S.*?\.ipynb) Cell \d+ line (?P<nbline>\d+))\s*$"
 )
 # Python 2 kernels show the compiled file (.pyc); Windows paths may hold spaces (C:\Program Files\...)
-_IPY_OLD_FRAME = lazy(r"^(?P<path><ipython-input-[^>]+>|/\S+\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S+\.pyc?) in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)")
+# a %%time cell runs as "<timed exec>"; Colab's Google Drive paths hold a space ("/content/gdrive/My Drive/...")
+_IPY_OLD_FRAME = lazy(
+    r"^(?P<path><ipython-input-[^>]+>|<timed (?:exec|eval)>|/\S.*?\.pyc?|[A-Za-z]:\\.+?\.pyc?|~\S.*?\.pyc?)"
+    r" in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)"
+)
 _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
 _INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
+# Colab's folded-frames widget ("1 frames") copied without the line break before the next frame
+_FOLDED_FRAMES = lazy(r"^(\s*\d+ frames)(?=[\[/~<])")
+# the same links copied from VS Code's notebook output as HTML: <a href='vscode-notebook-cell:...?line=23'>24</a>
+_HTML_LINK = lazy(r"""<a href=(?P<q>['"])(?:https?|file|vscode)[^'"]*(?P=q)>(?P<text>[^<\n]*)</a>""")
 # where one line holds two: before a log prefix or a traceback header that follows other output on
 # the same line, and after a traceback header that is followed by its first frame
 _GLUED = lazy(
@@ -450,7 +468,7 @@ def _starts_old_frame(line: str) -> bool:
 
 def _starts_ipython_frame(line: str) -> bool:
     m = _IPY_FRAME.match(line)
-    return bool(m and (m.group("cell") or m.group("input") or (m.group("func") and ("/" in m.group("path") or "\\" in m.group("path")))))
+    return bool(m and (m.group("cell") or m.group("input") or m.group("nb") or (m.group("func") and ("/" in m.group("path") or "\\" in m.group("path")))))
 
 
 def _starts_record(line: str) -> bool:
@@ -487,10 +505,17 @@ def _split_display_lines(raw: str) -> Iterator[str]:
         raw = bad[0] if bad else (segments[-1] if segments else "")
     if "\x1b" in raw or "\b" in raw:
         raw = strip_ansi(raw)
+    if "[0m" in raw:
+        raw = _BARE_ANSI.sub("", raw)
     raw = raw.rstrip("\r\n")
+    if " frames" in raw[:12] and (folded := _FOLDED_FRAMES.match(raw)):
+        yield folded.group(1)
+        raw = raw[folded.end(1) :]
     if "](" in raw and _INLINE_LINK.search(raw):
         # Colab and VS Code render frame paths and line numbers as markdown links: keep the text
         raw = _INLINE_LINK.sub(r"\g<text>", raw)
+    if "<a href=" in raw:
+        raw = _HTML_LINK.sub(r"\g<text>", raw)
     pieces = [raw]
     if 'File "' in raw and _INLINE_FRAME.search(raw):
         pieces = [piece for part in _INLINE_FRAME.split(raw) for piece in _split_exception_line(part) if piece.strip()]
@@ -710,7 +735,10 @@ class _Parser:
             self.loose_code = False
             return
         m = _IPY_FRAME.match(line)
-        if m and (m.group("path") or m.group("cell") or m.group("input")):
+        if m and (m.group("path") or m.group("cell") or m.group("input") or m.group("nb")):
+            if m.group("nb"):
+                self.frames.append(Frame(path=m.group("nb").strip(), line=int(m.group("nbline")), function="<module>"))
+                return
             if m.group("input"):
                 function = m.group("ifunc").strip()
                 function = "<module>" if function.startswith("<cell line") else function.split("(")[0].strip()
@@ -741,6 +769,9 @@ class _Parser:
             self.frames[-1] = Frame(path=last.path, line=last.line or int(m.group("line")), function=last.function, code=code)
             return
         if not stripped or _CARETS.match(line) or stripped.startswith("[Previous line repeated") or stripped == "...":
+            return
+        if stripped.endswith(" frames") and stripped[:-7].isdigit():
+            # Colab's "9 frames": the frames it folded away were not copied, the ones below it were
             return
         if line[:1].isspace() and self.frames and self.frames[-1].code and not _NUMBERED_LINE.match(stripped):
             # a traceback pasted indented as a whole (a markdown code block, a quoted log): after a frame
@@ -837,7 +868,8 @@ class _Parser:
             self.definition_stack = self.follows_definition_header
             self._frames_line(line, line.strip())
             return
-        if (": in " in line and _PYTEST_FRAME.match(line)) or (line.startswith(("File ", "Cell In", "Input In")) and _starts_ipython_frame(line)):
+        ipython_frame = line.startswith(("File ", "Cell In", "Input In")) or ".ipynb Cell " in line
+        if (": in " in line and _PYTEST_FRAME.match(line)) or (ipython_frame and _starts_ipython_frame(line)):
             # a pytest traceback, or IPython 8 frames pasted without the header line above them
             self._start_traceback()
             self._frames_line(line, line.strip())
@@ -865,7 +897,8 @@ class _Parser:
             if _TB_START.match(line):
                 self._start_traceback(line[: len(line) - len(line.lstrip())])
                 return
-            m = _IPY_TB_HEADER.match(line)
+            # the header may open a markdown code span ("`ValueError   Traceback ...") the paste closes at its end
+            m = _IPY_TB_HEADER.match(line[1:] if line[:1] == "`" else line)
             if m:
                 self._start_traceback()
                 self.ipython_type = m.group(1)
@@ -964,6 +997,10 @@ class _Parser:
                 # IPython's context lines end where the paste was cut, before the frame's arrow: the nearest
                 # thing to the failing line is the raise statement they show, else their last line
                 starts = [i for i, text in enumerate(above) if text.startswith("raise ")]
+                if starts and _statement_ends_before(above[starts[-1] :]):
+                    # the raise is complete and other lines follow it: it was stepped over (a branch not
+                    # taken), and the failing line is further down, where the paste was cut
+                    starts = []
                 last = Frame(path=last.path, line=last.line, function=last.function, code=" ".join(above[starts[-1] :]) if starts else above[-1])
                 self.frames[-1] = last
             raised = _RAISE_LITERAL.match(last.code)
@@ -978,6 +1015,16 @@ class _Parser:
             self.type = self.type or self.ipython_type
             if not (self.vscode and any(line.strip() for line in self.msg_lines)):
                 self.msg_lines = [message]
+
+
+def _statement_ends_before(lines: list[str]) -> bool:
+    """Whether the statement begun by the first line is closed before the last line (its brackets balance)."""
+    depth = 0
+    for text in lines[:-1]:
+        depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+        if depth <= 0 and not text.rstrip().endswith("\\"):
+            return True
+    return False
 
 
 def extract_from_lines(lines: Iterable[str]) -> list[ErrorRecord]:

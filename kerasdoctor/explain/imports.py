@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 # how much a hit on a form the user did not paste is worth, against the same hit on the printed form
 ALIAS_FACTOR = 0.9
 NOTE = "read as Python's equivalent message: {alias}"
+# a notebook paste cut below its last frame, an import statement, before the exception line: Python's message for
+# that statement is known up to which part was missing, so a hit on it stays below certainty
+CUT_IMPORT_FACTOR = 0.85
+CUT_NOTE = "the paste stops at the import statement; read as the message it raises: {alias}"
+_FROM_IMPORT = lazy(r"^from\s+([\w.]+)\s+import\s+\(?\s*(\w+)")
+_PLAIN_IMPORT = lazy(r"^import\s+([\w.]+)")
 
 _IMPORT_NAME = lazy(r"cannot import name '(\w+)' from '([\w.]+)'")
 _NO_ATTRIBUTE = lazy(r"(?<!partially initialized )module '([\w.]+)' has no attribute '(\w+)'")
@@ -84,3 +90,30 @@ def equivalent_records(record: ErrorRecord) -> list[tuple[ErrorRecord, str]]:
             )
         )
     return out
+
+
+def cut_import_records(record: ErrorRecord) -> list[tuple[ErrorRecord, str]]:
+    """An import error whose message the paste cut off, read from the user's own import statement it stops at:
+    ``from M import X`` raises ``cannot import name 'X' from 'M'`` (ImportError) or ``No module named 'M'``
+    (ModuleNotFoundError), ``import M`` the latter; none for any other record."""
+    if record.kind != "exception" or record.message.strip() or not record.frames:
+        return []
+    if record.type not in ("ImportError", "ModuleNotFoundError"):
+        return []
+    from kerasdoctor.explain.extract import is_library_path
+
+    if is_library_path(record.frames[-1].path):
+        # a library's own import: which of its dependencies is missing is read from its frames (explain.frames)
+        return []
+    code = record.frames[-1].code.strip()
+    m = _FROM_IMPORT.match(code)
+    if m is not None:
+        module, name = m.group(1), m.group(2)
+    else:
+        m = _PLAIN_IMPORT.match(code)
+        if m is None:
+            return []
+        module, name = m.group(1), ""
+    missing_module = record.type == "ModuleNotFoundError" or not name
+    alias = f"No module named '{module}'" if missing_module else f"cannot import name '{name}' from '{module}'"
+    return [(record.replaced(message=alias, key_message=alias), alias)]

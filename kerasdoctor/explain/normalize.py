@@ -121,6 +121,14 @@ MIN_OTHER_WRAP, MAX_OTHER_WRAP = 90, 250
 _NOTEBOOK_ERROR_JSON = lazy(
     r'\{\s*"name":\s*"(?P<name>[\w.]+)",\s*"message":\s*"(?P<message>(?:[^"\\\n]|\\.)*)",\s*"stack":\s*"(?P<stack>(?:[^"\\]|\\.)*)"?\s*\}?'
 )
+# a Jupyter notebook file's error output (nbformat 4, "output_type": "error"), copied from the .ipynb: the class,
+# the message, then the printed traceback as a list of escaped strings (keys in the file's alphabetical order)
+_IPYNB_ERROR_JSON = lazy(
+    r'"ename":\s*"(?P<name>[\w.]+)",\s*"evalue":\s*"(?P<value>(?:[^"\\\n]|\\.)*)",'
+    r'(?:\s*"output_type":\s*"error",)?\s*"traceback":\s*\[(?P<tb>(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*)\s*\]?'
+)
+_JSON_STRING = lazy(r'"((?:[^"\\]|\\.)*)"')
+_ESC_COLOUR = lazy(r"\x1b\[[0-9;]*m")
 _JSON_ESCAPE = lazy(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])')
 _JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _RECORD_START = lazy(
@@ -141,7 +149,7 @@ def needs_normalising(text: str) -> bool:
         return True
     if text[:1] in (" ", "\t", "\n") and indented_as_a_whole(text):
         return True
-    signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'", '"stack":')
+    signs = ("&", "```", "~~~", "**", "`", ">", "*'", "...'", "?'", "#'", '"stack":', '"ename":')
     if any(sign in text for sign in signs):
         return True
     if "#" in text and any(_HEADING_EXCEPTION.match(line) for line in text.splitlines() if "#" in line[:8]):
@@ -168,6 +176,23 @@ def unwrap_notebook_error_json(text: str) -> str:
     last = stack.splitlines()[-1].strip() if stack else ""
     printed = stack if last.startswith(f"{name}:") else f"{stack}\n{head}".lstrip("\n")
     return text[: match.start()] + printed + "\n" + text[match.end() :]
+
+
+def unwrap_ipynb_error_json(text: str) -> str:
+    """A notebook file's error output (``"ename": ..., "evalue": ..., "traceback": [...]``) as the traceback it prints."""
+    match = _IPYNB_ERROR_JSON.search(text)
+    if match is None:
+        return text
+    name, value = match.group("name"), _json_unescape(match.group("value"))
+    stack = "\n".join(_json_unescape(m.group(1)) for m in _JSON_STRING.finditer(match.group("tb"))).rstrip()
+    head = f"{name}: {value}"
+    last = _ESC_COLOUR.sub("", stack.splitlines()[-1]).strip() if stack else ""
+    printed = stack if last.startswith(f"{name}:") else f"{stack}\n{head}".lstrip("\n")
+    start = text.rfind("{", 0, match.start())
+    end = text.find("}", match.end())
+    start = start if start >= 0 and not text[start + 1 : match.start()].strip() else match.start()
+    end = end + 1 if end >= 0 and not text[match.end() : end].strip() else match.end()
+    return text[:start] + printed + "\n" + text[end:]
 
 
 def fold_characters(text: str) -> str:
@@ -375,6 +400,8 @@ def normalize_text(text: str) -> str:
         text = _HTML_BREAK.sub("\n", text)
     if '"stack":' in text:
         text = unwrap_notebook_error_json(text)
+    if '"ename":' in text:
+        text = unwrap_ipynb_error_json(text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
     if indented_as_a_whole("\n".join(lines)):
