@@ -287,16 +287,17 @@ def _lowered(record: ErrorRecord) -> str:
 def _readings(records: Sequence[ErrorRecord]) -> list[tuple[ErrorRecord, ErrorRecord, float, tuple[str, ...]]]:
     """Each record as printed, then as Python's other forms of its missing-name message (``explain.imports``):
     (the text read, the record it came from, the factor on its hits, notes for them)."""
-<<<<<<< HEAD
     out: list[tuple[ErrorRecord, ErrorRecord, float, tuple[str, ...]]] = [(r, r, 1.0, ()) for r in records]
-    # most messages name no missing name: they never load the module that rewrites one
-    named = [r for r in records if any(words in text for text in (r.message, r.key_message) for words in ("import name", "has no attribute"))]
+    # most records name no missing name and are no import error cut short: they never load the module reading those
+    named = [
+        r
+        for r in records
+        if r.type in ("ImportError", "ModuleNotFoundError")
+        or any(words in text for text in (r.message, r.key_message) for words in ("import name", "has no attribute"))
+    ]
     if not named:
         return out
-    from kerasdoctor.explain.imports import ALIAS_FACTOR, NOTE, equivalent_records
-=======
     from kerasdoctor.explain.imports import ALIAS_FACTOR, CUT_IMPORT_FACTOR, CUT_NOTE, NOTE, cut_import_records, equivalent_records
->>>>>>> tb19
 
     for record in named:
         out += [(alias, record, ALIAS_FACTOR, (NOTE.format(alias=text),)) for alias, text in equivalent_records(record)]
