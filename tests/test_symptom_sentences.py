@@ -339,6 +339,9 @@ DESCRIBED = [
     ("overfitting", "validation accuracy stays flat while training accuracy keeps going up"),
     ("input-not-scaled", "the loss is extremely high and not decreasing"),
     ("class-imbalance", "模型完全忽略了少数类"),
+    ("class-imbalance", "my segmentation network predicts everything as background"),
+    ("class-imbalance", "most of my samples are class 0 and the model predicts everything as 0, the majority wins"),
+    ("class-imbalance", "分割网络训练后预测全是背景"),
     # a training loss that rises is no overfitting: the steps overshoot
     ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
