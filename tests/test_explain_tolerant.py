@@ -1046,3 +1046,31 @@ def test_an_ops_definition_stack_pasted_alone_names_no_raising_function():
     # the same frames under a real traceback header did raise: they keep their place
     (raised,) = [r for r in extract_errors("Traceback (most recent call last):\n" + text.split("\n", 1)[1]) if r.kind == "exception"]
     assert [f.function for f in raised.frames][-1] == "fit"
+
+
+def test_an_issue_titles_words_after_the_message_it_quotes_are_read_off():
+    from kerasdoctor.explain.normalize import without_title_tail
+
+    assert without_title_tail("'val_acc' Errors") == "'val_acc'"
+    assert without_title_tail("No module named 'tensorflow' error.") == "No module named 'tensorflow'"
+    # only after the message's own closing quote or bracket: a wording may end in "error" itself
+    assert without_title_tail("Failed to get convolution algorithm error") is None
+    assert without_title_tail("'acc'") is None
+    assert without_title_tail("error") is None
+    # a bare title word is no message either, and a multi-line paste is no title
+    assert without_title_tail("x = 'a'\nsomething error") is None
+    # the same message without a title tail keeps its family, and reads exactly as it did
+    with_tail = explain("ModuleNotFoundError: No module named 'tensorflow' error", versions={}).matches[0]
+    assert (with_tail.rule.name, with_tail.kind) == ("tensorflow-not-installed", "wording")
+
+
+def test_an_issue_title_naming_two_messages_of_one_class_reads_each():
+    from kerasdoctor.explain.normalize import joined_messages
+
+    assert joined_messages("'acc' and KeyError: 'val_acc' Errors", "KeyError") == ["'acc'", "'val_acc' Errors"]
+    assert joined_messages("'a', KeyError: 'b'", "builtins.KeyError") == ["'a'", "'b'"]
+    assert joined_messages("'acc' and then 'val_acc'", "KeyError") is None
+    assert joined_messages("'acc'\nKeyError: 'b'", "KeyError") is None
+    match = explain("KeyError: 'acc' and KeyError: 'val_acc' Errors", versions={}).matches[0]
+    assert (match.rule.name, match.kind) == ("history-metric-key", "wording")
+    assert match.confidence < CONFIDENT

@@ -32,10 +32,12 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         close_spaced_colons,
         drop_elisions,
         flatten_message,
+        joined_messages,
         normalize_text,
         requote_names,
         restore_cut_quotes,
         restore_placeholders,
+        without_title_tail,
     )
 
     out: list[ErrorRecord] = []
@@ -61,6 +63,12 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         if requoted is not None:
             # the same message with the quotes Python prints around its names, lost on the way to the paste
             out.append(record.replaced(message=requote_names(message) or message, key_message=requoted))
+        if record.type and "\n" not in message.strip():
+            # an issue title: the messages it names together, each without the words the title adds after it
+            for part in joined_messages(key, record.type) or [key]:
+                titled = without_title_tail(part)
+                if part != key or titled is not None:
+                    out.append(record.replaced(message=titled or part, key_message=titled or part))
     return out
 
 

@@ -465,6 +465,46 @@ def drop_elisions(message: str) -> str:
     return _ELISION.sub(" ", message)
 
 
+# the words an issue title puts after the message it quotes ("KeyError: 'val_acc' Errors", "No module named 'cv2'
+# error"): read only after the message's own closing quote or bracket, which no wording is followed by these words
+_TITLE_TAIL_WORDS = frozenset({"error", "errors", "exception", "issue", "issues", "problem", "bug"})
+_CLOSING_MARKS = "'\"`)]}>"
+MAX_TITLE_CHARS = 300  # a one-line paste longer than this is no issue title
+
+
+def without_title_tail(message: str) -> str | None:
+    """``'val_acc' Errors`` -> ``'val_acc'``: the message an issue title quotes, without the words it adds after it.
+
+    None when the one-line ``message`` ends with no such word, or the words before them do not end with a
+    closing quote or bracket (a wording may itself end in "error").
+    """
+    if "\n" in message or len(message) > MAX_TITLE_CHARS:
+        return None
+    words = message.rstrip(" .!?").split(" ")
+    cut = 0
+    while cut < 2 and len(words) - cut > 1 and words[-1 - cut].lower() in _TITLE_TAIL_WORDS:
+        cut += 1
+    if not cut:
+        return None
+    kept = " ".join(words[: len(words) - cut]).rstrip()
+    return kept if kept and kept[-1] in _CLOSING_MARKS else None
+
+
+def joined_messages(message: str, type_name: str) -> list[str] | None:
+    """``'acc' and KeyError: 'val_acc'`` -> ``["'acc'", "'val_acc'"]``: the messages of one exception class that an
+    issue title names together, joined by "and" (or a comma) before the class repeated; None when it names one."""
+    if "\n" in message or len(message) > MAX_TITLE_CHARS or not type_name:
+        return None
+    name = type_name.rsplit(".", 1)[-1] + ": "
+    if name not in message:
+        return None
+    parts = [message]
+    for joint in (" and " + name, ", " + name, " & " + name):
+        parts = [piece for part in parts for piece in part.split(joint)]
+    parts = [part.strip() for part in parts if part.strip()]
+    return parts if len(parts) > 1 else None
+
+
 def flatten_message(message: str) -> str:
     """One line: a message wrapped at word boundaries reads as the library printed it."""
     return " ".join(line.strip() for line in message.splitlines() if line.strip())
