@@ -25,7 +25,6 @@ MIN_RUN_CHARS = 4  # shorter literal pieces (": ", "(") say nothing about the wo
 MIN_SKELETON_CHARS = 12  # a pattern with less literal text would fit too much
 MIN_TEXT_CHARS = 12
 CUT_RATIO = 90.0
-MIN_CUT_SHOWN = 0.5  # of a wording's run a text cut inside it shows, to be read as a near miss rather than a cut
 MAX_MISTYPED_WORDS = 2
 MIN_MISTYPED_WORD = 5  # shorter words that differ are different names, not typos
 TYPO_RATIO = 80.0
@@ -422,10 +421,6 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     are the pattern ruling the text out, not a slip of the keyboard.
     """
     if len(text) < len(run):
-        if len(text) < MIN_CUT_SHOWN * len(run):
-            # a title holding only the start of a long wording ("Error when checking model input" of "... input: the
-            # list of Numpy arrays that you are passing ...") is no typo of it: how much it shows is for the cut to say
-            return False
         from rapidfuzz import fuzz
 
         if fuzz.partial_ratio(text, run) >= CUT_RATIO:
