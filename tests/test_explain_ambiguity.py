@@ -448,6 +448,20 @@ def test_the_users_words_beside_a_shared_message_name_which_of_its_causes() -> N
     assert names(other)[0] == "tensorflow-native-runtime-load-failed"
 
 
+def test_the_library_message_itself_is_not_read_as_the_users_words_beside_it() -> None:
+    # a paste that put words of its own on the exception's line (its class is then unknown): the words beside the
+    # message are those words only, not the message, whose "cannot reshape array ... (size 30)" says reshape-size-mismatch
+    pasted = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 5, in call\n'
+        "    return keras.ops.reshape(t, (32, 5, 1))\n"
+        "运行时报错：TypeError: Exception encountered when calling Seq.call().，求助\n\n"
+        "cannot reshape array of shape (6, 5) (size 30) into shape (32, 5, 1) (size 160)\n"
+    )
+    matches = explain(pasted, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["batch-size-fixed-in-model", "reshape-size-mismatch"]
+
+
 def test_a_message_found_only_in_its_normalised_copy_is_not_read_as_the_users_words() -> None:
     # retyped in Title Case, the wording is found case-blind in a normalised copy of the line: the line is still
     # the library's message, not a description naming cudnn-failed-to-initialize ("cudnn ... failure")

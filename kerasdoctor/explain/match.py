@@ -503,7 +503,8 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
         else:
             continue
         if text.strip():
-            words.append(record.replaced(message=text))
+            # key_message too: symptoms read an exception through it, and the library's message is not the user's words
+            words.append(record.replaced(message=text, key_message=text))
     if not words:
         return None
     fits = symptom_matches(words, [first.rule, *(m.rule for m in shared)], rules.vocabulary)
