@@ -224,51 +224,51 @@ def _index_of_list(rules: tuple[Rule, ...], vocabulary: Vocabulary) -> NearestIn
     return index
 
 
+def _read(records: Sequence[ErrorRecord], vocabulary: Vocabulary) -> tuple[list[ErrorRecord], WordGroups, list[tuple[str, object]], list[str]]:
+    """The records whose words are read (the last five with text), the vocabulary's groups and Chinese words, the terms."""
+    from kerasdoctor.explain.symptoms import word_groups
+
+    texts = [r for r in records[-5:] if _text_of(r).strip()]
+    groups = word_groups(vocabulary)
+    chinese = _chinese_words(vocabulary, groups)
+    return texts, groups, chinese, [t for r in texts for t in terms(_text_of(r), groups, chinese)]
+
+
+def _index_for(rules: RuleSet | Sequence[Rule], vocabulary: Vocabulary) -> NearestIndex:
+    from kerasdoctor.kb import RuleSet
+
+    return rules.nearest_index() if isinstance(rules, RuleSet) else _index_of_list(tuple(rules), vocabulary)
+
+
 def word_scores(
     records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], rule_ids: Iterable[str], vocabulary: Vocabulary | None = None
 ) -> dict[str, float]:
     """How much of the text's words each of ``rule_ids`` shares (its BM25 score against the rule's document; 0 for none).
 
-    A bare list of rules is weighed with ``vocabulary`` (or none), its index built on the spot.
+    A bare list of rules is weighed with ``vocabulary`` (or none).
     """
-    from kerasdoctor.explain.symptoms import word_groups
     from kerasdoctor.kb import RuleSet
 
-    texts = [r for r in records[-5:] if _text_of(r).strip()]
-    if isinstance(rules, RuleSet):
-        vocabulary, index = rules.vocabulary, rules.nearest_index()
-    else:
-        vocabulary = vocabulary or ((), ())
-        index = _index_of_list(tuple(rules), vocabulary)
-    groups = word_groups(vocabulary)
-    chinese = _chinese_words(vocabulary, groups)
-    scored = scores([t for r in texts for t in terms(_text_of(r), groups, chinese)], index)
+    vocabulary = rules.vocabulary if isinstance(rules, RuleSet) else vocabulary or ((), ())
+    index = _index_for(rules, vocabulary)
+    scored = scores(_read(records, vocabulary)[3], index)
     position = {rule_id: i for i, rule_id in enumerate(index[0])}
     return {rule_id: scored.get(position.get(rule_id, -1), (0.0, 0))[0] for rule_id in rule_ids}
 
 
 def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule]) -> list[Match]:
     """Up to three families whose own words the text shares most, as low-confidence guesses; none for unrelated text."""
-    from kerasdoctor.explain.symptoms import word_groups
     from kerasdoctor.kb import RuleSet
     from kerasdoctor.types import Match
 
-    texts = [r for r in records[-5:] if _text_of(r).strip()]
-    if not texts:
-        return []
     # a bare list of rules brings no vocabulary: its words are then compared as written (and stemmed)
     vocabulary: Vocabulary = rules.vocabulary if isinstance(rules, RuleSet) else ((), ())
-    groups = word_groups(vocabulary)
-    chinese = _chinese_words(vocabulary, groups)
-    text_terms = [t for r in texts for t in terms(_text_of(r), groups, chinese)]
-    if not _about_deep_learning(records, text_terms, groups, chinese):
+    texts, groups, chinese, text_terms = _read(records, vocabulary)
+    if not texts or not _about_deep_learning(records, text_terms, groups, chinese):
         return []
     # unpacked only now: a text about something else never pays for the index
-    rule_at: Callable[[str], Rule]
-    if isinstance(rules, RuleSet):
-        index, rule_at = rules.nearest_index(), rules.by_id
-    else:
-        index, rule_at = build_index(rules, vocabulary), {r.id: r for r in rules}.__getitem__
+    index = _index_for(rules, vocabulary)
+    rule_at: Callable[[str], Rule] = rules.by_id if isinstance(rules, RuleSet) else {r.id: r for r in rules}.__getitem__
     scored = scores(text_terms, index)
     if not scored:
         return []
