@@ -14,6 +14,9 @@ and only wordings that name what is missing are read so (a generic one fits the 
 ``No module named 'M.X'`` is not one of them: it does not say that ``M`` itself was found, and
 the statement that printed it may be a library's own import. The circular import's "partially
 initialized module" has another cause and is never read so.
+
+A notebook paste cut after its last frame, the user's own import statement, before the exception
+line is read as the message that statement raises (``cut_import_records``), below certainty too.
 """
 
 from __future__ import annotations
