@@ -330,6 +330,10 @@ DESCRIBED = [
     # how well or badly it does, said of each split
     ("overfitting", "my model performs well on training data but poorly on test data"),
     ("overfitting", "训练集上效果很好，验证集上很差"),
+    # predictions and labels read from two passes over data that changes order
+    ("predictions-out-of-order", "predict_generator returns predictions in a different order than my filenames"),
+    ("predictions-out-of-order", "flow_from_directory with shuffle, then predict: results do not match the classes"),
+    ("predictions-out-of-order", "使用predict_generator预测的结果顺序和标签不一致"),
     ("class-imbalance", "my classifier ignores the minority class completely"),
     ("class-imbalance", "the model only predicts the most frequent class"),
     ("nan-in-input-data", "my dataset has some NaN values and now the loss is nan"),
