@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from kerasdoctor.kb import compile_pattern
 from kerasdoctor.lazyre import IGNORECASE, lazy
-from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Match, Rule
+from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Frame, Match, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
     from kerasdoctor.kb import RuleSet
 
@@ -94,6 +94,22 @@ def _called_from(record: ErrorRecord) -> str | None:
     return None
 
 
+def _user_files_named(frames: Iterable[Frame], names: Collection[str]) -> Iterator[tuple[Frame, str]]:
+    """The user's own files among ``frames`` whose module is named like one of ``names`` (a ``keras.py``), with that name.
+
+    keras/keras.py of a source checkout is the package's own module, not one of them.
+    """
+    from kerasdoctor.explain.extract import is_library_path
+    from kerasdoctor.explain.frames import module_stem
+
+    for frame in frames:
+        if not frame.path or is_library_path(frame.path):
+            continue
+        stem = module_stem(frame.path)
+        if stem in names and stem not in _path_parts(frame.path)[:-1]:
+            yield frame, stem
+
+
 def _shadowing_user_file(record: ErrorRecord, names: tuple[str, ...]) -> bool:
     """Whether one of the user's own files among the frames is named like a package it stands in for.
 
@@ -103,15 +119,7 @@ def _shadowing_user_file(record: ErrorRecord, names: tuple[str, ...]) -> bool:
     Only the frames can show it: without them it is False, not unknown, so a bare message is left to
     the wordings that read it.
     """
-    from kerasdoctor.explain.extract import is_library_path
-    from kerasdoctor.explain.frames import module_stem
-
-    for frame in (*record.frames, *record.inner_frames):
-        if not frame.path or is_library_path(frame.path):
-            continue
-        stem = module_stem(frame.path)
-        if stem not in names or stem in _path_parts(frame.path)[:-1]:
-            continue  # keras/keras.py of a source checkout is the package's own module
+    for frame, stem in _user_files_named((*record.frames, *record.inner_frames), names):
         code = frame.code.strip()
         if code.startswith((f"import {stem}", f"from {stem}")) or f"'{stem}'" in record.message or f"'{stem}." in record.message:
             return True
@@ -190,12 +198,7 @@ _IMPORT_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundErro
 
 
 def _runs_a_file_named_like_a_package(record: ErrorRecord) -> bool:
-    for frame in record.frames:
-        parts = _path_parts(frame.path)
-        stem = parts[-1][:-3] if parts[-1].endswith(".py") else ""
-        if stem in _SHADOWED_PACKAGES and not _INSTALLED_DIRS.intersection(parts) and stem not in parts[:-1]:
-            return True
-    return False
+    return any(_user_files_named(record.frames, _SHADOWED_PACKAGES))
 
 
 def _imported_wrong_module(record: ErrorRecord, evidence: str, pattern: ErrorPattern | None = None) -> bool:
