@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from kerasdoctor.explain import explain
 from kerasdoctor.explain.extract import extract_errors
+from kerasdoctor.explain.nearest import MAX_CONFIDENCE as NEAREST_MAX
 from kerasdoctor.explain.normalize import normalize_text, restore_cut_quotes
 from kerasdoctor.kb import builtin_rules_dir, load_rule_dir, load_rules, validate_rule
 from kerasdoctor.types import CONFIDENT, KIND_CAPS, MATCH_KINDS
@@ -754,7 +755,10 @@ def test_a_message_retyped_as_a_title_finds_its_family_as_a_near_miss(text, fami
     ],
 )
 def test_words_of_another_subject_before_a_retyped_wording_rule_it_out(text):
-    assert top(text) is None
+    best = top(text)
+    # not read as a near miss of the wording; at most the last resort's guess from shared words, which says so
+    assert best is None or (best.kind == "fuzzy" and best.confidence <= NEAREST_MAX and any("a guess from similar words" in note for note in best.notes))
+    assert best is None or not any("words left out" in note for note in best.notes)
 
 
 def test_a_title_cut_inside_its_brackets_reads_as_cut_short():

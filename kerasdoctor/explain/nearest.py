@@ -18,8 +18,9 @@ built by ``tools/build_family_prevalence.py``): among candidates the text fits a
 mistake users make more often is the likelier one.
 
 Only a text whose best score clears a threshold, on enough distinct terms, gets an
-answer, so unrelated text ("hello world", a ``KeyError`` from the user's own code)
-stays unanswered. An answer is a guess: kind ``fuzzy``, confidence far below any
+answer, and a text that names nothing of deep learning (no word of ``CONTEXT_WORDS``, no
+frame in Keras, TensorFlow or JAX) only on a much higher score, so unrelated text ("hello
+world", a ``KeyError`` from the user's own code) stays unanswered. An answer is a guess: kind ``fuzzy``, confidence far below any
 other evidence, and a note that says so.
 """
 
@@ -52,6 +53,10 @@ MAX_ANSWERS = 3
 MIN_SCORE = 11.0  # the best rule's summed weight below which the text is left unanswered
 MIN_SHARED_TERMS = 3  # distinct terms of the text the best rule must hold
 MIN_RELATIVE = 0.7  # a runner-up is shown only when it scores this share of the best
+# a text with no word of deep learning (CONTEXT_WORDS) in it, e.g. a TensorFlow log line or a TFLite op list,
+# gets a guess only when its words fit a family this much more strongly: unrelated text rarely does
+NO_CONTEXT_MIN_SCORE = 18.0
+NO_CONTEXT_MIN_SHARED = 6
 BASE_CONFIDENCE, MAX_CONFIDENCE = 0.15, 0.3
 # weight of the prior log(1 + reports of the family); chosen on the dev corpus, each case left out of its own count
 PRIOR_WEIGHT = 1.0
@@ -264,9 +269,9 @@ def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Ru
     # a bare list of rules brings no vocabulary: its words are then compared as written (and stemmed)
     vocabulary: Vocabulary = rules.vocabulary if isinstance(rules, RuleSet) else ((), ())
     texts, groups, chinese, text_terms = _read(records, vocabulary)
-    if not texts or not _about_deep_learning(records, text_terms, groups, chinese):
+    if not texts:
         return []
-    # unpacked only now: a text about something else never pays for the index
+    about_deep_learning = _about_deep_learning(records, text_terms, groups, chinese)
     index = _index_for(rules, vocabulary)
     rule_at: Callable[[str], Rule] = rules.by_id if isinstance(rules, RuleSet) else {r.id: r for r in rules}.__getitem__
     scored = scores(text_terms, index)
@@ -275,6 +280,8 @@ def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Ru
     # whether to answer depends on the words alone; the prior only orders the candidates
     best_score, best_shared = max(scored.values())
     if best_score < MIN_SCORE or best_shared < MIN_SHARED_TERMS:
+        return []
+    if not about_deep_learning and (best_score < NO_CONTEXT_MIN_SCORE or best_shared < NO_CONTEXT_MIN_SHARED):
         return []
     priors = index[2]
     ranked = sorted(
