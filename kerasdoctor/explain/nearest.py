@@ -50,7 +50,7 @@ WEIGHT_SCALE = 1000  # a BM25 weight is stored in thousandths
 _MAX_PACKED = 0xFFFF
 MAX_ANSWERS = 3
 # calibrated on the dev corpus (fixtures/real_errors) only; see benchmarks/explain_accuracy.py
-MIN_SCORE = 11.0  # the best rule's summed weight below which the text is left unanswered
+MIN_SCORE = 9.0  # the best rule's summed weight below which the text is left unanswered
 MIN_SHARED_TERMS = 3  # distinct terms of the text the best rule must hold
 MIN_RELATIVE = 0.7  # a runner-up is shown only when it scores this share of the best
 # a text with no word of deep learning (CONTEXT_WORDS) in it, e.g. a TensorFlow log line or a TFLite op list,
