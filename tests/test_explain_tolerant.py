@@ -143,6 +143,15 @@ def test_a_message_without_its_class_inside_chinese_words_matches_a_wording_anch
     assert explain("it says No module named 'keras' but I installed tensorflow").matches[0].kind != "wording"
 
 
+def test_a_quoted_name_alone_between_chinese_words_is_no_quoted_message():
+    # KeyError prints a missing key as a bare quoted name; a name the user quotes in their own sentence is not one
+    text = "优化器的参数应当为'lr'而不是'learning_rate'"
+    assert not any(m.kind == "wording" for m in explain(text).matches)
+    # the same name after its exception's class is still read as the KeyError it is
+    best = explain("报错 KeyError: 'learning_rate' 怎么办").matches[0]
+    assert (best.name, best.kind) == ("history-metric-key", "wording")
+
+
 def test_a_paste_indented_as_a_whole_is_read_at_its_own_margin():
     frames = 'File "train.py", line 3, in <module>\n    model.fit(x)\nValueError: bad'
     indented = "\n".join("    " + line for line in ("Caused by op 'conv1/Conv2D', defined at:", *frames.splitlines()))

@@ -246,6 +246,9 @@ def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -
 _CJK_RUN = lazy(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
 _STRETCH_EDGES = ' \t\n,;:!?"\u201c\u201d\u300c\u300d\u300e\u300f()\uff08\uff09'
 MIN_STRETCH_CHARS = 8
+# a stretch that is one quoted name and nothing else ("参数应当为'lr'而不是'learning_rate'") names a parameter, key or
+# file in the user's sentence: it is no message they quoted, though KeyError prints a missing key just so
+_QUOTED_NAME = lazy(r"^(['`])[\w.\-/]+\1$")
 
 
 def _stretches_between_cjk(message: str) -> list[str]:
@@ -253,7 +256,8 @@ def _stretches_between_cjk(message: str) -> list[str]:
     if _CJK_RUN.search(message) is None:
         return []
     parts = (part.strip(_STRETCH_EDGES) for part in _CJK_RUN.split(message))
-    return sorted((part for part in parts if len(part) >= MIN_STRETCH_CHARS and part != message), key=len, reverse=True)
+    stretches = (part for part in parts if len(part) >= MIN_STRETCH_CHARS and part != message)
+    return sorted((part for part in stretches if _QUOTED_NAME.match(part) is None), key=len, reverse=True)
 
 
 def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False) -> str | None:
