@@ -228,6 +228,26 @@ def strip_markdown(lines: list[str]) -> list[str]:
     return out
 
 
+def _drop_lone_edge_backticks(lines: list[str]) -> list[str]:
+    """Drop the lone backticks of an inline code span a paste was wrapped in across lines.
+
+    An issue editor's `...` around a whole traceback leaves one backtick before its first line
+    (`` `~/site-packages/keras/backend/tensorflow_backend.py in get_uid(prefix)``) and one after its last,
+    or none after it when the user never closed the span; Python prints no backtick at either end of a
+    line, and a frame line is only read without it. A backtick inside a line is left alone.
+    """
+    out = []
+    for line in lines:
+        if line.count("`") == 1:
+            body = line.strip()
+            if len(body) > 1 and body[0] == "`":
+                line = line.replace("`", "", 1)
+            elif len(body) > 1 and body[-1] == "`":
+                line = line.rstrip()[:-1]
+        out.append(line)
+    return out
+
+
 def split_padded_lines(lines: list[str]) -> list[str]:
     """Split lines a console padded to its width and a copy then glued together (frames, exception lines)."""
     out: list[str] = []
@@ -416,6 +436,8 @@ def normalize_text(text: str) -> str:
     lines = rejoin_wrapped(lines)
     if 'File "' in text:
         lines = rejoin_cut_frame_heads(lines)
+    if "`" in text:
+        lines = _drop_lone_edge_backticks(lines)  # after rejoining: a wrap may cut a code span at a line's edge
     text = "\n".join(lines)
     return restore_placeholders(text)
 
