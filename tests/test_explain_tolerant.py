@@ -1094,3 +1094,20 @@ def test_a_frame_line_after_an_inline_code_backtick_is_read_as_a_frame(close):
 def test_a_code_span_a_wrapped_message_splits_inside_its_lines_keeps_its_backticks():
     text = "ValueError: Expected `model.fit(x,\ny)` to get arrays\n"
     assert "`model.fit(x," in normalize_text(text) and "y)`" in normalize_text(text)
+
+
+def test_a_title_that_dropped_the_word_module_is_read_with_it():
+    from kerasdoctor.explain.normalize import module_word_restored
+
+    assert module_word_restored("tensorflow.python.keras.backend has no attribute 'get_graph'") == (
+        "module 'tensorflow.python.keras.backend' has no attribute 'get_graph'"
+    )
+    assert module_word_restored("AttributeError: keras.backend has no attribute set_session") == (
+        "AttributeError: module 'keras.backend' has no attribute 'set_session'"
+    )
+    # a class's message, a single word or the user's own words are not a module path
+    assert module_word_restored("'Sequential' object has no attribute 'fit'") is None
+    assert module_word_restored("tensorflow has no attribute 'Session'") is None
+    assert module_word_restored("my model has no attribute fit") is None
+    top = explain("tensorflow.python.keras.backend has no attribute 'get_graph'\n\nwhen i run demo.py the above error occurred.").matches[0]
+    assert top.name == "keras-tensorflow-version-mismatch" and top.kind == "wording"

@@ -457,6 +457,22 @@ def requote_names(message: str) -> str | None:
     return changed + sep + rest if changed != first else None
 
 
+# an issue title that dropped the word "module" (and the quotes) before a dotted module path:
+# "tensorflow.python.keras.backend has no attribute 'get_graph'"; an object's message names a class, never a
+# lower-case dotted path, so the path is a module's
+_MODULE_WORD_DROPPED = lazy(r"^(?P<cls>(?:[A-Za-z_][\w.]*Error:\s*)?)(?P<mod>[a-z_]\w*(?:\.[a-z_]\w*)+) has no attribute '?(?P<name>[A-Za-z_]\w*)'?")
+
+
+def module_word_restored(message: str) -> str | None:
+    """``module '<path>' has no attribute '<name>'`` for a message that names a dotted module path without the
+    word ``module``, or None when it does not start so."""
+    m = _MODULE_WORD_DROPPED.match(message.strip())
+    if m is None:
+        return None
+    rest = message.strip()[m.end() :]
+    return f"{m.group('cls')}module '{m.group('mod')}' has no attribute '{m.group('name')}'{rest}"
+
+
 def backticks_for_quotes(message: str) -> str | None:
     """Single-quoted code spans as backtick ones, or None when the message has none to change.
 
