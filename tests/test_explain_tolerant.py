@@ -1083,3 +1083,44 @@ def test_an_issue_title_naming_two_messages_of_one_class_reads_each():
     match = explain("KeyError: 'acc' and KeyError: 'val_acc' Errors", versions={}).matches[0]
     assert (match.rule.name, match.kind) == ("history-metric-key", "wording")
     assert match.confidence < CONFIDENT
+
+
+# an issue editor's inline code span opened before a notebook traceback's first frame line (and maybe never closed)
+_BACKTICKED_FRAME = (
+    "`~/venv/lib/python3.7/site-packages/keras/backend/tensorflow_backend.py in get_uid(prefix)\n"
+    "     72     global _GRAPH_UID_DICTS\n"
+    "---> 73     graph = tf.get_default_graph()\n"
+    "\n"
+    "AttributeError: module 'tensorflow' has no attribute 'get_default_graph'{close}\n"
+)
+
+
+@pytest.mark.parametrize("close", ["", "`"])
+def test_a_frame_line_after_an_inline_code_backtick_is_read_as_a_frame(close):
+    text = _BACKTICKED_FRAME.format(close=close)
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.frames and rec.frames[-1].path.endswith("keras/backend/tensorflow_backend.py")
+    top = explain(text).matches[0]
+    assert top.name == "keras-tensorflow-version-mismatch" and top.confidence >= CONFIDENT  # raised in keras, shown
+
+
+def test_a_code_span_a_wrapped_message_splits_inside_its_lines_keeps_its_backticks():
+    text = "ValueError: Expected `model.fit(x,\ny)` to get arrays\n"
+    assert "`model.fit(x," in normalize_text(text) and "y)`" in normalize_text(text)
+
+
+def test_a_title_that_dropped_the_word_module_is_read_with_it():
+    from kerasdoctor.explain.normalize import module_word_restored
+
+    assert module_word_restored("tensorflow.python.keras.backend has no attribute 'get_graph'") == (
+        "module 'tensorflow.python.keras.backend' has no attribute 'get_graph'"
+    )
+    assert module_word_restored("AttributeError: keras.backend has no attribute set_session") == (
+        "AttributeError: module 'keras.backend' has no attribute 'set_session'"
+    )
+    # a class's message, a single word or the user's own words are not a module path
+    assert module_word_restored("'Sequential' object has no attribute 'fit'") is None
+    assert module_word_restored("tensorflow has no attribute 'Session'") is None
+    assert module_word_restored("my model has no attribute fit") is None
+    top = explain("tensorflow.python.keras.backend has no attribute 'get_graph'\n\nwhen i run demo.py the above error occurred.").matches[0]
+    assert top.name == "keras-tensorflow-version-mismatch" and top.kind == "wording"

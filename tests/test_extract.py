@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import FORMATS
 
-from kerasdoctor.explain.extract import extract_errors, is_library_path, records_from_exception, strip_ansi, unwrap_message
+from kerasdoctor.explain.extract import builtin_type_names, extract_errors, is_library_path, records_from_exception, strip_ansi, unwrap_message
 
 
 def records(name: str):
@@ -1103,3 +1103,31 @@ def test_spyder_frames_name_their_function_without_a_comma():
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert [(f.line, f.function) for f in rec.frames] == [(98, ""), (71, "init_keras_custom_objects")]
     assert rec.frames[-1].code.startswith("keras.utils.generic_utils.get_custom_objects()")
+
+
+@pytest.mark.parametrize(
+    ("pasted", "builtin"),
+    [("AtrributeError", "AttributeError"), ("ValueErorr", "ValueError"), ("Attributeerror", "AttributeError"), ("ImportEror", "ImportError")],
+)
+def test_a_builtin_exception_class_retyped_with_one_slip_is_read_as_that_class(pasted, builtin):
+    names = builtin_type_names(pasted)
+    assert names[0] == pasted and builtin in names and "Exception" in names
+
+
+@pytest.mark.parametrize(("pasted", "builtin"), [("AtrributeError", "AttributeError"), ("AttribueError", "AttributeError")])
+def test_a_record_of_a_retyped_builtin_class_shows_the_name_as_pasted(pasted, builtin):
+    (rec,) = extract_errors(f"{pasted}: 'str' object has no attribute 'decode'\n")
+    assert rec.type == pasted
+    assert builtin in rec.type_names
+
+
+@pytest.mark.parametrize("name", ["InvalidArgumentError", "ResourceExhaustedError", "NotFoundError", "KerasError"])
+def test_library_exception_classes_are_not_read_as_builtins(name):
+    assert builtin_type_names(name) == (name,)
+
+
+def test_a_retyped_exception_class_keeps_the_family_its_wording_names():
+    from kerasdoctor import explain
+
+    text = "`original_keras_version = f.attrs['keras_version'].decode('utf8')`\n`AtrributeError: 'str' object has no attribute 'decode'`\n"
+    assert explain(text).matches[0].name == "h5py3-str-decode"

@@ -257,12 +257,57 @@ def strip_ansi(text: str) -> str:
 
 
 def builtin_type_names(name: str) -> tuple[str, ...]:
-    """The class name and its bases for Python's own exceptions; just the name otherwise."""
+    """The class name and its bases for Python's own exceptions; just the name otherwise.
+
+    A name one keystroke away from a builtin exception's (`AtrributeError`, `ValueErorr`, `Attributeerror`) is a
+    message retyped by hand: it is read as that builtin's, after the name as pasted.
+    """
     short = name.rsplit(".", 1)[-1]
     cls = getattr(builtins, short, None)
     if isinstance(cls, type) and issubclass(cls, BaseException):
         return tuple(c.__name__ for c in cls.__mro__ if c is not object)
+    near = _builtin_exception_retyped(short)
+    if near is not None:
+        return (short, *(c.__name__ for c in near.__mro__ if c is not object))
     return (short,)
+
+
+def _builtin_exception_retyped(short: str) -> type | None:
+    """The builtin exception whose name `short` misspells by one edit or by case, if exactly one is that close."""
+    low = short.lower()
+    if len(short) < 8 or not short[0].isalpha() or not any(w in low for w in ("err", "eror", "exc", "warn")):
+        return None
+    if low in _RETYPED:
+        return _RETYPED[low]
+    found: list[type] = []
+    for attr, obj in vars(builtins).items():
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, BaseException)
+            and abs(len(attr) - len(short)) <= 1
+            and (attr.lower() == low or _one_edit_apart(attr, short))
+        ):
+            found.append(obj)
+    near = found[0] if len(found) == 1 else None
+    _RETYPED[low] = near
+    return near
+
+
+_RETYPED: dict[str, type | None] = {}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (a != b)."""
+    if a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
+    return a[i:] == b[i + 1 :]
 
 
 def is_library_path(path: str) -> bool:

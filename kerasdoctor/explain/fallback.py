@@ -33,6 +33,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         drop_elisions,
         flatten_message,
         joined_messages,
+        module_word_restored,
         normalize_text,
         requote_names,
         restore_cut_quotes,
@@ -63,6 +64,10 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         if requoted is not None:
             # the same message with the quotes Python prints around its names, lost on the way to the paste
             out.append(record.replaced(message=requote_names(message) or message, key_message=requoted))
+        moduled = module_word_restored(key) if "has no attribute" in key and "module" not in key else None
+        if moduled is not None:
+            # an issue title that dropped "module" before the dotted path Python names
+            out.append(record.replaced(message=module_word_restored(message) or moduled, key_message=moduled))
         if record.type and "\n" not in message.strip():
             # an issue title: the messages it names together, each without the words the title adds after it
             for part in joined_messages(key, record.type) or [key]:

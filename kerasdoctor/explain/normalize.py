@@ -228,6 +228,26 @@ def strip_markdown(lines: list[str]) -> list[str]:
     return out
 
 
+def _drop_lone_edge_backticks(lines: list[str]) -> list[str]:
+    """Drop the lone backticks of an inline code span a paste was wrapped in across lines.
+
+    An issue editor's `...` around a whole traceback leaves one backtick before its first line
+    (`` `~/site-packages/keras/backend/tensorflow_backend.py in get_uid(prefix)``) and one after its last,
+    or none after it when the user never closed the span; Python prints no backtick at either end of a
+    line, and a frame line is only read without it. A backtick inside a line is left alone.
+    """
+    out = []
+    for line in lines:
+        if line.count("`") == 1:
+            body = line.strip()
+            if len(body) > 1 and body[0] == "`":
+                line = line.replace("`", "", 1)
+            elif len(body) > 1 and body[-1] == "`":
+                line = line.rstrip()[:-1]
+        out.append(line)
+    return out
+
+
 def split_padded_lines(lines: list[str]) -> list[str]:
     """Split lines a console padded to its width and a copy then glued together (frames, exception lines)."""
     out: list[str] = []
@@ -416,6 +436,8 @@ def normalize_text(text: str) -> str:
     lines = rejoin_wrapped(lines)
     if 'File "' in text:
         lines = rejoin_cut_frame_heads(lines)
+    if "`" in text:
+        lines = _drop_lone_edge_backticks(lines)  # after rejoining: a wrap may cut a code span at a line's edge
     text = "\n".join(lines)
     return restore_placeholders(text)
 
@@ -433,6 +455,22 @@ def requote_names(message: str) -> str | None:
     for pattern, quoted in _BARE_NAMES:
         changed = pattern.sub(quoted, changed)
     return changed + sep + rest if changed != first else None
+
+
+# an issue title that dropped the word "module" (and the quotes) before a dotted module path:
+# "tensorflow.python.keras.backend has no attribute 'get_graph'"; an object's message names a class, never a
+# lower-case dotted path, so the path is a module's
+_MODULE_WORD_DROPPED = lazy(r"^(?P<cls>(?:[A-Za-z_][\w.]*Error:\s*)?)(?P<mod>[a-z_]\w*(?:\.[a-z_]\w*)+) has no attribute '?(?P<name>[A-Za-z_]\w*)'?")
+
+
+def module_word_restored(message: str) -> str | None:
+    """``module '<path>' has no attribute '<name>'`` for a message that names a dotted module path without the
+    word ``module``, or None when it does not start so."""
+    m = _MODULE_WORD_DROPPED.match(message.strip())
+    if m is None:
+        return None
+    rest = message.strip()[m.end() :]
+    return f"{m.group('cls')}module '{m.group('mod')}' has no attribute '{m.group('name')}'{rest}"
 
 
 def backticks_for_quotes(message: str) -> str | None:
