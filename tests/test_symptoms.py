@@ -177,8 +177,9 @@ def test_a_negation_in_a_several_word_entry_may_be_another_negation() -> None:
 
 
 def test_a_negation_of_several_words_may_stand_for_the_negation_of_an_entry() -> None:
-    groups = WordGroups(vocabulary([["not", "cannot", "unable to"], ["not found", "not recognized"]]))
+    groups = WordGroups(vocabulary([["not", "cannot", "unable to", "not able to"], ["not found", "not recognized", "not detected"]]))
     assert fit("gpu not found", "tensorflow is unable to recognize the gpu", groups)  # unable to recognize = not recognized
+    assert fit("gpu not found", "keras is not able to detect the gpu", groups)
     assert not fit("gpu not found", "unable to say if the gpu is recognized", groups)  # still words in a row
     assert not fit("gpu not found", "unable to train, the gpu is recognized", groups)
 
