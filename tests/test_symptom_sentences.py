@@ -237,7 +237,6 @@ DESCRIBED = [
     ("overfitting", "the training accuracy climbs every epoch while the validation accuracy fluctuates"),
     ("overfitting", "训练集准确率不断上升，验证集准确率来回波动"),
     ("inference-preprocessing-mismatch", "once I load the model in my app it always returns the same prediction"),
-    ("gpu-not-visible", "training is very slow, nvidia-smi says the gpu utilization is 0%"),
     ("learning-rate-extreme", "the training loss oscillates up and down and never converges"),
     ("input-not-scaled", "图片输入前没有除以255"),
     ("keras-tensorflow-version-mismatch", "keras version incompatible with my tensorflow after pip upgrade"),
