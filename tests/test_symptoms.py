@@ -176,6 +176,14 @@ def test_a_negation_in_a_several_word_entry_may_be_another_negation() -> None:
     assert not fit("tensorflow 2 placeholder", "keras 2 placeholder", groups)  # only a negation stands for another
 
 
+def test_a_negation_of_several_words_may_stand_for_the_negation_of_an_entry() -> None:
+    groups = WordGroups(vocabulary([["not", "cannot", "unable to", "not able to"], ["not found", "not recognized", "not detected"]]))
+    assert fit("gpu not found", "tensorflow is unable to recognize the gpu", groups)  # unable to recognize = not recognized
+    assert fit("gpu not found", "keras is not able to detect the gpu", groups)
+    assert not fit("gpu not found", "unable to say if the gpu is recognized", groups)  # still words in a row
+    assert not fit("gpu not found", "unable to train, the gpu is recognized", groups)
+
+
 def test_a_symptom_the_user_denies_is_not_a_fit() -> None:
     assert fit("loss becomes nan", "the loss becomes nan after 3 epochs")
     assert not fit("loss becomes nan", "the loss is not nan, but the accuracy never changes")
@@ -239,6 +247,13 @@ def test_a_negation_of_a_phrase_must_deny_the_keyword_after_it() -> None:
     assert not fit("gpu not used", "clear_session does not clear memory from the gpu, I used reset_default_graph")
     assert not fit("not using gpu", "I tried freeing the memory using gc.collect, but it could not free the gpu memory")
     assert not fit("没有 用 gpu", "没有报错，我用gpu训练")
+    # the glue of "can't get it to <verb>" between the negation and its verb: the verb is still what is denied
+    negations = WordGroups(vocabulary([["not", "cannot", "没有"]], generic=["not"]))
+    assert fit("cannot detect gpu", "I can't get tensorflow to detect my gpu", negations)
+    assert fit("cannot detect gpu", "I cannot get it to detect the gpu", negations)
+    assert not fit("cannot detect gpu", "it cannot free the old graph, tensorflow had to detect the gpu again", negations)
+    # a clause ends between them: the negation is about something else
+    assert not fit("cannot detect gpu", "it cannot free it and so it had to detect the gpu again", negations)
 
 
 def test_a_phrase_is_never_fitted_without_its_negation() -> None:

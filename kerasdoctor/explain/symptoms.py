@@ -508,6 +508,17 @@ class WordGroups:
             return (word,)
         return (word, *(m[0] for m in self._groups[group] if len(m) == 1 and m[0] != word and m[0].isascii()))
 
+    def negation_rewrites(self, term: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """``term`` with its negation written as one of the several-word negations of the vocabulary ("unable to
+        recognize" for "not recognized", "not able to detect" for "not detected"): what the alternates of one
+        word cannot say."""
+        negation = self._group_of.get(("not",))
+        out: list[tuple[str, ...]] = []
+        for k, word in enumerate(term):
+            if negation is not None and self._group_of.get((word,)) == negation:
+                out.extend(term[:k] + m + term[k + 1 :] for m in self._groups[negation] if len(m) > 1 and all(w.isascii() for w in m))
+        return tuple(out)
+
     def compound_at(self, units: Sequence[str], at: int) -> bool:
         """Whether the word at ``at`` begins a several-word entry of another group than its own ("gpu" in "gpu
         memory"): there the word names a part of something else, not the thing itself."""
@@ -780,6 +791,18 @@ def _look_up(term: tuple[str, ...], text: _Text, groups: WordGroups) -> tuple[fl
     # a negation in a vocabulary entry of several words may be another negation ("cannot recognize" for
     # "not recognized"); a dotted name of a phrase is matched as written
     flexible = groups.in_group(term)
+    score, starts = _in_a_row(term, text, groups, flexible)
+    if flexible:
+        # ... or a negation of several words ("unable to recognize", "not able to detect")
+        for rewritten in groups.negation_rewrites(term):
+            other, where = _in_a_row(rewritten, text, groups, False)
+            if where:
+                score, starts = max(score, min(other, IN_GROUP)), sorted(set(starts).union(where))
+    return score, starts
+
+
+def _in_a_row(term: tuple[str, ...], text: _Text, groups: WordGroups, flexible: bool) -> tuple[float, list[int]]:
+    """Where the words of ``term`` stand in a row in the text, and how closely they were found there."""
     # where the term may start, with how closely its words were found there: a word the text also holds as
     # written elsewhere ("... is detected in PyTorch") still counts where it has another ending ("not detecting")
     at: dict[int, float] | None = None
@@ -935,11 +958,11 @@ def _negation_only_in_fine_words(concepts: Sequence[tuple[str, ...]], found_at: 
     return any(groups.key(concepts[i]) == negation and all(at in text.fine for at in where) for i, (where, _width) in found_at.items())
 
 
-def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
+def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], units: Sequence[str], groups: WordGroups) -> list[int]:
     """The phrase's negations the text holds only where they deny something else: a phrase's negation denies the
     keyword after it ("gpu not used"), so the text must hold that keyword a few words from one of its negations
     ("the GPU is not being used", "cannot use the GPU", "adam is not there"), not anywhere ("memory is not freed ...
-    I used the GPU")."""
+    I used the GPU"). The glue of "can't get it to detect my GPU" between them does not count: it denies detect."""
     negation = groups.key(NEGATION_CONCEPT)
     stray = []
     for i, concept in enumerate(concepts[:-1]):
@@ -947,9 +970,25 @@ def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int,
             continue
         where, width = found_at[i]
         after = found_at[i + 1][0]
-        if not any(0 < q - (p + width - 1) <= NEGATION_REACH or 0 < p - q <= NEGATION_REACH for p in where for q in after):
+        if not any(0 < _words_to(units, p + width - 1, q) <= NEGATION_REACH or 0 < p - q <= NEGATION_REACH for p in where for q in after):
             stray.append(i)
     return stray
+
+
+# words that only join a negation to the verb it denies ("cannot get it to use the GPU", "can't get Keras to see
+# my GPU"): not counted in its reach, unless a clause ends between them
+_NEGATION_GLUE = frozenset(["get", "gets", "got", "getting", "to", "it", "my", "the", "a", "an", "your", "our", "its", "any"])
+
+
+def _words_to(units: Sequence[str], start: int, end: int) -> int:
+    """How far ``end`` is after ``start`` in units, the glue words of a negation between them left out (0 when it
+    is not after)."""
+    if end <= start:
+        return 0
+    between = units[start + 1 : end]
+    if _CLAUSE_BREAKS.intersection(between):
+        return end - start
+    return 1 + sum(1 for unit in between if unit not in _NEGATION_GLUE)
 
 
 def _words_found_twice(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], groups: WordGroups) -> list[int]:
@@ -1026,7 +1065,7 @@ def phrase_fit(
     if text.fine and _negation_only_in_fine_words(concepts, found_at, text, groups):
         return None
     dropped = {
-        *_stray_negations(concepts, found_at, groups),
+        *_stray_negations(concepts, found_at, text.units, groups),
         *_words_found_twice(concepts, found_at, groups),
         *_words_inside_other_keywords(concepts, found_at, text, groups),
     }
