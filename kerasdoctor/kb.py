@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
-    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
+    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...], tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]
     # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
     Blob = bytes | tuple[int, int, int]
     # what a fallback's evidence needs in a text, inverted (explain.fallback.evidence_index): wordings by word, (rule
@@ -85,7 +85,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 21
+_CACHE_FORMAT = 22
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")

@@ -635,3 +635,38 @@ def test_a_keyword_found_only_inside_another_keywords_longer_spelling_is_not_fou
     # a spelling without a negation keeps the meaning of its words: "第一圈" is the first epoch
     counted = WordGroups(vocabulary([["first", "第一圈"], ["epoch", "圈"], ["stuck", "卡住", "卡在"]]))
     assert fit("第一个 epoch 卡住", "做训练一直卡在第一圈", counted) or fit("first epoch stuck", "做训练一直卡在第一圈", counted)
+
+
+def test_the_gate_lets_through_every_text_a_phrase_fits() -> None:
+    """``_passes`` only saves work: a text that a phrase fits (whole, or missing one keyword) always passes it."""
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.symptoms import _passes, _text_of, prepared_phrases, text_words
+
+    rules = load_rules()
+    groups = rules.word_groups()
+    checked = 0
+    for rule in rules.rules:
+        for entry in prepared_phrases(rule, groups):
+            keywords = phrase_keywords(entry[0])
+            texts = [" ".join(keywords)] + [" ".join(k for j, k in enumerate(keywords) if j != i) for i in range(len(keywords))]
+            for text in texts:
+                records = extract_errors(text)
+                if not records:
+                    continue
+                fitted = phrase_fit((), _Text(_text_of(records[-1])), groups, concepts=entry[1]) is not None
+                if fitted:
+                    checked += 1
+                    words, cjk = text_words(records)
+                    assert _passes(entry, words, cjk), (rule.name, entry[0], text)
+    assert checked > 1000
+
+
+def test_a_phrase_of_three_keywords_is_not_weighed_on_a_text_with_one_of_them() -> None:
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.symptoms import _gate, _passes, text_words
+
+    groups = load_rules().word_groups()
+    concepts = groups.concepts(phrase_keywords("validation accuracy fluctuates wildly"))
+    entry = ("validation accuracy fluctuates wildly", concepts, *_gate(concepts, groups))
+    assert _passes(entry, *text_words(extract_errors("my validation accuracy fluctuates a lot")))
+    assert not _passes(entry, *text_words(extract_errors("the validation set is small")))

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     _Key = TypeVar("_Key")  # what a caller names a candidate by: a rule, or its place in a snapshot
 
     # a symptom phrase, its keywords as terms, and the latin keys / Chinese spellings one of which a text needs for it
-    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]
+    # one keyword of a phrase's three most specific, as a text holds it: (latin keys, Chinese spellings), or None
+    _Slot = tuple[frozenset[str], tuple[str, ...]] | None
+    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...], tuple[_Slot, ...]]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry, as tokens() reads it
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
@@ -1209,27 +1211,45 @@ def _numbers_in_order(hit_lists: Sequence[list[int]]) -> bool:
     return all(min(earlier) < max(later) for earlier, later in zip(hit_lists, hit_lists[1:]))
 
 
-def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...]]:
-    """What a text must hold for a phrase of these keywords to fit: (latin keys, Chinese spellings).
+def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[frozenset[str], tuple[str, ...], tuple[_Slot, ...]]:
+    """What a text must hold for a phrase of these keywords to fit: (latin keys, Chinese spellings, keyword slots).
 
     A fit misses at most one keyword of its phrase, so of any two keywords it finds
-    one: the two most specific are enough to look for. A keyword is found through one
-    of its group's spellings: a latin word as itself, with another ending (the key
-    ``~stem``) or as the start of a longer word; a Chinese one with all its characters
-    in the text (as written or spread out). A multi-word term needs its first word (a
-    negation standing for another in it is left to the other keyword: the look-up stays small).
+    one: the two most specific are enough to look for (the first two items, what the
+    fallback's index files a phrase under), and of any three it finds two (the slots,
+    one per keyword of the three most specific, checked by ``_passes``). A keyword is
+    found through one of its group's spellings: a latin word as itself, with another
+    ending (the key ``~stem``) or as the start of a longer word; a Chinese one with all
+    its characters in the text (as written or spread out). A multi-word term needs its
+    first word (a negation standing for another in it is left to the other keyword: the
+    look-up stays small); a slot that cannot be told that way (a several-word Chinese
+    spelling, a term led by a negation) is ``None``: always counted as found.
     """
     latin: set[str] = set()
     cjk: set[str] = set()
-    for concept in sorted(concepts, key=lambda c: (groups.is_generic(c), -len(" ".join(c))))[:2]:
+    slots: list[_Slot] = []
+    ranked = sorted(concepts, key=lambda c: (groups.is_generic(c), -len(" ".join(c))))
+    for n, concept in enumerate(ranked[:3]):
+        slot_latin: set[str] = set()
+        slot_cjk: set[str] = set()
+        told = True
         for spelling in groups.spellings(concept):
             first = spelling[0]
             if _is_cjk(first):
                 if len(spelling) == 1:
-                    cjk.add(first)
+                    slot_cjk.add(first)
+                else:
+                    told = False
             else:
-                latin.update((first, "~" + stem(first)))
-    return frozenset(latin), tuple(sorted(cjk))
+                slot_latin.update((first, "~" + stem(first)))
+                if len(spelling) > 1 and groups.key((first,)) == groups.key(NEGATION_CONCEPT):
+                    told = False
+        if n < 2:
+            latin |= slot_latin
+            cjk |= slot_cjk
+        slots.append((frozenset(slot_latin), tuple(sorted(slot_cjk))) if told else None)
+    # a phrase of two keywords needs one of them: the first two items say it all
+    return frozenset(latin), tuple(sorted(cjk)), tuple(slots) if len(concepts) >= 3 else ()
 
 
 def prepared_phrases(rule: Rule, groups: WordGroups) -> tuple[PreparedPhrase, ...]:
@@ -1251,8 +1271,16 @@ def required_words(phrases: Sequence[PreparedPhrase]) -> tuple[frozenset[str], t
     return latin, tuple(sorted({spelling for p in phrases for spelling in p[3]}))
 
 
+def _holds(latin: frozenset[str], spellings: tuple[str, ...], words: AbstractSet[str], cjk: str) -> bool:
+    return not latin.isdisjoint(words) or bool(cjk and any(all(ch in cjk for ch in spelling) for spelling in spellings))
+
+
 def _passes(phrase: PreparedPhrase, words: AbstractSet[str], cjk: str) -> bool:
-    return not phrase[2].isdisjoint(words) or bool(cjk and any(all(ch in cjk for ch in spelling) for spelling in phrase[3]))
+    """Whether the text holds what ``phrase`` needs (``_gate``): one of its two most specific keywords, two of its three."""
+    if not _holds(phrase[2], phrase[3], words, cjk):
+        return False
+    slots = phrase[4]
+    return not slots or sum(slot is None or _holds(slot[0], slot[1], words, cjk) for slot in slots) >= 2
 
 
 def _text_of(record: ErrorRecord) -> str:
