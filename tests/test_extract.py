@@ -1131,3 +1131,25 @@ def test_a_retyped_exception_class_keeps_the_family_its_wording_names():
 
     text = "`original_keras_version = f.attrs['keras_version'].decode('utf8')`\n`AtrributeError: 'str' object has no attribute 'decode'`\n"
     assert explain(text).matches[0].name == "h5py3-str-decode"
+
+
+def test_inline_code_span_around_a_notebook_traceback_is_no_part_of_its_message():
+    # an issue editor's single backticks opened before the header and closed at the end of the message line
+    text = (
+        "When I run the first cell I get:\n"
+        "`ModuleNotFoundError                       Traceback (most recent call last)\n"
+        "<ipython-input-4-0a1b2c3d4e5f> in <module>\n"
+        "----> 1 import tensorflow as tf\n"
+        "\n"
+        "ModuleNotFoundError: No module named 'tensorflow'`\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("ModuleNotFoundError", "No module named 'tensorflow'")
+    assert [f.function for f in rec.frames] == ["<module>"]
+
+
+def test_a_backtick_inside_a_message_line_is_kept():
+    # an odd backtick that neither opens a line nor closes one is the message's own
+    text = 'Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    f()\nValueError: bad `x value\n'
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.message == "bad `x value"

@@ -213,9 +213,19 @@ def fold_characters(text: str) -> str:
 def strip_markdown(lines: list[str]) -> list[str]:
     """Drop code fences, ``>`` quote markers and headings' hashes before an exception line, unwrap bold and inline code."""
     out = []
+    # an inline code span an issue editor opened at the start of a pasted traceback and closed at the end of its
+    # last line ("`ModuleNotFoundError   Traceback ..." ... "No module named 'keras'`"): its backticks are no
+    # part of what Python printed, and the closing one would end the message
+    in_span = False
     for line in lines:
         if ("```" in line or "~~~" in line) and _FENCE.match(line):
             continue
+        if "`" in line and "```" not in line and line.count("`") % 2:
+            if not in_span and line.lstrip().startswith("`"):
+                line = line.replace("`", "", 1)
+            elif in_span and line.rstrip().endswith("`"):
+                line = line.rstrip()[:-1]
+            in_span = not in_span
         if ">" in line[:8] and not line.lstrip().startswith(">>>"):
             line = _QUOTE_PREFIX.sub("", line)
         if "**" in line:
