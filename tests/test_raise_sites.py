@@ -269,3 +269,47 @@ def test_the_table_of_raising_functions_is_kept_and_read_back(tmp_path: Path, mo
     stored.write_bytes(b"\0\0\0\0damaged")
     third = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
     assert [site.id for site in third.sites_in_function(*where)] == sites
+
+
+@pytest.mark.parametrize(
+    ("code", "calls_deeper"),
+    [
+        ("fetch_handler = _FetchHandler(self._graph, fetches, feed_dict_string)", True),
+        ("fetch_handler = _FetchHandler(", True),  # the call's arguments go on below
+        ("return self._stateless_fn(*args, **kwds)", True),
+        ("a, b = f(x)", True),
+        ("raise ValueError('Cannot feed value of shape %r' % (shape,))", False),
+        ("'Found: ' + str(layer))", False),  # the last line of a raise spread over several
+        ("shape=str(x.shape),", False),  # a keyword argument: maybe a raise's, continued below
+        ("if x.ndim == 0:", False),
+        ("x == f(y)", False),
+        ("return x", False),
+    ],
+)
+def test_a_line_that_calls_further_is_told_from_a_raise(code: str, calls_deeper: bool):
+    assert raisesites._calls_deeper(code) is calls_deeper
+
+
+# TF 1.x Session.run pasted down to the line that builds the fetch handler, without the error below it
+CUT_ON_FETCH_HANDLER = """\
+Traceback (most recent call last):
+  File "train.py", line 52, in <module>
+    loss_value, summary = sess.run([loss, merged], feed_dict={x: xs, y: ys})
+  File "/usr/local/lib/python3.6/dist-packages/tensorflow/python/client/session.py", line 895, in run
+    run_metadata_ptr)
+  File "/usr/local/lib/python3.6/dist-packages/tensorflow/python/client/session.py", line 1113, in _run
+    fetch_handler = _FetchHandler(self._graph, fetches, feed_dict_tensor)
+"""
+
+
+def test_a_paste_cut_on_a_call_is_read_by_the_frames_a_family_names():
+    """The checks of the function the paste stopped in did not raise; a rule's frames among the lines say more."""
+    rules = load_rules()
+    top = explain(CUT_ON_FETCH_HANDLER, rules=rules, versions={}).matches[0]
+    assert (top.rule.name, top.kind) == ("session-fetch-none", "frames")
+    # without a family naming those frames, the checks of `_run` are still the best there is
+    fetch_none = rules.get("KD265")
+    unnamed = Rule(**{**{n: getattr(fetch_none, n) for n in fetch_none.__slots__}, "frames": ()})
+    others = [r for r in rules.rules if r.id != "KD265"]
+    result = explain(CUT_ON_FETCH_HANDLER, rules=RuleSet([*others, unnamed], [], ()), versions={})
+    assert result.matches and result.matches[0].kind == "raise-site"

@@ -287,7 +287,13 @@ def fallback_matches(
 
     evidence = list(other_evidence)
     near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised)
-    candidates = [*evidence, *frame_matches(records, frame_rules)]
+    by_frames = frame_matches(records, frame_rules)
+    if by_frames and evidence:
+        from kerasdoctor.explain.raisesites import cut_on_a_call
+
+        # a paste cut on a line that called further: the function it stopped in did not raise, a named frame says more
+        evidence = [m for m in evidence if not (m.kind == "raise-site" and m.record is not None and cut_on_a_call(m.record))]
+    candidates = [*evidence, *by_frames]
     # rare (a record pasted without its message): then every rule is weighed, its declared classes being the evidence
     candidates += type_matches(records, rules)
     if not any(getattr(m, "linked", False) for m in evidence):

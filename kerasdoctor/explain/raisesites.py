@@ -68,6 +68,11 @@ _DIGITS = lazy(r"\d+")
 _STRING_LITERAL = lazy(r"""(['"])((?:(?!\1)[^\\\n])+)\1""")
 # a literal whose closing quote was cut off with the rest of the paste
 _OPEN_LITERAL = lazy(r"""(['"])([^'"\\\n]+)$""")
+# an assignment or return statement: the line a frame stopped on when a function it called raised.
+# Written with spaces around "=" it is one however the line goes on (`handler = _FetchHandler(` and the call's
+# arguments below); without them it may be a keyword argument of a call continued below, so it must be whole
+_SPACED_ASSIGNMENT = lazy(r"""(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*,\s*)*[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s+[-+*/|&]?=\s|return\s""")
+_ASSIGNED_CALL = lazy(r"""(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*,\s*)*[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*[-+*/|&]?=(?!=)""")
 
 
 class RaiseSite:
@@ -460,6 +465,36 @@ def _message_from_raise_line(record: ErrorRecord, message: str) -> bool:
     code = record.frames[-1].code if record.frames else ""
     first = _STRING_LITERAL.search(code) if code.startswith("raise ") else None
     return first is not None and first.group(2).strip() == message.strip()
+
+
+def _calls_deeper(code: str) -> bool:
+    """Whether a frame's source line is an assignment or return of a call (``handler = _FetchHandler(graph, fetches)``).
+
+    No raise statement reads so, nor any line of one spread over several: the frame stopped there
+    because the function it called raised, and a traceback that ends on it was cut before the raise.
+    """
+    line = code.strip()
+    if "(" not in line:
+        return False
+    if _SPACED_ASSIGNMENT.compiled().match(line):
+        return True
+    if line.count("(") != line.count(")") or line.count("[") != line.count("]") or line.endswith((",", "\\", "+", "%")):
+        return False  # maybe a keyword argument or operand of a statement continued below (a raise's among them)
+    return _ASSIGNED_CALL.compiled().match(line) is not None
+
+
+def cut_on_a_call(record: ErrorRecord) -> bool:
+    """Whether a traceback without its message stops on a line that called further (``_calls_deeper``).
+
+    The checks of the function it stopped in are then only neighbours of what raised: the
+    functions a rule names under ``frames``, where the traceback shows them, say more.
+    """
+    if record.kind != "exception" or not record.frames:
+        return False
+    message = record.key_message or record.message
+    if message.strip() and not _message_from_raise_line(record, message):
+        return False
+    return _calls_deeper(record.frames[-1].code)
 
 
 def _raising_frame_sites(index: RaiseSiteIndex, record: ErrorRecord) -> list[RaiseSite]:
