@@ -33,6 +33,8 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "导入保存的模型后预测结果和训练时不一致"),
     ("sparse-labels-logits-shape", "Keras sparse_categorical_crossentropy shape mismatch with my one-hot labels"),
     ("sparse-labels-logits-shape", "用sparse_categorical_crossentropy训练时logits和labels维度不一致"),
+    ("no-gradients-provided", "my custom loss uses K.round on the predictions and the model cannot train"),
+    ("no-gradients-provided", "自定义损失函数里用了argmax，模型训练不了"),
     ("gradients-do-not-exist", "WARNING gradients do not exist for variables in my custom layer, weights never change"),
     ("gradients-do-not-exist", "训练时出现 Gradients do not exist 警告，部分变量没有梯度"),
     ("unknown-loss-or-metric-name", "ValueError could not interpret loss identifier when I compile with a string"),
