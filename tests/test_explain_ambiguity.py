@@ -459,7 +459,8 @@ def test_the_users_title_on_another_line_names_which_cause_of_a_shared_message()
     assert names(titled)[:2] == ["no-gradients-provided", "none-value-to-tensor"]
     assert all(m.confidence < CONFIDENT for m in titled)
     # the lines of a traceback are the library's, not a description: they name no cause
-    traced = explain('Traceback (most recent call last):\n  File "round_custom_loss.py", line 3, in <module>\n' + message, rules=RULES, versions={}).matches
+    frame = '  File "round_custom_loss.py", line 3, in <module>\n    model.add(Lambda(round_custom_layer))\n'
+    traced = explain("Traceback (most recent call last):\n" + frame + message, rules=RULES, versions={}).matches
     assert names(traced)[0] == "none-value-to-tensor"
 
 

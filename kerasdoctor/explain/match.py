@@ -528,7 +528,14 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
 
 
 # the lines of a traceback that the library prints, not the user: its header and its frames
-_LIBRARY_LINE_STARTS = ("Traceback (most recent call last)", 'File "', "During handling of the above exception", "The above exception was")
+_LIBRARY_LINE_STARTS = (
+    *("Traceback (most recent call last)", 'File "', "During handling of the above exception", "The above exception was"),
+    *("---->", "<ipython-input", "Cell In["),
+)
+# a line of code a notebook's traceback shows with its number ("     12     model.fit(x, y)")
+_NUMBERED_CODE = lazy(r"\d+\s")
+# an exception's own line ("ValueError: ...", "tensorflow.python.framework.errors_impl.InvalidArgumentError: ...")
+_EXCEPTION_LINE = lazy(r"[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\s*:")
 
 
 def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str:
@@ -536,13 +543,27 @@ def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str
     (an exception's, a log's, a warning's), nor a traceback's header or frames."""
     if not prose or not evidence:
         return ""
+    from kerasdoctor.explain.normalize import needs_normalising, normalize_text
+
+    # read as the records were: quotes, entities, full-width signs and a Markdown quote or fence folded
+    text = normalize_text(prose) if needs_normalising(prose) else prose
     printed = [r.message.strip() for r in records if r.kind != "message" and r.message.strip()]
     own = []
-    for line in prose.splitlines()[:MAX_PROSE_LINES]:
-        bare = line.strip().strip("`>")
-        if not bare or evidence in line or bare.startswith(_LIBRARY_LINE_STARTS) or any(bare in m or m in bare for m in printed):
-            continue
-        own.append(bare)
+    after_frame = False  # the source line a frame shows is code, not words
+    for line in text.splitlines()[:MAX_PROSE_LINES]:
+        bare = line.strip().strip("`>").strip()
+        skip = (
+            not bare
+            or after_frame
+            or evidence in line
+            or bare.startswith(_LIBRARY_LINE_STARTS)
+            or _EXCEPTION_LINE.match(bare) is not None
+            or _NUMBERED_CODE.match(bare) is not None
+            or any(bare in m or m in bare for m in printed)
+        )
+        after_frame = bare.startswith('File "') or (after_frame and not bare)
+        if not skip:
+            own.append(bare)
     return "\n".join(own)
 
 
