@@ -33,6 +33,8 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "导入保存的模型后预测结果和训练时不一致"),
     ("sparse-labels-logits-shape", "Keras sparse_categorical_crossentropy shape mismatch with my one-hot labels"),
     ("sparse-labels-logits-shape", "用sparse_categorical_crossentropy训练时logits和labels维度不一致"),
+    ("pretrained-model-input-shape", "fine-tuning EfficientNet on grayscale images fails, what input shape should I use?"),
+    ("pretrained-model-input-shape", "用VGG19迁移学习训练灰度图片报错"),
     ("no-gradients-provided", "my custom loss uses K.round on the predictions and the model cannot train"),
     ("no-gradients-provided", "自定义损失函数里用了argmax，模型训练不了"),
     ("gradients-do-not-exist", "WARNING gradients do not exist for variables in my custom layer, weights never change"),
