@@ -314,10 +314,10 @@ def _explain_and_print(args: argparse.Namespace) -> int:
                 raise UsageError("the error text is empty")
             records = extract_errors(text)
         elif args.text == ["-"] or not sys.stdin.isatty():
-            records = _stdin_records()
+            text, records = "", _stdin_records()
         else:
             raise UsageError("no error text given: pass it as an argument, pipe it in, or use --file LOG")
-        explanation = explain_records(records, rules=ruleset)
+        explanation = explain_records(records, rules=ruleset, prose=text)
     from kerasdoctor import render
     from kerasdoctor.kb import SLOW_PATTERNS
 

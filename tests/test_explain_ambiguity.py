@@ -448,6 +448,22 @@ def test_the_users_words_beside_a_shared_message_name_which_of_its_causes() -> N
     assert names(other)[0] == "tensorflow-native-runtime-load-failed"
 
 
+def test_the_users_title_on_another_line_names_which_cause_of_a_shared_message() -> None:
+    # keras-team/keras#5521's shape: the question's title says what the code does, the message comes later on its own
+    # line; "None values not supported" is printed for a None converted to a tensor and for the None gradients of a
+    # non-differentiable op (Keras 2.1's optimizers)
+    message = "ValueError: None values not supported."
+    bare = explain(message, rules=RULES, versions={}).matches
+    assert names(bare)[0] == "none-value-to-tensor"
+    titled = explain("Error using tf.round() in my custom loss\n\nWhen I fit the model I get\n" + message, rules=RULES, versions={}).matches
+    assert names(titled)[:2] == ["no-gradients-provided", "none-value-to-tensor"]
+    assert all(m.confidence < CONFIDENT for m in titled)
+    # the lines of a traceback are the library's, not a description: they name no cause
+    frame = '  File "round_custom_loss.py", line 3, in <module>\n    model.add(Lambda(round_custom_layer))\n'
+    traced = explain("Traceback (most recent call last):\n" + frame + message, rules=RULES, versions={}).matches
+    assert names(traced)[0] == "none-value-to-tensor"
+
+
 def test_the_library_message_itself_is_not_read_as_the_users_words_beside_it() -> None:
     # a paste that put words of its own on the exception's line (its class is then unknown): the words beside the
     # message are those words only, not the message, whose "cannot reshape array ... (size 30)" says reshape-size-mismatch

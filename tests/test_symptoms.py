@@ -239,6 +239,19 @@ def test_short_english_words_are_found_in_their_other_forms_and_negations_in_non
     assert not fit("tensorflow only sees cpu", "tensorflow runs only on the cpu with a fixed seed")
 
 
+def test_freezing_a_part_of_the_model_is_no_hang_and_no_stuck_metric() -> None:
+    hang = WordGroups(vocabulary([["hang", "freeze", "freezes", "freezing", "froze", "never ends"], ["stuck", "frozen"], ["train", "training"], ["accuracy"]]))
+    # the program or the metric: the symptom
+    assert fit("training hangs", "the training freezes at the first epoch", hang)
+    assert fit("accuracy stuck", "my accuracy is frozen at 0.5", hang)
+    assert fit("training hangs", "training froze after the first batch", hang)
+    # a part of the model kept from training (trainable=False): neither
+    assert not fit("training hangs", "freezing the base layers during training does not work", hang)
+    assert not fit("training hangs", "I froze the first 10 layers of VGG16 but training changes them", hang)
+    assert not fit("accuracy stuck", "the accuracy drops although the layers are frozen", hang)
+    assert not fit("training hangs", "I set layer.trainable = False to freeze it, training still updates it", hang)
+
+
 def test_a_negation_of_a_phrase_must_deny_the_keyword_after_it() -> None:
     assert fit("gpu not used", "the gpu is not being used")
     assert fit("not using gpu", "keras is not using the gpu at all")

@@ -23,13 +23,16 @@ def explain_records(
     extra_rule_dirs: Iterable[str] = (),
     versions: Mapping[str, str] | None = None,
     guess: bool = True,
+    prose: str = "",
 ) -> Explanation:
     """Rank the rules for already extracted records.
 
     ``versions`` are the user's package versions; by default those installed
     here, overridden by what the traceback's own paths reveal. ``guess``: when no
     evidence matched, name the families whose words the text shares most, as a
-    low-confidence guess (``explain.nearest``).
+    low-confidence guess (``explain.nearest``). ``prose``: the whole text the records
+    came from, whose lines of the user's own words (a title, a question) may say which
+    of the families a shared message stands for.
     """
     from kerasdoctor.kb import load_rules
     from kerasdoctor.versions import installed_versions, versions_from_records
@@ -60,7 +63,7 @@ def explain_records(
         matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
     # an INFO line is one of the errors only when a family's wording fitted it
     errors = [r for r in records if r.type != INFO_LOG or any(m.record is r for m in matches)]
-    return Explanation(errors=errors, matches=add_shared_families(matches, ruleset, records), environment=environment)
+    return Explanation(errors=errors, matches=add_shared_families(matches, ruleset, records, prose), environment=environment)
 
 
 def _without_wording(records: Sequence[ErrorRecord], ruleset: RuleSet, environment: Mapping[str, str], guess: bool) -> list[Match]:
@@ -90,7 +93,7 @@ def explain(
     """
     if isinstance(source, BaseException):
         return explain_records(records_from_exception(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions, guess=False)
-    return explain_records(extract_errors(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions)
+    return explain_records(extract_errors(source), rules=rules, extra_rule_dirs=extra_rule_dirs, versions=versions, prose=source)
 
 
 def explain_file(path: str, **options: object) -> Explanation:

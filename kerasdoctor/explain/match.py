@@ -39,6 +39,8 @@ MIN_CONFIDENCE = 0.05
 AMBIGUOUS_MARGIN = 0.03
 # a family the matched wording is shared with: named below it, as the same check's other cause
 SHARED_FAMILY_FACTOR = 0.85
+# the user's own lines of a pasted text read for which shared family they describe (a long log is not a description)
+MAX_PROSE_LINES = 60
 # Keras 3's trainer re-raises what failed while it built the model as a RuntimeError that quotes it
 # ("Unable to automatically build the model. ... Exception encountered:\n'<error>'", keras/src/trainers/trainer.py
 # _symbolic_build, Keras 3.0-3.15): the quoted error's own class and raising frame are not shown
@@ -459,13 +461,14 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
     return [m.replaced(confidence=m.confidence * scale, notes=(*m.notes, note) if m is first else m.notes) if id(m) in tied else m for m in ranked]
 
 
-def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Sequence[ErrorRecord] = ()) -> list[Match]:
+def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Sequence[ErrorRecord] = (), prose: str = "") -> list[Match]:
     """After the wording matches, the families the best wording is declared ``shared_with``: the same message, another cause.
 
     They come as ``raise-site`` matches (the same library check, linked to another family),
     below the wording that matched, so the user sees the other causes that print it; first,
     though, when the user's own words beside the message describe one of them and not the
-    wording's family (``records``: the text the message came from).
+    wording's family (``records``: the text the message came from; ``prose``: that whole
+    text, whose other lines, a title or a question, are the user's words too).
     """
     first = matches[0] if matches else None
     if first is None or first.kind != "wording" or first.pattern is None or not first.pattern.shared_with:
@@ -482,7 +485,7 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
     ranked = [*matches, *extra]
     if first.confidence >= CONFIDENT or shown_conditions(first):
         return ranked
-    described = _described_beside(first, [m for m in ranked[1:] if m.rule.name in first.pattern.shared_with], records, rules)
+    described = _described_beside(first, [m for m in ranked[1:] if m.rule.name in first.pattern.shared_with], records, rules, prose)
     if described is None:
         return ranked
     note = f"the words beside the message describe this cause, one of those the library reports with {first.rule.name}'s message"
@@ -490,10 +493,10 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
     return [promoted, *(m for m in ranked if m is not described)]
 
 
-def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet) -> Match | None:
+def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet, prose: str = "") -> Match | None:
     """The one shared family whose symptoms the user's words describe, if the wording's own family's symptoms do not fit
     them too: the words before the message on its line, and the lines the user wrote (a library's exception, log or
-    warning lines and the rest of the message are its own words, not a description)."""
+    warning lines and the rest of the message are its own words, not a description; so are a traceback's frames)."""
     if not shared or not records:
         return None
     from kerasdoctor.explain.symptoms import symptom_matches
@@ -512,6 +515,9 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
         if text.strip():
             # key_message too: symptoms read an exception through it, and the library's message is not the user's words
             words.append(record.replaced(message=text, key_message=text))
+    own = _own_lines(prose, records, first.evidence)
+    if own:
+        words.append(first.record.replaced(kind="message", type=None, message=own, key_message=own))
     if not words:
         return None
     fits = symptom_matches(words, [first.rule, *(m.rule for m in shared)], rules.vocabulary)
@@ -519,6 +525,46 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
     if first.rule.name in named or len(named) != 1:
         return None
     return candidates.get(named.pop())
+
+
+# the lines of a traceback that the library prints, not the user: its header and its frames
+_LIBRARY_LINE_STARTS = (
+    *("Traceback (most recent call last)", 'File "', "During handling of the above exception", "The above exception was"),
+    *("---->", "<ipython-input", "Cell In["),
+)
+# a line of code a notebook's traceback shows with its number ("     12     model.fit(x, y)")
+_NUMBERED_CODE = lazy(r"\d+\s")
+# an exception's own line ("ValueError: ...", "tensorflow.python.framework.errors_impl.InvalidArgumentError: ...")
+_EXCEPTION_LINE = lazy(r"[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\s*:")
+
+
+def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str:
+    """The lines of ``prose`` the user wrote: not the line of the matched message, nor a line of another record's
+    (an exception's, a log's, a warning's), nor a traceback's header or frames."""
+    if not prose or not evidence:
+        return ""
+    from kerasdoctor.explain.normalize import needs_normalising, normalize_text
+
+    # read as the records were: quotes, entities, full-width signs and a Markdown quote or fence folded
+    text = normalize_text(prose) if needs_normalising(prose) else prose
+    printed = [r.message.strip() for r in records if r.kind != "message" and r.message.strip()]
+    own = []
+    after_frame = False  # the source line a frame shows is code, not words
+    for line in text.splitlines()[:MAX_PROSE_LINES]:
+        bare = line.strip().strip("`>").strip()
+        skip = (
+            not bare
+            or after_frame
+            or evidence in line
+            or bare.startswith(_LIBRARY_LINE_STARTS)
+            or _EXCEPTION_LINE.match(bare) is not None
+            or _NUMBERED_CODE.match(bare) is not None
+            or any(bare in m or m in bare for m in printed)
+        )
+        after_frame = bare.startswith('File "') or (after_frame and not bare)
+        if not skip:
+            own.append(bare)
+    return "\n".join(own)
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:

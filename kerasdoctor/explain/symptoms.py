@@ -185,6 +185,59 @@ CJK_FINE = ("没有问题", "没问题", "是对的", "没有错", "没错")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
 _DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
+# "freeze the layers", "frozen weights", "layers are frozen": setting trainable=False (transfer learning), not a
+# program that hangs nor a metric that stays the same, which the same words say elsewhere ("training freezes",
+# "accuracy frozen at 0.5"); such a word names neither symptom
+_FREEZE_WORDS = frozenset(["freeze", "freezes", "freezing", "froze", "frozen"])
+_FROZEN_PARTS = frozenset(
+    [
+        *("layer", "layers", "weight", "weights", "parameter", "parameters", "params", "variables", "base", "backbone"),
+        *("encoder", "decoder", "embedding", "embeddings", "discriminator", "generator", "bn", "batchnorm"),
+        *("batchnormalization", "batch_normalization", "conv", "convolutional", "block", "blocks", "graph", "pretrained"),
+    ]
+)
+# parts that are frozen only when named after the word ("freeze the model"): "the model freezes" hangs
+_FROZEN_AFTER = frozenset(["model", "models", "network", "networks", "net"])
+_PRETRAINED_NAMES = ("vgg", "resnet", "inception", "xception", "mobilenet", "efficientnet", "densenet", "nasnet", "bert")
+_FREEZE_REACH = 4
+_FROZEN_BEFORE_SKIPS = frozenset(["is", "are", "was", "were", "be", "been", "being", "remain", "remains", "stay", "stays", "all", "still", "now"])
+
+
+def _names_part(unit: str, after: bool) -> bool:
+    return unit in _FROZEN_PARTS or (after and unit in _FROZEN_AFTER) or unit.startswith(_PRETRAINED_NAMES) or unit == "trainable"
+
+
+def _trainable_sense(units: Sequence[str]) -> frozenset[int]:
+    """The freeze words of the text that say a part of a model is not trained ("freeze the base layers", "the
+    weights are frozen", "trainable=False to freeze"): the part is named within a few words after the word (or,
+    for "frozen", just before it), within its clause."""
+    found = set()
+    for i, unit in enumerate(units):
+        if unit not in _FREEZE_WORDS:
+            continue
+        for at in range(i + 1, min(len(units), i + 1 + _FREEZE_REACH)):
+            if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
+                break
+            if _names_part(units[at], after=True):
+                found.add(i)
+                break
+        if i in found:
+            continue
+        # "trainable = False to freeze them"
+        for at in range(i - 1, max(-1, i - 1 - _FREEZE_REACH), -1):
+            if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
+                break
+            if "trainable" in units[at]:
+                found.add(i)
+                break
+        if i in found or unit != "frozen":
+            continue
+        at = i - 1
+        while at >= 0 and units[at] in _FROZEN_BEFORE_SKIPS:
+            at -= 1
+        if at >= 0 and _names_part(units[at], after=False):
+            found.add(i)
+    return frozenset(found)
 
 
 def _is_cjk(token: str) -> bool:
@@ -598,8 +651,10 @@ class _Text:
         self.chars = "".join(u if _is_cjk(u) else _GAP for u in units)
         positions: dict[str, list[int]] = {}
         stems: dict[str, list[int]] = {}
+        # a freeze word that freezes a part of the model is no keyword of a phrase: it says neither "hangs" nor "stuck"
+        settled = _trainable_sense(units) if not _FREEZE_WORDS.isdisjoint(self.set) else frozenset()
         for i, unit in enumerate(units):
-            if not _is_cjk(unit):
+            if not _is_cjk(unit) and i not in settled:
                 positions.setdefault(unit, []).append(i)
                 stems.setdefault(stem(unit), []).append(i)
         self.positions = positions
