@@ -655,6 +655,21 @@ def test_keras1_bare_exception_type_does_not_contradict_a_family_typed_for_later
     assert all(m.kind != "wording" for m in explain("KeyError: You must compile your model before using it.").matches)
 
 
+def test_a_class_name_misspelt_by_one_letter_reads_as_an_unknown_class_not_another_one():
+    # retyped issue titles: "IternalError: Blas xGEMMBatched launch failed.", "InvalidArgumentErorr: ..."
+    typo = explain("IternalError:  Blas xGEMMBatched launch failed.").matches
+    exact = explain("InternalError:  Blas xGEMMBatched launch failed.").matches
+    assert typo and typo[0].rule.name == exact[0].rule.name == "cublas-handle-failed" and typo[0].kind == "wording"
+    message = "Received a label value of 5 which is outside the valid range of [0, 5)."
+    swapped = explain(f"InvalidArgumentErorr: {message}").matches
+    spelt = explain(f"InvalidArgumentError: {message}").matches
+    assert swapped and swapped[0].rule.name == spelt[0].rule.name == "sparse-label-out-of-range"
+    assert swapped[0].kind == "wording" and swapped[0].confidence < spelt[0].confidence  # the class is unknown
+    # a real class of another kind still rules the wording out, and short names are never read as misspelt
+    assert all(m.kind != "wording" for m in explain("KeyError: Blas GEMM launch failed").matches)
+    assert all(m.kind != "wording" for m in explain("IOError: Blas GEMM launch failed").matches)
+
+
 def _wrapped_at(text: str, width: int) -> str:
     out = []
     for line in text.splitlines():

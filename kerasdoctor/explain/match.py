@@ -215,6 +215,40 @@ def _imported_wrong_module(record: ErrorRecord, evidence: str, pattern: ErrorPat
     return record.type in _IMPORT_ERRORS and _runs_a_file_named_like_a_package(record)
 
 
+# a class name retyped by hand ("IternalError: Blas xGEMMBatched launch failed", "InvalidArgumentErorr: logits and
+# labels ...") is one letter away from the class the check raises: its class is unknown, not another one. Short names
+# are left out: OSError and IOError are one letter apart and both real
+MISSPELT_TYPE_MIN_CHARS = 9
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether a and b differ by one inserted, deleted or replaced letter, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+
+
+def misspells_a_type(name: str, types: Iterable[str]) -> bool:
+    """A pasted class name that is a one-letter misspelling of one of the check's classes, and no class of Python's."""
+    short = name.rsplit(".", 1)[-1]
+    if len(short) < MISSPELT_TYPE_MIN_CHARS or not short[:1].isupper():
+        return False
+    import builtins
+
+    if isinstance(getattr(builtins, short, None), type):
+        return False
+    return any(len(t) >= MISSPELT_TYPE_MIN_CHARS and _one_edit_apart(short, t) for t in types)
+
+
 def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
     """How sure one pattern hit on one record is, 0 when the record contradicts it."""
     score = pattern.confidence
@@ -230,7 +264,9 @@ def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -
         if record.type is None or (record.type in UNTYPED_RAISES and record.type not in pattern.types):
             score *= UNKNOWN_TYPE_FACTOR
         elif not set(pattern.types).intersection(record.type_names or (record.type,)):
-            return 0.0
+            if not misspells_a_type(record.type, pattern.types):
+                return 0.0
+            score *= UNKNOWN_TYPE_FACTOR
     factor = _where_factor(pattern, record)
     if factor == 0.0:
         return 0.0
