@@ -275,6 +275,16 @@ def test_a_script_named_after_any_package_it_imports_is_the_cause_when_the_frame
     assert elsewhere[0].confidence < CONFIDENT
 
 
+def test_a_tf_hub_cache_folder_without_its_model_is_not_a_wrong_working_directory() -> None:
+    # the OS empties TF Hub's cache in the temp directory and leaves the folder: deleting it is the cure, so the
+    # message's path is no sign of the user's own path resolved against the wrong directory
+    missing = "OSError: SavedModel file does not exist at: {}/{{saved_model.pbtxt|saved_model.pb}}\n"
+    cached = missing.format("/var/folders/9y/T/tfhub_modules/145bb06ec3b59b08fb564ab752bd5aa222bfb50a")
+    assert all(m.rule.name != "model-file-not-found" or m.confidence < CONFIDENT for m in explain(cached, rules=RULES, versions={}).matches)
+    own = explain(missing.format("saved/my_model"), rules=RULES, versions={}).matches
+    assert names(own)[0] == "model-file-not-found" and own[0].confidence >= CONFIDENT
+
+
 def test_a_wording_found_only_with_case_ignored_is_not_certain() -> None:
     # unknown-identifier's wording is written for a lowercase string ('adamm'); a class name such as
     # RAdam (keras-radam's optimizer, CyberZHG/keras-radam#16) fits it only once case is ignored
