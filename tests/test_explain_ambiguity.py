@@ -258,6 +258,33 @@ def test_a_traceback_through_the_users_own_tensorflow_py_is_not_sure_of_a_remove
     assert elsewhere[0].confidence >= CONFIDENT
 
 
+def test_a_script_named_after_any_package_it_imports_is_the_cause_when_the_frames_show_it() -> None:
+    # a library built on Keras is shadowed like Keras itself: the user's keras_ocr.py running `import keras_ocr`
+    # imports the script, whose module then lacks the package's attribute
+    raised = "    pipeline = keras_ocr.pipeline.Pipeline()\nAttributeError: module 'keras_ocr' has no attribute 'pipeline'\n"
+    own_file = (
+        'Traceback (most recent call last):\n  File "keras_ocr.py", line 3, in <module>\n    import keras_ocr\n'
+        f'  File "/home/u/proj/keras_ocr.py", line 7, in <module>\n{raised}'
+    )
+    shadowed = explain(own_file, rules=RULES, versions={}).matches
+    assert names(shadowed)[0] == "module-has-no-attribute"
+    assert shadowed[0].confidence >= CONFIDENT
+    # a script of another name shows nothing of the kind: only the generic reading, below certainty
+    elsewhere = explain(own_file.replace("keras_ocr.py", "ocr_demo.py"), rules=RULES, versions={}).matches
+    assert names(elsewhere)[0] == "module-has-no-attribute"
+    assert elsewhere[0].confidence < CONFIDENT
+
+
+def test_a_tf_hub_cache_folder_without_its_model_is_not_a_wrong_working_directory() -> None:
+    # the OS empties TF Hub's cache in the temp directory and leaves the folder: deleting it is the cure, so the
+    # message's path is no sign of the user's own path resolved against the wrong directory
+    missing = "OSError: SavedModel file does not exist at: {}/{{saved_model.pbtxt|saved_model.pb}}\n"
+    cached = missing.format("/var/folders/9y/T/tfhub_modules/145bb06ec3b59b08fb564ab752bd5aa222bfb50a")
+    assert all(m.rule.name != "model-file-not-found" or m.confidence < CONFIDENT for m in explain(cached, rules=RULES, versions={}).matches)
+    own = explain(missing.format("saved/my_model"), rules=RULES, versions={}).matches
+    assert names(own)[0] == "model-file-not-found" and own[0].confidence >= CONFIDENT
+
+
 def test_a_wording_found_only_with_case_ignored_is_not_certain() -> None:
     # unknown-identifier's wording is written for a lowercase string ('adamm'); a class name such as
     # RAdam (keras-radam's optimizer, CyberZHG/keras-radam#16) fits it only once case is ignored

@@ -988,6 +988,18 @@ def test_a_message_that_keeps_a_quote_is_not_requoted():
     assert requote_names("the model has no attribute here") is None
 
 
+def test_names_an_asker_marked_with_markdown_backticks_are_read_with_pythons_quotes():
+    from kerasdoctor.explain.normalize import requote_names
+
+    assert requote_names("module 'tensorflow' has no attribute `'contrib'`") == "module 'tensorflow' has no attribute 'contrib'"
+    assert requote_names("module `tensorflow` has no attribute `contrib`") == "module 'tensorflow' has no attribute 'contrib'"
+    assert requote_names("cannot import name `Foo` from `keras.engine`") == "cannot import name 'Foo' from 'keras.engine'"
+    # Keras's own code marks stay where no interpreter template holds them
+    assert requote_names("Only instances of `keras.Layer` can be added to a Sequential model.") is None
+    top = explain("AttributeError: module 'tensorflow' has no attribute `'contrib'`", versions={}).matches[0]
+    assert (top.rule.name, top.kind) == ("tf-contrib-removed", "wording")
+
+
 def test_a_second_error_quoted_after_the_users_chinese_words_is_a_record_of_its_own():
     pasted = (
         "模型使用keras的 model.save保存 使用 load_model加载\n"

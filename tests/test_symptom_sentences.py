@@ -257,6 +257,8 @@ DESCRIBED = [
     ("dataset-download-failed", "mnist.load_data() hangs forever"),
     ("dataset-download-failed", "getting a connection error every time keras tries to fetch the mnist files"),
     ("dataset-download-failed", "how do I make load_data go through our office proxy"),
+    ("dataset-download-failed", "the library fails with an error while the pretrained model is being downloaded"),
+    ("dataset-download-failed", "第一次运行时预训练模型下载失败"),
     ("input-ran-out-of-data", "fit complains my input is out of data halfway through an epoch"),
     ("activation-loss-mismatch", "is softmax on the last layer right with binary_crossentropy? the model learns nothing"),
     ("keras-tensorflow-version-mismatch", "which keras version is compatible with tensorflow 1.15?"),

@@ -112,15 +112,25 @@ def _user_files_named(frames: Iterable[Frame], names: Collection[str]) -> Iterat
             yield frame, stem
 
 
+# the top-level modules a message names: "module 'X' has no attribute", "cannot import name 'Y' from 'X'", "No module
+# named 'X.y'" (CPython's own wordings)
+_NAMED_MODULES = lazy(r"(?:module|from|No module named) '([A-Za-z_]\w*)")
+# a ``user_file`` value standing for whichever module the message names: a script named after any package it imports
+ANY_NAMED_MODULE = "*"
+
+
 def _shadowing_user_file(record: ErrorRecord, names: tuple[str, ...]) -> bool:
     """Whether one of the user's own files among the frames is named like a package it stands in for.
 
     A script ``keras.py`` (``tensorflow.py``) is what ``import keras`` finds first: True when such a file
     of the user's imports its own name (``from keras.datasets import mnist`` in keras.py) or the message
     names that module (``module 'tensorflow' has no attribute 'Variable'`` raised in tensorflow.py).
-    Only the frames can show it: without them it is False, not unknown, so a bare message is left to
-    the wordings that read it.
+    ``*`` among ``names`` stands for the modules the message names (a ``keras_ocr.py`` that runs
+    ``import keras_ocr``). Only the frames can show it: without them it is False, not unknown, so a bare
+    message is left to the wordings that read it.
     """
+    if ANY_NAMED_MODULE in names:
+        names = (*names, *_NAMED_MODULES.findall(record.message))
     for frame, stem in _user_files_named((*record.frames, *record.inner_frames), names):
         code = frame.code.strip()
         if code.startswith((f"import {stem}", f"from {stem}")) or f"'{stem}'" in record.message or f"'{stem}." in record.message:

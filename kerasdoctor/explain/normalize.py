@@ -13,6 +13,11 @@ from __future__ import annotations
 
 from kerasdoctor.lazyre import lazy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from re import Match
+
 # Quotes, dashes and spaces that word processors and chat apps substitute;
 # NFKC already folds fullwidth forms (：，（）＇) and the ellipsis character.
 _PUNCTUATION = str.maketrans(
@@ -87,6 +92,16 @@ _BARE_NAMES = (
     (lazy(r"\bNo module named ([A-Za-z_][\w.]*)"), r"No module named '\1'"),
     (lazy(r"\bcannot import name ([A-Za-z_]\w*) from ([A-Za-z_][\w.]*)"), r"cannot import name '\1' from '\2'"),
     (lazy(r"\bname ([A-Za-z_]\w*) is not defined"), r"name '\1' is not defined"),
+)
+# the same messages as an asker writing Markdown marks them: each name in backticks (`contrib`), or Python's quoted
+# name wrapped in backticks (`'contrib'`); read only when a backtick marks a name, so a quoted name may sit beside it
+_BACKTICK_NAME = lazy(r"`'?([A-Za-z_][\w.]*)'?`")
+_LOOSE_NAMES = (
+    (lazy(r"\bmodule '?([A-Za-z_][\w.]*)'? has no attribute '?([A-Za-z_]\w*)'?"), "module '{}' has no attribute '{}'"),
+    (lazy(r"(?<![\w.'])'?([A-Za-z_][\w.]*)'? object has no attribute '?([A-Za-z_]\w*)'?"), "'{}' object has no attribute '{}'"),
+    (lazy(r"\bNo module named '?([A-Za-z_][\w.]*)'?"), "No module named '{}'"),
+    (lazy(r"\bcannot import name '?([A-Za-z_]\w*)'? from '?([A-Za-z_][\w.]*)'?"), "cannot import name '{}' from '{}'"),
+    (lazy(r"\bname '?([A-Za-z_]\w*)'? is not defined"), "name '{}' is not defined"),
 )
 _SPACED_COLON = lazy(r"(?<=\S)[ \t]+:(?!:)")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
@@ -452,13 +467,28 @@ def normalize_text(text: str) -> str:
     return restore_placeholders(text)
 
 
+def quoted_names(template: str) -> Callable[[Match[str]], str]:
+    """A replacement writing the names a pattern found into ``template`` (``"module '{}' has no attribute '{}'"``)."""
+    return lambda found: template.format(*found.groups())
+
+
 def requote_names(message: str) -> str | None:
     """Python's quotes put back around the names of a message pasted without any, or None when nothing changes.
 
     ``module tensorflow has no attribute random_normal`` -> ``module 'tensorflow' has no attribute 'random_normal'``;
-    a message that still holds a quote is left as it is.
+    a message that still holds a quote is left as it is, unless the asker marked its names with Markdown backticks
+    (``has no attribute `contrib` ``, ``has no attribute `'contrib'` ``).
     """
     first, sep, rest = message.partition("\n")
+    if "`" in first:
+        # ``module 'tensorflow' has no attribute `contrib` `` -> ``module 'tensorflow' has no attribute 'contrib'``
+        # functions, not "\\1" templates: reading a template makes the engine import ``re`` (Keras's own `rate` matches)
+        unmarked = _BACKTICK_NAME.sub(lambda found: found.group(1), first)
+        requoted = unmarked
+        for pattern, quoted in _LOOSE_NAMES:
+            requoted = pattern.sub(quoted_names(quoted), requoted)
+        # only a message of these templates: Keras's own backticks (`keras.Layer`) stay where no template holds them
+        return requoted + sep + rest if unmarked != first and requoted != unmarked else None
     if "'" in first or '"' in first:
         return None
     changed = first
