@@ -590,3 +590,12 @@ def test_a_process_killed_after_the_start_up_notices_is_answered_before_them() -
 def test_info_lines_alone_are_still_read_for_their_notice() -> None:
     text = "I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports instructions that this TensorFlow binary was not compiled to use: AVX2\n"
     assert names(explain(text, rules=RULES, versions={}).matches)[0] == "tensorflow-startup-info-logs"
+
+
+def test_only_the_top_of_a_long_paste_is_read_for_the_users_own_lines():
+    from kerasdoctor.explain.match import MAX_PROSE_CHARS, _own_lines
+
+    title = "my custom loss uses K.round"
+    log = "".join(f"step {i} loss 0.5\n" for i in range(MAX_PROSE_CHARS // 10))
+    assert title in _own_lines(f"{title}\n{log}ValueError: None values not supported.\n", [], "None values not supported")
+    assert title not in _own_lines(f"{log}{title}\nValueError: None values not supported.\n", [], "None values not supported")

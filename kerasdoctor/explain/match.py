@@ -41,6 +41,8 @@ AMBIGUOUS_MARGIN = 0.03
 SHARED_FAMILY_FACTOR = 0.85
 # the user's own lines of a pasted text read for which shared family they describe (a long log is not a description)
 MAX_PROSE_LINES = 60
+# a paste's user lines are near its top; a whole log passed to explain() is not normalised for them
+MAX_PROSE_CHARS = 20_000
 # Keras 3's trainer re-raises what failed while it built the model as a RuntimeError that quotes it
 # ("Unable to automatically build the model. ... Exception encountered:\n'<error>'", keras/src/trainers/trainer.py
 # _symbolic_build, Keras 3.0-3.15): the quoted error's own class and raising frame are not shown
@@ -592,6 +594,7 @@ def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str
     from kerasdoctor.explain.normalize import needs_normalising, normalize_text
 
     # read as the records were: quotes, entities, full-width signs and a Markdown quote or fence folded
+    prose = prose[:MAX_PROSE_CHARS]
     text = normalize_text(prose) if needs_normalising(prose) else prose
     printed = [r.message.strip() for r in records if r.kind != "message" and r.message.strip()]
     own = []
