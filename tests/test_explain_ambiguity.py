@@ -563,3 +563,15 @@ def test_a_process_killed_after_the_start_up_notices_is_answered_before_them() -
 def test_info_lines_alone_are_still_read_for_their_notice() -> None:
     text = "I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports instructions that this TensorFlow binary was not compiled to use: AVX2\n"
     assert names(explain(text, rules=RULES, versions={}).matches)[0] == "tensorflow-startup-info-logs"
+
+
+def test_a_nan_progress_bar_is_not_certain_and_lists_first_the_cause_the_words_describe() -> None:
+    # "loss: nan" is printed whatever made the loss nan: the umbrella family stays below CONFIDENT, and of the
+    # causes it shares the line with, the one the user's words describe comes right after it
+    bar = "100/100 - 1s - loss: nan - accuracy: 0.0410"
+    sparse = explain(f"I use sparse_categorical_crossentropy on the GPU and every epoch prints\n{bar}", rules=RULES, versions={}).matches
+    assert names(sparse)[:2] == ["nan-loss", "sparse-label-out-of-range"] and sparse[0].confidence < CONFIDENT
+    rate = explain(f"I set the learning rate of SGD to 10 and then\n{bar}", rules=RULES, versions={}).matches
+    assert names(rate)[:2] == ["nan-loss", "learning-rate-extreme"]
+    bare = explain(bar, rules=RULES, versions={}).matches
+    assert names(bare)[0] == "nan-loss" and {"sparse-label-out-of-range", "learning-rate-extreme"} <= set(names(bare))
