@@ -170,13 +170,16 @@ def _load(cli_dirs: Sequence[str]) -> RuleSet:
     return ruleset
 
 
-def _stdin_records() -> list[Any]:
-    """The records of piped input, streamed as a log file is: a 1 GB pipe is never held whole."""
+def _stdin_records() -> tuple[str, list[Any]]:
+    """The records of piped input, streamed as a log file is: a 1 GB pipe is never held whole; with the text
+    itself when it is no longer than a paste, whose lines of the user's own words say which family a shared
+    message stands for, as they do for the same text given as an argument."""
     from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, MAX_PASTE_CHARS, bounded_lines, extract_errors, extract_from_lines
 
     raw = getattr(sys.stdin, "buffer", None)
     if raw is None:  # a replaced sys.stdin without bytes underneath
-        return extract_errors(sys.stdin.read(MAX_MESSAGE_CHARS))
+        text = sys.stdin.read(MAX_MESSAGE_CHARS)
+        return text, extract_errors(text)
     head = raw.read(BINARY_SNIFF_BYTES)
     if _looks_binary(head):
         raise UsageError("standard input looks like binary data, not error text or a log")
@@ -186,7 +189,7 @@ def _stdin_records() -> list[Any]:
         # no longer than a paste: read as pasted text is (wrapped frames, markdown, the user's words)
         if not pasted.strip():
             raise UsageError("the error text is empty")
-        return extract_errors(pasted)
+        return pasted, extract_errors(pasted)
     rest = _TextThen(pasted, stream)
     first: list[str] = []  # the start of the input, for text that holds no traceback or log line
     first_chars = 0
@@ -205,7 +208,7 @@ def _stdin_records() -> list[Any]:
         if not text.strip():
             raise UsageError("the error text is empty")
         records = extract_errors(text)
-    return records
+    return "", records
 
 
 class _TextThen:
@@ -314,7 +317,7 @@ def _explain_and_print(args: argparse.Namespace) -> int:
                 raise UsageError("the error text is empty")
             records = extract_errors(text)
         elif args.text == ["-"] or not sys.stdin.isatty():
-            text, records = "", _stdin_records()
+            text, records = _stdin_records()
         else:
             raise UsageError("no error text given: pass it as an argument, pipe it in, or use --file LOG")
         explanation = explain_records(records, rules=ruleset, prose=text)

@@ -51,6 +51,15 @@ def test_explain_dash_reads_stdin_and_file_option(tmp_path: Path):
     assert "/home/me/project/train.py:12" in proc.stdout
 
 
+def test_a_piped_paste_is_read_with_the_users_words_as_an_argument_is():
+    # the words beside a shared message say which of its causes it is: a pipe carries them as an argument does
+    text = "I use sparse_categorical_crossentropy on the GPU and every epoch prints\n100/100 - 1s - loss: nan - accuracy: 0.0410\n"
+    piped = json.loads(run_cli("explain", "--format", "json", "-", stdin=text).stdout)
+    given = json.loads(run_cli("explain", "--format", "json", text).stdout)
+    assert [m["name"] for m in piped["matches"]] == [m["name"] for m in given["matches"]]
+    assert [m["name"] for m in piped["matches"]][:2] == ["nan-loss", "sparse-label-out-of-range"]
+
+
 def test_no_match_says_what_was_recognised_and_exits_1():
     proc = run_cli("explain", *RULES, "KeyError: 'totally_unknown_column'")
     assert proc.returncode == 1

@@ -599,3 +599,15 @@ def test_only_the_top_of_a_long_paste_is_read_for_the_users_own_lines():
     log = "".join(f"step {i} loss 0.5\n" for i in range(MAX_PROSE_CHARS // 10))
     assert title in _own_lines(f"{title}\n{log}ValueError: None values not supported.\n", [], "None values not supported")
     assert title not in _own_lines(f"{log}{title}\nValueError: None values not supported.\n", [], "None values not supported")
+
+
+def test_a_nan_progress_bar_is_not_certain_and_lists_first_the_cause_the_words_describe() -> None:
+    # "loss: nan" is printed whatever made the loss nan: the umbrella family stays below CONFIDENT, and of the
+    # causes it shares the line with, the one the user's words describe comes right after it
+    bar = "100/100 - 1s - loss: nan - accuracy: 0.0410"
+    sparse = explain(f"I use sparse_categorical_crossentropy on the GPU and every epoch prints\n{bar}", rules=RULES, versions={}).matches
+    assert names(sparse)[:2] == ["nan-loss", "sparse-label-out-of-range"] and sparse[0].confidence < CONFIDENT
+    rate = explain(f"I set the learning rate of SGD to 10 and then\n{bar}", rules=RULES, versions={}).matches
+    assert names(rate)[:2] == ["nan-loss", "learning-rate-extreme"]
+    bare = explain(bar, rules=RULES, versions={}).matches
+    assert names(bare)[0] == "nan-loss" and {"sparse-label-out-of-range", "learning-rate-extreme"} <= set(names(bare))

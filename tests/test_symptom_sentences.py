@@ -53,6 +53,8 @@ DESCRIBED = [
     ("compile-metrics-structure", "多输出模型compile的metrics参数报错"),
     ("model-not-built", "model.summary() says this model has not yet been built"),
     ("model-not-built", "调用model.summary()报错说模型还没有build"),
+    ("sparse-label-out-of-range", "sparse_categorical_crossentropy loss is nan on the gpu but raises an error on the cpu"),
+    ("sparse-label-out-of-range", "用sparse_categorical_crossentropy训练损失一直是nan"),
     ("to-categorical-label-out-of-range", "to_categorical index out of bounds because my labels start from 1"),
     ("to-categorical-label-out-of-range", "to_categorical 转换标签时报错 index 越界"),
     ("target-shape-mismatch", "to_categorical之后标签的维度和输出层不一致"),

@@ -17,7 +17,7 @@ import yaml
 
 import kerasdoctor
 from kerasdoctor.explain.nearest import NOTE
-from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, symptom_tokens, tokens
+from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, symptom_tokens, tokens, without_links
 from kerasdoctor.kb import load_rule_dir, load_rules, merge_vocabularies, parse_vocabulary_files, validate_vocabulary
 from kerasdoctor.types import KIND_CAPS
 
@@ -683,3 +683,22 @@ def test_a_phrase_of_three_keywords_is_not_weighed_on_a_text_with_one_of_them() 
     entry = ("validation accuracy fluctuates wildly", concepts, *_gate(concepts, groups))
     assert _passes(entry, *text_words(extract_errors("my validation accuracy fluctuates a lot")))
     assert not _passes(entry, *text_words(extract_errors("the validation set is small")))
+
+
+def test_the_words_of_a_link_are_no_description() -> None:
+    # a question linked by its address names another page's symptom, not the one the user describes
+    assert explain("loss becomes nan after the first epoch").best.kind == "symptom"
+    linked = explain("same as https://stackoverflow.com/questions/1/loss-becomes-nan-after-first-epoch").matches
+    assert all(m.kind != "symptom" for m in linked)
+    assert "install" not in symptom_tokens(without_links("see https://www.tensorflow.org/install/gpu?hl=en#windows ok"))
+
+
+def test_own_data_is_no_custom_code() -> None:
+    groups = WordGroups(vocabulary([["custom", "own"], ["image", "images"], ["not", "cannot"]]))
+    assert fit("custom layer nan", "my own layer returns nan", groups)
+    assert fit("custom loss nan", "with my own loss the model gives nan", groups)
+    # "own" said of the user's data: the images are theirs, no code of theirs is involved
+    assert not fit("custom loss nan", "on my own images the loss is nan", groups)
+    assert not fit("custom loss nan", "my own set of images gives a nan loss", groups)
+    # ... while a phrase about one's own data still reads it as written
+    assert fit("own images nan", "on my own images the loss is nan", groups)

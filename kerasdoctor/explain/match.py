@@ -530,6 +530,8 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
             continue
         note = f"{first.rule.name}'s wording matched; the library prints the same message when this is the cause"
         extra.append(Match(rule=rule, confidence=confidence, record=first.record, pattern=None, evidence=first.evidence, notes=(note,), kind="raise-site"))
+    if len(extra) > 1:
+        extra = _most_described_first(extra, first, rules, records, prose)
     ranked = [*matches, *extra]
     if first.confidence >= CONFIDENT or shown_conditions(first):
         return ranked
@@ -539,6 +541,21 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
     note = f"the words beside the message describe this cause, one of those the library reports with {first.rule.name}'s message"
     promoted = described.replaced(confidence=first.confidence, notes=(*described.notes, note))
     return [promoted, *(m for m in ranked if m is not described)]
+
+
+def _most_described_first(extra: list[Match], first: Match, rules: RuleSet, records: Sequence[ErrorRecord], prose: str) -> list[Match]:
+    """The shared families in the order the whole text describes them: first those whose symptom phrases fit it best
+    ("sparse_categorical_crossentropy ... loss: nan" for labels past the output units), then the rest as declared."""
+    text = prose or "\n".join(record.message for record in records)
+    if not text.strip():
+        return extra
+    from kerasdoctor.explain.symptoms import symptom_matches
+
+    whole = first.record.replaced(kind="message", type=None, message=text, key_message=text)
+    fit = {m.rule.name: m.confidence for m in symptom_matches([whole], [m.rule for m in extra], rules.vocabulary)}
+    if not fit:
+        return extra
+    return sorted(extra, key=lambda m: -fit.get(m.rule.name, 0.0))
 
 
 def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[ErrorRecord], rules: RuleSet, prose: str = "") -> Match | None:

@@ -184,6 +184,8 @@ CJK_RHETORICAL_OPENERS, CJK_QUESTION_END, CJK_QUESTION_REACH = ("难道", "难�
 CJK_FINE = ("没有问题", "没问题", "是对的", "没有错", "没错")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
 _DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+# a web address: a scheme or www. and everything up to the next space, quote or bracket
+_LINK = lazy(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)[^\s<>()\[\]\"']+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
 # "freeze the layers", "frozen weights", "layers are frozen": setting trainable=False (transfer learning), not a
 # program that hangs nor a metric that stays the same, which the same words say elsewhere ("training freezes",
@@ -237,6 +239,35 @@ def _trainable_sense(units: Sequence[str]) -> frozenset[int]:
             at -= 1
         if at >= 0 and _names_part(units[at], after=False):
             found.add(i)
+    return frozenset(found)
+
+
+# "my own images", "our own dataset": data the user brought, not code of their own ("my own layer", "own loss
+# function"), which the vocabulary reads as custom; the data is named within a few words after "own"
+_OWN_WORDS = frozenset(["own"])
+_OWN_DATA = frozenset(
+    [
+        *("image", "images", "img", "imgs", "photo", "photos", "picture", "pictures", "pic", "pics", "video", "videos"),
+        *("data", "dataset", "datasets", "set", "sets", "sample", "samples", "file", "files", "csv", "audio", "text"),
+        *("texts", "corpus", "recordings", "drawings", "handwriting", "digits", "faces", "examples"),
+    ]
+)
+_OWN_REACH = 3
+
+
+def _data_sense(units: Sequence[str]) -> frozenset[int]:
+    """The "own" words of the text said of data ("my own hand images", "own set of pictures"): no sign of custom code
+    ("my own layer"), which is what the vocabulary's group of "own" means."""
+    found = set()
+    for i, unit in enumerate(units):
+        if unit not in _OWN_WORDS:
+            continue
+        for at in range(i + 1, min(len(units), i + 1 + _OWN_REACH)):
+            if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
+                break
+            if units[at] in _OWN_DATA:
+                found.add(i)
+                break
     return frozenset(found)
 
 
@@ -629,7 +660,7 @@ class _Text:
     Chinese keyword is found by position and never across a latin word.
     """
 
-    __slots__ = ("chars", "cjk", "fine", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
+    __slots__ = ("chars", "cjk", "data_owned", "fine", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
 
     def __init__(self, text: str) -> None:
         self.words = symptom_tokens(text)
@@ -659,6 +690,8 @@ class _Text:
                 stems.setdefault(stem(unit), []).append(i)
         self.positions = positions
         self.stems = stems
+        # "own" said of the user's data ("my own images") is no other word for custom
+        self.data_owned = _data_sense(units) if not _OWN_WORDS.isdisjoint(self.set) else frozenset()
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
         # and keywords, through their groups: (closeness, where, through the group, units the spelling found takes)
@@ -964,6 +997,9 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
         other_word = n > 0 and _letters(spelling) != _letters(concept)
         if other_word:
             score = min(score, IN_GROUP)
+            if text.data_owned and spelling[0] in _OWN_WORDS:
+                found = [i for i in found if i not in text.data_owned]
+                score = score if found else 0.0
         if score > best:
             # IN_GROUP from the look-up itself: a word of a several-word entry was another spelling of its group
             elsewhere.update(where)
@@ -1340,7 +1376,15 @@ def _passes(phrase: PreparedPhrase, words: AbstractSet[str], cjk: str) -> bool:
 
 def _text_of(record: ErrorRecord) -> str:
     text = record.message if record.kind == "message" else f"{record.type or ''} {record.key_message}"
-    return text[:MAX_TEXT_CHARS]
+    return without_links(text[:MAX_TEXT_CHARS])
+
+
+def without_links(text: str) -> str:
+    """``text`` without its web addresses: the words of a link (tensorflow.org/install/gpu, a question's title in
+    its address) name the page linked to, not the symptom the user describes."""
+    if "://" not in text and "www." not in text:
+        return text
+    return _LINK.compiled().sub(" ", text)
 
 
 def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
