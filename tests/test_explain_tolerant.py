@@ -1151,3 +1151,20 @@ def test_a_title_that_dropped_the_word_module_is_read_with_it():
     assert module_word_restored("my model has no attribute fit") is None
     top = explain("tensorflow.python.keras.backend has no attribute 'get_graph'\n\nwhen i run demo.py the above error occurred.").matches[0]
     assert top.name == "keras-tensorflow-version-mismatch" and top.kind == "wording"
+
+
+def test_words_above_a_cut_traceback_keep_their_family_over_the_exceptions_guess(rules):
+    # no wording fits the cut autograph block: the fallback reads it beside the user's words, whose symptom
+    # phrase names the family; the block's own last-resort guess must not take that family's place
+    text = (
+        "Inside a tf.data pipeline I use keras.ops; it works with the TensorFlow backend, but with PyTorch or JAX\n"
+        "the keras.ops tf.data pipeline fails.\n"
+        "NotImplementedError: in user code:\n\n"
+        '    File "/tmp/ipykernel_37/1.py", line 56, in train_transformation  *\n'
+        "        result = pipeline(data, meta)\n"
+        '    File "/tmp/ipykernel_37/2.py", line 133, in resample  *\n'
+        "        resized = resize_volumes(image[None, ...], 96, 96, 96)\n"
+    )
+    best = top(text, rules)
+    assert best is not None and best.rule.name == "keras-model-in-tf-data-on-other-backend"
+    assert best.kind == "symptom"

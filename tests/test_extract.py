@@ -338,6 +338,29 @@ def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
     assert recs[1].message == "" and recs[1].frames
 
 
+_CUT_USER_CODE = (
+    "NotImplementedError: in user code:\n\n"
+    '    File "/tmp/ipykernel_1/1.py", line 4, in preprocess  *\n'
+    "        x = ops.cast(x, 'float32')\n"
+    '    File "/usr/lib/python3.11/site-packages/keras/src/ops/core.py", line 882, in cast  **\n'
+    "        return backend.core.cast(x, dtype)\n"
+)
+
+
+def test_autograph_block_cut_before_its_error_line_keeps_the_words_written_above_it():
+    # TensorFlow's "in user code:" block ends with the error line; without it the user's own words say more
+    text = "keras.ops in my tf.data map fails on the jax backend\n" + _CUT_USER_CODE
+    recs = extract_errors(text)
+    assert [r.kind for r in recs] == ["message", "exception"]
+    assert recs[0].message.startswith("keras.ops in my tf.data map fails")
+
+
+def test_autograph_block_with_its_error_line_does_not_take_the_text_above():
+    error_line = "\n    NotImplementedError: Cannot convert a symbolic tf.Tensor (args_0:0) to a numpy array.\n"
+    text = "keras.ops in my tf.data map fails\n" + _CUT_USER_CODE + error_line
+    assert [r.kind for r in extract_errors(text)] == ["exception"]
+
+
 def test_traceback_with_its_message_does_not_take_the_text_above():
     text = 'my training crashed\nTraceback (most recent call last):\n  File "t.py", line 3, in <module>\nValueError: boom\n'
     assert [r.kind for r in extract_errors(text)] == ["exception"]

@@ -45,6 +45,7 @@ def explain_records(
         environment = dict(versions)
     # only the rules whose pre-filter literals occur: a cold start builds just those from the snapshot
     matches = match_error(records, ruleset.wording_candidates(lowered_texts(records)), environment)
+    worded = bool(matches)
     if not matches:
         # INFO lines are read for the wordings of problems only: the fallback's looser readings would find anything in them
         matches = _without_wording([r for r in records if r.type != INFO_LOG], ruleset, environment, guess)
@@ -53,10 +54,12 @@ def explain_records(
 
         matches = add_frame_evidence(matches, records, ruleset)
     unexplained = [r for r in records if r.kind == "exception" and (r.message.strip() or r.frames)]
-    if matches and unexplained and all(m.record.kind != "exception" for m in matches):
+    if worded and unexplained and all(m.record.kind != "exception" for m in matches):
         # every wording that fit belongs to a line beside the exception (a log, a warning): the exception, what
         # broke, still gets the fallback's reading; the more confident evidence comes first, and a notice its family
-        # calls harmless (severity info) after anything said of the exception itself
+        # calls harmless (severity info) after anything said of the exception itself. When no wording fitted, the
+        # fallback has read the exception already, beside the user's own words above it: its last-resort guess
+        # must not replace what those words said of a family
         own = _without_wording(unexplained, ruleset, environment, guess)
         seen = {m.rule.id for m in own}
         merged = [*own, *(m for m in matches if m.rule.id not in seen)]

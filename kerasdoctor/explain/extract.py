@@ -1098,7 +1098,9 @@ def extract_errors(text: str) -> list[ErrorRecord]:
     if "Traceback (most recent call last)" in text:
         lines = without_line_prefixes(lines)
     records = extract_from_lines(lines)
-    if any(r.kind == "exception" for r in records) and all((r.kind == "exception" and not r.message.strip()) or r.kind == "message" for r in records):
+    if any(r.kind == "exception" for r in records) and all(
+        (r.kind == "exception" and (not r.message.strip() or _cut_user_code_block(r.message))) or r.kind == "message" for r in records
+    ):
         # a traceback cut off before its message line: what the user wrote above it (an issue
         # title, the message quoted in a sentence) is then the only wording there is
         prose = _text_above_traceback(lines)
@@ -1129,6 +1131,18 @@ def without_line_prefixes(lines: list[str]) -> list[str]:
         m = _LINE_PREFIX.match(line)
         out.append(line[m.end() :] if m and m.lastgroup == kind else line)
     return out
+
+
+# TensorFlow's autograph error (tf.function, tf.data's map) prints the traced function's frames after "in user
+# code:" and ends the block with the error line itself; a block without that line was cut before its message
+_USER_CODE_HEADER = "in user code:"
+_BLOCK_ERROR_LINE = lazy(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning)\b", MULTILINE)
+
+
+def _cut_user_code_block(message: str) -> bool:
+    """Whether ``message`` is only an autograph "in user code:" block of frames, its error line cut off."""
+    head, _, block = message.lstrip().partition(_USER_CODE_HEADER)
+    return not head and bool(block.strip()) and _BLOCK_ERROR_LINE.search(block) is None
 
 
 def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
