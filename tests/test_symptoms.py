@@ -327,6 +327,28 @@ def test_a_release_of_several_parts_is_its_numbers_after_the_name() -> None:
     assert not fit("tflite conversion keras 3", "tflite conversion fails in TensorFlow version 2.1.6", groups)
 
 
+def test_a_release_of_several_parts_in_a_phrase_is_one_keyword_and_finds_its_group() -> None:
+    # "tensorflow 2.11" in a phrase is that release, not TensorFlow 2 followed by some 11
+    assert phrase_keywords("windows tensorflow 2.11 gpu") == ("windows", "tensorflow.2.11", "gpu")
+    assert phrase_keywords("install tensorflow python 3.12") == ("install", "tensorflow", "python.3.12")
+    groups = WordGroups(vocabulary([["tensorflow 2.11", "tensorflow 2.12", "tf 2.13"], ["gpu", "graphics card"]]))
+    assert fit("windows tensorflow 2.11 gpu", "TensorFlow 2.12 on Windows 10 does not see the GPU", groups)
+    assert fit("windows tensorflow 2.11 gpu", "Windows 11, tf 2.13.0: the graphics card is never used", groups)
+    found = fit("windows tensorflow 2.11 gpu", "TensorFlow version 2.1.0 on Windows 10 does not see the GPU", groups)
+    assert found is None or found.partial
+    assert not fit("windows tensorflow 2.11 gpu", "Windows 10, TensorFlow 2 and 11 GPUs", groups)
+
+
+def test_found_that_reports_what_the_user_noticed_not_a_failed_search() -> None:
+    groups = WordGroups(vocabulary([["not", "no", "cannot", "can not"], ["find", "finds", "found"]]))
+    assert fit("no gpu found", "no gpu found by tensorflow", groups)
+    assert fit("no gpu found", "tensorflow cannot find the gpu", groups)
+    # the found of "found that" / "found out" is no keyword of the phrase: at most a fit that leaves it out
+    for text in ("I upgraded and found that it can't bind the second GPU", "I found out the gpu cannot be shared"):
+        found = fit("no gpu found", text, groups)
+        assert found is None or found.partial
+
+
 def test_a_windows_dll_is_read_without_the_cuda_release_glued_to_its_name() -> None:
     assert tokens("cudart64_101.dll and cublas64_11.dll not found") == ["cudart64", "101", "dll", "and", "cublas64", "11", "dll", "not", "found"]
     assert tokens("dense_1 and conv2d_3") == ["dense_1", "and", "conv2d_3"]  # a layer's name keeps its number

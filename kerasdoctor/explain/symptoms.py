@@ -205,6 +205,17 @@ _FREEZE_REACH = 4
 _FROZEN_BEFORE_SKIPS = frozenset(["is", "are", "was", "were", "be", "been", "being", "remain", "remains", "stay", "stays", "all", "still", "now"])
 
 
+# "I found that it cannot bind the gpu", "found out the loss was nan": find in the sense of learn or notice, the
+# report of what comes after it, not the "found" of "gpu not found" / "file not found", which says a search failed
+_FIND_WORDS = frozenset(["find", "finds", "found", "finding"])
+_REPORTED_AFTER = frozenset(["that", "out"])
+
+
+def _reporting_sense(units: Sequence[str]) -> frozenset[int]:
+    """The find words of the text followed by "that" or "out": they introduce what the user noticed."""
+    return frozenset(i for i, unit in enumerate(units[:-1]) if unit in _FIND_WORDS and units[i + 1] in _REPORTED_AFTER)
+
+
 def _names_part(unit: str, after: bool) -> bool:
     return unit in _FROZEN_PARTS or (after and unit in _FROZEN_AFTER) or unit.startswith(_PRETRAINED_NAMES) or unit == "trainable"
 
@@ -360,6 +371,7 @@ def fold_regional(text: str) -> str:
 # VERSION_WINDOW units after it ("keras version 3", "numpy upgraded to 2.0"), unless another name comes first
 VERSIONED_NAMES = frozenset(["keras", "tensorflow", "tf", "tf_keras", "python", "cuda", "cudnn", "numpy", "h5py", "jax", "torch", "protobuf"])
 VERSION_WINDOW = 4
+_PHRASE_RELEASE = lazy(rf"\b({'|'.join(sorted(VERSIONED_NAMES, key=lambda name: (-len(name), name)))}) (\d+(?:\.\d+)+)\b")
 # a name glued to its version ("keras3", "tf2"): the longest name first, so "tf_keras2" is not read as "tf"
 _GLUED_VERSION = lazy(rf"^({'|'.join(sorted(VERSIONED_NAMES, key=lambda name: (-len(name), name)))})(\d+)$")
 # a Windows DLL's name with its CUDA version glued on ("cudart64_101", "cublas64_11", "cudnn64_8"): the library is
@@ -441,7 +453,11 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
     if keywords is None:
         from kerasdoctor.explain.normalize import fold_characters
 
-        dotted = {name: tuple(name.split(".")) for name in _DOTTED.compiled().findall(fold_characters(phrase).lower())}
+        folded = fold_characters(phrase).lower()
+        # a release of several parts ("tensorflow 2.11") is one keyword, its name and all its numbers: read as the
+        # name and its first number ("tensorflow 2"), it would be another release, or a vocabulary group of others
+        dotted = {f"{name}.{number}": (name, *number.split(".")) for name, number in _PHRASE_RELEASE.compiled().findall(folded)}
+        dotted.update((name, tuple(name.split("."))) for name in _DOTTED.compiled().findall(folded))
         phrase_tokens = symptom_tokens(phrase)
         for name, number in zip(phrase_tokens, phrase_tokens[1:]):
             if name in VERSIONED_NAMES and number.isdigit():
@@ -660,7 +676,23 @@ class _Text:
     Chinese keyword is found by position and never across a latin word.
     """
 
-    __slots__ = ("chars", "cjk", "data_owned", "fine", "found", "hits", "length", "negated", "positions", "set", "sorted", "stems", "units", "words")
+    __slots__ = (
+        "chars",
+        "cjk",
+        "data_owned",
+        "fine",
+        "found",
+        "hits",
+        "length",
+        "negated",
+        "other_sense",
+        "positions",
+        "set",
+        "sorted",
+        "stems",
+        "units",
+        "words",
+    )
 
     def __init__(self, text: str) -> None:
         self.words = symptom_tokens(text)
@@ -684,6 +716,9 @@ class _Text:
         stems: dict[str, list[int]] = {}
         # a freeze word that freezes a part of the model is no keyword of a phrase: it says neither "hangs" nor "stuck"
         settled = _trainable_sense(units) if not _FREEZE_WORDS.isdisjoint(self.set) else frozenset()
+        # nor does a find word that reports what the user noticed say a search failed
+        if not _FIND_WORDS.isdisjoint(self.set):
+            settled |= _reporting_sense(units)
         for i, unit in enumerate(units):
             if not _is_cjk(unit) and i not in settled:
                 positions.setdefault(unit, []).append(i)
@@ -692,6 +727,8 @@ class _Text:
         self.stems = stems
         # "own" said of the user's data ("my own images") is no other word for custom
         self.data_owned = _data_sense(units) if not _OWN_WORDS.isdisjoint(self.set) else frozenset()
+        # the words the text only holds in a sense no keyword means
+        self.other_sense = frozenset(units[i] for i in settled) - positions.keys()
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
         # and keywords, through their groups: (closeness, where, through the group, units the spelling found takes)
@@ -1188,8 +1225,10 @@ def phrase_fit(
             return None
         keyword = concept[0]
         near = 0.0
-        if missing[0] not in dropped and len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, text.words, text.cjk):
-            near = _typo_score(keyword, text.words, text.cjk)
+        # a word of the text read in another sense ("found that", "freeze the layers") is no typo of the keyword
+        others = [w for w in text.words if w not in text.other_sense] if text.other_sense else text.words
+        if missing[0] not in dropped and len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, others, text.cjk):
+            near = _typo_score(keyword, others, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
         # a number ("keras 3", "tensorflow 2") tells versions apart: a description without it is not about them
