@@ -1124,3 +1124,34 @@ def test_a_title_that_dropped_the_word_module_is_read_with_it():
     assert module_word_restored("my model has no attribute fit") is None
     top = explain("tensorflow.python.keras.backend has no attribute 'get_graph'\n\nwhen i run demo.py the above error occurred.").matches[0]
     assert top.name == "keras-tensorflow-version-mismatch" and top.kind == "wording"
+
+
+def test_a_title_that_tells_the_message_in_its_own_words_is_read_in_pythons():
+    from kerasdoctor.explain.normalize import told_in_python_words
+
+    assert told_in_python_words("tensorflow 2.0 not having attribute python") == "module 'tensorflow' has no attribute 'python'"
+    assert told_in_python_words("tf doesn't have attribute placeholder") == "module 'tensorflow' has no attribute 'placeholder'"
+    assert told_in_python_words("Sequential does not have the attribute `predict_classes`") == ("'Sequential' object has no attribute 'predict_classes'")
+    assert told_in_python_words("Error in importing conv_utils from tf_keras.utils") == "cannot import name 'conv_utils' from 'tf_keras.utils'"
+    assert told_in_python_words("Unable to import Adam from keras.optimizers") == "cannot import name 'Adam' from 'keras.optimizers'"
+    assert told_in_python_words("can't import tensorflow.keras.layers.Merge") == "cannot import name 'Merge' from 'tensorflow.keras.layers'"
+    # Python's own words, the user's variables and multi-line pastes are left to the other readings
+    assert told_in_python_words("AttributeError: 'str' object has no attribute 'decode'") is None
+    assert told_in_python_words("ImportError: cannot import name 'Merge'") is None
+    assert told_in_python_words("model has no attribute fit") is None
+    assert told_in_python_words("can't import tensorflow.keras") is None
+    assert told_in_python_words("x = 1\ntf has no attribute placeholder") is None
+    told = top("tensorflow 2.0 not having attribute python")
+    assert told is not None and (told.name, told.kind) == ("keras-internal-module-paths", "wording")
+    # what the title told is inferred, not printed: never sure, whatever the wording's own confidence
+    told = top("Sequential model does not have attribute predict_classes")
+    assert told is None or told.confidence < CONFIDENT
+    told = top("Sequential doesn't have attribute predict_classes")
+    assert told is not None and told.name == "predict-classes-removed" and told.confidence < CONFIDENT
+
+
+def test_a_private_keras_module_imported_from_tf_keras_is_no_tensorflow_mismatch():
+    # keras and tf-keras import TensorFlow's python internals, never its tf.keras API: a name missing from
+    # tensorflow.keras.utils is the user's import of a private module, whatever versions the title names
+    found = top("tensorflow 2.4.1 keras 2.4.3 cannot import name 'tf_utils' from 'tensorflow.keras.utils")
+    assert found is not None and found.name == "keras-internal-module-paths"

@@ -77,6 +77,19 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     return out
 
 
+def retold_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
+    """The one-line messages of ``records`` that retell Python's missing-attribute or failed-import message in other
+    words, each as Python prints it (``explain.normalize.told_in_python_words``)."""
+    from kerasdoctor.explain.normalize import told_in_python_words
+
+    out: list[ErrorRecord] = []
+    for record in records:
+        told = told_in_python_words(record.key_message or record.message) if record.kind == "message" else None
+        if told is not None and all(told != r.key_message for r in out):
+            out.append(record.replaced(message=told, key_message=told))
+    return out
+
+
 def _trust(match: Match) -> float:
     """Where a kind of match ranks; a raise site that no family describes comes after any family's evidence but a symptom.
 
@@ -280,6 +293,14 @@ def fallback_matches(
     found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
         return found
+    retold = retold_records(normalised)
+    if retold:
+        # an issue title that told the message in its own words: the wordings of Python's message, never sure
+        from kerasdoctor.explain.match import PROSE_QUOTE_CAP
+
+        found = match_error(retold, _wording_candidates(rules, retold), versions, ignore_case=True, factor=NORMALISED_FACTOR)
+        if found:
+            return [m.replaced(confidence=min(m.confidence, PROSE_QUOTE_CAP)) for m in found]
     from kerasdoctor.explain.frames import frame_matches, type_matches
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits, symptom_matches

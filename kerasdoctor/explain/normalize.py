@@ -11,7 +11,7 @@ only runs when the text shows the sign it looks for, so clean text costs one
 
 from __future__ import annotations
 
-from kerasdoctor.lazyre import lazy
+from kerasdoctor.lazyre import IGNORECASE, lazy
 
 # Quotes, dashes and spaces that word processors and chat apps substitute;
 # NFKC already folds fullwidth forms (：，（）＇) and the ellipsis character.
@@ -551,6 +551,60 @@ def joined_messages(message: str, type_name: str) -> list[str] | None:
         parts = [piece for part in parts for piece in part.split(joint)]
     parts = [part.strip() for part in parts if part.strip()]
     return parts if len(parts) > 1 else None
+
+
+# an issue title that retells Python's missing-attribute or failed-import message in its own words instead of quoting
+# it: "tensorflow 2.0 not having attribute python", "Sequential doesn't have attribute predict_classes", "Error in
+# importing conv_utils from tf_keras.utils", "can't import tensorflow.keras.layers.Merge". Python's own wordings
+# (Objects/moduleobject.c, Objects/object.c, Python/ceval.c import_from) say "has no attribute" and "cannot import name"
+_TOLD_NO_ATTRIBUTE = lazy(
+    r"^(?:[\w.]*(?:Error|Exception):?\s*)?(?P<subj>[A-Za-z_][\w.]*)(?:\s+v?\d+(?:\.\d+)*)?(?P<obj>\s+(?:object|class|instance))?"
+    r"\s+(?:is\s+|was\s+)?(?:not\s+having|does\s*n[o']t\s+have|do\s*n[o']t\s+have|did\s*n[o']t\s+have|having\s+no|has\s+no|have\s+no"
+    r"|lacks?|lacking)(?:\s+(?:the|an|any))?\s+attr(?:ibute)?s?\s+[`'\"]?(?P<name>[A-Za-z_]\w*)[`'\"]?",
+    IGNORECASE,
+)
+_IMPORT_FAILED = (
+    r"(?:can\s*not|can't|could\s*n(?:o|')t|unable\s+to|not\s+able\s+to|fail(?:s|ed)?\s+to"
+    r"|(?:error|errors|problem|issue|failure|fail(?:s|ed)?)\s+(?:in|when|while|on|with)|unable)\s+import(?:ing)?"
+)
+_TOLD_IMPORT_FROM = lazy(
+    _IMPORT_FAILED + r"\s+[`'\"]?(?P<name>[A-Za-z_]\w*)[`'\"]?\s+from\s+[`'\"]?(?P<mod>[A-Za-z_][\w.]*[A-Za-z_0-9])",
+    IGNORECASE,
+)
+# "can't import keras.layers.Merge": a capitalised last part of the path is a class, imported from the module before it
+_TOLD_IMPORT_DOTTED = lazy(
+    _IMPORT_FAILED + r"\s+[`'\"]?(?P<mod>[a-z_]\w*(?:\.[a-z_]\w*)+)\.(?P<name>[A-Z]\w*)\b(?![.(])",
+    IGNORECASE,
+)
+# the packages whose missing attributes a bare lower-case name in such a title can stand for (a class is capitalised;
+# "model has no attribute fit" names the user's variable, not a module)
+_MODULE_NAMES = frozenset({"tensorflow", "keras", "tf_keras", "numpy", "h5py", "jax", "torch", "scipy", "sklearn", "pandas", "cv2"})
+_MODULE_ALIASES = {"tf": "tensorflow", "np": "numpy"}  # the names the packages are imported as; Python names the module
+
+
+def told_in_python_words(message: str) -> str | None:
+    """Python's message for what a one-line issue title tells in its own words, or None when it retells none.
+
+    ``tensorflow 2.0 not having attribute python`` -> ``module 'tensorflow' has no attribute 'python'``;
+    ``Error in importing conv_utils from tf_keras.utils`` -> ``cannot import name 'conv_utils' from 'tf_keras.utils'``.
+    A message already in Python's words is left to the other readings.
+    """
+    line = message.strip()
+    if "\n" in line or len(line) > MAX_TITLE_CHARS or "cannot import name" in line:
+        return None
+    m = _TOLD_IMPORT_FROM.search(line) or _TOLD_IMPORT_DOTTED.search(line)
+    if m is not None:
+        return f"cannot import name '{m.group('name')}' from '{m.group('mod')}'"
+    m = _TOLD_NO_ATTRIBUTE.match(line)
+    if m is None or line[m.start("subj") :].lower().startswith(("module ", "'module' ")):
+        return None
+    subj, name = m.group("subj"), m.group("name")
+    module = _MODULE_ALIASES.get(subj.lower(), subj.lower())
+    if module in _MODULE_NAMES and not m.group("obj"):
+        return f"module '{module}' has no attribute '{name}'"
+    if m.group("obj") or subj[0].isupper():
+        return f"'{subj}' object has no attribute '{name}'" if "." not in subj and subj.lower() != "module" else None
+    return f"module '{subj}' has no attribute '{name}'" if "." in subj else None
 
 
 def flatten_message(message: str) -> str:
