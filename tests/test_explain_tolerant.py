@@ -1150,6 +1150,23 @@ def test_a_title_that_tells_the_message_in_its_own_words_is_read_in_pythons():
     assert told is not None and told.name == "predict-classes-removed" and told.confidence < CONFIDENT
 
 
+def test_python2s_last_part_of_a_module_path_is_read_whole_from_the_statement_beside_it():
+    from kerasdoctor.explain.normalize import as_python3_prints
+
+    # Python 2 names only the submodule it could not find; the import statement quoted beside it names the rest
+    assert as_python3_prints('import keras.backend.tensorflow_backend as tb Error "No module named tensorflow_backend"') == (
+        """import keras.backend.tensorflow_backend as tb Error "No module named 'keras.backend.tensorflow_backend'\""""
+    )
+    assert as_python3_prints("from keras.utils.np_utils import to_categorical: No module named 'np_utils'") == (
+        "from keras.utils.np_utils import to_categorical: No module named 'keras.utils.np_utils'"
+    )
+    # without a statement, or with two paths ending alike, the name stays as printed
+    assert as_python3_prints("No module named tensorflow_backend") == "No module named 'tensorflow_backend'"
+    assert as_python3_prints("import a.x, then import b.x: No module named x") == "import a.x, then import b.x: No module named 'x'"
+    found = top('import keras.backend.tensorflow_backend as tb Error "No module named tensorflow_backend"')
+    assert found is not None and (found.name, found.kind) == ("keras-internal-module-paths", "wording")
+
+
 def test_a_private_keras_module_imported_from_tf_keras_is_no_tensorflow_mismatch():
     # keras and tf-keras import TensorFlow's python internals, never its tf.keras API: a name missing from
     # tensorflow.keras.utils is the user's import of a private module, whatever versions the title names

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from kerasdoctor.lazyre import IGNORECASE, lazy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from re import Match
+
 # Quotes, dashes and spaces that word processors and chat apps substitute;
 # NFKC already folds fullwidth forms (：，（）＇) and the ellipsis character.
 _PUNCTUATION = str.maketrans(
@@ -93,6 +97,11 @@ _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
 # %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
 _BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# Python 2 names only the last part of a dotted module it could not find (import.c: "No module named tensorflow_backend"
+# for `import keras.backend.tensorflow_backend`); Python 3 names the whole path, and so do the wordings. A paste (an issue
+# title) that quotes the statement beside the message says which path it was
+_IMPORTED_PATH = lazy(r"\b(?:from|import)[ \t]+(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:[ \t]+import[ \t]+(?P<name>[A-Za-z_]\w*))?")
+_PY2_MODULE_TAIL = lazy(r"\bNo module named (?P<q>[`'\"]?)(?P<tail>[A-Za-z_]\w*)(?P=q)(?![\w.])")
 # Python 3 quotes both names of "cannot import name 'X' from 'Y'" (Python/ceval.c import_from) and Python 2 never
 # writes the "from" part: a line that quotes one name and not the other was retyped, and lost a pair of quotes
 _HALF_QUOTED_IMPORT = (
@@ -406,6 +415,24 @@ def restore_cut_quotes(message: str) -> str:
     return first + sep + rest
 
 
+def _whole_module_path(message: str) -> str:
+    """``import keras.backend.tensorflow_backend ... No module named tensorflow_backend`` -> ``... No module named
+    'keras.backend.tensorflow_backend'``: Python 2's last part of a dotted module, given the statement quoted beside it."""
+    paths = []
+    for m in _IMPORTED_PATH.finditer(message):
+        paths.append(m.group("path"))
+        if m.group("name"):
+            paths.append(f"{m.group('path')}.{m.group('name')}")
+    if not paths:
+        return message
+
+    def whole(m: Match[str]) -> str:
+        ends = [path for path in paths if path.endswith("." + m.group("tail"))]
+        return f"No module named '{ends[0]}'" if len(set(ends)) == 1 else m.group(0)
+
+    return _PY2_MODULE_TAIL.sub(whole, message)
+
+
 def as_python3_prints(message: str) -> str:
     """A message in Python 2's words as Python 3 prints it, which is how the wordings are written.
 
@@ -413,6 +440,8 @@ def as_python3_prints(message: str) -> str:
     ``cannot import name 'adam' from keras.optimizers`` (one pair of quotes lost) -> ``... from 'keras.optimizers'``;
     ``unsupported type (<type 'NoneType'>)`` -> ``unsupported type (<class 'NoneType'>)``.
     """
+    if "No module named " in message and "import " in message:
+        message = _whole_module_path(message)
     if "No module named " in message or "cannot import name " in message:
         message = _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
     if "cannot import name " in message and " from " in message:
