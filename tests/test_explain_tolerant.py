@@ -1167,6 +1167,22 @@ def test_python2s_last_part_of_a_module_path_is_read_whole_from_the_statement_be
     assert found is not None and (found.name, found.kind) == ("keras-internal-module-paths", "wording")
 
 
+def test_the_small_words_a_title_leaves_out_of_pythons_message_are_put_back():
+    from kerasdoctor.explain.normalize import small_words_restored
+
+    assert small_words_restored("AttributeError: 'Functional' object no attribute 'fit_generator'") == (
+        "AttributeError: 'Functional' object has no attribute 'fit_generator'"
+    )
+    assert small_words_restored("module 'tensorflow' no attribute 'app'") == "module 'tensorflow' has no attribute 'app'"
+    assert small_words_restored("ImportError: import name 'log' from 'tensorflow'") == "ImportError: cannot import name 'log' from 'tensorflow'"
+    # the user's own words, and a message that already says it, stay as they are
+    assert small_words_restored("there is no attribute x in my model") == "there is no attribute x in my model"
+    assert small_words_restored("module 'a' has no attribute 'b'") == "module 'a' has no attribute 'b'"
+    assert small_words_restored("from x import name 'y'") == "from x import name 'y'"
+    found = top("AttributeError: module 'keras.layers' no attribute 'CuDNNLSTM'")
+    assert found is not None and (found.name, found.kind) == ("cudnn-rnn-layers-removed", "wording")
+
+
 def test_a_private_keras_module_imported_from_tf_keras_is_no_tensorflow_mismatch():
     # keras and tf-keras import TensorFlow's python internals, never its tf.keras API: a name missing from
     # tensorflow.keras.utils is the user's import of a private module, whatever versions the title names

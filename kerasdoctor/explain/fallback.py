@@ -38,6 +38,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         requote_names,
         restore_cut_quotes,
         restore_placeholders,
+        small_words_restored,
         without_title_tail,
     )
 
@@ -54,7 +55,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        key = as_python3_prints(drop_elisions(close_spaced_colons(flatten_message(key))))
+        key = small_words_restored(as_python3_prints(drop_elisions(close_spaced_colons(flatten_message(key)))))
         out.append(record.replaced(message=message, key_message=key))
         retyped = backticks_for_quotes(key)
         if retyped is not None:

@@ -535,6 +535,23 @@ def close_spaced_colons(message: str) -> str:
     return _SPACED_COLON.sub(":", message)
 
 
+# Python's missing-attribute message retyped without its small words (an issue title: "'Functional' object no attribute
+# 'fit_generator'", "module 'tensorflow' no attribute 'app'"), or its first word cut ("import name 'log' from ..."):
+# Objects/object.c and Objects/moduleobject.c always say "has no attribute", Python/ceval.c "cannot import name"
+_HAS_LEFT_OUT = lazy(r"(\bobject|\bmodule '[\w.]+')[ \t]+no[ \t]+attribute\b")
+_CANNOT_CUT = lazy(r"^((?:[\w.]*Error:[ \t]*)?)import name '")
+
+
+def small_words_restored(message: str) -> str:
+    """``'Sequential' object no attribute 'x'`` -> ``'Sequential' object has no attribute 'x'``; ``import name 'x' from
+    'y'`` at the start -> ``cannot import name 'x' from 'y'``: the words of Python's own message a retyped title left out."""
+    if " no attribute" in message:
+        message = _HAS_LEFT_OUT.sub(r"\1 has no attribute", message)
+    if "import name '" in message:
+        message = _CANNOT_CUT.sub(r"\1cannot import name '", message)
+    return message
+
+
 def drop_elisions(message: str) -> str:
     """``a ... b`` -> ``a b``: the wording around a part the user left out can still match."""
     if "..." not in message and "\u2026" not in message:
