@@ -1181,6 +1181,12 @@ def test_the_small_words_a_title_leaves_out_of_pythons_message_are_put_back():
     assert small_words_restored("from x import name 'y'") == "from x import name 'y'"
     found = top("AttributeError: module 'keras.layers' no attribute 'CuDNNLSTM'")
     assert found is not None and (found.name, found.kind) == ("cudnn-rnn-layers-removed", "wording")
+    # Python's word after "has no" retyped with a slip or two; another word stays
+    assert small_words_restored("module 'tensorflow' has no attirbute 'app'") == "module 'tensorflow' has no attribute 'app'"
+    assert small_words_restored("'Adam' object has no atribute 'get_scaled_loss'") == "'Adam' object has no attribute 'get_scaled_loss'"
+    assert small_words_restored("Layer dense_2 has no inbuond nodes.") == "Layer dense_2 has no inbuond nodes."
+    found = top("AttributeError: module 'tensorflow' has no attirbute 'to_float'")
+    assert found is not None and (found.name, found.kind) == ("tf1-renamed-symbol", "wording")
 
 
 def test_a_private_keras_module_imported_from_tf_keras_is_no_tensorflow_mismatch():

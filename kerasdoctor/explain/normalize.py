@@ -540,11 +540,33 @@ def close_spaced_colons(message: str) -> str:
 # Objects/object.c and Objects/moduleobject.c always say "has no attribute", Python/ceval.c "cannot import name"
 _HAS_LEFT_OUT = lazy(r"(\bobject|\bmodule '[\w.]+')[ \t]+no[ \t]+attribute\b")
 _CANNOT_CUT = lazy(r"^((?:[\w.]*Error:[ \t]*)?)import name '")
+# the word after "has no" retyped with a slip ("has no attirbute 'app'", "has no atribute"): Python's word is "attribute"
+_HAS_NO_WORD = lazy(r"\bhas no ([A-Za-z]{6,12})(?=[ \t]+['`\"]?[A-Za-z_])")
+
+
+def _slips_apart(word: str, target: str) -> int:
+    """How many slips (a letter added, left out, changed, or two swapped) turn ``word`` into ``target``; 3 means more."""
+    if abs(len(word) - len(target)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(target) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i]
+        for j, b in enumerate(target, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == target[j - 2] and word[i - 2] == b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return min(previous[-1], 3)
 
 
 def small_words_restored(message: str) -> str:
     """``'Sequential' object no attribute 'x'`` -> ``'Sequential' object has no attribute 'x'``; ``import name 'x' from
-    'y'`` at the start -> ``cannot import name 'x' from 'y'``: the words of Python's own message a retyped title left out."""
+    'y'`` at the start -> ``cannot import name 'x' from 'y'``; ``has no attirbute`` -> ``has no attribute``: the words of
+    Python's own message a retyped title left out or mistyped."""
+    if "has no " in message and "has no attribute" not in message:
+        message = _HAS_NO_WORD.sub(lambda m: "has no attribute" if _slips_apart(m.group(1).lower(), "attribute") <= 2 else m.group(0), message)
     if " no attribute" in message:
         message = _HAS_LEFT_OUT.sub(r"\1 has no attribute", message)
     if "import name '" in message:
