@@ -774,8 +774,9 @@ def test_a_message_retyped_as_a_title_finds_its_family_as_a_near_miss(text, fami
     [
         # the words before the retyped part name another subject: not the family whose wording it ends like
         "TypeError: 'Sequential' object got an unexpected keyword argument 'workers'",
-        # too little of a short wording is left to tell its family
-        "AttributeError: 'Adam' object no attribute 'lr'",
+        # too little of a short wording is left to tell its family (with "object" still there, Python's "has" is put
+        # back and the message read as printed: test_the_small_words_a_title_leaves_out_of_pythons_message_are_put_back)
+        "AttributeError: 'Adam' no attribute 'lr'",
     ],
 )
 def test_words_of_another_subject_before_a_retyped_wording_rule_it_out(text):
@@ -1168,3 +1169,75 @@ def test_words_above_a_cut_traceback_keep_their_family_over_the_exceptions_guess
     best = top(text, rules)
     assert best is not None and best.rule.name == "keras-model-in-tf-data-on-other-backend"
     assert best.kind == "symptom"
+
+
+def test_a_title_that_tells_the_message_in_its_own_words_is_read_in_pythons():
+    from kerasdoctor.explain.normalize import told_in_python_words
+
+    assert told_in_python_words("tensorflow 2.0 not having attribute python") == "module 'tensorflow' has no attribute 'python'"
+    assert told_in_python_words("tf doesn't have attribute placeholder") == "module 'tensorflow' has no attribute 'placeholder'"
+    assert told_in_python_words("Sequential does not have the attribute `predict_classes`") == ("'Sequential' object has no attribute 'predict_classes'")
+    assert told_in_python_words("Error in importing conv_utils from tf_keras.utils") == "cannot import name 'conv_utils' from 'tf_keras.utils'"
+    assert told_in_python_words("Unable to import Adam from keras.optimizers") == "cannot import name 'Adam' from 'keras.optimizers'"
+    assert told_in_python_words("can't import tensorflow.keras.layers.Merge") == "cannot import name 'Merge' from 'tensorflow.keras.layers'"
+    # Python's own words, the user's variables and multi-line pastes are left to the other readings
+    assert told_in_python_words("AttributeError: 'str' object has no attribute 'decode'") is None
+    assert told_in_python_words("ImportError: cannot import name 'Merge'") is None
+    assert told_in_python_words("model has no attribute fit") is None
+    assert told_in_python_words("can't import tensorflow.keras") is None
+    assert told_in_python_words("x = 1\ntf has no attribute placeholder") is None
+    told = top("tensorflow 2.0 not having attribute python")
+    assert told is not None and (told.name, told.kind) == ("keras-internal-module-paths", "wording")
+    # what the title told is inferred, not printed: never sure, whatever the wording's own confidence
+    told = top("Sequential model does not have attribute predict_classes")
+    assert told is None or told.confidence < CONFIDENT
+    told = top("Sequential doesn't have attribute predict_classes")
+    assert told is not None and told.name == "predict-classes-removed" and told.confidence < CONFIDENT
+
+
+def test_python2s_last_part_of_a_module_path_is_read_whole_from_the_statement_beside_it():
+    from kerasdoctor.explain.normalize import as_python3_prints
+
+    # Python 2 names only the submodule it could not find; the import statement quoted beside it names the rest
+    assert as_python3_prints('import keras.backend.tensorflow_backend as tb Error "No module named tensorflow_backend"') == (
+        """import keras.backend.tensorflow_backend as tb Error "No module named 'keras.backend.tensorflow_backend'\""""
+    )
+    assert as_python3_prints("from keras.utils.np_utils import to_categorical: No module named 'np_utils'") == (
+        "from keras.utils.np_utils import to_categorical: No module named 'keras.utils.np_utils'"
+    )
+    # without a statement, or with two paths ending alike, the name stays as printed
+    assert as_python3_prints("No module named tensorflow_backend") == "No module named 'tensorflow_backend'"
+    assert as_python3_prints("import a.x, then import b.x: No module named x") == "import a.x, then import b.x: No module named 'x'"
+    found = top('import keras.backend.tensorflow_backend as tb Error "No module named tensorflow_backend"')
+    assert found is not None and (found.name, found.kind) == ("keras-internal-module-paths", "wording")
+
+
+def test_the_small_words_a_title_leaves_out_of_pythons_message_are_put_back():
+    from kerasdoctor.explain.normalize import small_words_restored
+
+    assert small_words_restored("AttributeError: 'Functional' object no attribute 'fit_generator'") == (
+        "AttributeError: 'Functional' object has no attribute 'fit_generator'"
+    )
+    assert small_words_restored("module 'tensorflow' no attribute 'app'") == "module 'tensorflow' has no attribute 'app'"
+    assert small_words_restored("ImportError: import name 'log' from 'tensorflow'") == "ImportError: cannot import name 'log' from 'tensorflow'"
+    # the user's own words, and a message that already says it, stay as they are
+    assert small_words_restored("there is no attribute x in my model") == "there is no attribute x in my model"
+    assert small_words_restored("module 'a' has no attribute 'b'") == "module 'a' has no attribute 'b'"
+    assert small_words_restored("from x import name 'y'") == "from x import name 'y'"
+    found = top("AttributeError: module 'keras.layers' no attribute 'CuDNNLSTM'")
+    assert found is not None and (found.name, found.kind) == ("cudnn-rnn-layers-removed", "wording")
+    found = top("AttributeError: 'Adam' object no attribute 'lr'")
+    assert found is not None and (found.name, found.kind) == ("optimizer-lr-argument", "wording") and found.confidence < CONFIDENT
+    # Python's word after "has no" retyped with a slip or two; another word stays
+    assert small_words_restored("module 'tensorflow' has no attirbute 'app'") == "module 'tensorflow' has no attribute 'app'"
+    assert small_words_restored("'Adam' object has no atribute 'get_scaled_loss'") == "'Adam' object has no attribute 'get_scaled_loss'"
+    assert small_words_restored("Layer dense_2 has no inbuond nodes.") == "Layer dense_2 has no inbuond nodes."
+    found = top("AttributeError: module 'tensorflow' has no attirbute 'to_float'")
+    assert found is not None and (found.name, found.kind) == ("tf1-renamed-symbol", "wording")
+
+
+def test_a_private_keras_module_imported_from_tf_keras_is_no_tensorflow_mismatch():
+    # keras and tf-keras import TensorFlow's python internals, never its tf.keras API: a name missing from
+    # tensorflow.keras.utils is the user's import of a private module, whatever versions the title names
+    found = top("tensorflow 2.4.1 keras 2.4.3 cannot import name 'tf_utils' from 'tensorflow.keras.utils")
+    assert found is not None and found.name == "keras-internal-module-paths"

@@ -373,6 +373,10 @@ DESCRIBED = [
     ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
     ("target-count-mismatch", "fit on a model with multiple outputs: the targets do not match them"),
+    # the str-has-no-decode message retold in Chinese (h5py 3 under an old Keras HDF5 loader)
+    ("h5py3-str-decode", "加载模型时报错 str 对象没有 decode 属性"),
+    ("h5py3-str-decode", "跑预测脚本报错，说 str 不能解码 decode"),
+    ("h5py3-str-decode", "loading my old h5 model fails until I downgrade h5py to 2.10"),
 ]
 
 

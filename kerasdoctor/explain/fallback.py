@@ -38,6 +38,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         requote_names,
         restore_cut_quotes,
         restore_placeholders,
+        small_words_restored,
         without_title_tail,
     )
 
@@ -54,7 +55,7 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
         else:
             message = restore_placeholders(normalize_text(record.message))
             key = restore_cut_quotes(restore_placeholders(normalize_text(record.key_message)))
-        key = as_python3_prints(drop_elisions(close_spaced_colons(flatten_message(key))))
+        key = small_words_restored(as_python3_prints(drop_elisions(close_spaced_colons(flatten_message(key)))))
         out.append(record.replaced(message=message, key_message=key))
         retyped = backticks_for_quotes(key)
         if retyped is not None:
@@ -74,6 +75,19 @@ def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
                 titled = without_title_tail(part)
                 if part != key or titled is not None:
                     out.append(record.replaced(message=titled or part, key_message=titled or part))
+    return out
+
+
+def retold_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
+    """The one-line messages of ``records`` that retell Python's missing-attribute or failed-import message in other
+    words, each as Python prints it (``explain.normalize.told_in_python_words``)."""
+    from kerasdoctor.explain.normalize import told_in_python_words
+
+    out: list[ErrorRecord] = []
+    for record in records:
+        told = told_in_python_words(record.key_message or record.message) if record.kind == "message" else None
+        if told is not None and all(told != r.key_message for r in out):
+            out.append(record.replaced(message=told, key_message=told))
     return out
 
 
@@ -280,6 +294,14 @@ def fallback_matches(
     found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
         return found
+    retold = retold_records(normalised)
+    if retold:
+        # an issue title that told the message in its own words: the wordings of Python's message, never sure
+        from kerasdoctor.explain.match import PROSE_QUOTE_CAP
+
+        found = match_error(retold, _wording_candidates(rules, retold), versions, ignore_case=True, factor=NORMALISED_FACTOR)
+        if found:
+            return [m.replaced(confidence=min(m.confidence, PROSE_QUOTE_CAP)) for m in found]
     from kerasdoctor.explain.frames import frame_matches, type_matches
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits, symptom_matches

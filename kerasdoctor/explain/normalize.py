@@ -11,7 +11,11 @@ only runs when the text shows the sign it looks for, so clean text costs one
 
 from __future__ import annotations
 
-from kerasdoctor.lazyre import lazy
+from kerasdoctor.lazyre import IGNORECASE, lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from re import Match
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -108,6 +112,11 @@ _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
 # %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
 _BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# Python 2 names only the last part of a dotted module it could not find (import.c: "No module named tensorflow_backend"
+# for `import keras.backend.tensorflow_backend`); Python 3 names the whole path, and so do the wordings. A paste (an issue
+# title) that quotes the statement beside the message says which path it was
+_IMPORTED_PATH = lazy(r"\b(?:from|import)[ \t]+(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:[ \t]+import[ \t]+(?P<name>[A-Za-z_]\w*))?")
+_PY2_MODULE_TAIL = lazy(r"\bNo module named (?P<q>[`'\"]?)(?P<tail>[A-Za-z_]\w*)(?P=q)(?![\w.])")
 # Python 3 quotes both names of "cannot import name 'X' from 'Y'" (Python/ceval.c import_from) and Python 2 never
 # writes the "from" part: a line that quotes one name and not the other was retyped, and lost a pair of quotes
 _HALF_QUOTED_IMPORT = (
@@ -421,6 +430,24 @@ def restore_cut_quotes(message: str) -> str:
     return first + sep + rest
 
 
+def _whole_module_path(message: str) -> str:
+    """``import keras.backend.tensorflow_backend ... No module named tensorflow_backend`` -> ``... No module named
+    'keras.backend.tensorflow_backend'``: Python 2's last part of a dotted module, given the statement quoted beside it."""
+    paths = []
+    for m in _IMPORTED_PATH.finditer(message):
+        paths.append(m.group("path"))
+        if m.group("name"):
+            paths.append(f"{m.group('path')}.{m.group('name')}")
+    if not paths:
+        return message
+
+    def whole(m: Match[str]) -> str:
+        ends = [path for path in paths if path.endswith("." + m.group("tail"))]
+        return f"No module named '{ends[0]}'" if len(set(ends)) == 1 else m.group(0)
+
+    return _PY2_MODULE_TAIL.sub(whole, message)
+
+
 def as_python3_prints(message: str) -> str:
     """A message in Python 2's words as Python 3 prints it, which is how the wordings are written.
 
@@ -428,6 +455,8 @@ def as_python3_prints(message: str) -> str:
     ``cannot import name 'adam' from keras.optimizers`` (one pair of quotes lost) -> ``... from 'keras.optimizers'``;
     ``unsupported type (<type 'NoneType'>)`` -> ``unsupported type (<class 'NoneType'>)``.
     """
+    if "No module named " in message and "import " in message:
+        message = _whole_module_path(message)
     if "No module named " in message or "cannot import name " in message:
         message = _BARE_IMPORT_NAME.sub(r"\1 '\2'", message)
     if "cannot import name " in message and " from " in message:
@@ -536,6 +565,45 @@ def close_spaced_colons(message: str) -> str:
     return _SPACED_COLON.sub(":", message)
 
 
+# Python's missing-attribute message retyped without its small words (an issue title: "'Functional' object no attribute
+# 'fit_generator'", "module 'tensorflow' no attribute 'app'"), or its first word cut ("import name 'log' from ..."):
+# Objects/object.c and Objects/moduleobject.c always say "has no attribute", Python/ceval.c "cannot import name"
+_HAS_LEFT_OUT = lazy(r"(\bobject|\bmodule '[\w.]+')[ \t]+no[ \t]+attribute\b")
+_CANNOT_CUT = lazy(r"^((?:[\w.]*Error:[ \t]*)?)import name '")
+# the word after "has no" retyped with a slip ("has no attirbute 'app'", "has no atribute"): Python's word is "attribute"
+_HAS_NO_WORD = lazy(r"\bhas no ([A-Za-z]{6,12})(?=[ \t]+['`\"]?[A-Za-z_])")
+
+
+def _slips_apart(word: str, target: str) -> int:
+    """How many slips (a letter added, left out, changed, or two swapped) turn ``word`` into ``target``; 3 means more."""
+    if abs(len(word) - len(target)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(target) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i]
+        for j, b in enumerate(target, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == target[j - 2] and word[i - 2] == b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return min(previous[-1], 3)
+
+
+def small_words_restored(message: str) -> str:
+    """``'Sequential' object no attribute 'x'`` -> ``'Sequential' object has no attribute 'x'``; ``import name 'x' from
+    'y'`` at the start -> ``cannot import name 'x' from 'y'``; ``has no attirbute`` -> ``has no attribute``: the words of
+    Python's own message a retyped title left out or mistyped."""
+    if "has no " in message and "has no attribute" not in message:
+        message = _HAS_NO_WORD.sub(lambda m: "has no attribute" if _slips_apart(m.group(1).lower(), "attribute") <= 2 else m.group(0), message)
+    if " no attribute" in message:
+        message = _HAS_LEFT_OUT.sub(r"\1 has no attribute", message)
+    if "import name '" in message:
+        message = _CANNOT_CUT.sub(r"\1cannot import name '", message)
+    return message
+
+
 def drop_elisions(message: str) -> str:
     """``a ... b`` -> ``a b``: the wording around a part the user left out can still match."""
     if "..." not in message and "\u2026" not in message:
@@ -581,6 +649,60 @@ def joined_messages(message: str, type_name: str) -> list[str] | None:
         parts = [piece for part in parts for piece in part.split(joint)]
     parts = [part.strip() for part in parts if part.strip()]
     return parts if len(parts) > 1 else None
+
+
+# an issue title that retells Python's missing-attribute or failed-import message in its own words instead of quoting
+# it: "tensorflow 2.0 not having attribute python", "Sequential doesn't have attribute predict_classes", "Error in
+# importing conv_utils from tf_keras.utils", "can't import tensorflow.keras.layers.Merge". Python's own wordings
+# (Objects/moduleobject.c, Objects/object.c, Python/ceval.c import_from) say "has no attribute" and "cannot import name"
+_TOLD_NO_ATTRIBUTE = lazy(
+    r"^(?:[\w.]*(?:Error|Exception):?\s*)?(?P<subj>[A-Za-z_][\w.]*)(?:\s+v?\d+(?:\.\d+)*)?(?P<obj>\s+(?:object|class|instance))?"
+    r"\s+(?:is\s+|was\s+)?(?:not\s+having|does\s*n[o']t\s+have|do\s*n[o']t\s+have|did\s*n[o']t\s+have|having\s+no|has\s+no|have\s+no"
+    r"|lacks?|lacking)(?:\s+(?:the|an|any))?\s+attr(?:ibute)?s?\s+[`'\"]?(?P<name>[A-Za-z_]\w*)[`'\"]?",
+    IGNORECASE,
+)
+_IMPORT_FAILED = (
+    r"(?:can\s*not|can't|could\s*n(?:o|')t|unable\s+to|not\s+able\s+to|fail(?:s|ed)?\s+to"
+    r"|(?:error|errors|problem|issue|failure|fail(?:s|ed)?)\s+(?:in|when|while|on|with)|unable)\s+import(?:ing)?"
+)
+_TOLD_IMPORT_FROM = lazy(
+    _IMPORT_FAILED + r"\s+[`'\"]?(?P<name>[A-Za-z_]\w*)[`'\"]?\s+from\s+[`'\"]?(?P<mod>[A-Za-z_][\w.]*[A-Za-z_0-9])",
+    IGNORECASE,
+)
+# "can't import keras.layers.Merge": a capitalised last part of the path is a class, imported from the module before it
+_TOLD_IMPORT_DOTTED = lazy(
+    _IMPORT_FAILED + r"\s+[`'\"]?(?P<mod>[a-z_]\w*(?:\.[a-z_]\w*)+)\.(?P<name>[A-Z]\w*)\b(?![.(])",
+    IGNORECASE,
+)
+# the packages whose missing attributes a bare lower-case name in such a title can stand for (a class is capitalised;
+# "model has no attribute fit" names the user's variable, not a module)
+_MODULE_NAMES = frozenset({"tensorflow", "keras", "tf_keras", "numpy", "h5py", "jax", "torch", "scipy", "sklearn", "pandas", "cv2"})
+_MODULE_ALIASES = {"tf": "tensorflow", "np": "numpy"}  # the names the packages are imported as; Python names the module
+
+
+def told_in_python_words(message: str) -> str | None:
+    """Python's message for what a one-line issue title tells in its own words, or None when it retells none.
+
+    ``tensorflow 2.0 not having attribute python`` -> ``module 'tensorflow' has no attribute 'python'``;
+    ``Error in importing conv_utils from tf_keras.utils`` -> ``cannot import name 'conv_utils' from 'tf_keras.utils'``.
+    A message already in Python's words is left to the other readings.
+    """
+    line = message.strip()
+    if "\n" in line or len(line) > MAX_TITLE_CHARS or "cannot import name" in line:
+        return None
+    m = _TOLD_IMPORT_FROM.search(line) or _TOLD_IMPORT_DOTTED.search(line)
+    if m is not None:
+        return f"cannot import name '{m.group('name')}' from '{m.group('mod')}'"
+    m = _TOLD_NO_ATTRIBUTE.match(line)
+    if m is None or line[m.start("subj") :].lower().startswith(("module ", "'module' ")):
+        return None
+    subj, name = m.group("subj"), m.group("name")
+    module = _MODULE_ALIASES.get(subj.lower(), subj.lower())
+    if module in _MODULE_NAMES and not m.group("obj"):
+        return f"module '{module}' has no attribute '{name}'"
+    if m.group("obj") or subj[0].isupper():
+        return f"'{subj}' object has no attribute '{name}'" if "." not in subj and subj.lower() != "module" else None
+    return f"module '{subj}' has no attribute '{name}'" if "." in subj else None
 
 
 def flatten_message(message: str) -> str:
