@@ -233,6 +233,8 @@ DESCRIBED = [
     ("cuda-libraries-not-found", "tensorflow in WSL2 does not detect my RTX card although nvidia-smi shows it"),
     ("cuda-libraries-not-found", "在WSL2里装的tensorflow识别不到显卡"),
     ("cuda-libraries-not-found", "after pip install tensorflow keeps looking for the CUDA 11 libraries but I have CUDA 12"),
+    ("cuda-libraries-not-found", "tensorflow 2.6 on Windows 10 cannot find my GPU after installing CUDA"),
+    ("cuda-libraries-not-found", "windows上装的tensorflow 2.5找不到gpu"),
     ("learning-rate-extreme", "learning rate too high and the loss goes to nan"),
     ("learning-rate-extreme", "学习率设置过高，loss越来越大最后变成nan"),
     ("rnn-cudnn-kernel-fallback", "LSTM training is very slow on the GPU since I added recurrent_dropout"),
