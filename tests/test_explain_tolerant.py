@@ -1241,3 +1241,12 @@ def test_a_private_keras_module_imported_from_tf_keras_is_no_tensorflow_mismatch
     # tensorflow.keras.utils is the user's import of a private module, whatever versions the title names
     found = top("tensorflow 2.4.1 keras 2.4.3 cannot import name 'tf_utils' from 'tensorflow.keras.utils")
     assert found is not None and found.name == "keras-internal-module-paths"
+
+
+def test_a_text_cut_inside_a_quoted_name_is_read_below_certainty():
+    # "No module named 'keras" may be the start of 'keras.src.engine': the quote put back is a guess
+    cut = top("ModuleNotFoundError: No module named 'keras")
+    assert cut is not None and cut.name == "tensorflow-not-installed" and cut.confidence < CONFIDENT
+    assert any("ends inside a quoted name" in note for note in cut.notes)
+    whole = top("ModuleNotFoundError: No module named 'keras'")
+    assert whole is not None and whole.name == "tensorflow-not-installed" and whole.confidence >= CONFIDENT

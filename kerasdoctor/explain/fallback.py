@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
+# a text that ends inside a quoted name was cut there: a wording read with its quote put back is not certain
+CUT_NAME_CONFIDENCE = 0.79
+CUT_NAME_NOTE = "the text ends inside a quoted name, read as if the name ended there: paste the whole line to be sure"
 
 
 def normalised_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
@@ -293,7 +296,7 @@ def fallback_matches(
     normalised = normalised_records(records)
     found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
-        return found
+        return _below_certainty_if_cut(found, records)
     retold = retold_records(normalised)
     if retold:
         # an issue title that told the message in its own words: the wordings of Python's message, never sure
@@ -328,6 +331,14 @@ def fallback_matches(
         else:
             candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
     return rank(candidates)
+
+
+def _below_certainty_if_cut(matches: list[Match], records: Sequence[ErrorRecord]) -> list[Match]:
+    from kerasdoctor.explain.normalize import ends_in_cut_name
+
+    if not any(ends_in_cut_name(r.message) for r in records):
+        return matches
+    return [m if m.confidence <= CUT_NAME_CONFIDENCE else m.replaced(confidence=CUT_NAME_CONFIDENCE, notes=(*m.notes, CUT_NAME_NOTE)) for m in matches]
 
 
 # how far a family whose phrase fits, but whose own words the rest of the text shares least, falls behind (chosen on the

@@ -417,6 +417,13 @@ def restore_placeholders(text: str) -> str:
     return text
 
 
+def ends_in_cut_name(message: str) -> bool:
+    """Whether the first line of ``message`` ends inside a quoted name (``No module named 'keras``): cut there, the
+    name may have gone on (``'keras.src.engine'``), so the quote ``restore_cut_quotes`` puts back is a guess."""
+    first = message.partition("\n")[0].rstrip()
+    return first.count("'") % 2 == 1 and _LOST_CLOSING_QUOTE.search(first) is not None
+
+
 def restore_cut_quotes(message: str) -> str:
     """Put back a quote lost where a message was cut: ``NoneType' object`` -> ``'NoneType' object``."""
     first, sep, rest = message.partition("\n")
