@@ -611,3 +611,28 @@ def test_a_nan_progress_bar_is_not_certain_and_lists_first_the_cause_the_words_d
     assert names(rate)[:2] == ["nan-loss", "learning-rate-extreme"]
     bare = explain(bar, rules=RULES, versions={}).matches
     assert names(bare)[0] == "nan-loss" and {"sparse-label-out-of-range", "learning-rate-extreme"} <= set(names(bare))
+
+
+def test_a_call_on_the_users_line_shows_the_function_ran_when_keras_filters_its_frames() -> None:
+    """Keras 3 drops the frames between ``model.load_weights(...)`` and the raising one: the user's line shows the call."""
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.match import match_error
+    from kerasdoctor.types import ErrorPattern, Rule
+
+    pattern = ErrorPattern(pattern=r"could not be loaded", types=("ValueError",), where={"frame_function": ("load_weights",)})
+    rule = Rule(id="KD999", name="weights", title="t", severity="error", category="saving", docs={}, errors=(pattern,))
+
+    def traceback(call: str) -> str:
+        return (
+            "Traceback (most recent call last):\n"
+            f'  File "train.py", line 5, in <module>\n    {call}\n'
+            '  File "/usr/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler\n'
+            "    raise e.with_traceback(filtered_tb) from None\n"
+            '  File "/usr/lib/python3.11/site-packages/keras/src/saving/saving_lib.py", line 712, in _raise_loading_failure\n'
+            "    raise ValueError(msg)\n"
+            "ValueError: A total of 1 objects could not be loaded.\n"
+        )
+
+    assert match_error(extract_errors(traceback('model.load_weights("a.weights.h5")')), [rule], {})
+    assert not match_error(extract_errors(traceback('keras.models.load_model("m.keras")')), [rule], {})
+    assert not match_error(extract_errors(traceback('model.reload_weights("a.weights.h5")')), [rule], {})

@@ -140,6 +140,17 @@ def _shadowing_user_file(record: ErrorRecord, names: tuple[str, ...]) -> bool:
     return False
 
 
+def _calls_any(code: str, names: Collection[str]) -> bool:
+    """Whether a source line calls one of ``names`` as a function or method (``model.fit(``, ``fit(x``), not a longer name."""
+    for name in names:
+        start = code.find(name + "(")
+        while start != -1:
+            if start == 0 or not (code[start - 1].isalnum() or code[start - 1] == "_"):
+                return True
+            start = code.find(name + "(", start + 1)
+    return False
+
+
 def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
     """Per ``where`` condition: True when the traceback shows it holds, False when it shows it does not, None when it cannot tell."""
     verdicts: list[bool | None] = []
@@ -152,8 +163,10 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
         elif key == "user_file":
             verdict = _shadowing_user_file(record, values)
         elif key == "frame_function":
+            # a frame running the function, or a line calling it: Keras 3 filters the frames between the user's
+            # ``model.load_weights(...)`` and the raising one, so the call on the user's line is what shows it ran
             frames = [f for f in (*record.frames, *record.inner_frames) if f.function]
-            verdict = None if not frames else any(f.function.split(".")[-1] in values for f in frames)
+            verdict = None if not frames else any(f.function.split(".")[-1] in values or _calls_any(f.code, values) for f in frames)
         elif key == "called_from":
             # a Keras 2-era library calling Keras 3 fails inside Keras, but the code to blame is the library's
             caller = _called_from(record)
