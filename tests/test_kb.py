@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_RULES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kerasdoctor import kb
 from kerasdoctor.explain import explain
@@ -452,3 +456,20 @@ def test_the_snapshot_keeps_the_vocabulary_index_as_indexing_builds_it():
     assert stored.state() == WordGroups(vocabulary).state()
     assert stored.key(("nan",)) == stored.key(("NaN".lower(),))
     assert WordGroups.from_state(("groups", {}, {}, {}, frozenset())) is None  # another shape: indexed afresh
+
+
+@given(st.lists(st.text(max_size=3)), st.text(max_size=3))
+def test_sorted_search_finds_what_the_bisect_module_finds(items, value):
+    import bisect
+
+    from kerasdoctor.sorted_search import bisect_left, bisect_right
+
+    items.sort()
+    assert bisect_left(items, value) == bisect.bisect_left(items, value)
+    assert bisect_right(items, value) == bisect.bisect_right(items, value)
+
+
+def test_a_cold_fallback_loads_no_bisect_module():
+    message = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
+    code = f"import sys; from kerasdoctor import explain; explain({message!r}); print('_bisect' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

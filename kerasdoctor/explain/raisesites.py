@@ -12,10 +12,10 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from bisect import bisect_left, bisect_right
 
 from kerasdoctor.lazyre import IGNORECASE, escape, lazy
 from kerasdoctor.lazyre import compile as compile_regex
+from kerasdoctor.sorted_search import bisect_left, bisect_right
 from kerasdoctor.types import ErrorPattern, Match, Rule
 
 TYPE_CHECKING = False

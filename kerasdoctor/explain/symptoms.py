@@ -844,7 +844,7 @@ def _inflected_hits(word: str, text: _Text) -> tuple[float, list[int]]:
         for form in word_forms(word):
             hits = hits + text.positions.get(form, [])
     if not hits and len(word) >= 4:
-        from bisect import bisect_left
+        from kerasdoctor.sorted_search import bisect_left
 
         i = bisect_left(text.sorted, word)
         while i < len(text.sorted) and text.sorted[i].startswith(word):
