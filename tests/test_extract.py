@@ -674,6 +674,20 @@ def test_a_bullet_before_a_mistyped_class_is_no_lead_in() -> None:
     assert record.type is None and record.message.startswith("- TyeError")
 
 
+def test_an_exception_line_typed_without_the_space_before_its_quoted_message_is_read() -> None:
+    (record,) = extract_errors("KeyError:'val_loss'")
+    assert (record.type, record.message) == ("KeyError", "'val_loss'")
+
+
+def test_an_error_in_parentheses_within_a_sentence_ends_at_the_closing_parenthesis() -> None:
+    text = "the run stops with an error (KeyError:'val_acc'), is my callback wrong? Please help"
+    typed = [r for r in extract_errors(text) if r.type]
+    assert [(r.type, r.message) for r in typed] == [("KeyError", "'val_acc'")]
+    # the message's own parentheses are kept: only the one that closes the sentence's ends it
+    typed = [r for r in extract_errors("fit fails (ValueError: expected shape=(None, 3), found shape=(None, 4)) on my data") if r.type]
+    assert [r.message for r in typed] == ["expected shape=(None, 3), found shape=(None, 4)"]
+
+
 def test_the_in_user_code_envelope_pasted_without_its_exception_line_is_read() -> None:
     text = (
         "in user code:\n\n"

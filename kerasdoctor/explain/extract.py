@@ -112,7 +112,7 @@ _BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Er
 # without a word (a list bullet, a quote sign) is no sentence, and the line stays as it was pasted
 _LEAD_IN_EXC = lazy(
     r"^(?P<lead>.*?[A-Za-z\u4e00-\u9fff].*?[\s:\uff1a,\uff0c(\uff08\"'`])"
-    r"(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)): (?P<msg>\S.*)$"
+    r"(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)):(?: |(?=['\"]))(?P<msg>\S.*)$"
 )
 # a sentence that quotes the error ('It says "ModuleNotFoundError: No module named 'keras'".'): the quote the
 # lead-in opened closes after the message, and it and the sentence's punctuation are no part of the message
@@ -121,6 +121,18 @@ _SENTENCE_END = ".,;:!?)\u3002\uff0c\uff1b\uff01\uff1f\uff09 \t"
 
 
 def _without_closing_quote(lead: str, message: str) -> str:
+    if lead[-1:] in ("(", "\uff08"):
+        # "an error (KeyError: 'val_loss'), is there ...": the message ends at the parenthesis that closes the
+        # lead-in's, the first one the message itself did not open ("shape=(None, 3)" stays whole)
+        depth = 0
+        for i, ch in enumerate(message):
+            if ch in "(\uff08":
+                depth += 1
+            elif ch in ")\uff09":
+                if depth == 0:
+                    return message[:i].rstrip()
+                depth -= 1
+        return message
     closing = _CLOSING_QUOTES.get(lead[-1:])
     if closing is None:
         return message
@@ -996,7 +1008,8 @@ class _Parser:
             self._flush()
             self._begin_message(None, line.strip())
             return
-        if ": " in line and _EXC_WORDS.search(line):
+        # "KeyError:'val_loss'": a hand-typed exception line may drop the space before a quoted message
+        if (": " in line or ":'" in line or ':"' in line) and _EXC_WORDS.search(line):
             m = _BARE_EXC_LINE.match(line.strip())
             if m:
                 self._flush()
