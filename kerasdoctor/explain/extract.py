@@ -297,7 +297,7 @@ def _builtin_exception_retyped(short: str) -> type | None:
             isinstance(obj, type)
             and issubclass(obj, BaseException)
             and abs(len(attr) - len(short)) <= 1
-            and (attr.lower() == low or _one_edit_apart(attr, short))
+            and (attr.lower() == low or one_edit_apart(attr, short))
         ):
             found.append(obj)
     near = found[0] if len(found) == 1 else None
@@ -308,18 +308,24 @@ def _builtin_exception_retyped(short: str) -> type | None:
 _RETYPED: dict[str, type | None] = {}
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (a != b)."""
-    if a == b:
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether a and b differ by one inserted, deleted or replaced letter, or two neighbours swapped.
+
+    Decided here rather than with rapidfuzz (the near-miss scorer), whose import would cost every cold
+    start: a class name is checked on the common path.
+    """
+    if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) > len(b):
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
-    return a[i:] == b[i + 1 :]
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
 
 
 def is_library_path(path: str) -> bool:

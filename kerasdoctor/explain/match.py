@@ -246,22 +246,6 @@ def _imported_wrong_module(record: ErrorRecord, evidence: str, pattern: ErrorPat
 MISSPELT_TYPE_MIN_CHARS = 9
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether a and b differ by one inserted, deleted or replaced letter, or two neighbours swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) < len(b):
-        return a[i:] == b[i + 1 :]
-    if a[i + 1 :] == b[i + 1 :]:
-        return True
-    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-
-
 def misspells_a_type(name: str, types: Iterable[str]) -> bool:
     """A pasted class name that is a one-letter misspelling of one of the check's classes, and no class of Python's."""
     short = name.rsplit(".", 1)[-1]
@@ -271,7 +255,9 @@ def misspells_a_type(name: str, types: Iterable[str]) -> bool:
 
     if isinstance(getattr(builtins, short, None), type):
         return False
-    return any(len(t) >= MISSPELT_TYPE_MIN_CHARS and _one_edit_apart(short, t) for t in types)
+    from kerasdoctor.explain.extract import one_edit_apart
+
+    return any(len(t) >= MISSPELT_TYPE_MIN_CHARS and one_edit_apart(short, t) for t in types)
 
 
 def score_hit(pattern: ErrorPattern, record: ErrorRecord, matched_length: int) -> float:
