@@ -220,6 +220,17 @@ def _names_part(unit: str, after: bool) -> bool:
     return unit in _FROZEN_PARTS or (after and unit in _FROZEN_AFTER) or unit.startswith(_PRETRAINED_NAMES) or unit == "trainable"
 
 
+def _said_within(units: Sequence[str], i: int, reach: int, said: Callable[[str], bool], step: int = 1) -> bool:
+    """Whether a unit within ``reach`` units after position ``i`` (before it, for ``step`` -1), in its clause, is ``said``."""
+    stop = min(len(units), i + 1 + reach) if step > 0 else max(-1, i - 1 - reach)
+    for at in range(i + step, stop, step):
+        if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
+            return False
+        if said(units[at]):
+            return True
+    return False
+
+
 def _trainable_sense(units: Sequence[str]) -> frozenset[int]:
     """The freeze words of the text that say a part of a model is not trained ("freeze the base layers", "the
     weights are frozen", "trainable=False to freeze"): the part is named within a few words after the word (or,
@@ -228,22 +239,13 @@ def _trainable_sense(units: Sequence[str]) -> frozenset[int]:
     for i, unit in enumerate(units):
         if unit not in _FREEZE_WORDS:
             continue
-        for at in range(i + 1, min(len(units), i + 1 + _FREEZE_REACH)):
-            if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
-                break
-            if _names_part(units[at], after=True):
-                found.add(i)
-                break
-        if i in found:
+        # "freeze the base layers"; "trainable = False to freeze them"
+        if _said_within(units, i, _FREEZE_REACH, lambda u: _names_part(u, after=True)) or _said_within(
+            units, i, _FREEZE_REACH, lambda u: "trainable" in u, step=-1
+        ):
+            found.add(i)
             continue
-        # "trainable = False to freeze them"
-        for at in range(i - 1, max(-1, i - 1 - _FREEZE_REACH), -1):
-            if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
-                break
-            if "trainable" in units[at]:
-                found.add(i)
-                break
-        if i in found or unit != "frozen":
+        if unit != "frozen":
             continue
         at = i - 1
         while at >= 0 and units[at] in _FROZEN_BEFORE_SKIPS:
@@ -269,17 +271,7 @@ _OWN_REACH = 3
 def _data_sense(units: Sequence[str]) -> frozenset[int]:
     """The "own" words of the text said of data ("my own hand images", "own set of pictures"): no sign of custom code
     ("my own layer"), which is what the vocabulary's group of "own" means."""
-    found = set()
-    for i, unit in enumerate(units):
-        if unit not in _OWN_WORDS:
-            continue
-        for at in range(i + 1, min(len(units), i + 1 + _OWN_REACH)):
-            if units[at] in _CLAUSE_BREAKS or _is_cjk(units[at]):
-                break
-            if units[at] in _OWN_DATA:
-                found.add(i)
-                break
-    return frozenset(found)
+    return frozenset(i for i, unit in enumerate(units) if unit in _OWN_WORDS and _said_within(units, i, _OWN_REACH, _OWN_DATA.__contains__))
 
 
 def _is_cjk(token: str) -> bool:
