@@ -10,6 +10,7 @@ per-example time limit. What the example printed is captured at the file-descrip
 from __future__ import annotations
 
 import contextlib
+import linecache
 import os
 import signal
 import sys
@@ -59,6 +60,8 @@ def _execute(source: str, name: str, namespace: dict[str, Any]) -> tuple[str, st
             with warnings.catch_warnings():
                 # every Keras warning, each time: the registry would hide repeats across examples
                 warnings.simplefilter("always", UserWarning)
+                # its lines, as a script's traceback shows them: some wordings are told apart by the user's call
+                linecache.cache[name] = (len(source), None, source.splitlines(True), name)
                 exec(compile(source, name, "exec"), namespace)
         except BaseException as exc:  # the example's own failure is the datum
             if isinstance(exc, KeyboardInterrupt):
