@@ -127,3 +127,15 @@ def test_a_missing_or_malformed_prior_only_leaves_the_words_to_rank(tmp_path: Pa
         assert set(index[2]) == {0}
         matches = nearest.nearest_matches(extract_errors(text), UNCACHED.rules)
         assert matches and all(m.kind == "fuzzy" and NOTE in m.notes for m in matches)
+
+
+def test_a_text_naming_no_deep_learning_word_gets_a_guess_only_when_it_fits_one_family_strongly() -> None:
+    from kerasdoctor.explain.nearest import nearest_matches
+
+    rules = kb.load_rules()
+    # generator code that names no Keras word, but the words of one family's fix (super().__init__ in a data generator)
+    code = "Update DataGenerator to handle worker & multiprocessing again\n\nsuper().__init__(**kwargs)\n\nin DataGenerator"
+    guesses = nearest_matches(extract_errors(code), rules)
+    assert guesses and guesses[0].rule.name == "py-dataset-super-init-missing" and guesses[0].confidence <= MAX_CONFIDENCE
+    # a plain Python error shares a few words with a family's wording, not enough for a text about nothing of Keras
+    assert nearest_matches(extract_errors("IndexError: list index out of range"), rules) == []
