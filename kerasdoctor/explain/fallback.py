@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
 # a text that ends inside a quoted name was cut there: a wording read with its quote put back is not certain
-CUT_NAME_CONFIDENCE = 0.79
 CUT_NAME_NOTE = "the text ends inside a quoted name, read as if the name ended there: paste the whole line to be sure"
 
 
@@ -296,15 +295,15 @@ def fallback_matches(
     normalised = normalised_records(records)
     found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
-        return _below_certainty_if_cut(found, records)
+        from kerasdoctor.explain.normalize import ends_in_cut_name
+
+        return _below_certainty(found, CUT_NAME_NOTE) if any(ends_in_cut_name(r.message) for r in records) else found
     retold = retold_records(normalised)
     if retold:
         # an issue title that told the message in its own words: the wordings of Python's message, never sure
-        from kerasdoctor.explain.match import PROSE_QUOTE_CAP
-
         found = match_error(retold, _wording_candidates(rules, retold), versions, ignore_case=True, factor=NORMALISED_FACTOR)
         if found:
-            return [m.replaced(confidence=min(m.confidence, PROSE_QUOTE_CAP)) for m in found]
+            return _below_certainty(found)
     from kerasdoctor.explain.frames import frame_matches, type_matches
     from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits, symptom_matches
@@ -333,12 +332,12 @@ def fallback_matches(
     return rank(candidates)
 
 
-def _below_certainty_if_cut(matches: list[Match], records: Sequence[ErrorRecord]) -> list[Match]:
-    from kerasdoctor.explain.normalize import ends_in_cut_name
+def _below_certainty(matches: list[Match], note: str = "") -> list[Match]:
+    """``matches`` at most just below certainty (``match.PROSE_QUOTE_CAP``); those lowered say why, given a ``note``."""
+    from kerasdoctor.explain.match import PROSE_QUOTE_CAP
 
-    if not any(ends_in_cut_name(r.message) for r in records):
-        return matches
-    return [m if m.confidence <= CUT_NAME_CONFIDENCE else m.replaced(confidence=CUT_NAME_CONFIDENCE, notes=(*m.notes, CUT_NAME_NOTE)) for m in matches]
+    notes = (note,) if note else ()
+    return [m if m.confidence <= PROSE_QUOTE_CAP else m.replaced(confidence=PROSE_QUOTE_CAP, notes=(*m.notes, *notes)) for m in matches]
 
 
 # how far a family whose phrase fits, but whose own words the rest of the text shares least, falls behind (chosen on the
