@@ -67,6 +67,8 @@ def test_the_cli_prints_the_guess_with_its_note_and_exits_0() -> None:
         "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
         'Traceback (most recent call last):\n  File "/home/me/app.py", line 3, in <module>\n    row = table["price"]\nKeyError: \'price\'\n',
         "I like to train my dog every day with treats",
+        "my model takes the train at 9",
+        "How to save model in keras",
     ],
 )
 def test_text_about_something_else_stays_unanswered(text: str) -> None:
@@ -139,3 +141,16 @@ def test_a_text_naming_no_deep_learning_word_gets_a_guess_only_when_it_fits_one_
     assert guesses and guesses[0].rule.name == "py-dataset-super-init-missing" and guesses[0].confidence <= MAX_CONFIDENCE
     # a plain Python error shares a few words with a family's wording, not enough for a text about nothing of Keras
     assert nearest_matches(extract_errors("IndexError: list index out of range"), rules) == []
+
+
+@pytest.mark.parametrize("trouble", ["error loading my model.h5", "loading my model.h5 fails"])
+def test_a_weak_fit_is_guessed_only_for_a_text_that_tells_of_trouble(trouble: str) -> None:
+    from kerasdoctor.explain.nearest import FIRM_SCORE, MIN_SCORE, nearest_matches
+
+    rules = kb.load_rules()
+    guesses = nearest_matches(extract_errors(trouble), rules)
+    assert guesses and guesses[0].kind == "fuzzy" and guesses[0].confidence <= MAX_CONFIDENCE
+    score = float(guesses[0].evidence.rsplit(" ", 1)[1])
+    assert MIN_SCORE <= score < FIRM_SCORE  # the fit is a weak one: the words of trouble let it through
+    # the same words of deep learning without a word of trouble: a statement, not a question about an error
+    assert nearest_matches(extract_errors("loading my model.h5"), rules) == []

@@ -20,7 +20,9 @@ mistake users make more often is the likelier one.
 Only a text whose best score clears a threshold, on enough distinct terms, gets an
 answer, and a text that names nothing of deep learning (no word of ``CONTEXT_WORDS``, no
 frame in Keras, TensorFlow or JAX) only on a much higher score, so unrelated text ("hello
-world", a ``KeyError`` from the user's own code) stays unanswered. An answer is a guess: kind ``fuzzy``, confidence far below any
+world", a ``KeyError`` from the user's own code) stays unanswered. A weak fit is answered
+only for a text that names deep learning twice and tells of trouble ("error loading my
+model.h5", not "thanks, the model trains fine now"). An answer is a guess: kind ``fuzzy``, confidence far below any
 other evidence, and a note that says so.
 """
 
@@ -50,7 +52,12 @@ WEIGHT_SCALE = 1000  # a BM25 weight is stored in thousandths
 _MAX_PACKED = 0xFFFF
 MAX_ANSWERS = 3
 # calibrated on the dev corpus (fixtures/real_errors) only; see benchmarks/explain_accuracy.py
-MIN_SCORE = 9.0  # the best rule's summed weight below which the text is left unanswered
+MIN_SCORE = 6.0  # the best rule's summed weight below which the text is left unanswered
+# a weaker fit than this is answered only for a text that says FIRM_CONTEXT_WORDS words of deep learning (one word,
+# "train my dog", does not tell a vague question about a model from text about something else) and says something
+# goes wrong (an exception's class, or a word of TROUBLE_WORDS: "thanks, the model trains fine now" asks nothing)
+FIRM_SCORE, FIRM_CONTEXT_WORDS = 9.0, 2
+TROUBLE_WORDS = "error exception fail problem issue wrong cannot unable crash stuck hang slow nan bug warning 报错 问题 无法 卡住 不行"
 MIN_SHARED_TERMS = 3  # distinct terms of the text the best rule must hold
 MIN_RELATIVE = 0.7  # a runner-up is shown only when it scores this share of the best
 # a text with no word of deep learning (CONTEXT_WORDS) in it, e.g. a TensorFlow log line or a TFLite op list,
@@ -204,15 +211,22 @@ def scores(text_terms: Iterable[str], index: NearestIndex) -> dict[int, tuple[fl
     return out
 
 
-def _about_deep_learning(records: Sequence[ErrorRecord], text_terms: Sequence[str], groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> bool:
-    """Whether the text, its frames' paths or their code lines speak of deep learning (``CONTEXT_WORDS``)."""
+def _deep_learning_words(records: Sequence[ErrorRecord], text_terms: Sequence[str], groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> int:
+    """How many distinct words of deep learning (``CONTEXT_WORDS``) the text, its frames' code lines say; a frame in a
+    library's files counts as ``FIRM_CONTEXT_WORDS``."""
     context = frozenset(terms(CONTEXT_WORDS, groups, chinese))
-    if not context.isdisjoint(text_terms):
-        return True
     frames = [frame for record in records for frame in record.frames]
     if any(part in frame.path.lower() for frame in frames for part in LIBRARY_PATHS):
-        return True
-    return not context.isdisjoint(terms(" ".join(frame.code for frame in frames[-20:]), groups, chinese))
+        return FIRM_CONTEXT_WORDS
+    said = context.intersection(text_terms)
+    if len(said) < FIRM_CONTEXT_WORDS and frames:
+        said |= context.intersection(terms(" ".join(frame.code for frame in frames[-20:]), groups, chinese))
+    return len(said)
+
+
+def _says_trouble(records: Sequence[ErrorRecord], text_terms: Sequence[str], groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> bool:
+    """Whether the text tells of something going wrong: an exception's class, or a word of ``TROUBLE_WORDS``."""
+    return any(record.type for record in records) or not frozenset(terms(TROUBLE_WORDS, groups, chinese)).isdisjoint(text_terms)
 
 
 # the index of the last bare list of rules weighed: a caller passing one list for many texts builds it once
@@ -271,7 +285,7 @@ def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Ru
     texts, groups, chinese, text_terms = _read(records, vocabulary)
     if not texts:
         return []
-    about_deep_learning = _about_deep_learning(records, text_terms, groups, chinese)
+    context_words = _deep_learning_words(records, text_terms, groups, chinese)
     index = _index_for(rules, vocabulary)
     rule_at: Callable[[str], Rule] = rules.by_id if isinstance(rules, RuleSet) else {r.id: r for r in rules}.__getitem__
     scored = scores(text_terms, index)
@@ -281,7 +295,9 @@ def nearest_matches(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Ru
     best_score, best_shared = max(scored.values())
     if best_score < MIN_SCORE or best_shared < MIN_SHARED_TERMS:
         return []
-    if not about_deep_learning and (best_score < NO_CONTEXT_MIN_SCORE or best_shared < NO_CONTEXT_MIN_SHARED):
+    if not context_words and (best_score < NO_CONTEXT_MIN_SCORE or best_shared < NO_CONTEXT_MIN_SHARED):
+        return []
+    if best_score < FIRM_SCORE and (context_words < FIRM_CONTEXT_WORDS or not _says_trouble(texts, text_terms, groups, chinese)):
         return []
     priors = index[2]
     ranked = sorted(
