@@ -252,6 +252,16 @@ def test_freezing_a_part_of_the_model_is_no_hang_and_no_stuck_metric() -> None:
     assert not fit("training hangs", "I set layer.trainable = False to freeze it, training still updates it", hang)
 
 
+def test_freezing_a_part_of_the_model_says_trainable_false() -> None:
+    # "frozen layers" is what `trainable = False` sets, in the user's words
+    assert fit("trainable False change", "I froze the first 10 layers of VGG16 but training changes them")
+    assert fit("trainable False updated", "the frozen layers are still updated")
+    assert fit("trainable False no effect", "freezing the base layers has no effect")
+    # a program or a metric that freezes sets nothing
+    assert not fit("trainable False change", "the training freezes and the weights never change")
+    assert not fit("trainable False no effect", "my accuracy is frozen at 0.5, the learning rate has no effect")
+
+
 def test_a_negation_of_a_phrase_must_deny_the_keyword_after_it() -> None:
     assert fit("gpu not used", "the gpu is not being used")
     assert fit("not using gpu", "keras is not using the gpu at all")

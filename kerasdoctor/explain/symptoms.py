@@ -202,6 +202,8 @@ _FROZEN_PARTS = frozenset(
 _FROZEN_AFTER = frozenset(["model", "models", "network", "networks", "net"])
 _PRETRAINED_NAMES = ("vgg", "resnet", "inception", "xception", "mobilenet", "efficientnet", "densenet", "nasnet", "bert")
 _FREEZE_REACH = 4
+# the words such a freeze word stands for, as a phrase writes the setting
+_FROZEN_MEANS = ("trainable", "false")
 _FROZEN_BEFORE_SKIPS = frozenset(["is", "are", "was", "were", "be", "been", "being", "remain", "remains", "stay", "stays", "all", "still", "now"])
 
 
@@ -707,12 +709,18 @@ class _Text:
         positions: dict[str, list[int]] = {}
         stems: dict[str, list[int]] = {}
         # a freeze word that freezes a part of the model is no keyword of a phrase: it says neither "hangs" nor "stuck"
-        settled = _trainable_sense(units) if not _FREEZE_WORDS.isdisjoint(self.set) else frozenset()
+        frozen = _trainable_sense(units) if not _FREEZE_WORDS.isdisjoint(self.set) else frozenset()
+        settled = frozen
         # nor does a find word that reports what the user noticed say a search failed
         if not _FIND_WORDS.isdisjoint(self.set):
             settled |= _reporting_sense(units)
         for i, unit in enumerate(units):
             if not _is_cjk(unit) and i not in settled:
+                positions.setdefault(unit, []).append(i)
+                stems.setdefault(stem(unit), []).append(i)
+        # it says what `trainable=False` says: "the frozen layers still change" is "trainable False ... change"
+        for i in sorted(frozen):
+            for unit in _FROZEN_MEANS:
                 positions.setdefault(unit, []).append(i)
                 stems.setdefault(stem(unit), []).append(i)
         self.positions = positions
@@ -1428,6 +1436,8 @@ def text_words(records: Sequence[ErrorRecord]) -> tuple[set[str], str]:
                 cjk.append(token)
             else:
                 words.add(token)
+    if not _FREEZE_WORDS.isdisjoint(words):
+        words.update(_FROZEN_MEANS)  # "frozen layers" may be "trainable false" (_Text decides)
     forms = [form for w in words if len(w) <= 7 for form in word_forms(w)]  # use -> using: see _latin_hits
     words.update([*("~" + stem(w) for w in words), *(w[:n] for w in words for n in range(4, len(w))), *forms])
     return words, "".join(cjk)
