@@ -257,6 +257,7 @@ DESCRIBED = [
     ("overfitting", "训练集准确率不断上升，验证集准确率来回波动"),
     ("inference-preprocessing-mismatch", "once I load the model in my app it always returns the same prediction"),
     ("learning-rate-extreme", "the training loss oscillates up and down and never converges"),
+    ("learning-rate-extreme", "the loss fluctuates a lot from one epoch to the next"),
     ("nan-in-input-data", "when I train on my own dataset the loss is nan from the first batch"),
     ("learning-rate-extreme", "the training loss does not decrease at all, it stays at the same value after the first epoch"),
     ("learning-rate-extreme", "训练时loss一直不下降，第一轮之后就是同一个值"),
