@@ -653,6 +653,16 @@ def test_a_word_that_begins_a_term_of_another_group_means_that_term() -> None:
     assert fit("vram full", "full gpu memory", groups)
 
 
+def test_words_that_begin_a_longer_term_of_another_group_mean_that_term() -> None:
+    groups = WordGroups(vocabulary([["loss"], ["increase", "goes up", "jumps"], ["fluctuate", "up and down", "goes up and down", "jumps up and down"]]))
+    assert fit("loss increase", "my validation loss goes up after epoch 5", groups)
+    # "goes up and down" is the loss swinging, not rising
+    assert not fit("loss increase", "my validation loss goes up and down every epoch", groups)
+    assert not fit("loss increase", "the loss jumps up and down", groups)
+    assert fit("loss fluctuate", "my validation loss goes up and down every epoch", groups)
+    assert fit("loss fluctuate", "the loss jumps up and down", groups)
+
+
 def test_a_keyword_found_only_inside_another_keywords_longer_spelling_is_not_found() -> None:
     groups = WordGroups(
         vocabulary(

@@ -613,12 +613,13 @@ class WordGroups:
                 out.extend(term[:k] + m + term[k + 1 :] for m in self._groups[negation] if len(m) > 1 and all(w.isascii() for w in m))
         return tuple(out)
 
-    def compound_at(self, units: Sequence[str], at: int) -> bool:
-        """Whether the word at ``at`` begins a several-word entry of another group than its own ("gpu" in "gpu
-        memory"): there the word names a part of something else, not the thing itself."""
-        own = self._group((units[at],))
+    def compound_at(self, units: Sequence[str], at: int, words: int = 1) -> bool:
+        """Whether the ``words`` words at ``at`` begin a longer several-word entry of another group than their own
+        ("gpu" in "gpu memory", "goes up" in "goes up and down"): there they name a part of something else, not
+        the thing itself."""
+        own = self._group(tuple(units[at : at + words]))
         for term in self._multiword.get(units[at], ()):
-            if tuple(units[at : at + len(term)]) == term and self._group_of[term] != own and not NEGATIONS.keys() & set(term):
+            if len(term) > words and tuple(units[at : at + len(term)]) == term and self._group_of[term] != own and not NEGATIONS.keys() & set(term):
                 return True
         return False
 
@@ -1040,9 +1041,10 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     if elsewhere and width == 1:
         # "prediction ... the predicted masks are wrong": the nearest form decides how close the keywords are
         where = sorted(elsewhere.union(where))
-    if width == 1 and len(concept) == 1 and not _is_cjk(concept[0]) and where:
-        # "not using full gpu memory" speaks of memory: a word that begins a term of another group is that term
-        where = [i for i in where if i >= len(text.units) or _is_cjk(text.units[i]) or not groups.compound_at(text.units, i)]
+    if where and (from_group or (width == 1 and len(concept) == 1)):
+        # "not using full gpu memory" speaks of memory, "goes up and down" of no rise: words that begin a longer
+        # term of another group are that term
+        where = [i for i in where if i >= len(text.units) or _is_cjk(text.units[i]) or not groups.compound_at(text.units, i, width)]
         if not where:
             best, from_group = 0.0, False
     text.found[concept] = (best, where, from_group, width)
