@@ -734,3 +734,11 @@ def test_own_data_is_no_custom_code() -> None:
     assert not fit("custom loss nan", "my own set of images gives a nan loss", groups)
     # ... while a phrase about one's own data still reads it as written
     assert fit("own images nan", "on my own images the loss is nan", groups)
+
+
+def test_every_other_epoch_is_said_of_the_words_in_a_row() -> None:
+    best = explain("the validation accuracy is zero every second epoch").best
+    assert best is not None and best.rule.name == "input-ran-out-of-data" and best.kind == "symptom"
+    # "every epoch" and, later, "other parameters" say nothing of alternate epochs
+    best = explain("the values saved in history differ from the ones printed at every epoch, as with other parameters").best
+    assert best is None or best.rule.name != "input-ran-out-of-data"
