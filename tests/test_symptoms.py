@@ -742,3 +742,11 @@ def test_every_other_epoch_is_said_of_the_words_in_a_row() -> None:
     # "every epoch" and, later, "other parameters" say nothing of alternate epochs
     best = explain("the values saved in history differ from the ones printed at every epoch, as with other parameters").best
     assert best is None or best.rule.name != "input-ran-out-of-data"
+
+
+def test_a_denied_belief_denies_what_it_is_about() -> None:
+    best = explain("I think my model is overfitting the training data").best
+    assert best is not None and best.rule.name == "overfitting" and best.kind == "symptom"
+    for text in ("I do not think that this is an overfitting problem", "I don't think it is overfitting the training data"):
+        best = explain(text).best
+        assert best is None or best.kind != "symptom", (text, best)

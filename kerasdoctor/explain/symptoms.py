@@ -176,6 +176,10 @@ _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include"
 # is the symptom, not a word the user denies
 _MISSING_THING = frozenset(["attribute", "attributes", "attr"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
+# "I do not think this is an overfitting problem": a denied belief denies what it is about, past the words
+# that introduce it
+_BELIEFS = frozenset(["think", "believe", "suppose"])
+_BELIEF_SKIPS = frozenset(["that", "this", "it", "its", "is", "was", "my", "our", "the", "a", "an"])
 CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
 # "难道不是过拟合吗", "这不是显存不足吗": a "不是" that a question word frames asks the reader to agree, and
 # denies nothing; "吗" ends such a question within the clause, "难道" (often typed 难到) opens it
@@ -736,16 +740,18 @@ def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
         span = NEGATIONS.get(unit)
         if not span:
             continue
-        if unit != "no" and not (i and units[i - 1] in _STATE_BEFORE) and not (i + 1 < len(units) and units[i + 1] in _STATE_AFTER):
+        belief = unit != "no" and i + 1 < len(units) and units[i + 1] in _BELIEFS
+        if unit != "no" and not belief and not (i and units[i - 1] in _STATE_BEFORE) and not (i + 1 < len(units) and units[i + 1] in _STATE_AFTER):
             continue
+        skips = NEGATED_SPAN_SKIPS | _BELIEFS | _BELIEF_SKIPS if belief else NEGATED_SPAN_SKIPS
         reach: set[int] = set()
         at = i + 1
         while span and at < len(units) and not _is_cjk(units[at]) and units[at] not in _CLAUSE_BREAKS:
-            if units[at] not in NEGATED_SPAN_SKIPS:
+            if units[at] not in skips:
                 reach.add(at)
                 span -= 1
             at += 1
-        if reach and not (unit != "no" and units[min(reach)].endswith(_PREDICATE_ENDINGS)) and units[min(reach)] not in _MISSING_THING:
+        if reach and not (unit != "no" and not belief and units[min(reach)].endswith(_PREDICATE_ENDINGS)) and units[min(reach)] not in _MISSING_THING:
             negated[i] = frozenset(reach)
     return negated
 
