@@ -663,6 +663,16 @@ def test_a_word_that_begins_a_term_of_another_group_means_that_term() -> None:
     assert fit("vram full", "full gpu memory", groups)
 
 
+def test_words_that_begin_a_longer_term_of_another_group_mean_that_term() -> None:
+    groups = WordGroups(vocabulary([["loss"], ["increase", "goes up", "jumps"], ["fluctuate", "up and down", "goes up and down", "jumps up and down"]]))
+    assert fit("loss increase", "my validation loss goes up after epoch 5", groups)
+    # "goes up and down" is the loss swinging, not rising
+    assert not fit("loss increase", "my validation loss goes up and down every epoch", groups)
+    assert not fit("loss increase", "the loss jumps up and down", groups)
+    assert fit("loss fluctuate", "my validation loss goes up and down every epoch", groups)
+    assert fit("loss fluctuate", "the loss jumps up and down", groups)
+
+
 def test_a_keyword_found_only_inside_another_keywords_longer_spelling_is_not_found() -> None:
     groups = WordGroups(
         vocabulary(
@@ -734,3 +744,19 @@ def test_own_data_is_no_custom_code() -> None:
     assert not fit("custom loss nan", "my own set of images gives a nan loss", groups)
     # ... while a phrase about one's own data still reads it as written
     assert fit("own images nan", "on my own images the loss is nan", groups)
+
+
+def test_every_other_epoch_is_said_of_the_words_in_a_row() -> None:
+    best = explain("the validation accuracy is zero every second epoch").best
+    assert best is not None and best.rule.name == "input-ran-out-of-data" and best.kind == "symptom"
+    # "every epoch" and, later, "other parameters" say nothing of alternate epochs
+    best = explain("the values saved in history differ from the ones printed at every epoch, as with other parameters").best
+    assert best is None or best.rule.name != "input-ran-out-of-data"
+
+
+def test_a_denied_belief_denies_what_it_is_about() -> None:
+    best = explain("I think my model is overfitting the training data").best
+    assert best is not None and best.rule.name == "overfitting" and best.kind == "symptom"
+    for text in ("I do not think that this is an overfitting problem", "I don't think it is overfitting the training data"):
+        best = explain(text).best
+        assert best is None or best.kind != "symptom", (text, best)

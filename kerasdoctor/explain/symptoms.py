@@ -176,6 +176,10 @@ _STATE_AFTER = frozenset(["have", "has", "had", "contain", "contains", "include"
 # is the symptom, not a word the user denies
 _MISSING_THING = frozenset(["attribute", "attributes", "attr"])
 NEGATED_SPAN_SKIPS = frozenset(["a", "an", "the", "any", "only", "just", "even", "yet", "be", "been", *_STATE_AFTER])
+# "I do not think this is an overfitting problem": a denied belief denies what it is about, past the words
+# that introduce it
+_BELIEFS = frozenset(["think", "believe", "suppose"])
+_BELIEF_SKIPS = frozenset(["that", "this", "it", "its", "is", "was", "my", "our", "the", "a", "an"])
 CJK_DENIAL, CJK_DENIED_CHARS, CJK_CLAUSE_BREAKS = "不是", 8, frozenset("但而可却")
 # "难道不是过拟合吗", "这不是显存不足吗": a "不是" that a question word frames asks the reader to agree, and
 # denies nothing; "吗" ends such a question within the clause, "难道" (often typed 难到) opens it
@@ -615,12 +619,13 @@ class WordGroups:
                 out.extend(term[:k] + m + term[k + 1 :] for m in self._groups[negation] if len(m) > 1 and all(w.isascii() for w in m))
         return tuple(out)
 
-    def compound_at(self, units: Sequence[str], at: int) -> bool:
-        """Whether the word at ``at`` begins a several-word entry of another group than its own ("gpu" in "gpu
-        memory"): there the word names a part of something else, not the thing itself."""
-        own = self._group((units[at],))
+    def compound_at(self, units: Sequence[str], at: int, words: int = 1) -> bool:
+        """Whether the ``words`` words at ``at`` begin a longer several-word entry of another group than their own
+        ("gpu" in "gpu memory", "goes up" in "goes up and down"): there they name a part of something else, not
+        the thing itself."""
+        own = self._group(tuple(units[at : at + words]))
         for term in self._multiword.get(units[at], ()):
-            if tuple(units[at : at + len(term)]) == term and self._group_of[term] != own and not NEGATIONS.keys() & set(term):
+            if len(term) > words and tuple(units[at : at + len(term)]) == term and self._group_of[term] != own and not NEGATIONS.keys() & set(term):
                 return True
         return False
 
@@ -743,16 +748,18 @@ def _negated_positions(units: Sequence[str]) -> dict[int, frozenset[int]]:
         span = NEGATIONS.get(unit)
         if not span:
             continue
-        if unit != "no" and not (i and units[i - 1] in _STATE_BEFORE) and not (i + 1 < len(units) and units[i + 1] in _STATE_AFTER):
+        belief = unit != "no" and i + 1 < len(units) and units[i + 1] in _BELIEFS
+        if unit != "no" and not belief and not (i and units[i - 1] in _STATE_BEFORE) and not (i + 1 < len(units) and units[i + 1] in _STATE_AFTER):
             continue
+        skips = NEGATED_SPAN_SKIPS | _BELIEFS | _BELIEF_SKIPS if belief else NEGATED_SPAN_SKIPS
         reach: set[int] = set()
         at = i + 1
         while span and at < len(units) and not _is_cjk(units[at]) and units[at] not in _CLAUSE_BREAKS:
-            if units[at] not in NEGATED_SPAN_SKIPS:
+            if units[at] not in skips:
                 reach.add(at)
                 span -= 1
             at += 1
-        if reach and not (unit != "no" and units[min(reach)].endswith(_PREDICATE_ENDINGS)) and units[min(reach)] not in _MISSING_THING:
+        if reach and not (unit != "no" and not belief and units[min(reach)].endswith(_PREDICATE_ENDINGS)) and units[min(reach)] not in _MISSING_THING:
             negated[i] = frozenset(reach)
     return negated
 
@@ -1048,9 +1055,10 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     if elsewhere and width == 1:
         # "prediction ... the predicted masks are wrong": the nearest form decides how close the keywords are
         where = sorted(elsewhere.union(where))
-    if width == 1 and len(concept) == 1 and not _is_cjk(concept[0]) and where:
-        # "not using full gpu memory" speaks of memory: a word that begins a term of another group is that term
-        where = [i for i in where if i >= len(text.units) or _is_cjk(text.units[i]) or not groups.compound_at(text.units, i)]
+    if where and (from_group or (width == 1 and len(concept) == 1)):
+        # "not using full gpu memory" speaks of memory, "goes up and down" of no rise: words that begin a longer
+        # term of another group are that term
+        where = [i for i in where if i >= len(text.units) or _is_cjk(text.units[i]) or not groups.compound_at(text.units, i, width)]
         if not where:
             best, from_group = 0.0, False
     text.found[concept] = (best, where, from_group, width)
