@@ -793,6 +793,17 @@ def test_a_title_cut_inside_its_brackets_reads_as_cut_short():
     assert any("stops inside" in note for note in best.notes)
 
 
+def test_a_title_cut_at_the_end_of_its_line_with_the_users_words_below_reads_as_cut_short():
+    # an issue's title quotes the message up to the site's length limit; its body, the user's own lines, follows
+    cut_title = "You are trying to load a weight file containing 23 layers into a"
+    alone = top(cut_title)
+    assert alone is not None and alone.rule.name == "weights-layer-count-mismatch"
+    best = top(f"{cut_title}\nwhen I run predict.py with the pretrained file")
+    assert best is not None and best.rule.name == "weights-layer-count-mismatch"
+    assert best.kind == "fuzzy" and best.confidence < alone.confidence
+    assert any("first line stops inside" in note for note in best.notes)
+
+
 def test_a_copied_vscode_notebook_error_reads_as_the_traceback_it_shows():
     # VS Code copies an error cell's output as JSON: the class, the message, and the IPython traceback
     # as one escaped string with its colour codes (Keras 3.15's wording, reproduced here)

@@ -479,6 +479,20 @@ def _texts(record: ErrorRecord) -> str:
     return flatten_message(key[:MAX_TEXT_CHARS]).lower()
 
 
+def _head_line(record: ErrorRecord, text: str) -> str:
+    """The first line of a message of several lines, as ``_texts`` reads it; empty for a one-line message.
+
+    An issue title quotes the message cut at its length limit and the user's own lines follow it: the
+    cut is at the end of that first line, not of the whole text.
+    """
+    from kerasdoctor.explain.normalize import flatten_message
+
+    first = next((line for line in record.message[:MAX_TEXT_CHARS].splitlines() if line.strip()), "")
+    head = flatten_message(first).lower()
+    # the key message may be the same text joined into one line: its first line is the start of ``text``
+    return head if len(head) >= MIN_TEXT_CHARS and len(head) < len(text) and text.startswith(head) else ""
+
+
 def _scored_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
     return [r for r in records if r.kind in ("exception", "message")][-5:] or list(records[-5:])
 
@@ -499,6 +513,7 @@ def fuzzy_matches(
 
     texts = [(r, _texts(r)) for r in _scored_records(records)]
     prepared = [(r, t, frozenset(_WORD.compiled().findall(t))) for r, t in texts if len(t) >= MIN_TEXT_CHARS]
+    heads = [_head_line(r, t) for r, t, _words in prepared]
     long_words = [frozenset(w for w in words if len(w) >= MIN_SHARED_WORD) for _r, _t, words in prepared]
     best = BestPerRule()
     for rule in rules:
@@ -507,7 +522,7 @@ def fuzzy_matches(
             if not runs:
                 continue
             run_words = _long_words(runs)
-            for (record, text, words), own in zip(prepared, long_words):
+            for (record, text, words), own, head in zip(prepared, long_words, heads):
                 closeness = 0.0
                 if _worth_scoring(run_words, words, own):
                     missing = [run for run in runs if run not in text]
@@ -518,12 +533,14 @@ def fuzzy_matches(
                         # a sibling wording that only shares the literal words is the less likely reading
                         if fits is not None:
                             closeness = max(closeness, REPAIRED_CLOSENESS) if fits else MIN_SCORE
-                cut = retyped = 0.0
+                cut = retyped = head_cut = 0.0
                 if closeness < MIN_SCORE:
                     cut = cut_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
-                    if not cut:
+                    if not cut and head:
+                        head_cut = cut_coverage(pattern.pattern, runs, head) if worth_cut_check(run_words, words) else 0.0
+                    if not cut and not head_cut:
                         retyped = retyped_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
-                    if not cut and not retyped:
+                    if not cut and not head_cut and not retyped:
                         continue
                 base = score_hit(pattern, record, 0)
                 if base == 0.0:
@@ -534,6 +551,12 @@ def fuzzy_matches(
                 elif cut:
                     confidence = min(KIND_CAPS["fuzzy"], base * SCALE * cut**0.5)
                     note = f"the message stops inside this family's wording ({cut:.0%} of its text shown): paste the whole message to be sure"
+                elif head_cut:
+                    confidence = min(KIND_CAPS["fuzzy"], base * SCALE * RETYPED_FACTOR * head_cut**0.5)
+                    note = (
+                        f"the first line stops inside this family's wording ({head_cut:.0%} of its text shown), "
+                        "the user's own words below it: paste the whole message to be sure"
+                    )
                 else:
                     confidence = min(KIND_CAPS["fuzzy"], base * SCALE * (closeness / 100) ** 4)
                     note = f"the message is close to, not the same as, this family's wording ({closeness:.0f}% alike): check for a typo or a cut"
