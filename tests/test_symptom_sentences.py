@@ -382,6 +382,11 @@ DESCRIBED = [
     ("h5py3-str-decode", "加载模型时报错 str 对象没有 decode 属性"),
     ("h5py3-str-decode", "跑预测脚本报错，说 str 不能解码 decode"),
     ("h5py3-str-decode", "loading my old h5 model fails until I downgrade h5py to 2.10"),
+    # a level said in Chinese (很高 / 很低) is the high / low of the English phrases
+    ("gpu-not-visible", "训练时GPU利用率很低"),
+    ("gpu-memory-preallocated", "tensorflow一启动显存占用就很高"),
+    ("learning-rate-extreme", "学习率设置得很高，loss变成了nan"),
+    ("overfitting", "验证集的准确率比训练集低了二十个点"),
 ]
 
 
