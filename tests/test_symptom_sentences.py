@@ -387,6 +387,11 @@ DESCRIBED = [
     ("gpu-memory-preallocated", "tensorflow一启动显存占用就很高"),
     ("learning-rate-extreme", "学习率设置得很高，loss变成了nan"),
     ("overfitting", "验证集的准确率比训练集低了二十个点"),
+    ("keras2-model-in-keras3", "用keras3加载keras2保存的模型报错"),
+    ("numpy2-binary-incompatible", "升级numpy后导入tensorflow报错"),
+    ("numpy-removed-aliases", "新版numpy里np.float被移除了"),
+    ("numpy-removed-aliases", "np.int was removed in numpy 1.24"),
+    ("nan-in-input-data", "数据里有nan"),
 ]
 
 
