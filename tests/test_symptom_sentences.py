@@ -392,6 +392,11 @@ DESCRIBED = [
     ("numpy-removed-aliases", "新版numpy里np.float被移除了"),
     ("numpy-removed-aliases", "np.int was removed in numpy 1.24"),
     ("nan-in-input-data", "数据里有nan"),
+    # a misspelt name (写错, 拼错, typo) of an optimizer or activation, or of a loss or metric
+    ("unknown-identifier", "优化器名字写错了，提示找不到"),
+    ("unknown-identifier", "I misspelled the optimizer name in compile"),
+    ("unknown-loss-or-metric-name", "compile里loss的名字写错了"),
+    ("unknown-loss-or-metric-name", "typo in the loss name passed to compile"),
 ]
 
 
