@@ -397,6 +397,8 @@ DESCRIBED = [
     ("unknown-identifier", "I misspelled the optimizer name in compile"),
     ("unknown-loss-or-metric-name", "compile里loss的名字写错了"),
     ("unknown-loss-or-metric-name", "typo in the loss name passed to compile"),
+    ("graph-disconnected", "函数式模型的输入和输出没有连起来"),
+    ("graph-disconnected", "the model outputs are not connected to the inputs I passed to Model()"),
 ]
 
 
