@@ -399,6 +399,10 @@ DESCRIBED = [
     ("unknown-loss-or-metric-name", "typo in the loss name passed to compile"),
     ("graph-disconnected", "函数式模型的输入和输出没有连起来"),
     ("graph-disconnected", "the model outputs are not connected to the inputs I passed to Model()"),
+    ("optimizer-decay-argument", "新版优化器不支持decay参数"),
+    ("optimizer-decay-argument", "the decay argument of Adam is no longer supported"),
+    ("gpu-memory-preallocated", "tensorflow一运行就把显存全部占满了"),
+    ("out-of-memory", "训练时显存全部用完了"),
 ]
 
 
