@@ -124,6 +124,9 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("解决keras中ValueError: expected shape (10,)问题") == "解决keras中 问题\nValueError: expected shape (10,)"
     assert normalize_text("程序提示「KeyError: 'acc'」，为什么") == "程序提示 为什么\nKeyError: 'acc'"
     assert normalize_text("报错“ValueError: Unknown layer: Functional”") == "报错\nValueError: Unknown layer: Functional"
+    # TF 1.x's repeat of a graph error after its op frames names the type with "(see above for traceback)"
+    end = "OutOfRangeError (see above for traceback): End of sequence"
+    assert normalize_text("运行错误: " + end) == "运行错误\n" + end
     # an aside in brackets after the message is the user's too
     missing = "ModuleNotFoundError: No module named 'tensorflow'"
     assert normalize_text(missing + "（已经pip install了）") == "已经pip install了)\n" + missing

@@ -393,6 +393,27 @@ DESCRIBED = [
     ("h5py3-str-decode", "加载模型时报错 str 对象没有 decode 属性"),
     ("h5py3-str-decode", "跑预测脚本报错，说 str 不能解码 decode"),
     ("h5py3-str-decode", "loading my old h5 model fails until I downgrade h5py to 2.10"),
+    # a level said in Chinese (很高 / 很低) is the high / low of the English phrases
+    ("gpu-not-visible", "训练时GPU利用率很低"),
+    ("gpu-memory-preallocated", "tensorflow一启动显存占用就很高"),
+    ("learning-rate-extreme", "学习率设置得很高，loss变成了nan"),
+    ("overfitting", "验证集的准确率比训练集低了二十个点"),
+    ("keras2-model-in-keras3", "用keras3加载keras2保存的模型报错"),
+    ("numpy2-binary-incompatible", "升级numpy后导入tensorflow报错"),
+    ("numpy-removed-aliases", "新版numpy里np.float被移除了"),
+    ("numpy-removed-aliases", "np.int was removed in numpy 1.24"),
+    ("nan-in-input-data", "数据里有nan"),
+    # a misspelt name (写错, 拼错, typo) of an optimizer or activation, or of a loss or metric
+    ("unknown-identifier", "优化器名字写错了，提示找不到"),
+    ("unknown-identifier", "I misspelled the optimizer name in compile"),
+    ("unknown-loss-or-metric-name", "compile里loss的名字写错了"),
+    ("unknown-loss-or-metric-name", "typo in the loss name passed to compile"),
+    ("graph-disconnected", "函数式模型的输入和输出没有连起来"),
+    ("graph-disconnected", "the model outputs are not connected to the inputs I passed to Model()"),
+    ("optimizer-decay-argument", "新版优化器不支持decay参数"),
+    ("optimizer-decay-argument", "the decay argument of Adam is no longer supported"),
+    ("gpu-memory-preallocated", "tensorflow一运行就把显存全部占满了"),
+    ("out-of-memory", "训练时显存全部用完了"),
 ]
 
 

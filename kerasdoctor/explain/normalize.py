@@ -72,13 +72,15 @@ _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a traceback frame's head cut by a narrow window: `File "x.py",` / `line 3, in f`
 _CUT_FRAME_HEAD = lazy(r'(?m)^[ \t]*File "(?:[^"\n]*|[^"\n]+",?|[^"\n]+", line \d+,?)[ \t]*$')
 _WHOLE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+, in [\w<]')
-_EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*:")
+# TF 1.x repeats a graph error's type as "InvalidArgumentError (see above for traceback): ..." after its op frames
+_EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?:")
 # an exception line glued to the user's Chinese words before it: "报错：ValueError: ...", "【问题】KeyError: ...",
-# "tensorflow报错AttributeError: ...", 报错“KeyError: 'acc'” (the head, or the quote or bracket opening it, must
-# follow a CJK character or bracket, so English is left alone)
+# "tensorflow报错AttributeError: ...", 报错“KeyError: 'acc'”, "运行错误: OutOfRangeError (see above for traceback): ..."
+# (the head, or the quote or bracket opening it, must follow a CJK character or bracket, so English is left alone)
 _GLUED_EXCEPTION_HEAD = lazy(
     r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[ \t:,.]*(?P<open>[\"(\[])?"
-    r"((?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)[A-Za-z0-9_]*: )"
+    r"((?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)[A-Za-z0-9_]*"
+    r"(?: \(see above for traceback\))?: )"
 )
 # ... and the user's words after it on the same line: "KeyError: 'acc'，求助", "... is not a package 错误",
 # "No module named 'tensorflow'（已经装了）" (Chinese straight after a letter, digit, quote or bracket of the
