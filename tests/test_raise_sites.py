@@ -163,6 +163,35 @@ def test_a_family_answers_another_version_of_its_raise_site(rule_id: str, text: 
     assert top.confidence <= 0.65
 
 
+def test_a_raise_site_does_not_name_the_family_whose_lookahead_turned_the_message_down():
+    """A wording narrowed by a lookahead leaves those values to no family; the site's template must not bring it back."""
+    rule = load_rules().by_id("KD143")
+    dot = next(p for p in rule.errors if "Dot" in p.pattern)
+    assert "(?!" in dot.pattern
+    # Keras 3.0-3.1 Dot.build rejected the JSON lists of a saved model's build config (reproduced with keras 3.1.1)
+    bug = "ValueError: A `Dot` layer should be called on a list of 2 inputs. Received: input_shape=[[None, 3], [None, 3]]"
+    one = "ValueError: A `Dot` layer should be called on a list of 2 inputs. Received: input_shape=(None, 3)"
+    assert re.search(raisesites.without_lookarounds(dot.pattern), bug) and not re.search(dot.pattern, bug)
+    narrowed = Rule(**{**{n: getattr(rule, n) for n in rule.__slots__}, "errors": (dot,), "symptoms": {}})
+    only = RuleSet([narrowed], [], ())
+    assert all(m.rule.id != "KD143" for m in explain(bug, rules=only, versions={}).matches)
+    assert explain(one, rules=only, versions={}).matches[0].rule.id == "KD143"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"a(?!b)c", "ac"),
+        (r"a(?<!b)c(?!(?:d|e)f)g", "acg"),
+        (r"a[(?!]b", "a[(?!]b"),  # inside a class the characters are literal
+        (r"a[]x(]b(?!\)c)d", "a[]x(]bd"),
+        (r"a\(?!b", "a\\(?!b"),  # an escaped bracket opens no group
+    ],
+)
+def test_lookarounds_are_left_out_and_nothing_else(pattern: str, expected: str):
+    assert raisesites.without_lookarounds(pattern) == expected
+
+
 def test_a_family_near_miss_outranks_a_raise_site_no_family_describes():
     from kerasdoctor.explain.fallback import rank
     from kerasdoctor.types import Match

@@ -394,6 +394,70 @@ def linked_rule(site: RaiseSite, rules: RuleSet | Iterable[Rule], *, contextual:
     return None
 
 
+def without_lookarounds(pattern: str) -> str:
+    """``pattern`` with its negative lookaheads and lookbehinds (``(?!...)``, ``(?<!...)``) left out."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        if pattern.startswith("(?!", i) or pattern.startswith("(?<!", i):
+            depth, j, in_class = 0, i, False
+            while j < n:
+                c = pattern[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if in_class:
+                    in_class = c != "]"
+                elif c == "[":
+                    in_class = True
+                    if pattern.startswith("[]", j) or pattern.startswith("[^]", j):
+                        j += 2 if pattern[j + 1] == "]" else 3
+                        continue
+                elif c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            i = j + 1
+            continue
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if pattern[i] == "[":  # a character class is copied whole: "(?!" inside it is three characters
+            j = i + (3 if pattern.startswith("[^]", i) else 2 if pattern.startswith("[]", i) else 1)
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i : j + 1])
+            i = j + 1
+            continue
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def _unless_excluded(rule: Rule | None, message: str) -> Rule | None:
+    """``rule``, unless one of its wordings fits ``message`` only without its negative lookarounds.
+
+    A rule narrows a wording with a lookaround to leave out the values that mean another cause (two shapes
+    listed where one tensor is its family's mistake); the site's template, filled with sample values, still
+    fits the wording, so without this check the raise site would name the family its wording turned down.
+    """
+    if rule is None:
+        return None
+    from kerasdoctor.kb import compile_pattern
+
+    for pattern in rule.errors:
+        if "(?!" not in pattern.pattern and "(?<!" not in pattern.pattern:
+            continue
+        stripped = compile_pattern(without_lookarounds(pattern.pattern), pattern.ignore_case)
+        if stripped.search(message) and not compile_pattern(pattern.pattern, pattern.ignore_case).search(message):
+            return None
+    return rule
+
+
 class RaiseSiteMatch(Match):
     """A diagnosis reached through a library raise site rather than a rule's own wording."""
 
@@ -632,12 +696,12 @@ def _raise_site_matches(
             seen_in_traceback = site.prefer_frames(frames)
             if not seen_in_traceback and _raised_inside_library(record):
                 continue  # the traceback shows the library raising it elsewhere: same words, another check
-            rule = linked_rule(site, rules)
+            rule = _unless_excluded(linked_rule(site, rules), message)
             base = LINKED_CONFIDENCE
             via = site
             if rule is None:
                 for sibling in index.siblings(site):
-                    rule = linked_rule(sibling, rules)
+                    rule = _unless_excluded(linked_rule(sibling, rules), message)
                     if rule is not None:
                         base, via = SIBLING_CONFIDENCE, sibling
                         break
