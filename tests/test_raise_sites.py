@@ -342,3 +342,27 @@ def test_a_paste_cut_on_a_call_is_read_by_the_frames_a_family_names():
     others = [r for r in rules.rules if r.id != "KD265"]
     result = explain(CUT_ON_FETCH_HANDLER, rules=RuleSet([*others, unnamed], [], ()), versions={})
     assert result.matches and result.matches[0].kind == "raise-site"
+
+
+@pytest.mark.parametrize(
+    ("message", "printed_whole"),
+    [
+        # Keras 3's check, printed as it is: its template holds the message to its end, the closing placeholder one value
+        ("ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5", True),
+        # the same check's message cut where the value began: the placeholder is empty
+        ("ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=", False),
+        # a message cut after "Found: " fits Sequential.add's template, but no value follows it
+        ("TypeError: The added layer must be an instance of class Layer. Found: ", False),
+    ],
+)
+def test_near_misses_are_skipped_only_for_a_message_a_check_printed_whole(message: str, printed_whole: bool) -> None:
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.fallback import _printed_by_a_check
+
+    rules = load_rules()
+    assert _printed_by_a_check(raisesites.raise_site_evidence(extract_errors(message), rules, {})) is printed_whole
+
+
+def test_a_message_cut_inside_a_checks_placeholder_still_finds_its_family_as_a_near_miss() -> None:
+    best = explain("TypeError: The added layer must be an instance of class Layer. Found: ").matches[0]
+    assert best.rule.name == "sequential-add-tensor"

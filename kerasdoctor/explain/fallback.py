@@ -253,16 +253,18 @@ def _frame_rules(rules: RuleSet, records: Sequence[ErrorRecord]) -> list[Rule]:
     return rules.rules_at({position for word in text_words(records) for position in postings(by_frame, word)})
 
 
-def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord]) -> EvidenceCandidates:
+def _evidence_candidates(
+    rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord], near_misses: bool = True
+) -> EvidenceCandidates:
     """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit (for symptoms, their positions).
 
     Any other rule's evidence of a kind cannot fit (``evidence_index``), so weighing only these
-    gives the same answer; each kind weighs only its own rules.
+    gives the same answer; each kind weighs only its own rules. Without ``near_misses``, no rule is a near miss.
     """
     from kerasdoctor.kb import RuleSet
 
     if not isinstance(rules, RuleSet):
-        return list(rules), set(range(len(rules))), list(rules)
+        return list(rules) if near_misses else [], set(range(len(rules))), list(rules)
     from kerasdoctor.explain import symptoms
 
     index = rules.evidence_index()
@@ -270,7 +272,7 @@ def _evidence_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Erro
     symptom = {code for word in words for code in postings(index[2], word)}
     if cjk:
         symptom.update(phrase_code(position, ALL_PHRASES) for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
-    return rules.rules_at(_near_miss_positions(index, normalised)), symptom, _frame_rules(rules, records)
+    return rules.rules_at(_near_miss_positions(index, normalised)) if near_misses else [], symptom, _frame_rules(rules, records)
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -310,7 +312,7 @@ def fallback_matches(
     from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
-    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised)
+    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised, near_misses=not _printed_by_a_check(evidence))
     by_frames = frame_matches(records, frame_rules)
     if by_frames and evidence:
         from kerasdoctor.explain.raisesites import cut_on_a_call
@@ -330,6 +332,30 @@ def fallback_matches(
         else:
             candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
     return rank(candidates)
+
+
+# the share of a message a raise site's own words must make up for the message to be that check's, as printed
+MIN_CHECK_COVERAGE = 0.5
+
+
+def _printed_by_a_check(evidence: Iterable[Match]) -> bool:
+    """Whether a library check's template holds the message to its end: then it is that check's message as printed, no
+    near miss (a typo, a cut) of another wording, and looking for near misses would only cost time.
+
+    The template's words must make up most of the message and reach its end, a closing placeholder holding one word:
+    a message cut short can fit a shorter template whose placeholder takes the rest, or leaves it empty.
+    """
+    for match in evidence:
+        site = getattr(match, "site", None)
+        if match.kind != "raise-site" or site is None or match.record is None or site.coverage < MIN_CHECK_COVERAGE:
+            continue
+        message = match.record.key_message or match.record.message
+        last = next((part.strip() for part in reversed(site.parts) if part.strip()), "")
+        at = message.rfind(last) if last else -1
+        # a closing placeholder holds one value; one left empty is a message cut where the value began
+        if at >= 0 and len(message[at + len(last) :].split()) == (1 if not site.parts[-1].strip() else 0):
+            return True
+    return False
 
 
 def _below_certainty(matches: list[Match], note: str = "") -> list[Match]:
