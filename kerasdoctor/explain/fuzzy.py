@@ -535,11 +535,13 @@ def fuzzy_matches(
                             closeness = max(closeness, REPAIRED_CLOSENESS) if fits else MIN_SCORE
                 cut = retyped = head_cut = 0.0
                 if closeness < MIN_SCORE:
-                    cut = cut_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
+                    if not worth_cut_check(run_words, words):
+                        continue
+                    cut = cut_coverage(pattern.pattern, runs, text)
                     if not cut and head:
-                        head_cut = cut_coverage(pattern.pattern, runs, head) if worth_cut_check(run_words, words) else 0.0
+                        head_cut = cut_coverage(pattern.pattern, runs, head)
                     if not cut and not head_cut:
-                        retyped = retyped_coverage(pattern.pattern, runs, text) if worth_cut_check(run_words, words) else 0.0
+                        retyped = retyped_coverage(pattern.pattern, runs, text)
                     if not cut and not head_cut and not retyped:
                         continue
                 base = score_hit(pattern, record, 0)
