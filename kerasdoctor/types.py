@@ -115,6 +115,7 @@ class ErrorRecord(_Value):
     __slots__ = (
         "chained",
         "count",
+        "cut_frames",
         "frames",
         "inner_frames",
         "key_message",
@@ -133,6 +134,7 @@ class ErrorRecord(_Value):
         "location": None,
         "chained": False,
         "count": 1,
+        "cut_frames": False,
     }
     kind: str  # exception | warning | log | progress | message
     type: str | None
@@ -144,6 +146,7 @@ class ErrorRecord(_Value):
     location: Frame | None  # the user's own frame, not a library's
     chained: bool  # a cause/context of a later exception rather than the final one
     count: int  # how often an identical warning/log line was seen
+    cut_frames: bool  # frames of a traceback cut off above its raising frame: they show what ran, not what did not
 
     @property
     def headline(self) -> str:

@@ -636,3 +636,31 @@ def test_a_call_on_the_users_line_shows_the_function_ran_when_keras_filters_its_
     assert match_error(extract_errors(traceback('model.load_weights("a.weights.h5")')), [rule], {})
     assert not match_error(extract_errors(traceback('keras.models.load_model("m.keras")')), [rule], {})
     assert not match_error(extract_errors(traceback('model.reload_weights("a.weights.h5")')), [rule], {})
+
+
+def test_frames_of_a_cut_traceback_show_what_ran_not_what_did_not() -> None:
+    """An error stated above a traceback trimmed before its raising frame: a frame it keeps confirms a condition,
+    a frame it lacks denies none (it may have been cut away)."""
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.match import match_error
+    from kerasdoctor.types import ErrorPattern, Rule
+
+    def rule(function: str) -> Rule:
+        pattern = ErrorPattern(pattern=r"passed to LSTM: \{'time_major'", types=("ValueError",), where={"frame_function": (function,)}, confidence=0.9)
+        return Rule(id="KD999", name="x", title="t", severity="error", category="saving", docs={}, errors=(pattern,))
+
+    stated = "I get the error: ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}.\n\n"
+    frames = (
+        "Traceback (most recent call last):\n"
+        '  File "run.py", line 3, in <module>\n'
+        "    model = keras.models.load_model('old.h5')\n"
+        '  File "/usr/lib/python3.11/site-packages/keras/src/saving/saving_api.py", line 196, in load_model\n'
+        "    return legacy_h5_format.load_model_from_hdf5(\n"
+    )
+    shown = match_error(extract_errors(stated + frames), [rule("load_model")], {})
+    cut_away = match_error(extract_errors(stated + frames), [rule("from_config")], {})
+    bare = match_error(extract_errors(stated), [rule("from_config")], {})
+    assert shown and cut_away and bare
+    assert shown[0].confidence > cut_away[0].confidence == bare[0].confidence
+    whole = frames + "ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}\n"
+    assert not match_error(extract_errors(whole), [rule("from_config")], {})

@@ -1190,3 +1190,29 @@ def test_a_backtick_inside_a_message_line_is_kept():
     text = 'Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    f()\nValueError: bad `x value\n'
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert rec.message == "bad `x value"
+
+
+_STATED_THEN_CUT = (
+    "When loading the model I get the error: ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}.\n\n"
+    "Traceback (most recent call last):\n"
+    '  File "run.py", line 3, in <module>\n'
+    "    model = keras.models.load_model('old.h5')\n"
+    '  File "/usr/lib/python3.11/site-packages/keras/src/saving/saving_api.py", line 196, in load_model\n'
+    "    return legacy_h5_format.load_model_from_hdf5(\n"
+    '  File "/usr/lib/python3.11/site-packages/keras/src/legacy/saving/saving_utils.py", line 88, in model_from_config\n'
+    "    return serialization.deserialize_keras_object(\n"
+)
+
+
+def test_error_stated_above_a_traceback_cut_before_its_last_line_gets_its_frames():
+    recs = [r for r in extract_errors(_STATED_THEN_CUT) if r.kind == "exception"]
+    assert len(recs) == 1
+    assert recs[0].type == "ValueError" and "time_major" in recs[0].message
+    assert [f.function for f in recs[0].frames] == ["<module>", "load_model", "model_from_config"]
+    assert recs[0].cut_frames
+
+
+def test_a_traceback_that_keeps_its_message_is_not_marked_cut():
+    text = _STATED_THEN_CUT + "ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}\n"
+    recs = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert recs and not any(r.cut_frames for r in recs)

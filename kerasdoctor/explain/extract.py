@@ -1125,6 +1125,7 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         prose = _text_above_traceback(lines)
         if prose:
             records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
+    records = _with_cut_traceback_frames(records)
     if all(_is_trend(r) or r.type == INFO_LOG for r in records):
         # only numbers of a training log (or INFO lines) were read: the text is still searched as a whole
         records = [r for r in records if r.type != INFO_LOG]
@@ -1132,6 +1133,23 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if bare:
             records = [ErrorRecord(kind="message", message=bare, key_message=unwrap_message(bare)), *records]
     return records
+
+
+def _with_cut_traceback_frames(records: list[ErrorRecord]) -> list[ErrorRecord]:
+    """The frames of a traceback cut off before its exception line, given to the one error the paste states elsewhere.
+
+    "I get the error: ValueError: ..." above (or below) a traceback trimmed before its last line: the frames are
+    that error's, and a wording's conditions on them can be read: a frame that ran shows a condition holds, while the
+    frames the cut took away (the raising one among them) leave one it seems to deny unknown. With more than one
+    stated error, or a traceback that kept its own message, nothing is moved.
+    """
+    cut = [r for r in records if r.kind == "exception" and r.frames and not r.message.strip() and not r.chained]
+    stated = [r for r in records if r.kind == "exception" and not r.frames and r.message.strip() and not r.chained]
+    if len(cut) != 1 or len(stated) != 1:
+        return records
+    frames = cut[0].frames
+    given = stated[0].replaced(frames=frames, location=stated[0].location or user_location(frames), cut_frames=True)
+    return [given if r is stated[0] else r for r in records if r is not cut[0]]
 
 
 def without_line_prefixes(lines: list[str]) -> list[str]:

@@ -186,6 +186,9 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
                 verdict = not verdict
         else:
             continue
+        if verdict is False and record.cut_frames and key != "user_file":
+            # the frames end where the paste was cut, above the raising one: what they lack may still have run
+            verdict = None
         verdicts.append(verdict)
     return verdicts
 
