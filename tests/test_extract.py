@@ -1158,6 +1158,21 @@ def test_a_record_of_a_retyped_builtin_class_shows_the_name_as_pasted(pasted, bu
     assert builtin in rec.type_names
 
 
+@pytest.mark.parametrize(
+    ("line", "builtin", "message"),
+    [("keyError:'val_acc'", "KeyError", "'val_acc'"), ("valueError: No gradients provided", "ValueError", "No gradients provided")],
+)
+def test_a_builtin_exception_line_retyped_with_a_lower_case_initial_is_an_exception(line, builtin, message):
+    (rec,) = extract_errors(line + "\n")
+    assert rec.kind == "exception" and rec.type == line.split(":")[0]
+    assert builtin in rec.type_names and rec.message == message
+
+
+@pytest.mark.parametrize("line", ["myError: something went wrong", "shapeError: (None, 3)", "unknownError: x"])
+def test_a_lower_case_name_that_is_no_builtin_exception_is_no_exception_line(line):
+    assert all(rec.type is None for rec in extract_errors(line + "\n"))
+
+
 @pytest.mark.parametrize("name", ["InvalidArgumentError", "ResourceExhaustedError", "NotFoundError", "KerasError"])
 def test_library_exception_classes_are_not_read_as_builtins(name):
     assert builtin_type_names(name) == (name,)

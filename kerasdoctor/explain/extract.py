@@ -107,6 +107,9 @@ _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
 _LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
 _BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$")
+# a builtin's class retyped by hand with a lower-case initial ("keyError:'val_acc'", "valueError: ..."): an exception
+# line only when the name is a builtin exception's but for case or one slip (see _builtin_exception_retyped)
+_LOWER_BUILTIN_EXC_LINE = lazy(r"^(?P<type>[a-z]\w*(?:Error|Exception)): ?(?P<msg>\S.*)$")
 # the user's words, then an exception line on the same line ("When I fit I get this error: ValueError: ..."):
 # the exception's class starts after a space, a colon or an opening quote, and its message follows; a lead-in
 # without a word (a list bullet, a quote sign) is no sentence, and the line stays as it was pasted
@@ -1018,6 +1021,12 @@ class _Parser:
         if (": " in line or ":'" in line or ':"' in line) and _EXC_WORDS.search(line):
             m = _BARE_EXC_LINE.match(line.strip())
             if m:
+                self._flush()
+                self.frames = _FrameList()
+                self._begin_message(m.group("type"), m.group("msg"))
+                return
+            m = _LOWER_BUILTIN_EXC_LINE.match(line.strip())
+            if m and _builtin_exception_retyped(m.group("type")) is not None:
                 self._flush()
                 self.frames = _FrameList()
                 self._begin_message(m.group("type"), m.group("msg"))
