@@ -414,6 +414,10 @@ DESCRIBED = [
     ("optimizer-decay-argument", "the decay argument of Adam is no longer supported"),
     ("gpu-memory-preallocated", "tensorflow一运行就把显存全部占满了"),
     ("out-of-memory", "训练时显存全部用完了"),
+    # reserving the GPU's memory, said as controlling or limiting it, or as growing it on demand
+    ("gpu-memory-preallocated", "tf2里要怎么限制显存的使用？"),
+    ("gpu-memory-preallocated", "想让显存动态增长，别一开始就全部拿走"),
+    ("gpu-memory-preallocated", "程序一启动GPU就被占满了，别的任务跑不了"),
 ]
 
 
