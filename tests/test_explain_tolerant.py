@@ -84,6 +84,8 @@ PASTINGS = {
     # a Chinese post: the user's words run straight into the exception line and go on after it
     "chinese words around": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):(.*)$", "运行时报错：\\1:\\2，求助", t, count=1, flags=re.M),
     "fullwidth brackets and commas": lambda t: t.translate(str.maketrans({"(": "\uff08", ")": "\uff09", ",": "\uff0c"})),
+    # a Chinese input method's comma carries its own spacing: the space after it is not typed
+    "fullwidth commas without their space": lambda t: re.sub(r", (?=[A-Za-z])", "\uff0c", t),
 }
 # what pasting does to the layout of a text of several lines (a traceback, a log)
 LAYOUT_PASTINGS = {

@@ -53,6 +53,7 @@ _PUNCTUATION = str.maketrans(
     }
 )
 _FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
+_FULLWIDTH_COMMA_WORD = lazy("\uff0c(?=[A-Za-z])")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # a traceback copied out of a web page's HTML keeps its line breaks as tags
 _HTML_BREAK = lazy(r"(?i)<br\s*/?>\n?")
@@ -232,6 +233,8 @@ def fold_characters(text: str) -> str:
 
         if "\uff1a" in text:
             text = _FULLWIDTH_COLON.sub(r":\1 ", text)  # it carries its own spacing: "Error：message"
+        if "\uff0c" in text:  # so does a fullwidth comma before a word ("4 dimensions，but got"), not inside a shape
+            text = _FULLWIDTH_COMMA_WORD.sub(", ", text)
         text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     return text
 
