@@ -119,6 +119,15 @@ def test_normalising_undoes_what_pasting_did():
     assert normalize_text(pasted) == "UnboundLocalError: local variable 'x' referenced before assignment & more"
 
 
+def test_a_message_a_web_page_translated_into_chinese_stays_whole():
+    # a translated question title keeps Python's type and tells the message in Chinese, a name or two left in English
+    for translated in ("ValueError: 无法将NumPy数组转换为张量(不支持的对象类型float)", "ValueError: numpy数组转换张量失败"):
+        assert normalize_text(translated) == translated
+        assert top(translated).rule.name == "numpy-object-array"
+    # the user's words after an English message still go above it
+    assert normalize_text("ValueError: expected shape (10,)问题") == "问题\nValueError: expected shape (10,)"
+
+
 def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("运行时报错：KeyError: 'acc'，求助") == "运行时报错 求助\nKeyError: 'acc'"
     decode = "AttributeError: 'str' object has no attribute 'decode'"

@@ -418,6 +418,11 @@ DESCRIBED = [
     ("gpu-memory-preallocated", "tf2里要怎么限制显存的使用？"),
     ("gpu-memory-preallocated", "想让显存动态增长，别一开始就全部拿走"),
     ("gpu-memory-preallocated", "程序一启动GPU就被占满了，别的任务跑不了"),
+    # a message as a translated question title says it (渐变 is a machine translation's gradient)
+    ("no-gradients-provided", "自定义训练循环报错，说没有为任何变量提供梯度"),
+    ("no-gradients-provided", "模型训练时出现：没有为任何变量提供渐变"),
+    ("negative-dimension-size", "加了一层池化以后报负维度大小的错误"),
+    ("negative-dimension-size", "adding another pooling layer gives a negative dimension size error on my small images"),
 ]
 
 

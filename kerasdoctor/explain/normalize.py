@@ -379,6 +379,17 @@ def rejoin_cut_frame_heads(lines: list[str]) -> list[str]:
 _CLOSING = {'"': '"', "(": ")", "[": "]"}
 
 
+def _told_in_chinese(message: str, glued: bool) -> bool:
+    """Whether the start of a message before Chinese words is the start of a message told in Chinese: it begins in
+    Chinese ("无法将NumPy" of "无法将NumPy数组转换为张量"), or it is one bare name the Chinese is glued to ("numpy" of
+    "numpy数组转换张量失败"); the library's English message never goes on in Chinese."""
+    if not message:
+        return False
+    if not message[0].isascii():
+        return True
+    return glued and message.isascii() and message.replace("_", "").isalnum() and message[0].isalpha()
+
+
 def split_glued_exception_lines(lines: list[str]) -> list[str]:
     """Put an exception line between the user's Chinese words on a line of its own.
 
@@ -401,6 +412,8 @@ def split_glued_exception_lines(lines: list[str]) -> list[str]:
             line = line[glued.start(2) :]
         head = _EXCEPTION_HEAD.match(line)
         after = _TRAILING_WORDS.search(line, head.end()) if head else None
+        if after is not None and head is not None and _told_in_chinese(line[head.end() : after.start()].strip(), after.start() == after.end()):
+            after = None  # a message a web page translated ("ValueError: 无法将NumPy数组转换为张量"): all of it is the message
         if after is not None:
             # the words after the message go above it: a message that goes on over more lines stays whole
             words.append(line[after.end() :])
