@@ -415,8 +415,9 @@ DESCRIBED = [
     ("gpu-memory-preallocated", "tensorflow一运行就把显存全部占满了"),
     ("out-of-memory", "训练时显存全部用完了"),
     # reserving the GPU's memory, said as controlling or limiting it, or as growing it on demand
-    ("gpu-memory-preallocated", "tf2里要怎么限制显存的使用？"),
-    ("gpu-memory-preallocated", "想让显存动态增长，别一开始就全部拿走"),
+    ("gpu-memory-preallocated", "tf2里要怎么控制显存的使用？"),
+    ("gpu-memory-preallocated", "调用K.clear_session()之后显存还是没有释放"),
+    ("gpu-memory-preallocated", "clear_session does not release the gpu memory, only restarting the kernel does"),
     ("gpu-memory-preallocated", "程序一启动GPU就被占满了，别的任务跑不了"),
     # a message as a translated question title says it (渐变 is a machine translation's gradient)
     ("no-gradients-provided", "自定义训练循环报错，说没有为任何变量提供梯度"),
