@@ -84,6 +84,8 @@ PASTINGS = {
     # a Chinese post: the user's words run straight into the exception line and go on after it
     "chinese words around": lambda t: re.sub(r"^(\w*(?:Error|Exception|Warning)):(.*)$", "运行时报错：\\1:\\2，求助", t, count=1, flags=re.M),
     "fullwidth brackets and commas": lambda t: t.translate(str.maketrans({"(": "\uff08", ")": "\uff09", ",": "\uff0c"})),
+    # a Chinese input method's comma carries its own spacing: the space after it is not typed
+    "fullwidth commas without their space": lambda t: re.sub(r", (?=[A-Za-z])", "\uff0c", t),
 }
 # what pasting does to the layout of a text of several lines (a traceback, a log)
 LAYOUT_PASTINGS = {
@@ -115,6 +117,15 @@ def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
 def test_normalising_undoes_what_pasting_did():
     pasted = "> **UnboundLocalError\uff1a** local variable \u2018x\u2019 referenced before assignment &amp; more"
     assert normalize_text(pasted) == "UnboundLocalError: local variable 'x' referenced before assignment & more"
+
+
+def test_a_message_a_web_page_translated_into_chinese_stays_whole():
+    # a translated question title keeps Python's type and tells the message in Chinese, a name or two left in English
+    for translated in ("ValueError: 无法将NumPy数组转换为张量(不支持的对象类型float)", "ValueError: numpy数组转换张量失败"):
+        assert normalize_text(translated) == translated
+        assert top(translated).rule.name == "numpy-object-array"
+    # the user's words after an English message still go above it
+    assert normalize_text("ValueError: expected shape (10,)问题") == "问题\nValueError: expected shape (10,)"
 
 
 def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():

@@ -414,6 +414,16 @@ DESCRIBED = [
     ("optimizer-decay-argument", "the decay argument of Adam is no longer supported"),
     ("gpu-memory-preallocated", "tensorflow一运行就把显存全部占满了"),
     ("out-of-memory", "训练时显存全部用完了"),
+    # reserving the GPU's memory, said as controlling or limiting it, or as growing it on demand
+    ("gpu-memory-preallocated", "tf2里要怎么控制显存的使用？"),
+    ("gpu-memory-preallocated", "调用K.clear_session()之后显存还是没有释放"),
+    ("gpu-memory-preallocated", "clear_session does not release the gpu memory, only restarting the kernel does"),
+    ("gpu-memory-preallocated", "程序一启动GPU就被占满了，别的任务跑不了"),
+    # a message as a translated question title says it (渐变 is a machine translation's gradient)
+    ("no-gradients-provided", "自定义训练循环报错，说没有为任何变量提供梯度"),
+    ("no-gradients-provided", "模型训练时出现：没有为任何变量提供渐变"),
+    ("negative-dimension-size", "加了一层池化以后报负维度大小的错误"),
+    ("negative-dimension-size", "adding another pooling layer gives a negative dimension size error on my small images"),
 ]
 
 

@@ -53,6 +53,7 @@ _PUNCTUATION = str.maketrans(
     }
 )
 _FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
+_FULLWIDTH_COMMA_WORD = lazy("\uff0c(?=[A-Za-z])")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # a traceback copied out of a web page's HTML keeps its line breaks as tags
 _HTML_BREAK = lazy(r"(?i)<br\s*/?>\n?")
@@ -232,6 +233,8 @@ def fold_characters(text: str) -> str:
 
         if "\uff1a" in text:
             text = _FULLWIDTH_COLON.sub(r":\1 ", text)  # it carries its own spacing: "Error：message"
+        if "\uff0c" in text:  # so does a fullwidth comma before a word ("4 dimensions，but got"), not inside a shape
+            text = _FULLWIDTH_COMMA_WORD.sub(", ", text)
         text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     return text
 
@@ -376,6 +379,17 @@ def rejoin_cut_frame_heads(lines: list[str]) -> list[str]:
 _CLOSING = {'"': '"', "(": ")", "[": "]"}
 
 
+def _told_in_chinese(message: str, glued: bool) -> bool:
+    """Whether the start of a message before Chinese words is the start of a message told in Chinese: it begins in
+    Chinese ("无法将NumPy" of "无法将NumPy数组转换为张量"), or it is one bare name the Chinese is glued to ("numpy" of
+    "numpy数组转换张量失败"); the library's English message never goes on in Chinese."""
+    if not message:
+        return False
+    if not message[0].isascii():
+        return True
+    return glued and message.isascii() and message.replace("_", "").isalnum() and message[0].isalpha()
+
+
 def split_glued_exception_lines(lines: list[str]) -> list[str]:
     """Put an exception line between the user's Chinese words on a line of its own.
 
@@ -398,6 +412,8 @@ def split_glued_exception_lines(lines: list[str]) -> list[str]:
             line = line[glued.start(2) :]
         head = _EXCEPTION_HEAD.match(line)
         after = _TRAILING_WORDS.search(line, head.end()) if head else None
+        if after is not None and head is not None and _told_in_chinese(line[head.end() : after.start()].strip(), after.start() == after.end()):
+            after = None  # a message a web page translated ("ValueError: 无法将NumPy数组转换为张量"): all of it is the message
         if after is not None:
             # the words after the message go above it: a message that goes on over more lines stays whole
             words.append(line[after.end() :])
