@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
+    ("trainable-set-after-compile", "修改了层的trainable属性不起作用"),
     ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
     ("training-not-reproducible", "我设置了随机种子，可是不起作用"),
     ("sparse-label-out-of-range", "the loss is nan unless I raise the number of classes of the last layer"),
