@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("sparse-label-out-of-range", "my labels start at 1 and the loss becomes nan"),
+    ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
     ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
     ("trainable-set-after-compile", "修改了层的trainable属性不起作用"),
     ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
