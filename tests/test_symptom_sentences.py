@@ -14,6 +14,13 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("sparse-label-out-of-range", "my labels start at 1 and the loss becomes nan"),
+    ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
+    ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
+    ("trainable-set-after-compile", "修改了层的trainable属性不起作用"),
+    ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
+    ("training-not-reproducible", "我设置了随机种子，可是不起作用"),
+    ("sparse-label-out-of-range", "the loss is nan unless I raise the number of classes of the last layer"),
     ("validation-split-unsupported-input", "model.fit with validation_split fails when my features are a pandas DataFrame"),
     ("custom-layer-missing-get-config", "do I really need to add get_config to my layer before saving the model?"),
     ("custom-layer-missing-get-config", "保存模型之前，自定义层需要添加get_config吗"),

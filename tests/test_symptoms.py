@@ -152,6 +152,16 @@ def test_closer_keywords_and_more_of_them_rank_first() -> None:
     assert fit("数据 没有 归一化", "输入数据没有归一化").confidence() > fit("数据 nan", "输入数据没有归一化, nan").confidence()
 
 
+def test_a_generic_keyword_makes_a_fit_less_specific_than_a_specific_one() -> None:
+    # "train" is generic: nearly every description holds it, so it tells less than "learning rate" which family it is
+    generic = fit("train loss nan", "train: loss nan")
+    specific = fit("lr loss nan", "lr: loss nan")
+    assert generic is not None and specific is not None
+    assert specific.confidence() > generic.confidence()
+    # yet a generic keyword found still counts for something
+    assert generic.confidence() > fit("loss nan", "loss nan, train").confidence()
+
+
 def test_japanese_korean_and_russian_words_are_read_and_found_as_part_of_the_text() -> None:
     # kanji are read like Traditional Chinese characters (損 -> 损), in the text and in the vocabulary alike
     assert tokens("損失がnanに, 손실이 nan, Потери nan") == ["损失が", "nan", "に", "손실이", "nan", "потери", "nan"]

@@ -141,6 +141,8 @@ BASE_CONFIDENCE = 0.28
 # keywords this close (units per keyword after the first: a word or two Chinese characters between) were written
 # as one phrase, which says more than the same keywords spread over a sentence: worth a little more than a keyword
 TIGHT_UNITS_PER_KEYWORD, TIGHT_BONUS = 2, 0.05
+# the part of a keyword a generic word (the vocabulary's `generic:` list) does not count for, in how specific a fit is
+GENERIC_WEIGHT_OFF = 0.25
 HINT = "matched from a description of the symptom; paste the full error message or traceback for a sure diagnosis"
 _CONTRACTIONS = (("can't", "cannot"), ("won't", "will not"), ("n't", " not"))
 # the same contractions typed without the apostrophe ("cant load", "doesnt work")
@@ -955,14 +957,15 @@ def _in_a_row(term: tuple[str, ...], text: _Text, groups: WordGroups, flexible: 
 class _Fit:
     """How one phrase fits one text."""
 
-    __slots__ = ("found", "keys", "partial", "scores", "span")
+    __slots__ = ("found", "generic", "keys", "partial", "scores", "span")
 
-    def __init__(self, found: int, scores: list[float], span: int, partial: bool, keys: frozenset[object]) -> None:
-        self.found, self.scores, self.span, self.partial, self.keys = found, scores, span, partial, keys
+    def __init__(self, found: int, scores: list[float], span: int, partial: bool, keys: frozenset[object], generic: int = 0) -> None:
+        self.found, self.scores, self.span, self.partial, self.keys, self.generic = found, scores, span, partial, keys, generic
 
     def confidence(self) -> float:
-        # more keywords found = a more specific description; close together = about one thing
-        specificity = min(1.0, (self.found - 1) / 3)
+        # more keywords found = a more specific description; close together = about one thing. A generic word
+        # ("becomes", "model", "train") is in nearly every description: it tells little about which family it is
+        specificity = min(1.0, (self.found - GENERIC_WEIGHT_OFF * self.generic - 1) / 3)
         closeness = sum(self.scores) / len(self.scores)
         coherence = 1.0 - min(1.0, max(0, self.span - SPAN_NEAR) / (SPAN_FAR - SPAN_NEAR))
         confidence = BASE_CONFIDENCE + 0.12 * specificity + 0.04 * (closeness - 80) / 20 + 0.04 * coherence
@@ -1263,7 +1266,7 @@ def phrase_fit(
         return None
     if via_group and specific < MIN_SPECIFIC_VIA_GROUP:
         return None
-    return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held))
+    return _Fit(len(held), scores, span, partial, frozenset(groups.key(c) for c in held), len(held) - specific)
 
 
 def _negations_beside_keywords(concepts: Sequence[tuple[str, ...]], hits: Sequence[list[int]], widths: Sequence[int], groups: WordGroups) -> bool:
