@@ -431,6 +431,16 @@ DESCRIBED = [
     ("no-gradients-provided", "模型训练时出现：没有为任何变量提供渐变"),
     ("negative-dimension-size", "加了一层池化以后报负维度大小的错误"),
     ("negative-dimension-size", "adding another pooling layer gives a negative dimension size error on my small images"),
+    # a model taken to another runtime (TFLite, TensorFlow.js) that answers differently there
+    ("inference-preprocessing-mismatch", "my keras model converted to tflite gives weird results on the phone"),
+    ("inference-preprocessing-mismatch", "the tensorflow.js version of my keras model gives different results"),
+    ("inference-preprocessing-mismatch", "after converting, the model returns the same output for every input"),
+    ("inference-preprocessing-mismatch", "转换成tflite以后预测结果不一样"),
+    ("h5py3-str-decode", "after an update of h5py, loading my model gives an error"),
+    ("h5py3-str-decode", "h5py升级以后加载模型报错"),
+    ("subclassed-model-h5", "my model is a subclass of keras.Model and model.save() does not work"),
+    ("subclassed-model-h5", "继承keras.Model的模型用model.save()保存成h5报错"),
+    ("custom-layer-missing-get-config", "the model saved without error but load_model raises a TypeError in __init__ of my layer"),
 ]
 
 
