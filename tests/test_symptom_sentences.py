@@ -392,6 +392,10 @@ DESCRIBED = [
     ("class-imbalance", "my segmentation network predicts everything as background"),
     ("class-imbalance", "most of my samples are class 0 and the model predicts everything as 0, the majority wins"),
     ("class-imbalance", "分割网络训练后预测全是背景"),
+    ("class-imbalance", "正负样本比例相差很大，模型把所有样本都预测成负样本"),
+    ("class-imbalance", "正样本太少，二分类模型全预测为0"),
+    ("class-imbalance", "正负样本数量差了好几个数量级"),
+    ("class-imbalance", "the positive samples are too few, my model never predicts them"),
     # a training loss that rises is no overfitting: the steps overshoot
     ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
