@@ -18,6 +18,8 @@ DESCRIBED = [
     ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
     ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
     ("trainable-set-after-compile", "修改了层的trainable属性不起作用"),
+    ("trainable-set-after-compile", "冻结了预训练的层，训练时这些层的参数还在更新"),
+    ("trainable-set-after-compile", "the frozen layers are still updated when I call fit again"),
     ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
     ("training-not-reproducible", "我设置了随机种子，可是不起作用"),
     ("sparse-label-out-of-range", "the loss is nan unless I raise the number of classes of the last layer"),
