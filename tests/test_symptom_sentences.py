@@ -394,6 +394,8 @@ DESCRIBED = [
     ("class-imbalance", "my segmentation network predicts everything as background"),
     ("class-imbalance", "most of my samples are class 0 and the model predicts everything as 0, the majority wins"),
     ("class-imbalance", "分割网络训练后预测全是背景"),
+    # 只有 before a number says the level is low ("准确率只有60%")
+    ("overfitting", "训练集上准确率很高，验证集准确率却只有六成"),
     ("class-imbalance", "正负样本比例相差很大，模型把所有样本都预测成负样本"),
     ("class-imbalance", "正样本太少，二分类模型全预测为0"),
     ("class-imbalance", "正负样本数量差了好几个数量级"),
