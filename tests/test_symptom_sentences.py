@@ -18,6 +18,8 @@ DESCRIBED = [
     ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
     ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
     ("trainable-set-after-compile", "修改了层的trainable属性不起作用"),
+    ("trainable-set-after-compile", "冻结了预训练的层，训练时这些层的参数还在更新"),
+    ("trainable-set-after-compile", "the frozen layers are still updated when I call fit again"),
     ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
     ("training-not-reproducible", "我设置了随机种子，可是不起作用"),
     ("sparse-label-out-of-range", "the loss is nan unless I raise the number of classes of the last layer"),
@@ -392,6 +394,12 @@ DESCRIBED = [
     ("class-imbalance", "my segmentation network predicts everything as background"),
     ("class-imbalance", "most of my samples are class 0 and the model predicts everything as 0, the majority wins"),
     ("class-imbalance", "分割网络训练后预测全是背景"),
+    # 只有 before a number says the level is low ("准确率只有60%")
+    ("overfitting", "训练集上准确率很高，验证集准确率却只有六成"),
+    ("class-imbalance", "正负样本比例相差很大，模型把所有样本都预测成负样本"),
+    ("class-imbalance", "正样本太少，二分类模型全预测为0"),
+    ("class-imbalance", "正负样本数量差了好几个数量级"),
+    ("class-imbalance", "the positive samples are too few, my model never predicts them"),
     # a training loss that rises is no overfitting: the steps overshoot
     ("learning-rate-extreme", "my training loss goes up every epoch instead of going down"),
     # "multiple outputs" is one keyword, not the "multi" of a multi-label problem beside any output
