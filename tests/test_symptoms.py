@@ -475,6 +475,10 @@ def test_keywords_written_side_by_side_outrank_more_keywords_spread_over_a_sente
         ("1176", "class-imbalance"),  # un balanced (number of 1s and number of 0s are very differnt) data
         ("1421", "learning-rate-extreme"),  # even a very simple net on simple data, the weights go to Nan
         ("1568", "out-of-memory"),  # Why does Colab keep crashing when training srgan
+        ("1556", "train-inference-behaviour-gap"),  # training accuracy is lower than the validation accuracy
+        ("1554", "train-inference-behaviour-gap"),  # fit accuracy close to 1.0, evaluate on the training data ~0.5
+        ("2831", "validation-split-not-shuffled"),  # zero test accuracy although the training accuracy is improving
+        ("2955", "input-pipeline-bottleneck"),  # fit_generator ... GPU usage is spiking
     ],
 )
 def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str, family: str) -> None:
@@ -483,12 +487,12 @@ def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str,
     assert best.kind == "symptom" and best.confidence <= KIND_CAPS["symptom"] < 0.8
 
 
-@pytest.mark.parametrize("case", ["0405", "0412", "0421", "0422", "0660", "0681", "1550", "1556", "1560", "1572", "1576"])
+@pytest.mark.parametrize("case", ["0405", "0412", "0421", "0422", "0660", "0681", "1550", "1560", "1572", "1576"])
 def test_descriptions_of_what_no_rule_covers_stay_unanswered(case: str) -> None:
     # predict slower after compile, 1875 steps for 60000 samples, CPU busy and GPU idle,
     # GPU slower than CPU for a tiny CNN, accuracy that does not change, GPU memory used at 0% load, runs not reproducible with
-    # the GPU named, validation accuracy above training accuracy, an EarlyStopping left out of
-    # the callbacks list:
+    # the GPU named, an EarlyStopping left out of the callbacks list
+    # (validation accuracy above training accuracy, 1556, is train-inference-behaviour-gap's now):
     # no evidence, at most the last resort's guess from similar words, marked as such
     assert all(m.kind == "fuzzy" and NOTE in m.notes for m in explain(dev_text(case)).matches)
 
