@@ -34,9 +34,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import paste_robustness  # noqa: E402 - the same captured errors and families as the message benchmark
 
-from kerasdoctor.explain import explain  # noqa: E402
-from kerasdoctor.types import CONFIDENT  # noqa: E402
-
 # (path, line, function, code) of a frame; the user's script calls the first recorded frame
 Frame = tuple[str, str, str, str]
 USER_CALL: Frame = ("train.py", "42", "<module>", "main()")
@@ -171,44 +168,17 @@ def cases() -> list[tuple[dict, set[str]]]:
     return [(entry, wanted) for entry, wanted in paste_robustness.cases() if entry["frames"] and entry["kind"] != "warning"]
 
 
-def measure(selected: list[str]) -> dict[str, dict]:
-    report: dict[str, dict] = {}
-    every = cases()
-    for way in selected:
-        right = confident_wrong = unanswered = 0
-        misses = []
-        for entry, wanted in every:
-            text = WAYS[way](entry)
-            matches = explain(text, versions={}).matches
-            top = matches[0] if matches else None
-            if top is None:
-                unanswered += 1
-            elif top.rule.name in wanted:
-                right += 1
-                continue
-            elif top.confidence >= CONFIDENT:
-                confident_wrong += 1
-            misses.append({"text": text[-400:], "wanted": sorted(wanted), "got": top.rule.name if top else None, "confidence": top.confidence if top else 0.0})
-        report[way] = {"cases": len(every), "top1": right / max(1, len(every)), "unanswered": unanswered, "confident_wrong": confident_wrong, "misses": misses}
-    return report
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", choices=list(WAYS), help="also list the misses of this way of pasting")
     parser.add_argument("--only", choices=list(WAYS), action="append", help="measure only this way (repeatable)")
     args = parser.parse_args()
-    report = measure(args.only or list(WAYS))
+    report = paste_robustness.measure(args.only or list(WAYS), WAYS, cases())
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
-    print(f"{'pasted':16s} {'cases':>6s} {'top-1':>7s} {'no answer':>10s} {'wrong >= 0.8':>13s}")
-    for way, figures in report.items():
-        print(f"{way:16s} {figures['cases']:6d} {figures['top1']:7.1%} {figures['unanswered']:10d} {figures['confident_wrong']:13d}")
-    if args.misses and args.misses in report:
-        for miss in report[args.misses]["misses"]:
-            print(f"  wanted {'/'.join(miss['wanted'])}  got {miss['got']} {miss['confidence']:.2f}\n    {miss['text'][-300:]!r}")
+    paste_robustness.print_report(report, args.misses)
     return 0
 
 
