@@ -19,11 +19,17 @@ def _builder():
     return module
 
 
+# the shapes of the wordings the table generates; a rule may hold hand-written wordings of its family beside them
+# (KD238: TF 1's Dataset properties on TF 2 datasets), never an edited copy of a generated one
+GENERATED_SHAPES = ("(?:module 'tensorflow' has no attribute|cannot import name) '", "module '[\\w.]*\\.(?:")
+
+
 def test_rules_carry_the_wordings_generated_from_the_table() -> None:
     generated = _builder().error_patterns(table())
     rules = {r.id: [p.pattern for p in r.errors] for r in load_rules(use_cache=False).rules}
-    assert rules["KD280"] == generated["renamed"]
-    assert rules["KD238"] == generated["removed"]
+    assert [p for p in rules["KD280"] if p.startswith(GENERATED_SHAPES)] == generated["renamed"]
+    assert [p for p in rules["KD238"] if p.startswith(GENERATED_SHAPES)] == generated["removed"]
+    assert all(p.startswith(GENERATED_SHAPES) for p in generated["renamed"] + generated["removed"])
 
 
 def test_each_tf1_name_has_one_fate_and_renames_point_inside_tensorflow() -> None:
