@@ -16,6 +16,7 @@ from kerasdoctor.types import INFO_LOG, LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
@@ -285,6 +286,12 @@ def builtin_type_names(name: str) -> tuple[str, ...]:
     if near is not None:
         return (short, *(c.__name__ for c in near.__mro__ if c is not object))
     return (short,)
+
+
+def _lower_builtin_exception_line(line: str) -> re.Match[str] | None:
+    """``line`` as an exception line whose builtin class was retyped with a lower-case initial, else None."""
+    m = _LOWER_BUILTIN_EXC_LINE.match(line)
+    return m if m and _builtin_exception_retyped(m.group("type")) is not None else None
 
 
 def _builtin_exception_retyped(short: str) -> type | None:
@@ -1019,14 +1026,8 @@ class _Parser:
             return
         # "KeyError:'val_loss'": a hand-typed exception line may drop the space before a quoted message
         if (": " in line or ":'" in line or ':"' in line) and _EXC_WORDS.search(line):
-            m = _BARE_EXC_LINE.match(line.strip())
+            m = _BARE_EXC_LINE.match(line.strip()) or _lower_builtin_exception_line(line.strip())
             if m:
-                self._flush()
-                self.frames = _FrameList()
-                self._begin_message(m.group("type"), m.group("msg"))
-                return
-            m = _LOWER_BUILTIN_EXC_LINE.match(line.strip())
-            if m and _builtin_exception_retyped(m.group("type")) is not None:
                 self._flush()
                 self.frames = _FrameList()
                 self._begin_message(m.group("type"), m.group("msg"))
