@@ -774,3 +774,16 @@ def test_a_denied_belief_denies_what_it_is_about() -> None:
     for text in ("I do not think that this is an overfitting problem", "I don't think it is overfitting the training data"):
         best = explain(text).best
         assert best is None or best.kind != "symptom", (text, best)
+
+
+def test_the_baseline_of_a_comparison_is_not_what_the_user_describes() -> None:
+    groups = WordGroups(vocabulary([["train", "training"], ["cpu", "processor"], ["gpu", "graphics card"]]))
+    assert fit("training on cpu", "my model is training on the cpu although a gpu is installed", groups)
+    # the CPU is what the GPU run is measured against, not where the training runs
+    assert not fit("training on cpu", "training on the gpu is slower than on the cpu", groups)
+    assert not fit("training on cpu", "training with the graphics card is slower than with a cpu", groups)
+    # said again outside the comparison, it counts
+    assert fit("training on cpu", "training is slower on the gpu than on the cpu, so now I keep training on the cpu", groups)
+    # a phrase that compares reads the baseline as its own
+    assert fit("cpu faster than gpu", "training on the cpu is faster than on the gpu", groups)
+    assert fit("cpu rather than gpu", "training runs on the cpu rather than the gpu", groups)
