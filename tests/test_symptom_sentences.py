@@ -330,6 +330,7 @@ DESCRIBED = [
     ("train-inference-behaviour-gap", "after training, evaluate on the training set reports a lower accuracy than the last epoch of fit"),
     ("train-inference-behaviour-gap", "训练结束后用evaluate评估训练集，准确率和训练时显示的不一样"),
     ("training-not-reproducible", "同一个模型每次运行的结果都不一样"),
+    ("class-imbalance", "trained on imbalanced data, the classifier answers 0 for every test sample"),
     ("activation-loss-mismatch", "my 10-class model reaches 98% accuracy with binary_crossentropy but only 90% with categorical_crossentropy"),
     ("activation-loss-mismatch", "why does binary cross entropy give a higher accuracy than categorical cross entropy on a multiclass problem?"),
     ("activation-loss-mismatch", "多分类问题用binary_crossentropy的准确率比categorical_crossentropy高很多"),
