@@ -487,12 +487,13 @@ def test_real_descriptions_get_their_family_as_a_capped_symptom_match(case: str,
     assert best.kind == "symptom" and best.confidence <= KIND_CAPS["symptom"] < 0.8
 
 
-@pytest.mark.parametrize("case", ["0405", "0412", "0421", "0422", "0660", "0681", "1550", "1560", "1572", "1576"])
+@pytest.mark.parametrize("case", ["0412", "0421", "0422", "0660", "0681", "1550", "1560", "1572", "1576"])
 def test_descriptions_of_what_no_rule_covers_stay_unanswered(case: str) -> None:
-    # predict slower after compile, 1875 steps for 60000 samples, CPU busy and GPU idle,
+    # 1875 steps for 60000 samples, CPU busy and GPU idle,
     # GPU slower than CPU for a tiny CNN, accuracy that does not change, GPU memory used at 0% load, runs not reproducible with
     # the GPU named, an EarlyStopping left out of the callbacks list
-    # (validation accuracy above training accuracy, 1556, is train-inference-behaviour-gap's now):
+    # (validation accuracy above training accuracy, 1556, is train-inference-behaviour-gap's now, and predict slower
+    # after compile, 0405, tf-function-retracing's: predict's per-call overhead, as the maintainers explain in 1571):
     # no evidence, at most the last resort's guess from similar words, marked as such
     assert all(m.kind == "fuzzy" and NOTE in m.notes for m in explain(dev_text(case)).matches)
 
@@ -774,3 +775,16 @@ def test_a_denied_belief_denies_what_it_is_about() -> None:
     for text in ("I do not think that this is an overfitting problem", "I don't think it is overfitting the training data"):
         best = explain(text).best
         assert best is None or best.kind != "symptom", (text, best)
+
+
+def test_the_baseline_of_a_comparison_is_not_what_the_user_describes() -> None:
+    groups = WordGroups(vocabulary([["train", "training"], ["cpu", "processor"], ["gpu", "graphics card"]]))
+    assert fit("training on cpu", "my model is training on the cpu although a gpu is installed", groups)
+    # the CPU is what the GPU run is measured against, not where the training runs
+    assert not fit("training on cpu", "training on the gpu is slower than on the cpu", groups)
+    assert not fit("training on cpu", "training with the graphics card is slower than with a cpu", groups)
+    # said again outside the comparison, it counts
+    assert fit("training on cpu", "training is slower on the gpu than on the cpu, so now I keep training on the cpu", groups)
+    # a phrase that compares reads the baseline as its own
+    assert fit("cpu faster than gpu", "training on the cpu is faster than on the gpu", groups)
+    assert fit("cpu rather than gpu", "training runs on the cpu rather than the gpu", groups)

@@ -218,6 +218,27 @@ _FROZEN_BEFORE_SKIPS = frozenset(["is", "are", "was", "were", "be", "been", "bei
 _FIND_WORDS = frozenset(["find", "finds", "found", "finding"])
 _REPORTED_AFTER = frozenset(["that", "out"])
 
+# "training on the GPU is slower than on the CPU": the word a comparison of degree measures against (right after
+# its "than", past a preposition or article) is the baseline, not where the user runs nor what they see; a phrase
+# that holds no comparison of its own ("training on cpu") does not fit it there. A phrase that compares ("cpu
+# instead of gpu", "validation loss lower than training loss") still does, and so does the "than" of a difference
+# ("scaled to another range than in training"), which names the other side of the symptom
+_BASELINE_MARK = "than"
+_DEGREES = frozenset(
+    [
+        *("faster", "slower", "quicker", "higher", "lower", "better", "worse", "more", "less", "bigger", "smaller"),
+        *("larger", "longer", "shorter", "greater", "heavier", "lighter"),
+    ]
+)
+_DEGREE_REACH = 5
+_BASELINE_SKIPS = frozenset(["on", "in", "with", "using", "when", "running", "the", "a", "an", "my", "our", "its", "it"])
+_COMPARATIVES = frozenset(
+    [
+        *("than", "instead", "rather", "faster", "slower", "quicker", "higher", "lower", "better", "worse"),
+        *("more", "less", "bigger", "smaller", "larger", "longer", "shorter", "compared", "compare", "versus", "vs"),
+    ]
+)
+
 
 def _reporting_sense(units: Sequence[str]) -> frozenset[int]:
     """The find words of the text followed by "that" or "out": they introduce what the user noticed."""
@@ -444,6 +465,7 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
+_COMPARATIVE_STEMS = frozenset(stem(word) for word in _COMPARATIVES)
 _KEYWORDS: dict[str, tuple[str, ...]] = {}  # functools.cache would cost its import at start-up
 
 
@@ -669,6 +691,21 @@ def word_groups(vocabulary: Vocabulary | None = None, stored: bytes | None = Non
     return cached[1]
 
 
+def _baseline_sense(units: Sequence[str]) -> frozenset[int]:
+    """The words a comparison of degree measures against: the first word after each "than" of a comparative, past
+    prepositions and articles ("slower than on the CPU", "far faster on my laptop than CPU")."""
+    baseline = set()
+    for i, unit in enumerate(units):
+        if unit != _BASELINE_MARK or not _said_within(units, i, _DEGREE_REACH, _DEGREES.__contains__, step=-1):
+            continue
+        j = i + 1
+        while j < len(units) and units[j] in _BASELINE_SKIPS:
+            j += 1
+        if j < len(units) and not _is_cjk(units[j]):
+            baseline.add(j)
+    return frozenset(baseline)
+
+
 class _Text:
     """A text prepared for keyword look-ups.
 
@@ -678,6 +715,7 @@ class _Text:
     """
 
     __slots__ = (
+        "baseline",
         "chars",
         "cjk",
         "data_owned",
@@ -736,6 +774,7 @@ class _Text:
         self.data_owned = _data_sense(units) if not _OWN_WORDS.isdisjoint(self.set) else frozenset()
         # the words the text only holds in a sense no keyword means
         self.other_sense = frozenset(units[i] for i in settled) - positions.keys()
+        self.baseline = _baseline_sense(units) if _BASELINE_MARK in self.set else frozenset()
         self.length = sum(1 if not _is_cjk(w) else len(w) / 2 for w in self.words)
         self.hits: dict[tuple[str, ...], tuple[float, list[int]]] = {}  # the look-ups so far: phrases share words
         # and keywords, through their groups: (closeness, where, through the group, units the spelling found takes)
@@ -1150,6 +1189,14 @@ def _words_found_twice(concepts: Sequence[tuple[str, ...]], found_at: Mapping[in
 _CJK_NEGATING = frozenset("不没未无")
 
 
+def _words_only_compared_with(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], text: _Text) -> list[int]:
+    """The keywords of a phrase that compares nothing which the text holds only as the baseline of a comparison:
+    "slower on the GPU than on the CPU" does not say the training runs on the CPU."""
+    if not text.baseline or any(stem(word) in _COMPARATIVE_STEMS for concept in concepts for word in concept):
+        return []
+    return [i for i, (where, _width) in found_at.items() if where and all(at in text.baseline for at in where)]
+
+
 def _words_inside_other_keywords(
     concepts: Sequence[tuple[str, ...]], found_at: Mapping[int, tuple[list[int], int]], text: _Text, groups: WordGroups
 ) -> list[int]:
@@ -1209,6 +1256,7 @@ def phrase_fit(
         *_stray_negations(concepts, found_at, text.units, groups),
         *_words_found_twice(concepts, found_at, groups),
         *_words_inside_other_keywords(concepts, found_at, text, groups),
+        *_words_only_compared_with(concepts, found_at, text),
     }
     for i in dropped:
         found_at.pop(i, None)
