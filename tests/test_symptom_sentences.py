@@ -14,6 +14,9 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("input-rank-mismatch", "predicting a single image with my trained CNN gives a shape error"),
+    ("input-rank-mismatch", "model.predict on one image fails with a dimension error, the whole test set works"),
+    ("input-rank-mismatch", "用训练好的模型预测单张图片时报错，维度不对"),
     ("sparse-label-out-of-range", "my labels start at 1 and the loss becomes nan"),
     ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
     ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
