@@ -23,6 +23,8 @@ DESCRIBED = [
     ("cpu-instructions-unsupported", "tensorflow segfaults on import on my old processor"),
     ("cpu-instructions-unsupported", "在老的处理器上导入tensorflow就崩溃"),
     ("out-of-memory", "raising the batch size crashes the GPU memory halfway through the epoch"),
+    ("lambda-layer-serialization", "model.save crashes as soon as the network holds a Lambda layer"),
+    ("lambda-layer-serialization", "I cannot save my model because of its lambda layers"),
     ("sparse-label-out-of-range", "my labels start at 1 and the loss becomes nan"),
     ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
     ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),
