@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     # a symptom phrase, its keywords as terms, and what a text needs for it (explain.symptoms.prepared_phrases)
-    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...], tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]
+    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...], tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...], int]
     # marshalled bytes, or (offset, length, crc32) in a snapshot's blob area
     Blob = bytes | tuple[int, int, int]
     # what a fallback's evidence needs in a text, inverted (explain.fallback.evidence_index): wordings by word, (rule

@@ -14,6 +14,17 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("input-rank-mismatch", "predicting a single image with my trained CNN gives a shape error"),
+    ("input-rank-mismatch", "model.predict on one image fails with a dimension error, the whole test set works"),
+    ("input-rank-mismatch", "用训练好的模型预测单张图片时报错，维度不对"),
+    ("custom-objects-on-load", "my own attention layer is not found when I load the model in the inference script"),
+    ("custom-objects-on-load", "加载模型时找不到我自己写的层"),
+    ("lambda-layer-serialization", "the model loads only if I import the backend as K in the loading script"),
+    ("cpu-instructions-unsupported", "tensorflow segfaults on import on my old processor"),
+    ("cpu-instructions-unsupported", "在老的处理器上导入tensorflow就崩溃"),
+    ("out-of-memory", "raising the batch size crashes the GPU memory halfway through the epoch"),
+    ("lambda-layer-serialization", "model.save crashes as soon as the network holds a Lambda layer"),
+    ("lambda-layer-serialization", "I cannot save my model because of its lambda layers"),
     ("sparse-label-out-of-range", "my labels start at 1 and the loss becomes nan"),
     ("sparse-label-out-of-range", "标签从1开始, loss变成nan"),
     ("trainable-set-after-compile", "changing the trainable flag of my layers doesn't work"),

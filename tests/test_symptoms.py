@@ -17,7 +17,7 @@ import yaml
 
 import kerasdoctor
 from kerasdoctor.explain.nearest import NOTE
-from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, stem, symptom_tokens, tokens, without_links
+from kerasdoctor.explain.symptoms import WordGroups, _Text, phrase_fit, phrase_keywords, rare_keyword, stem, symptom_tokens, tokens, without_links
 from kerasdoctor.kb import load_rule_dir, load_rules, merge_vocabularies, parse_vocabulary_files, validate_vocabulary
 from kerasdoctor.types import KIND_CAPS
 
@@ -96,6 +96,23 @@ def test_a_long_description_may_leave_out_one_keyword_of_specific_words_close_to
     assert not fit("loss explodes lr nan", apart)  # the words found are too far apart to describe one thing
     # what is found besides the missing word must be specific, not model / error / training
     assert not fit("model error training nan", "in the training loop my model prints an error message every epoch from the beginning")
+
+
+def test_a_long_description_may_not_leave_out_the_keyword_that_names_the_family() -> None:
+    # "lambda" is what few families' phrases say; "load a saved model with a layer" is said of many (a custom layer's too)
+    phrase = "lambda layer load saved model"
+    concepts = GROUPS.concepts(phrase_keywords(phrase))
+    text = _Text("I trained it for a day, then I was unable to load the saved model with my Spatial-Pyramid-Layer in another script")
+    assert phrase_fit((), text, GROUPS, concepts=concepts).partial  # without a rule set's counts: left out
+    holding = {GROUPS.key(c): n for c, n in zip(concepts, (4, 47, 36, 22, 71))}
+    keep = rare_keyword(concepts, GROUPS, holding)
+    assert concepts[keep] == ("lambda",)
+    assert phrase_fit((), text, GROUPS, concepts=concepts, keep=keep) is None
+    # written out, it still fits; a keyword many rules share, or one merely rarer than the rest, names no family
+    said = _Text("I trained it for a day, then I was unable to load the saved model with its lambda layer in another script")
+    assert phrase_fit((), said, GROUPS, concepts=concepts, keep=keep)
+    assert rare_keyword(concepts, GROUPS, {**holding, GROUPS.key(("lambda",)): 20}) == -1
+    assert rare_keyword(concepts, GROUPS, {**holding, GROUPS.key(concepts[3]): 11}) == -1  # 4 rules against 11
 
 
 def test_a_negation_keyword_must_stand_beside_another_keyword_of_the_phrase() -> None:

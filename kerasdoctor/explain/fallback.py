@@ -143,12 +143,13 @@ def evidence_index(rules: Sequence[Rule], vocabulary: Vocabulary) -> EvidenceInd
     chinese: list[tuple[int, tuple[str, ...]]] = []
     by_frame: dict[str, list[int]] = {}
     phrases_of: list[bytes] = []
+    holding = symptoms.keyword_rules(rules, groups)
     for position, rule in enumerate(rules):
         for words in fuzzy.wording_words(rule):
             for word in sorted(words):
                 by_word.setdefault(word, []).append(len(wordings))
             wordings.append((position, len(words)))
-        phrases = symptoms.prepared_phrases(rule, groups)
+        phrases = symptoms.prepared_phrases(rule, groups, holding)
         _latin, cjk = symptoms.required_words(phrases)
         for number, phrase in enumerate(phrases):
             # a phrase past the numbers a rule's phrases can take is weighed whenever its rule is

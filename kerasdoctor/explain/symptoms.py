@@ -31,7 +31,7 @@ from kerasdoctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from collections.abc import Set as AbstractSet
     from typing import Any, TypeVar
 
@@ -39,10 +39,11 @@ if TYPE_CHECKING:
 
     _Key = TypeVar("_Key")  # what a caller names a candidate by: a rule, or its place in a snapshot
 
-    # a symptom phrase, its keywords as terms, and the latin keys / Chinese spellings one of which a text needs for it
+    # a symptom phrase, its keywords as terms, the latin keys / Chinese spellings one of which a text needs for it,
+    # the slots (below) and the place of the keyword a partial fit may not leave out (-1: none)
     # one keyword of a phrase's three most specific, as a text holds it: (latin keys, Chinese spellings), or None
     _Slot = tuple[frozenset[str], tuple[str, ...]] | None
-    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...], tuple[_Slot, ...]]
+    PreparedPhrase = tuple[str, tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...], tuple[_Slot, ...], int]
     # (groups of terms meaning the same, generic terms); a term is the words of one entry, as tokens() reads it
     Vocabulary = tuple[tuple[tuple[tuple[str, ...], ...], ...], tuple[tuple[str, ...], ...]]
 
@@ -115,6 +116,11 @@ EXACT, WITH_ENDING, IN_GROUP, SPREAD_OUT = 100.0, 95.0, 92.0, 90.0
 LONG_TEXT_UNITS = 14
 MIN_CONCEPTS_FOR_PARTIAL = 3
 MIN_SPECIFIC_FOR_PARTIAL = 3
+# nor the keyword that names the family among common words: one that the phrases of at most this many rules hold,
+# and RARE_KEYWORD_FACTOR times fewer than hold any other keyword of the phrase ("lambda" in "lambda layer load saved
+# model"): the words left ("load a saved model with a layer") describe many families, the custom layer's as well
+RARE_KEYWORD_RULES = 8
+RARE_KEYWORD_FACTOR = 3
 # a phrase fitted through the vocabulary must rest on two specific keywords
 MIN_SPECIFIC_VIA_GROUP = 2
 # keywords found within this many words/characters of each other describe one thing; past SPAN_FAR, none
@@ -1224,7 +1230,13 @@ def _words_inside_other_keywords(
 
 
 def phrase_fit(
-    keywords: Sequence[str], text: _Text, groups: WordGroups, concepts: Sequence[tuple[str, ...]] | None = None, *, allow_partial: bool = True
+    keywords: Sequence[str],
+    text: _Text,
+    groups: WordGroups,
+    concepts: Sequence[tuple[str, ...]] | None = None,
+    *,
+    allow_partial: bool = True,
+    keep: int = -1,
 ) -> _Fit | None:
     """How ``keywords`` (one phrase) fit ``text``, or None.
 
@@ -1232,7 +1244,8 @@ def phrase_fit(
     group. At most one keyword may be missing: it is scored as a near miss with
     rapidfuzz (only once all the others are found, so a sentence that fits no
     phrase never loads it), or, in a long text and a phrase of three or more,
-    left out at a cost (unless ``allow_partial`` is false).
+    left out at a cost (unless ``allow_partial`` is false, or it is the keyword
+    at ``keep``: the one that names the family, ``rare_keyword``).
     """
     if concepts is None:
         concepts = groups.concepts(keywords)
@@ -1291,7 +1304,9 @@ def phrase_fit(
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
         # a number ("keras 3", "tensorflow 2") tells versions apart: a description without it is not about them
-        elif allow_partial and not concept[-1].isdigit() and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS:
+        elif (
+            allow_partial and missing[0] != keep and not concept[-1].isdigit() and len(concepts) >= MIN_CONCEPTS_FOR_PARTIAL and text.length >= LONG_TEXT_UNITS
+        ):
             partial = True
         else:
             return None
@@ -1441,17 +1456,41 @@ def _gate(concepts: Sequence[tuple[str, ...]], groups: WordGroups) -> tuple[froz
     return frozenset(latin), tuple(sorted(cjk)), tuple(slots) if len(concepts) >= 3 else ()
 
 
-def prepared_phrases(rule: Rule, groups: WordGroups) -> tuple[PreparedPhrase, ...]:
-    """Each symptom phrase of ``rule`` that can fit, with its keywords as terms and what a text needs for it (``_gate``)."""
-    out = []
+def _phrase_concepts(rule: Rule, groups: WordGroups) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
     for phrases in (rule.symptoms or {}).values():
         for phrase in phrases:
             keywords = phrase_keywords(phrase)
-            if len(keywords) < 2:
-                continue
-            concepts = groups.concepts(keywords)
-            out.append((phrase, concepts, *_gate(concepts, groups)))
-    return tuple(out)
+            if len(keywords) >= 2:
+                yield phrase, groups.concepts(keywords)
+
+
+def keyword_rules(rules: Iterable[Rule], groups: WordGroups) -> dict[object, int]:
+    """Per keyword (its vocabulary group), how many of ``rules`` hold it in a symptom phrase."""
+    counts: dict[object, int] = {}
+    for rule in rules:
+        for key in {groups.key(c) for _phrase, concepts in _phrase_concepts(rule, groups) for c in concepts}:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def rare_keyword(concepts: Sequence[tuple[str, ...]], groups: WordGroups, rules_holding: Mapping[object, int]) -> int:
+    """The place of the keyword of a phrase that names its family among common words (``RARE_KEYWORD_RULES``), or -1."""
+    counts = [rules_holding.get(groups.key(c), 1) for c in concepts]
+    for i, count in enumerate(counts):
+        others = counts[:i] + counts[i + 1 :]
+        if count <= RARE_KEYWORD_RULES and others and count * RARE_KEYWORD_FACTOR <= min(others):
+            return i
+    return -1
+
+
+def prepared_phrases(rule: Rule, groups: WordGroups, rules_holding: Mapping[object, int] | None = None) -> tuple[PreparedPhrase, ...]:
+    """Each symptom phrase of ``rule`` that can fit, with its keywords as terms, what a text needs for it (``_gate``)
+    and the keyword a partial fit may not leave out (``rare_keyword``, by ``rules_holding``: ``keyword_rules`` of the
+    whole rule set; none without it)."""
+    return tuple(
+        (phrase, concepts, *_gate(concepts, groups), rare_keyword(concepts, groups, rules_holding) if rules_holding else -1)
+        for phrase, concepts in _phrase_concepts(rule, groups)
+    )
 
 
 def required_words(phrases: Sequence[PreparedPhrase]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -1512,7 +1551,8 @@ def symptom_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule], vocab
     if not rules:
         return []
     groups = word_groups(vocabulary)
-    return matches_of_fits(symptom_fits(records, ((rule, prepared_phrases(rule, groups)) for rule in rules), groups), lambda rule: rule)
+    holding = keyword_rules(rules, groups)
+    return matches_of_fits(symptom_fits(records, ((rule, prepared_phrases(rule, groups, holding)) for rule in rules), groups), lambda rule: rule)
 
 
 def symptom_fits(
@@ -1536,7 +1576,9 @@ def symptom_fits(
                 continue
             for record, prepared_text in texts:
                 # a library's own log line is not a description: a phrase must fit it whole
-                fit = phrase_fit((), prepared_text, groups, concepts=entry[1], allow_partial=record.kind not in ("log", "warning"))
+                fit = phrase_fit(
+                    (), prepared_text, groups, concepts=entry[1], allow_partial=record.kind not in ("log", "warning"), keep=entry[5] if len(entry) > 5 else -1
+                )
                 if fit is None:
                     continue
                 meanings |= fit.keys
