@@ -1275,3 +1275,29 @@ def test_a_text_cut_inside_a_quoted_name_is_read_below_certainty():
     assert any("ends inside a quoted name" in note for note in cut.notes)
     whole = top("ModuleNotFoundError: No module named 'keras'")
     assert whole is not None and whole.name == "tensorflow-not-installed" and whole.confidence >= CONFIDENT
+
+
+@pytest.mark.parametrize(
+    ("translated", "english"),
+    [
+        # Google Translate's zh-CN of CPython's fixed messages, as Chinese posts quote them (curly quotes kept)
+        ("AttributeError：模块“numpy”没有属性“object”", "AttributeError: module 'numpy' has no attribute 'object'"),
+        ("属性错误：“Sequential”对象没有属性“predict_classes”", "AttributeError: 'Sequential' object has no attribute 'predict_classes'"),
+        ("ImportError: 无法从 'keras.optimizers' 导入名称 'Adam'", "ImportError: cannot import name 'Adam' from 'keras.optimizers'"),
+        ("ModuleNotFoundError: 没有名为 'tensorflow.contrib' 的模块", "ModuleNotFoundError: No module named 'tensorflow.contrib'"),
+        ("类型错误：__init__() 得到了一个意外的关键字参数“lr”", "TypeError: __init__() got an unexpected keyword argument 'lr'"),
+    ],
+)
+def test_a_message_a_translation_retold_in_chinese_reads_as_python_printed_it(translated, english):
+    (record,) = extract_errors(translated)
+    (printed,) = extract_errors(english)
+    assert (record.type, record.message) == (printed.type, printed.message)
+    got, expected = explain(translated).matches[0], explain(english).matches[0]
+    assert (got.rule.name, round(got.confidence, 3)) == (expected.rule.name, round(expected.confidence, 3))
+
+
+def test_chinese_words_that_only_look_like_a_translation_are_left_alone():
+    from kerasdoctor.explain.normalize import python_words_from_translation
+
+    text = "报错：模块加载失败，没有属性文件，类型错误的原因不明"
+    assert python_words_from_translation(text) == text

@@ -877,6 +877,25 @@ def test_a_frame_whose_path_a_web_page_dropped_as_an_html_tag():
     assert (record.type, record.message, len(record.frames)) == ("ImportError", "cannot import name merge", 1)
 
 
+def test_a_dropped_stdin_frame_is_code_typed_in_no_package():
+    # a blog's copy of an interactive session: "<stdin>" eaten as a tag, a space left before the comma, the
+    # indentation gone (e-com-net.com/article/1726300888848478208.htm)
+    pasted = (
+        "Traceback (most recent call last):\n"
+        'File "" , line 1, in <module>\n'
+        "sess = tf.Session()\n"
+        "AttributeError: module 'tensorflow' has no attribute 'Session'\n"
+    )
+    (record,) = extract_errors(pasted)
+    assert (record.type, record.message) == ("AttributeError", "module 'tensorflow' has no attribute 'Session'")
+    assert (record.frames[-1].path, record.frames[-1].code) == ("<stdin>", "sess = tf.Session()")
+    # the line ran in the user's session, not in old Keras's tensorflow_backend.py: the TF 1 API is the user's
+    from kerasdoctor import explain
+
+    best = explain(pasted).matches[0]
+    assert best.rule.name == "tf1-api-in-tf2" and best.confidence >= 0.8
+
+
 def test_pytest_frames_copied_without_the_error_margin_keep_their_exception():
     # a pytest traceback copied into an issue without pytest's "E   " margin on the error line
     # (https://github.com/Samsung/CredSweeper/pull/5, TF 2.6 with keras 2.7)

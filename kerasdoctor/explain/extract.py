@@ -51,8 +51,8 @@ _VSCODE_HEADER = lazy(r"^Exception has occurred: (?P<type>[A-Za-z_][\w.]*)\s*$")
 _PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>\S+)\s*$")
 _PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 # ", in" may end the line when a page dropped "<module>" as an HTML tag, and the path may be empty when it
-# dropped "<stdin>" or "<string>" the same way
-_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)", line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
+# dropped "<stdin>" or "<string>" the same way (a page that rendered the tag apart also leaves a space before the comma)
+_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)" ?, line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     # Spyder (IPython 8) writes the function without the comma: "File ~\\pkg\\__init__.py:68 in set_framework"
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:,? in (?P<func>.+))?"
@@ -804,7 +804,10 @@ class _Parser:
                     func, code = func.split(" ", 1)
                 elif 0 < func.find("> ") < len(func) - 2:
                     func, code = func[: func.find("> ") + 1], func[func.find("> ") + 2 :]
-            self.frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=func, code=code.strip()))
+            # an empty path is a "<stdin>" / "<string>" a page dropped as an HTML tag: code typed or exec'd, in no
+            # package (unlike the unknown place of an IPython arrow line whose frame header was cut off)
+            path = m.group("path") or "<stdin>"
+            self.frames.append(Frame(path=path, line=int(m.group("line")), function=func, code=code.strip()))
             self.loose_code = False
             return
         m = _IPY_FRAME.match(line)

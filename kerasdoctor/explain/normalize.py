@@ -492,6 +492,54 @@ def as_python3_prints(message: str) -> str:
     return message
 
 
+# CPython's fixed messages as a web page's machine translation (or a localised tool) prints them in Chinese, read
+# back in Python's own words (Objects/moduleobject.c, Objects/object.c, Python/ceval.c import_from,
+# Python/import.c, Python/getargs.c): 'module "tensorflow" has no attribute "Session"' becomes
+# 模块“tensorflow”没有属性“Session”. The quoted names survive the translation, so the wording that names them fits.
+_Q = r"""['"`]"""
+_TRANSLATED_TEMPLATES = (
+    (lazy(r"模块\s*" + _Q + r"(?P<a>[\w.]+)" + _Q + r"\s*(?:没有|没|无)属性\s*" + _Q + r"(?P<b>\w+)" + _Q), "module '{a}' has no attribute '{b}'"),
+    (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象\s*(?:没有|没|无)属性\s*" + _Q + r"(?P<b>\w+)" + _Q), "'{a}' object has no attribute '{b}'"),
+    (lazy(r"无法从\s*" + _Q + r"(?P<a>[\w.]+)" + _Q + r"\s*导入(?:名称|名字)?\s*" + _Q + r"(?P<b>\w+)" + _Q), "cannot import name '{b}' from '{a}'"),
+    (lazy(r"没有名为\s*" + _Q + r"(?P<a>[\w.]+)" + _Q + r"\s*的模块"), "No module named '{a}'"),
+    (lazy(r"(?P<a>[\w.]+\(\))\s*(?:得到|获得|收到)了?(?:一个)?意外的关键字参数\s*" + _Q + r"(?P<b>\w+)" + _Q), "{a} got an unexpected keyword argument '{b}'"),
+    (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象不可调用"), "'{a}' object is not callable"),
+    (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象不可(?:下标|订阅|索引)"), "'{a}' object is not subscriptable"),
+)
+# ... and the class names before them ("属性错误：..." for AttributeError)
+_TRANSLATED_CLASSES = {
+    "属性错误": "AttributeError",
+    "导入错误": "ImportError",
+    "模块未找到错误": "ModuleNotFoundError",
+    "类型错误": "TypeError",
+    "值错误": "ValueError",
+    "键错误": "KeyError",
+    "名称错误": "NameError",
+}
+_TRANSLATED_CLASS = lazy(r"(?<![A-Za-z])(" + "|".join(_TRANSLATED_CLASSES) + r")\s*[:：]\s*")
+_TRANSLATION_SIGNS = ("属性", "导入", "的模块", "关键字参数", "对象不可", "错误")
+
+
+def _names_into(template: str) -> Callable[[Match[str]], str]:
+    """A replacement writing a translated message's quoted names into Python's ``template``."""
+    return lambda m: template.format(**m.groupdict())
+
+
+def python_words_from_translation(line: str) -> str:
+    """``line`` with CPython's messages and class names that a translation retold in Chinese put back in English.
+
+    ``属性错误：模块“tensorflow”没有属性“Session”`` -> ``AttributeError: module 'tensorflow' has no attribute 'Session'``
+    (the curly quotes already straightened). A line without those words is returned as it is.
+    """
+    if line.isascii() or not any(sign in line for sign in _TRANSLATION_SIGNS):
+        return line
+    for pattern, template in _TRANSLATED_TEMPLATES:
+        line = pattern.sub(_names_into(template), line)
+    if "错误" in line:
+        line = _TRANSLATED_CLASS.sub(lambda m: _TRANSLATED_CLASSES[m.group(1)] + ": ", line)
+    return line
+
+
 def normalize_text(text: str) -> str:
     """The pasted text as the library printed it, as far as that can be told."""
     text = fold_characters(text)
@@ -511,7 +559,7 @@ def normalize_text(text: str) -> str:
         lines = textwrap.dedent("\n".join(lines)).splitlines()
     lines = split_padded_lines(lines)
     if not text.isascii():
-        lines = split_glued_exception_lines(lines)
+        lines = split_glued_exception_lines([python_words_from_translation(line) for line in lines])
     lines = rejoin_wrapped(lines)
     if 'File "' in text:
         lines = rejoin_cut_frame_heads(lines)
