@@ -1171,12 +1171,21 @@ def test_a_title_that_dropped_the_word_module_is_read_with_it():
     assert module_word_restored("AttributeError: keras.backend has no attribute set_session") == (
         "AttributeError: module 'keras.backend' has no attribute 'set_session'"
     )
+    # the path may keep the quotes Python put around it
+    assert module_word_restored("'tensorflow.keras.backend' has no attribute 'control_flow_ops'") == (
+        "module 'tensorflow.keras.backend' has no attribute 'control_flow_ops'"
+    )
     # a class's message, a single word or the user's own words are not a module path
     assert module_word_restored("'Sequential' object has no attribute 'fit'") is None
+    assert module_word_restored("'numpy.ndarray' has no attribute 'append'") is None
+    assert module_word_restored("numpy.float64 has no attribute 'lower'") is None
+    assert module_word_restored("'tensorflow.keras.backend has no attribute 'x'") is None
     assert module_word_restored("tensorflow has no attribute 'Session'") is None
     assert module_word_restored("my model has no attribute fit") is None
     top = explain("tensorflow.python.keras.backend has no attribute 'get_graph'\n\nwhen i run demo.py the above error occurred.").matches[0]
     assert top.name == "keras-tensorflow-version-mismatch" and top.kind == "wording"
+    top = explain("'tensorflow.keras.backend' has no attribute 'control_flow_ops'").matches[0]
+    assert top.name == "module-has-no-attribute" and top.kind == "wording"
 
 
 def test_words_above_a_cut_traceback_keep_their_family_over_the_exceptions_guess(rules):
