@@ -1284,3 +1284,27 @@ def test_a_text_cut_inside_a_quoted_name_is_read_below_certainty():
     assert any("ends inside a quoted name" in note for note in cut.notes)
     whole = top("ModuleNotFoundError: No module named 'keras'")
     assert whole is not None and whole.name == "tensorflow-not-installed" and whole.confidence >= CONFIDENT
+
+
+def test_a_traceback_cut_before_its_message_on_an_import_statement_is_read_as_that_import_failing():
+    from kerasdoctor.explain.extract import import_failures
+
+    assert import_failures("from a.b import c, d as e") == [
+        ("ImportError", "cannot import name 'c' from 'a.b'"),
+        ("ImportError", "cannot import name 'd' from 'a.b'"),
+        ("ModuleNotFoundError", "No module named 'a.b'"),
+    ]
+    assert import_failures("import a.b as ab, c") == [("ModuleNotFoundError", "No module named 'a.b'"), ("ModuleNotFoundError", "No module named 'c'")]
+    # a star import may fail inside the module it loads (a DLL), and other code is no import
+    assert import_failures("from tensorflow.python._pywrap_tensorflow_internal import *") == []
+    assert import_failures("model = load_model(path)") == []
+    head = (
+        "Traceback (most recent call last):\n"
+        '  File "demo.py", line 3, in <module>\n'
+        "    import mrcnn.model as modellib\n"
+        '  File "/content/Mask_RCNN/mrcnn/model.py", line 21, in <module>\n'
+    )
+    top = explain(head + "    from keras.engine.topology import Layer\n").matches[0]
+    assert top.name == "keras-internal-module-paths" and top.kind == "frames" and top.confidence < CONFIDENT
+    # the same traceback stopping on a line that is no import says nothing of that family
+    assert all(m.name != "keras-internal-module-paths" for m in explain(head + "    layer = Layer()\n").matches)
