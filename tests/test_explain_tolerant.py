@@ -1171,12 +1171,21 @@ def test_a_title_that_dropped_the_word_module_is_read_with_it():
     assert module_word_restored("AttributeError: keras.backend has no attribute set_session") == (
         "AttributeError: module 'keras.backend' has no attribute 'set_session'"
     )
+    # the path may keep the quotes Python put around it
+    assert module_word_restored("'tensorflow.keras.backend' has no attribute 'control_flow_ops'") == (
+        "module 'tensorflow.keras.backend' has no attribute 'control_flow_ops'"
+    )
     # a class's message, a single word or the user's own words are not a module path
     assert module_word_restored("'Sequential' object has no attribute 'fit'") is None
+    assert module_word_restored("'numpy.ndarray' has no attribute 'append'") is None
+    assert module_word_restored("numpy.float64 has no attribute 'lower'") is None
+    assert module_word_restored("'tensorflow.keras.backend has no attribute 'x'") is None
     assert module_word_restored("tensorflow has no attribute 'Session'") is None
     assert module_word_restored("my model has no attribute fit") is None
     top = explain("tensorflow.python.keras.backend has no attribute 'get_graph'\n\nwhen i run demo.py the above error occurred.").matches[0]
     assert top.name == "keras-tensorflow-version-mismatch" and top.kind == "wording"
+    top = explain("'tensorflow.keras.backend' has no attribute 'control_flow_ops'").matches[0]
+    assert top.name == "module-has-no-attribute" and top.kind == "wording"
 
 
 def test_words_above_a_cut_traceback_keep_their_family_over_the_exceptions_guess(rules):
@@ -1301,3 +1310,27 @@ def test_chinese_words_that_only_look_like_a_translation_are_left_alone():
 
     text = "报错：模块加载失败，没有属性文件，类型错误的原因不明"
     assert python_words_from_translation(text) == text
+
+
+def test_a_traceback_cut_before_its_message_on_an_import_statement_is_read_as_that_import_failing():
+    from kerasdoctor.explain.extract import import_failures
+
+    assert import_failures("from a.b import c, d as e") == [
+        ("ImportError", "cannot import name 'c' from 'a.b'"),
+        ("ImportError", "cannot import name 'd' from 'a.b'"),
+        ("ModuleNotFoundError", "No module named 'a.b'"),
+    ]
+    assert import_failures("import a.b as ab, c") == [("ModuleNotFoundError", "No module named 'a.b'"), ("ModuleNotFoundError", "No module named 'c'")]
+    # a star import may fail inside the module it loads (a DLL), and other code is no import
+    assert import_failures("from tensorflow.python._pywrap_tensorflow_internal import *") == []
+    assert import_failures("model = load_model(path)") == []
+    head = (
+        "Traceback (most recent call last):\n"
+        '  File "demo.py", line 3, in <module>\n'
+        "    import mrcnn.model as modellib\n"
+        '  File "/content/Mask_RCNN/mrcnn/model.py", line 21, in <module>\n'
+    )
+    top = explain(head + "    from keras.engine.topology import Layer\n").matches[0]
+    assert top.name == "keras-internal-module-paths" and top.kind == "frames" and top.confidence < CONFIDENT
+    # the same traceback stopping on a line that is no import says nothing of that family
+    assert all(m.name != "keras-internal-module-paths" for m in explain(head + "    layer = Layer()\n").matches)

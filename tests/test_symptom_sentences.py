@@ -39,6 +39,8 @@ DESCRIBED = [
     ("custom-layer-missing-get-config", "保存模型之前，自定义层需要添加get_config吗"),
     ("keras-implementations-mixed-layer", "some of my layers come from keras instead of tf.keras and the model misbehaves"),
     ("keras-implementations-mixed-layer", "代码里导入的是keras而不是tf.keras，模型就不对了"),
+    ("keras-implementations-mixed-layer", "keras-tuner says the model my build function returns is not a valid Keras model"),
+    ("keras-implementations-mixed-layer", "keras_tuner 搜索时报错，说返回的不是有效的keras模型"),
     ("validation-split-unsupported-input", "用pandas的DataFrame训练时设置validation_split就报错"),
     ("gpu-compute-capability-unsupported", "on the new server the gpu startup is very slow, minutes before the first batch"),
     ("gpu-compute-capability-unsupported", "tensorflow freezes for minutes at Adding visible gpu devices on my new card"),

@@ -411,6 +411,23 @@ _FROM_IMPORT = lazy(r"^\s*from\s+(?P<module>[A-Za-z_][\w.]*)\s+import\s+\(?(?P<n
 _PLAIN_IMPORT = lazy(r"^\s*import\s+(?P<modules>[A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
 
 
+def import_failures(code: str) -> list[tuple[str, str]]:
+    """The (exception class, message) pairs Python prints when the import statement ``code`` fails, or [] for other code.
+
+    ``from a.b import c, d`` fails with ``cannot import name 'c' from 'a.b'`` (or 'd') or ``No module named 'a.b'``;
+    ``import a.b`` with ``No module named 'a.b'``.
+    """
+    found = _FROM_IMPORT.match(code)
+    if found is not None:
+        module = found.group("module")
+        names = [n.split()[0] for n in found.group("names").split(",") if n.strip()]
+        return [*(("ImportError", f"cannot import name '{n}' from '{module}'") for n in names), ("ModuleNotFoundError", f"No module named '{module}'")]
+    plain = _PLAIN_IMPORT.match(code)
+    if plain is None:
+        return []
+    return [("ModuleNotFoundError", f"No module named '{part.split()[0]}'") for part in plain.group("modules").split(",")]
+
+
 def modern_import_message(message: str, frames: tuple[Frame, ...]) -> str | None:
     """An old Python's ImportError message as Python 3.7+ words it, when the failing line's import names the module."""
     code = frames[-1].code if frames else ""

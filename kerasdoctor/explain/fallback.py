@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from kerasdoctor.types import Match, Rule
 
 NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalised
+# a traceback cut before its message that stops on an import statement: the statement raised (a failure inside the
+# imported module would show that module's frames), so its message was one of Python's import failures for it; which
+# one, and whether it was not another error of the import (a DLL the module loads), only the message would say
+IMPORT_LINE_FACTOR = 0.7
+IMPORT_LINE_NOTE = "the traceback stops, without its message, on an import statement: read as that import failing"
 # a text that ends inside a quoted name was cut there: a wording read with its quote put back is not certain
 CUT_NAME_NOTE = "the text ends inside a quoted name, read as if the name ended there: paste the whole line to be sure"
 
@@ -282,6 +287,21 @@ def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[Error
     return rules.wording_candidates(lowered_texts(records)) if isinstance(rules, RuleSet) else rules
 
 
+def import_line_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
+    """For a traceback pasted without its message that stops on an import statement, that import's possible failures,
+    each as Python words it (``explain.extract.import_failures``)."""
+    from kerasdoctor.explain.extract import import_failures
+
+    out: list[ErrorRecord] = []
+    for record in records:
+        if record.kind != "exception" or not record.frames or (record.key_message or record.message).strip():
+            continue
+        for type_, message in import_failures(record.frames[-1].code):
+            names = ("ModuleNotFoundError", "ImportError") if type_ == "ModuleNotFoundError" else (type_,)
+            out.append(record.replaced(type=type_, type_names=names, message=message, key_message=message))
+    return out
+
+
 def fallback_matches(
     records: Sequence[ErrorRecord],
     rules: RuleSet | Sequence[Rule],
@@ -313,6 +333,12 @@ def fallback_matches(
     from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
+    imported = import_line_records(records)
+    if imported:
+        from kerasdoctor.types import KIND_CAPS
+
+        found = match_error(imported, _wording_candidates(rules, imported), versions, factor=IMPORT_LINE_FACTOR)
+        evidence += [m.replaced(kind="frames", confidence=min(KIND_CAPS["frames"], m.confidence), notes=(*m.notes, IMPORT_LINE_NOTE)) for m in found]
     near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised, near_misses=not _printed_by_a_check(evidence))
     by_frames = frame_matches(records, frame_rules)
     if by_frames and evidence:

@@ -599,17 +599,23 @@ def requote_names(message: str) -> str | None:
     return changed + sep + rest if changed != first else None
 
 
-# an issue title that dropped the word "module" (and the quotes) before a dotted module path:
-# "tensorflow.python.keras.backend has no attribute 'get_graph'"; an object's message names a class, never a
-# lower-case dotted path, so the path is a module's
-_MODULE_WORD_DROPPED = lazy(r"^(?P<cls>(?:[A-Za-z_][\w.]*Error:\s*)?)(?P<mod>[a-z_]\w*(?:\.[a-z_]\w*)+) has no attribute '?(?P<name>[A-Za-z_]\w*)'?")
+# an issue title that dropped the word "module" (with or without the quotes) before a dotted module path:
+# "tensorflow.python.keras.backend has no attribute 'get_graph'", "'tensorflow.keras.backend' has no attribute
+# 'control_flow_ops'"; an object's message names a class and says "object", so a lower-case dotted path right
+# before "has no attribute" is a module's, save NumPy's lower-case classes ("'numpy.ndarray' object has no
+# attribute 'append'" with its "object" dropped)
+_MODULE_WORD_DROPPED = lazy(
+    r"^(?P<cls>(?:[A-Za-z_][\w.]*Error:\s*)?)(?P<q>'?)(?P<mod>[a-z_]\w*(?:\.[a-z_]\w*)+)(?P=q) has no attribute "
+    r"'?(?P<name>[A-Za-z_]\w*)'?"
+)
+_NUMPY_CLASS = lazy(r"(?:numpy|np)\.(?:ndarray|matrix|generic|(?:u?int|float|complex)\d*|(?:bool|str|bytes|object)_)$")
 
 
 def module_word_restored(message: str) -> str | None:
     """``module '<path>' has no attribute '<name>'`` for a message that names a dotted module path without the
     word ``module``, or None when it does not start so."""
     m = _MODULE_WORD_DROPPED.match(message.strip())
-    if m is None:
+    if m is None or _NUMPY_CLASS.match(m.group("mod")):
         return None
     rest = message.strip()[m.end() :]
     return f"{m.group('cls')}module '{m.group('mod')}' has no attribute '{m.group('name')}'{rest}"
