@@ -212,13 +212,16 @@ class RuleSet:
             raise KeyError(rule_id)
         return self._rule_at(position)
 
-    def wording_candidates(self, lowered_texts: Sequence[str]) -> list[Rule]:
+    def wording_candidates(self, lowered_texts: Sequence[str], *, unmarked: bool = False) -> list[Rule]:
         """The rules with a wording whose pre-filter literals occur in one of ``lowered_texts``.
 
         No other rule's wording can match those texts (``explain.match`` checks the
-        same literals first), so matching only these gives the same answer.
+        same literals first), so matching only these gives the same answer. ``unmarked``:
+        the literals are compared without their backticks, as ``explain.match`` then reads them.
         """
         prefilters = [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
+        if unmarked:
+            prefilters = [tuple(unmarked_prefilter(literal, any_literals) for literal, any_literals in wordings) for wordings in prefilters]
         # one search per literal rather than one per text: a literal never holds a NUL, so it occurs in the joined
         # text when it occurs in one of the texts; a rule that then passes on two texts' literals is only a wider
         # pre-filter, matching checks each text on its own
@@ -365,6 +368,18 @@ SLOW_PATTERNS: dict[str, str] = {}
 
 
 _COMPILED_PATTERNS: dict[tuple[str, bool], Any] = {}
+
+
+def unmarked_prefilter(literal: str | None, any_literals: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
+    """A wording's pre-filter literals without backticks, for text read without Markdown's code marks."""
+    return (None if literal is None else literal.replace("`", "")), tuple(a.replace("`", "") for a in any_literals)
+
+
+def unmarked_pattern(pattern: str) -> str | None:
+    """``pattern`` with its backticks dropped (an escaped one with its backslash), or None when it holds none."""
+    if "`" not in pattern:
+        return None
+    return pattern.replace("\\`", "").replace("`", "")
 
 
 def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:

@@ -1334,3 +1334,24 @@ def test_a_traceback_cut_before_its_message_on_an_import_statement_is_read_as_th
     assert top.name == "keras-internal-module-paths" and top.kind == "frames" and top.confidence < CONFIDENT
     # the same traceback stopping on a line that is no import says nothing of that family
     assert all(m.name != "keras-internal-module-paths" for m in explain(head + "    layer = Layer()\n").matches)
+
+
+def test_a_message_that_lost_its_markdown_code_marks_is_read_without_them():
+    from kerasdoctor.explain.normalize import without_code_marks
+    from kerasdoctor.kb import unmarked_pattern
+
+    assert without_code_marks("iterating over `tf.Tensor` is not allowed") == "iterating over tf.Tensor is not allowed"
+    assert without_code_marks("no marks here") == "no marks here"
+    # an escaped backtick goes with its backslash; a wording without one is not read again
+    assert unmarked_pattern(r"using a \`tf\.Tensor` as a Python `bool`") == r"using a tf\.Tensor as a Python bool"
+    assert unmarked_pattern(r"No gradients provided for any variable") is None
+    # TensorFlow prints `tf.Tensor` and `bool` in backticks; a page that rendered them as code, or a retyped title, has not
+    found = top("OperatorNotAllowedInGraphError: iterating over tf.Tensor is not allowed in Graph execution")
+    assert found is not None and (found.name, found.kind) == ("tensor-not-iterable", "wording")
+    # a text no longer as printed is read below certainty, and says so
+    assert found.confidence < CONFIDENT and any("backticks" in note for note in found.notes)
+    found = top("OperatorNotAllowedInGraphError: using a tf.Tensor as a Python bool is not allowed in Graph execution")
+    assert found is not None and (found.name, found.kind) == ("tensor-as-bool", "wording") and found.confidence < CONFIDENT
+    # the printed form still reads at full strength
+    marked = top("OperatorNotAllowedInGraphError: iterating over `tf.Tensor` is not allowed in Graph execution")
+    assert marked is not None and marked.name == "tensor-not-iterable" and marked.confidence >= CONFIDENT

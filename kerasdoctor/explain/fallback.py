@@ -27,6 +27,8 @@ NORMALISED_FACTOR = 0.95  # the wording matched only once the text was normalise
 IMPORT_LINE_FACTOR = 0.7
 IMPORT_LINE_NOTE = "the traceback stops, without its message, on an import statement: read as that import failing"
 # a text that ends inside a quoted name was cut there: a wording read with its quote put back is not certain
+# a wording found only once its backticks were dropped: the text was retyped or copied from a rendered page
+UNMARKED_NOTE = "read without the backticks the library prints around names: paste the message as printed to be sure"
 CUT_NAME_NOTE = "the text ends inside a quoted name, read as if the name ended there: paste the whole line to be sure"
 
 
@@ -281,10 +283,17 @@ def _evidence_candidates(
     return rules.rules_at(_near_miss_positions(index, normalised)) if near_misses else [], symptom, _frame_rules(rules, records)
 
 
-def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
+def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], *, unmarked: bool = False) -> Sequence[Rule]:
     from kerasdoctor.kb import RuleSet
 
-    return rules.wording_candidates(lowered_texts(records)) if isinstance(rules, RuleSet) else rules
+    return rules.wording_candidates(lowered_texts(records), unmarked=unmarked) if isinstance(rules, RuleSet) else rules
+
+
+def unmarked_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
+    """``records`` without Markdown's code marks in their messages (``explain.normalize.without_code_marks``)."""
+    from kerasdoctor.explain.normalize import without_code_marks
+
+    return [r.replaced(message=without_code_marks(r.message), key_message=without_code_marks(r.key_message)) for r in records]
 
 
 def import_line_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
@@ -321,6 +330,14 @@ def fallback_matches(
         from kerasdoctor.explain.normalize import ends_in_cut_name
 
         return _below_certainty(found, CUT_NAME_NOTE) if any(ends_in_cut_name(r.message) for r in records) else found
+    unmarked = unmarked_records(normalised)
+    if unmarked:
+        # a message copied from a rendered page, or typed back, without the backticks TensorFlow and Keras print around
+        # names ("iterating over tf.Tensor is not allowed"): the wordings that hold backticks, read without them; a text
+        # retyped so is no longer as printed, never sure
+        found = match_error(unmarked, _wording_candidates(rules, unmarked, unmarked=True), versions, ignore_case=True, factor=NORMALISED_FACTOR, unmarked=True)
+        if found:
+            return _below_certainty(found, UNMARKED_NOTE)
     retold = retold_records(normalised)
     if retold:
         # an issue title that told the message in its own words: the wordings of Python's message, never sure

@@ -10,7 +10,7 @@ confidence is its best hit.
 
 from __future__ import annotations
 
-from kerasdoctor.kb import compile_pattern
+from kerasdoctor.kb import compile_derived, compile_pattern, unmarked_pattern, unmarked_prefilter
 from kerasdoctor.lazyre import IGNORECASE, lazy
 from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Frame, Match, Rule
 
@@ -312,13 +312,21 @@ def _stretches_between_cjk(message: str) -> list[str]:
     return sorted((part for part in stretches if _QUOTED_NAME.match(part) is None), key=len, reverse=True)
 
 
-def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False) -> str | None:
-    if pattern.literal is not None and pattern.literal not in lowered:
+def _search(pattern: ErrorPattern, record: ErrorRecord, lowered: str, ignore_case: bool = False, unmarked: bool = False) -> str | None:
+    literal, any_literals = unmarked_prefilter(pattern.literal, pattern.any_literals) if unmarked else (pattern.literal, pattern.any_literals)
+    if literal is not None and literal not in lowered:
         return None
-    if pattern.any_literals and not any(literal in lowered for literal in pattern.any_literals):
+    if any_literals and not any(a in lowered for a in any_literals):
         return None
-    # through kb.compile_pattern always: users' patterns run there with a time limit
-    regex = compile_pattern(pattern.pattern, ignore_case)
+    if unmarked:
+        # the wording without its backticks, for a text that lost Markdown's code marks (explain.fallback)
+        derived = unmarked_pattern(pattern.pattern)
+        regex = compile_derived(pattern.pattern, derived, ignore_case) if derived is not None else None
+        if regex is None:
+            return None
+    else:
+        # through kb.compile_pattern always: users' patterns run there with a time limit
+        regex = compile_pattern(pattern.pattern, ignore_case)
     m = regex.search(record.message)
     if m is None and record.key_message and record.key_message != record.message:
         m = regex.search(record.key_message)
@@ -376,11 +384,14 @@ def match_error(
     *,
     ignore_case: bool = False,
     factor: float = 1.0,
+    unmarked: bool = False,
 ) -> list[Match]:
     """Every rule whose own wording fits one of ``records``, best first.
 
     ``ignore_case`` and ``factor`` serve the second look at text that was
     normalised after nothing matched: a hit there is slightly less sure.
+    ``unmarked``: only the wordings that hold backticks, read without them (for
+    records whose Markdown code marks were lost, ``explain.fallback``).
     """
     readings = _readings(records)
     lowered = [_lowered(reading[0]) for reading in readings]
@@ -395,6 +406,8 @@ def match_error(
         notes_of_rule: tuple[bool, tuple[str, ...]] | None = None
         notice = rule.severity == "info"
         for pattern in rule.errors:
+            if unmarked and "`" not in pattern.pattern:
+                continue
             for (record, original, reading_factor, reading_notes), low, blind in zip(readings, lowered, case_blind):
                 if notice and original.type == INFO_LOG:
                     # a routine INFO line beside other records: what its notice says is no answer to them
@@ -403,7 +416,7 @@ def match_error(
                 # and do not depend on where the statement ran (the printed form's statement is not the other's)
                 if original is not record and (pattern.confidence < GENERIC_WORDING or pattern.where):
                     continue
-                evidence = _search(pattern, record, low, blind)
+                evidence = _search(pattern, record, low, blind, unmarked)
                 if evidence is None:
                     continue
                 if notes_of_rule is None:
@@ -414,7 +427,7 @@ def match_error(
                 # a form the user did not paste is inferred, not printed: never sure
                 if original is not record or _quoted_in_prose(original, evidence) or _imported_wrong_module(original, evidence, pattern):
                     score = min(score, PROSE_QUOTE_CAP)
-                elif blind and _search(pattern, record, low) is None:
+                elif blind and _search(pattern, record, low, unmarked=unmarked) is None:
                     # found only with case ignored: the text is not as the library printed it, and case can be what
                     # tells the families apart (a lowercase identifier string vs a class name, 'adamm' vs 'RAdam')
                     score = min(score, PROSE_QUOTE_CAP)
