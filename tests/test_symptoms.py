@@ -154,6 +154,38 @@ def test_a_fit_through_the_vocabulary_rests_on_two_specific_words() -> None:
     assert fit("training on cpu", "model training on cpu is slow", groups)  # as written, the phrase fits as before
 
 
+def test_a_chinese_keyword_inside_a_longer_word_of_another_group_is_that_word() -> None:
+    groups = WordGroups(
+        vocabulary(
+            [
+                ["usage", "使用率", "利用率"],
+                ["not enough", "不足", "不够"],
+                ["bad", "不理想", "不够理想"],
+                ["low", "很低", "低于"],
+                ["negative", "低于零"],
+                ["epoch", "轮", "圈"],
+                ["first", "第一圈"],
+                ["cpu"],
+                ["image", "图片"],
+                ["not", "不能"],
+                ["fail", "不能用"],
+            ]
+        )
+    )
+    # the "用" of "使用率" speaks of utilization: "GPU使用率为0, CPU一直满负荷" says nothing of using the cpu
+    assert not fit("一直 用 cpu", "GPU使用率一直是0, CPU一直满负荷", groups)
+    assert fit("一直 用 cpu", "训练一直用的是CPU", groups)
+    # a word of the vocabulary that begins a longer entry of another group is that entry
+    assert not fit("gpu 不足", "GPU速度不够理想", groups)
+    assert fit("gpu 不足", "GPU显存不够", groups)
+    assert not fit("usage 低于", "loss低于零, gpu使用率正常", groups)
+    # one that ends it keeps its meaning: "第一圈" is a first epoch; another word keeps it at the beginning: "图" of "图片"
+    assert fit("卡 圈", "一直卡在第一圈", groups)
+    assert fit("灰度 图 通道", "灰度图片没有通道", groups)
+    # an entry holding a negation is made of its words: "不能用" is "不能" + "用"
+    assert fit("模型 不能 用 下标", "模型不能用下标取层", groups)
+
+
 def test_a_word_written_apart_or_joined_is_the_word_itself_not_another_of_its_group() -> None:
     groups = WordGroups(vocabulary([["unbalanced", "un balanced", "imbalanced"], ["early stopping", "early_stopping"]], generic=["data"]))
     spaced = fit("unbalanced data", "un balanced (many more 1s than 0s) data gives bad results", groups)

@@ -554,10 +554,11 @@ def _join_dotted(words: list[str], dotted: Mapping[str, tuple[str, ...]]) -> lis
 class WordGroups:
     """The symptom vocabulary, indexed: for a word, the spellings of its group and whether it is generic."""
 
-    __slots__ = ("_generic", "_group_of", "_groups", "_multiword", "_stem_of")
+    __slots__ = ("_containing", "_generic", "_group_of", "_groups", "_multiword", "_stem_of")
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         groups, generic = vocabulary
+        self._containing: dict[str, tuple[tuple[str, int], ...]] = {}
         self._groups: list[tuple[tuple[str, ...], ...]] = []
         self._group_of: dict[tuple[str, ...], int] = {}
         # a phrase's word with another ending than the group's entry still means it ("saved": save, "costs": cost)
@@ -589,6 +590,7 @@ class WordGroups:
             return None
         indexed = cls.__new__(cls)
         indexed._groups, indexed._group_of, indexed._stem_of, indexed._multiword, indexed._generic = groups, group_of, stem_of, multiword, generic
+        indexed._containing = {}
         return indexed
 
     def concepts(self, keywords: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -659,6 +661,34 @@ class WordGroups:
                 return True
         return False
 
+    def outside_longer_words(self, word: str, found: list[int], chars: str, own: object) -> list[int]:
+        """The places of the Chinese ``word`` that do not lie inside a longer Chinese entry of another group than
+        ``own`` the text holds there: the "用" of "使用率" speaks of utilization, the "不够" of "不够理想" of a poor
+        result, not of using or of running short (what ``compound_at`` is for words that begin an English term)."""
+        longer = self._containing.get(word)
+        if longer is None:
+            # an entry that holds a negation is made of its words ("不能用" is "不能" + "用"), as in ``compound_at``
+            negation = self._group_of.get(("not",))
+            negations = [m[0] for m in self._groups[negation] if len(m) == 1 and _is_cjk(m[0])] if negation is not None else []
+            longer = self._containing[word] = tuple(
+                (member[0], group)
+                for group, members in enumerate(self._groups)
+                for member in members
+                if len(member) == 1 and len(member[0]) > len(word) and word in member[0] and _is_cjk(member[0]) and not any(n in member[0] for n in negations)
+            )
+        if not longer:
+            return found
+        # a word of the vocabulary keeps its meaning at the end of a longer entry ("第一圈" is a first epoch), not at its
+        # beginning ("低于零" is no "低于"), as "gpu" in "gpu memory"; another word keeps it only at the beginning
+        # (the "图" of "图片" is an image, the "用" of "使用率" no use)
+        known = (word,) in self._group_of
+        kept = []
+        for at in found:
+            if chars.startswith(word, at) and any(group != own and _inside(chars, at, len(word), entry, known) for entry, group in longer):
+                continue
+            kept.append(at)
+        return kept
+
     def is_known(self, word: str) -> bool:
         """Whether ``word``, with any ending, is in some group of the vocabulary."""
         return self._group((word,)) is not None
@@ -668,6 +698,17 @@ class WordGroups:
 
     def is_generic(self, concept: tuple[str, ...]) -> bool:
         return self.key(concept) in self._generic
+
+
+def _inside(chars: str, at: int, width: int, entry: str, at_beginning: bool) -> bool:
+    """Whether the ``width`` characters at ``at`` begin ``entry`` written there (``at_beginning``), else lie inside it
+    past its beginning."""
+    offsets = (0,) if at_beginning else range(1, len(entry) - width + 1)
+    for offset in offsets:
+        start = at - offset
+        if start >= 0 and chars.startswith(entry, start) and entry[offset : offset + width] == chars[at : at + width]:
+            return True
+    return False
 
 
 _GROUPS: dict[int, tuple[Vocabulary, WordGroups]] = {}
@@ -1082,8 +1123,12 @@ def _concept_hits(concept: tuple[str, ...], text: _Text, groups: WordGroups) -> 
     best, from_group, width = 0.0, False, 1
     where: list[int] = []
     elsewhere: set[int] = set()  # where other spellings of the group occur: the keyword is there too
+    own = groups.key(concept)
     for n, spelling in enumerate(groups.spellings(concept)):
         score, found = _term_hits(spelling, text, groups)
+        if found and len(spelling) == 1 and _is_cjk(spelling[0]):
+            found = groups.outside_longer_words(spelling[0], found, text.chars, own)
+            score = score if found else 0.0
         # another word of the group is a little less sure than the word itself; the same word written apart or
         # joined ("un balanced", "early_stopping" for "unbalanced", "early stopping") is that word
         other_word = n > 0 and _letters(spelling) != _letters(concept)
