@@ -594,7 +594,7 @@ def test_error_quoted_by_keras3_build_wrapper_is_matched_without_its_class():
 
     text = (
         "Traceback (most recent call last):\n"
-        '  File "/tmp/tbjax/a.py", line 14, in <module>\n'
+        '  File "/tmp/repro/a.py", line 14, in <module>\n'
         "    model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)\n"
         '  File "/work/venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler\n'
         "    raise e.with_traceback(filtered_tb) from None\n"
