@@ -85,7 +85,7 @@ _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
 _IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
-_CACHE_FORMAT = 22
+_CACHE_FORMAT = 23
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"
 VOCABULARY_KEYS = ("groups", "generic")
@@ -128,6 +128,8 @@ class RuleSet:
         self._nearest_bytes: Blob | None = None
         self._nearest: NearestIndex | None = None
         self._positions: dict[str, int] | None = None
+        # from a snapshot: (position, the pre-filters without their backticks) of each rule with a backticked literal
+        self._marked: list[tuple[int, tuple[tuple[str | None, tuple[str, ...]], ...]]] | None = None
         # the snapshot's marshalled vocabulary index (explain.symptoms.WordGroups.state): only a fallback reads it
         self._word_groups_bytes: Blob | None = None
 
@@ -217,20 +219,28 @@ class RuleSet:
 
         No other rule's wording can match those texts (``explain.match`` checks the
         same literals first), so matching only these gives the same answer. ``unmarked``:
-        the literals are compared without their backticks, as ``explain.match`` then reads them.
+        the rules with a literal that holds a backtick and occurs once its backticks are dropped, as
+        ``explain.match`` then reads it.
         """
-        prefilters = [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
         if unmarked:
-            prefilters = [tuple(unmarked_prefilter(literal, any_literals) for literal, any_literals in wordings) for wordings in prefilters]
+            # only the literals that hold a backtick read differently; a rule whose literals hold none passed or failed
+            # the plain pre-filter already, and is the caller's to add (explain.fallback)
+            marked = self._marked if self._marked is not None and self._entries else marked_prefilters(self._prefilters())
+            positioned: Iterable[tuple[int, tuple[tuple[str | None, tuple[str, ...]], ...]]] = marked
+        else:
+            positioned = enumerate(self._prefilters())
         # one search per literal rather than one per text: a literal never holds a NUL, so it occurs in the joined
         # text when it occurs in one of the texts; a rule that then passes on two texts' literals is only a wider
         # pre-filter, matching checks each text on its own
         text = "\0".join(lowered_texts)
         return [
             self._rule_at(position)
-            for position, wordings in enumerate(prefilters)
+            for position, wordings in positioned
             if any((literal is None or literal in text) and (not any_literals or any(a in text for a in any_literals)) for literal, any_literals in wordings)
         ]
+
+    def _prefilters(self) -> list[tuple[tuple[str | None, tuple[str, ...]], ...]]:
+        return [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
 
     def rules_at(self, positions: Iterable[int]) -> list[Rule]:
         """The rules at these positions (in id order), built from the snapshot only now."""
@@ -368,6 +378,28 @@ SLOW_PATTERNS: dict[str, str] = {}
 
 
 _COMPILED_PATTERNS: dict[tuple[str, bool], Any] = {}
+
+
+def _holds_backtick(literal: str | None, any_literals: Sequence[str]) -> bool:
+    return (literal is not None and "`" in literal) or any("`" in a for a in any_literals)
+
+
+def marked_prefilters(
+    prefilters: Sequence[tuple[tuple[str | None, tuple[str, ...]], ...]],
+) -> list[tuple[int, tuple[tuple[str | None, tuple[str, ...]], ...]]]:
+    """For each rule with a pre-filter literal that holds a backtick: its position and those pre-filters without them."""
+    marked = []
+    for position, wordings in enumerate(prefilters):
+        unmarked = tuple(unmarked_prefilter(literal, any_literals) for literal, any_literals in wordings if _holds_backtick(literal, any_literals))
+        if unmarked:
+            marked.append((position, unmarked))
+    return marked
+
+
+def _valid_marked(marked: Any, rules: int) -> bool:
+    return isinstance(marked, list) and all(
+        type(item) is tuple and len(item) == 2 and type(item[0]) is int and 0 <= item[0] < rules and type(item[1]) is tuple for item in marked
+    )
 
 
 def unmarked_prefilter(literal: str | None, any_literals: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -1306,6 +1338,8 @@ def load_rules(extra_dirs: Iterable[str] = (), *, use_cache: bool = True) -> Rul
         )
         ruleset._nearest_bytes = payload.get("nearest") if _is_blob(payload.get("nearest")) else None
         ruleset._word_groups_bytes = payload.get("word_groups") if _is_blob(payload.get("word_groups")) else None
+        marked = payload.get("marked")
+        ruleset._marked = marked if _valid_marked(marked, len(ruleset)) else None
     else:  # parsed just now, examples kept
         ruleset = RuleSet([_rule_from_plain(p) for p in plains], problems + parse_problems, dirs, vocabulary)
     if len(dirs) > 1:
@@ -1333,6 +1367,7 @@ def _snapshot_payload(plains: list[dict[str, Any]], problems: list[str], vocabul
     return {
         "format": _CACHE_FORMAT,
         "rules": entries,
+        "marked": marked_prefilters([entry[2] for entry in entries]),
         "problems": problems,
         "vocabulary": vocabulary,
         "evidence": marshal.dumps(evidence_index(built, vocabulary)),

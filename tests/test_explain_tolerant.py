@@ -1337,11 +1337,8 @@ def test_a_traceback_cut_before_its_message_on_an_import_statement_is_read_as_th
 
 
 def test_a_message_that_lost_its_markdown_code_marks_is_read_without_them():
-    from kerasdoctor.explain.normalize import without_code_marks
     from kerasdoctor.kb import unmarked_pattern
 
-    assert without_code_marks("iterating over `tf.Tensor` is not allowed") == "iterating over tf.Tensor is not allowed"
-    assert without_code_marks("no marks here") == "no marks here"
     # an escaped backtick goes with its backslash; a wording without one is not read again
     assert unmarked_pattern(r"using a \`tf\.Tensor` as a Python `bool`") == r"using a tf\.Tensor as a Python bool"
     assert unmarked_pattern(r"No gradients provided for any variable") is None

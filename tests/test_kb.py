@@ -124,6 +124,24 @@ def test_snapshot_cache_roundtrip_and_invalidation(tmp_path: Path, monkeypatch: 
     assert third.get("KD990").title == "Edited title"
 
 
+def test_the_snapshot_keeps_the_backtick_free_prefilters_the_parsed_rules_work_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    kb._LOADED.clear()
+    stored = kb.load_rules()
+    kb._LOADED.clear()
+    stored = kb.load_rules()  # read back from the snapshot just written
+    parsed = kb.load_rules(use_cache=False)
+    assert stored._marked, "the built-in rules hold wordings with backticks"
+    assert stored._marked == kb.marked_prefilters([tuple((p.literal, p.any_literals) for p in r.errors) for r in parsed.rules])
+    # TensorFlow prints `tf.Tensor` in backticks; a message retyped without them finds that rule only this way
+    text = ["iterating over tf.tensor is not allowed in graph execution"]
+    names = {r.name for r in stored.wording_candidates(text, unmarked=True)}
+    assert "tensor-not-iterable" in names
+    assert names == {r.name for r in parsed.wording_candidates(text, unmarked=True)}
+    for rule in stored.wording_candidates(text, unmarked=True):
+        assert any("`" in (p.literal or "") + "".join(p.any_literals) for p in rule.errors)
+
+
 def test_old_snapshots_are_removed_when_a_new_one_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     cache = tmp_path / "cache"
     cache.mkdir()

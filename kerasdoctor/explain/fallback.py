@@ -283,17 +283,24 @@ def _evidence_candidates(
     return rules.rules_at(_near_miss_positions(index, normalised)) if near_misses else [], symptom, _frame_rules(rules, records)
 
 
-def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], *, unmarked: bool = False) -> Sequence[Rule]:
+def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
     from kerasdoctor.kb import RuleSet
 
-    return rules.wording_candidates(lowered_texts(records), unmarked=unmarked) if isinstance(rules, RuleSet) else rules
+    return rules.wording_candidates(lowered_texts(records)) if isinstance(rules, RuleSet) else rules
 
 
-def unmarked_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
-    """``records`` without Markdown's code marks in their messages (``explain.normalize.without_code_marks``)."""
-    from kerasdoctor.explain.normalize import without_code_marks
+def _unmarked_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], plain_candidates: Sequence[Rule]) -> Sequence[Rule]:
+    """The rules a wording read without its backticks can match in ``records`` (messages without backticks): those the
+    plain pre-filter let through and those whose backticked literals occur once their backticks are dropped."""
+    from kerasdoctor.kb import RuleSet
 
-    return [r.replaced(message=without_code_marks(r.message), key_message=without_code_marks(r.key_message)) for r in records]
+    if not isinstance(rules, RuleSet):
+        return rules
+    more = rules.wording_candidates(lowered_texts(records), unmarked=True)
+    if not more:
+        return plain_candidates
+    seen = {rule.id for rule in plain_candidates}
+    return sorted([*plain_candidates, *(rule for rule in more if rule.id not in seen)], key=lambda rule: rule.id)
 
 
 def import_line_records(records: Sequence[ErrorRecord]) -> list[ErrorRecord]:
@@ -325,17 +332,18 @@ def fallback_matches(
     wording's literals, or a word of the near-miss, symptom and frame evidence, point at.
     """
     normalised = normalised_records(records)
-    found = match_error(normalised, _wording_candidates(rules, normalised), versions, ignore_case=True, factor=NORMALISED_FACTOR)
+    plain_candidates = _wording_candidates(rules, normalised)
+    found = match_error(normalised, plain_candidates, versions, ignore_case=True, factor=NORMALISED_FACTOR)
     if found:
         from kerasdoctor.explain.normalize import ends_in_cut_name
 
         return _below_certainty(found, CUT_NAME_NOTE) if any(ends_in_cut_name(r.message) for r in records) else found
-    unmarked = unmarked_records(normalised)
-    if unmarked:
+    if normalised and not any("`" in r.message or "`" in r.key_message for r in normalised):
         # a message copied from a rendered page, or typed back, without the backticks TensorFlow and Keras print around
         # names ("iterating over tf.Tensor is not allowed"): the wordings that hold backticks, read without them; a text
-        # retyped so is no longer as printed, never sure
-        found = match_error(unmarked, _wording_candidates(rules, unmarked, unmarked=True), versions, ignore_case=True, factor=NORMALISED_FACTOR, unmarked=True)
+        # retyped so is no longer as printed, never sure (a message that still holds backticks was pasted as printed)
+        marked_rules = _unmarked_candidates(rules, normalised, plain_candidates)
+        found = match_error(normalised, marked_rules, versions, ignore_case=True, factor=NORMALISED_FACTOR, unmarked=True) if marked_rules else []
         if found:
             return _below_certainty(found, UNMARKED_NOTE)
     retold = retold_records(normalised)

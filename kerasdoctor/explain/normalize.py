@@ -683,12 +683,6 @@ def small_words_restored(message: str) -> str:
     return message
 
 
-def without_code_marks(message: str) -> str:
-    """The message without Markdown's code marks: TensorFlow and Keras print names in backticks (`tf.Tensor`,
-    `bool`); a message copied from a rendered page, or typed back, has lost them."""
-    return message.replace("`", "") if "`" in message else message
-
-
 def drop_elisions(message: str) -> str:
     """``a ... b`` -> ``a b``: the wording around a part the user left out can still match."""
     if "..." not in message and "\u2026" not in message:
