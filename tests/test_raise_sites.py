@@ -104,6 +104,14 @@ def test_lookup_is_cheap_and_exact():
     assert index.lookup("ValueError", "completely unrelated words nobody raises zzzz") == []
 
 
+def test_a_message_retyped_without_its_backticks_finds_the_same_check():
+    index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    printed = "Received an invalid value for `units`, expected a positive integer. Received: units=-1"
+    retyped = printed.replace("`", "")
+    assert [s.id for s in index.lookup("ValueError", retyped)] == [s.id for s in index.lookup("ValueError", printed)]
+    assert index.lookup("ValueError", retyped)[0].function == "Dense.__init__"
+
+
 def test_a_one_word_template_is_recognised_only_where_the_message_begins():
     """autograph's ``converting %s: %s: %s`` is one word of its own: inside a user's sentence it is that word."""
     index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)

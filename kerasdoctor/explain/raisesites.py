@@ -307,6 +307,9 @@ class RaiseSiteIndex:
         if not text:
             return []
         lowered = text.lower()
+        # Keras and TensorFlow print names in backticks; a message retyped, or copied from a page that rendered them
+        # as code, has none: its templates are read without theirs
+        unmarked = "`" not in text
         names = set(type_names) | ({exc_type.rsplit(".", 1)[-1]} if exc_type else set())
         found: list[tuple[float, int, RaiseSite]] = []
         seen: set[int] = set()
@@ -314,9 +317,12 @@ class RaiseSiteIndex:
             if site.id in seen or site.literal_length() < MIN_LITERAL_CHARS or site.mimics_python():
                 continue
             seen.add(site.id)
-            if not all(" ".join(p.split()).lower() in lowered for p in site.parts if p.strip()):
+            parts = site.parts
+            if unmarked and any("`" in p for p in parts):
+                parts = tuple(p.replace("`", "") for p in parts)
+            if not all(" ".join(p.split()).lower() in lowered for p in parts if p.strip()):
                 continue
-            m = site.regex().search(text)
+            m = (site.regex() if parts is site.parts else _compiled(parts)).search(text)
             if m is None:
                 continue
             if m.start() > 0 and site.parts[0].strip() and site.literal_words() < 2:
