@@ -476,6 +476,16 @@ DESCRIBED = [
     ("subclassed-model-h5", "my model is a subclass of keras.Model and model.save() does not work"),
     ("subclassed-model-h5", "继承keras.Model的模型用model.save()保存成h5报错"),
     ("custom-layer-missing-get-config", "the model saved without error but load_model raises a TypeError in __init__ of my layer"),
+    ("memory-grows-in-loop", "the RAM of my inference service climbs after every call to model.predict until it crashes"),
+    ("memory-grows-in-loop", "my grid search builds a new keras model for every setting and each one trains slower than the last"),
+    ("memory-grows-in-loop", "在循环里调用predict做预测，内存越来越大"),
+    ("metric-averaged-over-batches", "the rmse metric keras prints is not the square root of the mse loss next to it"),
+    ("metric-averaged-over-batches", "my custom f1 metric gives a different number than sklearn on the same validation data"),
+    ("metric-averaged-over-batches", "自定义的f1指标和sklearn算出来的不一致"),
+    ("training-hangs-on-empty-input", "object detection training hangs with no error and I found my generated tfrecord file is empty"),
+    ("training-hangs-on-empty-input", "生成的tfrecord文件是空的，训练一直卡住"),
+    ("tf-function-retracing", "predicting the samples one by one in a loop is slow, one batch is much faster"),
+    ("keras-backend-mismatch", "I set the backend to jax but keras.backend.backend() still prints tensorflow"),
 ]
 
 
