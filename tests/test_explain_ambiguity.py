@@ -209,6 +209,28 @@ def test_a_traceback_cut_before_keras_does_not_say_who_called_it() -> None:
     assert matches[0].confidence < CONFIDENT
 
 
+def _stated_above_frames_cut_in(last_path: str) -> str:
+    # an issue that states the error first, then pastes the traceback trimmed before Keras's frames
+    return (
+        "ValueError: The layer sequential_1 has never been called and thus has no defined input.\n"
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/project/analyze.py", line 3, in <module>\n'
+        "    objs = facelib.analyze(img_path)\n"
+        f'  File "{last_path}", line 157, in analyze\n'
+        '    age = build_model("Age").predict(img)\n'
+    )
+
+
+def test_a_traceback_cut_inside_an_installed_library_shows_the_library_called_keras() -> None:
+    matches = explain(_stated_above_frames_cut_in("/venv/lib/python3.11/site-packages/facelib/demography.py"), rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["library-needs-tf-keras", "layer-never-called"]
+    assert matches[0].confidence >= CONFIDENT
+    # cut inside the user's own code, the frames do not say who called into Keras
+    own = explain(_stated_above_frames_cut_in("/home/me/project/demography.py"), rules=RULES, versions={}).matches
+    assert names(own)[0] == "layer-never-called"
+    assert own[0].confidence < CONFIDENT
+
+
 # CPython 3.11, a script named tensorflow.py that imports tensorflow (reproduced): the attribute
 # exists in the real package, so no family that reads it as removed in a release may be sure
 SHADOWED = "AttributeError: partially initialized module 'tensorflow' has no attribute 'placeholder' (most likely due to a circular import)\n"

@@ -86,10 +86,15 @@ _INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 def _called_from(record: ErrorRecord) -> str | None:
     """Who called into the framework that raised: "library" (an installed package) or "user".
 
-    None when the traceback does not show the framework raising (no frames, or cut before them).
+    None when the traceback does not show the framework raising (no frames, or cut before them), unless the
+    paste was cut inside an installed package's own code: the framework was then entered from that package
+    (or one it calls), not from the user's lines above it.
     """
-    if not record.frames or not _FRAMEWORK_PACKAGES.intersection(_path_parts(record.frames[-1].path)):
+    if not record.frames:
         return None
+    last = _path_parts(record.frames[-1].path)
+    if not _FRAMEWORK_PACKAGES.intersection(last):
+        return "library" if record.cut_frames and _INSTALLED_DIRS.intersection(last) else None
     for frame in reversed(record.frames):
         parts = _path_parts(frame.path)
         if _FRAMEWORK_PACKAGES.intersection(parts):
