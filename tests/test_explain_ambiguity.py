@@ -342,8 +342,10 @@ def test_the_line_that_called_a_shared_dunder_tells_len_from_bool() -> None:
     by_bool = explain(_len_traceback("if inp:"), rules=RULES, versions={}).matches
     assert names(by_bool)[0] == "tensor-as-bool"
     assert "tensor-not-iterable" not in [m.rule.name for m in by_bool if m.kind == "wording"]
+    # the message alone names `__len__`, and the public reports of it are len() calls (keras-rl's
+    # len(model.output), keras-surgeon's utils): len() first, both below confident
     bare = explain(LEN_MESSAGE, rules=RULES, versions={}).matches
-    assert names(bare)[0] == "tensor-as-bool"
+    assert names(bare)[:2] == ["tensor-not-iterable", "tensor-as-bool"]
     assert bare[0].confidence < CONFIDENT
 
 

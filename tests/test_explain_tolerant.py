@@ -1004,6 +1004,22 @@ def test_only_the_literal_punctuation_of_a_wording_becomes_optional():
     assert _punctuation_optional(r"checking input: expected \S+, but got") == r"checking input:? expected \S+,? but got"
     # a group's head, a quantifier, a class, an escape and a lookaround stay as written
     assert _punctuation_optional(r"(?:a|b)\d{1,3}[,:]\: (?=x:)(?P<n>y)") == r"(?:a|b)\d{1,3}[,:]\: (?=x:)(?P<n>y)"
+    # the quotes and brackets around a printed value, which a title drops, where a name begins or ends only
+    relaxed = re.compile(_punctuation_optional(r"passed to \w+: \{'(?:weights|init)'", quotes=True))
+    assert relaxed.search("passed to Dense: weights") and relaxed.search("passed to Dense: {'weights': [1]}")
+    dotted = re.compile(_punctuation_optional(r"from '(?:tensorflow\.)?keras\.layers'", quotes=True))
+    assert dotted.search("from tensorflow.keras.layers") and not dotted.search("from 'tensorflow.keras.layers.experimental'")
+    # a quantified mark stays as written
+    assert _punctuation_optional(r"\w+'? \[x\]+", quotes=True) == r"\w+'? \[?x\]+"
+    # without quotes=True (a wording whose first words a title cut off) they stay as written
+    assert _punctuation_optional(r"from 'x'") == r"from 'x'"
+
+
+def test_a_title_that_drops_a_messages_quotes_is_read_as_retyped():
+    # "Could not locate class 'Functional'" typed as an issue title without its quotes
+    match = top("Could not locate class Functional")
+    assert match is not None and match.rule.name == "keras2-model-in-keras3" and match.kind == "fuzzy", match
+    assert match.confidence < CONFIDENT
 
 
 def test_a_message_that_keeps_a_quote_is_not_requoted():

@@ -258,6 +258,9 @@ def _droppable_words_optional(pattern: str) -> str:
 
 
 _DROPPABLE_MARKS = ",:;"  # a title retypes "checking input: expected ..., but got" without them
+# ... and the quotes and brackets a printed value comes in: "passed to Dense: weights" for ": {'weights': ...}"
+_DROPPABLE_QUOTES = "'\"`"
+_DROPPABLE_ESCAPED = ("\\{", "\\}", "\\[", "\\]")
 
 
 def _group_head_end(pattern: str, index: int) -> int:
@@ -283,18 +286,21 @@ def _group_end(pattern: str, index: int) -> int:
     return len(pattern)
 
 
-def _punctuation_optional(pattern: str) -> str:
-    """``pattern`` with its literal commas, colons and semicolons made optional, as a retyped title drops them.
+def _punctuation_optional(pattern: str, quotes: bool = False) -> str:
+    """``pattern`` with its literal commas, colons, semicolons, quotes and brackets made optional, as a retyped title drops them.
 
     Only a mark the pattern matches literally: not a group's ``(?:`` head, a quantifier's
-    ``{1,3}``, a class's member or an escaped character.
+    ``{1,3}``, a class's member or an escaped character. With ``quotes``, also the quotes and the
+    braces or square brackets around a printed value.
     """
     out: list[str] = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
-            out.append(pattern[index : index + 2])
+            escaped = pattern[index : index + 2]
+            optional = quotes and escaped in _DROPPABLE_ESCAPED and pattern[index + 2 : index + 3] not in ("?", "*", "+", "{")
+            out.append(escaped + "?" if optional else escaped)
             index += 2
             continue
         if char == "[":
@@ -319,6 +325,12 @@ def _punctuation_optional(pattern: str) -> str:
             out.append(char + "?")
             index += 1
             continue
+        elif quotes and char in _DROPPABLE_QUOTES and pattern[index + 1 : index + 2] not in ("?", "*", "+", "{"):
+            # left out only where a name begins or ends: the quotes that close 'tensorflow.keras.layers' still
+            # tell it from 'tensorflow.keras.layers.experimental'
+            out.append(f"(?:{char}|(?<![\\w.])|(?![\\w.]))")
+            index += 1
+            continue
         out.append(char)
         index += 1
     return "".join(out)
@@ -341,10 +353,19 @@ def _retyped_forms(pattern: str, runs: Sequence[str]) -> tuple[tuple[object, flo
 
     flags_match = _LEADING_FLAGS.compiled().match(pattern)
     flags = flags_match.group(0) if flags_match else ""
-    relaxed = _punctuation_optional(_droppable_words_optional(pattern[len(flags) :]))
+    words_optional = _droppable_words_optional(pattern[len(flags) :])
+    relaxed = _punctuation_optional(words_optional)
     spaces, top_alternation = _pattern_spaces(relaxed)
     total = sum(len(run) for run in runs) or 1
     built: list[tuple[object, float, frozenset[str]]] = []
+    # the whole wording typed without the quotes or brackets of the names and values it prints ("Could not locate
+    # class Functional"); a form with its first words cut keeps them, or a line of code would fit it
+    unquoted = _punctuation_optional(words_optional, quotes=True)
+    if unquoted != relaxed:
+        kept = tuple(r.lower().strip() for r in literal_runs(flags + relaxed) if len(r.strip()) >= MIN_RUN_CHARS)
+        compiled = compile_derived(pattern, flags + unquoted, ignore_case=True)
+        if compiled is not None and sum(len(run) for run in kept) >= MIN_RETYPED_LITERAL and len(_long_words(kept)) >= MIN_RETYPED_WORDS:
+            built.append((compiled, min(1.0, sum(len(run) for run in kept) / total), frozenset()))
     for cut in [-1, *([] if top_alternation else spaces)]:
         rest = relaxed[cut + 1 :]
         kept = tuple(r.lower().strip() for r in literal_runs(flags + rest) if len(r.strip()) >= MIN_RUN_CHARS)
