@@ -233,11 +233,21 @@ class RuleSet:
         # text when it occurs in one of the texts; a rule that then passes on two texts' literals is only a wider
         # pre-filter, matching checks each text on its own
         text = "\0".join(lowered_texts)
-        return [
-            self._rule_at(position)
-            for position, wordings in positioned
-            if any((literal is None or literal in text) and (not any_literals or any(a in text for a in any_literals)) for literal, any_literals in wordings)
-        ]
+        found = []
+        # plain loops: a generator per rule and wording costs more than the substring searches themselves
+        for position, wordings in positioned:
+            for literal, any_literals in wordings:
+                if literal is not None and literal not in text:
+                    continue
+                if any_literals:
+                    for alternative in any_literals:
+                        if alternative in text:
+                            break
+                    else:
+                        continue
+                found.append(self._rule_at(position))
+                break
+        return found
 
     def _prefilters(self) -> list[tuple[tuple[str | None, tuple[str, ...]], ...]]:
         return [e[2] for e in self._entries] if self._entries else [tuple((p.literal, p.any_literals) for p in r.errors) for r in self.rules]
@@ -1172,13 +1182,18 @@ class SnapshotBlobs:
 
     Only the head (ids, pre-filters, where each blob lies) is checked as a whole when the
     snapshot is read: a cold ``explain`` then checksums the few rules it builds, not all of them.
+    The area is read blob by blob from the open file (``file``, from ``base`` on), or sliced from
+    ``data``: a cold run reads a few of its 3 MB, and reading them all costs more than the rest of a matched run.
     """
 
-    __slots__ = ("_data", "_path")
+    __slots__ = ("_base", "_data", "_file", "_path")
 
-    def __init__(self, data: bytes | memoryview, path: str) -> None:
+    def __init__(self, data: bytes | memoryview, path: str, file: Any = None, base: int = 0) -> None:
         self._data = data
         self._path = path
+        # the file stays open: a snapshot written again meanwhile replaces the name, not what this one reads
+        self._file = file
+        self._base = base
 
     def read(self, blob: Any) -> bytes | None:
         """The blob's bytes, or None when the reference or the bytes are damaged."""
@@ -1187,13 +1202,28 @@ class SnapshotBlobs:
         if not (type(blob) is tuple and len(blob) == 3 and all(type(n) is int for n in blob)):
             return None
         offset, length, crc = blob
-        piece = self._data[offset : offset + length]
-        if offset < 0 or len(piece) != length or zlib.crc32(piece) != crc:
+        if offset < 0 or length < 0:
+            return None
+        piece = self._data[offset : offset + length] if self._file is None else self._read_at(self._base + offset, length)
+        if piece is None or len(piece) != length or zlib.crc32(piece) != crc:
             return None
         return bytes(piece)
 
+    def _read_at(self, position: int, length: int) -> bytes | None:
+        try:
+            if hasattr(os, "pread"):
+                return os.pread(self._file.fileno(), length, position)
+            self._file.seek(position)
+            return self._file.read(length)  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            return None
+
     def discard(self) -> None:
         """Remove the damaged snapshot: the next run writes it again."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._data = b""
         try:
             os.remove(self._path)
         except OSError:
@@ -1207,12 +1237,15 @@ def _read_snapshot(path: str) -> Any:
     """
     import zlib
 
+    handle = None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        size = int.from_bytes(data[8:12], "little")
-        head = memoryview(data)[12 : 12 + size]
-        if not data.startswith(_SNAPSHOT_MAGIC) or len(head) != size or int.from_bytes(data[4:8], "little") != zlib.crc32(head):
+        # the head now, each blob when it is asked for (SnapshotBlobs): unbuffered, one read each
+        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - kept open for the blobs, closed on every failure
+        start = handle.read(12)
+        size = int.from_bytes(start[8:12], "little")
+        head = handle.read(size)
+        if not start.startswith(_SNAPSHOT_MAGIC) or len(start) != 12 or len(head) != size or int.from_bytes(start[4:8], "little") != zlib.crc32(head):
+            handle.close()
             return None
         collecting = _pause_collector()
         try:
@@ -1221,9 +1254,13 @@ def _read_snapshot(path: str) -> Any:
         finally:
             _resume_collector(collecting)
     except (OSError, EOFError, ValueError, TypeError):
+        if handle is not None:
+            handle.close()
         return None
     if isinstance(payload, dict):
-        payload["blobs"] = SnapshotBlobs(memoryview(data)[12 + size :], path)
+        payload["blobs"] = SnapshotBlobs(b"", path, handle, 12 + size)
+    else:
+        handle.close()
     return payload
 
 

@@ -318,6 +318,21 @@ def test_snapshot_with_a_flipped_byte_is_rebuilt(tmp_path: Path, monkeypatch: py
     assert parsed.examples and not rebuilt.examples
 
 
+def test_a_snapshot_replaced_on_disk_after_its_head_was_read_still_gives_its_own_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    kb._LOADED.clear()
+    kb.load_rules([str(SAMPLE_RULES)])
+    (snapshot,) = tmp_path.glob("kb-*.marshal")
+    kb._LOADED.clear()
+    ruleset = kb.load_rules([str(SAMPLE_RULES)])  # the head read, no rule built yet
+    # another process writes the snapshot again (a new file renamed over the name) before this one builds a rule
+    replacement = tmp_path / "other.tmp"
+    replacement.write_bytes(b"KDK2" + bytes(64))
+    os.replace(replacement, snapshot)
+    parsed = kb.load_rules([str(SAMPLE_RULES)], use_cache=False).get("KD990")
+    assert ruleset.get("KD990").title == parsed.title
+
+
 def test_a_damaged_rule_in_the_snapshot_is_read_from_its_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
     kb.load_rules([str(SAMPLE_RULES)])
