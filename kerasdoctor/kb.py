@@ -1218,6 +1218,11 @@ class SnapshotBlobs:
         except (OSError, ValueError):
             return None
 
+    def __del__(self) -> None:
+        # the file closes with the ruleset that read it, without a ResourceWarning
+        if self._file is not None:
+            self._file.close()
+
     def discard(self) -> None:
         """Remove the damaged snapshot: the next run writes it again."""
         if self._file is not None:
