@@ -1182,18 +1182,17 @@ class SnapshotBlobs:
 
     Only the head (ids, pre-filters, where each blob lies) is checked as a whole when the
     snapshot is read: a cold ``explain`` then checksums the few rules it builds, not all of them.
-    The area is read blob by blob from the open file (``file``, from ``base`` on), or sliced from
-    ``data``: a cold run reads a few of its 3 MB, and reading them all costs more than the rest of a matched run.
+    The area is read blob by blob from the open file (from ``base`` on): a cold run reads a few of
+    its 3 MB, and reading them all costs more than the rest of a matched run.
     """
 
-    __slots__ = ("_base", "_data", "_file", "_path")
+    __slots__ = ("_base", "_file", "_path")
 
-    def __init__(self, data: bytes | memoryview, path: str, file: Any = None, base: int = 0) -> None:
-        self._data = data
-        self._path = path
+    def __init__(self, file: Any, base: int, path: str) -> None:
         # the file stays open: a snapshot written again meanwhile replaces the name, not what this one reads
         self._file = file
         self._base = base
+        self._path = path
 
     def read(self, blob: Any) -> bytes | None:
         """The blob's bytes, or None when the reference or the bytes are damaged."""
@@ -1202,21 +1201,19 @@ class SnapshotBlobs:
         if not (type(blob) is tuple and len(blob) == 3 and all(type(n) is int for n in blob)):
             return None
         offset, length, crc = blob
-        if offset < 0 or length < 0:
+        if offset < 0 or length < 0 or self._file is None:
             return None
-        piece = self._data[offset : offset + length] if self._file is None else self._read_at(self._base + offset, length)
-        if piece is None or len(piece) != length or zlib.crc32(piece) != crc:
-            return None
-        return bytes(piece)
-
-    def _read_at(self, position: int, length: int) -> bytes | None:
         try:
             if hasattr(os, "pread"):
-                return os.pread(self._file.fileno(), length, position)
-            self._file.seek(position)
-            return self._file.read(length)  # type: ignore[no-any-return]
+                piece = os.pread(self._file.fileno(), length, self._base + offset)
+            else:
+                self._file.seek(self._base + offset)
+                piece = self._file.read(length)
         except (OSError, ValueError):
             return None
+        if len(piece) != length or zlib.crc32(piece) != crc:
+            return None
+        return piece  # type: ignore[no-any-return]
 
     def __del__(self) -> None:
         # the file closes with the ruleset that read it, without a ResourceWarning
@@ -1228,7 +1225,6 @@ class SnapshotBlobs:
         if self._file is not None:
             self._file.close()
             self._file = None
-            self._data = b""
         try:
             os.remove(self._path)
         except OSError:
@@ -1263,7 +1259,7 @@ def _read_snapshot(path: str) -> Any:
             handle.close()
         return None
     if isinstance(payload, dict):
-        payload["blobs"] = SnapshotBlobs(b"", path, handle, 12 + size)
+        payload["blobs"] = SnapshotBlobs(handle, 12 + size, path)
     else:
         handle.close()
     return payload
