@@ -1,0 +1,227 @@
+"""How `kerasdoctor explain` did on public reports before any rule or code had seen them.
+
+Every batch of development cases enters fixtures/real_errors in a commit of its own, titled
+"Development cases: ...", labelled from the threads before explain ran on them. The code and
+rules of that commit's parent had never seen those reports, so running them on the batch
+measures what a user gets on a report nobody tuned for: the figure the development set
+overstates once rules have been fitted to it, and a second estimate beside the held-out test set.
+
+For each such commit (all, or the last N), the parent's `kerasdoctor/` and `rules/` are
+exported with `git archive` into a temporary directory and run in a subprocess of their own
+(their own snapshot cache) on the cases as that commit added them; the same cases are then run
+with the code and rules of the checkout ("now": fitted to them, for contrast). Reported as
+explain_accuracy.py reports a corpus: top-1 / top-3 over the cases with an expected rule,
+answered and confident-wrong over all, overall and per form, language and kind of first answer,
+first pass beside now; `--batches` adds one line per commit.
+
+A label names the family the thread established at the time: a family added later counts as a
+miss of the first pass (it was one). Cases edited after their commit are read as committed.
+
+    python benchmarks/first_pass.py [--last 10] [--since 2026-12-01] [--jobs 2] [--batches] [--json]
+
+It is a report (exit 0); about 5 s per commit and per 100 cases on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import explain_accuracy as accuracy  # a sibling script, not a package
+
+REPO = accuracy.REPO
+CASES_DIR = "fixtures/real_errors"
+TITLE = "Development cases"
+# Run inside the exported code: it may predate today's API, so it asks only for what every version had
+# (kerasdoctor.explain, .matches, .rule.name, .confidence) and reads the kind and guess note when present.
+RUNNER = r"""
+import importlib, json, sys
+import kerasdoctor
+explain = kerasdoctor.explain
+try:
+    NOTE = importlib.import_module("kerasdoctor.explain.nearest").NOTE
+except Exception:
+    NOTE = None
+out = []
+for text in json.load(sys.stdin):
+    try:
+        matches = explain(text).matches
+    except Exception as error:
+        out.append({"error": f"{type(error).__name__}: {error}"[:200], "ranking": []})
+        continue
+    ranking, seen = [], set()
+    for m in matches:
+        if m.rule.name in seen:
+            continue
+        seen.add(m.rule.name)
+        kind = str(getattr(m, "kind", None) or "wording")
+        if kind == "fuzzy" and NOTE is not None and NOTE in (getattr(m, "notes", None) or ()):
+            kind = "guess"
+        ranking.append([m.rule.name, round(float(m.confidence), 3), kind])
+    out.append({"ranking": ranking})
+json.dump(out, sys.stdout)
+"""
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(REPO), *args], check=True, capture_output=True, text=True).stdout
+
+
+def case_commits(since: str | None, last: int | None) -> list[tuple[str, str]]:
+    """(commit, subject) of every commit titled "Development cases: ...", oldest first."""
+    args = ["log", "--format=%H%x09%s", f"--grep=^{TITLE}", "--reverse"]
+    if since:
+        args.append(f"--since={since}")
+    commits = [tuple(line.split("\t", 1)) for line in _git(*args).splitlines() if "\t" in line]
+    pairs = [(c, s) for c, s in commits]
+    return pairs[-last:] if last else pairs
+
+
+def added_cases(commit: str) -> list[dict[str, Any]]:
+    """The cases ``commit`` added to the development set, as committed."""
+    names = _git("diff-tree", "--no-commit-id", "--name-only", "--diff-filter=A", "-r", commit, "--", CASES_DIR).split()
+    cases = []
+    for name in sorted(names):
+        base = os.path.basename(name)
+        if not base.endswith(".yaml") or base.startswith("_"):
+            continue
+        case = yaml.safe_load(_git("show", f"{commit}:{name}"))
+        if not isinstance(case, dict) or not isinstance(case.get("text"), str):
+            continue
+        case["file"] = base
+        case["form_inferred"] = "form" not in case
+        case.setdefault("form", accuracy.infer_form(case["text"]))
+        case.setdefault("language", accuracy.infer_language(case["text"]))
+        cases.append(case)
+    return cases
+
+
+def rank_with(code_dir: Path, texts: list[str], cache: Path) -> list[list[tuple[str, float, str]]]:
+    """Each text's ranking by the kerasdoctor in ``code_dir``, in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(code_dir), "KERASDOCTOR_CACHE_DIR": str(cache)}
+    env.pop("KERASDOCTOR_NO_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps(texts), env=env, cwd=code_dir, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        print(f"  {code_dir.name}: the runner failed: {tail[0]}", file=sys.stderr)
+        return [[] for _ in texts]
+    return [[(name, confidence, kind) for name, confidence, kind in row["ranking"]] for row in json.loads(done.stdout)]
+
+
+def first_pass(commit: str, cases: list[dict[str, Any]], work: Path) -> list[list[tuple[str, float, str]]]:
+    """The rankings the code and rules of ``commit``'s parent give the cases."""
+    code = work / commit[:12]
+    code.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", f"{commit}^", "kerasdoctor", "rules"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    return rank_with(code, [c["text"] for c in cases], work / f"cache-{commit[:12]}")
+
+
+def report(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "overall": accuracy.summarize(results),
+        "with_error_message": accuracy.summarize([r for r in results if r["form"] != "sentence"]),
+        "by_form": accuracy._grouped(results, "form", accuracy.FORMS),
+        "by_language": accuracy._grouped(results, "language", ("en", "zh")),
+        "by_answer_kind": accuracy._grouped(results, "answered_by", ("wording", "raise-site", "frames", "fuzzy", "symptom", "guess", "none")),
+    }
+
+
+def render(first: dict[str, Any], now: dict[str, Any], batches: list[dict[str, Any]], show_batches: bool) -> str:
+    def pair(label: str, a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+        left = accuracy._row(label, a)[2:] if a else f"{label:24}" + " " * 47
+        right = accuracy._row("", b)[40:] if b else ""
+        return f"  {left}   | {right}"
+
+    header = f"  {'':24} {'cases':>5} {'rule':>5}  {'top-1':>6}  {'top-3':>6}  {'answer':>6}  conf-wrong"
+    lines = [
+        f"first pass (the code of each batch's parent) | now (this checkout, fitted to the batches): {len(batches)} batches",
+        header + "   | " + header[39:],
+        pair("overall", first["overall"], now["overall"]),
+        pair("with an error message", first["with_error_message"], now["with_error_message"]),
+    ]
+    for group, prefix in (("by_form", "form"), ("by_language", "language"), ("by_answer_kind", "first answer")):
+        for key, figures in first[group].items():
+            lines.append(pair(f"{prefix} {key}", figures, now[group].get(key) if group != "by_answer_kind" else None))
+    if show_batches:
+        lines.append("  per batch (first pass top-1 right / with a rule; now):")
+        for batch in batches:
+            lines.append(f"    {batch['commit'][:9]} {batch['first_top1']:3}/{batch['with_rule']:<3} now {batch['now_top1']:3}  {batch['subject'][:90]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--last", type=int, default=None, help="only the last N batches")
+    parser.add_argument("--since", default=None, help="only batches committed since this date (git's --since)")
+    parser.add_argument("--jobs", type=int, default=2, help="batches run at once")
+    parser.add_argument("--batches", action="store_true", help="one line per batch")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+
+    commits = [(c, s, cases) for c, s in case_commits(args.since, args.last) for cases in [added_cases(c)] if cases]
+    if not commits:
+        print("no commits titled 'Development cases: ...' with cases", file=sys.stderr)
+        return 2
+    from kerasdoctor.kb import load_rules
+
+    catalog = {rule.name for rule in load_rules().rules}
+    with tempfile.TemporaryDirectory(prefix="kd-first-pass-") as tmp:
+        work = Path(tmp)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            firsts = list(pool.map(lambda item: first_pass(item[0], item[2], work), commits))
+        everything = [case for _, _, cases in commits for case in cases]
+        nows = rank_with(REPO, [c["text"] for c in everything], work / "cache-now")
+    first_results: list[dict[str, Any]] = []
+    now_results: list[dict[str, Any]] = []
+    batches: list[dict[str, Any]] = []
+    per_case: list[dict[str, Any]] = []
+    position = 0
+    for (commit, subject, cases), rankings in zip(commits, firsts):
+        scored_first = [accuracy.score_case(case, ranking, catalog) for case, ranking in zip(cases, rankings)]
+        scored_now = [accuracy.score_case(case, ranking, catalog) for case, ranking in zip(cases, nows[position : position + len(cases)])]
+        position += len(cases)
+        per_case += [
+            {
+                "commit": commit[:12],
+                "file": a["file"],
+                "form": a["form"],
+                "expected": a["expected"],
+                "first": a["top"],
+                "first_by": a["answered_by"],
+                "now": b["top"],
+            }
+            for a, b in zip(scored_first, scored_now)
+        ]
+        first_results += scored_first
+        now_results += scored_now
+        batches.append(
+            {
+                "commit": commit,
+                "subject": subject,
+                "cases": len(cases),
+                "with_rule": sum(r["expected"] is not None for r in scored_first),
+                "first_top1": sum(r["top1"] for r in scored_first),
+                "now_top1": sum(r["top1"] for r in scored_now),
+            }
+        )
+    first, now = report(first_results), report(now_results)
+    if args.json:
+        print(json.dumps({"first_pass": first, "now": now, "batches": batches, "cases": per_case}, indent=2))
+    else:
+        print(render(first, now, batches, args.batches))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
