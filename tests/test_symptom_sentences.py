@@ -14,6 +14,11 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("nan-loss", "the loss turns into nan as soon as I switch on mixed precision"),
+    ("nan-loss", "开启混合精度训练以后loss变成了nan"),
+    ("nan-loss", "training in float16 the loss becomes nan after a few batches, float32 is fine"),
+    ("empty-training-data", "model.fit says train on 0 samples and nothing is learned"),
+    ("rnn-cudnn-kernel-fallback", "my LSTM is very slow on the GPU, a CNN trains fast"),
     ("input-rank-mismatch", "predicting a single image with my trained CNN gives a shape error"),
     ("input-rank-mismatch", "model.predict on one image fails with a dimension error, the whole test set works"),
     ("input-rank-mismatch", "用训练好的模型预测单张图片时报错，维度不对"),
