@@ -491,6 +491,12 @@ DESCRIBED = [
     ("training-hangs-on-empty-input", "生成的tfrecord文件是空的，训练一直卡住"),
     ("tf-function-retracing", "predicting the samples one by one in a loop is slow, one batch is much faster"),
     ("keras-backend-mismatch", "I set the backend to jax but keras.backend.backend() still prints tensorflow"),
+    ("empty-training-data", "val_loss is not shown during training even though I pass my validation images"),
+    ("empty-training-data", "训练时没有显示val_loss，验证集好像是空的"),
+    ("empty-training-data", "steps_per_epoch为0，训练时直接报错"),
+    ("targets-outside-loss-range", "binary crossentropy goes negative, my masks are 0 and 255"),
+    ("targets-outside-loss-range", "分割任务的mask是0和255，没有除以255，loss为负数"),
+    ("targets-outside-loss-range", "negative dice loss while training my unet"),
 ]
 
 
