@@ -1320,6 +1320,7 @@ def test_a_text_cut_inside_a_quoted_name_is_read_below_certainty():
             "值错误：层 “sequential” 的输入 0 与该层不兼容：预期形状=(None, 28, 28, 1)，找到形状=(None, 28, 28)",
             'ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected shape=(None, 28, 28, 1), found shape=(None, 28, 28)',
         ),
+        ("值错误：形状 (None, 10) 和 (None, 5) 不兼容", "ValueError: Shapes (None, 10) and (None, 5) are incompatible"),
         (
             "层“dense”的输入0与层不兼容：输入形状的预期轴-1的值为784，但接收到形状为(None,28,28)的输入",
             'Input 0 of layer "dense" is incompatible with the layer: '

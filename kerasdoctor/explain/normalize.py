@@ -537,6 +537,9 @@ _KERAS_INPUT_CHECK_TAILS = (
     ),
     (lazy(r"收到的完整形状\s*:\s*" + _SHAPE.format("s")), "Full shape received: {s}"),
 )
+# TensorFlow's TensorShape.assert_is_compatible_with ("Shapes (None, 10) and (None, 5) are incompatible",
+# tensorflow/python/framework/tensor_shape.py), which a loss's check of the target against the output raises
+_SHAPES_INCOMPATIBLE = lazy(r"形状\s*" + _SHAPE.format("a") + r"\s*(?:和|与|以及)\s*" + _SHAPE.format("b") + r"\s*(?:是)?不兼容")
 # ... and the class names before them ("属性错误：..." for AttributeError)
 _TRANSLATED_CLASSES = {
     "属性错误": "AttributeError",
@@ -593,6 +596,7 @@ def python_words_from_translation(line: str) -> str:
         line = pattern.sub(_names_into(template), line)
     if "不兼容" in line:
         line = _keras_input_check_from_translation(line)
+        line = _SHAPES_INCOMPATIBLE.sub(_shapes_into("Shapes {a} and {b} are incompatible"), line)
     if "错误" in line:
         line = _TRANSLATED_CLASS.sub(lambda m: _TRANSLATED_CLASSES[m.group(1)] + ": ", line)
     return line
