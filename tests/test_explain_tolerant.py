@@ -1311,6 +1311,21 @@ def test_a_text_cut_inside_a_quoted_name_is_read_below_certainty():
         ("ImportError: 无法从 'keras.optimizers' 导入名称 'Adam'", "ImportError: cannot import name 'Adam' from 'keras.optimizers'"),
         ("ModuleNotFoundError: 没有名为 'tensorflow.contrib' 的模块", "ModuleNotFoundError: No module named 'tensorflow.contrib'"),
         ("类型错误：__init__() 得到了一个意外的关键字参数“lr”", "TypeError: __init__() got an unexpected keyword argument 'lr'"),
+        # Keras's check of a layer's input, its shapes run together by the translation
+        (
+            "层conv1的输入0与层不兼容:需要的ndim=4,找到的ndim=3。收到的完整形状:[None,256,3]",
+            'Input 0 of layer "conv1" is incompatible with the layer: expected ndim=4, found ndim=3. Full shape received: [None, 256, 3]',
+        ),
+        (
+            "值错误：层 “sequential” 的输入 0 与该层不兼容：预期形状=(None, 28, 28, 1)，找到形状=(None, 28, 28)",
+            'ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected shape=(None, 28, 28, 1), found shape=(None, 28, 28)',
+        ),
+        ("值错误：形状 (None, 10) 和 (None, 5) 不兼容", "ValueError: Shapes (None, 10) and (None, 5) are incompatible"),
+        (
+            "层“dense”的输入0与层不兼容：输入形状的预期轴-1的值为784，但接收到形状为(None,28,28)的输入",
+            'Input 0 of layer "dense" is incompatible with the layer: '
+            "expected axis -1 of input shape to have value 784, but received input with shape (None, 28, 28)",
+        ),
     ],
 )
 def test_a_message_a_translation_retold_in_chinese_reads_as_python_printed_it(translated, english):
@@ -1321,10 +1336,30 @@ def test_a_message_a_translation_retold_in_chinese_reads_as_python_printed_it(tr
     assert (got.rule.name, round(got.confidence, 3)) == (expected.rule.name, round(expected.confidence, 3))
 
 
+@pytest.mark.parametrize(
+    ("translated", "english"),
+    [
+        # the verb before what the codec could not convert, or after it ("对 ... 进行编码")
+        ("'gbk' 编解码器无法编码位置 98690 中的字符 '\\xa1'：非法多字节序列", "'gbk' codec can't encode character '\\xa1' in position 98690: "),
+        ("“gbk”编解码器无法对位置 5 中的字符“\\u2022”进行编码", "'gbk' codec can't encode character '\\u2022' in position 5"),
+        ("'gbk' 编解码器无法解码位置 2 中的字节 0x80：非法多字节序列", "'gbk' codec can't decode byte 0x80 in position 2: "),
+    ],
+)
+def test_a_codec_error_a_translation_retold_reads_as_python_printed_it(translated, english):
+    (record,) = extract_errors("UnicodeError: " + translated)
+    assert record.message.startswith(english)
+    error = "UnicodeEncodeError: " if "encode" in english else "UnicodeDecodeError: "
+    got = explain(error + translated).matches[0]
+    assert (got.rule.name, round(got.confidence, 3)) == ("locale-encoding-text-io", round(explain(error + english).matches[0].confidence, 3))
+
+
 def test_chinese_words_that_only_look_like_a_translation_are_left_alone():
     from kerasdoctor.explain.normalize import python_words_from_translation
 
     text = "报错：模块加载失败，没有属性文件，类型错误的原因不明"
+    assert python_words_from_translation(text) == text
+    # "incompatible" in the user's own words names no layer's input
+    text = "报错：层不兼容的问题怎么办，tensorflow 和 keras 版本不兼容"
     assert python_words_from_translation(text) == text
 
 

@@ -736,6 +736,21 @@ def test_a_traceback_pasted_on_one_line_is_read_frame_by_frame():
     assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)"), ("fit", "tmp_logs = self.train_function(iterator)")]
 
 
+@pytest.mark.parametrize(
+    ("frame", "function", "code"),
+    [
+        ('File "train.py", line 65, in <module>am.model.fit_generator(gen, epochs=10)', "<module>", "am.model.fit_generator(gen, epochs=10)"),
+        ('File "t.py", line 2, in <listcomp>x.ndim == 1 for x in data', "<listcomp>", "x.ndim == 1 for x in data"),
+        # a name in brackets with nothing glued to it stays whole
+        ('File "<ipython-input-3-x>", line 1, in <cell line: 1>', "<cell line: 1>", ""),
+        ('File "a.py", line 3, in <module>()', "<module>()", ""),
+    ],
+)
+def test_a_source_line_glued_onto_a_bracketed_frame_name_is_its_code(frame, function, code):
+    (rec,) = extract_errors(f"{frame}\nKeyError: 'val_acc'\n")
+    assert [(f.function, f.code) for f in rec.frames] == [(function, code)]
+
+
 def test_a_chained_traceback_on_one_line_keeps_its_chain():
     text = (
         'Traceback (most recent call last): File "a.py", line 3, in <module> import tensorflow ImportError: DLL load failed '

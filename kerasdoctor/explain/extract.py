@@ -94,6 +94,9 @@ _INLINE_EXCEPTION = lazy(
     r"(?<=\S)\s+(?=(?:[A-Za-z_]\w*\.)*_?(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*|Exception)(?: \(see above for traceback\))?: )"
 )
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
+# a frame's function name in angle brackets (<module>, <listcomp>) with its source line glued on, no space between
+# them: the code starts with a name right after the ">" (not "<cell line: 1>" nor "<module>()")
+_GLUED_CODE_AFTER_NAME = lazy(r"<[a-z]+>[A-Za-z_]")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
 _TIMINGS = lazy(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
@@ -821,6 +824,10 @@ class _Parser:
                     func, code = func.split(" ", 1)
                 elif 0 < func.find("> ") < len(func) - 2:
                     func, code = func[: func.find("> ") + 1], func[func.find("> ") + 2 :]
+            if func.startswith("<") and _GLUED_CODE_AFTER_NAME.match(func):
+                # ... and with no space left between them: "in <module>model.fit(x, y)"
+                end = func.index(">") + 1
+                func, code = func[:end], func[end:] + (" " + code if code else "")
             # an empty path is a "<stdin>" / "<string>" a page dropped as an HTML tag: code typed or exec'd, in no
             # package (unlike the unknown place of an IPython arrow line whose frame header was cut off)
             path = m.group("path") or "<stdin>"

@@ -497,6 +497,11 @@ def as_python3_prints(message: str) -> str:
 # Python/import.c, Python/getargs.c): 'module "tensorflow" has no attribute "Session"' becomes
 # 模块“tensorflow”没有属性“Session”. The quoted names survive the translation, so the wording that names them fits.
 _Q = r"""['"`]"""
+_CODEC = _Q + r"(?P<a>[\w\-]+)" + _Q + r"\s*编解码器无法\s*"
+_POSITION = r"位置\s*(?P<p>\d+)\s*(?:中|处|上)?的?\s*"
+_CODE_POINT = _Q + r"?(?P<c>[^\s'\"`:,]+?)" + _Q + r"?(?=[\s:,\u3400-\u9fff]|$)"
+_ENCODE = "'{a}' codec can't encode character '{c}' in position {p}"
+_DECODE = "'{a}' codec can't decode byte {c} in position {p}"
 _TRANSLATED_TEMPLATES = (
     (lazy(r"模块\s*" + _Q + r"(?P<a>[\w.]+)" + _Q + r"\s*(?:没有|没|无)属性\s*" + _Q + r"(?P<b>\w+)" + _Q), "module '{a}' has no attribute '{b}'"),
     (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象\s*(?:没有|没|无)属性\s*" + _Q + r"(?P<b>\w+)" + _Q), "'{a}' object has no attribute '{b}'"),
@@ -505,7 +510,36 @@ _TRANSLATED_TEMPLATES = (
     (lazy(r"(?P<a>[\w.]+\(\))\s*(?:得到|获得|收到)了?(?:一个)?意外的关键字参数\s*" + _Q + r"(?P<b>\w+)" + _Q), "{a} got an unexpected keyword argument '{b}'"),
     (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象不可调用"), "'{a}' object is not callable"),
     (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象不可(?:下标|订阅|索引)"), "'{a}' object is not subscriptable"),
+    # a codec's complaint (Objects/exceptions.c UnicodeEncodeError/UnicodeDecodeError __str__), the verb before or
+    # after what it could not convert: "'gbk' 编解码器无法编码位置 5 中的字符 '\xa1'", "... 无法对位置 5 中的字符 '\xa1' 进行编码"
+    (lazy(_CODEC + r"(?:对|在)?" + _POSITION + r"(?:字符|字节)\s*" + _CODE_POINT + r"\s*进行编码"), _ENCODE),
+    (lazy(_CODEC + r"编码" + _POSITION + r"(?:字符|字节)\s*" + _CODE_POINT), _ENCODE),
+    (lazy(_CODEC + r"(?:对|在)?" + _POSITION + r"(?:字符|字节)\s*" + _CODE_POINT + r"\s*进行解码"), _DECODE),
+    (lazy(_CODEC + r"解码" + _POSITION + r"(?:字符|字节)\s*" + _CODE_POINT), _DECODE),
 )
+# Keras's check of what a layer was called on (keras/engine/input_spec.py assert_input_compatibility, tf.keras 2.x
+# and Keras 3 keras/src/layers/input_spec.py) retold in Chinese: 'Input 0 of layer "conv1" is incompatible with the
+# layer: expected ndim=4, found ndim=3. Full shape received: (None, 256, 3)' becomes
+# 层conv1的输入0与层不兼容:需要的ndim=4,找到的ndim=3。收到的完整形状:[None,256,3]
+_KERAS_INPUT_CHECK_HEAD = lazy(r"层\s*" + _Q + r"?(?P<a>[\w.\-/]+?)" + _Q + r"?\s*的输入\s*(?P<n>\d+)\s*与(?:该|这个|此)?层不兼容\s*:?\s*")
+_SHAPE = r"(?P<{}>[(\[][^()\[\]]*[)\]])"
+_EXPECTED = r"(?:需要|预期|期望|应为)的?\s*"
+_FOUND = r"(?:找到|发现|得到|实际|收到)的?\s*"
+_KERAS_INPUT_CHECK_TAILS = (
+    (lazy(_EXPECTED + r"(?P<k>(?:min_|max_)?ndim)\s*=\s*(?P<e>\d+)\s*,\s*" + _FOUND + r"ndim\s*=\s*(?P<f>\d+)"), "expected {k}={e}, found ndim={f}"),
+    (lazy(_EXPECTED + r"形状\s*=\s*" + _SHAPE.format("e") + r"\s*,\s*" + _FOUND + r"形状\s*=\s*" + _SHAPE.format("f")), "expected shape={e}, found shape={f}"),
+    (
+        lazy(
+            r"(?:预期|期望)?输入形状的(?:预期|期望)?轴\s*(?P<x>-?\d+)\s*(?:的值)?\s*(?:为|是|具有值)\s*(?P<v>\d+)\s*,\s*但(?:是)?"
+            r"(?:接收到|收到|得到)了?的?(?:输入)?(?:形状为|的形状为|形状)\s*" + _SHAPE.format("s") + r"(?:\s*的输入)?"
+        ),
+        "expected axis {x} of input shape to have value {v}, but received input with shape {s}",
+    ),
+    (lazy(r"收到的完整形状\s*:\s*" + _SHAPE.format("s")), "Full shape received: {s}"),
+)
+# TensorFlow's TensorShape.assert_is_compatible_with ("Shapes (None, 10) and (None, 5) are incompatible",
+# tensorflow/python/framework/tensor_shape.py), which a loss's check of the target against the output raises
+_SHAPES_INCOMPATIBLE = lazy(r"形状\s*" + _SHAPE.format("a") + r"\s*(?:和|与|以及)\s*" + _SHAPE.format("b") + r"\s*(?:是)?不兼容")
 # ... and the class names before them ("属性错误：..." for AttributeError)
 _TRANSLATED_CLASSES = {
     "属性错误": "AttributeError",
@@ -517,12 +551,37 @@ _TRANSLATED_CLASSES = {
     "名称错误": "NameError",
 }
 _TRANSLATED_CLASS = lazy(r"(?<![A-Za-z])(" + "|".join(_TRANSLATED_CLASSES) + r")\s*[:：]\s*")
-_TRANSLATION_SIGNS = ("属性", "导入", "的模块", "关键字参数", "对象不可", "错误")
+_TRANSLATION_SIGNS = ("属性", "导入", "的模块", "关键字参数", "对象不可", "错误", "编解码器", "不兼容")
 
 
 def _names_into(template: str) -> Callable[[Match[str]], str]:
     """A replacement writing a translated message's quoted names into Python's ``template``."""
     return lambda m: template.format(**m.groupdict())
+
+
+def _as_printed_shape(shape: str) -> str:
+    """A shape as Python prints it, its dimensions apart as a translation may have run them together: ``[None,256,3]`` ->
+    ``[None, 256, 3]``, ``(5,)`` kept."""
+    dims = [dim.strip() for dim in shape[1:-1].split(",")]
+    if len(dims) > 1 and not dims[-1]:
+        return shape[0] + ", ".join(dims[:-1]) + "," + shape[-1]
+    return shape[0] + ", ".join(dims) + shape[-1]
+
+
+def _shapes_into(template: str) -> Callable[[Match[str]], str]:
+    """Like ``_names_into``, with each shape written as Python prints it."""
+    return lambda m: template.format(**{k: _as_printed_shape(v) if v[:1] in "([" else v for k, v in m.groupdict().items() if v is not None})
+
+
+def _keras_input_check_from_translation(line: str) -> str:
+    """Keras's check of a layer's input (``Input 0 of layer "x" is incompatible with the layer: ...``) back in its words."""
+    head = _KERAS_INPUT_CHECK_HEAD.search(line)
+    if head is None:
+        return line
+    tail = line[head.end() :]
+    for pattern, template in _KERAS_INPUT_CHECK_TAILS:
+        tail = pattern.sub(_shapes_into(template), tail)
+    return line[: head.start()] + 'Input {n} of layer "{a}" is incompatible with the layer: '.format(**head.groupdict()) + tail
 
 
 def python_words_from_translation(line: str) -> str:
@@ -535,6 +594,9 @@ def python_words_from_translation(line: str) -> str:
         return line
     for pattern, template in _TRANSLATED_TEMPLATES:
         line = pattern.sub(_names_into(template), line)
+    if "不兼容" in line:
+        line = _keras_input_check_from_translation(line)
+        line = _SHAPES_INCOMPATIBLE.sub(_shapes_into("Shapes {a} and {b} are incompatible"), line)
     if "错误" in line:
         line = _TRANSLATED_CLASS.sub(lambda m: _TRANSLATED_CLASSES[m.group(1)] + ": ", line)
     return line
