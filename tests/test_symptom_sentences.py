@@ -486,6 +486,18 @@ DESCRIBED = [
     ("training-hangs-on-empty-input", "生成的tfrecord文件是空的，训练一直卡住"),
     ("tf-function-retracing", "predicting the samples one by one in a loop is slow, one batch is much faster"),
     ("keras-backend-mismatch", "I set the backend to jax but keras.backend.backend() still prints tensorflow"),
+    ("tensorflow-not-installed", "pycharm 里导入tensorflow，提示没有这个模块"),
+    ("tensorflow-not-installed", "命令行里能导入tensorflow，jupyter里导入失败"),
+    ("tensorflow-not-installed", "import tensorflow works in the terminal but not in my jupyter notebook"),
+    ("tensorflow-native-runtime-load-failed", "win10 上导入 tensorflow 报错：找不到指定的模块"),
+    ("tensorflow-native-runtime-load-failed", "import tensorflow fails on windows: the specified module could not be found"),
+    ("no-tensorflow-wheel-for-python", "新电脑上 tensorflow 怎么都装不上"),
+    ("no-tensorflow-wheel-for-python", "M1 的 mac 上安装 tensorflow 失败"),
+    ("no-tensorflow-wheel-for-python", "how do I install tensorflow on an m1 macbook air"),
+    ("keras-tensorflow-version-mismatch", "导入keras就报错，keras的版本和tensorflow对不上"),
+    ("keras-tensorflow-version-mismatch", "tensorflow和keras版本不一致，导入时报错"),
+    ("tflite-runtime-older-than-model", "安卓 app 加载 tflite 模型失败，是不是 tflite 版本太低"),
+    ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
 ]
 
 
