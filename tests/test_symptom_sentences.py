@@ -498,6 +498,11 @@ DESCRIBED = [
     ("keras-tensorflow-version-mismatch", "tensorflow和keras版本不一致，导入时报错"),
     ("tflite-runtime-older-than-model", "安卓 app 加载 tflite 模型失败，是不是 tflite 版本太低"),
     ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
+    ("gpu-compute-capability-unsupported", "我的显卡算力不够，新版tensorflow不能用GPU"),
+    ("gpu-compute-capability-unsupported", "老显卡算力太低，tensorflow 2 里跑不了"),
+    ("gpu-compute-capability-unsupported", "is compute capability 3.0 too low for tensorflow 2?"),
+    ("cuda-driver-too-old", "显卡驱动太老了，tensorflow 报错"),
+    ("cuda-driver-too-old", "my nvidia driver is too old for this tensorflow"),
 ]
 
 
