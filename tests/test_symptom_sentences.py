@@ -503,6 +503,7 @@ DESCRIBED = [
     ("gpu-compute-capability-unsupported", "is compute capability 3.0 too low for tensorflow 2?"),
     ("cuda-driver-too-old", "显卡驱动太老了，tensorflow 报错"),
     ("cuda-driver-too-old", "my nvidia driver is too old for this tensorflow"),
+    ("lambda-layer-serialization", "模型里有 lambda，保存的时候报错"),
 ]
 
 
