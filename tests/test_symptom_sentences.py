@@ -504,6 +504,8 @@ DESCRIBED = [
     ("cuda-driver-too-old", "显卡驱动太老了，tensorflow 报错"),
     ("cuda-driver-too-old", "my nvidia driver is too old for this tensorflow"),
     ("lambda-layer-serialization", "模型里有 lambda，保存的时候报错"),
+    ("protobuf-version-incompatible", "装完之后 protobuf 的版本和 tensorflow 对不上，导入报错"),
+    ("protobuf-version-incompatible", "import tensorflow fails, the protobuf version does not match"),
 ]
 
 
