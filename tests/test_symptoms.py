@@ -186,6 +186,16 @@ def test_a_chinese_keyword_inside_a_longer_word_of_another_group_is_that_word() 
     assert fit("模型 不能 用 下标", "模型不能用下标取层", groups)
 
 
+def test_a_chinese_keyword_held_only_inside_a_longer_word_is_no_near_miss_either() -> None:
+    groups = WordGroups(vocabulary([["not found", "找不到"], ["dll module not found", "找不到指定的模块"], ["module", "模块"], ["tensorflow"]]))
+    # the 找不到 of 找不到指定的模块 is the Windows loader missing a DLL, not a missing Python module, and the
+    # partial ratio that forgives a mistyped keyword must not bring it back
+    assert not fit("找不到 tensorflow 模块", "import tensorflow 报错 找不到指定的模块", groups)
+    assert fit("找不到 tensorflow 模块", "import tensorflow 报错 找不到 tensorflow 这个模块", groups)
+    # a keyword mistyped (not held as written) is still a near miss
+    assert fit("找不到指定的模块 tensorflow 导入", "导入 tensorflow 报错 找不到指定的模快", groups)
+
+
 def test_a_word_written_apart_or_joined_is_the_word_itself_not_another_of_its_group() -> None:
     groups = WordGroups(vocabulary([["unbalanced", "un balanced", "imbalanced"], ["early stopping", "early_stopping"]], generic=["data"]))
     spaced = fit("unbalanced data", "un balanced (many more 1s than 0s) data gives bad results", groups)

@@ -1344,7 +1344,16 @@ def phrase_fit(
         near = 0.0
         # a word of the text read in another sense ("found that", "freeze the layers") is no typo of the keyword
         others = [w for w in text.words if w not in text.other_sense] if text.other_sense else text.words
-        if missing[0] not in dropped and len(concepts) >= MIN_KEYWORDS_FOR_TYPO and len(concept) == 1 and _could_be_typo(keyword, others, text.cjk):
+        # a Chinese keyword the text holds as written was left out for its sense (inside a longer word of another
+        # group: the 找不到 of 找不到指定的模块 is a DLL the loader missed), not mistyped
+        verbatim = _is_cjk(keyword) and keyword in text.chars
+        if (
+            missing[0] not in dropped
+            and not verbatim
+            and len(concepts) >= MIN_KEYWORDS_FOR_TYPO
+            and len(concept) == 1
+            and _could_be_typo(keyword, others, text.cjk)
+        ):
             near = _typo_score(keyword, others, text.cjk)
         if near >= (CJK_TYPO_RATIO if _is_cjk(keyword) else LATIN_TYPO_RATIO):
             scores.append(near)
