@@ -382,6 +382,7 @@ DESCRIBED = [
     ("nan-in-input-data", "数据里面有缺失值 nan 导致 loss 为 nan"),
     ("nan-in-input-data", "nan values in training data make the loss nan"),
     ("overfitting", "验证集loss不降反升"),
+    ("overfitting", "训练准确率很高，但是测试准确率很低"),
     ("overfitting", "训练集和验证集的准确率差距很大，训练集快到100%"),
     ("overfitting", "big gap between training and validation accuracy after a few epochs"),
     ("overfitting", "这不是过拟合了吗，验证集一直上不去"),
