@@ -359,6 +359,8 @@ DESCRIBED = [
     ("activation-loss-mismatch", "多分类问题用binary_crossentropy的准确率比categorical_crossentropy高很多"),
     ("class-imbalance", "资料不平衡，模型只会预测同一类"),
     ("class-imbalance", "正样本很少，模型几乎把所有样本都预测成负样本"),
+    ("class-imbalance", "二分类模型的预测结果全是0"),
+    ("class-imbalance", "my binary classifier always predicts 0 on the test set"),
     ("class-imbalance", "imbalanced classes, my model predicts only the majority class"),
     ("numpy-removed-aliases", "numpy 升级以后 np.float 报错"),
     ("numpy-removed-aliases", "module numpy has no attribute float after upgrading numpy"),
