@@ -63,6 +63,7 @@ DESCRIBED = [
     ("pretrained-model-input-shape", "用VGG19迁移学习训练灰度图片报错"),
     ("no-gradients-provided", "my custom loss uses K.round on the predictions and the model cannot train"),
     ("no-gradients-provided", "自定义损失函数里用了argmax，模型训练不了"),
+    ("no-gradients-provided", "我写的自定义损失函数没有梯度，loss一直不变"),
     ("gradients-do-not-exist", "WARNING gradients do not exist for variables in my custom layer, weights never change"),
     ("gradients-do-not-exist", "训练时出现 Gradients do not exist 警告，部分变量没有梯度"),
     ("unknown-loss-or-metric-name", "ValueError could not interpret loss identifier when I compile with a string"),
