@@ -179,6 +179,9 @@ def test_a_chinese_keyword_inside_a_longer_word_of_another_group_is_that_word() 
     assert not fit("gpu 不足", "GPU速度不够理想", groups)
     assert fit("gpu 不足", "GPU显存不够", groups)
     assert not fit("usage 低于", "loss低于零, gpu使用率正常", groups)
+    # after an adverb of degree a word is itself: the "低" of "很低" is low, whatever group "很低" is in
+    assert fit("利用率 低", "GPU利用率很低", groups)
+    assert fit("利用率 低", "GPU利用率低", groups)
     # one that ends it keeps its meaning: "第一圈" is a first epoch; another word keeps it at the beginning: "图" of "图片"
     assert fit("卡 圈", "一直卡在第一圈", groups)
     assert fit("灰度 图 通道", "灰度图片没有通道", groups)

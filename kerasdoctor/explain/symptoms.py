@@ -684,7 +684,9 @@ class WordGroups:
         known = (word,) in self._group_of
         kept = []
         for at in found:
-            if chars.startswith(word, at) and any(group != own and _inside(chars, at, len(word), entry, known) for entry, group in longer):
+            if chars.startswith(word, at) and any(
+                group != own and not _degree_of(entry, word) and _inside(chars, at, len(word), entry, known) for entry, group in longer
+            ):
                 continue
             kept.append(at)
         return kept
@@ -698,6 +700,16 @@ class WordGroups:
 
     def is_generic(self, concept: tuple[str, ...]) -> bool:
         return self.key(concept) in self._generic
+
+
+# adverbs of degree: "很低", "较高", "非常慢" say "低", "高", "慢" themselves, only more or less so
+_DEGREE_ADVERBS = ("非常", "特别", "比较", "十分", "很", "较", "挺", "太", "偏")
+
+
+def _degree_of(entry: str, word: str) -> bool:
+    """Whether the Chinese ``entry`` is ``word`` after an adverb of degree ("很低" of "低"): there the word keeps its
+    own meaning, whatever group the whole entry belongs to (a phrase written "利用率 低" fits "利用率很低")."""
+    return entry.endswith(word) and entry[: -len(word)] in _DEGREE_ADVERBS
 
 
 def _inside(chars: str, at: int, width: int, entry: str, at_beginning: bool) -> bool:
