@@ -86,9 +86,9 @@ def test_a_backtracking_user_pattern_times_out_instead_of_hanging(tmp_path: Path
     write_rule(tmp_path / "rules", rule)
     ruleset = kb.load_rules([str(tmp_path / "rules")], use_cache=False)
     assert not [p for p in ruleset.problems if "KD991" in p]
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: a hang spends it, a busy machine's other processes do not
     explanation = explain("a" * 40 + "!", rules=ruleset)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
     assert not explanation.matches
     assert any(problem.startswith(f"{tmp_path / 'rules'}") and "gave up after" in problem for problem in kb.SLOW_PATTERNS.values())
     # the same pattern still matches what it matches quickly
@@ -103,9 +103,9 @@ def test_a_backtracking_user_pattern_stays_time_limited_when_read_as_a_retyped_t
     write_rule(tmp_path / "rules", rule)
     ruleset = kb.load_rules([str(tmp_path / "rules")], use_cache=False)
     kb.SLOW_PATTERNS.clear()
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: a hang spends it, a busy machine's other processes do not
     explain("cannot restore optimizer slot variables " + "a" * 40 + "!", rules=ruleset)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
     assert any(problem.startswith(f"{tmp_path / 'rules'}") and "gave up after" in problem for problem in kb.SLOW_PATTERNS.values())
     kb.SLOW_PATTERNS.clear()
 
@@ -139,9 +139,9 @@ lint:
 
 def test_yaml_alias_bomb_and_oversized_files_are_refused_quickly(tmp_path: Path) -> None:
     path = write_rule(tmp_path / "bomb", ALIAS_BOMB)
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: a hang spends it, a busy machine's other processes do not
     ruleset = kb.load_rules([str(tmp_path / "bomb")], use_cache=False)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
     assert f"{path}: more than {kb.MAX_RULE_VALUES} values once aliases are expanded" in ruleset.problems
     big = write_rule(tmp_path / "big", "id: KD991\nnotes: |\n" + "  x\n" * 600_000)
     assert any(p.startswith(f"{big}: larger than") for p in kb.load_rules([str(tmp_path / "big")], use_cache=False).problems)
