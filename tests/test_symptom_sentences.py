@@ -59,6 +59,8 @@ DESCRIBED = [
     ("keras2-model-in-keras3", "load_model 不向后兼容，旧版keras保存的.keras文件加载失败"),
     ("keras-tf-variable-mix", "the weights of a keras model kept inside my tf.Module are missing from its variables"),
     ("keras-tf-variable-mix", "tf.Module 里的 keras 模型的变量没有被跟踪"),
+    ("gpu-memory-preallocated", "on the jax backend keras preallocates most of the gpu memory, a second process cannot start"),
+    ("gpu-memory-preallocated", "jax 后端一启动就预先分配了大部分显存"),
     ("cuda-libraries-not-found", "cudart64_110.dll not found when tensorflow starts, training uses the cpu"),
     ("tf-converter-keras3-model", "升级到keras 3以后用TFLiteConverter转换模型报错"),
     ("input-rank-mismatch", "my grayscale images are missing the channel dimension and the Conv2D model refuses them"),
