@@ -658,6 +658,32 @@ def test_the_failing_graph_op_ranks_the_family_when_the_message_after_it_was_cut
     assert best.confidence < CONFIDENT
 
 
+@pytest.mark.parametrize(
+    "init_frame",
+    [
+        '  File "/home/u/env/lib/python3.9/site-packages/numpy/__init__.py", line 305, in __getattr__\n',
+        "/usr/local/lib/python3.10/dist-packages/numpy/__init__.py in __getattr__(attr)\n",
+        '  File "C:\\Users\\u\\env\\Lib\\site-packages\\numpy\\__init__.py", line 324, in __getattr__\n',
+    ],
+)
+def test_a_traceback_cut_in_a_packages_init_is_read_by_that_package(init_frame):
+    # the message of numpy's __getattr__ (a removed alias) was not pasted: numpy/__init__.py is module numpy
+    text = 'Traceback (most recent call last):\n  File "/home/u/project/features.py", line 12, in <module>\n    x = np.zeros(3, dtype=np.float)\n' + init_frame
+    best = explain(text, versions={}).matches[0]
+    assert (best.name, best.kind) == ("numpy-removed-aliases", "frames")
+    assert best.confidence < CONFIDENT
+
+
+def test_only_a_packages_own_init_is_named_by_its_package():
+    from kerasdoctor.explain.frames import package_of_init
+
+    assert package_of_init("/x/site-packages/numpy/__init__.py") == "numpy"
+    assert package_of_init("numpy\\__init__.py") == "numpy"
+    assert package_of_init("/x/site-packages/numpy/core/numeric.py") == ""
+    assert package_of_init("__init__.py") == ""
+    assert package_of_init("/x/my-pkg/__init__.py") == ""
+
+
 def test_keras1_bare_exception_type_does_not_contradict_a_family_typed_for_later_versions():
     # Keras 1.0-1.1 raised plain Exception for checks that Keras 2 raises as RuntimeError / ValueError
     # (keras 1.1.2 keras/engine/training.py Model._make_train_function)

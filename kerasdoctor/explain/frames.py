@@ -33,11 +33,20 @@ def module_stem(path: str) -> str:
     return stem if dot and extension in ("py", "pyc") and stem.isidentifier() else ""
 
 
+def package_of_init(path: str) -> str:
+    """The package a package's ``__init__.py`` defines ('numpy' for .../numpy/__init__.py); '' for any other file."""
+    parts = path.replace("\\", "/").rsplit("/", 2)
+    if len(parts) < 2 or module_stem(parts[-1]) != "__init__":
+        return ""
+    return parts[-2] if parts[-2].isidentifier() else ""
+
+
 def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
     """Per frame, innermost first: its function's short name, that name qualified by its module, and the identifiers of its source line.
 
     The qualified name ('tensorflow_backend.placeholder') lets a rule name a function whose
-    bare name is common (a user's own placeholder()) but whose module is evidence.
+    bare name is common (a user's own placeholder()) but whose module is evidence; a package's
+    ``__init__.py`` is qualified by its package too ('numpy.__getattr__').
     """
     out = []
     for frame in reversed(frames):
@@ -46,6 +55,10 @@ def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
         stem = module_stem(frame.path) if function else ""
         if stem:
             words.add(f"{stem}.{function}")
+            # a package's __init__.py: the package is the module ('numpy.__getattr__', not '__init__.__getattr__')
+            package = package_of_init(frame.path) if stem == "__init__" else ""
+            if package:
+                words.add(f"{package}.{function}")
         if frame.code:
             words.update(_IDENTIFIER.compiled().findall(frame.code))
         out.append(words)
