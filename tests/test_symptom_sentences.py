@@ -40,6 +40,8 @@ DESCRIBED = [
     ("trainable-set-after-compile", "compile之后可训练参数的数量发生了变化"),
     ("metric-averaged-over-batches", "my custom metric is accumulated over the batches of the epoch, not computed on all the data"),
     ("model-not-built", "calling summary on my subclassed model fails with an error"),
+    ("layer-super-init-missing", "my custom layer object has no attribute 'built' when I add it to the model"),
+    ("layer-super-init-missing", "自定义的层报错说没有built属性"),
     ("metric-averaged-over-batches", "fit打印的指标是每个batch累积起来的平均值"),
     ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
     ("training-not-reproducible", "我设置了随机种子，可是不起作用"),
