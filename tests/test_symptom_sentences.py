@@ -36,6 +36,13 @@ DESCRIBED = [
     ("trainable-set-after-compile", "修改了层的trainable属性不起作用"),
     ("trainable-set-after-compile", "冻结了预训练的层，训练时这些层的参数还在更新"),
     ("trainable-set-after-compile", "the frozen layers are still updated when I call fit again"),
+    ("trainable-set-after-compile", "model.summary shows the trainable params changing after compile"),
+    ("trainable-set-after-compile", "compile之后可训练参数的数量发生了变化"),
+    ("metric-averaged-over-batches", "my custom metric is accumulated over the batches of the epoch, not computed on all the data"),
+    ("model-not-built", "calling summary on my subclassed model fails with an error"),
+    ("layer-super-init-missing", "my custom layer object has no attribute 'built' when I add it to the model"),
+    ("layer-super-init-missing", "自定义的层报错说没有built属性"),
+    ("metric-averaged-over-batches", "fit打印的指标是每个batch累积起来的平均值"),
     ("training-not-reproducible", "setting the random seed is not working, every run of my keras model ends differently"),
     ("training-not-reproducible", "我设置了随机种子，可是不起作用"),
     ("sparse-label-out-of-range", "the loss is nan unless I raise the number of classes of the last layer"),
@@ -610,3 +617,16 @@ def test_among_fitting_phrases_the_family_sharing_more_of_the_text_comes_first()
 def test_multi_said_of_something_else_is_no_multi_input_or_output_model(sentence: str) -> None:
     named = {m.rule.name for m in explain(sentence, versions={}).matches if m.kind == "symptom"}
     assert not named & {"model-input-count-mismatch", "target-count-mismatch", "compile-metrics-structure"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a summary that prints, with "multiple" or no output shapes, is no summary refused for want of a build
+        "after model.build((None, 3)) the summary of my subclassed model shows multiple as the output shape",
+        "my subclassed model summary lists the layers but not their output shapes",
+    ],
+)
+def test_a_summary_that_prints_is_no_model_left_unbuilt(sentence: str) -> None:
+    named = {m.rule.name for m in explain(sentence, versions={}).matches if m.kind == "symptom"}
+    assert "model-not-built" not in named

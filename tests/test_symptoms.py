@@ -124,6 +124,17 @@ def test_a_negation_keyword_must_stand_beside_another_keyword_of_the_phrase() ->
     assert not fit("optimizers 没有 adam", post, groups)
 
 
+def test_a_missing_attributes_name_is_no_event_the_user_denies() -> None:
+    groups = WordGroups(vocabulary([["not", "没有", "never", "no"]]))
+    # "has no 'built' attribute" retells an AttributeError: "built" names the attribute, the layer was not "never built"
+    assert not fit("custom layer never built", "Simple custom Layer object has no 'built' attribute", groups)
+    assert not fit("custom layer never built", "my custom layer has no attribute 'built'", groups)
+    assert fit("custom layer never built", "the custom layer was never built before predict", groups)
+    # a phrase that says a thing is missing still fits the retold message
+    assert fit("optimizers 没有 adam", "keras optimizers has no attribute adam", groups)
+    assert fit("optimizers 没有 adam", "keras.optimizers has no 'Adam' attribute", groups)
+
+
 def test_keywords_spread_over_a_whole_post_describe_nothing() -> None:
     groups = WordGroups(vocabulary([["optimizer", "optimizers"]]))
     near = "I compiled a tensorflow.keras model with an optimizer from keras"

@@ -1213,9 +1213,30 @@ def _stray_negations(concepts: Sequence[tuple[str, ...]], found_at: Mapping[int,
             continue
         where, width = found_at[i]
         after = found_at[i + 1][0]
-        if not any(0 < _words_to(units, p + width - 1, q) <= NEGATION_REACH or 0 < p - q <= NEGATION_REACH for p in where for q in after):
+        if not any(
+            (0 < _words_to(units, p + width - 1, q) <= NEGATION_REACH or 0 < p - q <= NEGATION_REACH)
+            and not (concept[0] in _DENYING_NEGATIONS and _names_missing_attribute(units, p, q))
+            for p in where
+            for q in after
+        ):
             stray.append(i)
     return stray
+
+
+# a phrase's negation that denies an event ("layer never built", "callback not called"), not one that says a thing
+# is missing ("optimizers 没有 adam", "no attribute")
+_DENYING_NEGATIONS = frozenset(["not", "never"])
+
+
+def _names_missing_attribute(units: Sequence[str], negation: int, at: int) -> bool:
+    """Whether the word at ``at`` is the name an AttributeError retold says is missing: in "object has no 'built'
+    attribute" and "has no attribute 'built'" the "no" says the attribute is missing, and "built" is its name, no
+    event the user denies ("the layer was never built")."""
+    if units[negation] != "no" or units[at] in _MISSING_THING:
+        return False
+    return (at == negation + 1 and negation + 2 < len(units) and units[negation + 2] in _MISSING_THING) or (
+        at == negation + 2 and units[negation + 1] in _MISSING_THING
+    )
 
 
 # words that only join a negation to the verb it denies ("cannot get it to use the GPU", "can't get Keras to see
