@@ -324,6 +324,27 @@ def test_info_lines_alone_are_read_as_the_whole_text():
     assert [(r.kind, r.type) for r in records] == [("message", None)]
 
 
+def test_info_lines_beside_deprecation_notices_only_are_read_as_the_whole_text():
+    # a renamed API's notice says no problem either: the start-up lines are what the text is about
+    info = "2023-11-16 02:00:47.831031: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.\n"
+    notices = [
+        "WARNING:tensorflow:From /x/keras/src/losses.py:2976: The name tf.losses.sparse_softmax_cross_entropy is deprecated. "
+        "Please use tf.compat.v1.losses.sparse_softmax_cross_entropy instead.\n",
+        "WARNING:tensorflow:From /x/ops.py:263: colocate_with (from tensorflow.python.framework.ops) is deprecated and will be "
+        "removed in a future version.\nInstructions for updating:\nColocations handled automatically by placer.\n",
+    ]
+    for notice in notices:
+        records = extract_errors(info + notice)
+        assert records[0].kind == "message" and "oneDNN custom operations are on" in records[0].message
+        assert not any(r.type == "INFO" for r in records)
+    # a warning that is not a deprecation notice keeps the INFO lines beside it as INFO records
+    other = "WARNING:tensorflow:Gradients do not exist for variables ['dense/kernel:0'] when minimizing the loss.\n"
+    records = extract_errors(info + other)
+    assert [r.type for r in records] == ["INFO", None]
+    # deprecation notices without INFO lines stay as they were read
+    assert [r.kind for r in extract_errors(notices[1])] == ["log"]
+
+
 def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
     # the message line was left out of the paste; the issue title above the frames still says it
     text = (

@@ -218,6 +218,18 @@ def _is_trend(record: ErrorRecord) -> bool:
     return record.kind == "progress" and record.message.startswith(_OVERFITTING_WORDS)
 
 
+# TensorFlow's deprecation notices (python/util/deprecation.py "... (from M) is deprecated and will be removed in a future
+# version", module_wrapper.py "The name tf.X is deprecated. Please use tf.compat.v1.X instead") and Python's own
+# DeprecationWarning: a renamed API that still works, no problem of its own
+_DEPRECATION_NOTICE = lazy(r"\bis deprecated(?: and will be removed\b|\. Please use \S+ instead)")
+
+
+def _is_deprecation_notice(record: ErrorRecord) -> bool:
+    if record.kind == "exception" or record.frames:
+        return False
+    return record.type == "DeprecationWarning" or (record.type is None and _DEPRECATION_NOTICE.search(record.message) is not None)
+
+
 _END_OF_MESSAGE = lazy(
     r"^(?:Epoch \d+/\d+|\s*\d+/\d+ (?:\[|━|- )|(?:WARNING|INFO|ERROR|DEBUG|CRITICAL):[\w.]+:|[IWEF]\d{4} \d\d:\d\d:\d\d|"
     r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|Process finished with exit code|In \[\d*\]:|>>> |\$ )"
@@ -1163,8 +1175,11 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if prose:
             records = [ErrorRecord(kind="message", message=prose, key_message=unwrap_message(prose)), *records]
     records = _with_cut_traceback_frames(records)
-    if all(_is_trend(r) or r.type == INFO_LOG for r in records):
-        # only numbers of a training log (or INFO lines) were read: the text is still searched as a whole
+    if all(_is_trend(r) or r.type == INFO_LOG for r in records) or (
+        any(r.type == INFO_LOG for r in records) and all(r.type == INFO_LOG or _is_deprecation_notice(r) for r in records)
+    ):
+        # only numbers of a training log (or INFO lines, perhaps beside deprecation notices, which say no problem either)
+        # were read: the text is still searched as a whole
         records = [r for r in records if r.type != INFO_LOG]
         bare = strip_ansi(text).strip()[:MAX_MESSAGE_CHARS]
         if bare:
