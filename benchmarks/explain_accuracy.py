@@ -96,13 +96,17 @@ def load_corpus(corpus: Path) -> list[dict[str, Any]]:
     for path in sorted(corpus.glob("*.yaml")):
         if path.name.startswith("_"):
             continue
-        case = yaml.safe_load(path.read_text(encoding="utf-8"))
-        case["file"] = path.name
-        case["form_inferred"] = "form" not in case
-        case.setdefault("form", infer_form(case["text"]))
-        case.setdefault("language", infer_language(case["text"]))
-        cases.append(case)
+        cases.append(with_form_and_language(yaml.safe_load(path.read_text(encoding="utf-8")), path.name))
     return cases
+
+
+def with_form_and_language(case: dict[str, Any], name: str) -> dict[str, Any]:
+    """A case read from file ``name``, with its file name, and its form and language worked out when it does not state them."""
+    case["file"] = name
+    case["form_inferred"] = "form" not in case
+    case.setdefault("form", infer_form(case["text"]))
+    case.setdefault("language", infer_language(case["text"]))
+    return case
 
 
 def cited_sources() -> set[str]:
@@ -188,6 +192,17 @@ def _grouped(results: list[dict[str, Any]], key: str, order: Iterable[str] = ())
     return {value: summarize([r for r in results if r[key] == value]) for value in values if any(r[key] == value for r in results)}
 
 
+def figures(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of scored cases: overall, with an error message, per form, language and kind of first answer."""
+    return {
+        "overall": summarize(results),
+        "with_error_message": summarize([r for r in results if r["form"] != "sentence"]),
+        "by_form": _grouped(results, "form", FORMS),
+        "by_language": _grouped(results, "language", ("en", "zh")),
+        "by_answer_kind": _grouped(results, "answered_by", ("wording", "raise-site", "frames", "fuzzy", "symptom", "guess", "none")),
+    }
+
+
 def evaluate(
     cases: list[dict[str, Any]],
     text_versions_only: bool = False,
@@ -213,11 +228,7 @@ def evaluate(
             tally["top3"] += r["top3"]
     unnamed = [r for r in results if r["expected"] is None]
     return {
-        "overall": summarize(results),
-        "with_error_message": summarize([r for r in results if r["form"] != "sentence"]),
-        "by_form": _grouped(results, "form", FORMS),
-        "by_language": _grouped(results, "language", ("en", "zh")),
-        "by_answer_kind": _grouped(results, "answered_by", ("wording", "raise-site", "frames", "fuzzy", "symptom", "guess", "none")),
+        **figures(results),
         "forms_inferred": sum(c["form_inferred"] for c in cases if c["file"] not in excluded),
         "cases_without_rule": len(unnamed),
         "null_cases_silent": sum(not r["answered"] for r in unnamed),

@@ -98,11 +98,7 @@ def added_cases(commit: str) -> list[dict[str, Any]]:
         case = yaml.safe_load(_git("show", f"{commit}:{name}"))
         if not isinstance(case, dict) or not isinstance(case.get("text"), str):
             continue
-        case["file"] = base
-        case["form_inferred"] = "form" not in case
-        case.setdefault("form", accuracy.infer_form(case["text"]))
-        case.setdefault("language", accuracy.infer_language(case["text"]))
-        cases.append(case)
+        cases.append(accuracy.with_form_and_language(case, base))
     return cases
 
 
@@ -125,16 +121,6 @@ def first_pass(commit: str, cases: list[dict[str, Any]], work: Path) -> list[lis
     archive = subprocess.run(["git", "-C", str(REPO), "archive", f"{commit}^", "kerasdoctor", "rules"], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
     return rank_with(code, [c["text"] for c in cases], work / f"cache-{commit[:12]}")
-
-
-def report(results: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "overall": accuracy.summarize(results),
-        "with_error_message": accuracy.summarize([r for r in results if r["form"] != "sentence"]),
-        "by_form": accuracy._grouped(results, "form", accuracy.FORMS),
-        "by_language": accuracy._grouped(results, "language", ("en", "zh")),
-        "by_answer_kind": accuracy._grouped(results, "answered_by", ("wording", "raise-site", "frames", "fuzzy", "symptom", "guess", "none")),
-    }
 
 
 def render(first: dict[str, Any], now: dict[str, Any], batches: list[dict[str, Any]], show_batches: bool) -> str:
@@ -215,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 "now_top1": sum(r["top1"] for r in scored_now),
             }
         )
-    first, now = report(first_results), report(now_results)
+    first, now = accuracy.figures(first_results), accuracy.figures(now_results)
     if args.json:
         print(json.dumps({"first_pass": first, "now": now, "batches": batches, "cases": per_case}, indent=2))
     else:
