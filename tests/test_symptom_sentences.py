@@ -168,6 +168,8 @@ DESCRIBED = [
     ("none-value-to-tensor", "自定义层里出现None，转换成张量时报错"),
     ("function-signature-mismatch", "input_signature mismatch when calling a tf.function with another shape"),
     ("function-signature-mismatch", "tf.function 的 input_signature 不匹配报错"),
+    ("function-signature-mismatch", "a multi-input SavedModel exported from TF 2.15 loads in Keras 3, but the call fails"),
+    ("function-signature-mismatch", "在keras 3里加载成功的多输入模型，一调用就失败"),
     ("gpu-memory-preallocated", "as soon as the model is built tensorflow occupies all the GPU memory and a second script cannot run"),
     ("gpu-memory-preallocated", "I set allow_growth but it still grabs all of the gpu memory"),
     ("gpu-memory-preallocated", "一运行程序就占用全部显存，别人的程序跑不了"),
