@@ -121,6 +121,14 @@ def test_a_one_word_template_is_recognised_only_where_the_message_begins():
     assert "to_graph" not in [s.function for s in index.lookup(None, sentence)]
 
 
+def test_a_two_word_template_is_recognised_only_where_the_message_begins():
+    """``Expected %s, got %s.`` (lookup_ops) is two words of its own: inside a shape error they are those words."""
+    index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    assert "index_table_from_tensor" in [s.function for s in index.lookup(None, "Expected int64, got float32.")]
+    squeeze = "Can not squeeze dim[1], expected a dimension of 1, got 19 for 'cls_prob' (op: 'Squeeze') with input shapes: [384,19,19,2]."
+    assert "index_table_from_tensor" not in [s.function for s in index.lookup("ValueError", squeeze)]
+
+
 def test_fallback_names_the_check_when_no_rule_matches():
     text = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
     result = explain(text, rules=EMPTY_RULES, versions={"keras": "3.15.1"})

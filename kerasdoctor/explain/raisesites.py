@@ -325,9 +325,10 @@ class RaiseSiteIndex:
             m = (site.regex() if parts is site.parts else _compiled(parts)).search(text)
             if m is None:
                 continue
-            if m.start() > 0 and site.parts[0].strip() and site.literal_words() < 2:
-                # one word of the library's own ("converting %s: %s") found inside someone's sentence is that
-                # word, not the message: a message of so little text is only recognised where it begins
+            if m.start() > 0 and site.parts[0].strip() and site.literal_words() < 3:
+                # one or two words of the library's own ("converting %s: %s", "Expected %s, got %s.") found inside
+                # someone's sentence or another message ("..., expected a dimension of 1, got 19") are those words,
+                # not the message: a message of so little text is only recognised where it begins
                 continue
             site.coverage = min(1.0, site.literal_length() / max(len(text), 1))
             site.matched = m.group(0)
