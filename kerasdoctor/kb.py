@@ -65,6 +65,7 @@ WHERE_KEYS = (
     "not_raised_in",
     "frame_function",
     "raising_code",
+    "shown_raising_code",
     "calling_code",
     "not_calling_code",
     "called_from",

@@ -688,3 +688,22 @@ def test_frames_of_a_cut_traceback_show_what_ran_not_what_did_not() -> None:
     assert shown[0].confidence > cut_away[0].confidence == bare[0].confidence
     whole = frames + "ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}\n"
     assert not match_error(extract_errors(whole), [rule("from_config")], {})
+
+
+def test_a_message_any_code_prints_names_the_callback_family_only_where_its_raising_line_is_shown() -> None:
+    # callback-validation-data-unset: tf.keras / tf-keras leave Callback.validation_data None (reproduced, tf-keras 2.21)
+    bare = explain("TypeError: 'NoneType' object is not subscriptable\n", rules=RULES, versions={}).matches
+    assert "callback-validation-data-unset" not in names(bare)
+    shown = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/repro/cb.py", line 9, in <module>\n'
+        "    model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[Sens()])\n"
+        '  File "/tmp/repro/cb.py", line 5, in on_epoch_end\n'
+        "    x_val = self.validation_data[0]\n"
+        "TypeError: 'NoneType' object is not subscriptable\n"
+    )
+    matches = explain(shown, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "callback-validation-data-unset" and matches[0].confidence >= CONFIDENT
+    other_line = shown.replace("x_val = self.validation_data[0]", "img = img[:, :, ::-1]")
+    worded = [m for m in explain(other_line, rules=RULES, versions={}).matches if m.kind == "wording"]
+    assert "callback-validation-data-unset" not in names(worded)

@@ -176,11 +176,13 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             # a Keras 2-era library calling Keras 3 fails inside Keras, but the code to blame is the library's
             caller = _called_from(record)
             verdict = None if caller is None else caller in values
-        elif key == "raising_code":
+        elif key in ("raising_code", "shown_raising_code"):
             # the source line of the raising frame, when the traceback shows it: one message
-            # built in two places (e.g. JAX formatting two different errors) tells them apart
+            # built in two places (e.g. JAX formatting two different errors) tells them apart. A message any code
+            # prints ("'NoneType' object is not subscriptable") names no family until that line is shown: for
+            # shown_raising_code a paste without it does not hold the condition
             code = record.frames[-1].code if record.frames else ""
-            verdict = None if not code else any(value in code for value in values)
+            verdict = (False if key == "shown_raising_code" else None) if not code else any(value in code for value in values)
         elif key in ("calling_code", "not_calling_code"):
             # the source line that called the raising function: one dunder method (KerasTensor.__len__)
             # is reached by len() and by bool(), and only the caller's line says which; a TF 1 call made by
@@ -191,7 +193,7 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
                 verdict = not verdict
         else:
             continue
-        if verdict is False and record.cut_frames and key != "user_file":
+        if verdict is False and record.cut_frames and key not in ("user_file", "shown_raising_code"):
             # the frames end where the paste was cut, above the raising one: what they lack may still have run
             verdict = None
         verdicts.append(verdict)
