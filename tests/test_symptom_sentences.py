@@ -287,6 +287,7 @@ DESCRIBED = [
     ("cuda-libraries-not-found", "after pip install tensorflow keeps looking for the CUDA 11 libraries but I have CUDA 12"),
     ("cuda-libraries-not-found", "tensorflow-gpu 2.3 does not work with cuda 11, the gpu is never used"),
     ("cuda-libraries-not-found", "tensorflow 2.10 不支持 cuda 12 吗"),
+    ("cuda-libraries-not-found", "tensorflow 2.4 does not detect the gpu with cuda version 11.8 installed"),
     ("tflite-runtime-older-than-model", "the tflite file converted with the newer tensorflow does not load in my android app"),
     ("tflite-runtime-older-than-model", "用新版tensorflow转换的tflite模型在安卓上运行报错"),
     ("tflite-runtime-older-than-model", "android app says op builtin_code out of range when loading my tflite model"),
