@@ -293,6 +293,7 @@ DESCRIBED = [
     ("tflite-runtime-older-than-model", "android app says op builtin_code out of range when loading my tflite model"),
     ("no-tensorflow-wheel-for-python", "unable to install tensorflow in my new virtual environment"),
     ("no-tensorflow-wheel-for-python", "tensorflow installation fails on windows with python 3.8 32 bit"),
+    ("no-tensorflow-wheel-for-python", "pip shows an error installing tensorflow on python 3.13"),
     ("cuda-libraries-not-found", "tensorflow 2.6 on Windows 10 cannot find my GPU after installing CUDA"),
     ("cuda-libraries-not-found", "windows上装的tensorflow 2.5找不到gpu"),
     ("learning-rate-extreme", "learning rate too high and the loss goes to nan"),
