@@ -1086,6 +1086,19 @@ def test_a_second_error_quoted_after_the_users_chinese_words_is_a_record_of_its_
     assert [r.type for r in extract_errors(english) if r.kind == "exception"] == ["ValueError"]
 
 
+def test_a_bare_module_name_quoted_in_the_askers_sentence_ends_where_the_sentence_does():
+    # "it shows No module named tensorflow.compat.v2. I think ...": the sentence's full stop is not part of the
+    # name, and the asker's words after it do not hide the message (before, only a name at the line's end was read)
+    text = "When I import keras, it shows No module named tensorflow.compat.v2. I think the keras requires tensorflow higher than 2.0."
+    best = top(text)
+    assert best is not None and best.rule.name == "keras-tensorflow-version-mismatch" and best.kind == "wording"
+    assert "No module named 'tensorflow.compat.v2'" in best.evidence
+    # a name followed by the user's other words, without a sentence break, stays unread
+    from kerasdoctor.explain.normalize import _BARE_IMPORT_NAME
+
+    assert _BARE_IMPORT_NAME.compiled().search("cannot import name Adam from keras.optimizers") is None
+
+
 def test_a_bare_python2_no_module_line_names_its_module_whole():
     (bare,) = extract_errors("ImportError: No module named tensorflow")
     assert bare.key_message == "No module named 'tensorflow'"

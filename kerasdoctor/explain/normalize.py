@@ -113,8 +113,10 @@ _LOOSE_NAMES = (
 _SPACED_COLON = lazy(r"(?<=\S)[ \t]+:(?!:)")
 _ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
-# %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too.
-_BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_][\w.]*)[ \t]*$")
+# %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too,
+# and so does an asker quoting it in a sentence of their own ("it shows No module named tensorflow.compat.v2. I think
+# ..."): a module's name never holds ". " or ", ", so the name ends where the sentence does
+_BARE_IMPORT_NAME = lazy(r"(?m)\b(No module named|cannot import name) ([A-Za-z_](?:[\w.]*\w)?)(?=[.,;]?[ \t]*$|[.,;][ \t]+\S)")
 # Python 2 names only the last part of a dotted module it could not find (import.c: "No module named tensorflow_backend"
 # for `import keras.backend.tensorflow_backend`); Python 3 names the whole path, and so do the wordings. A paste (an issue
 # title) that quotes the statement beside the message says which path it was
