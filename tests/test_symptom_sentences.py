@@ -25,6 +25,8 @@ DESCRIBED = [
     ("gpu-not-visible", "训练速度很慢，跑一个epoch要好几个小时"),
     ("input-pipeline-bottleneck", "fit_generator is much slower than fit on the same images"),
     ("input-pipeline-bottleneck", "用fit_generator训练很慢"),
+    ("memory-grows-in-loop", "while my training loop runs the free memory keeps decreasing until the process is killed"),
+    ("memory-grows-in-loop", "循环训练时可用内存越来越少，最后程序被杀掉"),
     ("input-rank-mismatch", "predicting a single image with my trained CNN gives a shape error"),
     ("input-rank-mismatch", "model.predict on one image fails with a dimension error, the whole test set works"),
     ("input-rank-mismatch", "用训练好的模型预测单张图片时报错，维度不对"),
