@@ -868,3 +868,12 @@ def test_the_baseline_of_a_comparison_is_not_what_the_user_describes() -> None:
     # a phrase that compares reads the baseline as its own
     assert fit("cpu faster than gpu", "training on the cpu is faster than on the gpu", groups)
     assert fit("cpu rather than gpu", "training runs on the cpu rather than the gpu", groups)
+
+
+def test_a_wish_to_speed_up_is_no_measured_speed() -> None:
+    # "speed up" / "加快速度" ask for more speed: the "speed" in them is no speed the user measured
+    for text in ("the training speed is slow", "训练速度很慢"):
+        best = explain(text).best
+        assert best is not None and best.kind == "symptom", (text, best)
+    for text in ("how do I speed up the training speed of my model", "为什么我的模型训练这么慢，怎么加快速度"):
+        assert all(m.kind != "symptom" for m in explain(text).matches), text
