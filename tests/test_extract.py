@@ -1286,3 +1286,35 @@ def test_a_traceback_that_keeps_its_message_is_not_marked_cut():
     text = _STATED_THEN_CUT + "ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}\n"
     recs = [r for r in extract_errors(text) if r.kind == "exception"]
     assert recs and not any(r.cut_frames for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "op_error"),
+    [
+        ("java.lang.IllegalArgumentException", "InvalidArgumentError"),
+        ("java.lang.IllegalStateException", "FailedPreconditionError"),
+        ("IndexOutOfBoundsException", "OutOfRangeError"),
+        ("org.tensorflow.TensorFlowException", "InternalError"),
+    ],
+)
+def test_a_java_exception_of_tensorflows_java_binding_is_read_as_the_op_error_of_its_status(pasted, op_error):
+    names = builtin_type_names(pasted)
+    assert names[0] == pasted.rsplit(".", 1)[-1] and op_error in names
+
+
+def test_an_android_paste_of_an_unfed_placeholder_keeps_its_family():
+    from kerasdoctor import explain
+
+    text = (
+        "TensorFlowInferenceInterface: Failed to run TensorFlow session: java.lang.IllegalArgumentException: "
+        "You must feed a value for placeholder tensor 'keep_prob' with dtype float\n"
+    )
+    best = explain(text).matches[0]
+    assert best.name == "placeholder-not-fed" and best.confidence >= 0.8
+
+
+def test_a_java_exception_of_another_status_does_not_confirm_an_invalid_argument_wording():
+    from kerasdoctor import explain
+
+    text = "java.lang.IllegalStateException: You must feed a value for placeholder tensor 'keep_prob' with dtype float\n"
+    assert all(m.confidence < 0.8 for m in explain(text).matches if m.name == "placeholder-not-fed")

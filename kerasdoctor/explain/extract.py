@@ -287,13 +287,41 @@ def strip_ansi(text: str) -> str:
     return text
 
 
+# TensorFlow's Java binding (org.tensorflow, Android's TensorFlowInferenceInterface) throws a Java exception for a failed
+# status: tensorflow/java/src/main/native/exception_jni.cc exceptionClassName maps TF_INVALID_ARGUMENT to
+# IllegalArgumentException, TF_FAILED_PRECONDITION and TF_RESOURCE_EXHAUSTED to IllegalStateException, TF_OUT_OF_RANGE to
+# IndexOutOfBoundsException, TF_UNIMPLEMENTED to UnsupportedOperationException, the permission codes to SecurityException
+# and every other code to org.tensorflow.TensorFlowException. Its message is the one Python's OpError carries
+_TF_JAVA_STATUS_CLASSES = {
+    "IllegalArgumentException": ("InvalidArgumentError",),
+    "IllegalStateException": ("FailedPreconditionError", "ResourceExhaustedError"),
+    "IndexOutOfBoundsException": ("OutOfRangeError",),
+    "UnsupportedOperationException": ("UnimplementedError",),
+    "SecurityException": ("PermissionDeniedError", "UnauthenticatedError"),
+    "TensorFlowException": (
+        "UnknownError",
+        "InternalError",
+        "NotFoundError",
+        "AlreadyExistsError",
+        "AbortedError",
+        "CancelledError",
+        "DeadlineExceededError",
+        "UnavailableError",
+        "DataLossError",
+    ),
+}
+
+
 def builtin_type_names(name: str) -> tuple[str, ...]:
     """The class name and its bases for Python's own exceptions; just the name otherwise.
 
     A name one keystroke away from a builtin exception's (`AtrributeError`, `ValueErorr`, `Attributeerror`) is a
-    message retyped by hand: it is read as that builtin's, after the name as pasted.
+    message retyped by hand: it is read as that builtin's, after the name as pasted. A Java exception TensorFlow's Java
+    binding throws for a failed status is read as the OpError class Python raises for that status too.
     """
     short = name.rsplit(".", 1)[-1]
+    if short in _TF_JAVA_STATUS_CLASSES:
+        return (short, *_TF_JAVA_STATUS_CLASSES[short])
     cls = getattr(builtins, short, None)
     if isinstance(cls, type) and issubclass(cls, BaseException):
         return tuple(c.__name__ for c in cls.__mro__ if c is not object)
