@@ -566,6 +566,15 @@ DESCRIBED = [
     ("lambda-layer-serialization", "模型里有 lambda，保存的时候报错"),
     ("protobuf-version-incompatible", "装完之后 protobuf 的版本和 tensorflow 对不上，导入报错"),
     ("protobuf-version-incompatible", "import tensorflow fails, the protobuf version does not match"),
+    ("inference-preprocessing-mismatch", "the teachable machine model works on the website but my python script gets different results"),
+    ("inference-preprocessing-mismatch", "模型在浏览器里的预测结果和python里不同"),
+    ("inference-preprocessing-mismatch", "I scaled the train and test data separately and the test predictions are poor"),
+    ("inference-preprocessing-mismatch", "预测的时候图片的缩放方式不同，结果全错"),
+    ("train-inference-behaviour-gap", "with K.set_learning_phase(0) my segmentation output is bad, with 1 it looks fine"),
+    ("train-inference-behaviour-gap", "predictions are wrong even on the training images the model fit perfectly"),
+    ("train-inference-behaviour-gap", "设置learning_phase为0以后预测结果不一样了"),
+    ("memory-grows-in-loop", "model.predict memory usage is much higher since I upgraded tensorflow"),
+    ("memory-grows-in-loop", "升级以后model.predict内存占用很高"),
 ]
 
 
