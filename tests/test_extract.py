@@ -1286,3 +1286,28 @@ def test_a_traceback_that_keeps_its_message_is_not_marked_cut():
     text = _STATED_THEN_CUT + "ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': False}\n"
     recs = [r for r in extract_errors(text) if r.kind == "exception"]
     assert recs and not any(r.cut_frames for r in recs)
+
+
+def test_an_exception_line_after_the_users_english_lead_in_is_a_second_error() -> None:
+    # an issue quoting two versions' errors: the user's sentence introducing the second one ends the first message
+    text = (
+        "TypeError: Input 'filename' of 'ReadFile' Op has type float32 that does not match expected type of string.\n"
+        "\n"
+        "Tensorflow 2.9.1's `image_dataset_from_directory` will output a different `Exception` under the same circumstances:\n"
+        "\n"
+        "ValueError: No images found in directory base_dir. Allowed formats: ('.bmp', '.gif', '.jpeg')\n"
+    )
+    assert [r.type for r in extract_errors(text)] == ["TypeError", "ValueError"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Call arguments received by layer "dense" (type Dense):',  # a library's own lead-in: quoted names, a call
+        "Detected at node 'x' defined at (most recent call last):",
+        "Function call stack:",  # too short to be the user's sentence
+    ],
+)
+def test_a_library_lead_in_does_not_split_a_message(line) -> None:
+    text = f"ValueError: first line of the message\n\n{line}\nKeyError: 'k'\n"
+    assert [r.type for r in extract_errors(text)] == ["ValueError"]
