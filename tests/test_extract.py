@@ -1318,3 +1318,28 @@ def test_a_java_exception_of_another_status_does_not_confirm_an_invalid_argument
 
     text = "java.lang.IllegalStateException: You must feed a value for placeholder tensor 'keep_prob' with dtype float\n"
     assert all(m.confidence < 0.8 for m in explain(text).matches if m.name == "placeholder-not-fed")
+
+
+def test_an_exception_line_after_the_users_english_lead_in_is_a_second_error() -> None:
+    # an issue quoting two versions' errors: the user's sentence introducing the second one ends the first message
+    text = (
+        "TypeError: Input 'filename' of 'ReadFile' Op has type float32 that does not match expected type of string.\n"
+        "\n"
+        "Tensorflow 2.9.1's `image_dataset_from_directory` will output a different `Exception` under the same circumstances:\n"
+        "\n"
+        "ValueError: No images found in directory base_dir. Allowed formats: ('.bmp', '.gif', '.jpeg')\n"
+    )
+    assert [r.type for r in extract_errors(text)] == ["TypeError", "ValueError"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Call arguments received by layer "dense" (type Dense):',  # a library's own lead-in: quoted names, a call
+        "Detected at node 'x' defined at (most recent call last):",
+        "Function call stack:",  # too short to be the user's sentence
+    ],
+)
+def test_a_library_lead_in_does_not_split_a_message(line) -> None:
+    text = f"ValueError: first line of the message\n\n{line}\nKeyError: 'k'\n"
+    assert [r.type for r in extract_errors(text)] == ["ValueError"]

@@ -264,6 +264,10 @@ _USER_WORDS = lazy(
 # a line of the user's own Chinese (Japanese, Korean) words: CJK text with no path or quoted name in it, which a
 # library's message line would hold; an exception line after such a line is a second error the user quotes
 _CJK_PROSE = lazy(r"^[^/\\'\"]*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}[^/\\'\"]*$")
+# a line of the user's own English that introduces what they paste next ("TF 2.9 prints another error under the same
+# circumstances:"): six words or more ending with a colon, with no path, assignment, call or quoted string in it, which
+# a library's message line ending so would hold
+_EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"]*(?:\s+[^\s/\\=()\"]+){5,}:$")
 # what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
 _ISSUE_HEADING = lazy(
     r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
@@ -763,10 +767,10 @@ class _Parser:
             self.msg_lines.pop()
 
     def _second_error(self, line: str) -> bool:
-        """An exception line at the margin after the user's own words: the message above ended with those words."""
+        """An exception line at the margin after the user's own words (Chinese, or an English lead-in): the message above ended there."""
         if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip()):
             return False
-        return any(_CJK_PROSE.match(text.strip()) for text in self.msg_lines[1:])
+        return any(_CJK_PROSE.match(text.strip()) or _EN_LEAD_IN.match(text.strip()) for text in self.msg_lines[1:])
 
     def _begin_message(self, type_name: str | None, first: str) -> None:
         self.state = "message"
