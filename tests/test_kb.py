@@ -294,7 +294,7 @@ def test_cold_explain_from_stored_regexes_does_not_import_re(tmp_path: Path):
     assert run("explain", "--file", str(FORMATS / "k2_warnings_uncompiled_h5.txt")) == ["0", "False", "KD521"]
     # nor does a message no wording matches, read again normalised and answered from the raise-site index, once the
     # first sight of its raise site has stored that site's pattern
-    unmatched = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
+    unmatched = "ValueError: Cannot iterate over a shape with unknown rank."
     assert run("explain", unmatched)[::2] == ["0", "raise-site"]
     assert run("explain", unmatched) == ["0", "False", "raise-site"]
 
