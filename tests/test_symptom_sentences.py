@@ -575,6 +575,12 @@ DESCRIBED = [
     ("train-inference-behaviour-gap", "设置learning_phase为0以后预测结果不一样了"),
     ("memory-grows-in-loop", "model.predict memory usage is much higher since I upgraded tensorflow"),
     ("memory-grows-in-loop", "升级以后model.predict内存占用很高"),
+    ("input-rank-mismatch", "how should my data be shaped for a Conv1D layer, I keep getting a dimension error"),
+    ("input-rank-mismatch", "what input shape does Convolution1D want for a table of samples by features"),
+    ("input-rank-mismatch", "一维卷积 Conv1D 的输入维度应该怎么设置"),
+    ("inference-preprocessing-mismatch", "the pretrained VGG16 model gives wrong predictions on every photo I try"),
+    ("inference-preprocessing-mismatch", "用预训练的ResNet50模型预测，结果全都错误"),
+    ("inference-preprocessing-mismatch", "my training and test data were scaled separately and the test error is terrible"),
 ]
 
 
