@@ -15,6 +15,8 @@ from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
     ("nan-loss", "the loss turns into nan as soon as I switch on mixed precision"),
+    ("optimizer-lr-argument", "the optimizer does not accept lr any more after the upgrade"),
+    ("optimizer-lr-argument", "升级keras后优化器不识别lr参数"),
     ("nan-loss", "开启混合精度训练以后loss变成了nan"),
     ("nan-loss", "training in float16 the loss becomes nan after a few batches, float32 is fine"),
     ("empty-training-data", "model.fit says train on 0 samples and nothing is learned"),
