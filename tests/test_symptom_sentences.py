@@ -14,6 +14,10 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
+    ("inference-preprocessing-mismatch", "单独预测的时候结果不对，训练完直接预测是好的"),
+    ("train-inference-behaviour-gap", "train_on_batch 返回的损失和 evaluate 的损失不一样"),
+    ("training-not-reproducible", "同样的代码运行多次结果都不同，怎么才能完全重现结果"),
     ("nan-loss", "the loss turns into nan as soon as I switch on mixed precision"),
     ("optimizer-lr-argument", "the optimizer does not accept lr any more after the upgrade"),
     ("optimizer-lr-argument", "升级keras后优化器不识别lr参数"),
