@@ -68,6 +68,7 @@ WHERE_KEYS = (
     "shown_raising_code",
     "calling_code",
     "not_calling_code",
+    "shown_calling_code",
     "called_from",
     "user_file",
 )

@@ -707,3 +707,23 @@ def test_a_message_any_code_prints_names_the_callback_family_only_where_its_rais
     other_line = shown.replace("x_val = self.validation_data[0]", "img = img[:, :, ::-1]")
     worded = [m for m in explain(other_line, rules=RULES, versions={}).matches if m.kind == "wording"]
     assert "callback-validation-data-unset" not in names(worded)
+
+
+def test_a_library_bug_one_call_reaches_is_named_only_where_the_calling_line_is_shown() -> None:
+    # mha-attention-scores-symbolic-keras30 (shown_calling_code): reproduced with keras 3.2.1; the bare message stays
+    # with its usual family, tensor-not-iterable, and the bug's rule is no rival there
+    bare = explain("NotImplementedError: Iterating over a symbolic KerasTensor is not supported.\n", rules=RULES, versions={}).matches
+    assert "mha-attention-scores-symbolic-keras30" not in names(bare)
+    assert names(bare)[0] == "tensor-not-iterable"
+    shown = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/repro/mha.py", line 6, in <module>\n'
+        "    out, scores = mha(q, v, return_attention_scores=True)\n"
+        '  File "/tmp/k321/keras/src/backend/common/keras_tensor.py", line 120, in __iter__\n'
+        "    raise NotImplementedError(\n"
+        "NotImplementedError: Iterating over a symbolic KerasTensor is not supported.\n"
+    )
+    matches = explain(shown, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "mha-attention-scores-symbolic-keras30" and matches[0].confidence >= CONFIDENT
+    other_call = shown.replace("out, scores = mha(q, v, return_attention_scores=True)", "a, b = dense(q)")
+    assert names(explain(other_call, rules=RULES, versions={}).matches)[0] == "tensor-not-iterable"
