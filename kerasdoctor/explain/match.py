@@ -182,7 +182,7 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             # prints ("'NoneType' object is not subscriptable") names no family until that line is shown: for
             # shown_raising_code a paste without it does not hold the condition
             code = record.frames[-1].code if record.frames else ""
-            verdict = (False if key == "shown_raising_code" else None) if not code else any(value in code for value in values)
+            verdict = (False if key.startswith("shown_") else None) if not code else any(value in code for value in values)
         elif key in ("calling_code", "not_calling_code", "shown_calling_code"):
             # the source line that called the raising function: one dunder method (KerasTensor.__len__)
             # is reached by len() and by bool(), and only the caller's line says which; a TF 1 call made by
@@ -190,12 +190,12 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             # shown_calling_code a paste without that line does not hold the condition (a library bug that
             # only one call reaches is no rival of the message's usual family until the call is shown)
             code = record.frames[-2].code if len(record.frames) > 1 else ""
-            verdict = (False if key == "shown_calling_code" else None) if not code else any(value in code for value in values)
+            verdict = (False if key.startswith("shown_") else None) if not code else any(value in code for value in values)
             if verdict is not None and key == "not_calling_code":
                 verdict = not verdict
         else:
             continue
-        if verdict is False and record.cut_frames and key not in ("user_file", "shown_raising_code", "shown_calling_code"):
+        if verdict is False and record.cut_frames and key != "user_file" and not key.startswith("shown_"):
             # the frames end where the paste was cut, above the raising one: what they lack may still have run
             verdict = None
         verdicts.append(verdict)
