@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE = "ValueError: bad marshal data (unknown type code)"
-# printed by Keras 3's Dropout.__init__; no rule words it, so explain falls back to the raise-site index
-FALLBACK_MESSAGE = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
+# printed by TensorFlow's TensorShape.__iter__; no rule words it (its causes are many), so explain falls back to the
+# raise-site index
+FALLBACK_MESSAGE = "ValueError: Cannot iterate over a shape with unknown rank."
 # a traceback pasted without its message line (frames as tf_keras 2.21 prints them when a custom layer is loaded
 # without custom_objects): explain looks up the sites its innermost library function raises
 CUT_TRACEBACK = """Traceback (most recent call last):
