@@ -262,7 +262,11 @@ def _frame_rules(rules: RuleSet, records: Sequence[ErrorRecord]) -> list[Rule]:
 
 
 def _evidence_candidates(
-    rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord], normalised: Sequence[ErrorRecord], near_misses: bool = True
+    rules: RuleSet | Sequence[Rule],
+    records: Sequence[ErrorRecord],
+    normalised: Sequence[ErrorRecord],
+    near_misses: bool = True,
+    with_symptoms: bool = True,
 ) -> EvidenceCandidates:
     """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit (for symptoms, their positions).
 
@@ -272,13 +276,15 @@ def _evidence_candidates(
     from kerasdoctor.kb import RuleSet
 
     if not isinstance(rules, RuleSet):
-        return list(rules) if near_misses else [], set(range(len(rules))), list(rules)
-    from kerasdoctor.explain import symptoms
-
+        return list(rules) if near_misses else [], set(range(len(rules))) if with_symptoms else set(), list(rules)
     index = rules.evidence_index()
-    words, cjk = symptoms.text_words(records)
-    symptom = {code for word in words for code in postings(index[2], word)}
-    if cjk:
+    symptom: set[int] = set()
+    if with_symptoms:
+        from kerasdoctor.explain import symptoms
+
+        words, cjk = symptoms.text_words(records)
+        symptom = {code for word in words for code in postings(index[2], word)}
+    if with_symptoms and cjk:
         symptom.update(phrase_code(position, ALL_PHRASES) for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
     return rules.rules_at(_near_miss_positions(index, normalised)) if near_misses else [], symptom, _frame_rules(rules, records)
 
@@ -354,7 +360,6 @@ def fallback_matches(
             return _below_certainty(found)
     from kerasdoctor.explain.frames import frame_matches, type_matches
     from kerasdoctor.explain.fuzzy import fuzzy_matches
-    from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits, symptom_matches
     from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
@@ -364,7 +369,8 @@ def fallback_matches(
 
         found = match_error(imported, _wording_candidates(rules, imported), versions, factor=IMPORT_LINE_FACTOR)
         evidence += [m.replaced(kind="frames", confidence=min(KIND_CAPS["frames"], m.confidence), notes=(*m.notes, IMPORT_LINE_NOTE)) for m in found]
-    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised, near_misses=not _printed_by_a_check(evidence))
+    printed = _printed_by_a_check(evidence)
+    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised, near_misses=not printed, with_symptoms=not printed)
     by_frames = frame_matches(records, frame_rules)
     if by_frames and evidence:
         from kerasdoctor.explain.raisesites import cut_on_a_call
@@ -377,11 +383,17 @@ def fallback_matches(
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
         candidates += fuzzy_matches(normalised, near_miss_rules, versions)
-        if isinstance(rules, RuleSet):
+        if printed:
+            pass  # a library check printed the message as it stands: it is no sentence telling a symptom
+        elif isinstance(rules, RuleSet):
+            from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits
+
             # phrases are kept apart from the rules: only the rules whose phrases fit are built
             fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
             candidates += by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules)
         else:
+            from kerasdoctor.explain.symptoms import symptom_matches
+
             candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
     return rank(candidates)
 
