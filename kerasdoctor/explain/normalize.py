@@ -381,13 +381,21 @@ def rejoin_cut_frame_heads(lines: list[str]) -> list[str]:
 _CLOSING = {'"': '"', "(": ")", "[": "]"}
 
 
+# Python's OSError on Windows: the error's number, then the system's own text for it in the system's language
+# ("[WinError 1455] 页面文件太小，无法完成操作。")
+_WINERROR_NUMBER = lazy(r"\[WinError -?\d+\]$")
+
+
 def _told_in_chinese(message: str, glued: bool) -> bool:
     """Whether the start of a message before Chinese words is the start of a message told in Chinese: it begins in
     Chinese ("无法将NumPy" of "无法将NumPy数组转换为张量"), or it is one bare name the Chinese is glued to ("numpy" of
-    "numpy数组转换张量失败"); the library's English message never goes on in Chinese."""
+    "numpy数组转换张量失败"), or Windows' error number whose text a Chinese Windows writes in Chinese; the library's
+    English message never goes on in Chinese."""
     if not message:
         return False
     if not message[0].isascii():
+        return True
+    if _WINERROR_NUMBER.search(message):
         return True
     return glued and message.isascii() and message.replace("_", "").isalnum() and message[0].isalpha()
 
