@@ -359,7 +359,6 @@ def fallback_matches(
         if found:
             return _below_certainty(found)
     from kerasdoctor.explain.frames import frame_matches, type_matches
-    from kerasdoctor.explain.fuzzy import fuzzy_matches
     from kerasdoctor.kb import RuleSet
 
     evidence = list(other_evidence)
@@ -382,7 +381,10 @@ def fallback_matches(
     candidates += type_matches(records, rules)
     if not any(getattr(m, "linked", False) for m in evidence):
         # a library raise site linked to a family outranks any near miss or symptom: look no further
-        candidates += fuzzy_matches(normalised, near_miss_rules, versions)
+        if near_miss_rules:
+            from kerasdoctor.explain.fuzzy import fuzzy_matches
+
+            candidates += fuzzy_matches(normalised, near_miss_rules, versions)
         if printed:
             pass  # a library check printed the message as it stands: it is no sentence telling a symptom
         elif isinstance(rules, RuleSet):
