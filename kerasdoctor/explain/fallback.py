@@ -284,8 +284,10 @@ def _evidence_candidates(
 
         words, cjk = symptoms.text_words(records)
         symptom = {code for word in words for code in postings(index[2], word)}
-    if with_symptoms and cjk:
-        symptom.update(phrase_code(position, ALL_PHRASES) for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords))
+        if cjk:
+            symptom.update(
+                phrase_code(position, ALL_PHRASES) for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords)
+            )
     return rules.rules_at(_near_miss_positions(index, normalised)) if near_misses else [], symptom, _frame_rules(rules, records)
 
 
@@ -385,15 +387,14 @@ def fallback_matches(
             from kerasdoctor.explain.fuzzy import fuzzy_matches
 
             candidates += fuzzy_matches(normalised, near_miss_rules, versions)
-        if printed:
-            pass  # a library check printed the message as it stands: it is no sentence telling a symptom
-        elif isinstance(rules, RuleSet):
+        # a message a library check printed as it stands is no sentence telling a symptom
+        if not printed and isinstance(rules, RuleSet):
             from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits
 
             # phrases are kept apart from the rules: only the rules whose phrases fit are built
             fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
             candidates += by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules)
-        else:
+        elif not printed:
             from kerasdoctor.explain.symptoms import symptom_matches
 
             candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
