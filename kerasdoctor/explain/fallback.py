@@ -265,21 +265,21 @@ def _evidence_candidates(
     rules: RuleSet | Sequence[Rule],
     records: Sequence[ErrorRecord],
     normalised: Sequence[ErrorRecord],
-    near_misses: bool = True,
-    with_symptoms: bool = True,
+    printed: bool = False,
 ) -> EvidenceCandidates:
     """Per kind of evidence (near miss, symptom, frames), the rules whose evidence of that kind can fit (for symptoms, their positions).
 
     Any other rule's evidence of a kind cannot fit (``evidence_index``), so weighing only these
-    gives the same answer; each kind weighs only its own rules. Without ``near_misses``, no rule is a near miss.
+    gives the same answer; each kind weighs only its own rules. With ``printed`` (a library check printed the
+    message as it stands, ``_printed_by_a_check``), no rule is a near miss and none a symptom.
     """
     from kerasdoctor.kb import RuleSet
 
     if not isinstance(rules, RuleSet):
-        return list(rules) if near_misses else [], set(range(len(rules))) if with_symptoms else set(), list(rules)
+        return [] if printed else list(rules), set() if printed else set(range(len(rules))), list(rules)
     index = rules.evidence_index()
     symptom: set[int] = set()
-    if with_symptoms:
+    if not printed:
         from kerasdoctor.explain import symptoms
 
         words, cjk = symptoms.text_words(records)
@@ -288,7 +288,7 @@ def _evidence_candidates(
             symptom.update(
                 phrase_code(position, ALL_PHRASES) for position, keywords in index[3] if any(all(ch in cjk for ch in keyword) for keyword in keywords)
             )
-    return rules.rules_at(_near_miss_positions(index, normalised)) if near_misses else [], symptom, _frame_rules(rules, records)
+    return [] if printed else rules.rules_at(_near_miss_positions(index, normalised)), symptom, _frame_rules(rules, records)
 
 
 def _wording_candidates(rules: RuleSet | Sequence[Rule], records: Sequence[ErrorRecord]) -> Sequence[Rule]:
@@ -371,7 +371,7 @@ def fallback_matches(
         found = match_error(imported, _wording_candidates(rules, imported), versions, factor=IMPORT_LINE_FACTOR)
         evidence += [m.replaced(kind="frames", confidence=min(KIND_CAPS["frames"], m.confidence), notes=(*m.notes, IMPORT_LINE_NOTE)) for m in found]
     printed = _printed_by_a_check(evidence)
-    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised, near_misses=not printed, with_symptoms=not printed)
+    near_miss_rules, symptom_positions, frame_rules = _evidence_candidates(rules, records, normalised, printed=printed)
     by_frames = frame_matches(records, frame_rules)
     if by_frames and evidence:
         from kerasdoctor.explain.raisesites import cut_on_a_call
