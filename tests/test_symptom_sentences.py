@@ -15,6 +15,10 @@ from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
+    ("inference-preprocessing-mismatch", "98% on the MNIST test set, but it does not recognize my own handwritten digits"),
+    ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
+    ("activation-loss-mismatch", "my binary classifier always predicts True, no matter which sample I give it"),
+    ("activation-loss-mismatch", "二分类模型预测全是正类"),
     ("inference-preprocessing-mismatch", "单独预测的时候结果不对，训练完直接预测是好的"),
     ("train-inference-behaviour-gap", "train_on_batch 返回的损失和 evaluate 的损失不一样"),
     ("training-not-reproducible", "同样的代码运行多次结果都不同，怎么才能完全重现结果"),
