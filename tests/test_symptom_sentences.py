@@ -19,6 +19,8 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
     ("activation-loss-mismatch", "my binary classifier always predicts True, no matter which sample I give it"),
     ("activation-loss-mismatch", "二分类模型预测全是正类"),
+    ("activation-loss-mismatch", "binary classification: the accuracy is stuck at 0.5 from the first epoch"),
+    ("activation-loss-mismatch", "二分类训练时准确率一直在0.5左右"),
     ("inference-preprocessing-mismatch", "单独预测的时候结果不对，训练完直接预测是好的"),
     ("train-inference-behaviour-gap", "train_on_batch 返回的损失和 evaluate 的损失不一样"),
     ("training-not-reproducible", "同样的代码运行多次结果都不同，怎么才能完全重现结果"),

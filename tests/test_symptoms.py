@@ -877,3 +877,13 @@ def test_a_wish_to_speed_up_is_no_measured_speed() -> None:
         assert best is not None and best.kind == "symptom", (text, best)
     for text in ("how do I speed up the training speed of my model", "为什么我的模型训练这么慢，怎么加快速度"):
         assert all(m.kind != "symptom" for m in explain(text).matches), text
+
+
+def test_a_cpu_core_is_no_cpu_run_instead_of_the_gpu() -> None:
+    groups = WordGroups(
+        vocabulary(
+            [["cpu", "processor"], ["cpu core", "processor core"], ["keras", "tensorflow"], ["only", "solely"], ["use", "uses"]]
+        )
+    )
+    assert fit("tensorflow only uses cpu", "my tensorflow training only uses the cpu, not the gpu", groups)
+    assert not fit("tensorflow only uses cpu", "keras training only uses one cpu core out of 8", groups)
