@@ -19,8 +19,6 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
     ("activation-loss-mismatch", "my binary classifier always predicts True, no matter which sample I give it"),
     ("activation-loss-mismatch", "二分类模型预测全是正类"),
-    ("activation-loss-mismatch", "binary classification: the accuracy is stuck at 0.5 from the first epoch"),
-    ("activation-loss-mismatch", "二分类训练时准确率一直在0.5左右"),
     ("class-imbalance", "训练完以后模型的预测全是同一个类别"),
     ("training-not-reproducible", "同一个脚本每次运行准确率都不一样，设置随机种子也没用"),
     ("memory-grows-in-loop", "the memory keeps growing because I call load_model inside a loop"),
