@@ -330,6 +330,8 @@ class RaiseSiteIndex:
                 # someone's sentence or another message ("..., expected a dimension of 1, got 19") are those words,
                 # not the message: a message of so little text is only recognised where it begins
                 continue
+            if record_kind == "message" and _lowercased_inside_a_sentence(text, m, site.parts[0]):
+                continue
             site.coverage = min(1.0, site.literal_length() / max(len(text), 1))
             site.matched = m.group(0)
             factor = _type_factor(site, names, record_kind)
@@ -338,6 +340,22 @@ class RaiseSiteIndex:
         # a template explaining much less of the message than the best one is a coincidence of words
         best = found[0][0] if found else 0.0
         return [site for score, _length, site in found[:limit] if score >= RELATIVE_CUTOFF * best]
+
+
+def _lowercased_inside_a_sentence(text: str, m: re.Match[str], first_part: str) -> bool:
+    """The library prints these words as its message's capitalised start ("Fail to load %s from %s"); the text has
+    them in lower case right after a word of its own ("the optimizer will fail to load variables from disk"): a
+    sentence someone wrote that happens to contain them, not the message printed. Read in prose only: inside an
+    exception's or a log's own message such words follow the name of what failed ("NewRandomAccessFile failed to
+    Create/Open")."""
+    lead = first_part.lstrip()[:1]
+    if not lead.isalpha() or not lead.isupper():
+        return False
+    start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+    if start >= len(text) or not text[start].islower():
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] == ",")
 
 
 def _type_factor(site: RaiseSite, names: set[str], record_kind: str = "") -> float:
