@@ -950,6 +950,9 @@ def test_a_notebook_traceback_cut_before_its_message_is_read_from_the_private_im
     assert match is not None and match.rule.name == "keras-internal-module-paths" and match.kind == "frames"
     public_import = top(pasted.replace("keras.engine import training", "keras.layers import Dense"))
     assert public_import is None or public_import.rule.name != "keras-internal-module-paths"
+    # another library's own engine package is not Keras's private module
+    library_engine = top(pasted.replace("from keras.engine import training", "class AutoTuner(keras_tuner.engine.tuner.Tuner):"))
+    assert library_engine is None or library_engine.rule.name != "keras-internal-module-paths"
 
 
 def test_a_traceback_cut_on_keras_2s_decode_of_an_h5_attribute_is_read_from_that_line():

@@ -845,6 +845,19 @@ def test_a_log_collectors_prefix_on_every_line_is_read_past(prefix):
     assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)")]
 
 
+@pytest.mark.parametrize("prefix", ["2024-03-10 15:13:34 ", "web_1  | "])
+def test_a_log_collectors_prefix_is_read_past_when_the_paste_starts_at_the_first_frame(prefix):
+    # a container log pasted without the traceback's header line: the prefix stands before its first frame
+    traceback = (
+        '  File "/app/app.py", line 2, in <module>\n'
+        "    from deepface import DeepFace\n"
+        "ImportError: cannot import name 'LocallyConnected2D' from 'tensorflow.keras.layers'\n"
+    )
+    (rec,) = extract_errors("".join(prefix + line + "\n" for line in traceback.splitlines()))
+    assert (rec.type, rec.message) == ("ImportError", "cannot import name 'LocallyConnected2D' from 'tensorflow.keras.layers'")
+    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "from deepface import DeepFace")]
+
+
 def test_a_timestamp_on_log_lines_only_is_left_alone():
     text = (
         "2023-05-01 10:00:00.123456: W tensorflow/core/common_runtime/bfc_allocator.cc:290] Allocator ran out of memory\n"

@@ -279,6 +279,8 @@ _LINE_PREFIX = lazy(
     r"^(?:(?P<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?\s)|(?P<bracket>\[[^\]\n]{1,60}\]\s?)"
     r"|(?P<paren>\([^)\n]{1,60}\)\s)|(?P<pipe>[\w.-]{1,40}\s*\|\s)|(?P<stream>(?:stderr|stdout|STDERR|STDOUT)\s*[:|]\s?))"
 )
+# the first line of a traceback's frame, as it follows a log collector's prefix
+_PREFIXED_FRAME = lazy(r'File "[^"\n]+", line \d+')
 _OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
 
 
@@ -1195,7 +1197,7 @@ def extract_errors(text: str) -> list[ErrorRecord]:
         if needs_normalising(text):
             text = normalize_text(text)
     lines = text.splitlines()
-    if "Traceback (most recent call last)" in text:
+    if "Traceback (most recent call last)" in text or 'File "' in text:
         lines = without_line_prefixes(lines)
     records = extract_from_lines(lines)
     if any(r.kind == "exception" for r in records) and all(
@@ -1237,12 +1239,16 @@ def _with_cut_traceback_frames(records: list[ErrorRecord]) -> list[ErrorRecord]:
 
 
 def without_line_prefixes(lines: list[str]) -> list[str]:
-    """Lines without the prefix a log collector wrote before each of them, when the traceback header carries it."""
+    """Lines without the prefix a log collector wrote before each of them, when the traceback's header carries it.
+
+    A paste that left the header out ("Traceback (most recent call last):") shows the prefix on its first frame line.
+    """
     kind = None
     for line in lines:
-        if "Traceback (most recent call last)" in line:
+        if "Traceback (most recent call last)" in line or 'File "' in line:
             m = _LINE_PREFIX.match(line)
-            if m and line[m.end() :].lstrip().startswith("Traceback (most recent call last)"):
+            rest = line[m.end() :].lstrip() if m else ""
+            if m and (rest.startswith("Traceback (most recent call last)") or _PREFIXED_FRAME.match(rest)):
                 kind = m.lastgroup
                 break
     if kind is None:

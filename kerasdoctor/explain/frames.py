@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kerasdoctor.types import ErrorRecord, Frame, Match, Rule
 
 _IDENTIFIER = lazy(r"[A-Za-z_]\w*")
+_DOTTED_NAME = lazy(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _GRAPH_NODE = lazy(r"(?:Detected at node |\{\{node |\[\[Node: |\bnode )'?([\w/.-]+)")
 NEAR_RAISE = 3  # the innermost frames: where the check that failed lives
 BASE_NEAR = 0.55
@@ -46,7 +47,10 @@ def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
 
     The qualified name ('tensorflow_backend.placeholder') lets a rule name a function whose
     bare name is common (a user's own placeholder()) but whose module is evidence; a package's
-    ``__init__.py`` is qualified by its package too ('numpy.__getattr__').
+    ``__init__.py`` is qualified by its package too ('numpy.__getattr__'). A dotted name of the
+    source line also gives each of its adjacent pairs ('keras.engine' from ``from keras.engine
+    import training``), so a rule can name a module by its package: ``keras_tuner.engine`` is
+    not ``keras.engine``.
     """
     out = []
     for frame in reversed(frames):
@@ -61,6 +65,9 @@ def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
                 words.add(f"{package}.{function}")
         if frame.code:
             words.update(_IDENTIFIER.compiled().findall(frame.code))
+            for dotted in _DOTTED_NAME.compiled().findall(frame.code):
+                parts = dotted.split(".")
+                words.update(f"{a}.{b}" for a, b in zip(parts, parts[1:]))
         out.append(words)
     return out
 
