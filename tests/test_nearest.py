@@ -16,7 +16,7 @@ from conftest import FORMATS, run_cli
 from kerasdoctor import kb
 from kerasdoctor.explain import explain, explain_records
 from kerasdoctor.explain.extract import extract_errors
-from kerasdoctor.explain.nearest import MAX_CONFIDENCE, NOTE, build_index
+from kerasdoctor.explain.nearest import MAX_CONFIDENCE, NOTE, build_index, scores
 from kerasdoctor.kb import load_rules
 from kerasdoctor.types import KIND_CAPS
 
@@ -154,3 +154,17 @@ def test_a_weak_fit_is_guessed_only_for_a_text_that_tells_of_trouble(trouble: st
     assert MIN_SCORE <= score < FIRM_SCORE  # the fit is a weak one: the words of trouble let it through
     # the same words of deep learning without a word of trouble: a statement, not a question about an error
     assert nearest_matches(extract_errors("loading my model.h5"), rules) == []
+
+
+def test_scores_do_not_depend_on_the_order_of_the_terms() -> None:
+    # two families whose shared terms weigh 0.1 + 0.2 + 0.3 in opposite orders: added as floats, one would come to
+    # 0.6000000000000001 and the other to 0.6 depending on the order a set yields the terms in (the string hash seed)
+    from array import array
+    from itertools import permutations
+
+    postings = {term: array("H", pairs).tobytes() for term, pairs in {"x": (0, 100, 1, 300), "y": (0, 200, 1, 200), "z": (0, 300, 1, 100)}.items()}
+    index = (("KD001", "KD002"), postings, (0, 0))
+    results = {tuple(sorted(scores(list(order), index).items())) for order in permutations("xyz")}
+    assert len(results) == 1
+    (only,) = results
+    assert only[0][1] == only[1][1] == (0.6, 3)

@@ -199,16 +199,18 @@ def _text_of(record: ErrorRecord) -> str:
 def scores(text_terms: Iterable[str], index: NearestIndex) -> dict[int, tuple[float, int]]:
     """Per rule position that shares a term: (BM25 score, distinct shared terms)."""
     postings = index[1]
-    out: dict[int, tuple[float, int]] = {}
+    # summed as integers (thousandths): a float sum would depend on the order of the set's terms, which changes
+    # with the interpreter's string hashing, and two families the text fits equally would swap places between runs
+    summed: dict[int, tuple[int, int]] = {}
     for term in set(text_terms):
         entry = postings.get(term)
         if entry is None:
             continue
         values = memoryview(entry).cast("H")
         for position, weight in zip(values[0::2], values[1::2]):
-            score, shared = out.get(position, (0.0, 0))
-            out[position] = (score + weight / WEIGHT_SCALE, shared + 1)
-    return out
+            score, shared = summed.get(position, (0, 0))
+            summed[position] = (score + weight, shared + 1)
+    return {position: (score / WEIGHT_SCALE, shared) for position, (score, shared) in summed.items()}
 
 
 def _deep_learning_words(records: Sequence[ErrorRecord], text_terms: Sequence[str], groups: WordGroups, chinese: Sequence[tuple[str, object]]) -> int:
