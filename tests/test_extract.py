@@ -829,33 +829,35 @@ def test_errors_python_ignored_at_shutdown_give_way_to_the_real_one():
     assert [r.type for r in extract_errors(SHUTDOWN_NOISE)] == ["TypeError", "AttributeError"]
 
 
-@pytest.mark.parametrize(
-    "prefix",
-    ["2023-05-01T10:00:03.1234567Z ", "[2023-05-01 10:00:03] ", "(RolloutWorker pid=29733) ", "web_1  | ", "stderr: "],
+_WITH_HEADER = (
+    "Traceback (most recent call last):\n"
+    '  File "train.py", line 42, in <module>\n'
+    "    model.fit(x, y)\n"
+    "ValueError: Shapes (None, 4) and (None, 10) are incompatible\n"
 )
-def test_a_log_collectors_prefix_on_every_line_is_read_past(prefix):
-    traceback = (
-        "Traceback (most recent call last):\n"
-        '  File "train.py", line 42, in <module>\n'
-        "    model.fit(x, y)\n"
-        "ValueError: Shapes (None, 4) and (None, 10) are incompatible\n"
-    )
-    (rec,) = extract_errors("".join(prefix + line + "\n" for line in traceback.splitlines()))
-    assert (rec.type, rec.message) == ("ValueError", "Shapes (None, 4) and (None, 10) are incompatible")
-    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)")]
+# a container log pasted without the traceback's header line: the prefix stands before its first frame
+_FROM_FIRST_FRAME = (
+    '  File "/app/app.py", line 2, in <module>\n'
+    "    from deepface import DeepFace\n"
+    "ImportError: cannot import name 'LocallyConnected2D' from 'tensorflow.keras.layers'\n"
+)
+_READ_PAST = [
+    *(
+        (prefix, _WITH_HEADER, ("ValueError", "Shapes (None, 4) and (None, 10) are incompatible"), "model.fit(x, y)")
+        for prefix in ("2023-05-01T10:00:03.1234567Z ", "[2023-05-01 10:00:03] ", "(RolloutWorker pid=29733) ", "web_1  | ", "stderr: ")
+    ),
+    *(
+        (prefix, _FROM_FIRST_FRAME, ("ImportError", "cannot import name 'LocallyConnected2D' from 'tensorflow.keras.layers'"), "from deepface import DeepFace")
+        for prefix in ("2024-03-10 15:13:34 ", "web_1  | ")
+    ),
+]
 
 
-@pytest.mark.parametrize("prefix", ["2024-03-10 15:13:34 ", "web_1  | "])
-def test_a_log_collectors_prefix_is_read_past_when_the_paste_starts_at_the_first_frame(prefix):
-    # a container log pasted without the traceback's header line: the prefix stands before its first frame
-    traceback = (
-        '  File "/app/app.py", line 2, in <module>\n'
-        "    from deepface import DeepFace\n"
-        "ImportError: cannot import name 'LocallyConnected2D' from 'tensorflow.keras.layers'\n"
-    )
+@pytest.mark.parametrize(("prefix", "traceback", "error", "code"), _READ_PAST)
+def test_a_log_collectors_prefix_on_every_line_is_read_past(prefix, traceback, error, code):
     (rec,) = extract_errors("".join(prefix + line + "\n" for line in traceback.splitlines()))
-    assert (rec.type, rec.message) == ("ImportError", "cannot import name 'LocallyConnected2D' from 'tensorflow.keras.layers'")
-    assert [(f.function, f.code) for f in rec.frames] == [("<module>", "from deepface import DeepFace")]
+    assert (rec.type, rec.message) == error
+    assert [(f.function, f.code) for f in rec.frames] == [("<module>", code)]
 
 
 def test_a_timestamp_on_log_lines_only_is_left_alone():
