@@ -388,16 +388,17 @@ def fallback_matches(
 
             candidates += fuzzy_matches(normalised, near_miss_rules, versions)
         # a message a library check printed as it stands is no sentence telling a symptom
-        if not printed and isinstance(rules, RuleSet):
-            from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits
+        if not printed:
+            if isinstance(rules, RuleSet):
+                from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits
 
-            # phrases are kept apart from the rules: only the rules whose phrases fit are built
-            fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
-            candidates += by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules)
-        elif not printed:
-            from kerasdoctor.explain.symptoms import symptom_matches
+                # phrases are kept apart from the rules: only the rules whose phrases fit are built
+                fits = symptom_fits(records, rules.phrases_at(symptom_positions), rules.word_groups())
+                candidates += by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules)
+            else:
+                from kerasdoctor.explain.symptoms import symptom_matches
 
-            candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
+                candidates += by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary)
     return rank(candidates)
 
 
