@@ -297,6 +297,29 @@ def test_a_typo_is_put_right_before_the_whole_wording_decides_between_siblings(t
 
 
 @pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # a space lost where the message was retyped: the words run together
+        ("TypeError: ('Keyword argument notunderstood:', 'input_dim')", "removed-layer-arguments"),
+        ("AttributeError: 'Sequential' objecthas no attribute 'predict_classes'", "predict-classes-removed"),
+        # a space put in
+        ('ValueError: Graph disconn ected: cannot obtain value for tensor Tensor("input_1:0", shape=(None, 10)) at layer "input_1"', "graph-disconnected"),
+    ],
+)
+def test_a_space_lost_or_put_in_is_a_near_miss(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family and best.kind == "fuzzy" and best.confidence < CONFIDENT
+
+
+def test_letters_of_a_wording_inside_one_longer_word_are_no_lost_space():
+    from kerasdoctor.explain.fuzzy import _respaced
+
+    assert _respaced("not understood", "argument notunderstood:")
+    assert not _respaced("understood", "misunderstood")  # one word: another word, not a lost space
+    assert not _respaced("not understood", "argument not understood:")  # no slip at all
+
+
+@pytest.mark.parametrize(
     ("text", "not_family"),
     [
         # every word of categorical-labels-not-one-hot's wording is there, but its (N, 1) shape is not

@@ -222,6 +222,14 @@ def postings(packed: dict[str, str], word: str) -> tuple[int, ...]:
     return tuple(int(n) for n in lines[start : lines.index("\n", start)].split(","))
 
 
+def _known_pieces(by_word: dict[str, str], word: str) -> list[str]:
+    """The long words of a wording that begin or end ``word``, a word no wording holds (two words run together)."""
+    from kerasdoctor.explain import fuzzy
+
+    least = fuzzy.MIN_SHARED_WORD
+    return [piece for cut in range(least, len(word) - 1) for piece in (word[:cut], word[-cut:]) if postings(by_word, piece)]
+
+
 def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]) -> set[int]:
     """The rules with a wording worth scoring as a near miss or a cut of one of the texts (``explain.fuzzy``'s gates, by counting)."""
     from kerasdoctor.explain import fuzzy
@@ -231,8 +239,10 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
     for words, long_words in fuzzy.text_words(normalised):
         shared: dict[int, int] = {}
         held = {word: postings(by_word, word) for word in {*words, *long_words}}
-        for word in words:
-            for wording in held[word]:
+        # a word run together with its neighbour where a space was lost ("notunderstood"): its known pieces count
+        pieces = {piece for word in long_words if not held[word] for piece in _known_pieces(by_word, word)} - words
+        for word in [*words, *pieces]:
+            for wording in held[word] if word in held else postings(by_word, word):
                 shared[wording] = shared.get(wording, 0) + 1
         # a short text is worth scoring against a wording that holds all its (two or more) long words
         all_long: set[int] = set()

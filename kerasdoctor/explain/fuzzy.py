@@ -133,12 +133,19 @@ def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words:
     shared = len(run_words & words)
     if 2 * shared >= len(run_words):
         return True
+    if 2 * (shared + _joined(run_words - words, long_words)) >= len(run_words):
+        return True  # words run together where a space was lost ("objecthas no attribute")
     if len(long_words) >= 2 and long_words <= run_words:
         return True
     if len(run_words) == 1:
         (word,) = run_words
         return any(mistyped_identifier(word, other) for other in long_words)
     return False
+
+
+def _joined(absent: frozenset[str], long_words: frozenset[str]) -> int:
+    """How many of the ``absent`` words begin or end a longer word of the text: run together with a neighbour."""
+    return sum(1 for word in absent if any(len(other) > len(word) and (other.startswith(word) or other.endswith(word)) for other in long_words))
 
 
 def mistyped_identifier(word: str, other: str) -> bool:
@@ -446,6 +453,8 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
 
         if fuzz.partial_ratio(text, run) >= CUT_RATIO:
             return True  # the message was cut inside this run
+    if _respaced(run, text):
+        return True  # a space lost or put in when the message was retyped ("notunderstood", "disconn ected")
     absent = [w for w in _WORD.compiled().findall(run) if w not in words]
     if not absent:
         # every word is there: an article put in or left out when the message was retyped ("but got an array
@@ -456,11 +465,37 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _respaced(run: str, text: str) -> bool:
+    """Whether ``run`` is in ``text`` once the spaces of both are ignored, and only then: a space lost or put in.
+
+    A run of one word is left out: its letters inside a longer word are another word, not a lost space.
+    """
+    return " " in run.strip() and run not in text and _squeezed(run) in _squeezed(text)
+
+
+def _with_spacing_of(run: str, text: str) -> str:
+    """``text`` with the first stretch that spells ``run`` with other spacing written as ``run``."""
+    import re
+
+    letters = [re.escape(c) for c in _squeezed(run)]
+    return re.sub(r"\s*".join(letters), lambda _m: run.strip(), text, count=1)
+
+
 def _fits_once_repaired(pattern: str, runs: Sequence[str], text: str, words: frozenset[str]) -> bool | None:
-    """Whether the whole pattern fits ``text`` once each mistyped word of its literal text is put right (None: no typo)."""
+    """Whether the whole pattern fits ``text`` once each slip in its literal text is put right (None: no slip).
+
+    A slip is a mistyped long word, or a space lost or put in within the wording's literal text.
+    """
     import re
 
     repaired = text
+    for run in runs:
+        if _respaced(run, repaired):
+            repaired = _with_spacing_of(run, repaired)
     for word in {w for run in runs for w in _WORD.compiled().findall(run)} - words:
         if len(word) < MIN_MISTYPED_WORD:
             continue
