@@ -222,11 +222,16 @@ def postings(packed: dict[str, str], word: str) -> tuple[int, ...]:
     return tuple(int(n) for n in lines[start : lines.index("\n", start)].split(","))
 
 
+MAX_JOINED_CHARS = 40
+
+
 def _known_pieces(by_word: dict[str, str], word: str) -> list[str]:
     """The long words of a wording that begin or end ``word``, a word no wording holds (two words run together)."""
     from kerasdoctor.explain import fuzzy
 
     least = fuzzy.MIN_SHARED_WORD
+    if len(word) > MAX_JOINED_CHARS:
+        return []  # a blob or a path, not two words of a message
     return [piece for cut in range(least, len(word) - 1) for piece in (word[:cut], word[-cut:]) if postings(by_word, piece)]
 
 
