@@ -602,6 +602,8 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "the pretrained VGG16 model gives wrong predictions on every photo I try"),
     ("inference-preprocessing-mismatch", "用预训练的ResNet50模型预测，结果全都错误"),
     ("inference-preprocessing-mismatch", "my training and test data were scaled separately and the test error is terrible"),
+    ("ctc-decode-padding-read-as-labels", "the ctc_decode output of my OCR model returns -1 at the end of every row"),
+    ("ctc-decode-padding-read-as-labels", "语音识别训练时loss在下降，但是字错误率一直是100%"),
 ]
 
 
