@@ -64,6 +64,7 @@ WHERE_KEYS = (
     "raised_in",
     "not_raised_in",
     "frame_function",
+    "shown_frame_function",
     "raising_code",
     "shown_raising_code",
     "calling_code",

@@ -727,3 +727,26 @@ def test_a_library_bug_one_call_reaches_is_named_only_where_the_calling_line_is_
     assert names(matches)[0] == "mha-attention-scores-symbolic-keras30" and matches[0].confidence >= CONFIDENT
     other_call = shown.replace("out, scores = mha(q, v, return_attention_scores=True)", "a, b = dense(q)")
     assert names(explain(other_call, rules=RULES, versions={}).matches)[0] == "tensor-not-iterable"
+
+
+def test_a_message_other_misuses_print_names_the_restored_savedmodel_only_where_its_frame_is_shown() -> None:
+    # savedmodel-loaded-as-generic-object (shown_frame_function): reproduced with tf-keras 2.21,
+    # fixtures/repro/KD218_saved_model_load_on_keras_input.py; the bare message stays with raw-op-on-keras-tensor
+    message = (
+        "TypeError: You are passing KerasTensor(type_spec=TensorSpec(shape=(None, 4), dtype=tf.float32, name='input_2'), "
+        "name='input_2', description=\"created by layer 'input_2'\"), an intermediate TF-Keras symbolic input/output, "
+        "to a TF API that does not allow registering custom dispatchers, such as `tf.cond`, `tf.function`, gradient "
+        "tapes, or `tf.map_fn`.\n"
+    )
+    bare = explain(message, rules=RULES, versions={}).matches
+    assert "savedmodel-loaded-as-generic-object" not in names(bare)
+    shown = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/repro/load.py", line 12, in <module>\n'
+        "    outputs = loaded(inputs, training=False)\n"
+        '  File "/venv/lib/python3.11/site-packages/tensorflow/python/saved_model/load.py", line 817, in _call_attribute\n'
+        "    return instance.__call__(*args, **kwargs)\n"
+        '  File "/venv/lib/python3.11/site-packages/tf_keras/src/engine/keras_tensor.py", line 290, in __array__\n'
+        "    raise TypeError(\n" + message
+    )
+    assert names(explain(shown, rules=RULES, versions={}).matches)[0] == "savedmodel-loaded-as-generic-object"

@@ -167,11 +167,16 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
             verdict = None if inside is None else not inside
         elif key == "user_file":
             verdict = _shadowing_user_file(record, values)
-        elif key == "frame_function":
+        elif key in ("frame_function", "shown_frame_function"):
             # a frame running the function, or a line calling it: Keras 3 filters the frames between the user's
-            # ``model.load_weights(...)`` and the raising one, so the call on the user's line is what shows it ran
+            # ``model.load_weights(...)`` and the raising one, so the call on the user's line is what shows it ran.
+            # For shown_frame_function a paste without frames does not hold the condition (a message other misuses
+            # print too belongs to this family only where the traceback shows the function ran)
             frames = [f for f in (*record.frames, *record.inner_frames) if f.function]
-            verdict = None if not frames else any(f.function.split(".")[-1] in values or _calls_any(f.code, values) for f in frames)
+            if not frames:
+                verdict = False if key.startswith("shown_") else None
+            else:
+                verdict = any(f.function.split(".")[-1] in values or _calls_any(f.code, values) for f in frames)
         elif key == "called_from":
             # a Keras 2-era library calling Keras 3 fails inside Keras, but the code to blame is the library's
             caller = _called_from(record)
