@@ -1358,3 +1358,17 @@ def test_an_exception_line_after_the_users_english_lead_in_is_a_second_error() -
 def test_a_library_lead_in_does_not_split_a_message(line) -> None:
     text = f"ValueError: first line of the message\n\n{line}\nKeyError: 'k'\n"
     assert [r.type for r in extract_errors(text)] == ["ValueError"]
+
+
+@pytest.mark.parametrize("glued", ["运行时报错：", ""])
+def test_chinese_words_after_the_exception_line_of_a_traceback_leave_it_its_type_and_frames(glued: str) -> None:
+    # the words go above the traceback: above the exception line they would split it from its frames
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/adabound.py", line 40, in __init__\n'
+        "    self.lr = K.variable(lr, name='lr')\n"
+        f"{glued}AttributeError: can't set attribute，求助\n"
+    )
+    (record,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (record.type, record.message) == ("AttributeError", "can't set attribute")
+    assert [frame.code for frame in record.frames] == ["self.lr = K.variable(lr, name='lr')"]

@@ -431,9 +431,19 @@ def split_glued_exception_lines(lines: list[str]) -> list[str]:
         if closing and line.rstrip().endswith(closing):
             line = line.rstrip()[: -len(closing)]
         if words:
-            out.append(" ".join(words))
+            # right above the exception line they would split a traceback from the line that ends it: they go
+            # above the traceback instead
+            out.insert(_traceback_start(out), " ".join(words))
         out.append(line)
     return out
+
+
+def _traceback_start(lines: list[str]) -> int:
+    """Where the traceback that the last of ``lines`` belongs to begins (``len(lines)`` when they end in no frame)."""
+    start = len(lines)
+    while start > 0 and (lines[start - 1][:1] in (" ", "\t") or lines[start - 1].startswith(('File "', "Traceback (most recent call last)"))):
+        start -= 1
+    return start
 
 
 def restore_placeholders(text: str) -> str:
