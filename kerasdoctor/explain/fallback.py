@@ -246,8 +246,9 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
         held = {word: postings(by_word, word) for word in {*words, *long_words}}
         # a word run together with its neighbour where a space was lost ("notunderstood"): its known pieces count
         pieces = {piece for word in long_words if not held[word] for piece in _known_pieces(by_word, word)} - words
+        held.update((piece, postings(by_word, piece)) for piece in pieces if piece not in held)
         for word in [*words, *pieces]:
-            for wording in held[word] if word in held else postings(by_word, word):
+            for wording in held[word]:
                 shared[wording] = shared.get(wording, 0) + 1
         # a short text is worth scoring against a wording that holds all its (two or more) long words
         all_long: set[int] = set()
