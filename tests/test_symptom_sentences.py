@@ -604,6 +604,10 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "my training and test data were scaled separately and the test error is terrible"),
     ("ctc-decode-padding-read-as-labels", "the ctc_decode output of my OCR model returns -1 at the end of every row"),
     ("ctc-decode-padding-read-as-labels", "语音识别训练时loss在下降，但是字错误率一直是100%"),
+    ("conv-kernels-other-backend", "the same model and weights give different predictions on the theano and tensorflow backends"),
+    ("conv-kernels-other-backend", "用theano训练的模型权重在tensorflow后端上预测结果不一样"),
+    ("theano-old-gpu-backend", "after upgrading theano, device=gpu in my theanorc gives an error"),
+    ("theano-old-gpu-backend", "升级theano以后THEANO_FLAGS里device=gpu报错"),
 ]
 
 

@@ -190,6 +190,13 @@ def build() -> dict[str, object]:
     }
 
 
+# TF 1.x names its submodules after their files ('tensorflow.python.ops.nn' before TF 1.13's generated API,
+# 'tensorflow._api.v1.nn' after): an attribute missing there is older TF code meeting TF 1.x, not TF 1 code meeting
+# TF 2 (TF 1.0-1.1 moved tf.nn.rnn_cell to tf.contrib.rnn). TF 2.0-2.5's tf.keras modules ('tensorflow.python.keras.
+# api._v2.keras.losses', which tf.losses is) stay in.
+TF2_MODULE = "(?!(?:tensorflow|tensorflow_core)\\.python\\.(?!keras\\.)|[\\w.]*_api\\.v1\\.)"
+
+
 def error_patterns(data: dict[str, Any]) -> dict[str, list[str]]:
     """The AttributeError wordings TF 2 prints for each group's names, as regexes for the rules' ``errors``.
 
@@ -226,7 +233,7 @@ def error_patterns(data: dict[str, Any]) -> dict[str, list[str]]:
         chunk: list[str] = []
         for branch in [*branches, None]:
             if chunk and (branch is None or sum(map(len, chunk)) + len(branch) > MAX_PATTERN):
-                patterns.append(f"module '[\\w.]*\\.(?:{'|'.join(chunk)})'")
+                patterns.append(f"module '{TF2_MODULE}[\\w.]*\\.(?:{'|'.join(chunk)})'")
                 chunk = []
             if branch is not None:
                 chunk.append(branch)
