@@ -226,13 +226,13 @@ MAX_JOINED_CHARS = 40
 
 
 def _known_pieces(by_word: dict[str, str], word: str) -> list[str]:
-    """The long words of a wording that begin or end ``word``, a word no wording holds (two words run together)."""
+    """The long words of a wording that begin or end ``word``, shorter than it (two words run together)."""
     from kerasdoctor.explain import fuzzy
 
     least = fuzzy.MIN_SHARED_WORD
     if len(word) > MAX_JOINED_CHARS:
         return []  # a blob or a path, not two words of a message
-    return [piece for cut in range(least, len(word) - 1) for piece in (word[:cut], word[-cut:]) if postings(by_word, piece)]
+    return [piece for cut in range(least, len(word)) for piece in (word[:cut], word[-cut:]) if postings(by_word, piece)]
 
 
 def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]) -> set[int]:
@@ -244,8 +244,9 @@ def _near_miss_positions(index: EvidenceIndex, normalised: Sequence[ErrorRecord]
     for words, long_words in fuzzy.text_words(normalised):
         shared: dict[int, int] = {}
         held = {word: postings(by_word, word) for word in {*words, *long_words}}
-        # a word run together with its neighbour where a space was lost ("notunderstood"): its known pieces count
-        pieces = {piece for word in long_words if not held[word] for piece in _known_pieces(by_word, word)} - words
+        # a word run together with its neighbour where a space was lost ("notunderstood"): its known pieces count, as
+        # ``explain.fuzzy._joined`` counts them, of any longer word (a known "objects" still holds the "object" of a wording)
+        pieces = {piece for word in long_words for piece in _known_pieces(by_word, word)} - words
         held.update((piece, postings(by_word, piece)) for piece in pieces if piece not in held)
         for word in [*words, *pieces]:
             for wording in held[word]:
