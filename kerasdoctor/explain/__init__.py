@@ -55,7 +55,15 @@ def explain_records(
         # only warnings no wording knows were read (a library's FutureWarning in a pasted log): the user's own words
         # beside them still tell what went wrong
         beside = words_beside_warnings(prose, pool)
-        matches = _without_wording([beside, *pool] if beside is not None else pool, ruleset, environment, guess)
+        if beside is None:
+            matches = _without_wording(pool, ruleset, environment, guess)
+        else:
+            from kerasdoctor.explain.fallback import described_symptoms, rank
+
+            found = _without_wording(pool, ruleset, environment, guess=False)
+            seen = {m.rule.id for m in found}
+            found = rank([*found, *(m for m in described_symptoms([beside], ruleset, ruleset.vocabulary) if m.rule.id not in seen)])
+            matches = found or _without_wording([beside, *pool], ruleset, environment, guess)
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 
