@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerasdoctor.explain.extract import extract_errors, extract_from_file, records_from_exception
+from kerasdoctor.explain.extract import extract_errors, extract_from_file, holds_log_lines, records_from_exception, words_beside_warnings
 from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error
 from kerasdoctor.types import GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from kerasdoctor.types import Match
 
 __all__ = ["explain", "explain_file", "explain_records"]
+
+# how far below a quoted notice's wording match the family the user's own words describe may be and still come first
+DESCRIBED_MARGIN = 0.1
 
 
 def explain_records(
@@ -48,11 +51,37 @@ def explain_records(
     worded = bool(matches)
     if not matches:
         # INFO lines are read for the wordings of problems only: the fallback's looser readings would find anything in them
-        matches = _without_wording([r for r in records if r.type != INFO_LOG], ruleset, environment, guess)
+        pool = [r for r in records if r.type != INFO_LOG]
+        # only warnings no wording knows were read (a library's FutureWarning in a pasted log): the user's own words
+        # beside them still tell what went wrong
+        beside = words_beside_warnings(prose, pool)
+        if beside is None:
+            matches = _without_wording(pool, ruleset, environment, guess)
+        else:
+            from kerasdoctor.explain.fallback import described_symptoms, rank
+
+            found = _without_wording(pool, ruleset, environment, guess=False)
+            seen = {m.rule.id for m in found}
+            found = rank([*found, *(m for m in described_symptoms([beside], ruleset, ruleset.vocabulary) if m.rule.id not in seen)])
+            matches = found or _without_wording([beside, *pool], ruleset, environment, guess)
     elif matches[0].confidence < GENERIC_WORDING and any(r.frames for r in records):
         from kerasdoctor.explain.fallback import add_frame_evidence
 
         matches = add_frame_evidence(matches, records, ruleset)
+    elif (
+        prose
+        and all(m.rule.severity == "info" for m in matches)
+        and all(r.kind == "message" and not holds_log_lines(r.message) for r in records)
+    ):
+        # only notices their families call harmless fitted, quoted in the user's own words (no log pasted): what those
+        # words describe beside them ("runs only on the CPU") is the failure to explain, the notice comes after it
+        from kerasdoctor.explain.fallback import described_symptoms
+
+        worded_ids = {m.rule.id for m in matches}
+        described = described_symptoms([r for r in records if r.type != INFO_LOG], ruleset, ruleset.vocabulary)
+        # about as sure as the notice: a notice that states the cause itself ("will not use cuDNN kernels") keeps its place
+        told = [m for m in described if m.rule.severity != "info" and m.rule.id not in worded_ids and m.confidence >= matches[0].confidence - DESCRIBED_MARGIN]
+        matches = [*told, *matches]
     unexplained = [r for r in records if r.kind == "exception" and (r.message.strip() or r.frames)]
     if worded and unexplained and all(m.record.kind != "exception" for m in matches):
         # every wording that fit belongs to a line beside the exception (a log, a warning): the exception, what

@@ -17,7 +17,7 @@ from kerasdoctor.types import INFO_LOG, LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from typing import Any
 
 MAX_MESSAGE_LINES = 400
@@ -174,6 +174,27 @@ _INFO_GLOG_LINE = lazy(
     r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+I\s+[^\]\s]+\]"
     r"|I [\w./\\-]+\.(?:cc|h|py):\d+\])\s*(?P<msg>.*)$"
 )
+
+def words_beside_warnings(prose: str, records: Sequence[ErrorRecord]) -> ErrorRecord | None:
+    """The user's own lines of ``prose`` when every record read from it is a Python warning (a library's FutureWarning
+    pasted in a question): a message record holding them, or None when there are none or other records were read."""
+    if not prose or not records or any(r.kind != "warning" for r in records):
+        return None
+    heads = [r.message.strip()[:60] for r in records if r.message.strip()]
+    own = [line for line in strip_ansi(prose).splitlines() if line.strip() and not any(head in line for head in heads)]
+    text = "\n".join(own).strip()[:MAX_MESSAGE_CHARS]
+    return ErrorRecord(kind="message", message=text, key_message=unwrap_message(text)) if text else None
+
+
+def holds_log_lines(text: str) -> bool:
+    """Whether a line of ``text`` is a TensorFlow/absl log line of any level: a log was pasted, not a sentence quoting one."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and (_ANY_GLOG.match(line) or _INFO_GLOG_LINE.match(line) or _GLOG_LINE.match(line)):
+            return True
+    return False
+
+
 # what a shell prints when a signal ended the process (bash, with or without its job line "line 6: 3305 ...", and zsh):
 # a line of its own, never the continuation of the log line above it
 _PROCESS_DEATH = lazy(

@@ -419,6 +419,21 @@ def fallback_matches(
     return rank(candidates)
 
 
+def described_symptoms(records: Sequence[ErrorRecord], rules: RuleSet | Sequence[Rule], vocabulary: Vocabulary | None = None) -> list[Match]:
+    """The families whose symptom phrases the records' words fit, read as a description whatever wordings fitted them."""
+    from kerasdoctor.kb import RuleSet
+
+    if isinstance(rules, RuleSet):
+        from kerasdoctor.explain.symptoms import matches_of_fits, symptom_fits
+
+        _, positions, _ = _evidence_candidates(rules, records, normalised_records(records))
+        fits = symptom_fits(records, rules.phrases_at(positions), rules.word_groups())
+        return rank(by_whole_text(matches_of_fits(fits, rules.rule_at), records, rules))
+    from kerasdoctor.explain.symptoms import symptom_matches
+
+    return rank(by_whole_text(symptom_matches(records, rules, vocabulary), records, rules, vocabulary))
+
+
 # the share of a message a raise site's own words must make up for the message to be that check's, as printed
 MIN_CHECK_COVERAGE = 0.5
 
