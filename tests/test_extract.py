@@ -133,6 +133,22 @@ def test_frames_pasted_without_traceback_header():
     assert rec.location is None  # the only frame is inside site-packages
 
 
+def test_frame_line_whose_space_before_in_was_lost_keeps_its_function():
+    # a paste that lost the space after the comma ("line 12,in train"): the frame still names its function
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 12,in train\n'
+        "    model.fit_generator(gen, steps_per_epoch=10)\n"
+        '  File "/usr/lib/python3.6/site-packages/keras/engine/training.py", line 2083,in fit_generator\n'
+        "    generator_output = next(output_generator)\n"
+        "StopIteration\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "StopIteration"
+    assert [(f.function, f.line) for f in rec.frames] == [("train", 12), ("fit_generator", 2083)]
+    assert rec.location is not None and rec.location.path == "train.py"
+
+
 def test_colab_markdown_link_frames():
     text = (
         "AttributeError                            Traceback (most recent call last)\n"

@@ -52,7 +52,7 @@ _PYTEST_FRAME = lazy(r"^(?P<path>[^\s:>][^:]*\.pyx?):(?P<line>\d+): in (?P<func>
 _PYTEST_ERROR = lazy(r"^E(?:\s+(?P<text>.*))?$")
 # ", in" may end the line when a page dropped "<module>" as an HTML tag, and the path may be empty when it
 # dropped "<stdin>" or "<string>" the same way (a page that rendered the tag apart also leaves a space before the comma)
-_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)" ?, line (?P<line>\d+)(?:, in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
+_PY_FRAME = lazy(r'^\s*File "(?P<path>[^"]*)" ?, line (?P<line>\d+)(?:,\s*in(?: (?P<func>.+?))?)?\s*(?:\*)?\s*$')
 _IPY_FRAME = lazy(
     # Spyder (IPython 8) writes the function without the comma: "File ~\\pkg\\__init__.py:68 in set_framework"
     r"^\s*(?:File (?P<path>.+?):(?P<line>\d+)(?:,? in (?P<func>.+))?"
