@@ -459,6 +459,16 @@ def test_a_frame_without_a_function_is_where_a_file_failed_to_compile():
     assert all(m.rule.name != "python-syntax-error" for m in ran)
 
 
+def test_a_file_that_failed_to_compile_names_the_family_of_where_it_lies():
+    """The user's own file is a syntax error of theirs; a package's file, a package written for another Python."""
+    users = explain(CUT_COMPILE_ERROR.format(function=""), versions={}).matches
+    assert [m.rule.name for m in users] == ["python-syntax-error"]
+    package = CUT_COMPILE_ERROR.replace("train.py", "/usr/lib/python3.5/site-packages/yolo3/model.py").format(function="")
+    best = top(package)
+    assert best is not None and best.rule.name == "package-needs-other-python"
+    assert best.kind == "frames" and best.confidence <= 0.5
+
+
 @pytest.mark.parametrize("cls", ["ValueError", "InvalidArgumentError"])
 def test_a_builtin_or_widely_declared_class_alone_names_no_family(cls):
     assert all(m.kind != "frames" for m in explain(CLASS_ONLY.format(cls=cls), versions={}).matches)

@@ -162,6 +162,17 @@ def untold_types(records: Sequence[ErrorRecord]) -> set[str]:
     }
 
 
+def _declared_where_raised(rule: Rule, name: str, record: ErrorRecord) -> bool:
+    """Whether one of the rule's wordings of class ``name`` may have been raised where the record's last frame is.
+
+    A wording for a SyntaxError in an installed package's file (``raised_in: [site-packages]``) is no
+    evidence for a user's own ``train.py`` that failed to compile, and the other way round.
+    """
+    from kerasdoctor.explain.match import location_verdicts
+
+    return any(False not in location_verdicts(pattern, record) for pattern in rule.errors if name in pattern.types)
+
+
 def _shows_compile_error(record: ErrorRecord) -> bool:
     """Whether a record without its class line ends in the frame Python prints for a SyntaxError.
 
@@ -200,6 +211,7 @@ def type_matches(records: Sequence[ErrorRecord], rules: Iterable[Rule]) -> list[
         else:
             name, note = (record.type or "").rsplit(".", 1)[-1], "the message was not pasted: matched on the exception's class alone"
             owners = declared.get(name, []) if name in wanted and not record.message.strip() else []
+        owners = [rule for rule in owners if _declared_where_raised(rule, name, record)]
         if not 0 < len(owners) <= 2:
             continue
         confidence = TYPE_ONLY_ONE_FAMILY if len(owners) == 1 else TYPE_ONLY_TWO_FAMILIES

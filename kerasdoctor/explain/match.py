@@ -207,6 +207,16 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
     return verdicts
 
 
+def location_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
+    """The verdicts of the pattern's ``raised_in`` / ``not_raised_in`` conditions alone: where the error was raised."""
+    verdicts: list[bool | None] = []
+    for key, values in pattern.where.items():
+        if key in ("raised_in", "not_raised_in"):
+            inside = _raised_in(record, values)
+            verdicts.append(inside if inside is None or key == "raised_in" else not inside)
+    return verdicts
+
+
 def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
     verdicts = _where_verdicts(pattern, record) if pattern.where else []
     if False in verdicts:
