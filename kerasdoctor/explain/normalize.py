@@ -73,6 +73,8 @@ _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a traceback frame's head cut by a narrow window: `File "x.py",` / `line 3, in f`
 _CUT_FRAME_HEAD = lazy(r'(?m)^[ \t]*File "(?:[^"\n]*|[^"\n]+",?|[^"\n]+", line \d+,?)[ \t]*$')
 _WHOLE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+, in [\w<]')
+# the head of the frame of a file that failed to compile names no function (`File "x.py", line 14`)
+_COMPILE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+[ \t]*$')
 # TF 1.x repeats a graph error's type as "InvalidArgumentError (see above for traceback): ..." after its op frames
 _EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?:")
 # an exception line glued to the user's Chinese words before it: "报错：ValueError: ...", "【问题】KeyError: ...",
@@ -370,7 +372,8 @@ def rejoin_cut_frame_heads(lines: list[str]) -> list[str]:
             for taken, following in enumerate(lines[i : i + 2], start=1):
                 # a cut inside the quoted path lost no space; one after it did
                 joined = joined.rstrip() + ("" if joined.count('"') % 2 else " ") + following.strip()
-                if _WHOLE_FRAME_HEAD.match(joined):
+                # a head that already showed its line number before the cut is whole only with its function
+                if _WHOLE_FRAME_HEAD.match(joined) or ('", line' not in line and _COMPILE_FRAME_HEAD.match(joined)):
                     line = joined
                     i += taken
                     break
