@@ -149,6 +149,41 @@ def test_frame_line_whose_space_before_in_was_lost_keeps_its_function():
     assert rec.location is not None and rec.location.path == "train.py"
 
 
+def test_bare_exception_line_keeps_no_text_below_it():
+    # Python prints a colon-less "MemoryError" for an empty message; the lines the user pasted under it are theirs
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 115, in get_next_batch\n'
+        "    batch_x = np.zeros([batch_size, 240 * 60])\n"
+        "MemoryError\n"
+        "```\n"
+        "2\n"
+        "then the GPU log said this:\n"
+        "2018-11-04 01:54:01.061494: E tensorflow/stream_executor/cuda/cuda_driver.cc:806] failed to allocate 2.00G "
+        "(2147483648 bytes) from device: CUDA_ERROR_OUT_OF_MEMORY: out of memory\n"
+    )
+    records = extract_errors(text)
+    assert (records[0].type, records[0].message) == ("MemoryError", "")
+    assert any("CUDA_ERROR_OUT_OF_MEMORY" in r.message for r in records[1:])
+    # a chained traceback below a bare exception still links to it
+    chained = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 3, in <module>\n'
+        "    next(gen)\n"
+        "StopIteration\n"
+        "\n"
+        "During handling of the above exception, another exception occurred:\n"
+        "\n"
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 5, in <module>\n'
+        "    raise RuntimeError('generator raised StopIteration')\n"
+        "RuntimeError: generator raised StopIteration\n"
+    )
+    first, second = extract_errors(chained)
+    assert (first.type, first.message, first.chained) == ("StopIteration", "", True)
+    assert second.type == "RuntimeError"
+
+
 def test_colab_markdown_link_frames():
     text = (
         "AttributeError                            Traceback (most recent call last)\n"

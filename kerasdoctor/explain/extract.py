@@ -736,6 +736,7 @@ class _Parser:
         self.after_definition_header = False  # the line just read announced an op's definition stack
         self.follows_definition_header = False  # ... the line before the one being read did
         self.definition_stack = False  # the frames being read are that stack: they built an op, none of them raised
+        self.bare_exception = False  # the exception line after the frames had no colon: Python printed an empty message
         self.info_messages: set[str] = set()  # the distinct INFO lines kept as records
 
     # -- traceback state -------------------------------------------------------------------
@@ -796,6 +797,7 @@ class _Parser:
         return any(_CJK_PROSE.match(text.strip()) or _EN_LEAD_IN.match(text.strip()) for text in self.msg_lines[1:])
 
     def _begin_message(self, type_name: str | None, first: str) -> None:
+        self.bare_exception = False
         self.state = "message"
         self.type = type_name
         self.msg_lines = [first]
@@ -839,6 +841,15 @@ class _Parser:
                 self._flush()
                 self._close_chain()
                 self.shutdown_pending = True
+                return
+            if self.bare_exception and stripped:
+                # "MemoryError" alone after the frames: str(exc) was empty (a message, even one that starts on
+                # the next line, follows a colon), so the text below it is the user's, not the exception's
+                self.chain_pending = False
+                self._trim_message()
+                self._flush()
+                self._close_chain()
+                self._scan(line)
                 return
             if self.vscode and 'File "' in line and _PY_FRAME.match(line):
                 # the message ends where VS Code lists the frames
@@ -979,6 +990,7 @@ class _Parser:
             self._begin_message(None, stripped)
         elif m and looks_like_exception:
             self._begin_message(m.group("type"), m.group("msg") or "")
+            self.bare_exception = stripped == m.group("type")
         elif self.ipython_type:
             self._begin_message(self.ipython_type, stripped)
         else:

@@ -443,6 +443,10 @@ def match_error(
                 evidence = _search(pattern, record, low, blind, unmarked)
                 if evidence is None:
                     continue
+                if not evidence.strip() and not (record.type and set(pattern.types).intersection(record.type_names or (record.type,))):
+                    # an empty wording ("MemoryError" printed bare) fits any empty message: only the exception's own class
+                    # tells the family, so a record without it (frames cut before their exception line) says nothing
+                    continue
                 if notes_of_rule is None:
                     # only for rules that fit: comparing versions for all of them costs start-up time
                     notes_of_rule = _version_notes(rule, versions) if versions else (False, ())
