@@ -176,6 +176,16 @@ def test_a_paste_indented_as_a_whole_is_read_at_its_own_margin():
     assert normalize_text("Traceback (most recent call last):\n  " + frames) == "Traceback (most recent call last):\n  " + frames
 
 
+def test_a_traceback_tagged_by_mpirun_is_read_without_its_rank_tags():
+    # mpirun --tag-output / horovodrun prefix every line of a rank with "[job,rank]<stderr>:"
+    frames = ['  File "/v/site-packages/tensorflow_addons/activations/gelu.py", line 27, in <module>', "    x = 1"]
+    tagged = "\n".join(f"[1,3]<stderr>:{line}" for line in (*frames, "ValueError: bad"))
+    assert normalize_text(tagged) == "\n".join((*frames, "ValueError: bad"))
+    (record,) = [r for r in extract_errors(tagged) if r.kind == "exception"]
+    assert (record.type, record.message) == ("ValueError", "bad")
+    assert normalize_text("[0]<stdout>:Epoch 1/2") == "Epoch 1/2"
+
+
 def test_python_code_survives_normalising():
     text = 'File "a.py", line 3, in __init__\n    f(*args, **kwargs)\n>>> x = 1'
     assert normalize_text(text) == text

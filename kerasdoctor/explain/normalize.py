@@ -58,6 +58,8 @@ _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # a traceback copied out of a web page's HTML keeps its line breaks as tags
 _HTML_BREAK = lazy(r"(?i)<br\s*/?>\n?")
 _FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
+# mpirun --tag-output / horovodrun tag every line a rank prints with its job and rank: "[1,3]<stderr>:"
+_RANK_TAG = lazy(r"(?m)^\[\d+(?:,\d+)?\]<std(?:err|out)>:")
 _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
 # **bold** but not Python's **kwargs: a closing ** is never followed by a name
 _BOLD = lazy(r"(?<![^\s>(\[])\*\*(?=[A-Za-z`'\"])([^*\n]+?)(?<=[\w`'\".:)\]])\*\*(?![\w*])")
@@ -634,6 +636,8 @@ def normalize_text(text: str) -> str:
         text = unwrap_notebook_error_json(text)
     if '"ename":' in text:
         text = unwrap_ipynb_error_json(text)
+    if "]<std" in text:
+        text = _RANK_TAG.sub("", text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
     if indented_as_a_whole("\n".join(lines)):
