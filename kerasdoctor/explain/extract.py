@@ -785,6 +785,14 @@ class _Parser:
             self.out.add_exception(record)
         self.chain_group = []
 
+    def _end_message_before(self, line: str) -> None:
+        """The message ended above ``line``, which is read afresh."""
+        self.chain_pending = False
+        self._trim_message()
+        self._flush()
+        self._close_chain()
+        self._scan(line)
+
     def _trim_message(self) -> None:
         """Drop the blank lines that end the message read so far."""
         while self.msg_lines and not self.msg_lines[-1].strip():
@@ -845,11 +853,7 @@ class _Parser:
             if self.bare_exception and stripped:
                 # "MemoryError" alone after the frames: str(exc) was empty (a message, even one that starts on
                 # the next line, follows a colon), so the text below it is the user's, not the exception's
-                self.chain_pending = False
-                self._trim_message()
-                self._flush()
-                self._close_chain()
-                self._scan(line)
+                self._end_message_before(line)
                 return
             if self.vscode and 'File "' in line and _PY_FRAME.match(line):
                 # the message ends where VS Code lists the frames
@@ -867,11 +871,7 @@ class _Parser:
                 self._close_chain()
                 return
             if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line) or self._second_error(line):
-                self.chain_pending = False
-                self._trim_message()
-                self._flush()
-                self._close_chain()
-                self._scan(line)
+                self._end_message_before(line)
                 return
             if len(self.msg_lines) < MAX_MESSAGE_LINES and self.msg_chars < MAX_MESSAGE_CHARS:
                 self.msg_lines.append(line)
