@@ -160,11 +160,8 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
     """Per ``where`` condition: True when the traceback shows it holds, False when it shows it does not, None when it cannot tell."""
     verdicts: list[bool | None] = []
     for key, values in pattern.where.items():
-        if key == "raised_in":
-            verdict = _raised_in(record, values)
-        elif key == "not_raised_in":
-            inside = _raised_in(record, values)
-            verdict = None if inside is None else not inside
+        if key in _LOCATION_KEYS:
+            verdict = _location_verdict(key, values, record)
         elif key == "user_file":
             verdict = _shadowing_user_file(record, values)
         elif key in ("frame_function", "shown_frame_function"):
@@ -207,14 +204,18 @@ def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | N
     return verdicts
 
 
+_LOCATION_KEYS = ("raised_in", "not_raised_in")
+
+
+def _location_verdict(key: str, values: tuple[str, ...], record: ErrorRecord) -> bool | None:
+    """Whether the error was raised where a ``raised_in`` / ``not_raised_in`` condition asks (None: cannot tell)."""
+    inside = _raised_in(record, values)
+    return inside if inside is None or key == "raised_in" else not inside
+
+
 def location_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
     """The verdicts of the pattern's ``raised_in`` / ``not_raised_in`` conditions alone: where the error was raised."""
-    verdicts: list[bool | None] = []
-    for key, values in pattern.where.items():
-        if key in ("raised_in", "not_raised_in"):
-            inside = _raised_in(record, values)
-            verdicts.append(inside if inside is None or key == "raised_in" else not inside)
-    return verdicts
+    return [_location_verdict(key, values, record) for key, values in pattern.where.items() if key in _LOCATION_KEYS]
 
 
 def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
