@@ -17,7 +17,8 @@ which evidence answers how well):
                   that is not in the catalog yet counts as a miss);
   answered        over all cases: explain returned at least one match;
   confident wrong over all cases: the best match has confidence >= 0.8 and is not the
-                  expected rule (for a null case any confident match is wrong).
+                  expected rule (for a null case any confident match is wrong; how many
+                  of them are null cases is reported beside it).
 
 A case without `form`/`language` (the dev set predates them) gets them from its text.
 A test case whose thread a rule cites is left out of the figures and listed: a rule
@@ -232,6 +233,7 @@ def evaluate(
         "forms_inferred": sum(c["form_inferred"] for c in cases if c["file"] not in excluded),
         "cases_without_rule": len(unnamed),
         "null_cases_silent": sum(not r["answered"] for r in unnamed),
+        "null_cases_confident": sum(r["confident_wrong"] for r in unnamed),
         "rules_in_catalog": len(catalog),
         "expected_missing_from_catalog": sorted({r["expected"] for r in results if not r["expected_in_catalog"]}),
         "excluded_cited_by_rules": excluded,
@@ -270,6 +272,12 @@ def render_text(name: str, corpus: Path, report: dict[str, Any], show_misses: bo
     if report["forms_inferred"]:
         lines.append(f"  form inferred from the text for {report['forms_inferred']} cases that do not state it")
     lines.append(f"  no-rule cases left unmatched: {report['null_cases_silent']} of {report['cases_without_rule']}")
+    # a case is labelled when it is committed: a family written later may name the cause its thread found, and the
+    # label stays null, so these count as confident-wrong; each case's `family:` line says which it is
+    lines.append(
+        f"  confident-wrong on no-rule cases: {report['null_cases_confident']} of {report['overall']['confident_wrong_count']}"
+        " (a case stays labelled as committed, also when a later family names its cause)"
+    )
     if report["expected_missing_from_catalog"]:
         lines.append("  expected names not in the catalog yet (counted as misses): " + ", ".join(report["expected_missing_from_catalog"]))
     if report["excluded_cited_by_rules"]:
