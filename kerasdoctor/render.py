@@ -97,11 +97,25 @@ def kind_label(match: Match) -> str:
     return KIND_LABELS.get(match.kind, match.kind)
 
 
+def error_line(match: Match) -> str:
+    """The line of the record that shows the error: its headline, or, for a pasted log whose matched wording sits on a
+    later line (a warning between progress bars), that line: the log's first line says nothing of the error."""
+    record = match.record
+    headline = record.headline
+    evidence = (match.evidence or "").strip().split("\n", 1)[0].strip()
+    if match.kind != "wording" or not evidence or evidence in headline:
+        return headline
+    for line in (record.key_message or record.message).splitlines():
+        if evidence in line:
+            return f"{record.type}: {line.strip()}" if record.type else line.strip()
+    return headline
+
+
 def match_text(match: Match) -> str:
     """One diagnosis as plain text."""
     rule, docs = match.rule, match.rule.docs
     out = [f"{rule.id} {rule.name} · confidence {match.confidence:.2f} · {kind_label(match)}", rule.title, ""]
-    out += _wrap("error", match.record.headline)
+    out += _wrap("error", error_line(match))
     out += _location_lines(match.record)
     for note in match.notes:
         out += _wrap("note", note)
@@ -167,7 +181,7 @@ def _print_rich(explanation: Explanation, stream: TextIO, top: int) -> None:
     best = explanation.matches[0]
     rule, docs = best.rule, best.rule.docs
     body: list[Any] = []
-    body.append(Text.assemble(("error  ", "bold red"), best.record.headline))
+    body.append(Text.assemble(("error  ", "bold red"), error_line(best)))
     loc = best.record.location
     if loc is not None:
         where = f"{loc.path}:{loc.line}" if loc.line else loc.path

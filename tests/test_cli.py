@@ -27,6 +27,15 @@ def test_explain_argument_text_output():
     assert "\x1b[" not in proc.stdout  # not a terminal: no colour codes
 
 
+def test_a_log_shows_the_line_its_wording_matched_not_its_first_line():
+    log = "Epoch 1/10\n 12/250 [>.....] - ETA: 1:02 - loss: 0.69\nreading the cache: bad marshal data, skipped\n"
+    for colour in ("never", "always"):
+        proc = run_cli("explain", *RULES, "--color", colour, stdin=log)
+        assert proc.returncode == 0, proc.stderr
+        error_line = next(line for line in proc.stdout.splitlines() if "error" in line and ("bad marshal" in line or "Epoch" in line))
+        assert "bad marshal data" in error_line and "Epoch 1/10" not in error_line
+
+
 def test_explain_stdin_json_contract():
     proc = run_cli("explain", "--format", "json", *RULES, stdin=MARSHAL_TB)
     assert proc.returncode == 0, proc.stderr
