@@ -882,10 +882,6 @@ def test_a_wish_to_speed_up_is_no_measured_speed() -> None:
 
 
 def test_a_cpu_core_is_no_cpu_run_instead_of_the_gpu() -> None:
-    groups = WordGroups(
-        vocabulary(
-            [["cpu", "processor"], ["cpu core", "processor core"], ["keras", "tensorflow"], ["only", "solely"], ["use", "uses"]]
-        )
-    )
+    groups = WordGroups(vocabulary([["cpu", "processor"], ["cpu core", "processor core"], ["keras", "tensorflow"], ["only", "solely"], ["use", "uses"]]))
     assert fit("tensorflow only uses cpu", "my tensorflow training only uses the cpu, not the gpu", groups)
     assert not fit("tensorflow only uses cpu", "keras training only uses one cpu core out of 8", groups)

@@ -68,11 +68,7 @@ def explain_records(
         from kerasdoctor.explain.fallback import add_frame_evidence
 
         matches = add_frame_evidence(matches, records, ruleset)
-    elif (
-        prose
-        and all(m.rule.severity == "info" for m in matches)
-        and all(r.kind == "message" and not holds_log_lines(r.message) for r in records)
-    ):
+    elif prose and all(m.rule.severity == "info" for m in matches) and all(r.kind == "message" and not holds_log_lines(r.message) for r in records):
         # only notices their families call harmless fitted, quoted in the user's own words (no log pasted): what those
         # words describe beside them ("runs only on the CPU") is the failure to explain, the notice comes after it
         from kerasdoctor.explain.fallback import described_symptoms

@@ -175,6 +175,7 @@ _INFO_GLOG_LINE = lazy(
     r"|I [\w./\\-]+\.(?:cc|h|py):\d+\])\s*(?P<msg>.*)$"
 )
 
+
 def words_beside_warnings(prose: str, records: Sequence[ErrorRecord]) -> ErrorRecord | None:
     """The user's own lines of ``prose`` when every record read from it is a Python warning (a library's FutureWarning
     pasted in a question): a message record holding them, or None when there are none or other records were read."""
