@@ -1398,6 +1398,21 @@ def test_an_exception_line_after_the_users_english_lead_in_is_a_second_error() -
     assert [r.type for r in extract_errors(text)] == ["TypeError", "ValueError"]
 
 
+def test_an_exception_line_under_the_users_short_words_after_a_blank_line_is_a_second_error() -> None:
+    # two errors quoted in an issue's prose (each in backticks), a few of the user's words between them
+    text = (
+        "The checker says\n"
+        "\n"
+        "`AssertionError: The action returned does not match the action space\n"
+        "`\n"
+        "\n"
+        "And when I skip the checker\n"
+        "`ValueError: Cannot feed value of shape (1, 3) for Tensor 'obs:0', which has shape '(?, 4)'\n"
+        "`\n"
+    )
+    assert [r.type for r in extract_errors(text)] == ["AssertionError", "ValueError"]
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -290,6 +290,10 @@ _CJK_PROSE = lazy(r"^[^/\\'\"]*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}[^/\
 # circumstances:"): six words or more ending with a colon, with no path, assignment, call or quoted string in it, which
 # a library's message line ending so would hold
 _EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"]*(?:\s+[^\s/\\=()\"]+){5,}:$")
+# a short line of the user's own words set apart by a blank line above it ("Without check_env", "Then I get"): one to
+# six plain words, no quote, path, call, number or closing colon a library's message line would hold (TF's "Function
+# call stack:"); an exception line right under it is a second error the user quotes, not part of the message above
+_SHORT_LEAD_IN = lazy(r"^[A-Za-z][A-Za-z_-]*(?: [A-Za-z_-]+){0,5}$")
 # what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
 _ISSUE_HEADING = lazy(
     r"^(?:#{1,6} \S|\*\*[A-Z][^*]*\*\*\s*$|System information|Describe the (?:current|expected|problem|bug)|Standalone code"
@@ -801,8 +805,10 @@ class _Parser:
 
     def _second_error(self, line: str) -> bool:
         """An exception line at the margin after the user's own words (Chinese, or an English lead-in): the message above ended there."""
-        if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip()):
+        if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip().lstrip("`")):
             return False
+        if len(self.msg_lines) > 2 and not self.msg_lines[-2].strip(" `") and _SHORT_LEAD_IN.match(self.msg_lines[-1].strip()):
+            return True
         return any(_CJK_PROSE.match(text.strip()) or _EN_LEAD_IN.match(text.strip()) for text in self.msg_lines[1:])
 
     def _begin_message(self, type_name: str | None, first: str) -> None:
