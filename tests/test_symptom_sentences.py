@@ -623,6 +623,8 @@ DESCRIBED = [
     ("theano-old-gpu-backend", "升级theano以后THEANO_FLAGS里device=gpu报错"),
     ("training-too-short", "my captcha recognizer has run 800 steps and its accuracy is still 0, is the code broken"),
     ("training-too-short", "用自己标注的数据训练了几十轮，测试时yolo框不出物体"),
+    ("inference-in-training-mode", "our test scores are poor, and we pass training=True to the network when predicting"),
+    ("inference-in-training-mode", "推理的时候模型还是用training=True调用的，预测效果很差"),
 ]
 
 
