@@ -45,11 +45,21 @@ _PATH_HINTS = (
 )
 
 
+def _never_distributions() -> frozenset[str]:
+    """``sys.path`` entries that hold no ``*.dist-info``: the standard library, its extension modules and the
+    interpreter's own bin directory (``sys.path[0]`` when a console script runs: ~1,000 names in /usr/bin)."""
+    stdlib = os.path.dirname(getattr(os, "__file__", None) or "")
+    skipped = {os.path.dirname(sys.executable)}
+    if stdlib:
+        skipped |= {stdlib, os.path.join(stdlib, "lib-dynload")}
+    return frozenset(skipped - {""})
+
+
 def installed_versions(paths: Iterable[str] | None = None) -> dict[str, str]:
     """Versions of Python, TensorFlow, Keras and tf-keras installed on ``sys.path``."""
     found: dict[str, str] = {"python": ".".join(str(n) for n in sys.version_info[:3])}
     for entry in paths if paths is not None else sys.path:
-        if not entry or not os.path.isdir(entry):
+        if not entry or entry in _never_distributions() or not os.path.isdir(entry):
             continue
         try:
             names = os.listdir(entry)

@@ -39,6 +39,21 @@ def test_installed_versions_reads_dist_info_names(tmp_path: Path):
     assert "numpy" not in found and "python" in found
 
 
+def test_installed_versions_lists_no_directory_that_holds_no_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import os
+    import sys
+
+    listed: list[str] = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path: listed.append(path) or real_listdir(path))
+    (tmp_path / "keras-3.15.1.dist-info").mkdir()
+    stdlib = os.path.dirname(os.__file__)
+    found = installed_versions([os.path.dirname(sys.executable), stdlib, os.path.join(stdlib, "lib-dynload"), str(tmp_path)])
+    # the interpreter's bin directory (sys.path[0] of a console script) and the standard library are never read
+    assert listed == [str(tmp_path)]
+    assert found["keras"] == "3.15.1"
+
+
 def test_versions_from_traceback_paths():
     k2 = versions_from_records(extract_errors((FORMATS / "k2_in_user_code_cce.txt").read_text()))
     assert k2 == {"python": "3.11", "tf_keras": "2"}
