@@ -95,6 +95,8 @@ DESCRIBED = [
     ("keras-implementations-mixed-layer", "代码里导入的是keras而不是tf.keras，模型就不对了"),
     ("keras-implementations-mixed-layer", "keras-tuner says the model my build function returns is not a valid Keras model"),
     ("keras-implementations-mixed-layer", "keras_tuner 搜索时报错，说返回的不是有效的keras模型"),
+    ("tuner-run-trial-returns-nothing", "my subclassed Hyperband tuner crashes with unknown metric val_accuracy after the first trial"),
+    ("tuner-run-trial-returns-nothing", "自定义的keras tuner在第一个trial结束后报错 unknown metric loss"),
     ("validation-split-unsupported-input", "用pandas的DataFrame训练时设置validation_split就报错"),
     ("gpu-compute-capability-unsupported", "on the new server the gpu startup is very slow, minutes before the first batch"),
     ("gpu-compute-capability-unsupported", "tensorflow freezes for minutes at Adding visible gpu devices on my new card"),
