@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("categorical-labels-not-one-hot", "my mnist model with categorical_crossentropy has accuracy almost zero"),
+    ("categorical-labels-not-one-hot", "用categorical_crossentropy训练准确率很低，换成sparse_categorical_crossentropy就正常了"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
     ("inference-preprocessing-mismatch", "98% on the MNIST test set, but it does not recognize my own handwritten digits"),
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
