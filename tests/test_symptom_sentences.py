@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
+    ("embedding-index-out-of-range", "embedding层的input_dim设置小了，训练时报错"),
     ("categorical-labels-not-one-hot", "my mnist model with categorical_crossentropy has accuracy almost zero"),
     ("categorical-labels-not-one-hot", "用categorical_crossentropy训练准确率很低，换成sparse_categorical_crossentropy就正常了"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
