@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
+    ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
     ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
     ("embedding-index-out-of-range", "embedding层的input_dim设置小了，训练时报错"),
     ("categorical-labels-not-one-hot", "my mnist model with categorical_crossentropy has accuracy almost zero"),
