@@ -14,6 +14,14 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
+    ("gpu-compute-capability-unsupported", "30系显卡用tensorflow1.x跑不起来"),
+    ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
+    ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
+    ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
+    ("embedding-index-out-of-range", "embedding层的input_dim设置小了，训练时报错"),
+    ("categorical-labels-not-one-hot", "my mnist model with categorical_crossentropy has accuracy almost zero"),
+    ("categorical-labels-not-one-hot", "用categorical_crossentropy训练准确率很低，换成sparse_categorical_crossentropy就正常了"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
     ("inference-preprocessing-mismatch", "98% on the MNIST test set, but it does not recognize my own handwritten digits"),
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
