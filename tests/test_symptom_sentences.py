@@ -386,6 +386,8 @@ DESCRIBED = [
     ("input-not-scaled", "不管输入什么图片，模型的输出都是同一个值"),
     ("input-not-scaled", "my CNN returns the same output for every input image"),
     ("targets-outside-loss-range", "用binary_crossentropy训练时loss为负"),
+    ("crf-loss-negative", "the loss of my BiLSTM-CRF tagger drops below zero after a few epochs"),
+    ("crf-loss-negative", "BiLSTM+CRF做命名实体识别，训练到后面crf的loss变成负数了"),
     ("targets-outside-loss-range", "the binary crossentropy loss goes negative during training"),
     ("targets-outside-loss-range", "训练的时候loss是负的，越训练越小"),
     ("keras-tensorflow-version-mismatch", "keras version incompatible with my tensorflow after pip upgrade"),
