@@ -621,6 +621,8 @@ DESCRIBED = [
     ("conv-kernels-other-backend", "用theano训练的模型权重在tensorflow后端上预测结果不一样"),
     ("theano-old-gpu-backend", "after upgrading theano, device=gpu in my theanorc gives an error"),
     ("theano-old-gpu-backend", "升级theano以后THEANO_FLAGS里device=gpu报错"),
+    ("uninitialized-variable", "string_input_producer with num_epochs gives nothing, the filename queue stays empty"),
+    ("uninitialized-variable", "设置了num_epochs以后string_input_producer报错，队列为空"),
     ("training-too-short", "my captcha recognizer has run 800 steps and its accuracy is still 0, is the code broken"),
     ("training-too-short", "用自己标注的数据训练了几十轮，测试时yolo框不出物体"),
     ("inference-in-training-mode", "our test scores are poor, and we pass training=True to the network when predicting"),
