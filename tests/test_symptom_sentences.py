@@ -593,6 +593,8 @@ DESCRIBED = [
     ("tflite-runtime-older-than-model", "安卓 app 加载 tflite 模型失败，是不是 tflite 版本太低"),
     ("tfmot-layer-not-quantizable", "quantize_model says the UpSampling2D layer is not supported"),
     ("tfmot-layer-not-quantizable", "量化感知训练时报错说这个层不支持"),
+    ("edgetpu-delegate-unavailable", "my edgetpu model fails with unresolved custom op on the raspberry pi"),
+    ("edgetpu-delegate-unavailable", "edgetpu的delegate加载失败"),
     ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
     ("gpu-compute-capability-unsupported", "我的显卡算力不够，新版tensorflow不能用GPU"),
     ("gpu-compute-capability-unsupported", "老显卡算力太低，tensorflow 2 里跑不了"),
