@@ -595,6 +595,8 @@ DESCRIBED = [
     ("tfmot-layer-not-quantizable", "量化感知训练时报错说这个层不支持"),
     ("edgetpu-delegate-unavailable", "my edgetpu model fails with unresolved custom op on the raspberry pi"),
     ("edgetpu-delegate-unavailable", "edgetpu的delegate加载失败"),
+    ("tf2onnx-unsupported-op", "tf2onnx says some ops are not supported when I convert my saved model"),
+    ("tf2onnx-unsupported-op", "用tf2onnx转换模型时提示算子不支持"),
     ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
     ("gpu-compute-capability-unsupported", "我的显卡算力不够，新版tensorflow不能用GPU"),
     ("gpu-compute-capability-unsupported", "老显卡算力太低，tensorflow 2 里跑不了"),
