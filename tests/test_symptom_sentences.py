@@ -601,6 +601,8 @@ DESCRIBED = [
     ("edgetpu-model-not-fully-quantized", "edgetpu编译的时候说模型没有量化"),
     ("tfjs-model-url-not-served", "tf.loadLayersModel gives 404 for model.json in my react app"),
     ("tfjs-model-url-not-served", "tfjs加载model.json一直404"),
+    ("tflite-gpu-delegate-unsupported-ops", "my tflite model with the gpu delegate is slower than on the cpu"),
+    ("tflite-gpu-delegate-unsupported-ops", "tflite使用gpu加速没有效果，比cpu还慢"),
     ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
     ("gpu-compute-capability-unsupported", "我的显卡算力不够，新版tensorflow不能用GPU"),
     ("gpu-compute-capability-unsupported", "老显卡算力太低，tensorflow 2 里跑不了"),
