@@ -603,6 +603,8 @@ DESCRIBED = [
     ("tfjs-model-url-not-served", "tfjs加载model.json一直404"),
     ("tflite-gpu-delegate-unsupported-ops", "my tflite model with the gpu delegate is slower than on the cpu"),
     ("tflite-gpu-delegate-unsupported-ops", "tflite使用gpu加速没有效果，比cpu还慢"),
+    ("keras2onnx-tf-keras-env-too-late", "I set TF_KERAS=1 but keras2onnx still fails on my tf.keras model"),
+    ("keras2onnx-tf-keras-env-too-late", "keras2onnx 设置了TF_KERAS还是报错"),
     ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
     ("gpu-compute-capability-unsupported", "我的显卡算力不够，新版tensorflow不能用GPU"),
     ("gpu-compute-capability-unsupported", "老显卡算力太低，tensorflow 2 里跑不了"),
