@@ -609,6 +609,8 @@ DESCRIBED = [
     ("tfjs-weight-names-mismatch", "tfjs加载模型时报错权重没有对应的变量"),
     ("tflite-converter-api-of-another-tf", "TFLiteConverter has no attribute from_keras_model_file in tensorflow 2"),
     ("tflite-converter-api-of-another-tf", "tensorflow2里TFLiteConverter没有from_keras_model_file"),
+    ("tf-serving-model-base-path-missing", "tensorflow serving in docker says it could not find base path for my model"),
+    ("tf-serving-model-base-path-missing", "tf serving 用docker启动时找不到模型路径"),
     ("tflite-runtime-older-than-model", "my tflite model fails to load on android, is the tflite version too old"),
     ("gpu-compute-capability-unsupported", "我的显卡算力不够，新版tensorflow不能用GPU"),
     ("gpu-compute-capability-unsupported", "老显卡算力太低，tensorflow 2 里跑不了"),
