@@ -665,6 +665,10 @@ DESCRIBED = [
     ("training-too-short", "用自己标注的数据训练了几十轮，测试时yolo框不出物体"),
     ("inference-in-training-mode", "our test scores are poor, and we pass training=True to the network when predicting"),
     ("inference-in-training-mode", "推理的时候模型还是用training=True调用的，预测效果很差"),
+    ("mixed-precision-slow-device", "training got slower after I enabled mixed precision on my GTX 1080"),
+    ("mixed-precision-slow-device", "开了混合精度以后训练反而比float32更慢"),
+    ("xla-no-compiler-for-platform", "model.fit crashes on my AMD GPU with the directml plugin unless I set jit_compile=False"),
+    ("xla-no-compiler-for-platform", "在DirectML上训练，设置jit_compile=True就报错说找不到编译器"),
 ]
 
 
