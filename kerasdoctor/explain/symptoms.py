@@ -139,7 +139,7 @@ DENIED_NOUN_REACH = 2
 # a direction or level (a phrase's "decreasing", "low", "stuck") is said of one measure (the loss or the accuracy)
 # of one split of the data (training or validation)
 STATE_SUBJECTS = ((("loss",), ("accuracy",)), (("train",), ("validation",)))
-STATES = (("increase",), ("decrease",), ("stuck",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
+STATES = (("increase",), ("decrease",), ("stuck",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",), ("less",), ("smaller",))
 STATE_CLAUSE_BREAKS = frozenset(["but", "while", "whereas", "although", "though", "however", "than"])
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
@@ -1465,6 +1465,10 @@ def _states_of_their_subjects(concepts: Sequence[tuple[str, ...]], hits: Sequenc
         things: dict[int, int] = {}
         for kind, thing in enumerate(pair):
             for at in _concept_hits(thing, text, groups)[1]:
+                things.setdefault(at, kind)
+            # every inflection of the thing names it too: where "train" itself is written, the look-up keeps only
+            # those places, and "my training loss is higher" would be read as said of another split
+            for at in text.stems.get(stem(thing[0]), ()):
                 things.setdefault(at, kind)
         if len(set(things.values())) < 2:
             continue
