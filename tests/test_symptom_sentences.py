@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("gan-mode-collapse", "after a few thousand steps my DCGAN draws the same face for every noise vector"),
+    ("gan-mode-collapse", "训练了几十个epoch以后生成器输出的图片全都一样"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
     ("inference-preprocessing-mismatch", "98% on the MNIST test set, but it does not recognize my own handwritten digits"),
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
