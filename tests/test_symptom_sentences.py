@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("first-epoch-one-time-overhead", "why does only the first epoch take so long while every later epoch is quick"),
+    ("first-epoch-one-time-overhead", "第一个epoch要跑五分钟，后面每个epoch只要半分钟"),
     ("gan-mode-collapse", "after a few thousand steps my DCGAN draws the same face for every noise vector"),
     ("gan-mode-collapse", "训练了几十个epoch以后生成器输出的图片全都一样"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
