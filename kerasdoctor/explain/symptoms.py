@@ -139,7 +139,7 @@ DENIED_NOUN_REACH = 2
 # a direction or level (a phrase's "decreasing", "low", "stuck") is said of one measure (the loss or the accuracy)
 # of one split of the data (training or validation)
 STATE_SUBJECTS = ((("loss",), ("accuracy",)), (("train",), ("validation",)))
-STATES = (("increase",), ("decrease",), ("stuck",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",))
+STATES = (("increase",), ("decrease",), ("stuck",), ("high",), ("higher",), ("low",), ("lower",), ("better",), ("worse",), ("less",), ("smaller",))
 STATE_CLAUSE_BREAKS = frozenset(["but", "while", "whereas", "although", "though", "however", "than"])
 # each meaning of the text a rule's other phrases also name adds a little (several phrases agree)
 BREADTH_BONUS, MAX_BREADTH_BONUS = 0.01, 0.03
@@ -1431,6 +1431,12 @@ def _negations_beside_keywords(concepts: Sequence[tuple[str, ...]], hits: Sequen
     return True
 
 
+def _than_a_number(at: int, text: _Text) -> bool:
+    """Whether the comparative at ``at`` is followed by "than" and a number ("less than 0.01")."""
+    units = text.units
+    return at + 2 < len(units) and units[at + 1] == _BASELINE_MARK and units[at + 2][:1].isdigit()
+
+
 def _said_of(at: int, text: _Text, things: dict[int, int]) -> int | None:
     """Which of two things (a measure, a split of the data) the state word at ``at`` is said of: the word right
     after it ("lower loss", "higher validation accuracy"), else the nearest one before it in its clause ("the
@@ -1466,14 +1472,21 @@ def _states_of_their_subjects(concepts: Sequence[tuple[str, ...]], hits: Sequenc
         for kind, thing in enumerate(pair):
             for at in _concept_hits(thing, text, groups)[1]:
                 things.setdefault(at, kind)
+            # every inflection of the thing names it too: where "train" itself is written, the look-up keeps only
+            # those places, and "my training loss is higher" would be read as said of another split
+            for at in text.stems.get(stem(thing[0]), ()):
+                things.setdefault(at, kind)
         if len(set(things.values())) < 2:
             continue
+        # a phrase comparing the two things ("validation loss lower than training loss") does not fit a comparison
+        # with a number ("the loss and val_loss fall to less than 0.01")
+        compares = 0 in kinds and 1 in kinds
         for k in states:
             # the phrase's own subject of this state: the nearest before it, else after it
             before = [kinds[j] for j in range(k - 1, -1, -1) if kinds[j] is not None]
             after = [kinds[j] for j in range(k + 1, len(concepts)) if kinds[j] is not None]
             own = (before or after)[0]
-            said_of = {_said_of(at, text, things) for at in hits[k]}
+            said_of = {-1 if compares and _than_a_number(at, text) else _said_of(at, text, things) for at in hits[k]}
             if own not in said_of and said_of != {None}:
                 return False
     return True
