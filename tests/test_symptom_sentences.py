@@ -24,6 +24,8 @@ DESCRIBED = [
     ("categorical-labels-not-one-hot", "用categorical_crossentropy训练准确率很低，换成sparse_categorical_crossentropy就正常了"),
     ("first-epoch-one-time-overhead", "why does only the first epoch take so long while every later epoch is quick"),
     ("first-epoch-one-time-overhead", "第一个epoch要跑五分钟，后面每个epoch只要半分钟"),
+    ("first-epoch-one-time-overhead", "epoch 1 takes three minutes and every following epoch about twenty seconds, why is the first epoch very slow"),
+    ("first-epoch-one-time-overhead", "第一个epoch的耗时是后面的十几倍"),
     ("gan-mode-collapse", "after a few thousand steps my DCGAN draws the same face for every noise vector"),
     ("gan-mode-collapse", "训练了几十个epoch以后生成器输出的图片全都一样"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
