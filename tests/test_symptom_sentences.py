@@ -361,6 +361,7 @@ DESCRIBED = [
     ("cuda-libraries-not-found", "windows上装的tensorflow 2.5找不到gpu"),
     ("learning-rate-extreme", "learning rate too high and the loss goes to nan"),
     ("learning-rate-extreme", "学习率设置过高，loss越来越大最后变成nan"),
+    ("learning-rate-extreme", "after the first twenty epochs my training loss went down and then came up again"),
     ("rnn-cudnn-kernel-fallback", "LSTM training is very slow on the GPU since I added recurrent_dropout"),
     ("rnn-cudnn-kernel-fallback", "加了recurrent_dropout以后lstm在gpu上训练很慢"),
     ("no-tensorflow-wheel-for-python", "cannot install tensorflow with python 3.13 on windows"),
