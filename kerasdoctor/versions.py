@@ -58,8 +58,9 @@ def _never_distributions() -> frozenset[str]:
 def installed_versions(paths: Iterable[str] | None = None) -> dict[str, str]:
     """Versions of Python, TensorFlow, Keras and tf-keras installed on ``sys.path``."""
     found: dict[str, str] = {"python": ".".join(str(n) for n in sys.version_info[:3])}
+    skipped = _never_distributions()
     for entry in paths if paths is not None else sys.path:
-        if not entry or entry in _never_distributions() or not os.path.isdir(entry):
+        if not entry or entry in skipped or not os.path.isdir(entry):
             continue
         try:
             names = os.listdir(entry)
