@@ -1438,3 +1438,40 @@ def test_chinese_words_after_the_exception_line_of_a_traceback_leave_it_its_type
     (record,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert (record.type, record.message) == ("AttributeError", "can't set attribute")
     assert [frame.code for frame in record.frames] == ["self.lr = K.variable(lr, name='lr')"]
+
+
+def _warnings_printed(code: str, tmp_path) -> str:
+    """What Python itself writes to stderr for the warnings ``code`` issues from a module file of its own."""
+    import subprocess
+    import sys
+
+    module = tmp_path / "plugins.py"
+    module.write_text(code, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-W", "always", str(module)], capture_output=True, text=True, check=True)
+    return done.stderr
+
+
+def test_a_warning_message_of_several_lines_is_read_whole(tmp_path):
+    printed = _warnings_printed(
+        "import warnings\nwarnings.warn(\"unable to load libplugins.so: unable to open file\\ncaused by: ['libplugins.so: undefined symbol: _ZN3tslE']\")\n",
+        tmp_path,
+    )
+    assert printed.splitlines()[-1].startswith("  warnings.warn(")  # the source line Python prints under the message
+    (record,) = extract_errors(printed + "Epoch 1/3\n")
+    assert record.kind == "warning" and record.type == "UserWarning"
+    assert record.message.splitlines() == ["unable to load libplugins.so: unable to open file", "caused by: ['libplugins.so: undefined symbol: _ZN3tslE']"]
+
+
+def test_lines_after_a_warning_without_its_source_line_stay_lines_of_their_own(tmp_path):
+    printed = _warnings_printed('import warnings\nwarnings.warn("the first notice")\n', tmp_path)
+    first_line = printed.splitlines()[0]
+    records = extract_errors(f"{first_line}\nValueError: Input 0 of layer dense is incompatible with the layer\n")
+    assert [(r.kind, r.type, r.message) for r in records] == [
+        ("exception", "ValueError", "Input 0 of layer dense is incompatible with the layer"),
+        ("warning", "UserWarning", "the first notice"),
+    ]
+    # a progress bar under a warning is not its source line
+    (warning, *_) = [r for r in extract_errors(f"{first_line}\nEpoch 1/3\n  1/100 [....] - ETA: 1s - loss: 0.5\n") if r.kind == "warning"]
+    assert warning.message == "the first notice"
+    (warning, *_) = [r for r in extract_errors(f"{first_line}\n  1/100 [....] - ETA: 1s - loss: 0.5\n") if r.kind == "warning"]
+    assert warning.message == "the first notice"

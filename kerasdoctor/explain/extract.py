@@ -32,6 +32,9 @@ MAX_NOTES = 50
 MAX_CONTEXT_LINES = 12  # IPython's source lines around a frame's arrow that are kept to read a raise statement
 MAX_EPOCHS = 1000  # epoch-end loss pairs kept from one log: the trend that matters is at its end
 MAX_LOG_LINES = 20  # a log message's own lines: TF's multi-line warnings, or one line wrapped by a terminal
+# a Python warning's message lines after its first, read only when the source line Python prints under the message
+# follows them (a library's "caused by: ... undefined symbol" under "unable to load ...so")
+MAX_WARNING_LINES = 3
 MAX_INFO_RECORDS = 50  # distinct INFO lines kept: an allocator's dump holds thousands, and they must not crowd out the rest
 
 _ANSI = lazy(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>]")
@@ -152,6 +155,9 @@ def _without_closing_quote(lead: str, message: str) -> str:
 
 _PY_WARNING = lazy(r"^(?P<path>.+?):(?P<line>\d+): (?P<type>[A-Z]\w*Warning): (?P<msg>.*)$")
 _BARE_WARNING = lazy(r"^(?P<type>[A-Z]\w*Warning): (?P<msg>.+)$")
+# the line warnings.showwarning prints under the message: the warning's source line, indented by two spaces (not a
+# Keras progress bar's "  1/100 [....", whose step counter is padded the same way)
+_WARNING_SOURCE_LINE = lazy(r"^  [^\s\d]")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
 _GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
@@ -743,6 +749,10 @@ class _Parser:
         self.definition_stack = False  # the frames being read are that stack: they built an op, none of them raised
         self.bare_exception = False  # the exception line after the frames had no colon: Python printed an empty message
         self.info_messages: set[str] = set()  # the distinct INFO lines kept as records
+        # a Python warning just read: (type, first message line, location), and the unindented lines after it, which
+        # are its message's own lines if its indented source line follows them, else lines of their own
+        self.warning: tuple[str, str, Frame | None] | None = None
+        self.warning_lines: list[str] = []
 
     # -- traceback state -------------------------------------------------------------------
     def _start_traceback(self, indent: str = "") -> None:
@@ -818,7 +828,31 @@ class _Parser:
         self.msg_lines = [first]
         self.msg_chars = len(first)
 
+    @staticmethod
+    def _starts_other(line: str) -> bool:
+        """Whether a line at the margin under a warning is something else: a record of its own, or an epoch's header."""
+        return line.startswith("Epoch ") or _starts_record(line)
+
+    def _close_warning(self, whole: bool) -> list[str]:
+        """Keep the warning read; its message's later lines too when ``whole``. Returns the lines held back otherwise."""
+        if self.warning is None:
+            return []
+        type_name, first, location = self.warning
+        held, self.warning, self.warning_lines = self.warning_lines, None, []
+        self.out.add_other("warning", type_name, "\n".join([first, *held]) if whole else first, location)
+        return [] if whole else held
+
     def feed(self, line: str) -> None:
+        if self.warning is not None:
+            stripped = line.strip()
+            if stripped and _WARNING_SOURCE_LINE.match(line):
+                self._close_warning(whole=True)
+            elif stripped and stripped == line.rstrip() and len(self.warning_lines) < MAX_WARNING_LINES and not self._starts_other(line):
+                self.warning_lines.append(stripped)
+                return
+            else:
+                for held in self._close_warning(whole=False):
+                    self.feed(held)
         if self.tb_indent and self.state != "scan":
             if line.startswith(self.tb_indent):
                 line = line[len(self.tb_indent) :]
@@ -1125,7 +1159,7 @@ class _Parser:
             if m:
                 path = m.group("path")
                 location = None if is_library_path(path) else Frame(path=path, line=int(m.group("line")))
-                self.out.add_other("warning", m.group("type"), m.group("msg"), location)
+                self.warning = (m.group("type"), m.group("msg"), location)
                 return
             m = _BARE_WARNING.match(line.strip())
             if m:
@@ -1155,6 +1189,9 @@ class _Parser:
                 self._begin_message(m.group("type"), _without_closing_quote(m.group("lead"), m.group("msg")))
 
     def finish(self) -> list[ErrorRecord]:
+        for held in self._close_warning(whole=False):
+            self.feed(held)
+        self._close_warning(whole=False)
         self._close_log()
         self.chain_pending = False
         self._end_cut_traceback()
