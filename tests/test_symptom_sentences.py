@@ -15,6 +15,8 @@ from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
     ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
+    ("model-repo-build-step-skipped", "after cloning the repo, train.py fails because compute_overlap is not found"),
+    ("model-repo-build-step-skipped", "克隆了keras-retinanet之后运行train.py，提示compute_overlap找不到"),
     ("gpu-compute-capability-unsupported", "30系显卡用tensorflow1.x跑不起来"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
     ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
