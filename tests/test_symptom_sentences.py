@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("dense-applies-to-last-axis", "my Dense layer keeps the time dimension, its output is 3d instead of 2d"),
+    ("dense-applies-to-last-axis", "全连接层的输出多了一个维度"),
     ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
     ("gpu-compute-capability-unsupported", "30系显卡用tensorflow1.x跑不起来"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
