@@ -14,6 +14,16 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("dense-applies-to-last-axis", "my Dense layer keeps the time dimension, its output is 3d instead of 2d"),
+    ("dense-applies-to-last-axis", "全连接层的输出多了一个维度"),
+    ("single-gpu-by-default", "how can I utilize all four GPUs of my server when training a keras model"),
+    ("single-gpu-by-default", "怎样利用多个gpu训练keras模型"),
+    ("training-not-reproducible", "my tensorflow training on GPU is non-deterministic even with fixed seeds"),
+    ("bounded-output-on-regression", "my LSTM regression outputs only between 0 and 1 although the targets go up to 300"),
+    ("weights-initialized-to-constant", "why not set all initial weights to 0 in a keras Dense layer"),
+    ("weights-initialized-to-constant", "我把初始权重设为0以后模型什么都学不到"),
+    ("input-not-scaled", "the network diverges because the target variable is not scaled"),
+    ("input-not-scaled", "标签没有归一化，loss很大"),
     ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
     ("model-repo-build-step-skipped", "after cloning the repo, train.py fails because compute_overlap is not found"),
     ("model-repo-build-step-skipped", "克隆了keras-retinanet之后运行train.py，提示compute_overlap找不到"),
