@@ -139,6 +139,13 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD513": ("unknown loss", "unknown metric", "could not locate function", "invalid objective", "invalid metric"),
     "KD522": ("label value", "outside the valid range", "labels out of bound"),
     "KD523": ("target and output must have the same", "expects targets to be binary", "categorical_crossentropy expects"),
+    "KD207": ("filepath must end in", "invalid filepath extension", "file format not supported", "save_format"),
+    "KD208": ("modelcheckpoint", "filepath provided must end in", "save_weights_only"),
+    "KD266": ("no model config found", "no model found in config", "weights file", "does not contain a model"),
+    "KD136": ("cannot reshape", "total size of new array", "reshape", "input to reshape"),
+    "KD110": ("gradients do not exist", "no gradient defined"),
+    "KD524": ("empty", "unexpected value for `steps_per_epoch`", "no data", "0 samples"),
+    "KD210": ("no file or directory found", "unable to open file", "file not found", "savedmodel file does not exist"),
 }
 
 
