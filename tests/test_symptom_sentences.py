@@ -14,6 +14,10 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("keras3-backend-functions-removed", "after moving to keras 3 my learning rate callback breaks because K.set_value is gone"),
+    ("keras3-backend-functions-removed", "升级到keras3以后 backend 没有 get_value 了"),
+    ("numpy-method-on-backend-tensor", "calling astype on a tensor returned by keras ops fails, tensor has no attribute astype"),
+    ("numpy-method-on-backend-tensor", "EagerTensor 没有 astype 属性，想把张量转成float"),
     ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
     ("gpu-compute-capability-unsupported", "30系显卡用tensorflow1.x跑不起来"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
