@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("jax-bfloat16-floatx-casts-integers", "after set_floatx bfloat16 on the jax backend my integer token ids become float and take fails"),
+    ("jax-bfloat16-floatx-casts-integers", "jax 后端 set_floatx bfloat16 以后 整数 变成 float 了"),
     ("keras3-backend-functions-removed", "after moving to keras 3 my learning rate callback breaks because K.set_value is gone"),
     ("keras3-backend-functions-removed", "升级到keras3以后 backend 没有 get_value 了"),
     ("numpy-method-on-backend-tensor", "calling astype on a tensor returned by keras ops fails, tensor has no attribute astype"),
