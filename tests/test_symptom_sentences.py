@@ -44,6 +44,8 @@ DESCRIBED = [
     ("first-epoch-one-time-overhead", "第一个epoch要跑五分钟，后面每个epoch只要半分钟"),
     ("first-epoch-one-time-overhead", "epoch 1 takes three minutes and every following epoch about twenty seconds, why is the first epoch very slow"),
     ("first-epoch-one-time-overhead", "第一个epoch的耗时是后面的十几倍"),
+    ("segmentation-probability-map-saved", "after training the unet every predicted mask I save is just a grey square"),
+    ("segmentation-probability-map-saved", "unet训练完以后预测结果全是灰色的，看不到分割区域"),
     ("gan-mode-collapse", "after a few thousand steps my DCGAN draws the same face for every noise vector"),
     ("gan-mode-collapse", "训练了几十个epoch以后生成器输出的图片全都一样"),
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
