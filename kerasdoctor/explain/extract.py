@@ -1191,7 +1191,6 @@ class _Parser:
     def finish(self) -> list[ErrorRecord]:
         for held in self._close_warning(whole=False):
             self.feed(held)
-        self._close_warning(whole=False)
         self._close_log()
         self.chain_pending = False
         self._end_cut_traceback()
