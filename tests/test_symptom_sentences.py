@@ -76,6 +76,8 @@ DESCRIBED = [
     ("input-pipeline-bottleneck", "用fit_generator训练很慢"),
     ("input-pipeline-bottleneck", "gpu utilization is only a few percent because reading thousands of small jpg files from disk is the bottleneck"),
     ("input-pipeline-bottleneck", "显卡利用率很低，瓶颈在磁盘IO，读图片太慢"),
+    ("overfitting", "after a few epochs the validation loss stops decreasing while the training loss keeps going down"),
+    ("overfitting", "训练了几个epoch以后验证集loss就不再下降了，训练集loss还在降"),
     ("embedding-weights-on-cpu", "my model with a big Embedding layer trains slowly on the GPU, the profiler shows the embedding lookup on the CPU"),
     ("embedding-weights-on-cpu", "tensorflow 2.3 把 embedding 层放在 cpu 上，用 gpu 训练很慢"),
     ("steps-given-as-sample-count", "I set steps_per_epoch to the number of training samples and now every epoch takes hours"),
