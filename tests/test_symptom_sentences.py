@@ -51,6 +51,8 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "训练的时候预测正常，单独运行预测脚本输出就是乱码"),
     ("inference-preprocessing-mismatch", "98% on the MNIST test set, but it does not recognize my own handwritten digits"),
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
+    ("hidden-layers-without-activation", "however many Dense layers I add, my network only learns a straight line and cannot fit sin(x)"),
+    ("hidden-layers-without-activation", "三层全连接网络拟合二次函数，预测结果始终是一条直线"),
     ("activation-loss-mismatch", "my binary classifier always predicts True, no matter which sample I give it"),
     ("activation-loss-mismatch", "二分类模型预测全是正类"),
     ("class-imbalance", "训练完以后模型的预测全是同一个类别"),
