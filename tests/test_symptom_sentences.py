@@ -55,6 +55,8 @@ DESCRIBED = [
     ("hidden-layers-without-activation", "三层全连接网络拟合二次函数，预测结果始终是一条直线"),
     ("activation-loss-mismatch", "my binary classifier always predicts True, no matter which sample I give it"),
     ("activation-loss-mismatch", "二分类模型预测全是正类"),
+    ("activation-loss-mismatch", "model.evaluate reports 97% accuracy but argmax of model.predict is right only 60% of the time on my multi-class data"),
+    ("activation-loss-mismatch", "多分类任务里evaluate给出的准确率比用predict算出来的高很多"),
     ("class-imbalance", "训练完以后模型的预测全是同一个类别"),
     ("training-not-reproducible", "同一个脚本每次运行准确率都不一样，设置随机种子也没用"),
     ("memory-grows-in-loop", "the memory keeps growing because I call load_model inside a loop"),
