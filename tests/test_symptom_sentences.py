@@ -53,8 +53,6 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "用自己写的手写数字测试，预测结果全是错误的"),
     ("hidden-layers-without-activation", "however many Dense layers I add, my network only learns a straight line and cannot fit sin(x)"),
     ("hidden-layers-without-activation", "三层全连接网络拟合二次函数，预测结果始终是一条直线"),
-    ("accuracy-metric-on-regression", "accuracy is always 0 during training of my house price network while the loss goes down"),
-    ("accuracy-metric-on-regression", "训练时准确率始终为0，loss一直在下降"),
     ("best-weights-not-restored", "EarlyStopping gives me back the model trained 20 epochs past the minimum of val_loss"),
     ("best-weights-not-restored", "早停返回的模型多训练了好几个epoch，不是验证损失最小的那个"),
     ("activation-loss-mismatch", "my binary classifier always predicts True, no matter which sample I give it"),
