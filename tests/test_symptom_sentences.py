@@ -310,6 +310,8 @@ DESCRIBED = [
     ("op-rank-mismatch", "tf.concat 拼接时报错 rank 不匹配"),
     ("binary-label-mode-class-count", "label_mode binary with three class folders in image_dataset_from_directory"),
     ("binary-label-mode-class-count", "image_dataset_from_directory 设置 label_mode=binary 但有三个类别文件夹"),
+    ("single-class-dataset", "my image dataset has only one class folder, can keras still train the classifier"),
+    ("single-class-dataset", "训练集只有一个类别文件夹，分类模型训练报错"),
     ("jax-concrete-value-needed", "ConcretizationTypeError with the JAX backend when I call int() on a tensor"),
     ("jax-concrete-value-needed", "jax后端里调用int报错 abstract tracer"),
     ("image-not-loaded", "cv2.resize error (-215:Assertion failed) !ssize.empty() in my image loop"),
