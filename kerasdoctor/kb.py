@@ -1158,7 +1158,7 @@ def _fingerprint(files: list[str]) -> str:
     parts = [__version__, str(_CACHE_FORMAT), sys.version.split()[0], build_tag(), ",".join(Rule.__slots__), ",".join(ErrorPattern.__slots__)]
     # the code that shapes the snapshot: a snapshot written by other code is never read back as ours
     here = os.path.dirname(os.path.abspath(__file__))
-    shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py")]
+    shaping = [os.path.join(here, "kb.py"), os.path.join(here, "types.py"), os.path.join(here, "lazyre.py")]  # lazyre: the engine code file
     shaping += [os.path.join(here, "explain", f"{name}.py") for name in ("fuzzy", "symptoms", "fallback", "frames", "nearest")]
     shaping.append(os.path.join(here, "data", "hant_fold.txt"))  # symptoms.tokens reads Chinese through it
     shaping.append(os.path.join(here, "data", "family_prevalence.json"))  # nearest.build_index weighs families by it

@@ -160,25 +160,45 @@ def _compile_and_keep(pattern: str, flags: int) -> Any:
     return compiled
 
 
-_PACK_MAGIC = b"KDRE"
+_PACK_MAGIC = b"KDR2"
 _packs: list[str] = []  # files of engine code written beside a rule snapshot, consulted on a miss
-_pack_headers: list[tuple[str, int, dict[Any, Any]]] = []  # (file, where its entries start, entry key -> (offset, length, crc32))
+_pack_tables: list[tuple[Any, memoryview, memoryview, int]] = []  # (open file, sorted key hashes, (offset, length, crc32) per hash, where entries start)
 _packs_read = 0
 
 
-def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
-    """A file of engine code entries that a later process reads one by one: a header, then the entries."""
+def _key_hash(key: str) -> int:
+    """64 bits of ``key`` (a pack's table holds these, not the keys: reading a table of long pattern texts costs more)."""
     import zlib
 
-    header: dict[str, tuple[int, int, int]] = {}
-    offset = 0
+    data = key.encode("utf-8", "surrogatepass")
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
+def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
+    """A file of engine code entries that a later process reads one by one.
+
+    After the magic and the entry count: the keys' hashes in order (8 bytes each), then each
+    entry's offset, length and checksum (4 bytes each), then the entries, each holding its key
+    (checked when read, so two keys of one hash only cost a compile).
+    """
+    import zlib
+
+    by_hash: dict[int, bytes] = {}
     for key, blob in entries.items():
-        header[key] = (offset, len(blob), zlib.crc32(blob))
-        offset += len(blob)
-    head = marshal.dumps(header)
+        by_hash.setdefault(_key_hash(key), marshal.dumps((key, blob)))
+    order = sorted(by_hash)
+    places: list[int] = []
+    offset = 0
+    for number in order:
+        entry = by_hash[number]
+        places += (offset, len(entry), zlib.crc32(entry))
+        offset += len(entry)
+    if offset >= 1 << 32:
+        return
+    table = b"".join(n.to_bytes(8, sys.byteorder) for n in order) + b"".join(n.to_bytes(4, sys.byteorder) for n in places)
     from kerasdoctor.kb import write_cache_file
 
-    write_cache_file(path, _PACK_MAGIC + len(head).to_bytes(4, "little") + head + b"".join(entries.values()))
+    write_cache_file(path, _PACK_MAGIC + len(order).to_bytes(4, "little") + table + b"".join(by_hash[n] for n in order))
 
 
 def attach_engine_code(path: str) -> None:
@@ -187,38 +207,57 @@ def attach_engine_code(path: str) -> None:
         _packs.append(path)
 
 
-def _is_place(place: object) -> bool:
-    return type(place) is tuple and len(place) == 3 and all(type(n) is int for n in place)
+def _read_pack_table(path: str) -> tuple[Any, memoryview, memoryview, int] | None:
+    handle = None
+    try:
+        # kept open: each entry is one read from it
+        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below on every failure, else with the process
+        start = handle.read(8)
+        count = int.from_bytes(start[4:8], "little")
+        table = handle.read(count * 20)
+        if start[:4] != _PACK_MAGIC or len(table) != count * 20:
+            handle.close()
+            return None
+        return handle, memoryview(table[: count * 8]).cast("Q"), memoryview(table[count * 8 :]).cast("I"), 8 + count * 20
+    except (OSError, ValueError, TypeError):
+        if handle is not None:
+            handle.close()
+        return None
 
 
 def _from_packs(key: str) -> bytes | None:
     global _packs_read
     while _packs_read < len(_packs):
-        path = _packs[_packs_read]
         _packs_read += 1
-        try:
-            with open(path, "rb") as handle:
-                if handle.read(4) != _PACK_MAGIC:
-                    continue
-                size = int.from_bytes(handle.read(4), "little")
-                header = marshal.loads(handle.read(size))  # noqa: S302 - plain data, each entry checked when used
-        except (OSError, EOFError, ValueError, TypeError):
-            continue
-        if isinstance(header, dict):
-            _pack_headers.append((path, 8 + size, header))
-    found = next(((path, base, header[key]) for path, base, header in _pack_headers if _is_place(header.get(key))), None)
-    if found is None:
+        table = _read_pack_table(_packs[_packs_read - 1])
+        if table is not None:
+            _pack_tables.append(table)
+    if not _pack_tables:
         return None
     import zlib
 
-    path, base, (offset, length, crc) = found
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(base + offset)
-            blob = handle.read(length)
-    except OSError:
-        return None
-    return blob if zlib.crc32(blob) == crc else None
+    from kerasdoctor.sorted_search import bisect_left
+
+    number = _key_hash(key)
+    for handle, hashes, places, base in _pack_tables:
+        at = bisect_left(hashes, number)
+        if at == len(hashes) or hashes[at] != number:
+            continue
+        offset, length, crc = places[3 * at], places[3 * at + 1], places[3 * at + 2]
+        try:
+            if hasattr(os, "pread"):
+                entry = os.pread(handle.fileno(), length, base + offset)
+            else:
+                handle.seek(base + offset)
+                entry = handle.read(length)
+            if len(entry) != length or zlib.crc32(entry) != crc:
+                continue
+            stored_key, blob = marshal.loads(entry)  # noqa: S302 - plain data, checked here and by the engine
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+        if stored_key == key and type(blob) is bytes:
+            return blob  # type: ignore[no-any-return]
+    return None
 
 
 def store_every_pattern() -> None:

@@ -459,7 +459,7 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
     _fresh_regex_store(monkeypatch)
     monkeypatch.setattr(lazyre, "_packs", [])
-    monkeypatch.setattr(lazyre, "_pack_headers", [])
+    monkeypatch.setattr(lazyre, "_pack_tables", [])
     monkeypatch.setattr(lazyre, "_packs_read", 0)
     pattern = r"bad marshal data \(unknown type code\)"
     path = str(tmp_path / "kb-test.regex")
@@ -471,10 +471,30 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     data[-3] ^= 0x01  # inside the entry's engine code: its checksum no longer fits
     Path(path).write_bytes(bytes(data))
     _fresh_regex_store(monkeypatch)
-    monkeypatch.setattr(lazyre, "_pack_headers", [])
+    monkeypatch.setattr(lazyre, "_pack_tables", [])
     monkeypatch.setattr(lazyre, "_packs_read", 0)
     assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
     assert lazyre._new  # compiled afresh
+
+
+def test_engine_code_of_another_pattern_with_the_same_hash_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
+    _fresh_regex_store(monkeypatch)
+    monkeypatch.setattr(lazyre, "_packs", [])
+    monkeypatch.setattr(lazyre, "_pack_tables", [])
+    monkeypatch.setattr(lazyre, "_packs_read", 0)
+    monkeypatch.setattr(lazyre, "_key_hash", lambda key: 7)  # every key collides
+    stored, asked = r"bad marshal data \(unknown type code\)", r"Graph disconnected: (\w+)"
+    path = str(tmp_path / "kb-test.regex")
+    lazyre.write_engine_code(path, {lazyre.entry_key(stored, lazyre.MULTILINE): lazyre.engine_code(stored, lazyre.MULTILINE)})
+    lazyre.attach_engine_code(path)
+    assert lazyre.compile(asked, lazyre.MULTILINE) == re.compile(asked, re.MULTILINE)
+    assert lazyre._new  # compiled afresh, not built from the other pattern's code
+    assert lazyre.compile(stored, lazyre.MULTILINE) == re.compile(stored, re.MULTILINE)
 
 
 def test_the_snapshot_keeps_the_vocabulary_index_as_indexing_builds_it():
