@@ -613,10 +613,12 @@ def literal_runs(pattern: str) -> list[str]:
 
 
 def alternative_literals(pattern: str) -> tuple[str, ...]:
-    """For ``a|b|c`` (at the top or in one group spanning the pattern): each branch's longest literal, lower-cased.
+    """For a pattern holding a required group of alternatives ``(?:a|b|c)``: each branch's longest literal, lower-cased.
 
-    Empty unless every branch has a literal of three characters or more, so that a
-    message holding none of them can skip the pattern without compiling it.
+    The group is the pattern itself, or one item of its top-level sequence (``(?:a|b): x``);
+    of several such groups, the one whose shortest literal is longest. Empty unless every
+    branch of the group has a literal of three characters or more, so that a message holding
+    none of them can skip the pattern without compiling it.
     """
     if sys.version_info >= (3, 11):
         from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -630,23 +632,34 @@ def alternative_literals(pattern: str) -> tuple[str, ...]:
         return ()
     while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:
         items = list(items[0][1][-1])
-    if len(items) != 1 or items[0][0] is not sre_constants.BRANCH:
-        return ()
-    literals = []
-    for branch in items[0][1][1]:
-        best = ""
-        run: list[str] = []
-        for op, arg in [*branch, (None, None)]:
-            if op is sre_constants.LITERAL:
-                run.append(chr(arg))
-                continue
-            if len(run) > len(best):
-                best = "".join(run)
-            run = []
-        if len(best) < 3:
+
+    def branch_literals(item: Any) -> tuple[str, ...]:
+        op, arg = item
+        if op is sre_constants.SUBPATTERN:
+            inner = list(arg[-1])
+            if len(inner) != 1:
+                return ()
+            op, arg = inner[0]
+        if op is not sre_constants.BRANCH:
             return ()
-        literals.append(best.lower())
-    return tuple(literals)
+        literals = []
+        for branch in arg[1]:
+            best = ""
+            run: list[str] = []
+            for branch_op, branch_arg in [*branch, (None, None)]:
+                if branch_op is sre_constants.LITERAL:
+                    run.append(chr(branch_arg))
+                    continue
+                if len(run) > len(best):
+                    best = "".join(run)
+                run = []
+            if len(best) < 3:
+                return ()
+            literals.append(best.lower())
+        return tuple(literals)
+
+    groups = [literals for literals in map(branch_literals, items) if literals]
+    return max(groups, key=lambda literals: min(map(len, literals)), default=())
 
 
 def pattern_skeleton(pattern: str) -> tuple[str, ...]:

@@ -659,6 +659,11 @@ def test_alternatives_are_prefiltered_by_each_branch():
     assert alternative_literals(r"(?:Unknown (?:layer|loss)|cannot locate class)") == ("unknown l", "cannot locate class")
     assert alternative_literals(r"ab|long enough") == ()  # a branch without a usable literal: no pre-filter
     assert alternative_literals(r"plain text") == ()
+    # a required group inside the pattern; of two, the one whose shortest literal is longest
+    assert alternative_literals(r"(?:has no attribute|cannot import name) '(?:legacy_\w+)'") == ("has no attribute", "cannot import name")
+    assert alternative_literals(r"(?:^|\W)(?:dataset is infinite|length is unknown)\.?$") == ("dataset is infinite", "length is unknown")
+    assert alternative_literals(r"\[(?:Errno 2|WinError 206)\] (?:abc|defgh)") == ("errno 2", "winerror 206")
+    assert alternative_literals(r"(?:long enough|other words)?text") == ()  # an optional group holds nothing every match must
 
 
 @settings(max_examples=400, deadline=None)
