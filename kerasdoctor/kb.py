@@ -1306,12 +1306,28 @@ def _split_blobs(payload: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     return head, bytes(area)
 
 
+def _shared_values(value: Any, seen: dict[Any, Any]) -> Any:
+    """``value`` with equal strings and tuples made one object: marshal writes each once, a cold run reads the head faster."""
+    kind = type(value)
+    if kind is str:
+        return seen.setdefault(value, value)
+    if kind is tuple:
+        shared = tuple(_shared_values(item, seen) for item in value)
+        # by the items' identities, not equality: (1,) and (1.0,) and (True,) stay apart; a stored tuple keeps its items alive
+        return seen.setdefault(("tuple", *map(id, shared)), shared)
+    if kind is list:
+        return [_shared_values(item, seen) for item in value]
+    if kind is dict:
+        return {_shared_values(key, seen): _shared_values(item, seen) for key, item in value.items()}
+    return value
+
+
 def _write_snapshot(path: str, payload: Any) -> None:
     import zlib
 
     try:
         head, area = _split_blobs(payload)
-        data = marshal.dumps(head)
+        data = marshal.dumps(_shared_values(head, {}))
     except ValueError:
         return  # not marshal data: no snapshot, the rules are read from their files
     if write_cache_file(path, _SNAPSHOT_MAGIC + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little") + data + area):
