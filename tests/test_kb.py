@@ -497,6 +497,20 @@ def test_engine_code_of_another_pattern_with_the_same_hash_is_not_used(tmp_path:
     assert lazyre.compile(stored, lazyre.MULTILINE) == re.compile(stored, re.MULTILINE)
 
 
+def test_snapshot_head_shares_equal_values_without_changing_them():
+    import marshal
+
+    def literal() -> str:
+        return "".join(["same ", "literal"])  # a new string object each time, as parsing the rules gives
+
+    head = {"rules": [("KD1", "a", ((literal(), ()),)), ("KD2", "b", ((literal(), ()),))], "mixed": [(1,), (1.0,), (True,)]}
+    shared = kb._shared_values(head, {})
+    assert shared == head and marshal.loads(marshal.dumps(shared)) == head
+    assert [type(t[0]) for t in shared["mixed"]] == [int, float, bool]  # equal tuples of other types stay apart
+    assert shared["rules"][0][2] is shared["rules"][1][2]
+    assert len(marshal.dumps(shared)) < len(marshal.dumps(head))
+
+
 def test_the_snapshot_keeps_the_vocabulary_index_as_indexing_builds_it():
     import marshal
 
