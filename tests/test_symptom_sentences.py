@@ -654,6 +654,8 @@ DESCRIBED = [
     ("tflite-runtime-older-than-model", "安卓 app 加载 tflite 模型失败，是不是 tflite 版本太低"),
     ("tfmot-layer-not-quantizable", "quantize_model says the UpSampling2D layer is not supported"),
     ("tfmot-layer-not-quantizable", "量化感知训练时报错说这个层不支持"),
+    ("tfmot-model-not-sequential-or-functional", "quantize_model fails on my subclassed keras model"),
+    ("tfmot-model-not-sequential-or-functional", "迁移学习的模型里面嵌套了基础模型，量化感知训练报错"),
     ("edgetpu-delegate-unavailable", "my edgetpu model fails with unresolved custom op on the raspberry pi"),
     ("edgetpu-delegate-unavailable", "edgetpu的delegate加载失败"),
     ("tf2onnx-unsupported-op", "tf2onnx says some ops are not supported when I convert my saved model"),
