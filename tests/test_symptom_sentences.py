@@ -658,6 +658,8 @@ DESCRIBED = [
     ("tfmot-model-not-sequential-or-functional", "迁移学习的模型里面嵌套了基础模型，量化感知训练报错"),
     ("tflite-converter-nchw-layout", "tflite_convert aborts on my NCHW frozen graph, it expects NHWC"),
     ("tflite-converter-nchw-layout", "channels_first的模型转tflite失败，提示要NHWC"),
+    ("tf-serving-servable-not-found", "tensorflow serving answers servable not found to every predict request"),
+    ("tf-serving-servable-not-found", "tf serving 部署后请求一直返回 servable not found"),
     ("edgetpu-delegate-unavailable", "my edgetpu model fails with unresolved custom op on the raspberry pi"),
     ("edgetpu-delegate-unavailable", "edgetpu的delegate加载失败"),
     ("tf2onnx-unsupported-op", "tf2onnx says some ops are not supported when I convert my saved model"),
