@@ -471,6 +471,21 @@ def test_exception_line_indented_like_a_source_line_after_a_complete_frame_is_th
     assert rec.frames[-1].code == "run_metadata_ptr)"
 
 
+def test_traceback_with_one_space_before_every_line_keeps_its_exception_line(tmp_path):
+    # an issue's paste that lost its layout: every line (frames, source lines, the exception line) behind one space
+    import subprocess
+    import sys
+
+    script = tmp_path / "train.py"
+    script.write_text("import json\n\n\ndef build():\n    return json.activations_swish\n\n\nbuild()\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    assert "AttributeError" in done.stderr
+    flattened = "\n".join(" " + line.strip() for line in done.stderr.splitlines() if not line.startswith("Traceback"))
+    (rec,) = extract_errors(flattened)
+    assert (rec.type, rec.message) == ("AttributeError", "module 'json' has no attribute 'activations_swish'")
+    assert rec.frames[-1].code == "return json.activations_swish"
+
+
 def test_indented_line_under_a_frame_without_code_stays_its_source_line():
     text = '  File "train.py", line 3, in <module>\n    errors.InvalidArgumentError: int = 3\nValueError: boom\n'
     (rec,) = extract_errors(text)

@@ -993,10 +993,11 @@ class _Parser:
             # Colab's "9 frames": the frames it folded away were not copied, the ones below it were
             return
         if line[:1].isspace() and self.frames and self.frames[-1].code and not _NUMBERED_LINE.match(stripped):
-            # a traceback pasted indented as a whole (a markdown code block, a quoted log): after a frame
-            # that already has its source line, "pkg.module.SomeError: text" can only be the exception line
+            # a traceback pasted indented as a whole (a markdown code block, a quoted log, an issue that put one
+            # space before every line): after a frame that already has its source line, "SomeError: text" can only
+            # be the exception line (as source code it would be an annotation)
             m = _BARE_EXC_LINE.match(stripped)
-            if m and "." in m.group("type") and m.group("msg").strip() and stripped.startswith(m.group("type")):
+            if m and m.group("msg").strip() and stripped.startswith(m.group("type")):
                 self._begin_message(m.group("type"), m.group("msg"))
                 self.ipython_type = None
                 return
