@@ -439,6 +439,8 @@ DESCRIBED = [
     ("loss-negative-by-design", "my unet loss is -0.8 while the dice coefficient metric shows 0.8, is a negative loss normal?"),
     ("tuner-search-stopped-by-oracle", "I changed the hyperparameter choices but keras tuner keeps trying the old values"),
     ("tuner-search-stopped-by-oracle", "随机搜索没有跑满max_trials就结束了"),
+    ("retinanet-training-model-for-inference", "after training on my csv dataset the predicted boxes are all close to zero and no class is detected"),
+    ("retinanet-training-model-for-inference", "用训练保存的模型预测，框的坐标都接近0，也没有检测到任何类别"),
     ("loss-negative-by-design", "用负的dice系数作为损失函数，训练时loss是负数，这正常吗"),
     ("crf-loss-negative", "BiLSTM+CRF做命名实体识别，训练到后面crf的loss变成负数了"),
     ("targets-outside-loss-range", "the binary crossentropy loss goes negative during training"),
