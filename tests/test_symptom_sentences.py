@@ -458,6 +458,8 @@ DESCRIBED = [
     ("dataset-download-failed", "how do I make load_data go through our office proxy"),
     ("dataset-download-failed", "the library fails with an error while the pretrained model is being downloaded"),
     ("dataset-download-failed", "第一次运行时预训练模型下载失败"),
+    ("dataset-download-failed", "the resnet50 .h5 weights file can't be downloaded on our cluster"),
+    ("dataset-download-failed", "服务器上下载不了h5权重文件，手动下载以后应该放到哪里"),
     ("input-ran-out-of-data", "fit complains my input is out of data halfway through an epoch"),
     ("activation-loss-mismatch", "is softmax on the last layer right with binary_crossentropy? the model learns nothing"),
     ("keras-tensorflow-version-mismatch", "which keras version is compatible with tensorflow 1.15?"),
