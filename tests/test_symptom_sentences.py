@@ -439,6 +439,8 @@ DESCRIBED = [
     ("loss-negative-by-design", "my unet loss is -0.8 while the dice coefficient metric shows 0.8, is a negative loss normal?"),
     ("tuner-search-stopped-by-oracle", "I changed the hyperparameter choices but keras tuner keeps trying the old values"),
     ("tuner-search-stopped-by-oracle", "随机搜索没有跑满max_trials就结束了"),
+    ("deepface-face-not-detected", "deepface verify returns True even for two different people"),
+    ("deepface-face-not-detected", "DeepFace.verify 不同的人也验证通过了"),
     ("retinanet-training-model-for-inference", "after training on my csv dataset the predicted boxes are all close to zero and no class is detected"),
     ("retinanet-training-model-for-inference", "用训练保存的模型预测，框的坐标都接近0，也没有检测到任何类别"),
     ("loss-negative-by-design", "用负的dice系数作为损失函数，训练时loss是负数，这正常吗"),
