@@ -28,6 +28,8 @@ DESCRIBED = [
     ("jax-bfloat16-floatx-casts-integers", "jax 后端 set_floatx bfloat16 以后 整数 变成 float 了"),
     ("keras3-backend-functions-removed", "after moving to keras 3 my learning rate callback breaks because K.set_value is gone"),
     ("keras3-backend-functions-removed", "升级到keras3以后 backend 没有 get_value 了"),
+    ("layer-add-metric-removed", "self.add_metric in my custom layer stopped working after upgrading to tensorflow 2.16"),
+    ("layer-add-metric-removed", "升级到tensorflow 2.17以后 自定义层里的 add_metric 报错"),
     ("numpy-method-on-backend-tensor", "calling astype on a tensor returned by keras ops fails, tensor has no attribute astype"),
     ("numpy-method-on-backend-tensor", "EagerTensor 没有 astype 属性，想把张量转成float"),
     ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
