@@ -30,6 +30,8 @@ DESCRIBED = [
     ("keras3-backend-functions-removed", "升级到keras3以后 backend 没有 get_value 了"),
     ("layer-add-metric-removed", "self.add_metric in my custom layer stopped working after upgrading to tensorflow 2.16"),
     ("layer-add-metric-removed", "升级到tensorflow 2.17以后 自定义层里的 add_metric 报错"),
+    ("layer-kernel-property-assigned", "my custom Dense subclass sets self.kernel in build and now fails with kernel has no setter on keras 3"),
+    ("layer-kernel-property-assigned", "keras3 里 自定义 Dense 层 self.kernel 赋值 报错"),
     ("numpy-method-on-backend-tensor", "calling astype on a tensor returned by keras ops fails, tensor has no attribute astype"),
     ("numpy-method-on-backend-tensor", "EagerTensor 没有 astype 属性，想把张量转成float"),
     ("gpu-compute-capability-unsupported", "my RTX 3080 does not work with tensorflow 1.15"),
