@@ -718,6 +718,8 @@ DESCRIBED = [
     ("mixed-precision-slow-device", "开了混合精度以后训练反而比float32更慢"),
     ("xla-no-compiler-for-platform", "model.fit crashes on my AMD GPU with the directml plugin unless I set jit_compile=False"),
     ("xla-no-compiler-for-platform", "在DirectML上训练，设置jit_compile=True就报错说找不到编译器"),
+    ("dense-applies-to-last-axis", "what is the role of Flatten in my CNN, the summary shape changes when I take it out"),
+    ("dense-applies-to-last-axis", "为什么 CNN 里 dense 前 要 flatten，去掉以后输出形状变了"),
 ]
 
 
