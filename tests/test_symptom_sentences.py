@@ -720,6 +720,8 @@ DESCRIBED = [
     ("xla-no-compiler-for-platform", "在DirectML上训练，设置jit_compile=True就报错说找不到编译器"),
     ("dense-applies-to-last-axis", "what is the role of Flatten in my CNN, the summary shape changes when I take it out"),
     ("dense-applies-to-last-axis", "为什么 CNN 里 dense 前 要 flatten，去掉以后输出形状变了"),
+    ("best-weights-not-restored", "does early stopping keep the best weights or the ones from the last epoch"),
+    ("best-weights-not-restored", "早停会保存最好的模型吗，还是保留最后一个epoch的参数"),
 ]
 
 
