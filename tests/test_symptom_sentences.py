@@ -722,6 +722,8 @@ DESCRIBED = [
     ("dense-applies-to-last-axis", "为什么 CNN 里 dense 前 要 flatten，去掉以后输出形状变了"),
     ("best-weights-not-restored", "does early stopping keep the best weights or the ones from the last epoch"),
     ("best-weights-not-restored", "早停会保存最好的模型吗，还是保留最后一个epoch的参数"),
+    ("train-inference-behaviour-gap", "I froze the whole model, trainable params are zero, but the training loss still changes every epoch"),
+    ("train-inference-behaviour-gap", "冻结模型以后可训练参数为0，训练loss还在变，验证loss不变"),
 ]
 
 
