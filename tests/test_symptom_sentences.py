@@ -728,6 +728,8 @@ DESCRIBED = [
     ("first-epoch-one-time-overhead", "只训练几个batch的时候tf2很慢，少量batch训练开销大"),
     ("input-pipeline-bottleneck", "in colab my training is slow when reading the images from google drive with flow_from_directory"),
     ("input-pipeline-bottleneck", "在colab里从谷歌云盘读取图片训练很慢，放进内存就很快"),
+    ("tpu-runtime-without-tpu-strategy", "I switched my Colab notebook to the TPU runtime but my keras model trains just as slowly as on the CPU"),
+    ("tpu-runtime-without-tpu-strategy", "colab选了TPU运行时，keras模型训练和CPU一样慢，没有加速"),
 ]
 
 
