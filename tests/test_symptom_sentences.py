@@ -724,8 +724,6 @@ DESCRIBED = [
     ("best-weights-not-restored", "早停会保存最好的模型吗，还是保留最后一个epoch的参数"),
     ("train-inference-behaviour-gap", "I froze the whole model, trainable params are zero, but the training loss still changes every epoch"),
     ("train-inference-behaviour-gap", "冻结模型以后可训练参数为0，训练loss还在变，验证loss不变"),
-    ("first-epoch-one-time-overhead", "tensorflow 2 is much slower than tf1 when I only run a few batches, is it tracing overhead"),
-    ("first-epoch-one-time-overhead", "只训练几个batch的时候tf2很慢，少量batch训练开销大"),
     ("input-pipeline-bottleneck", "in colab my training is slow when reading the images from google drive with flow_from_directory"),
     ("input-pipeline-bottleneck", "在colab里从谷歌云盘读取图片训练很慢，放进内存就很快"),
     ("tpu-runtime-without-tpu-strategy", "I switched my Colab notebook to the TPU runtime but my keras model trains just as slowly as on the CPU"),
