@@ -738,6 +738,16 @@ DESCRIBED = [
     ("mixed-precision-slow-device", "开了混合精度以后训练反而比float32更慢"),
     ("xla-no-compiler-for-platform", "model.fit crashes on my AMD GPU with the directml plugin unless I set jit_compile=False"),
     ("xla-no-compiler-for-platform", "在DirectML上训练，设置jit_compile=True就报错说找不到编译器"),
+    ("dense-applies-to-last-axis", "what is the role of Flatten in my CNN, the summary shape changes when I take it out"),
+    ("dense-applies-to-last-axis", "为什么 CNN 里 dense 前 要 flatten，去掉以后输出形状变了"),
+    ("best-weights-not-restored", "does early stopping keep the best weights or the ones from the last epoch"),
+    ("best-weights-not-restored", "早停会保存最好的模型吗，还是保留最后一个epoch的参数"),
+    ("train-inference-behaviour-gap", "I froze the whole model, trainable params are zero, but the training loss still changes every epoch"),
+    ("train-inference-behaviour-gap", "冻结模型以后可训练参数为0，训练loss还在变，验证loss不变"),
+    ("input-pipeline-bottleneck", "in colab my training is slow when reading the images from google drive with flow_from_directory"),
+    ("input-pipeline-bottleneck", "在colab里从谷歌云盘读取图片训练很慢，放进内存就很快"),
+    ("tpu-runtime-without-tpu-strategy", "I switched my Colab notebook to the TPU runtime but my keras model trains just as slowly as on the CPU"),
+    ("tpu-runtime-without-tpu-strategy", "colab选了TPU运行时，keras模型训练和CPU一样慢，没有加速"),
 ]
 
 
