@@ -451,9 +451,8 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
     assert len(fresh._built) < len(fresh) // 3
 
 
-def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import re
-
+def _without_engine_code_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache in tmp_path, and no regex store or engine code file read yet."""
     from kerasdoctor import lazyre
 
     monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
@@ -461,6 +460,14 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     monkeypatch.setattr(lazyre, "_packs", [])
     monkeypatch.setattr(lazyre, "_pack_tables", [])
     monkeypatch.setattr(lazyre, "_packs_read", 0)
+
+
+def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    _without_engine_code_files(tmp_path, monkeypatch)
     pattern = r"bad marshal data \(unknown type code\)"
     path = str(tmp_path / "kb-test.regex")
     lazyre.write_engine_code(path, {lazyre.entry_key(pattern, lazyre.MULTILINE): lazyre.engine_code(pattern, lazyre.MULTILINE)})
@@ -482,11 +489,7 @@ def test_engine_code_of_another_pattern_with_the_same_hash_is_not_used(tmp_path:
 
     from kerasdoctor import lazyre
 
-    monkeypatch.setenv("KERASDOCTOR_CACHE_DIR", str(tmp_path))
-    _fresh_regex_store(monkeypatch)
-    monkeypatch.setattr(lazyre, "_packs", [])
-    monkeypatch.setattr(lazyre, "_pack_tables", [])
-    monkeypatch.setattr(lazyre, "_packs_read", 0)
+    _without_engine_code_files(tmp_path, monkeypatch)
     monkeypatch.setattr(lazyre, "_key_hash", lambda key: 7)  # every key collides
     stored, asked = r"bad marshal data \(unknown type code\)", r"Graph disconnected: (\w+)"
     path = str(tmp_path / "kb-test.regex")
