@@ -162,7 +162,7 @@ def _compile_and_keep(pattern: str, flags: int) -> Any:
 
 _PACK_MAGIC = b"KDR2"
 _packs: list[str] = []  # files of engine code written beside a rule snapshot, consulted on a miss
-_pack_tables: list[tuple[Any, memoryview, memoryview, int]] = []  # (open file, sorted key hashes, (offset, length, crc32) per hash, where entries start)
+_pack_tables: list[tuple[Any, memoryview, memoryview]] = []  # (the entries, sorted key hashes, (offset, length, crc32) per hash)
 _packs_read = 0
 
 
@@ -207,18 +207,20 @@ def attach_engine_code(path: str) -> None:
         _packs.append(path)
 
 
-def _read_pack_table(path: str) -> tuple[Any, memoryview, memoryview, int] | None:
+def _read_pack_table(path: str) -> tuple[Any, memoryview, memoryview] | None:
+    """The file's entries (a ``kb.SnapshotBlobs``, read one by one from the open file), sorted key hashes, and places."""
+    from kerasdoctor.kb import SnapshotBlobs
+
     handle = None
     try:
-        # kept open: each entry is one read from it
-        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below on every failure, else with the process
+        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - kept open for the entries, closed on every failure
         start = handle.read(8)
         count = int.from_bytes(start[4:8], "little")
         table = handle.read(count * 20)
         if start[:4] != _PACK_MAGIC or len(table) != count * 20:
             handle.close()
             return None
-        return handle, memoryview(table[: count * 8]).cast("Q"), memoryview(table[count * 8 :]).cast("I"), 8 + count * 20
+        return SnapshotBlobs(handle, 8 + count * 20, path), memoryview(table[: count * 8]).cast("Q"), memoryview(table[count * 8 :]).cast("I")
     except (OSError, ValueError, TypeError):
         if handle is not None:
             handle.close()
@@ -234,26 +236,17 @@ def _from_packs(key: str) -> bytes | None:
             _pack_tables.append(table)
     if not _pack_tables:
         return None
-    import zlib
-
     from kerasdoctor.sorted_search import bisect_left
 
     number = _key_hash(key)
-    for handle, hashes, places, base in _pack_tables:
+    for entries, hashes, places in _pack_tables:
         at = bisect_left(hashes, number)
         if at == len(hashes) or hashes[at] != number:
             continue
-        offset, length, crc = places[3 * at], places[3 * at + 1], places[3 * at + 2]
+        entry = entries.read((places[3 * at], places[3 * at + 1], places[3 * at + 2]))
         try:
-            if hasattr(os, "pread"):
-                entry = os.pread(handle.fileno(), length, base + offset)
-            else:
-                handle.seek(base + offset)
-                entry = handle.read(length)
-            if len(entry) != length or zlib.crc32(entry) != crc:
-                continue
-            stored_key, blob = marshal.loads(entry)  # noqa: S302 - plain data, checked here and by the engine
-        except (OSError, EOFError, ValueError, TypeError):
+            stored_key, blob = marshal.loads(entry) if entry is not None else (None, None)  # noqa: S302 - plain data, checked here and by the engine
+        except (EOFError, ValueError, TypeError):
             continue
         if stored_key == key and type(blob) is bytes:
             return blob  # type: ignore[no-any-return]
