@@ -79,6 +79,9 @@ _WHOLE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+, in [\w<]')
 _COMPILE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+[ \t]*$')
 # TF 1.x repeats a graph error's type as "InvalidArgumentError (see above for traceback): ..." after its op frames
 _EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?:")
+# an exception line retyped with a space before its colon ("ValueError : Cannot feed value ...", French typing,
+# or a hand-copied message): Python never prints one there
+_SPACED_EXCEPTION_COLON = lazy(r"^([ \t]*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*)[ \t]+:(?=[ \t]|$)")
 # an exception line glued to the user's Chinese words before it: "报错：ValueError: ...", "【问题】KeyError: ...",
 # "tensorflow报错AttributeError: ...", 报错“KeyError: 'acc'”, "运行错误: OutOfRangeError (see above for traceback): ..."
 # (the head, or the quote or bracket opening it, must follow a CJK character or bracket, so English is left alone)
@@ -640,6 +643,8 @@ def normalize_text(text: str) -> str:
         text = _RANK_TAG.sub("", text)
     lines = text.splitlines()
     lines = strip_markdown(lines)
+    if " :" in text or "\t:" in text:
+        lines = [_SPACED_EXCEPTION_COLON.sub(lambda found: found.group(1) + ":", line) if " :" in line or "\t:" in line else line for line in lines]
     if indented_as_a_whole("\n".join(lines)):
         # a Markdown code block (Stack Overflow's four spaces), a list item or a quoted log indents every line
         # alike; the traceback inside it is read at its own margin, where Python printed its header and message
