@@ -262,6 +262,22 @@ def test_a_space_typed_before_each_colon_is_read_as_python_printed_it():
     assert best is not None and best.rule.name == "optimizer-lr-argument" and best.kind == "wording"
 
 
+def test_an_exception_line_with_a_space_before_its_colon_keeps_its_class():
+    # TF 1.15 session.py's feed check, retyped as "ValueError : ..." in a post
+    text = "ValueError : Cannot feed value of shape (1, 28, 28) for Tensor 'x:0', which has shape '(?, 784)'"
+    assert [r.type for r in extract_errors(normalize_text(text))] == ["ValueError"]
+    best = top(text)
+    assert best is not None and best.rule.name == "input-rank-mismatch" and best.kind == "wording"
+    assert normalize_text("Epoch 1 : loss 0.3") == "Epoch 1 : loss 0.3"
+
+
+def test_a_word_mistyped_in_one_place_but_spelt_right_in_another_is_a_near_miss():
+    # "shape" is right in "value of shape" and mistyped in "which has shap": the wording fits once that one is put right
+    best = top("ValueError: Cannot feed value of shape (1, 28, 28) for Tensor 'x:0', which has shap '(?, 784)'")
+    assert best is not None and best.rule.name == "input-rank-mismatch" and best.kind == "fuzzy"
+    assert best.confidence < CONFIDENT
+
+
 def test_quotes_of_a_message_printed_as_a_tuple_are_not_read_as_code_marks():
     # Keras 2.0 raised ValueError('Could not interpret optimizer identifier:', identifier): Python prints a tuple,
     # and its quotes say nothing of the identifier, which is an object, not an unknown name

@@ -459,10 +459,37 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
     if not absent:
         # every word is there: an article put in or left out when the message was retyped ("but got an array
         # with shape") is a slip of the writer; other differences (punctuation, numbers) rule the text out
-        return _ARTICLE.compiled().sub("", run) in _ARTICLE.compiled().sub("", text)
+        if _ARTICLE.compiled().sub("", run) in _ARTICLE.compiled().sub("", text):
+            return True
+        # a word of the run mistyped where the run stands, though spelt right elsewhere in the message ("Cannot feed
+        # value of shape ... which has shap '(?, 1)'"): the words are compared where the run fits best
+        return _typo_where_run_fits(run, text)
     if len(absent) > MAX_MISTYPED_WORDS:
         return False
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
+
+
+def _typo_where_run_fits(run: str, text: str) -> bool:
+    """Whether ``run`` is in ``text`` but for a typo in a long word of it, read at the stretch that fits it best."""
+    words_of_run = _WORD.compiled().findall(run)
+    if len([w for w in words_of_run if len(w) >= MIN_MISTYPED_WORD]) == 0:
+        return False
+    from rapidfuzz import fuzz
+
+    found = fuzz.partial_ratio_alignment(run, text)
+    if found is None or found.score < MIN_SCORE:
+        return False
+    # the stretch widened to whole words: the alignment may stop inside the mistyped one
+    start, end = found.dest_start, found.dest_end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    there = frozenset(_WORD.compiled().findall(text[start:end]))
+    absent = [w for w in words_of_run if w not in there]
+    if not absent or len(absent) > MAX_MISTYPED_WORDS:
+        return False
+    return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in there) for w in absent)
 
 
 def _squeezed(text: str) -> str:
@@ -496,12 +523,18 @@ def _fits_once_repaired(pattern: str, runs: Sequence[str], text: str, words: fro
     for run in runs:
         if _respaced(run, repaired):
             repaired = _with_spacing_of(run, repaired)
-    for word in {w for run in runs for w in _WORD.compiled().findall(run)} - words:
+    run_words = {w for run in runs for w in _WORD.compiled().findall(run)}
+    for word in run_words - words:
         if len(word) < MIN_MISTYPED_WORD:
             continue
         slips = [other for other in words if _typo_of(word, other)]
         for other in slips:
             repaired = re.sub(rf"\b{re.escape(other)}\b", word, repaired)
+    # a word of the wording mistyped in one place though spelt right in another ("value of shape ... has shap")
+    for other in words - run_words:
+        slipped = [word for word in run_words if len(word) >= MIN_MISTYPED_WORD and word in words and _typo_of(word, other)]
+        if len(slipped) == 1:
+            repaired = re.sub(rf"\b{re.escape(other)}\b", slipped[0], repaired)
     if repaired == text:
         return None
     from kerasdoctor.kb import compile_pattern  # a user's pattern runs there with a time limit
@@ -582,7 +615,11 @@ def fuzzy_matches(
                 closeness = 0.0
                 if _worth_scoring(run_words, words, own):
                     missing = [run for run in runs if run not in text]
-                    if missing and all(_near_miss(run, text, words) for run in missing):
+                    if not missing and _fits_once_repaired(pattern.pattern, runs, text, words):
+                        # all its literal text there, and the wording fits once a word mistyped in its variable
+                        # part is put right ("Cannot feed value of shape (1, 3) for Tensor 'x:0', which has shap ...")
+                        closeness = REPAIRED_CLOSENESS
+                    elif missing and all(_near_miss(run, text, words) for run in missing):
                         closeness = skeleton_score(runs, text)
                         fits = _fits_once_repaired(pattern.pattern, runs, text, words) if closeness >= MIN_SCORE else None
                         # once the slips are undone, whether the whole wording fits, its numbers and names included:
