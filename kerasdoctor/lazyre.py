@@ -244,8 +244,10 @@ def _from_packs(key: str) -> bytes | None:
         if at == len(hashes) or hashes[at] != number:
             continue
         entry = entries.read((places[3 * at], places[3 * at + 1], places[3 * at + 2]))
+        if entry is None:
+            continue
         try:
-            stored_key, blob = marshal.loads(entry) if entry is not None else (None, None)  # noqa: S302 - plain data, checked here and by the engine
+            stored_key, blob = marshal.loads(entry)  # noqa: S302 - plain data, checked here and by the engine
         except (EOFError, ValueError, TypeError):
             continue
         if stored_key == key and type(blob) is bytes:
