@@ -72,6 +72,8 @@ DESCRIBED = [
     ("memory-grows-in-loop", "同一个进程里跑了几次实验，每次实验内存都在增加"),
     ("inference-in-training-mode", "the predictions depend on the batch size I pass to predict"),
     ("inference-in-training-mode", "同一批图片，batch size不同预测结果也不同"),
+    ("class-imbalance", "the classifier predicts the predominant class for every sample of the test set"),
+    ("class-imbalance", "分类器对所有样本都预测成多数类"),
     ("inference-preprocessing-mismatch", "单独预测的时候结果不对，训练完直接预测是好的"),
     ("train-inference-behaviour-gap", "train_on_batch 返回的损失和 evaluate 的损失不一样"),
     ("training-not-reproducible", "同样的代码运行多次结果都不同，怎么才能完全重现结果"),
