@@ -45,6 +45,8 @@ DESCRIBED = [
     ("categorical-labels-not-one-hot", "my mnist model with categorical_crossentropy has accuracy almost zero"),
     ("categorical-labels-not-one-hot", "用categorical_crossentropy训练准确率很低，换成sparse_categorical_crossentropy就正常了"),
     ("first-epoch-one-time-overhead", "why does only the first epoch take so long while every later epoch is quick"),
+    ("model-reloaded-per-prediction", "every call to estimator predict restores the checkpoint again, so each prediction takes several seconds"),
+    ("model-reloaded-per-prediction", "每次调用predict都要重新加载模型，一条数据要等好几秒"),
     ("first-epoch-one-time-overhead", "第一个epoch要跑五分钟，后面每个epoch只要半分钟"),
     ("first-epoch-one-time-overhead", "epoch 1 takes three minutes and every following epoch about twenty seconds, why is the first epoch very slow"),
     ("first-epoch-one-time-overhead", "第一个epoch的耗时是后面的十几倍"),
