@@ -51,6 +51,7 @@ DESCRIBED = [
     ("loss-negative-by-design", "用负对数似然训练flow模型，似然loss变成负数正常吗"),
     ("tensorflow-startup-info-logs", "每次import keras都提示Using TensorFlow backend，这是报错吗"),
     ("bert4keras-code-for-another-release", "新版本的bert4keras里没有bert模块了，老项目跑不起来"),
+    ("bert4keras-code-for-another-release", "after upgrading bert4keras my old project fails, the module it imports was renamed"),
     ("first-epoch-one-time-overhead", "第一个epoch要跑五分钟，后面每个epoch只要半分钟"),
     ("first-epoch-one-time-overhead", "epoch 1 takes three minutes and every following epoch about twenty seconds, why is the first epoch very slow"),
     ("first-epoch-one-time-overhead", "第一个epoch的耗时是后面的十几倍"),
