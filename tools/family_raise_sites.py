@@ -220,6 +220,14 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD206": ("must end in",),
     "KD564": ("output of generator should be",),
     "KD548": ("inferring types", "number of fields"),
+    "KD470": ("should only be used for objects of type", "valid regularization penalty"),
+    "KD643": ("lossscaleoptimizer",),
+    "KD253": ("does not match type", "float16"),
+    "KD218": ("_userobject",),
+    "KD440": ("dimension and", "please use"),
+    "KD120": ("add() got",),
+    "KD290": ("add_weight",),
+    "KD398": ("not tf.tensor or tf.variable", "trainable weights"),
 }
 
 
