@@ -228,6 +228,16 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD120": ("add() got",),
     "KD290": ("add_weight",),
     "KD398": ("not tf.tensor or tf.variable", "trainable weights"),
+    "KD453": ("untraced functions", "directly callable after loading"),
+    "KD475": ("shuffle buffer",),
+    "KD377": ("histogram_freq", "histograms"),
+    "KD243": ("do not pass an input_shape", "input_shape input_dim"),
+    "KD406": ("validation_split", "subset"),
+    "KD549": ("y_col", "class_mode"),
+    "KD399": ("not a valid scope name", "valid root scope name", "invalid name"),
+    "KD449": ("hash", "checksum", "file corrupted"),
+    "KD446": ("unrecognized data type", "failed to find data adapter"),
+    "KD180": ("cudnn",),
 }
 
 
