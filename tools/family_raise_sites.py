@@ -238,6 +238,10 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD449": ("hash", "checksum", "file corrupted"),
     "KD446": ("unrecognized data type", "failed to find data adapter"),
     "KD180": ("cudnn",),
+    "KD646": ("multi_gpu_model", "gpus"),
+    "KD404": ("aggregation",),
+    "KD656": ("failed to load delegate", "delegate"),
+    "KD320": ("could not satisfy", "device placement"),
 }
 
 
