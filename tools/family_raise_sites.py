@@ -242,6 +242,10 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD404": ("aggregation",),
     "KD656": ("failed to load delegate", "delegate"),
     "KD320": ("could not satisfy", "device placement"),
+    "KD273": ("torchmodulewrapper", "torch backend"),
+    "KD284": ("distribution", "symbolic"),
+    "KD340": ("complex",),
+    "KD621": ("bfloat16",),
 }
 
 
