@@ -674,6 +674,8 @@ DESCRIBED = [
     ("tflite-converter-nchw-layout", "channels_first的模型转tflite失败，提示要NHWC"),
     ("tf-serving-servable-not-found", "tensorflow serving answers servable not found to every predict request"),
     ("tf-serving-servable-not-found", "tf serving 部署后请求一直返回 servable not found"),
+    ("tfds-checksum-mismatch", "tensorflow datasets refuses the downloaded archive because of a wrong checksum"),
+    ("tfds-checksum-mismatch", "tfds下载数据集时提示checksum不匹配"),
     ("edgetpu-delegate-unavailable", "my edgetpu model fails with unresolved custom op on the raspberry pi"),
     ("edgetpu-delegate-unavailable", "edgetpu的delegate加载失败"),
     ("tf2onnx-unsupported-op", "tf2onnx says some ops are not supported when I convert my saved model"),
