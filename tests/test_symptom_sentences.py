@@ -676,6 +676,8 @@ DESCRIBED = [
     ("tf-serving-servable-not-found", "tf serving 部署后请求一直返回 servable not found"),
     ("tfds-checksum-mismatch", "tensorflow datasets refuses the downloaded archive because of a wrong checksum"),
     ("tfds-checksum-mismatch", "tfds下载数据集时提示checksum不匹配"),
+    ("input-feature-mismatch", "the model breaks on png files that have an alpha channel"),
+    ("input-feature-mismatch", "上传的png是RGBA格式，模型预测报错"),
     ("edgetpu-delegate-unavailable", "my edgetpu model fails with unresolved custom op on the raspberry pi"),
     ("edgetpu-delegate-unavailable", "edgetpu的delegate加载失败"),
     ("tf2onnx-unsupported-op", "tf2onnx says some ops are not supported when I convert my saved model"),
