@@ -1490,3 +1490,39 @@ def test_lines_after_a_warning_without_its_source_line_stay_lines_of_their_own(t
     assert warning.message == "the first notice"
     (warning, *_) = [r for r in extract_errors(f"{first_line}\n  1/100 [....] - ETA: 1s - loss: 0.5\n") if r.kind == "warning"]
     assert warning.message == "the first notice"
+
+
+def test_second_traceback_pasted_after_a_blank_line_is_its_own_record():
+    # two code blocks of one report: the inner import error, then the frames and error the library raised from it,
+    # with no "During handling of the above exception" line between them
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.13/site-packages/transformers/activations_tf.py", line 22, in <module>\n'
+        "    import tf_keras as keras\n"
+        "ModuleNotFoundError: No module named 'tf_keras'\n"
+        "\n"
+        '  File "/usr/lib/python3.13/site-packages/transformers/activations_tf.py", line 27, in <module>\n'
+        "    raise ValueError(\n"
+        "ValueError: Your currently installed version of Keras is Keras 3, but this is not yet supported in Transformers.\n"
+    )
+    first, second = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (first.type, first.message) == ("ModuleNotFoundError", "No module named 'tf_keras'")
+    assert second.type == "ValueError"
+    assert second.message.startswith("Your currently installed version of Keras is Keras 3")
+
+
+def test_frames_inside_tensorflow_in_user_code_stay_in_the_message():
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "train.py", line 9, in <module>\n'
+        "    model.fit(x, y)\n"
+        "ValueError: in user code:\n"
+        "\n"
+        '  File "/usr/lib/python3/site-packages/keras/engine/training.py", line 1160, in train_function  *\n'
+        "    return step_function(self, iterator)\n"
+        "\n"
+        "    ValueError: Shapes (32, 1) and (32, 10) are incompatible\n"
+    )
+    records = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert len(records) == 1
+    assert "Shapes (32, 1) and (32, 10) are incompatible" in records[0].message

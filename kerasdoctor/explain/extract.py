@@ -821,6 +821,19 @@ class _Parser:
             return True
         return any(_CJK_PROSE.match(text.strip()) or _EN_LEAD_IN.match(text.strip()) for text in self.msg_lines[1:])
 
+    def _next_traceback_frame(self, line: str) -> bool:
+        """A frame of Python's own layout after a blank line below the message: a second traceback, pasted without its header.
+
+        Python separates chained tracebacks with "During handling ..." lines; a paste of two code blocks (the inner
+        error, then the one the library raised from it) keeps only a blank line between them. TensorFlow's "in user
+        code:" envelope and its "defined at" listings hold frames of their own, indented deeper.
+        """
+        if not line.startswith('  File "') or line.startswith("   ") or not _PY_FRAME.match(line):
+            return False
+        if len(self.msg_lines) < 2 or self.msg_lines[-1].strip() or not self.msg_lines[0].strip():
+            return False
+        return not any(_USER_CODE_HEADER in text or "(most recent call last)" in text for text in self.msg_lines)
+
     def _begin_message(self, type_name: str | None, first: str) -> None:
         self.bare_exception = False
         self.state = "message"
@@ -912,6 +925,9 @@ class _Parser:
                 self._close_chain()
                 return
             if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line) or self._second_error(line):
+                self._end_message_before(line)
+                return
+            if self._next_traceback_frame(line):
                 self._end_message_before(line)
                 return
             if len(self.msg_lines) < MAX_MESSAGE_LINES and self.msg_chars < MAX_MESSAGE_CHARS:
