@@ -464,6 +464,11 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
         # a word of the run mistyped where the run stands, though spelt right elsewhere in the message ("Cannot feed
         # value of shape ... which has shap '(?, 1)'"): the words are compared where the run fits best
         return _typo_where_run_fits(run, text)
+    return _all_mistyped(absent, words)
+
+
+def _all_mistyped(absent: Sequence[str], words: frozenset[str]) -> bool:
+    """Whether each of a few words of a wording the text lacks is a long word the text holds mistyped."""
     if len(absent) > MAX_MISTYPED_WORDS:
         return False
     return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in words) for w in absent)
@@ -472,7 +477,7 @@ def _near_miss(run: str, text: str, words: frozenset[str]) -> bool:
 def _typo_where_run_fits(run: str, text: str) -> bool:
     """Whether ``run`` is in ``text`` but for a typo in a long word of it, read at the stretch that fits it best."""
     words_of_run = _WORD.compiled().findall(run)
-    if len([w for w in words_of_run if len(w) >= MIN_MISTYPED_WORD]) == 0:
+    if not any(len(w) >= MIN_MISTYPED_WORD for w in words_of_run):
         return False
     from rapidfuzz import fuzz
 
@@ -487,9 +492,7 @@ def _typo_where_run_fits(run: str, text: str) -> bool:
         end += 1
     there = frozenset(_WORD.compiled().findall(text[start:end]))
     absent = [w for w in words_of_run if w not in there]
-    if not absent or len(absent) > MAX_MISTYPED_WORDS:
-        return False
-    return all(len(w) >= MIN_MISTYPED_WORD and any(_typo_of(w, other) for other in there) for w in absent)
+    return bool(absent) and _all_mistyped(absent, there)
 
 
 def _squeezed(text: str) -> str:
