@@ -246,6 +246,19 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD284": ("distribution", "symbolic"),
     "KD340": ("complex",),
     "KD621": ("bfloat16",),
+    "KD158": ("stateful batch size", "stateful complete input_shape", "stateful batch_input_shape", "stateful static batch"),
+    "KD491": ("rate must be a scalar", "rate range [0, 1)", "invalid value received for rate", "rate between 0 and 1"),
+    "KD484": ("first layer in a sequential model", "first layer sequential input_shape"),
+    "KD189": ("must call super().__init__", "forgot to call super", "super().__init__() in the layer constructor"),
+    "KD459": ("requires validation_data", "validation_data is none", "validation data must"),
+    "KD216": ("compiled_metrics", "compile_metrics", "metrics built"),
+    "KD133": ("missing data for input", "expected the following keys", "data dictionary keys"),
+    "KD296": ("oov", "num_oov_indices"),
+    "KD297": ("vocabulary dtype", "vocabulary int"),
+    "KD267": ("nested outputs", "outputs nested", "nested list outputs"),
+    "KD425": ("does not support masking", "supports_masking"),
+    "KD423": ("class_weight", "class weight"),
+    "KD289": ("cross-replica context", "merge_call", "replica context"),
 }
 
 
