@@ -103,6 +103,8 @@ DESCRIBED = [
     ("overfitting", "训练了几个epoch以后验证集loss就不再下降了，训练集loss还在降"),
     ("gpu-memory-preallocated", "my small keras model uses almost all gpu memory of the card"),
     ("gpu-memory-preallocated", "模型很小，显存却被占满了"),
+    ("gpu-not-visible", "while the model trains, nvidia-smi does not show any python process"),
+    ("gpu-not-visible", "训练的时候 nvidia-smi 里看不到任何进程"),
     ("embedding-weights-on-cpu", "my model with a big Embedding layer trains slowly on the GPU, the profiler shows the embedding lookup on the CPU"),
     ("embedding-weights-on-cpu", "tensorflow 2.3 把 embedding 层放在 cpu 上，用 gpu 训练很慢"),
     ("steps-given-as-sample-count", "I set steps_per_epoch to the number of training samples and now every epoch takes hours"),
