@@ -105,6 +105,8 @@ DESCRIBED = [
     ("gpu-memory-preallocated", "模型很小，显存却被占满了"),
     ("gpu-not-visible", "while the model trains, nvidia-smi does not show any python process"),
     ("gpu-not-visible", "训练的时候 nvidia-smi 里看不到任何进程"),
+    ("gpu-memory-preallocated", "how do I stop the tensorflow backend from occupying all of my gpu"),
+    ("gpu-memory-preallocated", "keras 一跑就占用整个gpu，别的程序用不了"),
     ("embedding-weights-on-cpu", "my model with a big Embedding layer trains slowly on the GPU, the profiler shows the embedding lookup on the CPU"),
     ("embedding-weights-on-cpu", "tensorflow 2.3 把 embedding 层放在 cpu 上，用 gpu 训练很慢"),
     ("steps-given-as-sample-count", "I set steps_per_epoch to the number of training samples and now every epoch takes hours"),
