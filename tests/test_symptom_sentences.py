@@ -107,6 +107,8 @@ DESCRIBED = [
     ("gpu-not-visible", "训练的时候 nvidia-smi 里看不到任何进程"),
     ("gpu-memory-preallocated", "how do I stop the tensorflow backend from occupying all of my gpu"),
     ("gpu-memory-preallocated", "keras 一跑就占用整个gpu，别的程序用不了"),
+    ("input-pipeline-bottleneck", "I moved training to a better gpu but it is not faster at all"),
+    ("input-pipeline-bottleneck", "换了更好的显卡，训练速度没变"),
     ("embedding-weights-on-cpu", "my model with a big Embedding layer trains slowly on the GPU, the profiler shows the embedding lookup on the CPU"),
     ("embedding-weights-on-cpu", "tensorflow 2.3 把 embedding 层放在 cpu 上，用 gpu 训练很慢"),
     ("steps-given-as-sample-count", "I set steps_per_epoch to the number of training samples and now every epoch takes hours"),
