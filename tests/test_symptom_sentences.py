@@ -109,6 +109,8 @@ DESCRIBED = [
     ("gpu-memory-preallocated", "keras 一跑就占用整个gpu，别的程序用不了"),
     ("input-pipeline-bottleneck", "I moved training to a better gpu but it is not faster at all"),
     ("input-pipeline-bottleneck", "换了更好的显卡，训练速度没变"),
+    ("overfitting", "how should I interpret the learning curves of my keras model"),
+    ("overfitting", "如何解读我的模型的学习曲线"),
     ("embedding-weights-on-cpu", "my model with a big Embedding layer trains slowly on the GPU, the profiler shows the embedding lookup on the CPU"),
     ("embedding-weights-on-cpu", "tensorflow 2.3 把 embedding 层放在 cpu 上，用 gpu 训练很慢"),
     ("steps-given-as-sample-count", "I set steps_per_epoch to the number of training samples and now every epoch takes hours"),
