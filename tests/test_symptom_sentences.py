@@ -439,6 +439,8 @@ DESCRIBED = [
     ("rnn-cudnn-kernel-fallback", "加了recurrent_dropout以后lstm在gpu上训练很慢"),
     ("no-tensorflow-wheel-for-python", "cannot install tensorflow with python 3.13 on windows"),
     ("no-tensorflow-wheel-for-python", "python 3.13 安装 tensorflow 失败"),
+    ("no-tensorflow-wheel-for-python", "is there a windows version of tensorflow-text? pip install fails on my laptop"),
+    ("no-tensorflow-wheel-for-python", "windows 电脑上 pip 装不了 tensorflow-text，是没有 windows 版本吗"),
     ("gpu-not-visible", "my GPU is not working with tensorflow, everything runs on the CPU"),
     ("gpu-not-visible", "tensorflow训练时没有用到显卡"),
     ("input-not-scaled", "forgot to divide the pixels by 255 before fit"),

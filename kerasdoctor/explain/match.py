@@ -648,8 +648,8 @@ _EXCEPTION_LINE = lazy(r"[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\s*:")
 
 
 def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str:
-    """The lines of ``prose`` the user wrote: not the line of the matched message, nor a line of another record's
-    (an exception's, a log's, a warning's), nor a traceback's header or frames."""
+    """The lines of ``prose`` the user wrote: not the matched message (of a sentence quoting it, the words before the
+    quote), nor a line of another record's (an exception's, a log's, a warning's), nor a traceback's header or frames."""
     if not prose or not evidence:
         return ""
     from kerasdoctor.explain.normalize import needs_normalising, normalize_text
@@ -662,10 +662,13 @@ def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str
     after_frame = False  # the source line a frame shows is code, not words
     for line in text.splitlines()[:MAX_PROSE_LINES]:
         bare = line.strip().strip("`>").strip()
+        if evidence in line and not after_frame and not any(bare in m or m in bare for m in printed):
+            # a sentence that quotes the message ("calling the model in dataset.map results in <message>"): the words
+            # before the quote are the user's, the quote and what follows it the library's
+            bare = line.split(evidence, 1)[0].strip().strip("`>").strip()
         skip = (
             not bare
             or after_frame
-            or evidence in line
             or bare.startswith(_LIBRARY_LINE_STARTS)
             or _EXCEPTION_LINE.match(bare) is not None
             or _NUMBERED_CODE.match(bare) is not None
