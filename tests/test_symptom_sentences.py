@@ -38,6 +38,8 @@ DESCRIBED = [
     ("model-repo-build-step-skipped", "after cloning the repo, train.py fails because compute_overlap is not found"),
     ("model-repo-build-step-skipped", "克隆了keras-retinanet之后运行train.py，提示compute_overlap找不到"),
     ("gpu-compute-capability-unsupported", "30系显卡用tensorflow1.x跑不起来"),
+    ("library-older-than-tensorflow", "after upgrading tensorflow to 2.14 importing tensorflow probability fails"),
+    ("library-older-than-tensorflow", "tfp 版本太旧 和新的 tensorflow 不兼容"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
     ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
     ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
