@@ -783,6 +783,14 @@ DESCRIBED = [
     ("input-pipeline-bottleneck", "在colab里从谷歌云盘读取图片训练很慢，放进内存就很快"),
     ("tpu-runtime-without-tpu-strategy", "I switched my Colab notebook to the TPU runtime but my keras model trains just as slowly as on the CPU"),
     ("tpu-runtime-without-tpu-strategy", "colab选了TPU运行时，keras模型训练和CPU一样慢，没有加速"),
+    ("model-auto-build-failed", "keras 3 fit fails because the model cannot be built automatically"),
+    ("model-auto-build-failed", "keras3 训练 时 提示 无法自动构建模型"),
+    ("boolean-mask-unknown-rank", "tf.boolean_mask inside my tf.function complains the mask dimensions must be specified"),
+    ("boolean-mask-unknown-rank", "tf.function 里 boolean_mask 报错 mask 形状 未知"),
+    ("lookup-vocabulary-invalid", "StringLookup refuses my vocabulary list because of a repeated term"),
+    ("lookup-vocabulary-invalid", "TextVectorization 读取 词表 文件 报错 有 空行"),
+    ("keras-layer-class-removed", "old keras code imports AtrousConvolution2D which is not found any more"),
+    ("keras-layer-class-removed", "旧代码 里的 MaxoutDense 导入 报错 找不到"),
 ]
 
 
