@@ -259,6 +259,14 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "KD425": ("does not support masking", "supports_masking"),
     "KD423": ("class_weight", "class weight"),
     "KD289": ("cross-replica context", "merge_call", "replica context"),
+    "KD252": ("strategy scope", "distribution strategy", "strategy.scope()", "different scope", "colocate_vars_with"),
+    "KD394": ("jit_compile torch", "torch.compile", "dynamo"),
+    "KD186": ("same device", "different device", "expected device"),
+    "KD387": ("file system scheme", "local file system"),
+    "KD625": ("run_trial", "hypermodel.fit", "objective"),
+    "KD400": ("layer_names", "nb_layers", "weights file", "weight file"),
+    "KD345": ("last_hidden_state", "pooler_output"),
+    "KD293": ("builtin opcode", "get registration"),
 }
 
 
