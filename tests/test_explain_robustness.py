@@ -189,3 +189,16 @@ def test_traceback_text_with_many_frames_keeps_the_first_and_last(tmp_path: Path
     assert len(record.frames) == MAX_FRAMES
     assert record.frames[0].line == 9 and record.frames[-1].path == "/home/me/project/train.py"
     assert record.location is not None and record.location.path == "/home/me/project/train.py"
+
+
+def test_paste_sized_file_is_read_as_the_same_paste(tmp_path: Path) -> None:
+    from kerasdoctor.explain import explain, explain_file
+
+    # the user's line above a `loss: nan` progress bar orders the causes the shared wording lists
+    paste = "I use sparse_categorical_crossentropy\nEpoch 1/10\n100/100 [==============================] - 1s 5ms/step - loss: nan - accuracy: 0.1000\n"
+    path = tmp_path / "paste.txt"
+    path.write_text(paste, encoding="utf-8")
+    as_file = [(m.rule.name, round(m.confidence, 3), m.kind) for m in explain_file(str(path)).matches]
+    as_text = [(m.rule.name, round(m.confidence, 3), m.kind) for m in explain(paste).matches]
+    assert len(as_text) >= 2, "the paste gets the shared wording's other causes too"
+    assert as_file == as_text

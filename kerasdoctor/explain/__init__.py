@@ -130,5 +130,5 @@ def explain_file(path: str, **options: object) -> Explanation:
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
         head = handle.read(MAX_PASTE_CHARS + 1)
     if len(head) <= MAX_PASTE_CHARS:
-        return explain_records(extract_errors(head), prose=head, **options)  # type: ignore[arg-type]
+        return explain(head, **options)  # type: ignore[arg-type]
     return explain_records(extract_from_file(path), **options)  # type: ignore[arg-type]
