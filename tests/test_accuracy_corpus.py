@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEV_CORPUS = FIXTURES / "real_errors"
 TEST_CORPUS = FIXTURES / "real_errors_test"
 PLANNED_FAMILIES = TEST_CORPUS / "_planned_families.txt"
+CITED_BY_RULES = TEST_CORPUS / "_cited_by_rules.txt"
 
 REQUIRED_KEYS = {"source", "text", "family", "expected"}
 DEV_ALLOWED_KEYS = REQUIRED_KEYS | {"versions", "form", "language"}  # newer dev cases state form and language
@@ -134,6 +135,24 @@ def test_test_set_is_held_out_from_the_dev_set() -> None:
     dev_texts = {normalised(load_case(p)["text"]) for p in DEV_FILES}
     shared = [p.name for p in TEST_FILES if load_case(p)["source"].rstrip("/") in dev_sources or normalised(load_case(p)["text"]) in dev_texts]
     assert not shared, f"test cases also in the development set: {shared}"
+
+
+def test_rules_cite_only_the_test_threads_listed() -> None:
+    """A test report whose thread a rule cites leaves the figures; the list of them changes only on purpose."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent / "benchmarks"))
+    from explain_accuracy import cited_sources
+
+    cited = {url.rstrip("/") for url in cited_sources()}
+    assert cited, "no rule reference was read"
+    cited_reports = {p.name for p in TEST_FILES if load_case(p)["source"].rstrip("/") in cited}
+    listed = {line.split("#", 1)[0].strip() for line in CITED_BY_RULES.read_text(encoding="utf-8").splitlines()} - {""}
+    assert cited_reports <= listed, (
+        f"rules cite the threads of test reports {sorted(cited_reports - listed)}: cite another public report of the "
+        f"message, or list them in {CITED_BY_RULES.name} (they then leave the held-out figures)"
+    )
+    assert listed <= cited_reports, f"{CITED_BY_RULES.name} lists reports no rule cites: {sorted(listed - cited_reports)}"
 
 
 @pytest.mark.parametrize("files", [DEV_FILES, TEST_FILES], ids=["dev", "test"])
