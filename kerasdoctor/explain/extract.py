@@ -1403,17 +1403,11 @@ def bounded_lines(handle: Any) -> Iterator[str]:
 
 
 def extract_from_file(path: str) -> list[ErrorRecord]:
-    """Records from a (possibly huge) log file, read line by line; undecodable bytes replaced.
+    """Records from a log file longer than a paste, streamed line by line; undecodable bytes replaced.
 
-    A file no longer than a paste is read as one (``extract_errors``): wrapped or quoted
-    tracebacks, markdown and the user's words around the error are read as they are in
-    pasted text. A longer one is a log, streamed.
+    ``explain_file`` reads a file no longer than a paste as pasted text instead.
     """
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        head = handle.read(MAX_PASTE_CHARS + 1)
-        if len(head) <= MAX_PASTE_CHARS:
-            return extract_errors(head)
-        handle.seek(0)
         records = extract_from_lines(bounded_lines(handle))
     if not records:
         with open(path, encoding="utf-8", errors="replace") as handle:
