@@ -800,6 +800,8 @@ DESCRIBED = [
     ("inference-preprocessing-mismatch", "用opencv读取图片是BGR，预测结果不对"),
     ("train-inference-behaviour-gap", "with kernel_regularizer the loss from model.evaluate is different from the mse I compute from model.predict"),
     ("train-inference-behaviour-gap", "微调ResNet50时冻结了BN层，验证准确率很低"),
+    ("memory-grows-in-loop", "is there a memory leak in keras? the process keeps using more RAM"),
+    ("memory-grows-in-loop", "tensorflow 训练 内存泄露 越来越大"),
 ]
 
 
