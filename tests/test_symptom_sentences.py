@@ -802,6 +802,8 @@ DESCRIBED = [
     ("train-inference-behaviour-gap", "微调ResNet50时冻结了BN层，验证准确率很低"),
     ("memory-grows-in-loop", "is there a memory leak in keras? the process keeps using more RAM"),
     ("memory-grows-in-loop", "tensorflow 训练 内存泄露 越来越大"),
+    ("inference-in-training-mode", "with batch normalization every single image prediction is always the same"),
+    ("inference-in-training-mode", "预测时BN用的是当前batch的均值和方差"),
 ]
 
 
