@@ -791,6 +791,19 @@ DESCRIBED = [
     ("lookup-vocabulary-invalid", "TextVectorization 读取 词表 文件 报错 有 空行"),
     ("keras-layer-class-removed", "old keras code imports AtrousConvolution2D which is not found any more"),
     ("keras-layer-class-removed", "旧代码 里的 MaxoutDense 导入 报错 找不到"),
+    ("forecast-copies-last-value", "my lstm forecast just follows the previous value of the series"),
+    ("forecast-copies-last-value", "预测曲线总是跟在真实值后面"),
+    ("gpu-not-visible", "I installed the cpu version of tensorflow, is that why training is slow?"),
+    ("gpu-not-visible", "我装的是cpu版的tensorflow，训练很慢"),
+    ("activation-loss-mismatch", "二分类只有一个输出，用了categorical_crossentropy，loss一直是0"),
+    ("inference-preprocessing-mismatch", "my model works in training but predictions are wrong when I load the image with opencv, BGR instead of RGB"),
+    ("inference-preprocessing-mismatch", "用opencv读取图片是BGR，预测结果不对"),
+    ("train-inference-behaviour-gap", "with kernel_regularizer the loss from model.evaluate is different from the mse I compute from model.predict"),
+    ("train-inference-behaviour-gap", "微调ResNet50时冻结了BN层，验证准确率很低"),
+    ("memory-grows-in-loop", "is there a memory leak in keras? the process keeps using more RAM"),
+    ("memory-grows-in-loop", "tensorflow 训练 内存泄露 越来越大"),
+    ("inference-in-training-mode", "with batch normalization every single image prediction is always the same"),
+    ("inference-in-training-mode", "预测时BN用的是当前batch的均值和方差"),
 ]
 
 
