@@ -40,6 +40,8 @@ DESCRIBED = [
     ("gpu-compute-capability-unsupported", "30系显卡用tensorflow1.x跑不起来"),
     ("library-older-than-tensorflow", "after upgrading tensorflow to 2.14 importing tensorflow probability fails"),
     ("library-older-than-tensorflow", "tfp 版本太旧 和新的 tensorflow 不兼容"),
+    ("library-older-than-tensorflow", "this recommender library only works with an older tensorflow version"),
+    ("library-older-than-tensorflow", "这个推荐系统的库不兼容新版tensorflow"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
     ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
     ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
