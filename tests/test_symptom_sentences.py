@@ -791,6 +791,13 @@ DESCRIBED = [
     ("lookup-vocabulary-invalid", "TextVectorization 读取 词表 文件 报错 有 空行"),
     ("keras-layer-class-removed", "old keras code imports AtrousConvolution2D which is not found any more"),
     ("keras-layer-class-removed", "旧代码 里的 MaxoutDense 导入 报错 找不到"),
+    ("tensorflow-addons-end-of-life", "importing tensorflow addons prints a warning that it reached end of life, what should I replace it with"),
+    ("tensorflow-addons-end-of-life", "导入 tensorflow_addons 提示已经停止维护，用什么替代"),
+    ("keras1-samples-per-epoch-overshoot", "fit_generator in keras 1 warns that samples_per_epoch is not a multiple of the batch size"),
+    ("keras1-samples-per-epoch-overshoot", "fit_generator 出现警告，samples_per_epoch 不能被 batch_size 整除"),
+    ("keras-api-newer-than-installed", "my tensorflow 2.4 has no Rescaling layer in keras layers"),
+    ("keras-api-newer-than-installed", "keras layers 里没有 GroupNormalization"),
+    ("tensorflow-not-installed", "pip installed tensorflow but I get no module named tensorflow_probability"),
 ]
 
 
