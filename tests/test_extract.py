@@ -1477,6 +1477,21 @@ def test_a_warning_message_of_several_lines_is_read_whole(tmp_path):
     assert record.message.splitlines() == ["unable to load libplugins.so: unable to open file", "caused by: ['libplugins.so: undefined symbol: _ZN3tslE']"]
 
 
+def test_a_warning_message_starting_with_line_breaks_is_read_from_the_lines_below(tmp_path):
+    # TensorFlow Addons' end-of-life notice: warnings.warn("\n\nTensorFlow Addons (TFA) has ended ...\n...")
+    printed = _warnings_printed(
+        'import warnings\nwarnings.warn("\\n\\nFirst line of the notice.\\nSecond line of it.\\n\\nMore at a link \\n")\n',
+        tmp_path,
+    )
+    assert printed.splitlines()[0].endswith("UserWarning: ")
+    (record,) = [r for r in extract_errors(printed) if r.kind == "warning"]
+    assert record.message.splitlines()[:2] == ["First line of the notice.", "Second line of it."]
+    # pasted without the blank lines and the source line, and longer than a warning's usual few lines
+    header = printed.splitlines()[0]
+    (record, *_) = [r for r in extract_errors(f"{header}\nOne.\nTwo.\nThree.\nFour.\nFive.\n") if r.kind == "warning"]
+    assert record.message.splitlines() == ["One.", "Two.", "Three."]
+
+
 def test_lines_after_a_warning_without_its_source_line_stay_lines_of_their_own(tmp_path):
     printed = _warnings_printed('import warnings\nwarnings.warn("the first notice")\n', tmp_path)
     first_line = printed.splitlines()[0]

@@ -806,6 +806,13 @@ DESCRIBED = [
     ("memory-grows-in-loop", "tensorflow 训练 内存泄露 越来越大"),
     ("inference-in-training-mode", "with batch normalization every single image prediction is always the same"),
     ("inference-in-training-mode", "预测时BN用的是当前batch的均值和方差"),
+    ("tensorflow-addons-end-of-life", "importing tensorflow addons prints a warning that it reached end of life, what should I replace it with"),
+    ("tensorflow-addons-end-of-life", "导入 tensorflow_addons 提示已经停止维护，用什么替代"),
+    ("keras1-samples-per-epoch-overshoot", "fit_generator in keras 1 warns that samples_per_epoch is not a multiple of the batch size"),
+    ("keras1-samples-per-epoch-overshoot", "fit_generator 出现警告，samples_per_epoch 不能被 batch_size 整除"),
+    ("keras-api-newer-than-installed", "my tensorflow 2.4 has no Rescaling layer in keras layers"),
+    ("keras-api-newer-than-installed", "keras layers 里没有 GroupNormalization"),
+    ("tensorflow-not-installed", "pip installed tensorflow but I get no module named tensorflow_probability"),
 ]
 
 

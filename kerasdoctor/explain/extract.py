@@ -852,12 +852,17 @@ class _Parser:
             return []
         type_name, first, location = self.warning
         held, self.warning, self.warning_lines = self.warning_lines, None, []
-        self.out.add_other("warning", type_name, "\n".join([first, *held]) if whole else first, location)
+        # a message that starts with a line break (warnings.warn("\n\nTensorFlow Addons ...")) leaves the header's
+        # own line empty: its first lines below are the message, whether or not its source line follows
+        whole = whole or (not first.strip() and bool(held))
+        self.out.add_other("warning", type_name, "\n".join([first, *held]).strip() if whole else first, location)
         return [] if whole else held
 
     def feed(self, line: str) -> None:
         if self.warning is not None:
             stripped = line.strip()
+            if not stripped and not self.warning_lines and not self.warning[1].strip():
+                return  # the blank lines a message starting with line breaks prints under the header
             if stripped and _WARNING_SOURCE_LINE.match(line):
                 self._close_warning(whole=True)
             elif stripped and stripped == line.rstrip() and len(self.warning_lines) < MAX_WARNING_LINES and not self._starts_other(line):
