@@ -97,6 +97,8 @@ DESCRIBED = [
     ("rnn-cudnn-kernel-fallback", "keras3 换成 torch 后端以后 LSTM 训练很慢"),
     ("gpu-not-visible", "the training speed is extremely slow, one epoch takes hours"),
     ("gpu-not-visible", "训练速度很慢，跑一个epoch要好几个小时"),
+    ("gpu-not-visible", "training is so slow that one epoch takes days"),
+    ("gpu-not-visible", "模型训练特别慢，一个epoch要跑好几天"),
     ("input-pipeline-bottleneck", "fit_generator is much slower than fit on the same images"),
     ("input-pipeline-bottleneck", "用fit_generator训练很慢"),
     ("input-pipeline-bottleneck", "gpu utilization is only a few percent because reading thousands of small jpg files from disk is the bottleneck"),
