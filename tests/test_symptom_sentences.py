@@ -99,8 +99,6 @@ DESCRIBED = [
     ("gpu-not-visible", "训练速度很慢，跑一个epoch要好几个小时"),
     ("gpu-not-visible", "training is so slow that one epoch takes days"),
     ("gpu-not-visible", "模型训练特别慢，一个epoch要跑好几天"),
-    ("gpu-not-visible", "gpu utilization stays at 0 the whole time while training"),
-    ("gpu-not-visible", "训练的时候GPU利用率一直为0"),
     ("input-pipeline-bottleneck", "fit_generator is much slower than fit on the same images"),
     ("input-pipeline-bottleneck", "用fit_generator训练很慢"),
     ("input-pipeline-bottleneck", "gpu utilization is only a few percent because reading thousands of small jpg files from disk is the bottleneck"),
