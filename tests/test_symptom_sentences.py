@@ -42,6 +42,8 @@ DESCRIBED = [
     ("library-older-than-tensorflow", "tfp 版本太旧 和新的 tensorflow 不兼容"),
     ("library-older-than-tensorflow", "this recommender library only works with an older tensorflow version"),
     ("library-older-than-tensorflow", "这个推荐系统的库不兼容新版tensorflow"),
+    ("placeholder-not-fed", "with histogram_freq=1 the TensorBoard callback crashes when I train the model a second time in the same notebook"),
+    ("placeholder-not-fed", "同一个notebook里第二次训练模型时tensorboard回调报错"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
     ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
     ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
