@@ -44,6 +44,8 @@ DESCRIBED = [
     ("library-older-than-tensorflow", "这个推荐系统的库不兼容新版tensorflow"),
     ("placeholder-not-fed", "with histogram_freq=1 the TensorBoard callback crashes when I train the model a second time in the same notebook"),
     ("placeholder-not-fed", "同一个notebook里第二次训练模型时tensorboard回调报错"),
+    ("model-variable-is-none", "my build function forgot to return the model so model is None when I call fit"),
+    ("model-variable-is-none", "函数里没有return model，训练时报错"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
     ("bounded-output-on-regression", "房价预测的回归模型最后一层用了sigmoid，预测值都在0到1之间"),
     ("embedding-index-out-of-range", "my vocab_size is too small for the new texts and the Embedding layer fails"),
