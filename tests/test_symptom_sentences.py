@@ -123,6 +123,8 @@ DESCRIBED = [
     ("input-pipeline-bottleneck", "换了更好的显卡，训练速度没变"),
     ("input-pipeline-bottleneck", "how can I increase gpu utilization while my keras model trains"),
     ("input-pipeline-bottleneck", "训练时gpu利用率提不上去，怎样让gpu跑满"),
+    ("trainable-set-after-compile", "the GAN sets discriminator.trainable = False once and never toggles it back, is the discriminator still trained"),
+    ("trainable-set-after-compile", "GAN 里判别器设置 trainable=False 以后没有改回 True，判别器还能训练吗"),
     ("overfitting", "how should I interpret the learning curves of my keras model"),
     ("overfitting", "如何解读我的模型的学习曲线"),
     ("embedding-weights-on-cpu", "my model with a big Embedding layer trains slowly on the GPU, the profiler shows the embedding lookup on the CPU"),
