@@ -148,6 +148,17 @@ def test_an_exception_line_inside_chinese_words_gets_a_line_of_its_own():
     assert normalize_text("I got KeyError: 'acc' after fit") == "I got KeyError: 'acc' after fit"
 
 
+def test_two_quoted_names_joined_by_a_chinese_and_are_read_as_python_printed_them():
+    # a message retyped in Chinese puts 与 / 和 / 及 where Python printed " and " between two quoted names
+    retyped = "TypeError: unsupported operand type(s) for *: 'int'与'Dimension'"
+    assert normalize_text(retyped) == "TypeError: unsupported operand type(s) for *: 'int' and 'Dimension'"
+    best = explain("TypeError: unsupported operand type(s) for /: 'Dimension' 和 'int', please use // instead").matches[0]
+    assert (best.name, best.kind) == ("tf-dimension-arithmetic", "wording")
+    # the same characters anywhere else are the user's words
+    assert normalize_text("模型和数据都没问题") == "模型和数据都没问题"
+    assert normalize_text("ValueError: Unknown layer: 注意力与位置层") == "ValueError: Unknown layer: 注意力与位置层"
+
+
 def test_a_message_without_its_class_inside_chinese_words_matches_a_wording_anchored_at_its_end():
     # "No module named 'keras'$": the user's words go on after the message they quoted, on the same line
     for text in ("一运行就提示 No module named 'keras'，但是我已经装了tensorflow", "提示“No module named 'tensorflow'”怎么办"):

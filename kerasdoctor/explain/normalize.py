@@ -54,6 +54,9 @@ _PUNCTUATION = str.maketrans(
 )
 _FULLWIDTH_COLON = lazy("\uff1a(\\*\\*)? ?")
 _FULLWIDTH_COMMA_WORD = lazy("\uff0c(?=[A-Za-z])")
+# a message retyped in Chinese joins two quoted names with 与 / 和 / 及 where Python printed " and "
+# ("unsupported operand type(s) for *: 'int'与'dimension'"); only between a closing and an opening quote
+_CJK_AND_BETWEEN_QUOTES = lazy("(?<=')[ \t]*[\u4e0e\u548c\u53ca][ \t]*(?=')")
 _HTML_ENTITY = lazy(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # a traceback copied out of a web page's HTML keeps its line breaks as tags
 _HTML_BREAK = lazy(r"(?i)<br\s*/?>\n?")
@@ -244,6 +247,8 @@ def fold_characters(text: str) -> str:
             text = _FULLWIDTH_COLON.sub(r":\1 ", text)  # it carries its own spacing: "Error：message"
         if "\uff0c" in text:  # so does a fullwidth comma before a word ("4 dimensions，but got"), not inside a shape
             text = _FULLWIDTH_COMMA_WORD.sub(", ", text)
+        if "'" in text and any(c in text for c in "\u4e0e\u548c\u53ca"):
+            text = _CJK_AND_BETWEEN_QUOTES.sub(" and ", text)
         text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     return text
 
