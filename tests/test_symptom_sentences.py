@@ -14,6 +14,10 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("targets-broadcast-against-predictions", "the mse I calculate manually from predict differs from what keras evaluate reports"),
+    ("targets-broadcast-against-predictions", "我用numpy自己计算的mse和keras evaluate给出的不一样"),
+    ("torch-module-used-as-keras-model", "how do I get a summary of my pytorch network like keras model.summary()"),
+    ("torch-module-used-as-keras-model", "pytorch的模型能不能像keras一样直接fit训练"),
     ("dense-applies-to-last-axis", "my Dense layer keeps the time dimension, its output is 3d instead of 2d"),
     ("dense-applies-to-last-axis", "全连接层的输出多了一个维度"),
     ("single-gpu-by-default", "how can I utilize all four GPUs of my server when training a keras model"),
