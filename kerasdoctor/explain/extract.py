@@ -1031,9 +1031,10 @@ class _Parser:
                 last = self.frames[-1]
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             return
-        if _PROSE.match(stripped):
-            # the user's own words right after frames: the paste was cut before the exception line; they
-            # are kept apart, as the only wording there is besides the frames
+        if _PROSE.match(stripped) or _CJK_PROSE.match(stripped):
+            # the user's own words right after frames (English, or a line of Chinese, Japanese, Korean): the
+            # paste was cut before the exception line; they are kept apart, as the only wording there is
+            # besides the frames (and the literal of the raise statement the frames end on)
             self._end_cut_traceback()
             self._flush()
             self._close_chain()
