@@ -292,6 +292,8 @@ _USER_WORDS = lazy(
 # a line of the user's own Chinese (Japanese, Korean) words: CJK text with no path or quoted name in it, which a
 # library's message line would hold; an exception line after such a line is a second error the user quotes
 _CJK_PROSE = lazy(r"^[^/\\'\"]*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}[^/\\'\"]*$")
+# an exception's class named in a line (a Chinese line wrapped around the error line: "运行时报错：ValueError: ...")
+_NAMES_EXCEPTION = lazy(r"(?:Error|Exception|Warning)\b")
 # a line of the user's own English that introduces what they paste next ("TF 2.9 prints another error under the same
 # circumstances:"): six words or more ending with a colon, with no path, assignment, call or quoted string in it, which
 # a library's message line ending so would hold
@@ -1031,9 +1033,18 @@ class _Parser:
                 last = self.frames[-1]
                 self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             return
-        if _PROSE.match(stripped):
-            # the user's own words right after frames: the paste was cut before the exception line; they
-            # are kept apart, as the only wording there is besides the frames
+        if _PROSE.match(stripped) or (
+            _CJK_PROSE.match(stripped)
+            and not _NAMES_EXCEPTION.search(stripped)
+            and not self.ipython_type
+            and not self.context
+            and self.frames
+            and _RAISE_LITERAL.match(self.frames[-1].code)
+        ):
+            # the user's own words right after frames (English, or a line of Chinese, Japanese, Korean under a
+            # plain Python traceback that ends on a raise statement, no IPython context lines): the paste was
+            # cut before the exception line; they are kept apart, as the only wording there is besides the
+            # frames (and the raise statement's literal)
             self._end_cut_traceback()
             self._flush()
             self._close_chain()

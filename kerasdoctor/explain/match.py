@@ -528,7 +528,8 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
     shared = first.pattern.shared_with if first.pattern is not None else ()
     # a log or warnings (no exception ended the run) in which two families are each sure of a different line:
     # it shows two problems, and nothing says which one is asked about or which caused the other (a notice
-    # of severity info, such as TensorFlow's start-up lines, is no second problem)
+    # of severity info, such as TensorFlow's start-up lines, is no second problem; nor is a line whose rule
+    # declares its wording shared_with the first family: it is printed for the first one's cause too)
     beside = [
         m
         for m in ranked[1:]
@@ -537,6 +538,7 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
         and m.record.kind != "exception"
         and m.confidence >= CONFIDENT
         and "info" not in (m.rule.severity, first.rule.severity)
+        and not (m.pattern is not None and first.rule.name in m.pattern.shared_with)
     ]
     if rivals and shown_conditions(first) <= max(shown_conditions(m) for m in rivals):
         note = f"the message alone does not tell this from {', '.join(m.rule.name for m in rivals)}: the same line fits both"
