@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io  # already loaded by the interpreter for its own standard streams
 import os
+import stat  # already loaded by os
 import sys
 
 TYPE_CHECKING = False
@@ -174,15 +175,23 @@ def _stdin_records() -> tuple[str, list[Any]]:
     """The records of piped input, streamed as a log file is: a 1 GB pipe is never held whole; with the text
     itself when it is no longer than a paste, whose lines of the user's own words say which family a shared
     message stands for, as they do for the same text given as an argument."""
-    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, MAX_PASTE_CHARS, bounded_lines, extract_errors, extract_from_lines
+    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, extract_errors
 
     raw = getattr(sys.stdin, "buffer", None)
     if raw is None:  # a replaced sys.stdin without bytes underneath
         text = sys.stdin.read(MAX_MESSAGE_CHARS)
         return text, extract_errors(text)
+    return _stream_records(raw, "standard input")
+
+
+def _stream_records(raw: Any, source: str) -> tuple[str, list[Any]]:
+    """The records of a byte stream that can be read only once (a pipe, ``--file /dev/stdin``, a shell's
+    ``<(command)``), as ``_stdin_records`` reads them: ``source`` names it in messages."""
+    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, MAX_PASTE_CHARS, bounded_lines, extract_errors, extract_from_lines
+
     head = raw.read(BINARY_SNIFF_BYTES)
     if _looks_binary(head):
-        raise UsageError("standard input looks like binary data, not error text or a log")
+        raise UsageError(f"{source} looks like binary data, not error text or a log")
     stream = io.TextIOWrapper(io.BufferedReader(_Rejoined(head, raw)), encoding="utf-8", errors="replace", newline="")
     pasted = stream.read(MAX_PASTE_CHARS + 1)
     if len(pasted) <= MAX_PASTE_CHARS:
@@ -302,14 +311,22 @@ def _explain_and_print(args: argparse.Namespace) -> int:
     if args.file:
         if args.text:
             raise UsageError("give the error either as text or with --file, not both")
+        streamed = None
         try:
             with open(args.file, "rb") as handle:
-                head = handle.read(BINARY_SNIFF_BYTES)
+                if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    head = handle.read(BINARY_SNIFF_BYTES)
+                else:
+                    # a pipe or a device (`--file <(cmd)`, /dev/stdin) gives its bytes once: they are read here
+                    streamed = _stream_records(handle, args.file)
         except OSError as exc:
             raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
-        if _looks_binary(head):
+        if streamed is not None:
+            explanation = explain_records(streamed[1], rules=ruleset, prose=streamed[0])
+        elif _looks_binary(head):
             raise UsageError(f"{args.file} looks like binary data, not error text or a log")
-        explanation = explain_file(args.file, rules=ruleset)
+        else:
+            explanation = explain_file(args.file, rules=ruleset)
     else:
         if args.text and args.text != ["-"]:
             text = _argv_text(" ".join(args.text))

@@ -60,6 +60,16 @@ def test_explain_dash_reads_stdin_and_file_option(tmp_path: Path):
     assert "/home/me/project/train.py:12" in proc.stdout
 
 
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="no /dev/stdin on this platform")
+def test_file_option_on_a_pipe_reads_its_bytes_once():
+    # `--file /dev/stdin` and a shell's `--file <(command)` name a pipe: its bytes cannot be read a second time
+    proc = run_cli("explain", *RULES, "--file", "/dev/stdin", stdin="Epoch 1/3\n" + MARSHAL_TB)
+    assert proc.returncode == 0, proc.stderr
+    assert "KD990" in proc.stdout and "/home/me/project/train.py:12" in proc.stdout
+    binary = run_cli("explain", "--file", "/dev/stdin", stdin=bytes(range(256)) * 64)
+    assert binary.returncode == 2 and "/dev/stdin looks like binary data" in binary.stderr
+
+
 def test_a_piped_paste_is_read_with_the_users_words_as_an_argument_is():
     # the words beside a shared message say which of its causes it is: a pipe carries them as an argument does
     text = "I use sparse_categorical_crossentropy on the GPU and every epoch prints\n100/100 - 1s - loss: nan - accuracy: 0.0410\n"
