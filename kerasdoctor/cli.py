@@ -187,54 +187,16 @@ def _stdin_records() -> tuple[str, list[Any]]:
 def _stream_records(raw: Any, source: str) -> tuple[str, list[Any]]:
     """The records of a byte stream that can be read only once (a pipe, ``--file /dev/stdin``, a shell's
     ``<(command)``), as ``_stdin_records`` reads them: ``source`` names it in messages."""
-    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, MAX_PASTE_CHARS, bounded_lines, extract_errors, extract_from_lines
+    from kerasdoctor.explain.extract import extract_from_stream
 
     head = raw.read(BINARY_SNIFF_BYTES)
     if _looks_binary(head):
         raise UsageError(f"{source} looks like binary data, not error text or a log")
     stream = io.TextIOWrapper(io.BufferedReader(_Rejoined(head, raw)), encoding="utf-8", errors="replace", newline="")
-    pasted = stream.read(MAX_PASTE_CHARS + 1)
-    if len(pasted) <= MAX_PASTE_CHARS:
-        # no longer than a paste: read as pasted text is (wrapped frames, markdown, the user's words)
-        if not pasted.strip():
-            raise UsageError("the error text is empty")
-        return pasted, extract_errors(pasted)
-    rest = _TextThen(pasted, stream)
-    first: list[str] = []  # the start of the input, for text that holds no traceback or log line
-    first_chars = 0
-
-    def lines() -> Any:
-        nonlocal first_chars
-        for line in bounded_lines(rest):
-            if first_chars < MAX_MESSAGE_CHARS:
-                first.append(line)
-                first_chars += len(line)
-            yield line
-
-    records = extract_from_lines(lines())
+    text, records = extract_from_stream(stream)
     if not records:
-        text = "".join(first)
-        if not text.strip():
-            raise UsageError("the error text is empty")
-        records = extract_errors(text)
-    return "", records
-
-
-class _TextThen:
-    """Text already read from a stream, then the rest of the stream: read line by line as one."""
-
-    def __init__(self, first: str, rest: Any) -> None:
-        self._first: io.StringIO | None = io.StringIO(first, newline="")
-        self._rest = rest
-
-    def readline(self, limit: int = -1) -> str:
-        if self._first is None:
-            return str(self._rest.readline(limit))
-        line = self._first.readline(limit)
-        if line.endswith(("\n", "\r")) or 0 < limit <= len(line):
-            return line
-        self._first = None  # the rest of this line, and every later one, is the stream's
-        return line + str(self._rest.readline(limit - len(line) if limit > 0 else -1))
+        raise UsageError("the error text is empty")
+    return text, records
 
 
 class _Rejoined(io.RawIOBase):

@@ -202,3 +202,32 @@ def test_paste_sized_file_is_read_as_the_same_paste(tmp_path: Path) -> None:
     as_text = [(m.rule.name, round(m.confidence, 3), m.kind) for m in explain(paste).matches]
     assert len(as_text) >= 2, "the paste gets the shared wording's other causes too"
     assert as_file == as_text
+
+
+def test_explain_file_reads_a_long_pipe_once(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from kerasdoctor.explain import explain_file
+    from kerasdoctor.explain.extract import MAX_PASTE_CHARS
+
+    # a log longer than a paste, given as a pipe (a shell's `<(command)`): its bytes can be read only once
+    log = "Epoch 1/1\n" * (MAX_PASTE_CHARS // 10 + 10) + "ImportError: bad marshal data (unknown type code)\n"
+    fifo = tmp_path / "log.pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "w", encoding="utf-8") as writer:
+            writer.write(log)
+
+    from_pipe: list[str] = []
+    writer = threading.Thread(target=feed, daemon=True)
+    reader = threading.Thread(target=lambda: from_pipe.extend(m.rule.name for m in explain_file(str(fifo)).matches), daemon=True)
+    writer.start()
+    reader.start()
+    reader.join(timeout=120)
+    # opening the pipe a second time would wait for a writer that never comes
+    assert not reader.is_alive(), "explain_file did not finish reading the pipe"
+    path = tmp_path / "log.txt"
+    path.write_text(log, encoding="utf-8")
+    assert from_pipe and from_pipe == [m.rule.name for m in explain_file(str(path)).matches]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerasdoctor.explain.extract import MAX_PASTE_CHARS, extract_errors, extract_from_file, holds_log_lines, records_from_exception, words_beside_warnings
+from kerasdoctor.explain.extract import extract_errors, extract_from_stream, holds_log_lines, records_from_exception, words_beside_warnings
 from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error
 from kerasdoctor.types import GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
@@ -125,10 +125,9 @@ def explain(
 
 
 def explain_file(path: str, **options: object) -> Explanation:
-    """Diagnose a log file of any size: it is streamed, never read whole. A file no longer than a paste is read as
+    """Diagnose a log file of any size, opened once: it is streamed, never read whole, so a pipe or a device
+    (``/dev/stdin``, a shell's ``<(command)``) is read as a file is. A file no longer than a paste is read as
     ``explain`` reads a paste, the user's words beside the error included."""
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        head = handle.read(MAX_PASTE_CHARS + 1)
-    if len(head) <= MAX_PASTE_CHARS:
-        return explain(head, **options)  # type: ignore[arg-type]
-    return explain_records(extract_from_file(path), **options)  # type: ignore[arg-type]
+        text, records = extract_from_stream(handle)
+    return explain_records(records, prose=text, **options)  # type: ignore[arg-type]

@@ -1424,12 +1424,53 @@ def extract_from_file(path: str) -> list[ErrorRecord]:
     ``explain_file`` reads a file no longer than a paste as pasted text instead.
     """
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        records = extract_from_lines(bounded_lines(handle))
-    if not records:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(MAX_MESSAGE_CHARS)
-        return extract_errors(head)
-    return records
+        return _records_of_long_text(handle)
+
+
+def extract_from_stream(stream: Any) -> tuple[str, list[ErrorRecord]]:
+    """The records of a text stream read once (a file, a pipe, a device), never held whole, and the text read:
+    input no longer than a paste is read as pasted text is (wrapped frames, markdown, the user's own words
+    beside a shared message) and returned with them; longer input is streamed as a log and the text is ``""``.
+    No records means the input held nothing but white space."""
+    pasted = stream.read(MAX_PASTE_CHARS + 1)
+    if len(pasted) <= MAX_PASTE_CHARS:
+        return pasted, extract_errors(pasted)
+    return "", _records_of_long_text(_TextThen(pasted, stream))
+
+
+def _records_of_long_text(handle: Any) -> list[ErrorRecord]:
+    """The records of a log's lines; when it holds no traceback or log line, those of its start as text."""
+    first: list[str] = []
+    first_chars = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal first_chars
+        for line in bounded_lines(handle):
+            if first_chars < MAX_MESSAGE_CHARS:
+                first.append(line)
+                first_chars += len(line)
+            yield line
+
+    return extract_from_lines(lines()) or extract_errors("".join(first))
+
+
+class _TextThen:
+    """Text already read from a stream, then the rest of the stream: read line by line as one."""
+
+    def __init__(self, first: str, rest: Any) -> None:
+        import io
+
+        self._first: io.StringIO | None = io.StringIO(first, newline="")
+        self._rest = rest
+
+    def readline(self, limit: int = -1) -> str:
+        if self._first is None:
+            return str(self._rest.readline(limit))
+        line = self._first.readline(limit)
+        if line.endswith(("\n", "\r")) or 0 < limit <= len(line):
+            return line
+        self._first = None  # the rest of this line, and every later one, is the stream's
+        return line + str(self._rest.readline(limit - len(line) if limit > 0 else -1))
 
 
 def _frames_of(exc: BaseException) -> tuple[Frame, ...]:
