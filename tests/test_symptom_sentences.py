@@ -52,6 +52,8 @@ DESCRIBED = [
     ("library-older-than-tensorflow", "这个推荐系统的库不兼容新版tensorflow"),
     ("placeholder-not-fed", "with histogram_freq=1 the TensorBoard callback crashes when I train the model a second time in the same notebook"),
     ("placeholder-not-fed", "同一个notebook里第二次训练模型时tensorboard回调报错"),
+    ("efficientnet-keras311-rescaling-channels", "after upgrading to keras 3.11 the efficientnet imagenet weights fail with a stem_conv shape mismatch"),
+    ("efficientnet-keras311-rescaling-channels", "升级到keras 3.11以后efficientnet预训练权重加载失败，stem_conv形状不匹配"),
     ("model-variable-is-none", "my build function forgot to return the model so model is None when I call fit"),
     ("model-variable-is-none", "函数里没有return model，训练时报错"),
     ("bounded-output-on-regression", "my regression model with a sigmoid output layer predicts values between 0 and 1 only, the targets are house prices"),
