@@ -837,6 +837,10 @@ DESCRIBED = [
     ("keras-api-newer-than-installed", "my tensorflow 2.4 has no Rescaling layer in keras layers"),
     ("keras-api-newer-than-installed", "keras layers 里没有 GroupNormalization"),
     ("tensorflow-not-installed", "pip installed tensorflow but I get no module named tensorflow_probability"),
+    ("segmentation-labels-not-class-indices", "my unet masks are VOC palette pngs, must I turn the colours into class indices"),
+    ("segmentation-labels-not-class-indices", "分割数据集的标签是彩色图，训练前要把颜色转换成类别索引吗"),
+    ("accuracy-class-exact-match", "why does keras.metrics.Accuracy give different results from the string 'accuracy' in compile"),
+    ("accuracy-class-exact-match", "用 metrics.Accuracy 和 'accuracy' 训练结果不一样"),
 ]
 
 
