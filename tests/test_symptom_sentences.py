@@ -525,6 +525,10 @@ DESCRIBED = [
     ("dataset-download-failed", "服务器上下载不了h5权重文件，手动下载以后应该放到哪里"),
     ("input-ran-out-of-data", "fit complains my input is out of data halfway through an epoch"),
     ("activation-loss-mismatch", "is softmax on the last layer right with binary_crossentropy? the model learns nothing"),
+    ("activation-loss-mismatch", "with binary_crossentropy my 10-class model shows 99% accuracy but the predicted classes are often wrong"),
+    ("tfjs-converter-input-format", "which --input_format should tensorflowjs_converter get for a model saved with model.save as .h5?"),
+    ("tfjs-converter-input-format", "tensorflowjs_converter转换失败，不知道input_format该填什么"),
+    ("activation-loss-mismatch", "十个类别的分类任务用了binary_crossentropy，准确率很高但预测的类别经常不对"),
     ("keras-tensorflow-version-mismatch", "which keras version is compatible with tensorflow 1.15?"),
     ("image-directory-empty", "image_dataset_from_directory finds 0 images in my folder"),
     # Chinese descriptions: "OOM" as users write it, Traditional script, translated Keras messages
