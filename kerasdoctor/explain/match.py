@@ -83,6 +83,19 @@ _FRAMEWORK_PACKAGES = frozenset({"keras", "tf_keras", "tensorflow", "tensorflow_
 _INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 
 
+def _in_framework(parts: list[str]) -> bool:
+    """Whether a frame's path lies in one of the framework packages.
+
+    For an installed file only the top-level package (the folder right after site-packages) counts: a library's
+    own ``integration/keras`` folder (wandb, optuna) is that library's code, not Keras's.
+    """
+    installed = [i for i, part in enumerate(parts) if part in _INSTALLED_DIRS]
+    if installed:
+        top = installed[-1] + 1
+        return top < len(parts) and parts[top] in _FRAMEWORK_PACKAGES
+    return bool(_FRAMEWORK_PACKAGES.intersection(parts))
+
+
 def _called_from(record: ErrorRecord) -> str | None:
     """Who called into the framework that raised: "library" (an installed package) or "user".
 
@@ -93,11 +106,11 @@ def _called_from(record: ErrorRecord) -> str | None:
     if not record.frames:
         return None
     last = _path_parts(record.frames[-1].path)
-    if not _FRAMEWORK_PACKAGES.intersection(last):
+    if not _in_framework(last):
         return "library" if record.cut_frames and _INSTALLED_DIRS.intersection(last) else None
     for frame in reversed(record.frames):
         parts = _path_parts(frame.path)
-        if _FRAMEWORK_PACKAGES.intersection(parts):
+        if _in_framework(parts):
             continue
         return "library" if _INSTALLED_DIRS.intersection(parts) else "user"
     return None
