@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("early-stopping-ended-training", "I reuse one EarlyStopping instance for every model in a loop and the later models stop after a few epochs"),
+    ("early-stopping-ended-training", "在for循环里复用同一个EarlyStopping，后面几个模型的训练很快就停了"),
     ("targets-broadcast-against-predictions", "the mse I calculate manually from predict differs from what keras evaluate reports"),
     ("targets-broadcast-against-predictions", "我用numpy自己计算的mse和keras evaluate给出的不一样"),
     ("torch-module-used-as-keras-model", "how do I get a summary of my pytorch network like keras model.summary()"),
