@@ -177,7 +177,7 @@ def test_file_with_a_huge_hole_or_line_is_read_in_bounded_memory(tmp_path: Path,
 
 
 def test_traceback_text_with_many_frames_keeps_the_first_and_last(tmp_path: Path) -> None:
-    from kerasdoctor.explain.extract import extract_from_file
+    from kerasdoctor.explain.extract import extract_from_stream
 
     path = tmp_path / "deep.log"
     frame = '  File "/home/me/deep.py", line 3, in recurse\n    recurse(n - 1)\n'
@@ -185,7 +185,9 @@ def test_traceback_text_with_many_frames_keeps_the_first_and_last(tmp_path: Path
         handle.write('Traceback (most recent call last):\n  File "/home/me/deep.py", line 9, in <module>\n    recurse(10)\n')
         handle.write(frame * 20_000)
         handle.write(MARSHAL_TB.split("\n", 1)[1])
-    (record,) = extract_from_file(str(path))
+    with path.open(encoding="utf-8", newline="") as handle:
+        text, (record,) = extract_from_stream(handle)
+    assert text == "", "a log longer than a paste is streamed, not held"
     assert len(record.frames) == MAX_FRAMES
     assert record.frames[0].line == 9 and record.frames[-1].path == "/home/me/project/train.py"
     assert record.location is not None and record.location.path == "/home/me/project/train.py"

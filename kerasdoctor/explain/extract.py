@@ -10,6 +10,7 @@ and log records (deduplicated, counted), and progress-bar lines whose loss is
 from __future__ import annotations
 
 import builtins
+import io  # already loaded by the interpreter for its own standard streams
 
 from kerasdoctor.lazyre import DOTALL, MULTILINE, lazy
 from kerasdoctor.types import INFO_LOG, LAZY_IMPORT_WRAPPER, ErrorRecord, Frame
@@ -1418,15 +1419,6 @@ def bounded_lines(handle: Any) -> Iterator[str]:
         yield head + tail
 
 
-def extract_from_file(path: str) -> list[ErrorRecord]:
-    """Records from a log file longer than a paste, streamed line by line; undecodable bytes replaced.
-
-    ``explain_file`` reads a file no longer than a paste as pasted text instead.
-    """
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        return _records_of_long_text(handle)
-
-
 def extract_from_stream(stream: Any) -> tuple[str, list[ErrorRecord]]:
     """The records of a text stream read once (a file, a pipe, a device), never held whole, and the text read:
     input no longer than a paste is read as pasted text is (wrapped frames, markdown, the user's own words
@@ -1458,8 +1450,6 @@ class _TextThen:
     """Text already read from a stream, then the rest of the stream: read line by line as one."""
 
     def __init__(self, first: str, rest: Any) -> None:
-        import io
-
         self._first: io.StringIO | None = io.StringIO(first, newline="")
         self._rest = rest
 
