@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("dtype-policy-passed-as-dtype", "I pass the mixed precision policy as the dtype of convert_to_tensor and keras 3 raises an error"),
+    ("dtype-policy-passed-as-dtype", "升级 keras 3.4 以后 把 DTypePolicy 传给 ops.cast 报 unhashable 错误"),
     ("checkpoint-best-across-runs", "ModelCheckpoint saves nothing for the second model I train in a loop, it says val_loss did not improve"),
     ("checkpoint-best-across-runs", "交叉验证的时候 ModelCheckpoint 后面几折都不保存"),
     ("wandb-keras-import-path", "from wandb.keras import WandbCallback fails after upgrading wandb"),
