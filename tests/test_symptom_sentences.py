@@ -14,6 +14,16 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("dtype-policy-passed-as-dtype", "I pass the mixed precision policy as the dtype of convert_to_tensor and keras 3 raises an error"),
+    ("dtype-policy-passed-as-dtype", "升级 keras 3.4 以后 把 DTypePolicy 传给 ops.cast 报 unhashable 错误"),
+    ("checkpoint-best-across-runs", "ModelCheckpoint saves nothing for the second model I train in a loop, it says val_loss did not improve"),
+    ("checkpoint-best-across-runs", "交叉验证的时候 ModelCheckpoint 后面几折都不保存"),
+    ("wandb-keras-import-path", "from wandb.keras import WandbCallback fails after upgrading wandb"),
+    ("wandb-keras-import-path", "升级wandb以后 wandb.keras 导入报错"),
+    ("image-iterator-index-generator-keras-2-0-9", "my custom image generator breaks on next(self.index_generator) after upgrading keras"),
+    ("image-iterator-index-generator-keras-2-0-9", "升级keras以后 自定义图像生成器 index_generator 解包报错"),
+    ("data-loader-unpacked-as-arrays", "unpack datagen.flow into x_batch and y_batch fails"),
+    ("data-loader-unpacked-as-arrays", "datagen.flow 的结果 解包 成 x_batch y_batch 报错"),
     ("early-stopping-ended-training", "I reuse one EarlyStopping instance for every model in a loop and the later models stop after a few epochs"),
     ("early-stopping-ended-training", "在for循环里复用同一个EarlyStopping，后面几个模型的训练很快就停了"),
     ("targets-broadcast-against-predictions", "the mse I calculate manually from predict differs from what keras evaluate reports"),
