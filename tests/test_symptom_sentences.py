@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("tensorboard-profile-empty-stops-loading", "the curves in tensorboard stop updating after a few epochs although training keeps writing logs"),
+    ("tensorboard-profile-empty-stops-loading", "tensorboard的训练曲线训练了几个epoch以后就不更新了"),
     ("early-stopping-ended-training", "I reuse one EarlyStopping instance for every model in a loop and the later models stop after a few epochs"),
     ("early-stopping-ended-training", "在for循环里复用同一个EarlyStopping，后面几个模型的训练很快就停了"),
     ("targets-broadcast-against-predictions", "the mse I calculate manually from predict differs from what keras evaluate reports"),
