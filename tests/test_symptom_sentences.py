@@ -14,6 +14,8 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("progress-bar-new-line-per-update", "when I train from my IDE the keras progress bar is printed on a new line for every batch instead of filling up"),
+    ("progress-bar-new-line-per-update", "在pycharm里训练keras，进度条每个batch都换行，输出刷屏"),
     ("tensorboard-profile-empty-stops-loading", "the curves in tensorboard stop updating after a few epochs although training keeps writing logs"),
     ("tensorboard-profile-empty-stops-loading", "tensorboard的训练曲线训练了几个epoch以后就不更新了"),
     ("early-stopping-ended-training", "I reuse one EarlyStopping instance for every model in a loop and the later models stop after a few epochs"),
