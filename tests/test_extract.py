@@ -1541,3 +1541,26 @@ def test_frames_inside_tensorflow_in_user_code_stay_in_the_message():
     records = [r for r in extract_errors(text) if r.kind == "exception"]
     assert len(records) == 1
     assert "Shapes (32, 1) and (32, 10) are incompatible" in records[0].message
+
+
+def test_indented_exception_line_after_a_compiled_frame_is_the_exception():
+    # a traceback pasted with its exception line indented like the frames: the last frame is Cython code (.pyx),
+    # which never prints a source line, so the indented "OSError: ..." under it is the error, not its source
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "predict.py", line 27, in <module>\n'
+        "    model = load_model('weights/model.h5')\n"
+        '  File "h5py/_objects.pyx", line 54, in h5py._objects.with_phil.wrapper\n'
+        '  File "h5py/h5f.pyx", line 78, in h5py.h5f.open\n'
+        "  OSError: Unable to open file (file signature not found)\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert (rec.type, rec.message) == ("OSError", "Unable to open file (file signature not found)")
+    assert rec.frames[-1].code == ""
+
+
+def test_indented_line_under_a_python_frame_stays_its_source_line():
+    text = "Traceback (most recent call last):\n  File \"train.py\", line 3, in <module>\n    KeyError: int = 3\nNameError: name 'x' is not defined\n"
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "NameError"
+    assert rec.frames[-1].code == "KeyError: int = 3"

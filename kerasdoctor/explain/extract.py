@@ -115,6 +115,8 @@ _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
 _LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
 _BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$")
+# the file of a frame whose source Python never prints under it: Cython modules and frozen or generated code
+_SOURCELESS_FRAME = lazy(r"\.(?:pyx|pxd|pxi)$|^<(?:frozen |string>|stdin>)")
 # a builtin's class retyped by hand with a lower-case initial ("keyError:'val_acc'", "valueError: ..."): an exception
 # line only when the name is a builtin exception's but for case or one slip (see _builtin_exception_retyped)
 _LOWER_BUILTIN_EXC_LINE = lazy(r"^(?P<type>[a-z]\w*(?:Error|Exception)): ?(?P<msg>\S.*)$")
@@ -1020,6 +1022,14 @@ class _Parser:
             # a traceback pasted indented as a whole (a markdown code block, a quoted log, an issue that put one
             # space before every line): after a frame that already has its source line, "SomeError: text" can only
             # be the exception line (as source code it would be an annotation)
+            m = _BARE_EXC_LINE.match(stripped)
+            if m and m.group("msg").strip() and stripped.startswith(m.group("type")):
+                self._begin_message(m.group("type"), m.group("msg"))
+                self.ipython_type = None
+                return
+        if line[:1].isspace() and self.frames and not self.frames[-1].code and _SOURCELESS_FRAME.search(self.frames[-1].path):
+            # a frame of compiled code (Cython's .pyx, "<frozen ...>") never prints a source line: in a traceback
+            # pasted indented as a whole, the indented "SomeError: text" after it is the exception line
             m = _BARE_EXC_LINE.match(stripped)
             if m and m.group("msg").strip() and stripped.startswith(m.group("type")):
                 self._begin_message(m.group("type"), m.group("msg"))
