@@ -46,6 +46,8 @@ DESCRIBED = [
     ("input-not-scaled", "标签没有归一化，loss很大"),
     ("jax-bfloat16-floatx-casts-integers", "after set_floatx bfloat16 on the jax backend my integer token ids become float and take fails"),
     ("jax-bfloat16-floatx-casts-integers", "jax 后端 set_floatx bfloat16 以后 整数 变成 float 了"),
+    ("xla-unsupported-op", "my LSTM model fails with jit_compile on the GPU but trains fine on the CPU"),
+    ("xla-unsupported-op", "开了xla以后 lstm 模型在gpu上训练报错"),
     ("keras3-backend-functions-removed", "after moving to keras 3 my learning rate callback breaks because K.set_value is gone"),
     ("keras3-backend-functions-removed", "升级到keras3以后 backend 没有 get_value 了"),
     ("layer-add-metric-removed", "self.add_metric in my custom layer stopped working after upgrading to tensorflow 2.16"),
