@@ -816,6 +816,8 @@ DESCRIBED = [
     ("multi-gpu-model-not-enough-gpus", "multi_gpu_model fails on my machine with only one gpu"),
     ("multi-gpu-model-not-enough-gpus", "只有一个gpu的时候multi_gpu_model报错"),
     ("training-too-short", "my captcha recognizer has run 800 steps and its accuracy is still 0, is the code broken"),
+    ("training-too-short", "I trained the detector from scratch without the pretrained weights and it detects nothing"),
+    ("training-too-short", "从头训练以后检测结果为空，没有加载预训练权重"),
     ("training-too-short", "用自己标注的数据训练了几十轮，测试时yolo框不出物体"),
     ("inference-in-training-mode", "our test scores are poor, and we pass training=True to the network when predicting"),
     ("inference-in-training-mode", "推理的时候模型还是用training=True调用的，预测效果很差"),
