@@ -14,6 +14,10 @@ from kerasdoctor.explain import explain
 from kerasdoctor.types import CONFIDENT, KIND_CAPS
 
 DESCRIBED = [
+    ("log-probabilities-read-as-probabilities", "the class probabilities my text classifier predicts are all negative numbers"),
+    ("log-probabilities-read-as-probabilities", "模型预测出来的概率都是负数，加起来也不等于1"),
+    ("probability-density-read-as-probability", "tfp Normal distribution prob returns values greater than 1 for some inputs"),
+    ("probability-density-read-as-probability", "tensorflow probability 的 log_prob 为什么是正数"),
     ("dtype-policy-passed-as-dtype", "I pass the mixed precision policy as the dtype of convert_to_tensor and keras 3 raises an error"),
     ("dtype-policy-passed-as-dtype", "升级 keras 3.4 以后 把 DTypePolicy 传给 ops.cast 报 unhashable 错误"),
     ("checkpoint-best-across-runs", "ModelCheckpoint saves nothing for the second model I train in a loop, it says val_loss did not improve"),
