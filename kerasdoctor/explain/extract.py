@@ -1018,18 +1018,16 @@ class _Parser:
         if stripped.endswith(" frames") and stripped[:-7].isdigit():
             # Colab's "9 frames": the frames it folded away were not copied, the ones below it were
             return
-        if line[:1].isspace() and self.frames and self.frames[-1].code and not _NUMBERED_LINE.match(stripped):
+        last_frame = self.frames[-1] if self.frames else None
+        if (
+            line[:1].isspace()
+            and last_frame
+            and ((last_frame.code and not _NUMBERED_LINE.match(stripped)) or (not last_frame.code and _SOURCELESS_FRAME.search(last_frame.path)))
+        ):
             # a traceback pasted indented as a whole (a markdown code block, a quoted log, an issue that put one
-            # space before every line): after a frame that already has its source line, "SomeError: text" can only
-            # be the exception line (as source code it would be an annotation)
-            m = _BARE_EXC_LINE.match(stripped)
-            if m and m.group("msg").strip() and stripped.startswith(m.group("type")):
-                self._begin_message(m.group("type"), m.group("msg"))
-                self.ipython_type = None
-                return
-        if line[:1].isspace() and self.frames and not self.frames[-1].code and _SOURCELESS_FRAME.search(self.frames[-1].path):
-            # a frame of compiled code (Cython's .pyx, "<frozen ...>") never prints a source line: in a traceback
-            # pasted indented as a whole, the indented "SomeError: text" after it is the exception line
+            # space before every line): after a frame that already has its source line, or a frame of compiled code
+            # (Cython's .pyx, "<frozen ...>") that never prints one, "SomeError: text" can only be the exception line
+            # (as source code it would be an annotation)
             m = _BARE_EXC_LINE.match(stripped)
             if m and m.group("msg").strip() and stripped.startswith(m.group("type")):
                 self._begin_message(m.group("type"), m.group("msg"))
