@@ -115,8 +115,10 @@ _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
 _LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
 _BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$")
-# the file of a frame whose source Python never prints under it: Cython modules and frozen or generated code
-_SOURCELESS_FRAME = lazy(r"\.(?:pyx|pxd|pxi)$|^<(?:frozen |string>|stdin>)")
+# compiled extensions' sources (h5py, numpy): never the user's code, and Python prints no source line under their frames
+_COMPILED_SUFFIXES = (".pyx", ".pxd", ".pxi")
+# the other frames Python prints no source line under: frozen modules, code run from a string or typed at the prompt
+_SOURCELESS_PREFIXES = ("<frozen ", "<string>", "<stdin>")
 # a builtin's class retyped by hand with a lower-case initial ("keyError:'val_acc'", "valueError: ..."): an exception
 # line only when the name is a builtin exception's but for case or one slip (see _builtin_exception_retyped)
 _LOWER_BUILTIN_EXC_LINE = lazy(r"^(?P<type>[a-z]\w*(?:Error|Exception)): ?(?P<msg>\S.*)$")
@@ -424,13 +426,18 @@ def one_edit_apart(a: str, b: str) -> bool:
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
 
 
+def _prints_no_source(path: str) -> bool:
+    """Whether Python prints no source line under a frame of this file."""
+    return path.endswith(_COMPILED_SUFFIXES) or path.startswith(_SOURCELESS_PREFIXES)
+
+
 def is_library_path(path: str) -> bool:
     """Frames of installed packages and of the standard library, as opposed to the user's code."""
     p = path.replace("\\", "/")
     if "site-packages/" in p or "dist-packages/" in p or p.startswith(("<frozen", "<__array_function__")) or "__autograph_generated_file" in p:
         return True
-    if p.endswith((".pyx", ".pxd", ".pxi")):
-        return True  # compiled extensions (h5py, numpy): never the user's code
+    if p.endswith(_COMPILED_SUFFIXES):
+        return True
     return bool(_STDLIB_PATH.search(p))
 
 
@@ -1022,7 +1029,7 @@ class _Parser:
         if (
             line[:1].isspace()
             and last_frame
-            and ((last_frame.code and not _NUMBERED_LINE.match(stripped)) or (not last_frame.code and _SOURCELESS_FRAME.search(last_frame.path)))
+            and ((last_frame.code and not _NUMBERED_LINE.match(stripped)) or (not last_frame.code and _prints_no_source(last_frame.path)))
         ):
             # a traceback pasted indented as a whole (a markdown code block, a quoted log, an issue that put one
             # space before every line): after a frame that already has its source line, or a frame of compiled code
