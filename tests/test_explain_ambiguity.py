@@ -467,6 +467,22 @@ def test_a_line_shared_by_families_yields_to_the_line_that_names_one_of_them() -
     assert names(explain(missing, rules=RULES, versions={}).matches)[0] == "dnn-library-not-found"
 
 
+def test_a_message_quoting_the_cause_above_a_shared_line_yields_to_the_cause() -> None:
+    # https://github.com/tensorflow/tensorflow/issues/32383 (TF 2.0.0rc0): AutoGraph's warning cause and the
+    # error that followed, quoted together in one sentence: the first line names why AutoGraph did not convert
+    shared = (
+        '"OperatorNotAllowedInGraphError: iterating over `tf.Tensor` is not allowed: AutoGraph did not convert this function.'
+        ' Try decorating it directly with @tf.function."'
+    )
+    alone = explain("I get\n" + shared + "\n", rules=RULES, versions={}).matches
+    assert names(alone)[0] == "tensor-not-iterable"
+    cause = '"Cause: Bad argument number for Name: 3, expecting 4"\n'
+    quoted = "I tried to run the exact same python code locally, giving same issue with\n" + cause + shared + "\n"
+    matches = explain(quoted, rules=RULES, versions={}).matches
+    assert names(matches)[:2] == ["gast-version-mismatch", "tensor-not-iterable"]
+    assert any("names it" in note for note in matches[0].notes)
+
+
 CONV_FAILED_LOG = (
     "W tensorflow/core/framework/op_kernel.cc:1745] OP_REQUIRES failed at conv_ops.cc:1120 : UNKNOWN: Failed to get convolution algorithm."
     " This is probably because cuDNN failed to initialize, so try looking to see if a warning log message was printed above.\n"

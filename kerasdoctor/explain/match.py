@@ -505,11 +505,22 @@ def _named_by_another_line(ranked: list[Match]) -> list[Match]:
     if first is None or not shared:
         return ranked
     for index, match in enumerate(ranked[1:], 1):
-        if match.rule.name in shared and match.kind == "wording" and match.record is not first.record:
+        if match.rule.name in shared and match.kind == "wording" and (match.record is not first.record or _apart_in_one_record(first, match)):
             note = f"{first.rule.name}'s line is printed for this cause too, and this line names it"
             named = match.replaced(confidence=max(match.confidence, first.confidence), notes=(*match.notes, note))
             return [named, *ranked[:index], *ranked[index + 1 :]]
     return ranked
+
+
+def _apart_in_one_record(first: Match, other: Match) -> bool:
+    """Whether two wordings matched different parts of one record: a pasted message that quotes both the cause's
+    line and the shared line after it ("Cause: Bad argument number for Name" above "iterating over `tf.Tensor`
+    is not allowed") names the cause as surely as two records would."""
+    message = first.record.message
+    at, other_at = message.find(first.evidence), message.find(other.evidence)
+    if not first.evidence or not other.evidence or at < 0 or other_at < 0:
+        return False
+    return at + len(first.evidence) <= other_at or other_at + len(other.evidence) <= at
 
 
 def _claimed(match: Match) -> float:
