@@ -114,6 +114,22 @@ def test_pasting_does_not_change_the_diagnosis_of_any_real_example(rules):
     assert failures == []
 
 
+def test_rank_tagged_lines_a_terminal_wrapped_are_rejoined_before_the_tags_go():
+    # mpirun --tag-output prefixes each printed line; the terminal then cut the tagged line at 80 columns, so the
+    # message's tail sits on a line of its own without a tag
+    tagged = (
+        "[1,3]<stderr>:    from tensorflow_addons.activations.gelu import gelu\n"
+        "[1,3]<stderr>:AttributeError: module 'tensorflow_core.keras.utils' has no attrib\n"
+        "ute 'register_keras_serializable'\n"
+        "[1,3]<stderr>:Another line"
+    )
+    assert normalize_text(tagged).splitlines() == [
+        "    from tensorflow_addons.activations.gelu import gelu",
+        "AttributeError: module 'tensorflow_core.keras.utils' has no attribute 'register_keras_serializable'",
+        "Another line",
+    ]
+
+
 def test_normalising_undoes_what_pasting_did():
     pasted = "> **UnboundLocalError\uff1a** local variable \u2018x\u2019 referenced before assignment &amp; more"
     assert normalize_text(pasted) == "UnboundLocalError: local variable 'x' referenced before assignment & more"

@@ -345,6 +345,7 @@ def _starts_new_line(line: str) -> bool:
         or stripped.startswith(('File "', "Traceback", "During handling", "The above exception"))
         or bool(_EXCEPTION_HEAD.match(stripped))
         or bool(_RECORD_START.match(line))
+        or ("]<std" in line and bool(_RANK_TAG.match(line)))
     )
 
 
@@ -645,7 +646,8 @@ def normalize_text(text: str) -> str:
     if '"ename":' in text:
         text = unwrap_ipynb_error_json(text)
     if "]<std" in text:
-        text = _RANK_TAG.sub("", text)
+        # a terminal wraps the tagged line, tag included: rejoin at the width it cut before the tags go
+        text = _RANK_TAG.sub("", "\n".join(rejoin_wrapped(text.splitlines())))
     lines = text.splitlines()
     lines = strip_markdown(lines)
     if " :" in text or "\t:" in text:
