@@ -1,7 +1,7 @@
 """How `kerasdoctor explain` did on public reports before any rule or code had seen them.
 
 Every batch of development cases enters fixtures/real_errors in a commit of its own, titled
-"Development cases: ...", labelled from the threads before explain ran on them. The code and
+"Development cases: ..." (or "Development reports NNNN-MMMM: ..."), labelled from the threads before explain ran on them. The code and
 rules of that commit's parent had never seen those reports, so running them on the batch
 measures what a user gets on a report nobody tuned for: the figure the development set
 overstates once rules have been fitted to it, and a second estimate beside the held-out test set.
@@ -41,7 +41,7 @@ import explain_accuracy as accuracy  # a sibling script, not a package
 
 REPO = accuracy.REPO
 CASES_DIR = "fixtures/real_errors"
-TITLE = "Development cases"
+TITLE = "Development (cases|reports)[: ]"  # an extended regular expression: the two titles batches carry
 # Run inside the exported code: it may predate today's API, so it asks only for what every version had
 # (kerasdoctor.explain, .matches, .rule.name, .confidence) and reads the kind and guess note when present.
 RUNNER = r"""
@@ -78,8 +78,8 @@ def _git(*args: str) -> str:
 
 
 def case_commits(since: str | None, last: int | None) -> list[tuple[str, str]]:
-    """(commit, subject) of every commit titled "Development cases: ...", oldest first."""
-    args = ["log", "--format=%H%x09%s", f"--grep=^{TITLE}", "--reverse"]
+    """(commit, subject) of every commit titled "Development cases: ..." or "Development reports ...", oldest first."""
+    args = ["log", "--format=%H%x09%s", "--extended-regexp", f"--grep=^{TITLE}", "--reverse"]
     if since:
         args.append(f"--since={since}")
     commits = [tuple(line.split("\t", 1)) for line in _git(*args).splitlines() if "\t" in line]
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
 
     commits = [(c, s, cases) for c, s in case_commits(args.since, args.last) for cases in [added_cases(c)] if cases]
     if not commits:
-        print("no commits titled 'Development cases: ...' with cases", file=sys.stderr)
+        print("no commits titled 'Development cases: ...' or 'Development reports NNNN-MMMM: ...' with cases", file=sys.stderr)
         return 2
     from kerasdoctor.kb import load_rules
 
