@@ -1536,3 +1536,23 @@ def test_a_message_that_lost_its_markdown_code_marks_is_read_without_them():
     # the printed form still reads at full strength
     marked = top("OperatorNotAllowedInGraphError: iterating over `tf.Tensor` is not allowed in Graph execution")
     assert marked is not None and marked.name == "tensor-not-iterable" and marked.confidence >= CONFIDENT
+
+
+def test_a_framework_installed_as_an_egg_is_the_framework_not_a_library_calling_it():
+    from kerasdoctor.explain.match import _called_from
+
+    egg = "/usr/local/lib/python2.7/site-packages/Keras-1.0.3-py2.7.egg/keras"
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "model.py", line 12, in <module>\n'
+        '    r = Reshape((k, ), name="r")(r_)\n'
+        f'  File "{egg}/engine/topology.py", line 485, in __call__\n'
+        "    self.add_inbound_node(inbound_layers, node_indices, tensor_indices)\n"
+        f'  File "{egg}/layers/core.py", line 201, in _fix_unknown_dimension\n'
+        "    raise ValueError(msg)\n"
+        "ValueError: total size of new array must be unchanged\n"
+    )
+    assert _called_from(extract_errors(text)[-1]) == "user"
+    # the same call from inside another installed package is that package's
+    wrapped = text.replace('"model.py", line 12, in <module>', '"/usr/local/lib/python2.7/site-packages/snli/model.py", line 12, in build')
+    assert _called_from(extract_errors(wrapped)[-1]) == "library"

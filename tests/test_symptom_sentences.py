@@ -959,3 +959,34 @@ def test_multi_said_of_something_else_is_no_multi_input_or_output_model(sentence
 def test_a_summary_that_prints_is_no_model_left_unbuilt(sentence: str) -> None:
     named = {m.rule.name for m in explain(sentence, versions={}).matches if m.kind == "symptom"}
     assert "model-not-built" not in named
+
+
+UNKNOWN_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "train.py", line 5, in <module>\n'
+    "    model.fit(x, y, epochs=10)\n"
+    "ValueError: the frobnication step of my own callback failed\n"
+)
+
+
+def test_the_users_words_beside_an_exception_nothing_knows_describe_its_family() -> None:
+    # a question's text around a traceback whose message no family claims: the description still names the family
+    text = "My loss becomes nan after 3 epochs when I train with a custom loss.\n\n" + UNKNOWN_TRACEBACK
+    first = explain(text).matches[0]
+    assert (first.name, first.kind) == ("nan-loss", "symptom") and first.confidence < CONFIDENT
+    # in Chinese too
+    first = explain("训练几个epoch之后loss变成nan了，怎么办\n" + UNKNOWN_TRACEBACK).matches[0]
+    assert (first.name, first.kind) == ("nan-loss", "symptom")
+
+
+def test_code_frames_and_the_message_are_not_read_as_the_users_words() -> None:
+    from kerasdoctor.explain.extract import extract_errors, words_beside_exceptions
+
+    text = "history = model.fit(x, y, epochs=10)\nimport numpy as np\nGot this when training:\n" + UNKNOWN_TRACEBACK
+    own = words_beside_exceptions(text, extract_errors(text))
+    assert own is not None and own.message == "Got this when training:"
+    # a family's wording beside the words still answers: the exception is what broke
+    known = "My loss becomes nan after 3 epochs.\n" + UNKNOWN_TRACEBACK.replace(
+        "ValueError: the frobnication step of my own callback failed", "ImportError: cannot import name 'pad_sequences' from 'keras.preprocessing.sequence'"
+    )
+    assert explain(known).matches[0].kind == "wording"

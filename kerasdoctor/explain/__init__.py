@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from kerasdoctor.explain.extract import extract_errors, extract_from_stream, holds_log_lines, records_from_exception, words_beside_warnings
+from kerasdoctor.explain.extract import (
+    extract_errors,
+    extract_from_stream,
+    holds_log_lines,
+    records_from_exception,
+    words_beside_exceptions,
+    words_beside_warnings,
+)
 from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error
 from kerasdoctor.types import GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
@@ -56,7 +63,17 @@ def explain_records(
         # beside them still tell what went wrong
         beside = words_beside_warnings(prose, pool)
         if beside is None:
-            matches = _without_wording(pool, ruleset, environment, guess)
+            matches = _without_wording(pool, ruleset, environment, guess=False)
+            words = None if matches else words_beside_exceptions(prose, pool)
+            if words is not None:
+                # nothing knows the exception; the user's own sentences around it may still describe a family
+                from kerasdoctor.explain.fallback import described_symptoms
+
+                matches = described_symptoms([words], ruleset, ruleset.vocabulary)
+            if not matches and guess:
+                from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess
+
+                matches = nearest_matches(pool, ruleset)
         else:
             from kerasdoctor.explain.fallback import described_symptoms, rank
 

@@ -92,6 +92,8 @@ def _in_framework(parts: list[str]) -> bool:
     installed = [i for i, part in enumerate(parts) if part in _INSTALLED_DIRS]
     if installed:
         top = installed[-1] + 1
+        if top < len(parts) and parts[top].endswith(".egg"):  # setuptools' eggs: Keras-1.0.3-py2.7.egg/keras/...
+            top += 1
         return top < len(parts) and parts[top] in _FRAMEWORK_PACKAGES
     return bool(_FRAMEWORK_PACKAGES.intersection(parts))
 
