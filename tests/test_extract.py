@@ -718,6 +718,36 @@ def test_tensorflow_log_line_glued_to_a_tqdm_bar_is_its_own_record():
     assert logs[0] == "Could not load dynamic library 'cudart64_110.dll'; dlerror: cudart64_110.dll not found"
 
 
+def test_windows_build_log_lines_without_a_timestamp_are_records():
+    # github.com/kerlomz/captcha_trainer/issues/16: TF 1.x built on Windows names its sources with the build machine's
+    # drive, and the paste dropped the timestamps: each line is a log record of its own, not one message
+    text = (
+        " W T:\\src\\github\\tensorflow\\tensorflow\\core\\common_runtime\\bfc_allocator.cc:219] Allocator (GPU_0_bfc) ran out of "
+        "memory trying to allocate 538.33MiB. The caller indicates that this is not a failure, but may mean that there could "
+        "be performance gains if more memory were available.\n"
+        "\n"
+        " E T:\\src\\github\\tensorflow\\tensorflow\\stream_executor\\cuda\\cuda_driver.cc:936] failed to allocate 378.60M "
+        "(396990720 bytes) from device: CUDA_ERROR_OUT_OF_MEMORY\n"
+    )
+    logs = [r.message for r in extract_errors(text) if r.kind == "log"]
+    assert logs[0].startswith("Allocator (GPU_0_bfc) ran out of memory trying to allocate 538.33MiB.")
+    assert logs[1] == "failed to allocate 378.60M (396990720 bytes) from device: CUDA_ERROR_OUT_OF_MEMORY"
+
+
+def test_log_line_whose_date_was_cut_off_is_a_record():
+    # github.com/knaw-huc/loghi/issues/55: the paste kept only the time (with its microseconds) before the level
+    text = (
+        "9:07:50.044545: W external/local_xla/xla/tsl/framework/bfc_allocator.cc:501] Allocator (GPU_0_bfc) ran out of "
+        "memory trying to allocate 34.10MiB (rounded to 35758080)requested by op "
+        "StatefulPartitionedCall/model_new14_1/batch_normalization_36_1/moments/SquaredDifference\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.kind == "log"
+    assert rec.message.startswith("Allocator (GPU_0_bfc) ran out of memory trying to allocate 34.10MiB")
+    # a line that starts with a clock time but names no source location is no log line
+    assert all(r.kind != "log" for r in extract_errors("9:07:50.044545 W and then the training stopped\n"))
+
+
 def test_ipython_8_0_to_8_4_cell_frames():
     # IPython 8.4.0 IPython/core/ultratb.py _format_filename names a cell "Input In [3]", and
     # interactiveshell.py names the cell's code "<cell line: 1>"

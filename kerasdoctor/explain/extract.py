@@ -166,9 +166,11 @@ _WARNING_SOURCE_LINE = lazy(r"^  [^\s\d]")
 _LOG_LINE = lazy(r"^(?P<level>WARNING|ERROR|CRITICAL|FATAL):(?P<logger>[\w.]+):(?P<msg>.*)$")
 _GLOG_LINE = lazy(
     r"^(?:(?P<lvl1>[WEF])\d{4} [\d:]+\.\d+\s+\d+\s+(?P<src1>[^\]\s]+)\]"
-    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\]"
-    # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."
-    r"|(?P<lvl3>[WEF]) (?P<src3>[\w./\\-]+\.(?:cc|h|py):\d+)\]"
+    # the date may be cut off a pasted line, leaving the time with its microseconds: "9:07:50.044545: W external/..."
+    r"|(?:\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?|\d{1,2}:\d\d:\d\d\.\d+):?\s+(?P<lvl2>[WEF])\s+(?P<src2>[^\]\s]+)\]"
+    # TensorFlow before 1.0 logged without a timestamp: "W tensorflow/core/common_runtime/executor.cc:1076] ..."; a
+    # Windows build names its source with the build machine's drive: "W T:\src\github\tensorflow\...\bfc_allocator.cc:219]"
+    r"|(?P<lvl3>[WEF]) (?P<src3>(?:[A-Za-z]:)?[\w./\\-]+\.(?:cc|h|py):\d+)\]"
     # an issue title or a quote that kept the source location but lost the level and the time:
     # "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB."
     r"|(?P<src4>(?:external/[\w.-]+/)?(?:tensorflow|tsl|xla)/[\w./-]+\.(?:cc|h):\d+)\])\s*(?P<msg>.*)$"
@@ -176,14 +178,14 @@ _GLOG_LINE = lazy(
 # how such a location without its level begins
 _BARE_SOURCE_START = ("tensorflow/", "external/", "tsl/", "xla/")
 # an absl/glog line of any level, INFO included (which is not kept as a record but starts a line of its own)
-_ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] [\w./\\-]+\.(?:cc|h|py):\d+\])")
+_ANY_GLOG = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d|[IWEF] (?:[A-Za-z]:)?[\w./\\-]+\.(?:cc|h|py):\d+\])")
 # TensorFlow's INFO lines (absl/glog level I), in the same three layouts as _GLOG_LINE: kept as records of type INFO_LOG
 # beside other records, since a few of them state the problem ("Ignoring visible gpu device ... The minimum required Cuda
 # capability is 3.5", "kernel driver does not appear to be running on this host")
 _INFO_GLOG_LINE = lazy(
     r"^(?:I\d{4} [\d:]+\.\d+\s+\d+\s+[^\]\s]+\]"
-    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?:?\s+I\s+[^\]\s]+\]"
-    r"|I [\w./\\-]+\.(?:cc|h|py):\d+\])\s*(?P<msg>.*)$"
+    r"|(?:\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?|\d{1,2}:\d\d:\d\d\.\d+):?\s+I\s+[^\]\s]+\]"
+    r"|I (?:[A-Za-z]:)?[\w./\\-]+\.(?:cc|h|py):\d+\])\s*(?P<msg>.*)$"
 )
 
 
