@@ -174,6 +174,8 @@ DESCRIBED = [
     ("single-gpu-by-default", "服务器上有多块显卡，训练时只用了一块"),
     ("memory-grows-in-loop", "while my training loop runs the free memory keeps decreasing until the process is killed"),
     ("memory-grows-in-loop", "循环训练时可用内存越来越少，最后程序被杀掉"),
+    ("memory-grows-in-loop", "予測をループで回すとメモリが増え続ける"),
+    ("memory-grows-in-loop", "memory leak when the server keeps loading multiple models"),
     ("input-rank-mismatch", "predicting a single image with my trained CNN gives a shape error"),
     ("input-rank-mismatch", "model.predict on one image fails with a dimension error, the whole test set works"),
     ("input-rank-mismatch", "用训练好的模型预测单张图片时报错，维度不对"),
