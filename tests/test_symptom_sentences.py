@@ -176,6 +176,8 @@ DESCRIBED = [
     ("memory-grows-in-loop", "循环训练时可用内存越来越少，最后程序被杀掉"),
     ("memory-grows-in-loop", "予測をループで回すとメモリが増え続ける"),
     ("memory-grows-in-loop", "memory leak when the server keeps loading multiple models"),
+    ("training-not-reproducible", "the seed is set in my script, yet the results are different in each training"),
+    ("training-not-reproducible", "np.random.seed(0) を設定しても実行するたびに精度が異なる"),
     ("input-rank-mismatch", "predicting a single image with my trained CNN gives a shape error"),
     ("input-rank-mismatch", "model.predict on one image fails with a dimension error, the whole test set works"),
     ("input-rank-mismatch", "用训练好的模型预测单张图片时报错，维度不对"),
