@@ -74,6 +74,16 @@ def test_a_several_word_entry_is_one_keyword_and_is_read_as_words_in_a_row() -> 
     assert not fit("学习率 太大", "the rate of learning is 太大")
 
 
+def test_a_word_repeated_around_a_function_word_stays_the_entry_it_spells() -> None:
+    # "more and more" is growth: its two "more" are kept, so the phrase needs them in a row
+    assert phrase_keywords("takes more and more time") == ("takes", "more", "more", "time")
+    assert phrase_keywords("validation loss increases training loss decreases").count("loss") == 1
+    groups = WordGroups(vocabulary([["more and more", "increasingly"]]))
+    assert fit("takes more and more time", "each call takes more and more time", groups)
+    assert fit("takes more and more time", "each call takes increasingly long time", groups)
+    assert not fit("takes more and more time", "the gpu takes more time than the cpu", groups)
+
+
 def test_english_endings_and_chinese_inserted_characters() -> None:
     assert stem("explodes") == stem("exploding") == stem("exploded")
     assert stem("outputting") == stem("outputs") and stem("stopped") == "stop" and stem("added") == "add"  # a doubled last letter

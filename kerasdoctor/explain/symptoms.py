@@ -490,11 +490,22 @@ def phrase_keywords(phrase: str) -> tuple[str, ...]:
         for name, number in zip(phrase_tokens, phrase_tokens[1:]):
             if name in VERSIONED_NAMES and number.isdigit():
                 dotted.setdefault(f"{name}.{number}", (name, number))
-        words = tuple(dict.fromkeys(_join_dotted([t for t in phrase_tokens if t not in STOPWORDS or dotted], dotted)))
+        words = _unique_but_doubled(_join_dotted([t for t in phrase_tokens if t not in STOPWORDS or dotted], dotted))
         if len(words) == 1 and _is_cjk(words[0]) and len(words[0]) >= 3:
             words = (words[0], words[0])
         keywords = _KEYWORDS[phrase] = words
     return keywords
+
+
+def _unique_but_doubled(words: Sequence[str]) -> tuple[str, ...]:
+    """``words`` without repeats, except a word repeated right after itself: "more and more" (its "and" gone) is
+    the vocabulary's entry of that name, growth, and must stay two words to be read as it ("takes more time" is
+    no "takes more and more time")."""
+    out: list[str] = []
+    for word in words:
+        if word not in out or (out[-1] == word and (len(out) < 2 or out[-2] != word)):
+            out.append(word)
+    return tuple(out)
 
 
 def _inflections(word: str) -> tuple[str, ...]:
