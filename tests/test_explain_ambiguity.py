@@ -766,3 +766,24 @@ def test_a_message_other_misuses_print_names_the_restored_savedmodel_only_where_
         "    raise TypeError(\n" + message
     )
     assert names(explain(shown, rules=RULES, versions={}).matches)[0] == "savedmodel-loaded-as-generic-object"
+
+
+def test_the_users_words_choose_between_families_whose_wordings_tie_on_a_bare_message() -> None:
+    # CPython prints this decode error for TensorFlow's file ops on a Windows code page and for Keras's serializer
+    # decoding a config's bytes: the frames that tell the raise sites apart are not pasted, so the wordings tie
+    message = "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x80 in position 64: invalid start byte\n"
+    bare = explain(message, rules=RULES, versions={}).matches
+    assert names(bare)[:2] == ["windows-tf-message-not-utf8", "torch-module-wrapper-not-serializable"]
+    described = explain("When I save a model that holds a TorchModuleWrapper layer, the error is:\n" + message, rules=RULES, versions={}).matches
+    assert names(described)[:2] == ["torch-module-wrapper-not-serializable", "windows-tf-message-not-utf8"]
+    assert described[0].confidence == bare[0].confidence < CONFIDENT
+    # words about something else leave the order as the message alone gives it
+    other = explain("Reading my dataset on Windows gives\n" + message, rules=RULES, versions={}).matches
+    assert names(other)[0] == "windows-tf-message-not-utf8"
+    # a traceback that shows the raising frame decides by itself
+    traced = (
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.11/site-packages/keras/src/saving/serialization_lib.py", line 188, in serialize_keras_object\n'
+        '    "config": {"value": obj.decode("utf-8")},\n' + message
+    )
+    assert names(explain(traced, rules=RULES, versions={}).matches)[0] == "torch-module-wrapper-not-serializable"

@@ -590,6 +590,7 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
     wording's family (``records``: the text the message came from; ``prose``: that whole
     text, whose other lines, a title or a question, are the user's words too).
     """
+    matches = _described_among_tied(matches, rules, records, prose)
     first = matches[0] if matches else None
     if first is None or first.kind != "wording" or first.pattern is None or not first.pattern.shared_with:
         return list(matches)
@@ -613,6 +614,39 @@ def add_shared_families(matches: Sequence[Match], rules: RuleSet, records: Seque
     note = f"the words beside the message describe this cause, one of those the library reports with {first.rule.name}'s message"
     promoted = described.replaced(confidence=first.confidence, notes=(*described.notes, note))
     return [promoted, *(m for m in ranked if m is not described)]
+
+
+def _described_among_tied(matches: Sequence[Match], rules: RuleSet, records: Sequence[ErrorRecord], prose: str) -> list[Match]:
+    """First the family the user's own words describe, when several families' wordings fit the same line equally.
+
+    One message can be raised at several places that the families' ``where`` conditions tell apart (CPython's
+    "'utf-8' codec can't decode byte" from TensorFlow's file ops or from Keras's config serializer): a paste without
+    the frames shows none of them, and the wordings tie. The words the user wrote beside the message (a title, "saving
+    a model with a TorchModuleWrapper") may describe one of the tied families and not the others: that one comes
+    first, as sure as the tie was. A wording whose conditions the traceback shows to hold keeps its place.
+    """
+    first = matches[0] if matches else None
+    if first is None or first.kind != "wording" or first.pattern is None or not first.pattern.where:
+        return list(matches)
+    if first.confidence >= CONFIDENT or shown_conditions(first):
+        return list(matches)
+    tied = [m for m in matches[1:] if _tied_by_unshown_conditions(first, m)]
+    described = _described_beside(first, tied, records, rules, prose) if tied else None
+    if described is None:
+        return list(matches)
+    note = f"{first.rule.name}'s wording fits this line as well; the words beside the message describe this family"
+    promoted = described.replaced(confidence=first.confidence, notes=(*described.notes, note))
+    return [promoted, *(m for m in matches if m is not described)]
+
+
+def _tied_by_unshown_conditions(first: Match, other: Match) -> bool:
+    """Whether ``other``'s wording fits ``first``'s line as surely, both told apart only by ``where`` conditions the text
+    does not show; families declared ``shared_with`` each other are left to that declaration."""
+    if other.kind != "wording" or other.pattern is None or not other.pattern.where or other.record is not first.record:
+        return False
+    if first.pattern is None or other.rule.name in first.pattern.shared_with or first.rule.name in other.pattern.shared_with:
+        return False
+    return first.confidence - other.confidence < AMBIGUOUS_MARGIN and not shown_conditions(other)
 
 
 def _most_described_first(extra: list[Match], first: Match, rules: RuleSet, records: Sequence[ErrorRecord], prose: str) -> list[Match]:
