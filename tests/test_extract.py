@@ -1308,6 +1308,30 @@ def test_spyder_frames_name_their_function_without_a_comma():
     assert rec.frames[-1].code.startswith("keras.utils.generic_utils.get_custom_objects()")
 
 
+def test_a_source_line_joined_onto_a_spyder_frame_line_is_that_frames_code():
+    # a page that lost the line break between Spyder's frame line and its source line
+    text = (
+        "File D:\\ProgramData\\miniconda3\\envs\\ak\\lib\\site-packages\\tensorflow\\python\\eager\\execute.py:54 in quick_execute"
+        " tensors = pywrap_tfe.TFE_Py_Execute(ctx._handle, device_name, op_name,\n"
+        "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xd5 in position 205: invalid continuation byte\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert [(f.line, f.function) for f in rec.frames] == [(54, "quick_execute")]
+    assert rec.frames[0].code == "tensors = pywrap_tfe.TFE_Py_Execute(ctx._handle, device_name, op_name,"
+
+
+def test_ipython_frames_keep_the_arguments_they_print_after_the_function():
+    text = (
+        "File ~/venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py:122, in filter_traceback.<locals>.error_handler(*args, **kwargs)\n"
+        "    120     filtered_tb = _process_traceback_frames(e.__traceback__)\n"
+        "--> 122     raise e.with_traceback(filtered_tb) from None\n"
+        "\n"
+        'ValueError: Input 0 of layer "dense" is incompatible with the layer\n'
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.frames[0].function == "filter_traceback.<locals>.error_handler"
+
+
 @pytest.mark.parametrize(
     ("pasted", "builtin"),
     [("AtrributeError", "AttributeError"), ("ValueErorr", "ValueError"), ("Attributeerror", "AttributeError"), ("ImportEror", "ImportError")],

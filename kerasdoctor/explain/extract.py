@@ -1060,7 +1060,12 @@ class _Parser:
                 path, num, func = m.group("cell"), m.group("cline"), m.group("cfunc") or "<module>"
             else:
                 path, num, func = m.group("path"), m.group("line"), m.group("func") or ""
-            self.frames.append(Frame(path=path.strip(), line=int(num), function=func.split("(")[0].strip()))
+            name, code = func.split("(")[0].strip(), ""
+            if " " in name and not name.startswith("<"):
+                # the source line joined onto its frame line (a page that lost the line break): IPython 8 and
+                # Spyder write the function's arguments in brackets after its name, never a space inside the name
+                name, code = func.strip().split(" ", 1)
+            self.frames.append(Frame(path=path.strip(), line=int(num), function=name, code=code.strip()))
             return
         if line.startswith("["):
             line = _MARKDOWN_LINK.sub(r"\g<text>", line)
