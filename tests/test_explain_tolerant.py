@@ -1556,3 +1556,33 @@ def test_a_framework_installed_as_an_egg_is_the_framework_not_a_library_calling_
     # the same call from inside another installed package is that package's
     wrapped = text.replace('"model.py", line 12, in <module>', '"/usr/local/lib/python2.7/site-packages/snli/model.py", line 12, in build')
     assert _called_from(extract_errors(wrapped)[-1]) == "library"
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # the user's sentence ends at its colon, the message follows with its first words cut off
+        (
+            "When I call fit I get this error: expects 2 inputs, but it received 1 input tensors. "
+            "Input received: [<tf.Tensor 'input_3:0' shape=(?, 1) dtype=float32>]",
+            "model-input-count-mismatch",
+        ),
+        # the message's "#" lost before the layer's index (a page that took "#3" for a link), under the user's sentence
+        (
+            "Hello,\nloading the weights by name gives the following error:\n"
+            '> Layer 3 (named "dense_1") expects 2 weight(s), but the saved weights have 0 element(s).\nAny idea?',
+            "weights-layer-count-mismatch",
+        ),
+    ],
+)
+def test_a_message_introduced_by_the_users_sentence_and_its_colon_is_read_as_retyped(text, family):
+    best = top(text)
+    assert best is not None and best.rule.name == family and best.kind == "fuzzy", best
+    assert best.confidence < CONFIDENT
+    assert any("words left out" in note for note in best.notes)
+
+
+def test_a_colon_after_a_word_of_the_message_does_not_end_the_users_words():
+    # "object" is the message's own word: what stands before its colon is another subject, as without the colon
+    best = top("TypeError: 'Sequential' object: unexpected keyword argument 'workers'")
+    assert best is None or not any("words left out" in note for note in best.notes)

@@ -71,6 +71,10 @@ _EXCEPTION_NAME = lazy(r"^[\w.]*(?:error|exception|warning)$")
 # the line or after a space, colon or bracket, ends the user's words (a single quote is a name's, not a delimiter)
 _OPENING_QUOTES = frozenset('"`\u201c\u201e\u300c')
 _BEFORE_OPENING_QUOTE = frozenset(" \t:(\uff1a\uff08")
+# the user's sentence that introduces the message it pastes ("When I load the weights I get the following error:")
+# ends at its colon: the words before it are the user's, not a subject of the message (a colon inside a message,
+# "Input 0 is incompatible with layer conv2d: expected ...", follows a word of the message's own, not one of these)
+_INTRODUCING_COLON = lazy(r"\b(?:errors?|message|exception|following|traceback|output|says|said|shows|this|below)\s*[:\uff1a]")
 _ELLIPSES = ("...", "\u2026")
 _OPEN_ENDS = (":", ",", "(", "[", "{", "=")
 
@@ -407,7 +411,8 @@ def retyped_coverage(pattern: str, runs: Sequence[str], text: str) -> float:
         line_start = text.rfind("\n", 0, found.start()) + 1
         if _opens_a_quote(text[line_start : found.start()]):
             return coverage
-        before = _WORD.compiled().findall(text[line_start : found.start()])
+        introduced = [m.end() for m in _INTRODUCING_COLON.compiled().finditer(text, line_start, found.start())]
+        before = _WORD.compiled().findall(text[(introduced[-1] if introduced else line_start) : found.start()])
         if all(w in TITLE_WORDS or w in cut_words or w.isdigit() or _EXCEPTION_NAME.compiled().match(w) for w in before):
             return coverage
     return 0.0
