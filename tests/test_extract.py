@@ -712,6 +712,20 @@ def test_users_words_after_a_cut_traceback_are_not_its_message():
     assert explain(text).matches[0].rule.name == "target-shape-mismatch"
 
 
+def test_log_line_wording_is_not_lost_to_a_guess_from_the_exception_beside_it():
+    # github.com/NVIDIA/NVFlare/issues/3232: the user's summary quotes the exception line cut to "...", the log line
+    # below it says what XLA could not compile; a guess from the summary's words that names the same family must not
+    # replace the log line's wording
+    from kerasdoctor import explain
+
+    text = _case_text("8313")
+    kinds = [r.kind for r in extract_errors(text)]
+    assert kinds[:2] == ["exception", "log"]
+    top = explain(text).matches[0]
+    assert (top.rule.name, top.kind) == ("xla-unsupported-op", "wording")
+    assert top.confidence < 0.8  # a line beside an exception, not the exception's own message
+
+
 def test_tensorflow_log_line_glued_to_a_tqdm_bar_is_its_own_record():
     # github.com/thanh-guong/master-thesis/issues/7: a notebook runner's tqdm bar, then TF's C++ log line
     logs = [r.message for r in extract_errors(_case_text("0640")) if r.kind == "log"]

@@ -103,6 +103,10 @@ def explain_records(
         # fallback has read the exception already, beside the user's own words above it: its last-resort guess
         # must not replace what those words said of a family
         own = _without_wording(unexplained, ruleset, environment, guess)
+        # a family both readings name keeps its surer evidence: a log line's wording is not lost to a guess from
+        # the exception's words that happens to name the same family
+        worded_best = {m.rule.id: m.confidence for m in matches}
+        own = [m for m in own if m.confidence >= worded_best.get(m.rule.id, 0.0)]
         seen = {m.rule.id for m in own}
         merged = [*own, *(m for m in matches if m.rule.id not in seen)]
         matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
