@@ -410,6 +410,37 @@ def test_traceback_cut_before_its_message_keeps_the_words_written_above_it():
     assert recs[1].message == "" and recs[1].frames
 
 
+def test_traceback_cut_before_its_message_keeps_the_title_above_a_long_description():
+    # the title states the message; more than a few lines of description and code follow it before the frames
+    text = (
+        "[Bug]: 'SomeCallback' object has no attribute '_implements_train_batch_hooks'\n\n"
+        "It happened after an upgrade.\n"
+        "The same code was working before.\n"
+        "Maybe the library changed something here.\n"
+        "It fails as soon as fit starts.\n"
+        "```python\n"
+        "from somelib import SomeCallback\n"
+        "callbacks = [SomeCallback()]\n"
+        "model.fit(x, y, epochs=2, callbacks=callbacks)\n"
+        "```\n"
+        "File /opt/conda/lib/python3.10/site-packages/tf_keras/src/callbacks.py:245, in <genexpr>(.0)\n"
+        "--> 245     if cb._implements_train_batch_hooks()\n"
+    )
+    recs = extract_errors(text)
+    assert recs[0].kind == "message"
+    lines = recs[0].message.splitlines()
+    assert lines[0].startswith("[Bug]: 'SomeCallback' object has no attribute")
+    # and the last lines above the frames, the failing code among them, as before
+    assert lines[-1] == "model.fit(x, y, epochs=2, callbacks=callbacks)"
+    assert "It happened after an upgrade." not in lines
+
+
+def test_text_above_a_cut_traceback_of_a_few_lines_is_kept_whole():
+    text = 'The fit fails:\nmodel.fit(x, y, callbacks=[cb])\nFile "t.py", line 3, in <module>\n    model.fit(x, y, callbacks=[cb])\n'
+    recs = extract_errors(text)
+    assert recs[0].kind == "message" and recs[0].message == "The fit fails:\nmodel.fit(x, y, callbacks=[cb])"
+
+
 _CUT_USER_CODE = (
     "NotImplementedError: in user code:\n\n"
     '    File "/tmp/ipykernel_1/1.py", line 4, in preprocess  *\n'

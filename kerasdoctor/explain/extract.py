@@ -1463,7 +1463,10 @@ def _cut_user_code_block(message: str) -> bool:
 
 
 def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
-    """The last few non-blank lines before the first traceback or frame line, joined."""
+    """The last few non-blank lines before the first traceback or frame line, joined.
+
+    The first line is kept even when more than ``max_lines`` follow it: an issue's title, which often restates the
+    message the cut took away ("[Bug]: 'X' object has no attribute 'y'") above a description and the failing code."""
     above: list[str] = []
     for line in lines:
         stripped = line.strip().lstrip("> ").strip()
@@ -1478,7 +1481,10 @@ def _text_above_traceback(lines: list[str], max_lines: int = 6) -> str:
             break
         if stripped and not _DASHES.match(stripped):
             above.append(stripped)
-    return strip_ansi("\n".join(above[-max_lines:]))[:MAX_MESSAGE_CHARS]
+    kept = above[-max_lines:]
+    if len(above) > max_lines:
+        kept = [above[0], *kept]
+    return strip_ansi("\n".join(kept))[:MAX_MESSAGE_CHARS]
 
 
 def bounded_lines(handle: Any) -> Iterator[str]:
