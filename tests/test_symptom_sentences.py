@@ -984,11 +984,24 @@ def test_the_users_words_beside_an_exception_nothing_knows_describe_its_family()
 
 
 def test_code_frames_and_the_message_are_not_read_as_the_users_words() -> None:
-    from kerasdoctor.explain.extract import extract_errors, words_beside_exceptions
+    from kerasdoctor.explain.extract import extract_errors
+    from kerasdoctor.explain.match import words_beside_exceptions
 
     text = "history = model.fit(x, y, epochs=10)\nimport numpy as np\nGot this when training:\n" + UNKNOWN_TRACEBACK
     own = words_beside_exceptions(text, extract_errors(text))
     assert own is not None and own.message == "Got this when training:"
+    # nor a notebook's error display: its header, frame files and arrows, or code pasted across indented lines
+    notebook = (
+        "history = model.fit(\n    x_train, y_train,\n    epochs = 10)\n"
+        "Training stops at the second epoch with this:\n"
+        "---------------------------------------------------------------------------\n"
+        "ValueError                                Traceback (most recent call last)\n"
+        "~/envs/tf/lib/python3.7/site-packages/keras/engine/training.py in fit(self, x, y, epochs)\n"
+        "---> 66       return method(self, *args, **kwargs)\n"
+        "ValueError: the frobnication step of my own callback failed\n"
+    )
+    own = words_beside_exceptions(notebook, extract_errors(notebook))
+    assert own is not None and own.message == "Training stops at the second epoch with this:"
     # a family's wording beside the words still answers: the exception is what broke
     known = "My loss becomes nan after 3 epochs.\n" + UNKNOWN_TRACEBACK.replace(
         "ValueError: the frobnication step of my own callback failed", "ImportError: cannot import name 'pad_sequences' from 'keras.preprocessing.sequence'"

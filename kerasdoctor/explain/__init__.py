@@ -7,10 +7,9 @@ from kerasdoctor.explain.extract import (
     extract_from_stream,
     holds_log_lines,
     records_from_exception,
-    words_beside_exceptions,
     words_beside_warnings,
 )
-from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error
+from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error, words_beside_exceptions
 from kerasdoctor.types import GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
 TYPE_CHECKING = False

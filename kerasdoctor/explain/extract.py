@@ -200,64 +200,6 @@ def words_beside_warnings(prose: str, records: Sequence[ErrorRecord]) -> ErrorRe
     return ErrorRecord(kind="message", message=text, key_message=unwrap_message(text)) if text else None
 
 
-# lines of a traceback or a notebook's error display, never the user's own words
-_TRACEBACK_FURNITURE = (
-    "Traceback (most recent call last)",
-    "During handling of the above exception",
-    "The above exception was the direct cause",
-    "---->",
-    "~/",
-    "<ipython-input",
-    "Cell In[",
-    "File ",
-    "-----",
-)
-MIN_OWN_WORDS = 3  # a line of fewer words is a heading or a fragment, not a description
-MIN_OWN_HANZI = 4  # ... or, written in Chinese (no spaces between words), of fewer characters
-MAX_OWN_LINES = 400  # the lines read for the user's words: a question's text, not a whole log
-MAX_HEADS = 20
-_HANZI = lazy(r"[\u4e00-\u9fff]")
-
-
-def words_beside_exceptions(prose: str, records: Sequence[ErrorRecord]) -> ErrorRecord | None:
-    """The user's own sentences in ``prose`` beside the exceptions read from it (a question's title and text around a
-    traceback): a message record holding them, or None when there are none or no exception was read.
-
-    A line counts when it is not indented (frames and their source lines are), is no traceback furniture, log line or
-    part of a record's message, has a few words and does not read as Python code."""
-    if not prose or not any(r.kind == "exception" for r in records):
-        return None
-    messages = [r.message for r in records if r.message.strip()][:MAX_HEADS]
-    heads = [message.strip().splitlines()[0][:60] for message in messages]
-    own = []
-    for line in strip_ansi(prose).splitlines()[:MAX_OWN_LINES]:
-        text = line.strip()
-        if not text or line[:1].isspace() or text.startswith(_TRACEBACK_FURNITURE) or holds_log_lines(text):
-            continue
-        if len(text.split()) < MIN_OWN_WORDS and len(_HANZI.findall(text)) < MIN_OWN_HANZI:
-            continue
-        if any(text in message for message in messages) or any(head in text for head in heads):
-            continue
-        if _reads_as_code(text):
-            continue
-        own.append(text)
-    words = "\n".join(own).strip()[:MAX_MESSAGE_CHARS]
-    return ErrorRecord(kind="message", message=words, key_message=unwrap_message(words)) if words else None
-
-
-def _reads_as_code(line: str) -> bool:
-    """Whether a line is a Python statement (``model.fit(x, y)``, ``import keras``) rather than a sentence."""
-    if not any(mark in line for mark in "=()[]") and not line.startswith(("import ", "from ")):
-        return False
-    import ast
-
-    try:
-        ast.parse(line)
-    except (SyntaxError, ValueError):
-        return False
-    return True
-
-
 def holds_log_lines(text: str) -> bool:
     """Whether a line of ``text`` is a TensorFlow/absl log line of any level: a log was pasted, not a sentence quoting one."""
     for line in text.splitlines():

@@ -686,7 +686,7 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
         if text.strip():
             # key_message too: symptoms read an exception through it, and the library's message is not the user's words
             words.append(record.replaced(message=text, key_message=text))
-    own = _own_lines(prose, records, first.evidence)
+    own = _own_lines(prose, records, first.evidence) if first.evidence else ""
     if own:
         words.append(first.record.replaced(kind="message", type=None, message=own, key_message=own))
     if not words:
@@ -709,10 +709,11 @@ _NUMBERED_CODE = lazy(r"\d+\s")
 _EXCEPTION_LINE = lazy(r"[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\s*:")
 
 
-def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str:
-    """The lines of ``prose`` the user wrote: not the matched message (of a sentence quoting it, the words before the
-    quote), nor a line of another record's (an exception's, a log's, a warning's), nor a traceback's header or frames."""
-    if not prose or not evidence:
+def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str = "", max_lines: int = MAX_PROSE_LINES, indented: bool = True) -> str:
+    """The lines of ``prose`` the user wrote: not the matched message ``evidence`` (of a sentence quoting it, the words
+    before the quote), nor a line of another record's (an exception's, a log's, a warning's), nor a traceback's header
+    or frames; nor, unless ``indented``, an indented line (a frame's, or code pasted across lines)."""
+    if not prose:
         return ""
     from kerasdoctor.explain.normalize import needs_normalising, normalize_text
 
@@ -722,14 +723,15 @@ def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str
     printed = [r.message.strip() for r in records if r.kind != "message" and r.message.strip()]
     own = []
     after_frame = False  # the source line a frame shows is code, not words
-    for line in text.splitlines()[:MAX_PROSE_LINES]:
+    for line in text.splitlines()[:max_lines]:
         bare = line.strip().strip("`>").strip()
-        if evidence in line and not after_frame and not any(bare in m or m in bare for m in printed):
+        if evidence and evidence in line and not after_frame and not any(bare in m or m in bare for m in printed):
             # a sentence that quotes the message ("calling the model in dataset.map results in <message>"): the words
             # before the quote are the user's, the quote and what follows it the library's
             bare = line.split(evidence, 1)[0].strip().strip("`>").strip()
         skip = (
             not bare
+            or (not indented and line[:1].isspace())
             or after_frame
             or bare.startswith(_LIBRARY_LINE_STARTS)
             or _EXCEPTION_LINE.match(bare) is not None
@@ -740,6 +742,54 @@ def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str) -> str
         if not skip:
             own.append(bare)
     return "\n".join(own)
+
+
+# the rest of a notebook's error display: a frame's file ("~/envs/x/lib/.../training.py in fit(...)"), its arrow on
+# the failing line ("---> 66"), the rule above the exception's name and the header beside it
+_NOTEBOOK_LINE = lazy(r"~/|-*>|-{5}|.*Traceback \(most recent call last\)")
+MIN_OWN_WORDS = 3  # a line of fewer words is a heading or a fragment, not a description
+MIN_OWN_HANZI = 4  # ... or, written in Chinese (no spaces between words), of fewer characters
+MAX_OWN_LINES = 400  # a question's text around a traceback, not a whole log
+_HANZI = lazy(r"[\u4e00-\u9fff]")
+
+
+def words_beside_exceptions(prose: str, records: Sequence[ErrorRecord]) -> ErrorRecord | None:
+    """The user's own sentences in ``prose`` beside the exceptions read from it (a question's title and text around a
+    traceback): a message record holding them, or None when there are none or no exception was read. Of the lines
+    the user wrote, those that describe: a few words, no log line, no statement of code."""
+    if not prose or not any(r.kind == "exception" for r in records):
+        return None
+    from kerasdoctor.explain.extract import MAX_MESSAGE_CHARS, holds_log_lines, unwrap_message
+
+    lines = [
+        line
+        for line in _own_lines(prose, records, max_lines=MAX_OWN_LINES, indented=False).splitlines()
+        if _NOTEBOOK_LINE.match(line) is None
+        and (len(line.split()) >= MIN_OWN_WORDS or len(_HANZI.findall(line)) >= MIN_OWN_HANZI)
+        and not holds_log_lines(line)
+        and not _reads_as_code(line)
+    ]
+    words = "\n".join(lines).strip()[:MAX_MESSAGE_CHARS]
+    return ErrorRecord(kind="message", message=words, key_message=unwrap_message(words)) if words else None
+
+
+# an assignment, or a statement left open for the next line ("history = model.fit(", "x_train, y_train,")
+_CODE_LINE = lazy(r"[\w.]+(?:\[[^\]]*\])?\s*=[^=]|.*[(\[{,\\]$")
+
+
+def _reads_as_code(line: str) -> bool:
+    """Whether a line is a Python statement (``model.fit(x, y)``, ``import keras``) rather than a sentence."""
+    if _CODE_LINE.match(line) is not None:
+        return True
+    if not any(mark in line for mark in "=()[]") and not line.startswith(("import ", "from ")):
+        return False
+    import ast
+
+    try:
+        ast.parse(line)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _involved_notes(pattern: ErrorPattern, versions: Mapping[str, str] | None) -> tuple[str, ...]:
