@@ -62,17 +62,7 @@ def explain_records(
         # beside them still tell what went wrong
         beside = words_beside_warnings(prose, pool)
         if beside is None:
-            matches = _without_wording(pool, ruleset, environment, guess=False)
-            words = None if matches else words_beside_exceptions(prose, pool)
-            if words is not None:
-                # nothing knows the exception; the user's own sentences around it may still describe a family
-                from kerasdoctor.explain.fallback import described_symptoms
-
-                matches = described_symptoms([words], ruleset, ruleset.vocabulary)
-            if not matches and guess:
-                from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess
-
-                matches = nearest_matches(pool, ruleset)
+            matches = _without_wording(pool, ruleset, environment, guess, prose=prose)
         else:
             from kerasdoctor.explain.fallback import described_symptoms, rank
 
@@ -114,12 +104,17 @@ def explain_records(
     return Explanation(errors=errors, matches=add_shared_families(matches, ruleset, records, prose), environment=environment)
 
 
-def _without_wording(records: Sequence[ErrorRecord], ruleset: RuleSet, environment: Mapping[str, str], guess: bool) -> list[Match]:
-    """What the fallback finds for records no wording fitted; then, if ``guess``, the last resort's low-confidence guess."""
-    from kerasdoctor.explain.fallback import fallback_matches
+def _without_wording(records: Sequence[ErrorRecord], ruleset: RuleSet, environment: Mapping[str, str], guess: bool, prose: str = "") -> list[Match]:
+    """What the fallback finds for records no wording fitted; then the symptoms the user's own sentences in ``prose``
+    around an exception describe; then, if ``guess``, the last resort's low-confidence guess."""
+    from kerasdoctor.explain.fallback import described_symptoms, fallback_matches
     from kerasdoctor.explain.raisesites import raise_site_evidence  # loaded only when no wording matched
 
     matches = fallback_matches(records, ruleset, environment, other_evidence=raise_site_evidence(records, ruleset, environment), vocabulary=ruleset.vocabulary)
+    words = None if matches else words_beside_exceptions(prose, records)
+    if words is not None:
+        # nothing knows the exception; the user's own sentences around it may still describe a family
+        matches = described_symptoms([words], ruleset, ruleset.vocabulary)
     if not matches and guess:
         from kerasdoctor.explain.nearest import nearest_matches  # the last resort: a low-confidence guess, or still nothing
 
