@@ -12,7 +12,9 @@ exported with `git archive` into a temporary directory and run in a subprocess o
 with the code and rules of the checkout ("now": fitted to them, for contrast). Reported as
 explain_accuracy.py reports a corpus: top-1 / top-3 over the cases with an expected rule,
 answered and confident-wrong over all, overall and per form, language and kind of first answer,
-first pass beside now; `--batches` adds one line per commit.
+first pass beside now; `--batches` adds one line per commit. Last, the first pass's answers at
+confidence >= 0.8 per band of confidence, with how many were right: what "sure" meant on reports
+nothing had been fitted to (a case labelled with no family counts as wrong whatever it is answered).
 
 A label names the family the thread established at the time: a family added later counts as a
 miss of the first pass (it was one). Cases edited after their commit are read as committed.
@@ -128,7 +130,22 @@ def first_pass(commit: str, cases: list[dict[str, Any]], work: Path) -> list[lis
     return rank_with(code, [c["text"] for c in cases], work / f"cache-{commit[:12]}")
 
 
-def render(first: dict[str, Any], now: dict[str, Any], batches: list[dict[str, Any]], show_batches: bool) -> str:
+# the first pass's answers at or above CONFIDENT, split at these lower bounds
+BANDS = (0.8, 0.85, 0.9, 0.95)
+
+
+def confident_bands(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per band of the first answer's confidence (>= 0.8): answers, right, wrong and the share right."""
+    rows = []
+    for low, high in zip(BANDS, (*BANDS[1:], 1.01)):
+        tops = [(case["first"][0], case["expected"]) for case in cases if case["first"] and low <= case["first"][0][1] < high]
+        right = sum(top[0] == expected for top, expected in tops)
+        share = round(right / len(tops), 4) if tops else None
+        rows.append({"band": f"{low:.2f}-{min(high, 1.0):.2f}", "answers": len(tops), "right": right, "wrong": len(tops) - right, "share_right": share})
+    return rows
+
+
+def render(first: dict[str, Any], now: dict[str, Any], batches: list[dict[str, Any]], show_batches: bool, bands: list[dict[str, Any]] | None = None) -> str:
     def pair(label: str, a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
         left = accuracy._row(label, a)[2:] if a else f"{label:24}" + " " * 47
         right = accuracy._row("", b)[40:] if b else ""
@@ -144,6 +161,11 @@ def render(first: dict[str, Any], now: dict[str, Any], batches: list[dict[str, A
     for group, prefix in (("by_form", "form"), ("by_language", "language"), ("by_answer_kind", "first answer")):
         for key, figures in first[group].items():
             lines.append(pair(f"{prefix} {key}", figures, now[group].get(key) if group != "by_answer_kind" else None))
+    if bands:
+        lines.append("  first answers at >= 0.8 by confidence (right / answers, share right):")
+        for row in bands:
+            share = f"{100 * row['share_right']:.1f}%" if row["share_right"] is not None else "-"
+            lines.append(f"    {row['band']}  {row['right']:4} / {row['answers']:<4} {share:>6}")
     if show_batches:
         lines.append("  per batch (first pass top-1 right / with a rule; now):")
         for batch in batches:
@@ -208,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     first, now = accuracy.figures(first_results), accuracy.figures(now_results)
     if args.json:
-        print(json.dumps({"first_pass": first, "now": now, "batches": batches, "cases": per_case}, indent=2))
+        print(json.dumps({"first_pass": first, "now": now, "confident_bands": confident_bands(per_case), "batches": batches, "cases": per_case}, indent=2))
     else:
-        print(render(first, now, batches, args.batches))
+        print(render(first, now, batches, args.batches, confident_bands(per_case)))
     return 0
 
 

@@ -170,3 +170,22 @@ def test_test_set_covers_what_users_paste() -> None:
     assert forms == FORMS, f"forms missing from the test set: {sorted(FORMS - forms)}"
     chinese = sum(case["language"] == "zh" for case in cases)
     assert chinese >= MIN_TEST_ZH_CASES, f"{chinese} Chinese cases, want >= {MIN_TEST_ZH_CASES}"
+
+
+def test_first_pass_bands_count_each_confident_answer_once() -> None:
+    """The blind calibration table puts every first answer at >= 0.8 in one band; a null label is always wrong."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent / "benchmarks"))
+    from first_pass import confident_bands
+
+    cases = [
+        {"first": [["a", 0.81, "wording"]], "expected": "a"},
+        {"first": [["a", 0.84, "wording"]], "expected": "b"},
+        {"first": [["a", 0.95, "wording"]], "expected": None},
+        {"first": [["a", 1.0, "wording"]], "expected": "a"},
+        {"first": [["a", 0.79, "wording"]], "expected": "b"},
+        {"first": [], "expected": "a"},
+    ]
+    bands = {row["band"]: (row["right"], row["wrong"]) for row in confident_bands(cases)}
+    assert bands == {"0.80-0.85": (1, 1), "0.85-0.90": (0, 0), "0.90-0.95": (0, 0), "0.95-1.00": (1, 1)}
