@@ -403,6 +403,9 @@ def test_a_keyword_is_not_found_inside_another_library_name_that_begins_with_it(
     assert not fit("dll load failed tensorflow", "dll load failed while importing tensorflow_text")
     assert fit("dll load failed tensorflow", "dll load failed in tensorflow_core")  # TensorFlow's own package
     assert not fit("keras version upgrade", "keras_hub version upgrade")
+    # a data set's name is no word it begins: ImageNet weights are no image
+    assert fit("same image different output", "the model gives a different output for the same images")
+    assert not fit("same image different output", "init with imagenet weights: the output is different, same code")
 
 
 def test_a_number_after_a_library_name_is_its_version_not_any_number_of_the_text() -> None:

@@ -931,9 +931,10 @@ def _cjk_rhetorical(run: str, start: int) -> bool:
     return CJK_QUESTION_END in clause
 
 
-# library names that begin with an English word or with another library's name: "tensor" is not said by
-# "TensorFlow", nor "tensorflow" by "tensorflow_text" or "keras" by "keras_hub" (other packages)
-_LIBRARY_NAMES = ("tensorflow", "tensorboard", "tensorrt")
+# library (and data set) names that begin with an English word or with another library's name: "tensor" is not
+# said by "TensorFlow", nor "image" by "ImageNet", nor "tensorflow" by "tensorflow_text" or "keras" by "keras_hub"
+# (other packages)
+_LIBRARY_NAMES = ("tensorflow", "tensorboard", "tensorrt", "imagenet")
 _PACKAGES = ("tensorflow", "keras", "torch", "jax")
 _SAME_PACKAGE = frozenset(["tensorflow_core", "tensorflow_gpu", "tensorflow_cpu", "tensorflow_macos"])
 
