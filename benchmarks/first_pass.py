@@ -130,12 +130,12 @@ def first_pass(commit: str, cases: list[dict[str, Any]], work: Path) -> list[lis
     return rank_with(code, [c["text"] for c in cases], work / f"cache-{commit[:12]}")
 
 
-# the first pass's answers at or above CONFIDENT, split at these lower bounds
-BANDS = (0.8, 0.85, 0.9, 0.95)
+# the first pass's answers at or above explain_accuracy's CONFIDENT, split at these lower bounds
+BANDS = (accuracy.CONFIDENT, 0.85, 0.9, 0.95)
 
 
 def confident_bands(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per band of the first answer's confidence (>= 0.8): answers, right, wrong and the share right."""
+    """Per band of the first answer's confidence (>= CONFIDENT): answers, right, wrong and the share right."""
     rows = []
     for low, high in zip(BANDS, (*BANDS[1:], 1.01)):
         tops = [(case["first"][0], case["expected"]) for case in cases if case["first"] and low <= case["first"][0][1] < high]
@@ -162,7 +162,7 @@ def render(first: dict[str, Any], now: dict[str, Any], batches: list[dict[str, A
         for key, figures in first[group].items():
             lines.append(pair(f"{prefix} {key}", figures, now[group].get(key) if group != "by_answer_kind" else None))
     if bands:
-        lines.append("  first answers at >= 0.8 by confidence (right / answers, share right):")
+        lines.append(f"  first answers at >= {accuracy.CONFIDENT} by confidence (right / answers, share right):")
         for row in bands:
             share = f"{100 * row['share_right']:.1f}%" if row["share_right"] is not None else "-"
             lines.append(f"    {row['band']}  {row['right']:4} / {row['answers']:<4} {share:>6}")
