@@ -1538,6 +1538,19 @@ def test_a_message_that_lost_its_markdown_code_marks_is_read_without_them():
     assert marked is not None and marked.name == "tensor-not-iterable" and marked.confidence >= CONFIDENT
 
 
+def test_a_message_without_its_code_marks_is_read_so_beside_words_that_kept_theirs():
+    # an issue's words keep the inline code the page rendered (`RandomHeight`) while the message quoted in them lost
+    # the backticks Keras printed around `Dense` and `None`: the message is still read without them, below certainty
+    text = (
+        "adding the preprocessing layer `tf.keras.layers.experimental.preprocessing.RandomHeight` causes an error:`"
+        " ValueError: The last dimension of the inputs to Dense should be defined. Found None.\n`\n"
+        "The classification model is a pretrained resnet50.\n"
+    )
+    found = top(text)
+    assert found is not None and (found.name, found.kind) == ("undefined-last-dimension", "wording")
+    assert found.confidence < CONFIDENT and any("backticks" in note for note in found.notes)
+
+
 def test_a_framework_installed_as_an_egg_is_the_framework_not_a_library_calling_it():
     from kerasdoctor.explain.match import _called_from
 

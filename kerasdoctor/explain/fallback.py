@@ -363,12 +363,14 @@ def fallback_matches(
         from kerasdoctor.explain.normalize import ends_in_cut_name
 
         return _below_certainty(found, CUT_NAME_NOTE) if any(ends_in_cut_name(r.message) for r in records) else found
-    if normalised and not any("`" in r.message or "`" in r.key_message for r in normalised):
+    unmarked = [r for r in normalised if "`" not in r.message and "`" not in r.key_message]
+    if unmarked:
         # a message copied from a rendered page, or typed back, without the backticks TensorFlow and Keras print around
         # names ("iterating over tf.Tensor is not allowed"): the wordings that hold backticks, read without them; a text
-        # retyped so is no longer as printed, never sure (a message that still holds backticks was pasted as printed)
-        marked_rules = _unmarked_candidates(rules, normalised, plain_candidates)
-        found = match_error(normalised, marked_rules, versions, ignore_case=True, factor=NORMALISED_FACTOR, unmarked=True) if marked_rules else []
+        # retyped so is no longer as printed, never sure (a message that still holds backticks was pasted as printed;
+        # the user's own words beside it may hold some, inline code of the page, and say nothing of the message's)
+        marked_rules = _unmarked_candidates(rules, unmarked, plain_candidates)
+        found = match_error(unmarked, marked_rules, versions, ignore_case=True, factor=NORMALISED_FACTOR, unmarked=True) if marked_rules else []
         if found:
             return _below_certainty(found, UNMARKED_NOTE)
     retold = retold_records(normalised)
