@@ -853,6 +853,23 @@ def test_a_harmless_notice_beside_an_exception_does_not_explain_it():
         assert notices and notices[0].confidence < 0.5
 
 
+def test_a_message_quoted_without_its_log_prefix_beside_an_unknown_log_line_is_still_read():
+    # a line copied from the middle of a TensorFlow log line (its "W ...cc:NNN]" head left behind) beside a W line no
+    # family knows: the quoted line is the user's, and it is what the family's wording or symptoms are found in
+    unknown = (
+        "2021-11-21 11:59:20.861052: W tensorflow/python/util/util.cc:348] Sets are not currently considered sequences, "
+        "but this may change in the future, so consider avoiding using them.\n"
+    )
+    assert not explain(unknown).matches
+    quoted = (
+        "Training prints this at every epoch:\n\n"
+        "layout failed: INVALID_ARGUMENT: Size of values 0 does not match size of permutation 4 @ fanin shape "
+        "insequential/dropout/stateless_dropout/SelectV2-2-TransposeNHWCToNCHW-LayoutOptimizer\n"
+    )
+    matches = explain(quoted + unknown).matches
+    assert matches and matches[0].rule.name == "grappler-layout-failed-notice"
+
+
 def test_long_space_runs_inside_a_message_are_not_split():
     text = "ValueError: shapes differ            (None, 3)"
     assert normalize_text(text) == text

@@ -58,8 +58,8 @@ def explain_records(
     if not matches:
         # INFO lines are read for the wordings of problems only: the fallback's looser readings would find anything in them
         pool = [r for r in records if r.type != INFO_LOG]
-        # only warnings no wording knows were read (a library's FutureWarning in a pasted log): the user's own words
-        # beside them still tell what went wrong
+        # only warnings or log lines no wording knows were read (a library's FutureWarning, a TensorFlow W line): the
+        # user's own words beside them still tell what went wrong
         beside = words_beside_warnings(prose, pool)
         if beside is None:
             matches = _without_wording(pool, ruleset, environment, guess, prose=prose)

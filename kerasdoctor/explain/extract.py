@@ -190,12 +190,25 @@ _INFO_GLOG_LINE = lazy(
 
 
 def words_beside_warnings(prose: str, records: Sequence[ErrorRecord]) -> ErrorRecord | None:
-    """The user's own lines of ``prose`` when every record read from it is a Python warning (a library's FutureWarning
-    pasted in a question): a message record holding them, or None when there are none or other records were read."""
-    if not prose or not records or any(r.kind != "warning" for r in records):
+    """The user's own lines of ``prose`` when every record read from it is a Python warning or a library's log line (a
+    FutureWarning, a TensorFlow ``W`` line pasted in a question): a message record holding them, or None when there are
+    none or other records were read. Beside log lines, the user's lines are those of a few words that are no line of
+    the log (a progress bar, an "Epoch 1/3" line): what the user wrote, or quoted of a message cut from its log prefix
+    (a line copied from its middle), which no record holds."""
+    if not prose or not records or any(r.kind not in ("warning", "log") for r in records):
         return None
     heads = [r.message.strip()[:60] for r in records if r.message.strip()]
     own = [line for line in strip_ansi(prose).splitlines() if line.strip() and not any(head in line for head in heads)]
+    if any(r.kind == "log" for r in records):
+        from kerasdoctor.explain.match import _HANZI, MIN_OWN_HANZI, MIN_OWN_WORDS
+
+        own = [
+            line
+            for line in own
+            if (len(line.split()) >= MIN_OWN_WORDS or len(_HANZI.findall(line)) >= MIN_OWN_HANZI)
+            and _END_OF_MESSAGE.match(line) is None
+            and not holds_log_lines(line)
+        ]
     text = "\n".join(own).strip()[:MAX_MESSAGE_CHARS]
     return ErrorRecord(kind="message", message=text, key_message=unwrap_message(text)) if text else None
 
