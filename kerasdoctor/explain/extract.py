@@ -200,15 +200,9 @@ def words_beside_warnings(prose: str, records: Sequence[ErrorRecord]) -> ErrorRe
     heads = [r.message.strip()[:60] for r in records if r.message.strip()]
     own = [line for line in strip_ansi(prose).splitlines() if line.strip() and not any(head in line for head in heads)]
     if any(r.kind == "log" for r in records):
-        from kerasdoctor.explain.match import _HANZI, MIN_OWN_HANZI, MIN_OWN_WORDS
+        from kerasdoctor.explain.match import long_enough_to_describe
 
-        own = [
-            line
-            for line in own
-            if (len(line.split()) >= MIN_OWN_WORDS or len(_HANZI.findall(line)) >= MIN_OWN_HANZI)
-            and _END_OF_MESSAGE.match(line) is None
-            and not holds_log_lines(line)
-        ]
+        own = [line for line in own if long_enough_to_describe(line) and _END_OF_MESSAGE.match(line) is None and not holds_log_lines(line)]
     text = "\n".join(own).strip()[:MAX_MESSAGE_CHARS]
     return ErrorRecord(kind="message", message=text, key_message=unwrap_message(text)) if text else None
 

@@ -753,6 +753,12 @@ MAX_OWN_LINES = 400  # a question's text around a traceback, not a whole log
 _HANZI = lazy(r"[\u4e00-\u9fff]")
 
 
+def long_enough_to_describe(line: str) -> bool:
+    """Whether a line has the words (or, in Chinese, the characters) of a description rather than a heading or a
+    fragment."""
+    return len(line.split()) >= MIN_OWN_WORDS or len(_HANZI.findall(line)) >= MIN_OWN_HANZI
+
+
 def words_beside_exceptions(prose: str, records: Sequence[ErrorRecord]) -> ErrorRecord | None:
     """The user's own sentences in ``prose`` beside the exceptions read from it (a question's title and text around a
     traceback): a message record holding them, or None when there are none or no exception was read. Of the lines
@@ -764,10 +770,7 @@ def words_beside_exceptions(prose: str, records: Sequence[ErrorRecord]) -> Error
     lines = [
         line
         for line in _own_lines(prose, records, max_lines=MAX_OWN_LINES, indented=False).splitlines()
-        if _NOTEBOOK_LINE.match(line) is None
-        and (len(line.split()) >= MIN_OWN_WORDS or len(_HANZI.findall(line)) >= MIN_OWN_HANZI)
-        and not holds_log_lines(line)
-        and not _reads_as_code(line)
+        if _NOTEBOOK_LINE.match(line) is None and long_enough_to_describe(line) and not holds_log_lines(line) and not _reads_as_code(line)
     ]
     words = "\n".join(lines).strip()[:MAX_MESSAGE_CHARS]
     return ErrorRecord(kind="message", message=words, key_message=unwrap_message(words)) if words else None
