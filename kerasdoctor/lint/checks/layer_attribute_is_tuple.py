@@ -35,15 +35,13 @@ class LayerAttributeIsTuple(Check):
         element = value.elements[0]
         if isinstance(element, cst.StarredElement) or not isinstance(element.value, cst.Call):
             return
-        targets = [t.target for t in node.targets]
-        if len(targets) != 1 or not _is_self_attribute(targets[0]) or not self.ctx.in_layer_method():
+        if len(node.targets) != 1:
             return
-        assert isinstance(targets[0], cst.Attribute)
-        self.report(node, attribute=targets[0].attr.value)
-
-
-def _is_self_attribute(target: cst.BaseAssignTargetExpression) -> bool:
-    return isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self"
+        target = node.targets[0].target
+        if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self"):
+            return
+        if self.ctx.in_layer_method():
+            self.report(node, attribute=target.attr.value)
 
 
 CHECK = LayerAttributeIsTuple
