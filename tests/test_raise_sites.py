@@ -382,3 +382,22 @@ def test_near_misses_are_skipped_only_for_a_message_a_check_printed_whole(messag
 def test_a_message_cut_inside_a_checks_placeholder_still_finds_its_family_as_a_near_miss() -> None:
     best = explain("TypeError: The added layer must be an instance of class Layer. Found: ").matches[0]
     assert best.rule.name == "sequential-add-tensor"
+
+
+def test_a_wording_tied_to_shown_frames_does_not_claim_the_generic_check_that_raises_it():
+    """TensorFlow's as_dtype rejects every bad dtype string; only the layer's _set_dtype_policy frame makes it a policy name."""
+    rule = load_rules().by_id("KD856")
+    assert any("shown_frame_function" in p.where for p in rule.errors)
+    typo = "TypeError: Cannot convert the argument `type_value`: 'flaot32' to a TensorFlow DType."
+    assert all(m.rule.id != "KD856" for m in explain(typo, versions={}).matches)
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/train.py", line 3, in <module>\n'
+        '    layer = keras.layers.Dense(3, dtype="mixed_float32")\n'
+        '  File "/venv/lib/python3.11/site-packages/tf_keras/src/engine/base_layer.py", line 2819, in _set_dtype_policy\n'
+        "    self._dtype_policy = policy.get_policy(dtype)\n"
+        '  File "/venv/lib/python3.11/site-packages/tensorflow/python/framework/dtypes.py", line 944, in as_dtype\n'
+        '    raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} "\n'
+        "TypeError: Cannot convert the argument `type_value`: 'mixed_float32' to a TensorFlow DType.\n"
+    )
+    assert explain(traceback, versions={}).matches[0].rule.id == "KD856"

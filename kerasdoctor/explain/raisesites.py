@@ -412,6 +412,8 @@ def linked_rule(site: RaiseSite, rules: RuleSet | Iterable[Rule], *, contextual:
         for pattern in rule.errors:
             if pattern.types and site.kind == "exception" and site.type not in pattern.types:
                 continue
+            if any(key.startswith("shown_") for key in pattern.where):
+                continue  # the wording is the family's only beside code or frames a site's template cannot show
             # the pattern's required text first: compiling every rule's regex would cost more than the lookup
             candidates = [s for s, low in zip(samples, lowered) if pattern.literal is None or pattern.literal in low]
             if candidates and any(compile_pattern(pattern.pattern).search(sample) for sample in candidates):
