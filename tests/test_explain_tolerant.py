@@ -1537,6 +1537,27 @@ def test_a_traceback_cut_before_its_message_on_an_import_statement_is_read_as_th
     assert all(m.name != "keras-internal-module-paths" for m in explain(head + "    layer = Layer()\n").matches)
 
 
+def test_bold_list_items_of_a_pasted_report_are_read_without_the_stars():
+    from kerasdoctor.explain.normalize import strip_markdown
+
+    # conda's solver report pasted into an issue with its lines made bold (github.com/tensorflow/tensorflow/issues/43861)
+    assert strip_markdown(["  **- tensorflow-base -> python[version='3.7.*']**", "**Specifications:** "]) == [
+        "  - tensorflow-base -> python[version='3.7.*']",
+        "Specifications: ",
+    ]
+    # Python's **kwargs and a bare "**- " stay as written
+    assert strip_markdown(["f(**kwargs)", "a **- b"]) == ["f(**kwargs)", "a **- b"]
+    text = (
+        "UnsatisfiableError: The following specifications were found\n"
+        "to be incompatible with the existing python installation in your environment:\n\n"
+        "**Specifications:** \n\n"
+        "  **- tensorflow-base -> python[version='>=3.5,<3.6.0a0|>=3.6,<3.7.0a0|>=3.7,<3.8.0a0']**\n\n"
+        "**Your python: python=3.8**\n"
+    )
+    found = top(text)
+    assert found is not None and (found.name, found.kind) == ("no-tensorflow-wheel-for-python", "wording")
+
+
 def test_a_message_that_lost_its_markdown_code_marks_is_read_without_them():
     from kerasdoctor.kb import unmarked_pattern
 

@@ -220,6 +220,21 @@ def test_pre_1_0_tensorflow_log_line_without_timestamp_is_a_log_record():
     assert [r.message for r in logs] == ["0x18ef02bb0 Compute status: Resource exhausted: OOM when allocating tensor with shape"]
 
 
+def test_libprotobuf_log_lines_are_log_records():
+    # protobuf's own C++ logging (github.com/tensorflow/tensorflow/issues/35573): "[libprotobuf LEVEL file:line] message";
+    # the FATAL line is a record too, beside the exception the C++ runtime prints when it terminates
+    text = (
+        "[libprotobuf ERROR google/protobuf/descriptor_database.cc:394] Invalid file descriptor data passed to EncodedDescriptorDatabase::Add().\n"
+        "[libprotobuf FATAL external/com_google_protobuf/src/google/protobuf/descriptor.cc:1367] CHECK failed: "
+        "GeneratedDatabase()->Add(encoded_file_descriptor, size): \n"
+    )
+    logs = [r.message for r in extract_errors(text) if r.kind == "log"]
+    assert logs == [
+        "Invalid file descriptor data passed to EncodedDescriptorDatabase::Add().",
+        "CHECK failed: GeneratedDatabase()->Add(encoded_file_descriptor, size):",
+    ]
+
+
 def test_tensorflow_log_line_quoted_without_its_level_is_a_log_record():
     # issue titles keep the source location and drop the level and the time
     # (github.com/udacity/CarND-Alexnet-Feature-Extraction/issues/7, github.com/NatLibFi/Annif/issues/427)

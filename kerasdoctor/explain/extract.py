@@ -173,7 +173,10 @@ _GLOG_LINE = lazy(
     r"|(?P<lvl3>[WEF]) (?P<src3>(?:[A-Za-z]:)?[\w./\\-]+\.(?:cc|h|py):\d+)\]"
     # an issue title or a quote that kept the source location but lost the level and the time:
     # "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB."
-    r"|(?P<src4>(?:external/[\w.-]+/)?(?:tensorflow|tsl|xla)/[\w./-]+\.(?:cc|h):\d+)\])\s*(?P<msg>.*)$"
+    r"|(?P<src4>(?:external/[\w.-]+/)?(?:tensorflow|tsl|xla)/[\w./-]+\.(?:cc|h):\d+)\]"
+    # protobuf's own C++ logging, which TensorFlow's native library and the protobuf package both link:
+    # "[libprotobuf ERROR google/protobuf/descriptor_database.cc:394] Invalid file descriptor data ..."
+    r"|\[libprotobuf (?:WARNING|ERROR|FATAL) (?P<src5>[^\]\s]+)\])\s*(?P<msg>.*)$"
 )
 # how such a location without its level begins
 _BARE_SOURCE_START = ("tensorflow/", "external/", "tsl/", "xla/")
@@ -1207,7 +1210,7 @@ class _Parser:
             if m:
                 self._open_log(m.group("msg").strip())
                 return
-        if head in "WEF" or head.isdigit() or line.startswith(_BARE_SOURCE_START):
+        if head in "WEF[" or head.isdigit() or line.startswith(_BARE_SOURCE_START):
             m = _GLOG_LINE.match(line) or _TS_LOG_LINE.match(line)
             if m:
                 self._open_log(m.group("msg").strip())

@@ -64,8 +64,9 @@ _FENCE = lazy(r"^\s*(?:```|~~~)[\w+-]*\s*$")
 # mpirun --tag-output / horovodrun tag every line a rank prints with its job and rank: "[1,3]<stderr>:"
 _RANK_TAG = lazy(r"(?m)^\[\d+(?:,\d+)?\]<std(?:err|out)>:")
 _QUOTE_PREFIX = lazy(r"^(?:[ \t]*>(?!>)[ \t]?)+")
-# **bold** but not Python's **kwargs: a closing ** is never followed by a name
-_BOLD = lazy(r"(?<![^\s>(\[])\*\*(?=[A-Za-z`'\"])([^*\n]+?)(?<=[\w`'\".:)\]])\*\*(?![\w*])")
+# **bold** but not Python's **kwargs: a closing ** is never followed by a name; a bold list item ("**- tensorflow ->
+# python[version='3.6.*']**", a line of conda's solver report, whose own single stars stay) is bold too
+_BOLD = lazy(r"(?<![^\s>(\[])\*\*(?=[A-Za-z`'\"]|- )((?:[^*\n]|\*(?!\*))+?)(?<=[\w`'\".:)\]])\*\*(?![\w*])")
 _WHOLE_LINE_CODE = lazy(r"^(\s*)`([^`]+)`\s*$")
 # a Markdown heading made of an exception line (`#### ImportError: cannot import name 'Network'`): Python never
 # prints a hash before one, an issue editor turns the line into a heading
