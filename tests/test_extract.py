@@ -220,36 +220,38 @@ def test_pre_1_0_tensorflow_log_line_without_timestamp_is_a_log_record():
     assert [r.message for r in logs] == ["0x18ef02bb0 Compute status: Resource exhausted: OOM when allocating tensor with shape"]
 
 
-def test_libprotobuf_log_lines_are_log_records():
-    # protobuf's own C++ logging (github.com/tensorflow/tensorflow/issues/35573): "[libprotobuf LEVEL file:line] message";
-    # the FATAL line is a record too, beside the exception the C++ runtime prints when it terminates
-    text = (
-        "[libprotobuf ERROR google/protobuf/descriptor_database.cc:394] Invalid file descriptor data passed to EncodedDescriptorDatabase::Add().\n"
-        "[libprotobuf FATAL external/com_google_protobuf/src/google/protobuf/descriptor.cc:1367] CHECK failed: "
-        "GeneratedDatabase()->Add(encoded_file_descriptor, size): \n"
-    )
-    logs = [r.message for r in extract_errors(text) if r.kind == "log"]
-    assert logs == [
-        "Invalid file descriptor data passed to EncodedDescriptorDatabase::Add().",
-        "CHECK failed: GeneratedDatabase()->Add(encoded_file_descriptor, size):",
-    ]
-
-
-def test_tensorflow_log_line_quoted_without_its_level_is_a_log_record():
-    # issue titles keep the source location and drop the level and the time
-    # (github.com/udacity/CarND-Alexnet-Feature-Extraction/issues/7, github.com/NatLibFi/Annif/issues/427)
-    text = (
-        "tensorflow/python/keras/engine/training.py is a path in a sentence, not a log line\n"
-        "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB. See logs for memory state.\n"
-        "external/local_tsl/tsl/framework/cpu_allocator_impl.cc:83] Allocation of 414988800 exceeds 10% of free system memory.\n"
-        "2024-05-10 11:33:15.185131: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n"
-    )
-    logs = [r.message for r in extract_errors(text) if r.kind == "log"]
-    assert logs == [
-        "Ran out of memory trying to allocate 144.00MiB. See logs for memory state.",
-        "Allocation of 414988800 exceeds 10% of free system memory.",
-        "TF-TRT Warning: Could not find TensorRT",
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # protobuf's own C++ logging (github.com/tensorflow/tensorflow/issues/35573): "[libprotobuf LEVEL file:line]
+        # message"; the FATAL line is a record too, beside the exception the C++ runtime prints when it terminates
+        (
+            "[libprotobuf ERROR google/protobuf/descriptor_database.cc:394] Invalid file descriptor data passed to EncodedDescriptorDatabase::Add().\n"
+            "[libprotobuf FATAL external/com_google_protobuf/src/google/protobuf/descriptor.cc:1367] CHECK failed: "
+            "GeneratedDatabase()->Add(encoded_file_descriptor, size): \n",
+            [
+                "Invalid file descriptor data passed to EncodedDescriptorDatabase::Add().",
+                "CHECK failed: GeneratedDatabase()->Add(encoded_file_descriptor, size):",
+            ],
+        ),
+        # issue titles keep a TensorFlow log line's source location and drop the level and the time
+        # (github.com/udacity/CarND-Alexnet-Feature-Extraction/issues/7, github.com/NatLibFi/Annif/issues/427)
+        (
+            "tensorflow/python/keras/engine/training.py is a path in a sentence, not a log line\n"
+            "tensorflow/core/common_runtime/bfc_allocator.cc:275] Ran out of memory trying to allocate 144.00MiB. See logs for memory state.\n"
+            "external/local_tsl/tsl/framework/cpu_allocator_impl.cc:83] Allocation of 414988800 exceeds 10% of free system memory.\n"
+            "2024-05-10 11:33:15.185131: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n",
+            [
+                "Ran out of memory trying to allocate 144.00MiB. See logs for memory state.",
+                "Allocation of 414988800 exceeds 10% of free system memory.",
+                "TF-TRT Warning: Could not find TensorRT",
+            ],
+        ),
+    ],
+    ids=["libprotobuf", "tensorflow-without-level"],
+)
+def test_c_plus_plus_log_lines_are_log_records(text: str, expected: list[str]):
+    assert [r.message for r in extract_errors(text) if r.kind == "log"] == expected
 
 
 # a training log with no error in it (github.com/keras-team/keras/issues/1563, Keras 0.3): the validation loss
