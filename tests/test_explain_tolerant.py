@@ -1637,3 +1637,23 @@ def test_a_colon_after_a_word_of_the_message_does_not_end_the_users_words():
     # "object" is the message's own word: what stands before its colon is another subject, as without the colon
     best = top("TypeError: 'Sequential' object: unexpected keyword argument 'workers'")
     assert best is None or not any("words left out" in note for note in best.notes)
+
+
+def test_a_message_in_one_line_triple_backticks_is_read_as_its_own_line():
+    from kerasdoctor.explain.normalize import strip_markdown
+
+    # GitHub shows ```...``` opened and closed on one line as inline code (keras-team/keras#11796)
+    assert strip_markdown(["I get ``` OSError: Unable to open file ``` when calling `load_weights()`."]) == [
+        "I get",
+        "OSError: Unable to open file",
+        "when calling `load_weights()`.",
+    ]
+    # a span that is not closed on its line stays as written
+    assert strip_markdown(["see ```AttributeError: x", "```"]) == ["see ```AttributeError: x"]
+    text = (
+        "I got to the point where training runs, but for some reason it throws this error:\n"
+        "``` OSError: Unable to open file (unable to lock file, errno = 35, error message = 'Resource temporarily "
+        "unavailable') ``` when trying to call `model.load_weights()`.\n"
+    )
+    found = top(text)
+    assert found is not None and found.name == "h5-file-locked" and found.confidence >= CONFIDENT

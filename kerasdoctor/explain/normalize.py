@@ -261,7 +261,7 @@ def strip_markdown(lines: list[str]) -> list[str]:
     # last line ("`ModuleNotFoundError   Traceback ..." ... "No module named 'keras'`"): its backticks are no
     # part of what Python printed, and the closing one would end the message
     in_span = False
-    for line in lines:
+    for line in _split_one_line_fences(lines):
         if ("```" in line or "~~~" in line) and _FENCE.match(line):
             continue
         if "`" in line and "```" not in line and line.count("`") % 2:
@@ -279,6 +279,28 @@ def strip_markdown(lines: list[str]) -> list[str]:
         if "#" in line[:8]:
             line = _HEADING_EXCEPTION.sub("", line)
         out.append(line)
+    return out
+
+
+def _split_one_line_fences(lines: list[str]) -> list[str]:
+    """Put what a line's ```...``` span holds on a line of its own.
+
+    GitHub renders triple backticks opened and closed on one line as inline code, and users wrap a
+    message in them mid-sentence ("I get ``` OSError: Unable to open file (...) ``` when calling
+    `load_weights()`"): Python printed the span's text as a line of its own, which is where an exception
+    line is read.
+    """
+    out: list[str] = []
+    for line in lines:
+        if line.count("```") < 2:
+            out.append(line)
+            continue
+        pieces = line.split("```")
+        if len(pieces) % 2 == 0:  # an unclosed span: leave the line as it is
+            out.append(line)
+            continue
+        # the line's own margin stays on its first piece; what follows a span starts a line of its own
+        out.extend(piece.rstrip() if i == 0 else piece.strip() for i, piece in enumerate(pieces) if piece.strip())
     return out
 
 
