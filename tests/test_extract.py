@@ -915,6 +915,21 @@ def test_a_traceback_pasted_on_one_line_is_read_frame_by_frame():
     assert [(f.function, f.code) for f in rec.frames] == [("<module>", "model.fit(x, y)"), ("fit", "tmp_logs = self.train_function(iterator)")]
 
 
+@pytest.mark.parametrize("quote", ["", "`"])
+def test_a_last_frame_pasted_on_one_line_with_its_exception_is_read_as_both(quote):
+    # an issue quotes only the last frame, its source line and the exception, all on one line (in a code span)
+    text = (
+        f'{quote}File "/venv/lib/python3.10/site-packages/tensorflow/lite/python/optimize/calibrator.py", line 152, '
+        "in _feed_tensors self._calibrator.FeedTensor(input_array) ValueError: Cannot set tensor: Got value of type "
+        f"FLOAT64 but expected type FLOAT32 for input 0, name: serving_default_images:0 {quote}\n"
+        "I tried to convert the images in the folder to float32 and I still get the same error\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.type == "ValueError"
+    assert rec.message.startswith("Cannot set tensor: Got value of type FLOAT64 but expected type FLOAT32 for input 0")
+    assert [(f.function, f.code) for f in rec.frames] == [("_feed_tensors", "self._calibrator.FeedTensor(input_array)")]
+
+
 @pytest.mark.parametrize(
     ("frame", "function", "code"),
     [
