@@ -1560,6 +1560,40 @@ def test_an_exception_line_under_the_users_short_words_after_a_blank_line_is_a_s
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        "If I try to load the model using `hub.KerasLayer` instead, I get a different error.",
+        "When I'm running it on the GPU, it fails with",
+        "Then I get this",
+    ],
+)
+def test_a_clause_of_the_users_own_i_after_a_message_ends_it(words: str) -> None:
+    # an issue quoting two errors, the user's sentence between them opening on a conjunction and "I"
+    text = (
+        "RuntimeError: Exporting/importing meta graphs is not supported when eager execution is enabled.\n"
+        "\n"
+        f"{words}\n"
+        "\n"
+        "ValueError: Importing a SavedModel with tf.saved_model.load requires a 'tags=' argument\n"
+    )
+    assert [r.type for r in extract_errors(text)] == ["RuntimeError", "ValueError"]
+    assert extract_errors(text)[0].message == "Exporting/importing meta graphs is not supported when eager execution is enabled."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "If using Keras pass *_constraint arguments to layers.",  # a library's own advice, no first person
+        "When the input is a dataset, `y` should not be passed.",
+    ],
+)
+def test_a_librarys_conditional_line_stays_in_its_message(line: str) -> None:
+    text = f"ValueError: first line of the message\n{line}\n"
+    (record,) = extract_errors(text)
+    assert record.message == f"first line of the message\n{line}"
+
+
+@pytest.mark.parametrize(
     "line",
     [
         'Call arguments received by layer "dense" (type Dense):',  # a library's own lead-in: quoted names, a call

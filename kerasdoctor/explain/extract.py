@@ -300,10 +300,12 @@ _PROSE = lazy(
     r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
     r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
 )
-# the user's words after an exception line: first-person and social openings, or a question; a library's message
-# goes on with lines that read like prose too ("Could not automatically infer the output shape / dtype")
+# the user's words after an exception line: first-person and social openings, a clause opening on the user's own "I"
+# ("If I load it with hub.KerasLayer instead, I get another error."), or a question; a library's message goes on with
+# lines that read like prose too ("Could not automatically infer the output shape / dtype", "If using Keras pass ...")
 _USER_WORDS = lazy(
     r"^(?:(?:I|I'm|I've|I'd|My|Please|Anyone|Thanks|Thank|Hi|Hello|Same|Here is) [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?"
+    r"|(?:If|When|After|Then|But|And|So|Now|Since|Because|Once|Before|Instead,?|However,?) I(?:'m|'ve|'d)? [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?"
     r"|(?:How|What|Why|Can|Could|Does|Any|Also|However) [^:=()\[\]{}]*\w[^:=()\[\]{}]*\?[^?]*)$"
 )
 # a line of the user's own Chinese (Japanese, Korean) words: CJK text with no path or quoted name in it, which a
