@@ -717,8 +717,7 @@ def _split_display_lines(raw: str) -> Iterator[str]:
     if 'File "' in raw:
         # a one-line paste: its frames, and the exception the last frame ran on into (a frame line alone, as an
         # issue's code span shows it, can carry the exception too)
-        parts = _INLINE_FRAME.split(raw) if _INLINE_FRAME.search(raw) else [raw]
-        pieces = [piece for part in parts for piece in _split_exception_line(part) if piece.strip()]
+        pieces = [piece for part in _INLINE_FRAME.split(raw) for piece in _split_exception_line(part) if piece.strip()]
     for piece in pieces:
         if any(sign in piece for sign in _GLUE_SIGNS) and _GLUED.search(piece):
             # Keras's progress bar ends without a newline, so the next log line or traceback continues
