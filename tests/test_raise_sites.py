@@ -143,6 +143,15 @@ def test_fallback_names_the_check_when_no_rule_matches():
     assert any("your Keras 3.15.1 has this check" in n for n in top["notes"])
 
 
+def test_a_bare_message_raised_in_several_places_is_titled_by_the_function_raising_it_in_most_files():
+    # keras/src/layers/layer.py and keras/layers/layer.py (3.0) Layer.__init__, keras/src/models/model.py Model.quantize
+    text = "ValueError: Unrecognized keyword arguments passed to Functional: {'foo': 1}"
+    top = explain(text, rules=EMPTY_RULES, versions={"keras": "3.15.1"}).matches[0].to_dict()
+    site = top["raise_site"]
+    assert site["function"] == "Layer.__init__", site
+    assert "Model.quantize" in {o["function"] for o in site["also_in"]}
+
+
 # Older wordings of checks whose newer wording a rule matches, as the raising code words them:
 # keras-team/keras 2.2.1 keras/engine/network.py Network.summary (2.2.3 words it "This model has not yet been built");
 # TensorFlow 1.15 tensorflow/python/keras/engine/input_spec.py assert_input_compatibility (2.5 says "input(s)").
