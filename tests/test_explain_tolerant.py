@@ -449,6 +449,36 @@ def test_frames_rank_the_family_when_the_message_is_missing(text, family):
     assert best.record.location is not None and best.record.location.path in ("model.py", "predict.py")
 
 
+# a Keras 3 op resumed by TorchDynamo after a graph break (keras#19602, torch 2.3 with jit_compile=True), as pytest
+# prints it; the frame's function is the resume function Dynamo made, named after the function it resumes
+DYNAMO_RESUMED_PYTEST = """keras/src/ops/numpy.py:3582: in matmul
+    if any_symbolic_tensors((x1, x2)):
+keras/src/ops/numpy.py:3584: in {function}
+    return backend.numpy.matmul(x1, x2)
+
+>   def matmul(x1, x2):
+E   AttributeError: 'Parameter' object has no attribute 'fget'
+"""
+# the name PyTorch 2.0-2.1 gave the resume function, in a plain traceback
+DYNAMO_RESUMED_TRACEBACK = """Traceback (most recent call last):
+  File "/venv/lib/python3.10/site-packages/keras/src/ops/numpy.py", line 3584, in {function}
+    return backend.numpy.matmul(x1, x2)
+AttributeError: 'Parameter' object has no attribute 'fget'
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "function"), [(DYNAMO_RESUMED_PYTEST, "torch_dynamo_resume_in_matmul_at_3582"), (DYNAMO_RESUMED_TRACEBACK, "<resume in matmul>")]
+)
+def test_a_frame_torchdynamo_resumes_shows_the_code_ran_under_torch_compile(text, function):
+    best = top(text.format(function=function))
+    assert best is not None and best.rule.name == "torch-backend-jit-compile" and best.kind == "frames"
+    assert best.confidence < CONFIDENT
+    # the same message raised in the function itself, not in a resumed frame, says nothing of torch.compile
+    plain = explain(text.format(function="matmul"), versions={}).matches
+    assert all(m.rule.name != "torch-backend-jit-compile" for m in plain)
+
+
 # Python 2.7 running a script named keras.py that imports keras: the message does not say the package was shadowed
 SHADOWING_SCRIPT = """Traceback (most recent call last):
   File "{name}.py", line 1, in <module>

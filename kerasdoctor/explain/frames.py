@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 _IDENTIFIER = lazy(r"[A-Za-z_]\w*")
 _DOTTED_NAME = lazy(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _GRAPH_NODE = lazy(r"(?:Detected at node |\{\{node |\[\[Node: |\bnode )'?([\w/.-]+)")
+# TorchDynamo (torch.compile) runs the rest of a function after a graph break in a function of its own making,
+# named torch_dynamo_resume_in_<function>_at_<line> (PyTorch 2.2+) or "<resume in <function>>" (PyTorch 2.0-2.1)
+_DYNAMO_RESUME = lazy(r"torch_dynamo_resume_in_\w+_at_\d+|<resume in [\w.<>]+>")
+DYNAMO_RESUME_WORD = "torch_dynamo_resume_in"
 NEAR_RAISE = 3  # the innermost frames: where the check that failed lives
 BASE_NEAR = 0.55
 BASE_FAR = 0.4
@@ -50,12 +54,15 @@ def _frame_words(frames: Sequence[Frame]) -> list[set[str]]:
     ``__init__.py`` is qualified by its package too ('numpy.__getattr__'). A dotted name of the
     source line also gives each of its adjacent pairs ('keras.engine' from ``from keras.engine
     import training``), so a rule can name a module by its package: ``keras_tuner.engine`` is
-    not ``keras.engine``.
+    not ``keras.engine``. A function TorchDynamo made to resume a compiled frame also gives
+    ``torch_dynamo_resume_in`` whatever function it resumes: the code ran under torch.compile.
     """
     out = []
     for frame in reversed(frames):
         function = frame.function.split(".")[-1].split("(")[0].strip()
         words = {function}
+        if _DYNAMO_RESUME.compiled().fullmatch(frame.function.strip()):
+            words.add(DYNAMO_RESUME_WORD)
         stem = module_stem(frame.path) if function else ""
         if stem:
             words.add(f"{stem}.{function}")
