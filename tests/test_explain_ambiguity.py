@@ -787,3 +787,23 @@ def test_the_users_words_choose_between_families_whose_wordings_tie_on_a_bare_me
         '    "config": {"value": obj.decode("utf-8")},\n' + message
     )
     assert names(explain(traced, rules=RULES, versions={}).matches)[0] == "torch-module-wrapper-not-serializable"
+
+
+def test_a_warning_before_a_traceback_cut_off_above_its_error_line_is_not_certain() -> None:
+    # the deprecation warning is the only line a wording knows, but the run failed on something the paste cut off
+    text = (
+        'model2.py:79: UserWarning: Update your `Model` call to the Keras 2 API: `Model(inputs=Tensor("in..., outputs=Tensor("co...)`\n'
+        "  model = Model(input=inputs, output=conv10)\n"
+        "Epoch 1/20\n"
+        "Traceback (most recent call last):\n"
+        '  File "main.py", line 21, in <module>\n'
+        "    model.fit_generator(myGene, steps_per_epoch=100, epochs=20)\n"
+        '  File "/usr/lib/python3.6/site-packages/keras/engine/training.py", line 1418, in fit_generator\n'
+        "    initial_epoch=initial_epoch)\n"
+    )
+    first = explain(text).matches[0]
+    assert first.rule.name == "removed-layer-arguments"
+    assert first.confidence < CONFIDENT
+    # the warning alone is what the user asks about, and keeps its confidence
+    alone = explain(text.split("Epoch 1/20")[0]).matches[0]
+    assert alone.rule.name == "removed-layer-arguments" and alone.confidence >= CONFIDENT

@@ -35,6 +35,27 @@ def test_keras2_in_user_code_takes_last_indented_error_and_user_frame():
     assert rec.location.path.endswith("k2_in_user_code_cce.py")
 
 
+def test_tf22_to_25_user_code_frames_are_read():
+    # TF 2.2-2.5 autograph prints "path:line function  *" (TF 2.6+ as Python does); a path may hold spaces and a drive
+    text = (
+        "AttributeError: in user code:\n\n"
+        "    /usr/local/lib/python3.7/dist-packages/tensorflow/python/keras/engine/training.py:806 train_function  *\n"
+        "        return step_function(self, iterator)\n"
+        "    D:\\work\\my project\\losses.py:54 my_loss  *\n"
+        "        crf, idx = y_pred._keras_history[:2]\n\n"
+        "    AttributeError: 'Tensor' object has no attribute '_keras_history'\n"
+    )
+    (rec,) = extract_errors(text)
+    assert rec.key_message == "'Tensor' object has no attribute '_keras_history'"
+    assert [(f.function, f.line) for f in rec.inner_frames] == [("train_function", 806), ("my_loss", 54)]
+    assert rec.inner_frames[1].path == "D:\\work\\my project\\losses.py"
+    assert rec.inner_frames[1].code == "crf, idx = y_pred._keras_history[:2]"
+    assert rec.location is not None and rec.location.function == "my_loss"
+    # the same shape outside an "in user code:" block is no frame
+    (plain,) = extract_errors("ValueError: bad value\n    notes.py:3 thing  *\n")
+    assert plain.inner_frames == ()
+
+
 def test_graph_execution_error_keeps_the_ops_message():
     (rec,) = exceptions("k3_graph_execution_label_range")
     assert rec.type == "InvalidArgumentError"
@@ -182,6 +203,20 @@ def test_bare_exception_line_keeps_no_text_below_it():
     first, second = extract_errors(chained)
     assert (first.type, first.message, first.chained) == ("StopIteration", "", True)
     assert second.type == "RuntimeError"
+
+
+def test_retyped_chain_sentence_still_separates_the_exceptions():
+    # copied by hand from a screen: "occured", no colon, the frames left out as dots
+    text = (
+        "TypeError: int() argument must be a string, a bytes-like object or a number, not 'Tensor'\n"
+        "......\n"
+        "During handling of the above exception, another exception occured\n"
+        ".....\n"
+        "ValueError: Duplicate node name in graph: 'mask/ones/packed'\n"
+    )
+    first, second = extract_errors(text)
+    assert first.type == "TypeError" and "Duplicate" not in first.message
+    assert (second.type, second.message) == ("ValueError", "Duplicate node name in graph: 'mask/ones/packed'")
 
 
 def test_colab_markdown_link_frames():

@@ -10,7 +10,7 @@ from kerasdoctor.explain.extract import (
     words_beside_warnings,
 )
 from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error, words_beside_exceptions
-from kerasdoctor.types import GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
+from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -99,6 +99,11 @@ def explain_records(
         seen = {m.rule.id for m in own}
         merged = [*own, *(m for m in matches if m.rule.id not in seen)]
         matches = sorted(merged, key=lambda m: (m.record.kind != "exception" and m.rule.severity == "info", -m.confidence))
+        if not any(r.message.strip() for r in unexplained):
+            # the traceback's own error line was cut off: a Python warning printed before it (a deprecated argument
+            # converted, a slow path taken) is what the paste still names, but it did not stop the run, so it is no
+            # certain account of what failed
+            matches = [m.replaced(confidence=min(m.confidence, CONFIDENT - 0.01)) if m.record.kind == "warning" else m for m in matches]
     # an INFO line is one of the errors only when a family's wording fitted it
     errors = [r for r in records if r.type != INFO_LOG or any(m.record is r for m in matches)]
     return Explanation(errors=errors, matches=add_shared_families(matches, ruleset, records, prose), environment=environment)

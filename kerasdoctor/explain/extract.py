@@ -110,6 +110,10 @@ _CHAIN_CAUSE = "The above exception was the direct cause of the following except
 # Python's report of an error it ignored while shutting down (a session's __del__, an atexit hook): noise after the real one
 _SHUTDOWN_NOISE = ("Exception ignored in", "Error in atexit._run_exitfuncs")
 _CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
+# the two chain sentences as a person retypes them (a phone photo copied by hand): "occured", the colon left off
+_CHAIN_SENTENCE = lazy(
+    r"^(?:During handling of the above exception, another exception occurr?ed|The above exception was the direct cause of the following exception):?$"
+)
 # TF 1.x repeats a graph error's type after its "Caused by op" frames as "InvalidArgumentError (see above for traceback): ..."
 _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
@@ -280,6 +284,9 @@ _END_OF_MESSAGE = lazy(
     r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|Process finished with exit code|In \[\d*\]:|>>> |\$ )"
 )
 _INNER_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+# TF 2.2-2.5 autograph prints the frames of its "in user code:" block as "path:line function  *" (a star marks the
+# user's own frames, two the innermost one of them), the source line indented below: TF 2.6 and later as Python does
+_OLD_USER_CODE_FRAME = lazy(r"^\s+(?P<path>(?:[A-Za-z]:)?[^:\n]+?\.py):(?P<line>\d+) (?P<func>[A-Za-z_<][\w.<>]*)(?:\s+\*{1,2})?\s*$")
 _USER_CODE_KEY = lazy(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
 _ENVELOPE = lazy(
     r"Exception encountered when calling [^\n]*\n\n(?P<inner>.*?)(?:\n\n(?:Call arguments|Arguments) received by|\Z)",
@@ -496,14 +503,19 @@ def unwrap_message(message: str) -> str:
 
 
 def _inner_frames(message: str) -> tuple[Frame, ...]:
-    if 'File "' not in message:
+    old_user_code = _USER_CODE_HEADER in message
+    if 'File "' not in message and not old_user_code:
         return ()
+
+    def frame_line(line: str) -> re.Match[str] | None:
+        return _INNER_FRAME.match(line) or (_OLD_USER_CODE_FRAME.match(line) if old_user_code else None)
+
     frames = []
     lines = message.split("\n")
     for i, line in enumerate(lines):
-        m = _INNER_FRAME.match(line)
+        m = frame_line(line)
         if m:
-            code = lines[i + 1].strip() if i + 1 < len(lines) and not _INNER_FRAME.match(lines[i + 1]) else ""
+            code = lines[i + 1].strip() if i + 1 < len(lines) and not frame_line(lines[i + 1]) else ""
             frames.append(Frame(path=m.group("path"), line=int(m.group("line")), function=m.group("func"), code=code))
     return tuple(frames)
 
@@ -927,7 +939,7 @@ class _Parser:
             self._scan(line)
             return
         if self.state == "message":
-            if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT):
+            if stripped in (_CHAIN_CAUSE, _CHAIN_CONTEXT) or _CHAIN_SENTENCE.match(stripped):
                 self.chain_pending = True
                 self._flush()
                 return
