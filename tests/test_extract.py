@@ -734,6 +734,27 @@ def test_pytest_short_traceback_frames_and_error_lines():
     assert rec.location is not None and rec.location.path == "test_k.py"
 
 
+def test_pytest_long_traceback_pasted_as_an_indented_code_block():
+    # github.com/keras-team/keras/issues/19602: pytest's long format, pasted with every line indented by four spaces
+    long_format = (
+        "keras/src/layers/core/dense.py:150: in call\n"
+        "    x = ops.matmul(inputs, self.kernel)\n"
+        "keras/src/ops/numpy.py:3584: in torch_dynamo_resume_in_matmul_at_3582\n"
+        "    return backend.numpy.matmul(x1, x2)\n"
+        "_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _\n"
+        "\n"
+        ">   def matmul(x1, x2):\n"
+        "E   AttributeError: 'Parameter' object has no attribute 'fget'\n"
+        "\n"
+        "keras/src/backend/torch/numpy.py:60: AttributeError\n"
+    )
+    indented = "\n".join("    " + line if line else line for line in long_format.splitlines())
+    for text in (long_format, indented):
+        (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+        assert rec.type == "AttributeError" and rec.key_message == "'Parameter' object has no attribute 'fget'"
+        assert [f.function for f in rec.frames] == ["call", "torch_dynamo_resume_in_matmul_at_3582"]
+
+
 def test_traceback_cut_inside_a_multiline_raise_is_diagnosed_from_its_raise_site():
     # github.com/OlafenwaMoses/ImageAI/issues/705: Colab output cut inside the raise statement's context lines
     from kerasdoctor import explain

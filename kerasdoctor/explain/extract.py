@@ -1176,6 +1176,12 @@ class _Parser:
             self._start_traceback()
             self._frames_line(line, line.strip())
             return
+        if line[:1].isspace() and ": in " in line and _PYTEST_FRAME.match(line.lstrip()):
+            # a pytest traceback pasted indented as a whole (a markdown code block): its indent is the paste's margin
+            dedented = line.lstrip()
+            self._start_traceback(line[: len(line) - len(dedented)])
+            self._frames_line(dedented, dedented.strip())
+            return
         if line[:1] == "-" and (m := _IPY_ARROW.match(line.strip())):
             # IPython's arrow line ("-> 1185     if class_weight:") with its frame's header cut off above it:
             # the frame's place is unknown, its failing line is not
