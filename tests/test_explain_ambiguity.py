@@ -563,6 +563,17 @@ def test_the_users_words_choose_between_the_families_of_a_shared_shape_message()
     assert names(described)[0] == "input-rank-mismatch"
 
 
+def test_a_title_that_retells_the_message_does_not_describe_its_family() -> None:
+    # NumPy's message is shared by ragged lists and by gym's (observation, info) reset tuple: the title only
+    # retells it, so the user's own sentence decides
+    line = "ValueError: setting an array element with a sequence."
+    titled = "Setting array element with sequence\nMy DQN broke after updating gym: env.reset() now returns a tuple.\n" + line
+    assert names(explain(titled, rules=RULES, versions={}).matches)[0] == "gym-new-step-reset-api"
+    # a sentence of the user's own around the message still describes what they did
+    told = "I get setting an array element with a sequence when I turn my list of sentences of different lengths into an array\n" + line
+    assert names(explain(told, rules=RULES, versions={}).matches)[0] == "non-rectangular-sequence"
+
+
 def _placeholder_traceback(calling_line: str, calling_path: str) -> str:
     return (
         "Traceback (most recent call last):\n"

@@ -688,6 +688,9 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
             words.append(record.replaced(message=text, key_message=text))
     own = _own_lines(prose, records, first.evidence) if first.evidence else ""
     if own:
+        # a title that retells the message ("Setting array element with sequence") is the library's words again
+        own = "\n".join(line for line in own.splitlines() if not _retells(line, first.evidence))
+    if own:
         words.append(first.record.replaced(kind="message", type=None, message=own, key_message=own))
     if not words:
         return None
@@ -696,6 +699,23 @@ def _described_beside(first: Match, shared: Sequence[Match], records: Sequence[E
     if first.rule.name in named or len(named) != 1:
         return None
     return candidates.get(named.pop())
+
+
+_WORD = lazy(r"[a-z]{3,}")
+MIN_RETOLD_WORDS = 3  # a wording of fewer long words is too short to be recognised retold
+MAX_WORDS_AROUND_RETELLING = 4  # "Error in predict function." around it: a heading, not a description
+
+
+def _retells(line: str, evidence: str) -> bool:
+    """Whether a line the user wrote is the matched message again in other spacing or with its small words dropped
+    (an issue's title), with at most a few words of their own around it."""
+    told = set(_WORD.findall(evidence.lower()))
+    if len(told) < MIN_RETOLD_WORDS:
+        return False
+    words = _WORD.findall(line.lower())
+    if not told.issubset(words):
+        return False
+    return sum(word not in told for word in words) <= MAX_WORDS_AROUND_RETELLING
 
 
 # the lines of a traceback that the library prints, not the user: its header and its frames
