@@ -1171,16 +1171,13 @@ class _Parser:
             self._frames_line(line, line.strip())
             return
         ipython_frame = line.startswith(("File ", "Cell In", "Input In")) or ".ipynb Cell " in line
-        if (": in " in line and _PYTEST_FRAME.match(line)) or (ipython_frame and _starts_ipython_frame(line)):
-            # a pytest traceback, or IPython 8 frames pasted without the header line above them
-            self._start_traceback()
-            self._frames_line(line, line.strip())
-            return
-        if line[:1].isspace() and ": in " in line and _PYTEST_FRAME.match(line.lstrip()):
-            # a pytest traceback pasted indented as a whole (a markdown code block): its indent is the paste's margin
-            dedented = line.lstrip()
-            self._start_traceback(line[: len(line) - len(dedented)])
-            self._frames_line(dedented, dedented.strip())
+        pytest_frame = ": in " in line and _PYTEST_FRAME.match(line.lstrip())
+        if pytest_frame or (ipython_frame and _starts_ipython_frame(line)):
+            # a pytest traceback, or IPython 8 frames pasted without the header line above them; a pytest traceback
+            # pasted indented as a whole (a markdown code block) has that indent for its margin
+            margin = line[: len(line) - len(line.lstrip())] if pytest_frame else ""
+            self._start_traceback(margin)
+            self._frames_line(line[len(margin) :], line.strip())
             return
         if line[:1] == "-" and (m := _IPY_ARROW.match(line.strip())):
             # IPython's arrow line ("-> 1185     if class_weight:") with its frame's header cut off above it:
