@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 # CONFIDENT, every other kind stays below its cap however strong its evidence looks.
 MATCH_KINDS = ("wording", "raise-site", "frames", "fuzzy", "symptom")
 CONFIDENT = 0.8
+# the most an answer may claim when its evidence does not allow CONFIDENT (a shared wording, a quote in prose)
+BELOW_CONFIDENT = CONFIDENT - 0.01
 # how transformers' and diffusers' lazy imports end the RuntimeError that quotes the error an import hit
 LAZY_IMPORT_WRAPPER = "(look up to see its traceback):"
 KIND_CAPS = {"wording": 0.99, "raise-site": 0.75, "frames": 0.7, "fuzzy": 0.65, "symptom": 0.5}

@@ -10,7 +10,7 @@ from kerasdoctor.explain.extract import (
     words_beside_warnings,
 )
 from kerasdoctor.explain.match import add_shared_families, lowered_texts, match_error, words_beside_exceptions
-from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
+from kerasdoctor.types import BELOW_CONFIDENT, GENERIC_WORDING, INFO_LOG, ErrorRecord, Explanation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def explain_records(
             # the traceback's own error line was cut off: a Python warning printed before it (a deprecated argument
             # converted, a slow path taken) is what the paste still names, but it did not stop the run, so it is no
             # certain account of what failed
-            matches = [m.replaced(confidence=min(m.confidence, CONFIDENT - 0.01)) if m.record.kind == "warning" else m for m in matches]
+            matches = [m.replaced(confidence=min(m.confidence, BELOW_CONFIDENT)) if m.record.kind == "warning" else m for m in matches]
     # an INFO line is one of the errors only when a family's wording fitted it
     errors = [r for r in records if r.type != INFO_LOG or any(m.record is r for m in matches)]
     return Explanation(errors=errors, matches=add_shared_families(matches, ruleset, records, prose), environment=environment)

@@ -12,7 +12,20 @@ from __future__ import annotations
 
 from kerasdoctor.kb import compile_derived, compile_pattern, unmarked_pattern, unmarked_prefilter
 from kerasdoctor.lazyre import IGNORECASE, lazy
-from kerasdoctor.types import CONFIDENT, GENERIC_WORDING, INFO_LOG, KIND_CAPS, LAZY_IMPORT_WRAPPER, BestPerRule, ErrorPattern, ErrorRecord, Frame, Match, Rule
+from kerasdoctor.types import (
+    BELOW_CONFIDENT,
+    CONFIDENT,
+    GENERIC_WORDING,
+    INFO_LOG,
+    KIND_CAPS,
+    LAZY_IMPORT_WRAPPER,
+    BestPerRule,
+    ErrorPattern,
+    ErrorRecord,
+    Frame,
+    Match,
+    Rule,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,7 +67,7 @@ WRAPPER_TYPE = "RuntimeError"
 # neither the whole message (names, shapes, the rest of the check's wording) nor its class or traceback:
 # they name the check, not which of its causes the user hit, so such a hit stays below CONFIDENT.
 SHORT_QUOTE = 40
-PROSE_QUOTE_CAP = CONFIDENT - 0.01
+PROSE_QUOTE_CAP = BELOW_CONFIDENT
 # words a user writes about their own problem and a library message does not (Keras messages do say
 # "please" and "we expect", so those are left out)
 _PROSE_MARKERS = lazy(r"(?<![\w'])(?:i|i'm|i've|my|me|why|how|anyone|someone)(?![\w'])|我|为什么|怎么|请问|求助|如何", IGNORECASE)
@@ -576,7 +589,7 @@ def _without_false_certainty(ranked: list[Match]) -> list[Match]:
         note = f"the library prints this same message when the cause is {' or '.join(shared)}: its words alone do not say which"
     else:
         return ranked
-    scale = (CONFIDENT - 0.01) / first.confidence
+    scale = BELOW_CONFIDENT / first.confidence
     tied = {id(m) for m in (first, *rivals)}
     return [m.replaced(confidence=m.confidence * scale, notes=(*m.notes, note) if m is first else m.notes) if id(m) in tied else m for m in ranked]
 
