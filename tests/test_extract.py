@@ -1780,6 +1780,23 @@ def test_indented_exception_line_after_a_compiled_frame_is_the_exception():
     assert rec.frames[-1].code == ""
 
 
+def test_margin_line_under_a_compiled_frame_is_the_message_not_its_source_line():
+    # a frame of Cython code (.pyx) prints no source line: the line at the margin below it is what is left of the
+    # exception line (here h5py's message, whose start a carriage return in the file name hid), and the user's own
+    # words after it do not become the message
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "video_demo.py", line 22, in main\n'
+        "    load_model('.\\results\\weights_c3d.h5')\n"
+        '  File "h5py\\h5f.pyx", line 78, in h5py.h5f.open\n'
+        "esults\\weights_c3d.h5', errno = 22, error message = 'Invalid argument', flags = 0, o_flags = 0)\n"
+        "有人遇到过吗？\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.message.startswith("esults\\weights_c3d.h5', errno = 22")
+    assert rec.frames[-1].code == ""
+
+
 def test_indented_line_under_a_python_frame_stays_its_source_line():
     text = "Traceback (most recent call last):\n  File \"train.py\", line 3, in <module>\n    KeyError: int = 3\nNameError: name 'x' is not defined\n"
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]

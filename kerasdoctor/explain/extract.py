@@ -1102,8 +1102,18 @@ class _Parser:
             return
         m = _EXC_LINE.match(stripped)
         looks_like_exception = bool(m and (_LOOKS_LIKE_EXC.search(m.group("type")) or "." in m.group("type") or m.group("msg") is not None))
-        if not looks_like_exception and not self.ipython_type and self.frames and not self.frames[-1].code and self.frames[-1].line is not None:
+        if (
+            not looks_like_exception
+            and not self.ipython_type
+            and self.frames
+            and not self.frames[-1].code
+            and self.frames[-1].line is not None
+            and not self.frames[-1].path.endswith(_COMPILED_SUFFIXES)
+            and not self.frames[-1].path.startswith("<frozen ")
+        ):
             # 'File "x.py", line 3, in f' followed by its source line at the margin: a paste that lost its indent
+            # (a frame of compiled code, h5py's "h5f.pyx", prints no source line: what follows it is the message;
+            # a "<stdin>" frame may be a blog's copy of a session, whose code it shows)
             last = self.frames[-1]
             self.frames[-1] = Frame(path=last.path, line=last.line, function=last.function, code=stripped)
             self.loose_code = True
