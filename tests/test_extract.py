@@ -1802,3 +1802,26 @@ def test_indented_line_under_a_python_frame_stays_its_source_line():
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert rec.type == "NameError"
     assert rec.frames[-1].code == "KeyError: int = 3"
+
+
+def test_raising_statement_at_the_margin_whose_frame_line_was_lost_is_not_the_message():
+    # the paste kept the caller's frame and the raising frame's source line (an assert with its message), not the
+    # raising frame's 'File' line: the exception line after that statement is the exception
+    text = (
+        'File "/Users/fox/PycharmProjects/dqn-master/dqn.py", line 53, in build_functions\n'
+        "    self.build_model()\n"
+        "\n"
+        "assert type(outputs) in {list, tuple}, 'Output to a TensorFlow backend function should be a list or tuple.'\n"
+        "AssertionError: Output to a TensorFlow backend function should be a list or tuple.\n"
+    )
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type == "AssertionError"
+    assert rec.message == "Output to a TensorFlow backend function should be a list or tuple."
+    assert rec.frames[-1].function == "build_functions"
+
+
+def test_raising_statement_at_the_margin_without_an_exception_line_after_it_stays_the_message():
+    text = 'File "/x/model.py", line 3, in build\n    self.check()\n\nassert ok, "the shapes differ"\n'
+    (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
+    assert rec.type is None
+    assert rec.message == 'assert ok, "the shapes differ"'

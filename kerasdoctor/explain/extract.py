@@ -73,6 +73,9 @@ _IPY_OLD_FRAME = lazy(
     r" in (?P<func><cell line: \d+>|[\w<>.]+)(?:\(|\s*$)"
 )
 _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(?P<msg>.+?)(?P=q)""")
+# a raising statement pasted at the margin under a traceback's frames: the source line of a frame whose 'File' line
+# the paste lost (an assert with its message, a raise of a named exception)
+_SOURCE_STATEMENT = lazy(r"""^(?:assert\s.*,\s*[fr]?["']|raise\s+[A-Za-z_][\w.]*\()""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
 _INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
@@ -809,6 +812,7 @@ class _Parser:
 
     def _flush(self) -> None:
         if self.state == "message":
+            self._drop_lost_frame_source()
             message = "\n".join(self.msg_lines)
             frames = tuple(reversed(self.frames)) if self.vscode else tuple(self.frames)
             record = make_exception_record(self.type, message, frames)
@@ -831,6 +835,23 @@ class _Parser:
         self.pytest = False
         self.vscode = False
         self.definition_stack = False
+
+    def _drop_lost_frame_source(self) -> None:
+        """An untyped message that opens with a raising statement and goes on with an exception line: read the latter.
+
+        'File "dqn.py", line 53 ...' / blank / 'assert type(outputs) in {list, tuple}, 'Output to ...'' /
+        'AssertionError: Output to ...': the statement is the raising frame's source line, whose 'File' line the
+        paste lost; the exception's class and message are on the line after it.
+        """
+        if self.type is not None or len(self.msg_lines) < 2 or not self.frames:
+            return
+        if not _SOURCE_STATEMENT.match(self.msg_lines[0].strip()):
+            return
+        exc = _EXC_LINE.match(self.msg_lines[1].strip())
+        if exc is None or not _LOOKS_LIKE_EXC.search(exc.group("type")) or not exc.group("msg"):
+            return
+        self.type = exc.group("type")
+        self.msg_lines = [exc.group("msg"), *self.msg_lines[2:]]
 
     def _close_chain(self) -> None:
         group = with_chain_location(self.chain_group)
