@@ -173,11 +173,12 @@ def _declared_where_raised(rule: Rule, name: str, record: ErrorRecord) -> bool:
     """Whether one of the rule's wordings of class ``name`` may have been raised where the record's last frame is.
 
     A wording for a SyntaxError in an installed package's file (``raised_in: [site-packages]``) is no
-    evidence for a user's own ``train.py`` that failed to compile, and the other way round.
+    evidence for a user's own ``train.py`` that failed to compile, and the other way round; nor is one
+    whose raising line must hold what the line shown does not (a backslash escape in a line without one).
     """
-    from kerasdoctor.explain.match import location_verdicts
+    from kerasdoctor.explain.match import where_verdicts
 
-    return any(False not in location_verdicts(pattern, record) for pattern in rule.errors if name in pattern.types)
+    return any(False not in where_verdicts(pattern, record) for pattern in rule.errors if name in pattern.types)
 
 
 def _shows_compile_error(record: ErrorRecord) -> bool:

@@ -184,7 +184,7 @@ def _calls_any(code: str, names: Collection[str]) -> bool:
     return False
 
 
-def _where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
+def where_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
     """Per ``where`` condition: True when the traceback shows it holds, False when it shows it does not, None when it cannot tell."""
     verdicts: list[bool | None] = []
     for key, values in pattern.where.items():
@@ -241,13 +241,8 @@ def _location_verdict(key: str, values: tuple[str, ...], record: ErrorRecord) ->
     return inside if inside is None or key == "raised_in" else not inside
 
 
-def location_verdicts(pattern: ErrorPattern, record: ErrorRecord) -> list[bool | None]:
-    """The verdicts of the pattern's ``raised_in`` / ``not_raised_in`` conditions alone: where the error was raised."""
-    return [_location_verdict(key, values, record) for key, values in pattern.where.items() if key in _LOCATION_KEYS]
-
-
 def _where_factor(pattern: ErrorPattern, record: ErrorRecord) -> float:
-    verdicts = _where_verdicts(pattern, record) if pattern.where else []
+    verdicts = where_verdicts(pattern, record) if pattern.where else []
     if False in verdicts:
         return 0.0
     return UNKNOWN_WHERE_FACTOR ** verdicts.count(None)
@@ -257,7 +252,7 @@ def shown_conditions(match: Match) -> int:
     """How many of the hit's ``where`` conditions the traceback shows to hold: evidence beyond the wording."""
     if match.pattern is None or not match.pattern.where:
         return 0
-    return _where_verdicts(match.pattern, match.record).count(True)
+    return where_verdicts(match.pattern, match.record).count(True)
 
 
 def _quotes_another_error(record: ErrorRecord) -> bool:
