@@ -1207,6 +1207,11 @@ def test_pytest_frames_copied_without_the_error_margin_keep_their_exception():
         ),
         # Python 3.6, a notebook pasted from the raising line's arrow (https://github.com/akTwelve/tutorials/issues/9)
         ("-> 2097         from keras.engine import saving\n\nImportError: cannot import name 'saving'\n", "cannot import name 'saving' from 'keras.engine'"),
+        # the user's own words around the exception line, below an IPython frame and a blank line
+        (
+            "---> 26 from keras.layers import Input, Softmax\n\n运行时报错：ImportError: cannot import name 'Softmax'，求助\n",
+            "cannot import name 'Softmax' from 'keras.layers'",
+        ),
         # the name is not among those the statement imports: nothing to complete
         (
             "Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    from keras import layers\nImportError: cannot import name 'merge'\n",

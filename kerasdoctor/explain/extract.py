@@ -837,15 +837,18 @@ class _Parser:
         self.definition_stack = False
 
     def _drop_lost_frame_source(self) -> None:
-        """An untyped message that opens with a raising statement and goes on with an exception line: read the latter.
+        """An untyped message that opens with a raising statement or the user's CJK words and goes on with an exception line: read the latter.
 
         'File "dqn.py", line 53 ...' / blank / 'assert type(outputs) in {list, tuple}, 'Output to ...'' /
         'AssertionError: Output to ...': the statement is the raising frame's source line, whose 'File' line the
-        paste lost; the exception's class and message are on the line after it.
+        paste lost; the exception's class and message are on the line after it. The words of a Chinese post
+        written around the exception line ("运行时报错：ImportError: ...，求助") stand above it once it is put on
+        a line of its own (normalize.split_glued_exception_lines).
         """
         if self.type is not None or len(self.msg_lines) < 2 or not self.frames:
             return
-        if not _SOURCE_STATEMENT.match(self.msg_lines[0].strip()):
+        first = self.msg_lines[0].strip()
+        if not _SOURCE_STATEMENT.match(first) and not (_CJK_PROSE.match(first) and not _NAMES_EXCEPTION.search(first)):
             return
         exc = _EXC_LINE.match(self.msg_lines[1].strip())
         if exc is None or not _LOOKS_LIKE_EXC.search(exc.group("type")) or not exc.group("msg"):
