@@ -831,9 +831,14 @@ def _validate_symptoms(path: str, symptoms: Any, problems: list[str]) -> None:
             continue
         from kerasdoctor.explain.symptoms import phrase_keywords
 
+        listed: set[str] = set()
         for phrase in phrases:
             if len(phrase_keywords(phrase)) < 2:
                 problems.append(f"{path}: symptoms.{language}: {phrase!r} needs at least two keywords (a single word matches too much)")
+            spelled = " ".join(phrase.casefold().split())
+            if spelled in listed:
+                problems.append(f"{path}: symptoms.{language}: {phrase!r} is listed twice")
+            listed.add(spelled)
 
 
 def _validate_frames(path: str, frames: Any, problems: list[str]) -> None:

@@ -629,7 +629,8 @@ def test_kind_is_in_json_and_text_output():
     assert "matched on the message" in proc.stdout.splitlines()[0]
 
 
-def test_a_symptom_phrase_needs_two_keywords():
+def _nan_loss_with_symptoms(symptoms: dict[str, list[str]]) -> tuple[dict, str]:
+    """nan-loss's rule data with these symptom phrases, and its file name."""
     rule = load_rules().get("nan-loss")
     data = {
         "id": rule.id,
@@ -640,11 +641,21 @@ def test_a_symptom_phrase_needs_two_keywords():
         "docs": dict(rule.docs),
         "errors": [],
         "examples": {},
-        "symptoms": {"en": ["nan"], "zh": ["损失 nan"]},
+        "symptoms": symptoms,
     }
-    problems = validate_rule(data, f"{rule.id}-{rule.name}.yaml")
+    return data, f"{rule.id}-{rule.name}.yaml"
+
+
+def test_a_symptom_phrase_needs_two_keywords():
+    problems = validate_rule(*_nan_loss_with_symptoms({"en": ["nan"], "zh": ["损失 nan"]}))
     assert any("'nan' needs at least two keywords" in p for p in problems)
     assert not any("损失" in p for p in problems)
+
+
+def test_a_symptom_phrase_listed_twice_in_one_language_is_a_problem():
+    data, path = _nan_loss_with_symptoms({"en": ["loss becomes nan", "Loss  becomes NaN"], "zh": ["loss becomes nan"]})
+    problems = validate_rule(data, path)
+    assert [p for p in problems if "listed twice" in p] == [f"{path}: symptoms.en: 'Loss  becomes NaN' is listed twice"]
 
 
 COLAB = """---------------------------------------------------------------------------
