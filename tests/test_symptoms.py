@@ -455,6 +455,19 @@ def test_found_that_reports_what_the_user_noticed_not_a_failed_search() -> None:
         assert found is None or found.partial
 
 
+def test_a_download_of_the_projects_code_is_no_failed_download() -> None:
+    groups = WordGroups(vocabulary([["download", "下载"], ["hang", "hangs", "卡住", "卡在"], ["fail", "失败"]]))
+    assert fit("download hangs", "the mnist download hangs at 10%", groups)
+    assert fit("download hangs", "下载数据集的时候卡住了", groups)
+    # the download that got the code worked: what hangs is the code run after it
+    for text in ("I downloaded your code but training hangs at epoch 1", "我下载了你的项目，但运行的时候总是会卡在这里"):
+        found = fit("download hangs", text, groups)
+        assert found is None or found.partial
+    # a file the code fetches keeps the sense of a download
+    assert fit("download fails", "I downloaded your code, and then the weights download fails", groups)
+    assert fit("下载 失败", "下载了你的代码，但是下载权重失败", groups)
+
+
 def test_a_windows_dll_is_read_without_the_cuda_release_glued_to_its_name() -> None:
     assert tokens("cudart64_101.dll and cublas64_11.dll not found") == ["cudart64", "101", "dll", "and", "cublas64", "11", "dll", "not", "found"]
     assert tokens("dense_1 and conv2d_3") == ["dense_1", "and", "conv2d_3"]  # a layer's name keeps its number

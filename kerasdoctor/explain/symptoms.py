@@ -309,6 +309,22 @@ def _data_sense(units: Sequence[str]) -> frozenset[int]:
     return frozenset(i for i, unit in enumerate(units) if unit in _OWN_WORDS and _said_within(units, i, _OWN_REACH, _OWN_DATA.__contains__))
 
 
+# "I downloaded your code and it fails", "我下载了你的项目，但运行时卡住": the download that got the project's code
+# (its repository, source, scripts) worked; the symptom is what the code does after, not a download that fails
+# or hangs. A download word is read in that sense when the code is named within a few words after it, in its
+# clause ("downloaded the code", "下载了作者的源码"); a file the code fetches (weights, a dataset, a model) keeps
+# the download sense
+_DOWNLOAD_WORDS = frozenset(["download", "downloaded", "downloading", "downloads"])
+_CODE_WORDS = frozenset(["code", "codes", "project", "repo", "repository", "source", "sources", "codebase"])
+_CODE_REACH = 3
+_CJK_CODE_DOWNLOAD = lazy(r"下载(?=了?(?:你|您|作者|大佬|楼主|博主)?们?的?(?:这个|该|本)?(?:项目|代码|源码|源代码|工程|仓库))")
+
+
+def _code_download_sense(units: Sequence[str]) -> frozenset[int]:
+    """The download words of the text said of getting the project's code ("downloaded your code")."""
+    return frozenset(i for i, unit in enumerate(units) if unit in _DOWNLOAD_WORDS and _said_within(units, i, _CODE_REACH, _CODE_WORDS.__contains__))
+
+
 def _is_cjk(token: str) -> bool:
     return not token.isascii()
 
@@ -820,7 +836,11 @@ class _Text:
         self.fine = frozenset(fine)
         self.units = units
         self.negated = _negated_positions(units) | negated
-        self.chars = "".join(u if _is_cjk(u) else _GAP for u in units)
+        chars = "".join(u if _is_cjk(u) else _GAP for u in units)
+        if "下载" in chars:
+            # "下载了你的项目": the download that got the code is no keyword (``_code_download_sense``)
+            chars = _CJK_CODE_DOWNLOAD.sub(_GAP * 2, chars)
+        self.chars = chars
         positions: dict[str, list[int]] = {}
         stems: dict[str, list[int]] = {}
         # a freeze word that freezes a part of the model is no keyword of a phrase: it says neither "hangs" nor "stuck"
@@ -829,6 +849,9 @@ class _Text:
         # nor does a find word that reports what the user noticed say a search failed
         if not _FIND_WORDS.isdisjoint(self.set):
             settled |= _reporting_sense(units)
+        # nor a download of the project's code say a download failed
+        if not _DOWNLOAD_WORDS.isdisjoint(self.set):
+            settled |= _code_download_sense(units)
         for i, unit in enumerate(units):
             if not _is_cjk(unit) and i not in settled:
                 positions.setdefault(unit, []).append(i)
