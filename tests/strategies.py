@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_RULE_PATH = ROOT / "tests" / "data" / "rules_sample" / "KD990-sample-marshal.yaml"
+# the id a test's own rule takes: one no built-in rule has, or the built-in rule would be found in its place
+USER_RULE_ID = next(f"KD{n}" for n in range(999, 99, -1) if not any((ROOT / "rules").glob(f"KD{n}-*.yaml")))
 
 EXCEPTION_TYPES = ["ValueError", "TypeError", "AttributeError", "tensorflow.python.framework.errors_impl.InvalidArgumentError", "Exception", "KeyError"]
 FRAGMENTS = [
@@ -124,7 +126,7 @@ def sample_rule() -> dict[str, Any]:
     import yaml
 
     rule: dict[str, Any] = yaml.safe_load(SAMPLE_RULE_PATH.read_text())
-    rule.update(id="KD991", name="fuzzed-rule")
+    rule.update(id=USER_RULE_ID, name="fuzzed-rule")
     return rule
 
 
@@ -204,8 +206,8 @@ odd_yaml = st.one_of(
             "? [a]\n: b\n",
             "[" * 5000 + "]" * 5000,
             "a: &a [*a]\n",
-            "\ufeffid: KD991\n",
-            "id: KD991\nid: KD992\n",
+            f"\ufeffid: {USER_RULE_ID}\n",
+            f"id: {USER_RULE_ID}\nid: KD992\n",
             "\x00\x01",
         ]
     ),

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
-from strategies import deep_traceback, error_bytes, error_text, malformed_rules, odd_exceptions, odd_yaml
+from strategies import USER_RULE_ID, deep_traceback, error_bytes, error_text, malformed_rules, odd_exceptions, odd_yaml
 
 from kerasdoctor import kb, render
 from kerasdoctor.explain import explain, explain_file
@@ -68,7 +68,7 @@ def test_any_exception_is_explained(exc: BaseException) -> None:
 
 def load_one(text: str) -> tuple[kb.RuleSet, Path]:
     directory = Path(tempfile.mkdtemp())
-    path = directory / "KD991-fuzzed-rule.yaml"
+    path = directory / f"{USER_RULE_ID}-fuzzed-rule.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     # the user's directory loaded as load_rules does, beside the built-in rules parsed once
     own = kb.load_rule_dir(str(directory))
@@ -81,7 +81,7 @@ def assert_costs_only_itself(ruleset: kb.RuleSet, path: Path) -> None:
         assert problem.startswith(f"{path}") and "\n" not in problem
     assert ruleset.get("KD503") is not None, "a bad user rule took the built-in rules down"
     if own:
-        assert ruleset.get("KD991") is None
+        assert ruleset.get(USER_RULE_ID) is None
     explanation = explain("ValueError: bad marshal data (unknown type code)", rules=ruleset, versions={})
     assert explanation.matches
     render.rules_table_text(ruleset.rules)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SAMPLE_RULES, run_cli
+from strategies import USER_RULE_ID
 
 from kerasdoctor import kb
 from kerasdoctor.explain import explain
@@ -22,7 +23,7 @@ MESSAGE = "ValueError: bad marshal data (unknown type code)"
 
 def user_rule(**changes: Any) -> dict[str, Any]:
     rule = copy.deepcopy(SAMPLE)
-    rule.update(id="KD991", name="user-rule")
+    rule.update(id=USER_RULE_ID, name="user-rule")
     for dotted, value in changes.items():
         target = rule
         *parents, last = dotted.split("__")
@@ -34,7 +35,7 @@ def user_rule(**changes: Any) -> dict[str, Any]:
 
 def write_rule(directory: Path, rule: dict[str, Any] | str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "KD991-user-rule.yaml"
+    path = directory / f"{USER_RULE_ID}-user-rule.yaml"
     path.write_text(rule if isinstance(rule, str) else yaml.safe_dump(rule))
     return path
 
@@ -49,8 +50,8 @@ BAD_RULES = {
     "five-thousand-groups": (user_rule(errors__0__pattern="(" * 5000 + "a" + ")" * 5000), "errors[0].pattern: longer than"),
     "huge-repeat": (user_rule(errors__0__pattern="a{4294967296}"), "errors[0].pattern: bad regex"),
     "large-repeat": (user_rule(errors__0__pattern="ba{2,100000}d"), "errors[0].pattern: a repeat count of 100000"),
-    "date-value": ("id: KD991\nname: user-rule\nwhen: 2024-01-01\n", "a date value is not allowed"),
-    "int-key": ("id: KD991\nname: user-rule\n1: one\n", "key 1 must be text"),
+    "date-value": (f"id: {USER_RULE_ID}\nname: user-rule\nwhen: 2024-01-01\n", "a date value is not allowed"),
+    "int-key": (f"id: {USER_RULE_ID}\nname: user-rule\n1: one\n", "key 1 must be text"),
 }
 
 
@@ -61,7 +62,7 @@ def test_a_bad_user_rule_costs_only_itself_with_one_line_naming_file_and_field(t
     ruleset = kb.load_rules([str(tmp_path / "rules")], use_cache=False)
     (problem,) = [p for p in ruleset.problems if str(path) in p]
     assert problem.startswith(f"{path}: ") and expected in problem and "\n" not in problem
-    assert ruleset.get("KD503") is not None and ruleset.get("KD991") is None
+    assert ruleset.get("KD503") is not None and ruleset.get(USER_RULE_ID) is None
     explanation = explain(MESSAGE, rules=ruleset)
     assert explanation.best is not None and explanation.best.id == "KD503"
 
@@ -85,7 +86,7 @@ def test_a_backtracking_user_pattern_times_out_instead_of_hanging(tmp_path: Path
     rule["errors"][0].pop("type")
     write_rule(tmp_path / "rules", rule)
     ruleset = kb.load_rules([str(tmp_path / "rules")], use_cache=False)
-    assert not [p for p in ruleset.problems if "KD991" in p]
+    assert not [p for p in ruleset.problems if USER_RULE_ID in p]
     start = time.process_time()  # CPU time: a hang spends it, a busy machine's other processes do not
     explanation = explain("a" * 40 + "!", rules=ruleset)
     assert time.process_time() - start < 5
@@ -93,7 +94,7 @@ def test_a_backtracking_user_pattern_times_out_instead_of_hanging(tmp_path: Path
     assert any(problem.startswith(f"{tmp_path / 'rules'}") and "gave up after" in problem for problem in kb.SLOW_PATTERNS.values())
     # the same pattern still matches what it matches quickly
     kb.SLOW_PATTERNS.clear()
-    assert explain("aaaa", rules=ruleset).best.id == "KD991"
+    assert explain("aaaa", rules=ruleset).best.id == USER_RULE_ID
 
 
 def test_a_backtracking_user_pattern_stays_time_limited_when_read_as_a_retyped_title(tmp_path: Path) -> None:
@@ -125,8 +126,8 @@ def test_builtin_patterns_stay_on_the_standard_engine() -> None:
     assert type(pattern.compiled()).__module__ == "re"
 
 
-ALIAS_BOMB = """\
-id: KD991
+ALIAS_BOMB = f"""\
+id: {USER_RULE_ID}
 name: user-rule
 lint:
   calls: [keras.layers.Dense]
@@ -143,14 +144,14 @@ def test_yaml_alias_bomb_and_oversized_files_are_refused_quickly(tmp_path: Path)
     ruleset = kb.load_rules([str(tmp_path / "bomb")], use_cache=False)
     assert time.process_time() - start < 5
     assert f"{path}: more than {kb.MAX_RULE_VALUES} values once aliases are expanded" in ruleset.problems
-    big = write_rule(tmp_path / "big", "id: KD991\nnotes: |\n" + "  x\n" * 600_000)
+    big = write_rule(tmp_path / "big", f"id: {USER_RULE_ID}\nnotes: |\n" + "  x\n" * 600_000)
     assert any(p.startswith(f"{big}: larger than") for p in kb.load_rules([str(tmp_path / "big")], use_cache=False).problems)
     check = run_cli("rules", "check", str(tmp_path / "bomb"))
     assert check.returncode == 1 and "aliases" in check.stdout
 
 
 def lint_rule(message: str) -> Rule:
-    return Rule(id="KD991", name="user-rule", title="the title", severity="warning", category="python", docs={}, errors=(), lint={"message": message})
+    return Rule(id=USER_RULE_ID, name="user-rule", title="the title", severity="warning", category="python", docs={}, errors=(), lint={"message": message})
 
 
 @pytest.mark.parametrize(
