@@ -812,7 +812,7 @@ class _Parser:
 
     def _flush(self) -> None:
         if self.state == "message":
-            self._drop_lost_frame_source()
+            self._exception_line_under_stray_line()
             message = "\n".join(self.msg_lines)
             frames = tuple(reversed(self.frames)) if self.vscode else tuple(self.frames)
             record = make_exception_record(self.type, message, frames)
@@ -836,7 +836,7 @@ class _Parser:
         self.vscode = False
         self.definition_stack = False
 
-    def _drop_lost_frame_source(self) -> None:
+    def _exception_line_under_stray_line(self) -> None:
         """An untyped message that opens with a raising statement or the user's CJK words and goes on with an exception line: read the latter.
 
         'File "dqn.py", line 53 ...' / blank / 'assert type(outputs) in {list, tuple}, 'Output to ...'' /
