@@ -1830,3 +1830,16 @@ def test_raising_statement_at_the_margin_without_an_exception_line_after_it_stay
     (rec,) = [r for r in extract_errors(text) if r.kind == "exception"]
     assert rec.type is None
     assert rec.message == 'assert ok, "the shapes differ"'
+
+
+def test_exception_lines_pasted_one_under_another_are_errors_of_their_own() -> None:
+    # the last line of each traceback, kept without its frames: KerasTuner's stop under a trial's own error
+    text = (
+        "ValueError: Incompatible shapes for broadcasting: shapes=[(3,), (3, 5)]\n"
+        "...followed by...\n"
+        "RuntimeError: Number of consecutive failures exceeded the limit of 3.\n"
+    )
+    assert [(r.type, r.message.splitlines()[0]) for r in extract_errors(text)] == [
+        ("ValueError", "Incompatible shapes for broadcasting: shapes=[(3,), (3, 5)]"),
+        ("RuntimeError", "Number of consecutive failures exceeded the limit of 3."),
+    ]

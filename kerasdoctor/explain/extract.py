@@ -791,6 +791,7 @@ class _Parser:
         self.follows_definition_header = False  # ... the line before the one being read did
         self.definition_stack = False  # the frames being read are that stack: they built an op, none of them raised
         self.bare_exception = False  # the exception line after the frames had no colon: Python printed an empty message
+        self.lone_exception_line = False  # the message being read opened with an exception line pasted without frames
         self.info_messages: set[str] = set()  # the distinct INFO lines kept as records
         # a Python warning just read: (type, first message line, location), and the unindented lines after it, which
         # are its message's own lines if its indented source line follows them, else lines of their own
@@ -881,6 +882,13 @@ class _Parser:
         """An exception line at the margin after the user's own words (Chinese, or an English lead-in): the message above ended there."""
         if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip().lstrip("`")):
             return False
+        if self.lone_exception_line and not next((text for text in reversed(self.msg_lines) if text.strip()), "").rstrip().endswith(":"):
+            # exception lines pasted one under another without their tracebacks ("ValueError: ..." then, at the same
+            # margin, "RuntimeError: ..."): each is an error of its own, as KerasTuner's stop after its trials' own
+            # errors or a chained cause is when the user keeps only the last line of each traceback. Under a line
+            # that announces what follows ("Call arguments received by layer ...:", "Function call stack:") the
+            # exception line is the message's own
+            return True
         if len(self.msg_lines) > 2 and not self.msg_lines[-2].strip(" `") and _SHORT_LEAD_IN.match(self.msg_lines[-1].strip()):
             return True
         return any(_CJK_PROSE.match(text.strip()) or _EN_LEAD_IN.match(text.strip()) for text in self.msg_lines[1:])
@@ -900,6 +908,7 @@ class _Parser:
 
     def _begin_message(self, type_name: str | None, first: str) -> None:
         self.bare_exception = False
+        self.lone_exception_line = False
         self.state = "message"
         self.type = type_name
         self.msg_lines = [first]
@@ -1297,6 +1306,7 @@ class _Parser:
                 self._flush()
                 self.frames = _FrameList()
                 self._begin_message(m.group("type"), m.group("msg"))
+                self.lone_exception_line = True
                 return
             m = _LEAD_IN_EXC.match(line.strip())
             if m:
