@@ -330,6 +330,8 @@ _EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"]*(?:\s+[^\s/\\=()\"]+){5,}:$")
 # a short line of the user's own words set apart by a blank line above it ("Without check_env", "Then I get"): one to
 # six plain words, no quote, path, call, number or closing colon a library's message line would hold (TF's "Function
 # call stack:"); an exception line right under it is a second error the user quotes, not part of the message above
+# a line that only marks text left out of a paste: "...", "…", "...followed by...", "[...]"
+_ELISION_MARK = lazy(r"^\[?(?:\.{3}|\u2026)(?:[\w ]{0,30}(?:\.{3}|\u2026))?\]?$")
 _SHORT_LEAD_IN = lazy(r"^[A-Za-z][A-Za-z_-]*(?: [A-Za-z_-]+){0,5}$")
 # what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
 _ISSUE_HEADING = lazy(
@@ -882,11 +884,16 @@ class _Parser:
         """An exception line at the margin after the user's own words (Chinese, or an English lead-in): the message above ended there."""
         if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip().lstrip("`")):
             return False
-        if self.lone_exception_line and not next((text for text in reversed(self.msg_lines) if text.strip()), "").rstrip().endswith(":"):
+        if (
+            self.lone_exception_line
+            and all(not text.strip() or _ELISION_MARK.match(text.strip()) for text in self.msg_lines[1:])
+            and not next((text for text in reversed(self.msg_lines) if text.strip()), "").rstrip().endswith(":")
+        ):
             # exception lines pasted one under another without their tracebacks ("ValueError: ..." then, at the same
-            # margin, "RuntimeError: ..."): each is an error of its own, as KerasTuner's stop after its trials' own
-            # errors or a chained cause is when the user keeps only the last line of each traceback. Under a line
-            # that announces what follows ("Call arguments received by layer ...:", "Function call stack:") the
+            # margin, "RuntimeError: ..."), at most blank lines or an elision mark ("...followed by...") between them:
+            # each is an error of its own, as KerasTuner's stop after its trials' own errors or a chained cause is
+            # when the user keeps only the last line of each traceback. Under a line that announces what follows
+            # ("Call arguments received by layer ...:", "Function call stack:") or other words ("see below") the
             # exception line is the message's own
             return True
         if len(self.msg_lines) > 2 and not self.msg_lines[-2].strip(" `") and _SHORT_LEAD_IN.match(self.msg_lines[-1].strip()):
