@@ -887,7 +887,7 @@ class _Parser:
         if (
             self.lone_exception_line
             and all(not text.strip() or _ELISION_MARK.match(text.strip()) for text in self.msg_lines[1:])
-            and not next((text for text in reversed(self.msg_lines) if text.strip()), "").rstrip().endswith(":")
+            and not self.msg_lines[0].rstrip().endswith(":")
         ):
             # exception lines pasted one under another without their tracebacks ("ValueError: ..." then, at the same
             # margin, "RuntimeError: ..."), at most blank lines or an elision mark ("...followed by...") between them:
