@@ -327,11 +327,11 @@ _NAMES_EXCEPTION = lazy(r"(?:Error|Exception|Warning)\b")
 # circumstances:"): six words or more ending with a colon, with no path, assignment, call or quoted string in it, which
 # a library's message line ending so would hold
 _EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"]*(?:\s+[^\s/\\=()\"]+){5,}:$")
+# a line that only marks text left out of a paste: "...", "…", "...followed by...", "[...]"
+_ELISION_MARK = lazy(r"^\[?(?:\.{3}|\u2026)(?:[\w ]{0,30}(?:\.{3}|\u2026))?\]?$")
 # a short line of the user's own words set apart by a blank line above it ("Without check_env", "Then I get"): one to
 # six plain words, no quote, path, call, number or closing colon a library's message line would hold (TF's "Function
 # call stack:"); an exception line right under it is a second error the user quotes, not part of the message above
-# a line that only marks text left out of a paste: "...", "…", "...followed by...", "[...]"
-_ELISION_MARK = lazy(r"^\[?(?:\.{3}|\u2026)(?:[\w ]{0,30}(?:\.{3}|\u2026))?\]?$")
 _SHORT_LEAD_IN = lazy(r"^[A-Za-z][A-Za-z_-]*(?: [A-Za-z_-]+){0,5}$")
 # what follows a pasted traceback in an issue: its template's headings, after a blank line; no library message has them
 _ISSUE_HEADING = lazy(
