@@ -19,7 +19,12 @@ nothing had been fitted to (a case labelled with no family counts as wrong whate
 A label names the family the thread established at the time: a family added later counts as a
 miss of the first pass (it was one). Cases edited after their commit are read as committed.
 
-    python benchmarks/first_pass.py [--last 10] [--since 2026-12-01] [--jobs 2] [--batches] [--json]
+With ``--engine DIR`` each batch is run by the kerasdoctor package in DIR (``.``: this checkout, or a
+worktree holding a change to the matching code) with the rules and the family prevalence of the batch's parent:
+an engine change measured on reports none of its rules were written from, which the development set, fitted
+rule by rule, cannot show. Compare it with ``--engine`` of the unchanged engine, not with the first pass.
+
+    python benchmarks/first_pass.py [--last 10] [--since 2026-12-01] [--jobs 2] [--batches] [--json] [--engine DIR]
 
 It is a report (exit 0); about 5 s per commit and per 100 cases on one core.
 """
@@ -29,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,12 +127,22 @@ def rank_with(code_dir: Path, texts: list[str], cache: Path) -> list[list[tuple[
     return [[(name, confidence, kind) for name, confidence, kind in row["ranking"]] for row in json.loads(done.stdout)]
 
 
-def first_pass(commit: str, cases: list[dict[str, Any]], work: Path) -> list[list[tuple[str, float, str]]]:
-    """The rankings the code and rules of ``commit``'s parent give the cases."""
+# the engine's data built from the development set: a batch's own labels must not reach it
+PREVALENCE = "kerasdoctor/data/family_prevalence.json"
+
+
+def first_pass(commit: str, cases: list[dict[str, Any]], work: Path, engine: Path | None = None) -> list[list[tuple[str, float, str]]]:
+    """The rankings the code and rules of ``commit``'s parent give the cases; with ``engine``, that package's code
+    with the parent's rules and family prevalence."""
     code = work / commit[:12]
     code.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", f"{commit}^", "kerasdoctor", "rules"], check=True, capture_output=True).stdout
+    parts = ["rules"] if engine else ["kerasdoctor", "rules"]
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", f"{commit}^", *parts], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    if engine is not None:
+        shutil.copytree(engine / "kerasdoctor", code / "kerasdoctor", ignore=shutil.ignore_patterns("__pycache__"))
+        parent = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}^:{PREVALENCE}"], capture_output=True, text=True, check=False)
+        (code / PREVALENCE).write_text(parent.stdout if parent.returncode == 0 else "{}\n", encoding="utf-8")
     return rank_with(code, [c["text"] for c in cases], work / f"cache-{commit[:12]}")
 
 
@@ -180,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="batches run at once")
     parser.add_argument("--batches", action="store_true", help="one line per batch")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--engine", type=Path, default=None, help="run this directory's kerasdoctor package with each batch's parent rules")
     args = parser.parse_args(argv)
+    engine = args.engine.resolve() if args.engine else None
+    if engine is not None and not (engine / "kerasdoctor" / "__init__.py").is_file():
+        print(f"{args.engine}: no kerasdoctor package there", file=sys.stderr)
+        return 2
 
     commits = [(c, s, cases) for c, s in case_commits(args.since, args.last) for cases in [added_cases(c)] if cases]
     if not commits:
@@ -192,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kd-first-pass-") as tmp:
         work = Path(tmp)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            firsts = list(pool.map(lambda item: first_pass(item[0], item[2], work), commits))
+            firsts = list(pool.map(lambda item: first_pass(item[0], item[2], work, engine), commits))
         everything = [case for _, _, cases in commits for case in cases]
         nows = rank_with(REPO, [c["text"] for c in everything], work / "cache-now")
     first_results: list[dict[str, Any]] = []
