@@ -189,3 +189,28 @@ def test_first_pass_bands_count_each_confident_answer_once() -> None:
     ]
     bands = {row["band"]: (row["right"], row["wrong"]) for row in confident_bands(cases)}
     assert bands == {"0.80-0.85": (1, 1), "0.85-0.90": (0, 0), "0.90-0.95": (0, 0), "0.95-1.00": (1, 1)}
+
+
+def test_first_pass_engine_runs_with_the_parent_rules_and_prevalence(tmp_path: Path) -> None:
+    """``--engine``: the given package's code, the batch parent's rules and family prevalence, nothing of the batch."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent / "benchmarks"))
+    from first_pass import PREVALENCE, REPO, case_commits, first_pass
+
+    commits = case_commits(None, 1)
+    if not commits:
+        pytest.skip("no development batch in this clone's history")
+    commit = commits[-1][0]
+    rankings = first_pass(commit, [{"text": "ValueError: Unknown layer: Functional\n"}], tmp_path, engine=REPO)
+    code = tmp_path / commit[:12]
+    parent_rules = subprocess.run(
+        ["git", "-C", str(REPO), "ls-tree", "--name-only", f"{commit}^", "rules/"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert sorted(p.name for p in (code / "rules").iterdir()) == sorted(Path(p).name for p in parent_rules)
+    parent_prevalence = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}^:{PREVALENCE}"], capture_output=True, text=True, check=False)
+    if parent_prevalence.returncode == 0:
+        assert (code / PREVALENCE).read_text(encoding="utf-8") == parent_prevalence.stdout
+    assert (code / "kerasdoctor" / "explain" / "match.py").read_bytes() == (REPO / "kerasdoctor" / "explain" / "match.py").read_bytes()
+    assert rankings[0] and rankings[0][0][0] == "model-from-newer-keras"
