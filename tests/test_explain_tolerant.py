@@ -328,9 +328,10 @@ def test_typo_is_a_fuzzy_match_below_confident():
 @pytest.mark.parametrize(
     ("text", "family", "sibling"),
     [
-        # both families have this wording's words; only the same-rank shapes fit the first once the typo is undone
+        # both families have this wording's words; only the same-rank shapes fit the first once the typos are undone
+        # (one in the message's tail too: "expected shape=(...), found shape=(...)" alone is a wording of its own)
         (
-            "ValueError: Input 0 is incmopatible with layer model: expected shape=(None, 256, 256, 1), found shape=(None, 128, 128, 3)",
+            "ValueError: Input 0 is incmopatible with layer model: expceted shape=(None, 256, 256, 1), found shape=(None, 128, 128, 3)",
             "input-feature-mismatch",
             "input-rank-mismatch",
         ),
