@@ -632,6 +632,18 @@ def test_a_crash_after_the_start_up_notices_is_answered_before_them() -> None:
         assert names(explain(text, rules=RULES, versions={}).matches)[0] == "cpu-instructions-unsupported"
 
 
+def test_a_message_printed_bare_before_the_shells_signal_report_is_read_for_its_wording() -> None:
+    # TensorFlow's CPU feature guard prints its message without a log prefix and aborts; the commands the user typed
+    # above it ("python -c \"import tensorflow\"") must not turn the paste into a described symptom
+    text = (
+        '> docker run -it tensorflow/tensorflow /bin/bash\n> python -c "import tensorflow"\n'
+        "The TensorFlow library was compiled to use AVX instructions, but these aren't available on your machine.\n"
+        "qemu: uncaught target signal 6 (Aborted) - core dumped\nAborted\n"
+    )
+    matches = explain(text, rules=RULES, versions={}).matches
+    assert names(matches)[0] == "cpu-instructions-unsupported" and matches[0].kind == "wording"
+
+
 def test_a_process_killed_after_the_start_up_notices_is_answered_before_them() -> None:
     # PyCharm's report of SIGKILL (the out-of-memory killer, as a rule) ends the run the notices began
     text = _STARTUP_NOTICES + "Epoch 1/10\n\nProcess finished with exit code 137 (interrupted by signal 9: SIGKILL)\n"

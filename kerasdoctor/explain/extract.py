@@ -217,6 +217,14 @@ def words_beside_warnings(prose: str, records: Sequence[ErrorRecord]) -> ErrorRe
     return ErrorRecord(kind="message", message=text, key_message=unwrap_message(text)) if text else None
 
 
+def is_signal_report(record: ErrorRecord) -> bool:
+    """Whether ``record`` is a shell's report of the signal that ended the process (``Aborted``, ``Illegal instruction
+    (core dumped)``): what the library printed before it, bare on stderr without a log prefix (TensorFlow's "compiled to
+    use AVX instructions" before it aborts), is then among the lines read as the user's own."""
+    stripped = record.message.strip()
+    return record.kind == "log" and record.type is None and any(word in stripped for word in _DEATH_WORDS) and bool(_PROCESS_DEATH.match(stripped))
+
+
 def holds_log_lines(text: str) -> bool:
     """Whether a line of ``text`` is a TensorFlow/absl log line of any level: a log was pasted, not a sentence quoting one."""
     for line in text.splitlines():
