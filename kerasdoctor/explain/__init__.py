@@ -64,9 +64,7 @@ def explain_records(
         beside = words_beside_warnings(prose, pool)
         if beside is None:
             matches = _without_wording(pool, ruleset, environment, guess, prose=prose)
-        elif any(is_signal_report(r) for r in pool) and (
-            printed := match_error([beside], ruleset.wording_candidates(lowered_texts([beside])), environment)
-        ):
+        elif any(is_signal_report(r) for r in pool) and (printed := match_error([beside], ruleset.wording_candidates(lowered_texts([beside])), environment)):
             # beside a shell's report of a signal, the lines no record holds include what the library printed bare
             # before the process died: a wording that fits them names the cause, not a symptom described in words
             matches = printed
