@@ -221,8 +221,12 @@ def is_signal_report(record: ErrorRecord) -> bool:
     """Whether ``record`` is a shell's report of the signal that ended the process (``Aborted``, ``Illegal instruction
     (core dumped)``): what the library printed before it, bare on stderr without a log prefix (TensorFlow's "compiled to
     use AVX instructions" before it aborts), is then among the lines read as the user's own."""
-    stripped = record.message.strip()
-    return record.kind == "log" and record.type is None and any(word in stripped for word in _DEATH_WORDS) and bool(_PROCESS_DEATH.match(stripped))
+    return record.kind == "log" and record.type is None and reports_process_death(record.message.strip())
+
+
+def reports_process_death(stripped: str) -> bool:
+    """Whether a stripped line is a shell's or a runner's report that the process died of a signal or an exit code."""
+    return any(word in stripped for word in _DEATH_WORDS) and bool(_PROCESS_DEATH.match(stripped))
 
 
 def holds_log_lines(text: str) -> bool:
@@ -707,7 +711,7 @@ def _starts_record(line: str) -> bool:
         or _GLOG_LINE.match(line)
         or _ANY_GLOG.match(line)
         or ("Killed" in line and _KILLED.search(line))
-        or (any(word in stripped for word in _DEATH_WORDS) and _PROCESS_DEATH.match(stripped))
+        or reports_process_death(stripped)
         or _PY_WARNING.match(line)
         or _BARE_WARNING.match(stripped)
         or _BARE_EXC_LINE.match(stripped)
@@ -1270,7 +1274,7 @@ class _Parser:
             self.out.add_other("log", None, "Killed")
             return
         stripped = line.strip()
-        if any(word in stripped for word in _DEATH_WORDS) and _PROCESS_DEATH.match(stripped):
+        if reports_process_death(stripped):
             self.out.add_other("log", None, stripped)
             return
         if "val_loss: " in line and (m := _EPOCH_LOSSES.search(line)):
