@@ -23,21 +23,21 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable, Iterator
-    from typing import Any
+    from typing import Any, Literal
 
 # re's flag values (sre_constants.SRE_FLAG_*): the same in every Python 3 release
 IGNORECASE = 2
 MULTILINE = 8
 DOTALL = 16
 
-_STORE_FORMAT = 1
+_STORE_FORMAT = 2
 # a store past this size starts over with what the current process compiled
 MAX_STORE_BYTES = 2_000_000
 
 _compiled_here: dict[tuple[str, int], Any] = {}
-_stored: dict[str, bytes] | None = None  # entries read from the store, None before the first read
+# the store's table (as _read_pack_table gives it), False when there is none or it is unreadable, None before the first read
+_stored: tuple[Any, memoryview, memoryview] | Literal[False] | None = None
 _new: dict[str, bytes] = {}  # entries compiled by this process, not stored yet
-_store_bytes = 0
 _EVERY_LAZY: list[LazyPattern] = []
 
 
@@ -72,33 +72,28 @@ def _store_path() -> str | None:
     base = cache_dir()
     if not base:
         return None
-    return os.path.join(base, f"regex-{_STORE_FORMAT}-{build_tag()}.marshal")
+    return os.path.join(base, f"regex-{_STORE_FORMAT}-{build_tag()}.pack")
 
 
-def _load_store() -> dict[str, bytes]:
-    global _stored, _store_bytes
+def _store_table() -> tuple[Any, memoryview, memoryview] | None:
+    """The store's table, read once: a cold run reads the few entries it needs, not the whole store."""
+    global _stored
     if _stored is None:
-        _stored = {}
         path = _store_path()
-        if path:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read(MAX_STORE_BYTES + 1)
-                payload = marshal.loads(data) if len(data) <= MAX_STORE_BYTES else None  # noqa: S302 - plain data, checked below
-            except (OSError, EOFError, ValueError, TypeError):
-                payload = None
-            entries = payload.get("entries") if isinstance(payload, dict) and payload.get("format") == _STORE_FORMAT else None
-            if isinstance(entries, dict):
-                _stored = entries
-                _store_bytes = len(data)
-    return _stored
+        _stored = (_read_pack_table(path) if path else None) or False
+    return _stored if _stored is not False else None
+
+
+def _stored_entry(key: str) -> bytes | None:
+    table = _store_table()
+    return _entry_in(table, key, _key_hash(key)) if table is not None else None
 
 
 def _from_store(pattern: str, flags: int) -> Any:
     if type(pattern) is not str:
         return None
     key = entry_key(pattern, flags)
-    blob = _load_store().get(key)
+    blob = _stored_entry(key)
     if blob is None:
         blob = _from_packs(key)
     if type(blob) is not bytes:
@@ -174,8 +169,8 @@ def _key_hash(key: str) -> int:
     return (zlib.crc32(data) << 32) | zlib.adler32(data)
 
 
-def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
-    """A file of engine code entries that a later process reads one by one.
+def write_engine_code(path: str, entries: dict[str, bytes]) -> int:
+    """A file of engine code entries that a later process reads one by one; its size, or 0 when it was not written.
 
     After the magic and the entry count: the keys' hashes in order (8 bytes each), then each
     entry's offset, length and checksum (4 bytes each), then the entries, each holding its key
@@ -194,11 +189,12 @@ def write_engine_code(path: str, entries: dict[str, bytes]) -> None:
         places += (offset, len(entry), zlib.crc32(entry))
         offset += len(entry)
     if offset >= 1 << 32:
-        return
+        return 0
     table = b"".join(n.to_bytes(8, sys.byteorder) for n in order) + b"".join(n.to_bytes(4, sys.byteorder) for n in places)
     from kerasdoctor.kb import write_cache_file
 
-    write_cache_file(path, _PACK_MAGIC + len(order).to_bytes(4, "little") + table + b"".join(by_hash[n] for n in order))
+    data = _PACK_MAGIC + len(order).to_bytes(4, "little") + table + b"".join(by_hash[n] for n in order)
+    return len(data) if write_cache_file(path, data) else 0
 
 
 def attach_engine_code(path: str) -> None:
@@ -216,8 +212,12 @@ def _read_pack_table(path: str) -> tuple[Any, memoryview, memoryview] | None:
         handle = open(path, "rb", buffering=0)  # noqa: SIM115 - kept open for the entries, closed on every failure
         start = handle.read(8)
         count = int.from_bytes(start[4:8], "little")
+        # the magic first, and a table no longer than the file: a damaged count must not ask for gigabytes
+        if start[:4] != _PACK_MAGIC or len(start) != 8 or 8 + count * 20 > os.fstat(handle.fileno()).st_size:
+            handle.close()
+            return None
         table = handle.read(count * 20)
-        if start[:4] != _PACK_MAGIC or len(table) != count * 20:
+        if len(table) != count * 20:
             handle.close()
             return None
         return SnapshotBlobs(handle, 8 + count * 20, path), memoryview(table[: count * 8]).cast("Q"), memoryview(table[count * 8 :]).cast("I")
@@ -236,23 +236,37 @@ def _from_packs(key: str) -> bytes | None:
             _pack_tables.append(table)
     if not _pack_tables:
         return None
+    number = _key_hash(key)
+    for table in _pack_tables:
+        blob = _entry_in(table, key, number)
+        if blob is not None:
+            return blob
+    return None
+
+
+def _entry_in(table: tuple[Any, memoryview, memoryview], key: str, number: int) -> bytes | None:
+    """The engine code stored under ``key`` (whose hash is ``number``) in a pack's table, or None."""
     from kerasdoctor.sorted_search import bisect_left
 
-    number = _key_hash(key)
-    for entries, hashes, places in _pack_tables:
-        at = bisect_left(hashes, number)
-        if at == len(hashes) or hashes[at] != number:
-            continue
-        entry = entries.read((places[3 * at], places[3 * at + 1], places[3 * at + 2]))
-        if entry is None:
-            continue
-        try:
-            stored_key, blob = marshal.loads(entry)  # noqa: S302 - plain data, checked here and by the engine
-        except (EOFError, ValueError, TypeError):
-            continue
-        if stored_key == key and type(blob) is bytes:
-            return blob  # type: ignore[no-any-return]
-    return None
+    hashes = table[1]
+    at = bisect_left(hashes, number)
+    if at == len(hashes) or hashes[at] != number:
+        return None
+    entry = _entry_at(table, at)
+    return entry[1] if entry is not None and entry[0] == key else None
+
+
+def _entry_at(table: tuple[Any, memoryview, memoryview], at: int) -> tuple[str, bytes] | None:
+    """The key and engine code of a pack's ``at``-th entry, or None when it is damaged."""
+    entries, _hashes, places = table
+    entry = entries.read((places[3 * at], places[3 * at + 1], places[3 * at + 2]))
+    if entry is None:
+        return None
+    try:
+        stored_key, blob = marshal.loads(entry)  # noqa: S302 - plain data, checked here and by the engine
+    except (EOFError, ValueError, TypeError):
+        return None
+    return (stored_key, blob) if type(stored_key) is str and type(blob) is bytes else None
 
 
 def store_every_pattern() -> None:
@@ -261,35 +275,38 @@ def store_every_pattern() -> None:
     Run when the rule snapshot is rebuilt (``re`` is loaded then anyway), so that later
     runs find whichever of them their input needs.
     """
-    store = _load_store()
     for lazy_pattern in _EVERY_LAZY:
         key = entry_key(lazy_pattern.pattern, lazy_pattern.flags)
-        if key not in store and key not in _new:
+        if key not in _new and _stored_entry(key) is None:
             lazy_pattern.compiled()
 
 
 def save_compiled() -> None:
     """Store the engine code of the patterns this process compiled afresh, for the next process."""
-    global _stored, _store_bytes
+    global _stored
     if not _new:
         return
     path = _store_path()
     if not path:
         return
-    entries = dict(_load_store())
-    added = sum(len(k) + len(v) for k, v in _new.items())
-    if _store_bytes + added > MAX_STORE_BYTES:
+    table = _store_table()
+    entries: dict[str, bytes] = {}
+    if table is not None:
+        for at in range(len(table[1])):
+            entry = _entry_at(table, at)
+            if entry is not None:
+                entries[entry[0]] = entry[1]
+    if sum(len(k) + len(v) for k, v in (*entries.items(), *_new.items())) > MAX_STORE_BYTES:
         entries = {}
     entries.update(_new)
-    payload = marshal.dumps({"format": _STORE_FORMAT, "entries": entries})
-    if len(payload) > MAX_STORE_BYTES:
+    if sum(len(k) + len(v) for k, v in _new.items()) > MAX_STORE_BYTES or not write_engine_code(path, entries):
         return
-    from kerasdoctor.kb import write_cache_file
-
-    if not write_cache_file(path, payload):
-        return
-    _stored, _store_bytes = entries, len(payload)
+    _stored = None  # read again when next asked: the file now holds the new entries
     _new.clear()
+    from kerasdoctor.kb import KEEP_SNAPSHOTS, prune_cache
+
+    # stores of an older format or interpreter build are never read again
+    prune_cache(os.path.dirname(path), "regex-", KEEP_SNAPSHOTS, keep=os.path.basename(path))
 
 
 class LazyPattern:

@@ -231,7 +231,7 @@ def test_stored_regex_code_is_reused_and_equals_re_compile(tmp_path: Path, monke
     _fresh_regex_store(monkeypatch)
     first = lazyre.compile(pattern, lazyre.MULTILINE)
     lazyre.save_compiled()
-    assert len(list(tmp_path.glob("regex-*.marshal"))) == 1
+    assert len(list(tmp_path.glob("regex-*.pack"))) == 1
     _fresh_regex_store(monkeypatch)
     again = lazyre.compile(pattern, lazyre.MULTILINE)
     assert not lazyre._new  # served from the store, not compiled afresh
@@ -252,18 +252,20 @@ def test_damaged_regex_store_is_ignored(tmp_path: Path, monkeypatch: pytest.Monk
     _fresh_regex_store(monkeypatch)
     lazyre.compile(pattern)
     lazyre.save_compiled()
-    (store,) = tmp_path.glob("regex-*.marshal")
-    payload = marshal.loads(store.read_bytes())
-    key = next(iter(payload["entries"]))
-    flags, code, groups, groupindex, indexgroup = marshal.loads(payload["entries"][key])
+    (store,) = tmp_path.glob("regex-*.pack")
+    table = lazyre._read_pack_table(str(store))
+    assert table is not None
+    entry = lazyre._entry_at(table, 0)
+    assert entry is not None
+    key, blob = entry
+    del table  # its file closes
+    flags, code, groups, groupindex, indexgroup = marshal.loads(blob)
     if damage == "garbage":
         store.write_bytes(b"\x00not marshal")
     elif damage == "bad-code":  # engine code the regex engine's own check refuses
-        payload["entries"][key] = marshal.dumps((flags, [99999, *code[1:]], groups, groupindex, indexgroup))
-        store.write_bytes(marshal.dumps(payload))
+        assert lazyre.write_engine_code(str(store), {key: marshal.dumps((flags, [99999, *code[1:]], groups, groupindex, indexgroup))})
     else:
-        payload["entries"][key] = marshal.dumps((flags, "code", groups))
-        store.write_bytes(marshal.dumps(payload))
+        assert lazyre.write_engine_code(str(store), {key: marshal.dumps((flags, "code", groups))})
     _fresh_regex_store(monkeypatch)
     compiled = lazyre.compile(pattern)
     assert compiled == re.compile(pattern)
@@ -481,6 +483,24 @@ def test_damaged_engine_code_beside_the_snapshot_is_compiled_afresh(tmp_path: Pa
     monkeypatch.setattr(lazyre, "_pack_tables", [])
     monkeypatch.setattr(lazyre, "_packs_read", 0)
     assert lazyre.compile(pattern, lazyre.MULTILINE) == re.compile(pattern, re.MULTILINE)
+    assert lazyre._new  # compiled afresh
+
+
+def test_engine_code_file_whose_count_overstates_its_size_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from kerasdoctor import lazyre
+
+    _without_engine_code_files(tmp_path, monkeypatch)
+    pattern = r"Graph disconnected: (\w+)"
+    path = tmp_path / "kb-test.regex"
+    assert lazyre.write_engine_code(str(path), {lazyre.entry_key(pattern, 0): lazyre.engine_code(pattern, 0)})
+    data = bytearray(path.read_bytes())
+    data[4:8] = (2**32 - 1).to_bytes(4, "little")  # ~86 GB of table by its count
+    path.write_bytes(bytes(data))
+    assert lazyre._read_pack_table(str(path)) is None
+    lazyre.attach_engine_code(str(path))
+    assert lazyre.compile(pattern) == re.compile(pattern)
     assert lazyre._new  # compiled afresh
 
 
