@@ -84,18 +84,20 @@ def _store_table() -> tuple[Any, memoryview, memoryview] | None:
     return _stored if _stored is not False else None
 
 
-def _stored_entry(key: str) -> bytes | None:
+def _stored_entry(key: str, number: int) -> bytes | None:
+    """The engine code the store holds under ``key`` (whose hash is ``number``), or None."""
     table = _store_table()
-    return _entry_in(table, key, _key_hash(key)) if table is not None else None
+    return _entry_in(table, key, number) if table is not None else None
 
 
 def _from_store(pattern: str, flags: int) -> Any:
     if type(pattern) is not str:
         return None
     key = entry_key(pattern, flags)
-    blob = _stored_entry(key)
+    number = _key_hash(key)
+    blob = _stored_entry(key, number)
     if blob is None:
-        blob = _from_packs(key)
+        blob = _from_packs(key, number)
     if type(blob) is not bytes:
         return None
     try:
@@ -227,7 +229,7 @@ def _read_pack_table(path: str) -> tuple[Any, memoryview, memoryview] | None:
         return None
 
 
-def _from_packs(key: str) -> bytes | None:
+def _from_packs(key: str, number: int) -> bytes | None:
     global _packs_read
     while _packs_read < len(_packs):
         _packs_read += 1
@@ -236,7 +238,6 @@ def _from_packs(key: str) -> bytes | None:
             _pack_tables.append(table)
     if not _pack_tables:
         return None
-    number = _key_hash(key)
     for table in _pack_tables:
         blob = _entry_in(table, key, number)
         if blob is not None:
@@ -277,7 +278,7 @@ def store_every_pattern() -> None:
     """
     for lazy_pattern in _EVERY_LAZY:
         key = entry_key(lazy_pattern.pattern, lazy_pattern.flags)
-        if key not in _new and _stored_entry(key) is None:
+        if key not in _new and _stored_entry(key, _key_hash(key)) is None:
             lazy_pattern.compiled()
 
 
@@ -296,10 +297,13 @@ def save_compiled() -> None:
             entry = _entry_at(table, at)
             if entry is not None:
                 entries[entry[0]] = entry[1]
-    if sum(len(k) + len(v) for k, v in (*entries.items(), *_new.items())) > MAX_STORE_BYTES:
+    added = sum(len(k) + len(v) for k, v in _new.items())
+    if added > MAX_STORE_BYTES:
+        return
+    if added + sum(len(k) + len(v) for k, v in entries.items()) > MAX_STORE_BYTES:
         entries = {}
     entries.update(_new)
-    if sum(len(k) + len(v) for k, v in _new.items()) > MAX_STORE_BYTES or not write_engine_code(path, entries):
+    if not write_engine_code(path, entries):
         return
     _stored = None  # read again when next asked: the file now holds the new entries
     _new.clear()
