@@ -350,6 +350,21 @@ def test_the_shells_killed_report_is_a_log_record(line):
     assert [(r.kind, r.message) for r in extract_errors(text)] == [("log", "Killed")]
 
 
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "warn 17:50:15.519: StdErr from Kernel Process "],  # bare on stderr, or relayed by VS Code's Jupyter log
+)
+def test_the_openmp_runtimes_fatal_line_is_a_log_record_beside_a_warning(prefix):
+    omp = "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized."
+    text = (
+        f"{prefix}{omp}\n"
+        "OMP: Hint This means that multiple copies of the OpenMP runtime have been linked into the program.\n"
+        "c:\\env\\lib\\site-packages\\traitlets\\traitlets.py:2544: FutureWarning: Supporting extra quotes around strings is deprecated\n"
+        "  warn(\n"
+    )
+    assert ("log", omp) in [(r.kind, r.message) for r in extract_errors(text)]
+
+
 @pytest.mark.parametrize("line", ["The process was Killed by my colleague", "from callbacks import Killed"])
 def test_killed_in_prose_or_code_is_no_record(line):
     assert not [r for r in extract_errors(f"Epoch 1/1\n{line}\n") if r.message == "Killed"]

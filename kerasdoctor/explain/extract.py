@@ -711,6 +711,7 @@ def _starts_record(line: str) -> bool:
         or _GLOG_LINE.match(line)
         or _ANY_GLOG.match(line)
         or ("Killed" in line and _KILLED.search(line))
+        or "OMP: Error #" in line
         or reports_process_death(stripped)
         or _PY_WARNING.match(line)
         or _BARE_WARNING.match(stripped)
@@ -1272,6 +1273,11 @@ class _Parser:
                 return
         if "Killed" in line and _KILLED.search(line):
             self.out.add_other("log", None, "Killed")
+            return
+        if "OMP: Error #" in line:
+            # the OpenMP runtime's fatal message before it aborts the process, bare on stderr or under the log prefix
+            # of the program that relayed it (VS Code's "warn 17:50:15.519: StdErr from Kernel Process OMP: Error #15: ...")
+            self.out.add_other("log", None, line[line.index("OMP: Error #") :].strip())
             return
         stripped = line.strip()
         if reports_process_death(stripped):
