@@ -129,6 +129,15 @@ def test_a_two_word_template_is_recognised_only_where_the_message_begins():
     assert "index_table_from_tensor" not in [s.function for s in index.lookup("ValueError", squeeze)]
 
 
+def test_an_untyped_line_must_be_mostly_the_templates_own_words():
+    """``%s is not compatible with %s`` (hdf5_format's ``_convert_rnn_weights``) fits any sentence holding those words:
+    with no exception class pasted, the words alone are no evidence of that check unless they make up most of the line."""
+    index = raisesites.RaiseSiteIndex(raisesites.DATA_PATH)
+    sentence = "My old checkpoint from last year is not compatible with the new model"
+    assert "_convert_rnn_weights" not in [s.function for s in index.lookup(None, sentence, record_kind="message")]
+    assert "_convert_rnn_weights" in [s.function for s in index.lookup("ValueError", sentence, record_kind="message")]
+
+
 def test_fallback_names_the_check_when_no_rule_matches():
     text = "ValueError: Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=1.5"
     result = explain(text, rules=EMPTY_RULES, versions={"keras": "3.15.1"})

@@ -32,6 +32,8 @@ MAGIC = b"KDRAISE2\n"
 DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "raise_sites.bin")
 MAX_MESSAGE_CHARS = 4000
 MIN_LITERAL_CHARS = 8
+# the share of an untyped line a template's own words must make up (see lookup)
+MIN_UNTYPED_COVERAGE = 0.5
 # a raise site ranks below a rule's own wording (which alone may reach 0.8), above fuzzy and symptom matches
 LINKED_CONFIDENCE = 0.65
 SIBLING_CONFIDENCE = 0.55
@@ -346,6 +348,9 @@ class RaiseSiteIndex:
             if record_kind == "message" and _lowercased_inside_a_sentence(text, m, site.parts[0]):
                 continue
             site.coverage = min(1.0, site.literal_length() / max(len(text), 1))
+            if not names and record_kind == "message" and site.coverage < MIN_UNTYPED_COVERAGE:
+                # no exception class was pasted: the words alone must be the library's, not someone's line around them
+                continue
             site.matched = m.group(0)
             factor = _type_factor(site, names, record_kind)
             found.append((site.coverage * factor, site.literal_length(), site))
