@@ -246,6 +246,7 @@ _PROCESS_DEATH = lazy(
     # an IDE's run console (PyCharm): a signal's name, or a Windows status code such as 0xC0000005
     r"|Process finished with exit code -?\d+ \((?:interrupted by signal \d+: ?\w+|0x[0-9A-Fa-f]+)\))$"
 )
+_OBJC_UNRECOGNIZED = lazy(r"[-+]\[\w+ [^\]\n]+\]: unrecognized selector sent to (?:instance|class) 0x[0-9a-fA-F]+")
 _DEATH_WORDS = ("llegal", "egmentation", "bort", "Bus error", "Floating point", "exit code")
 _TS_LOG_LINE = lazy(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*[-:|]?\s*(?:\w+\s*[-:|]\s*)?"
@@ -1273,6 +1274,12 @@ class _Parser:
                 return
         if "Killed" in line and _KILLED.search(line):
             self.out.add_other("log", None, "Killed")
+            return
+        if "unrecognized selector sent to" in line and (m := _OBJC_UNRECOGNIZED.search(line)):
+            # the Objective-C runtime's report of a message the loaded framework does not implement, under NSLog's
+            # prefix ("2023-10-08 20:10:19.999 Python[52193:9802415] -[MPSGraphExecutable ...]: unrecognized selector
+            # sent to instance 0x..."): a native plugin built for another macOS, before the Python error it causes
+            self.out.add_other("log", None, m.group(0))
             return
         if "OMP: Error #" in line:
             # the OpenMP runtime's fatal message before it aborts the process, bare on stderr or under the log prefix
