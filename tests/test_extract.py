@@ -367,11 +367,7 @@ def test_the_openmp_runtimes_fatal_line_is_a_log_record_beside_a_warning(prefix)
 
 def test_the_objective_c_runtimes_unrecognized_selector_line_is_a_log_record_beside_a_cut_traceback():
     report = "-[MPSGraphExecutable initWithMLIRBytecode:executableDescriptor:]: unrecognized selector sent to instance 0x125a7cb70"
-    text = (
-        f"2023-10-08 20:10:19.999 Python[52193:9802415] {report}\n"
-        "Traceback (most recent call last):\n"
-        '  File "<string>", line 1, in <module>\n'
-    )
+    text = f'2023-10-08 20:10:19.999 Python[52193:9802415] {report}\nTraceback (most recent call last):\n  File "<string>", line 1, in <module>\n'
     assert ("log", report) in [(r.kind, r.message) for r in extract_errors(text)]
 
 
