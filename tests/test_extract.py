@@ -371,6 +371,14 @@ def test_the_objective_c_runtimes_unrecognized_selector_line_is_a_log_record_bes
     assert ("log", report) in [(r.kind, r.message) for r in extract_errors(text)]
 
 
+def test_the_objective_c_runtimes_unrecognized_selector_line_is_no_continuation_of_the_log_line_above():
+    report = "-[MPSGraphExecutable initWithMLIRBytecode:executableDescriptor:]: unrecognized selector sent to instance 0x125a7cb70"
+    device = "2023-10-08 20:10:18.123456: I metal_plugin/src/device/metal_device.cc:1154] Metal device set to: Apple M1"
+    records = [(r.kind, r.message) for r in extract_errors(f"{device}\n{report}\n")]
+    assert ("log", report) in records
+    assert ("log", "Metal device set to: Apple M1") in records
+
+
 @pytest.mark.parametrize("line", ["The process was Killed by my colleague", "from callbacks import Killed"])
 def test_killed_in_prose_or_code_is_no_record(line):
     assert not [r for r in extract_errors(f"Epoch 1/1\n{line}\n") if r.message == "Killed"]

@@ -713,6 +713,7 @@ def _starts_record(line: str) -> bool:
         or _ANY_GLOG.match(line)
         or ("Killed" in line and _KILLED.search(line))
         or "OMP: Error #" in line
+        or ("unrecognized selector sent to" in line and _OBJC_UNRECOGNIZED.search(line))
         or reports_process_death(stripped)
         or _PY_WARNING.match(line)
         or _BARE_WARNING.match(stripped)
