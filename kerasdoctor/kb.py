@@ -75,7 +75,7 @@ WHERE_KEYS = (
 )
 VERSIONED_PACKAGES = ("keras", "tensorflow", "tf_keras", "python")
 TOP_KEYS = ("id", "name", "title", "severity", "category", "applies_to", "docs", "errors", "lint", "examples", "symptoms", "frames")
-SYMPTOM_LANGUAGES = ("en", "zh")
+SYMPTOM_LANGUAGES = ("en", "zh", "ja", "ko")
 DOCS_KEYS = ("what", "why", "fix", "example", "references", "notes")
 ERROR_KEYS = ("pattern", "type", "kind", "versions", "confidence", "where", "involves", "shared_with")
 EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")

@@ -1,4 +1,4 @@
-"""A sentence describing what the user sees, in English or Chinese, names the family.
+"""A sentence describing what the user sees, in English or Chinese (Japanese or Korean for the commonest symptoms), names the family.
 
 Each case is how a user titles a question about one family, in their own words
 rather than the exact message (which the wording patterns already match): the
@@ -914,6 +914,32 @@ def test_every_family_is_described_in_both_languages() -> None:
     languages = {(family, any("\u4e00" <= ch <= "\u9fff" for ch in sentence)) for family, sentence in DESCRIBED}
     families = {family for family, _ in DESCRIBED}
     assert languages == {(family, chinese) for family in families for chinese in (False, True)}
+
+
+# the commonest symptoms, told in Japanese and Korean: a keyword in those scripts is a stem found inside the
+# inflected word and its particles (認識しません, 부족으로)
+DESCRIBED_JA_KO = [
+    ("out-of-memory", "学習中にGPUのメモリ不足で止まってしまいます"),
+    ("gpu-not-visible", "TensorFlowがGPUを認識しません。CPUで学習しています"),
+    ("nan-loss", "学習の途中で損失がnanになります"),
+    ("overfitting", "訓練データの精度は高いのに検証データの精度が低いです"),
+    ("training-not-reproducible", "毎回実行するたびに結果が変わります。シードを固定しても再現できません"),
+    ("memory-grows-in-loop", "predictをループで呼ぶとメモリ使用量がどんどん増えていきます"),
+    ("out-of-memory", "학습 중에 GPU 메모리 부족 오류가 납니다"),
+    ("gpu-not-visible", "텐서플로우가 GPU를 인식하지 못하고 CPU로만 학습합니다"),
+    ("nan-loss", "학습 도중에 loss가 nan이 됩니다"),
+    ("overfitting", "훈련 정확도는 높은데 검증 정확도가 낮아요"),
+    ("training-not-reproducible", "실행할 때마다 결과가 다르게 나옵니다. 시드를 고정해도 재현이 안 됩니다"),
+    ("memory-grows-in-loop", "루프에서 predict를 호출하면 메모리 사용량이 계속 늘어납니다"),
+]
+
+
+@pytest.mark.parametrize(("family", "sentence"), DESCRIBED_JA_KO)
+def test_a_symptom_told_in_japanese_or_korean_names_its_family(family: str, sentence: str) -> None:
+    matches = explain(sentence, versions={}).matches
+    assert matches, f"no family for {sentence!r}"
+    assert (matches[0].rule.name, matches[0].kind) == (family, "symptom"), [(m.rule.name, m.kind, m.confidence) for m in matches[:3]]
+    assert all(m.confidence < matches[0].confidence for m in matches[1:] if m.kind == "symptom")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ A rule's ``symptoms`` phrases are keyword sets: a phrase fits when every one of
 its keywords is in the text. Latin words are compared as whole tokens (with a
 little tolerance for typos and endings: ``minist`` ~ ``mnist``, ``failed`` ~
 ``fail``, ``exploding`` ~ ``explodes``); Chinese has no spaces, so a Chinese
-keyword is looked for as a substring of the text's Chinese runs, also with a
+keyword is looked for as a substring of the text's Chinese runs (a Japanese or
+Korean keyword likewise: the stem of a word, whatever ending or particle follows), also with a
 character or two put in between (``报了错`` for ``报错``, ``显存严重不足`` for
 ``显存不足``), and with rapidfuzz's partial ratio for near misses. Small function
 words are dropped from English phrases.
