@@ -1171,6 +1171,28 @@ def test_frame_heads_wrapped_by_a_narrow_window_are_read_as_frames(where):
         assert cut == whole, text
 
 
+def test_a_frame_line_copied_from_inside_its_path_is_still_a_frame():
+    # a selection that starts after `File "` (or inside the path) of the paste's first frame line
+    from kerasdoctor.kb import load_rules
+
+    texts = [e["text"] for r in load_rules(use_cache=False).rules for e in r.examples.get("errors") or [] if e["text"].count('File "') >= 2]
+    checked = 0
+    for text in texts:
+        lines = text.splitlines()
+        first = next((i for i, line in enumerate(lines) if line.lstrip().startswith('File "')), None)
+        if first is None or '.py", line ' not in lines[first] or not lines[first - 1].startswith("Traceback"):
+            continue
+        head = lines[first]
+        path_start = head.index('"') + 1
+        path_end = head.index('"', path_start)
+        cut = min(path_start + (path_end - path_start) // 2, path_end - len("x.py"))
+        whole = [(f.function, f.line) for rec in extract_errors(text) for f in rec.frames]
+        headless = "\n".join([head[cut:]] + lines[first + 1 :])
+        assert [(f.function, f.line) for rec in extract_errors(headless) for f in rec.frames] == whole, text
+        checked += 1
+    assert checked > 100
+
+
 def test_ipython_arrow_line_whose_frame_header_was_cut_off():
     # github.com/bnsreenu/python_for_microscopists/issues/14: the paste starts at the arrow of the raising frame
     (rec,) = [r for r in extract_errors(_case_text("0918")) if r.kind == "exception"]

@@ -79,6 +79,8 @@ _PLACEHOLDER_ANGLE = lazy(r"<(?:name|var|variable|xxx|\.\.\.)>")
 # a traceback frame's head cut by a narrow window: `File "x.py",` / `line 3, in f`
 _CUT_FRAME_HEAD = lazy(r'(?m)^[ \t]*File "(?:[^"\n]*|[^"\n]+",?|[^"\n]+", line \d+,?)[ \t]*$')
 _WHOLE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+, in [\w<]')
+# a frame line copied from the middle of its path on: the selection began after `File "` (or inside the path)
+_HEADLESS_FRAME = lazy(r'(?m)^(?P<indent>[ \t]*)(?P<path>(?!File )[^"\s`*][^"\n]*?\.py[xw]?)", line \d+, in [\w<]')
 # the head of the frame of a file that failed to compile names no function (`File "x.py", line 14`)
 _COMPILE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+[ \t]*$')
 # TF 1.x repeats a graph error's type as "InvalidArgumentError (see above for traceback): ..." after its op frames
@@ -197,6 +199,8 @@ def needs_normalising(text: str) -> bool:
     if PAD_SIGN in text and _PADDED_JOIN.search(text):
         return True
     if 'File "' in text and _CUT_FRAME_HEAD.search(text):
+        return True
+    if '", line ' in text and _HEADLESS_FRAME.search(text):
         return True
     return len(text) > WRAP_WIDTHS[0] and _wrap_width(text.splitlines()) is not None
 
@@ -413,6 +417,18 @@ def rejoin_cut_frame_heads(lines: list[str]) -> list[str]:
                     break
         out.append(line)
     return out
+
+
+def restore_frame_head(line: str) -> str:
+    """``keras/utils/generic_utils.py", line 254, in f`` -> ``File "keras/utils/generic_utils.py", line 254, in f``.
+
+    A selection that starts inside a frame line loses ``File "``; without it the frame reads as text and the
+    message under it as that text's continuation.
+    """
+    found = _HEADLESS_FRAME.match(line)
+    if found is None:
+        return line
+    return f'{found.group("indent") or "  "}File "{line[found.start("path") :]}'
 
 
 _CLOSING = {'"': '"', "(": ")", "[": "]"}
@@ -687,6 +703,8 @@ def normalize_text(text: str) -> str:
     lines = rejoin_wrapped(lines)
     if 'File "' in text:
         lines = rejoin_cut_frame_heads(lines)
+    if '", line ' in text:
+        lines = [restore_frame_head(line) if '", line ' in line else line for line in lines]
     if "`" in text:
         lines = _drop_lone_edge_backticks(lines)  # after rejoining: a wrap may cut a code span at a line's edge
     text = "\n".join(lines)
