@@ -1187,7 +1187,7 @@ def test_a_frame_line_copied_from_inside_its_path_is_still_a_frame():
         path_end = head.index('"', path_start)
         cut = min(path_start + (path_end - path_start) // 2, path_end - len("x.py"))
         whole = [(f.function, f.line) for rec in extract_errors(text) for f in rec.frames]
-        headless = "\n".join([head[cut:]] + lines[first + 1 :])
+        headless = "\n".join([head[cut:], *lines[first + 1 :]])
         assert [(f.function, f.line) for rec in extract_errors(headless) for f in rec.frames] == whole, text
         checked += 1
     assert checked > 100
