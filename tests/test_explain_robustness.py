@@ -233,3 +233,31 @@ def test_explain_file_reads_a_long_pipe_once(tmp_path: Path) -> None:
     path = tmp_path / "log.txt"
     path.write_text(log, encoding="utf-8")
     assert from_pipe and from_pipe == [m.rule.name for m in explain_file(str(path)).matches]
+
+
+# lines (each under the reader's line cap) that made a pattern for the user's own words backtrack over every split of
+# the line: a Chinese line closed by a quote took hours, the others seconds each, read once per following line
+SLOW_TO_REFUTE_LINES = {
+    "Chinese words closed by a quote": "中文" * 9_000 + "'",
+    "an English sentence ending in a bracket": "I " + "a " * 9_000 + "(",
+    "a clause on the user's I ending in a colon": "If I " + "a " * 9_000 + ":",
+    "a lead-in cut before its colon": "word " * 3_900 + "x",
+    "a run of digits": "1" * 19_000,
+    "words before a near exception": "x " * 9_000 + "ValueErro: a",
+}
+
+
+@pytest.mark.parametrize("line", SLOW_TO_REFUTE_LINES.values(), ids=SLOW_TO_REFUTE_LINES.keys())
+def test_lines_that_read_like_the_users_words_are_refuted_in_bounded_time(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "paste.txt"
+    # in a message, each line is tried as the user's words once per line that follows it
+    path.write_text("ValueError: x\n" + f"{line}\nKeyError: 'a'\n" * 3, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", "--file", str(path)],
+        capture_output=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["errors"][0]["type"] == "ValueError"

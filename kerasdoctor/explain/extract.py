@@ -106,7 +106,7 @@ _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 _GLUED_CODE_AFTER_NAME = lazy(r"<[a-z]+>[A-Za-z_]")
 _DIGITS = lazy(r"\d+")
 _SPACES = lazy(r"\s+")
-_TIMINGS = lazy(r"\d+(?:\.\d+)?m?s(?:/\w+)?\b")
+_TIMINGS = lazy(r"(?<!\d)\d+(?:\.\d+)?m?s(?:/\w+)?\b")
 _EXC_WORDS = lazy(r"Error|Exception|Exit|Interrupt|Failure")
 _CARETS = lazy(r"^\s*[\^~]+\s*$")
 _CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
@@ -133,7 +133,7 @@ _LOWER_BUILTIN_EXC_LINE = lazy(r"^(?P<type>[a-z]\w*(?:Error|Exception)): ?(?P<ms
 # the exception's class starts after a space, a colon or an opening quote, and its message follows; a lead-in
 # without a word (a list bullet, a quote sign) is no sentence, and the line stays as it was pasted
 _LEAD_IN_EXC = lazy(
-    r"^(?P<lead>.*?[A-Za-z\u4e00-\u9fff].*?[\s:\uff1a,\uff0c(\uff08\"'`])"
+    r"^(?P<lead>[^A-Za-z\u4e00-\u9fff]*[A-Za-z\u4e00-\u9fff].*?[\s:\uff1a,\uff0c(\uff08\"'`])"
     r"(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)):(?: |(?=['\"]))(?P<msg>\S.*)$"
 )
 # a sentence that quotes the error ('It says "ModuleNotFoundError: No module named 'keras'".'): the quote the
@@ -321,25 +321,25 @@ _NUMBERED_LINE = lazy(r"^\d+\s")
 # a sentence of the user's own (a question, a plea, what they tried), never a library's exception line
 _PROSE = lazy(
     r"^(?:I|I'm|I've|I'd|My|Please|Anyone|Any|How|Can|Could|Does|Did|What|Why|Thanks|Thank|Hi|Hello|Also|However|Here is|Same)"
-    r" [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?$"
+    r" [^:=()\[\]{}\w]*\w[^:=()\[\]{}]*$"
 )
 # the user's words after an exception line: first-person and social openings, a clause opening on the user's own "I"
 # ("If I load it with hub.KerasLayer instead, I get another error."), or a question; a library's message goes on with
 # lines that read like prose too ("Could not automatically infer the output shape / dtype", "If using Keras pass ...")
 _USER_WORDS = lazy(
-    r"^(?:(?:I|I'm|I've|I'd|My|Please|Anyone|Thanks|Thank|Hi|Hello|Same|Here is) [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?"
-    r"|(?:If|When|After|Then|But|And|So|Now|Since|Because|Once|Before|Instead,?|However,?) I(?:'m|'ve|'d)? [^:=()\[\]{}]*\w[^:=()\[\]{}]*[.?!]?"
-    r"|(?:How|What|Why|Can|Could|Does|Any|Also|However) [^:=()\[\]{}]*\w[^:=()\[\]{}]*\?[^?]*)$"
+    r"^(?:(?:I|I'm|I've|I'd|My|Please|Anyone|Thanks|Thank|Hi|Hello|Same|Here is) [^:=()\[\]{}\w]*\w[^:=()\[\]{}]*"
+    r"|(?:If|When|After|Then|But|And|So|Now|Since|Because|Once|Before|Instead,?|However,?) I(?:'m|'ve|'d)? [^:=()\[\]{}\w]*\w[^:=()\[\]{}]*"
+    r"|(?:How|What|Why|Can|Could|Does|Any|Also|However) [^:=()\[\]{}\w]*\w[^:=()\[\]{}]*\?[^?]*)$"
 )
 # a line of the user's own Chinese (Japanese, Korean) words: CJK text with no path or quoted name in it, which a
 # library's message line would hold; an exception line after such a line is a second error the user quotes
-_CJK_PROSE = lazy(r"^[^/\\'\"]*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}[^/\\'\"]*$")
+_CJK_PROSE = lazy(r"^(?=[^/\\'\"]*$)[^/\\'\"]*?[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")
 # an exception's class named in a line (a Chinese line wrapped around the error line: "运行时报错：ValueError: ...")
 _NAMES_EXCEPTION = lazy(r"(?:Error|Exception|Warning)\b")
 # a line of the user's own English that introduces what they paste next ("TF 2.9 prints another error under the same
 # circumstances:"): six words or more ending with a colon, with no path, assignment, call or quoted string in it, which
 # a library's message line ending so would hold
-_EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"]*(?:\s+[^\s/\\=()\"]+){5,}:$")
+_EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"\s]*(?:\s+[^\s/\\=()\"]+){5,}:$")
 # a line that only marks text left out of a paste: "...", "…", "...followed by...", "[...]"
 _ELISION_MARK = lazy(r"^\[?(?:\.{3}|\u2026)(?:[\w ]{0,30}(?:\.{3}|\u2026))?\]?$")
 # a short line of the user's own words set apart by a blank line above it ("Without check_env", "Then I get"): one to
