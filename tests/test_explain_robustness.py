@@ -251,7 +251,7 @@ SLOW_TO_REFUTE_LINES = {
 def test_lines_that_read_like_the_users_words_are_refuted_in_bounded_time(tmp_path: Path, line: str) -> None:
     path = tmp_path / "paste.txt"
     # in a message, each line is tried as the user's words once per line that follows it
-    path.write_text("ValueError: x\n" + f"{line}\nKeyError: 'a'\n" * 3, encoding="utf-8")
+    path.write_text("ValueError: x\n" + f"{line}\nKeyError: 'a'\n" * 10, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", "--file", str(path)],
         capture_output=True,
