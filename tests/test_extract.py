@@ -1159,11 +1159,16 @@ def _frame_heads_cut(text: str, where: str) -> str:
     return "\n".join(out)
 
 
-@pytest.mark.parametrize("where", ["after the path", "inside the path"])
-def test_frame_heads_wrapped_by_a_narrow_window_are_read_as_frames(where):
+def _rule_example_tracebacks() -> list[str]:
+    """The knowledge base's example texts that show two frames or more."""
     from kerasdoctor.kb import load_rules
 
-    texts = [e["text"] for r in load_rules(use_cache=False).rules for e in r.examples.get("errors") or [] if e["text"].count('File "') >= 2]
+    return [e["text"] for r in load_rules(use_cache=False).rules for e in r.examples.get("errors") or [] if e["text"].count('File "') >= 2]
+
+
+@pytest.mark.parametrize("where", ["after the path", "inside the path"])
+def test_frame_heads_wrapped_by_a_narrow_window_are_read_as_frames(where):
+    texts = _rule_example_tracebacks()
     assert len(texts) > 100
     for text in texts:
         whole = [(f.path, f.function, f.line) for rec in extract_errors(text) for f in rec.frames]
@@ -1173,11 +1178,8 @@ def test_frame_heads_wrapped_by_a_narrow_window_are_read_as_frames(where):
 
 def test_a_frame_line_copied_from_inside_its_path_is_still_a_frame():
     # a selection that starts after `File "` (or inside the path) of the paste's first frame line
-    from kerasdoctor.kb import load_rules
-
-    texts = [e["text"] for r in load_rules(use_cache=False).rules for e in r.examples.get("errors") or [] if e["text"].count('File "') >= 2]
     checked = 0
-    for text in texts:
+    for text in _rule_example_tracebacks():
         lines = text.splitlines()
         first = next((i for i, line in enumerate(lines) if line.lstrip().startswith('File "')), None)
         if first is None or '.py", line ' not in lines[first] or not lines[first - 1].startswith("Traceback"):
