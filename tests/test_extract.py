@@ -1676,6 +1676,24 @@ def test_an_exception_line_under_the_users_short_words_after_a_blank_line_is_a_s
 @pytest.mark.parametrize(
     "words",
     [
+        "Moreover, I can't do it even if I specify shape=[1, None, None, 3], because I got:",
+        "With model.fit(x, y) I'm getting this instead:",
+    ],
+)
+def test_an_exception_line_after_the_users_first_person_lead_in_with_code_is_a_second_error(words: str) -> None:
+    # the user's sentence holds code (an assignment, a call), which the plain-words lead-in refuses; its "I" does not
+    text = (
+        "TypeError: unsupported operand type(s) for *: 'NoneType' and 'int'\n"
+        f"{words}\n"
+        "ValueError: Cannot convert a partially known TensorShape to a Tensor: (1, None, None, 3)\n"
+    )
+    assert [r.type for r in extract_errors(text)] == ["TypeError", "ValueError"]
+    assert extract_errors(text)[0].message == "unsupported operand type(s) for *: 'NoneType' and 'int'"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
         "If I try to load the model using `hub.KerasLayer` instead, I get a different error.",
         "When I'm running it on the GPU, it fails with",
         "Then I get this",

@@ -340,6 +340,10 @@ _NAMES_EXCEPTION = lazy(r"(?:Error|Exception|Warning)\b")
 # circumstances:"): six words or more ending with a colon, with no path, assignment, call or quoted string in it, which
 # a library's message line ending so would hold
 _EN_LEAD_IN = lazy(r"^[A-Za-z`][^/\\=()\"\s]*(?:\s+[^\s/\\=()\"]+){5,}:$")
+# the user's own "I" in a line ending with a colon ("Moreover, I can't do it even if I specify shape=[1, None], because
+# I got:"), which may hold code the six-plain-words lead-in refuses; no library message speaks in the first person, and
+# a line with a path is a log line ("2019-04-19 19:58:29: I tensorflow/core/...:") or a frame
+_FIRST_PERSON = lazy(r"(?:^|[ ,])I(?:'m|'ve|'d)? [a-z]")
 # a line that only marks text left out of a paste: "...", "…", "...followed by...", "[...]"
 _ELISION_MARK = lazy(r"^\[?(?:\.{3}|\u2026)(?:[\w ]{0,30}(?:\.{3}|\u2026))?\]?$")
 # a short line of the user's own words set apart by a blank line above it ("Without check_env", "Then I get"): one to
@@ -895,10 +899,14 @@ class _Parser:
         while self.msg_lines and not self.msg_lines[-1].strip():
             self.msg_lines.pop()
 
-    def _second_error(self, line: str) -> bool:
-        """An exception line at the margin after the user's own words (Chinese, or an English lead-in): the message above ended there."""
+    def _second_error_at(self, line: str) -> int | None:
+        """Where the user's own words (Chinese, or an English lead-in) start above an exception line at the margin.
+
+        The message above ended there, and ``line`` is a second error: None when it is not. The lines from there
+        on are the user's, not the message's.
+        """
         if line[:1].isspace() or not _BARE_EXC_LINE.match(line.rstrip().lstrip("`")):
-            return False
+            return None
         if (
             self.lone_exception_line
             and all(not text.strip() or _ELISION_MARK.match(text.strip()) for text in self.msg_lines[1:])
@@ -910,10 +918,14 @@ class _Parser:
             # when the user keeps only the last line of each traceback. Under a line that announces what follows
             # ("Call arguments received by layer ...:", "Function call stack:") or other words ("see below") the
             # exception line is the message's own
-            return True
+            return len(self.msg_lines)
         if len(self.msg_lines) > 2 and not self.msg_lines[-2].strip(" `") and _SHORT_LEAD_IN.match(self.msg_lines[-1].strip()):
-            return True
-        return any(_CJK_PROSE.match(text.strip()) or _EN_LEAD_IN.match(text.strip()) for text in self.msg_lines[1:])
+            return len(self.msg_lines) - 1
+        for at in range(1, len(self.msg_lines)):
+            text = self.msg_lines[at].strip()
+            if _CJK_PROSE.match(text) or _is_en_lead_in(text):
+                return at
+        return None
 
     def _next_traceback_frame(self, line: str) -> bool:
         """A frame of Python's own layout after a blank line below the message: a second traceback, pasted without its header.
@@ -1024,7 +1036,12 @@ class _Parser:
                 self._flush()
                 self._close_chain()
                 return
-            if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line) or self._second_error(line):
+            if _TB_START.match(line) or _DASHES.match(line) or _END_OF_MESSAGE.match(line):
+                self._end_message_before(line)
+                return
+            users_words_at = self._second_error_at(line)
+            if users_words_at is not None:
+                del self.msg_lines[users_words_at:]
                 self._end_message_before(line)
                 return
             if self._next_traceback_frame(line):
@@ -1502,6 +1519,15 @@ def without_line_prefixes(lines: list[str]) -> list[str]:
 # code:" and ends the block with the error line itself; a block without that line was cut before its message
 _USER_CODE_HEADER = "in user code:"
 _BLOCK_ERROR_LINE = lazy(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning)\b", MULTILINE)
+
+
+def _is_en_lead_in(text: str) -> bool:
+    """A line of the user's own English introducing what they paste next."""
+    if not text.endswith(":"):
+        return False
+    if _EN_LEAD_IN.match(text):
+        return True
+    return "/" not in text and "\\" not in text and _FIRST_PERSON.search(text) is not None
 
 
 def _cut_user_code_block(message: str) -> bool:
