@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -248,9 +250,22 @@ SLOW_TO_REFUTE_LINES = {
 
 @pytest.mark.parametrize("line", SLOW_TO_REFUTE_LINES.values(), ids=SLOW_TO_REFUTE_LINES.keys())
 def test_lines_that_read_like_the_users_words_are_refuted_in_bounded_time(tmp_path: Path, line: str) -> None:
-    path = tmp_path / "paste.txt"
     # in a message, each line is tried as the user's words once per line that follows it
-    path.write_text("ValueError: x\n" + f"{line}\nKeyError: 'a'\n" * 10, encoding="utf-8")
+    report = _explained_in_bounded_time(tmp_path, "ValueError: x\n" + f"{line}\nKeyError: 'a'\n" * 10)
+    assert report["errors"][0]["type"] == "ValueError"
+
+
+def test_blank_looking_lines_of_an_autograph_user_code_block_are_refuted_in_bounded_time(tmp_path: Path) -> None:
+    # TF 2.2-2.5's "in user code:" frames read "path.py:12 train_step  *": a line of spaces ending in a word made the
+    # frame pattern try every split of the spaces between its indentation and its path (13 s a line)
+    report = _explained_in_bounded_time(tmp_path, "in user code:\n" + (" " * 19_000 + "a\n") * 10 + "ValueError: x\n")
+    assert any("ValueError: x" in error["message"] for error in report["errors"])
+
+
+def _explained_in_bounded_time(tmp_path: Path, text: str) -> dict:
+    """The JSON report of ``kerasdoctor explain`` on ``text``, which must come within a minute."""
+    path = tmp_path / "paste.txt"
+    path.write_text(text, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "kerasdoctor", "explain", "--format", "json", "--file", str(path)],
         capture_output=True,
@@ -259,4 +274,66 @@ def test_lines_that_read_like_the_users_words_are_refuted_in_bounded_time(tmp_pa
         check=False,
     )
     assert proc.returncode in (0, 1), proc.stderr
-    assert json.loads(proc.stdout)["errors"][0]["type"] == "ValueError"
+    return json.loads(proc.stdout)
+
+
+# what a pattern meets in pastes, repeated to a long line: prose, CJK, quotes, code, frames; then an ending that may
+# refute the line only at its end, and an opening that may take an optional prefix
+_REPEATED_UNITS = ("a ", "中文", "I ", "x'", ": ", "a", " ", "ab1 ", "'", "`a", "0 ", "=", "a,", "(a", "[a", "a.", "Error")
+_LINE_ENDINGS = ("", "'", ":", '"', "(", "\n", "=", "]")
+_LINE_OPENINGS = ("", "I ", "If I ", "ValueError: ", "中文")
+
+
+def _quickest_match(pattern: re.Pattern[str], text: str, tries: int) -> float:
+    quickest = float("inf")
+    for _ in range(tries):
+        start = time.perf_counter()
+        pattern.match(text)
+        quickest = min(quickest, time.perf_counter() - start)
+        if quickest > 0.1:  # slow enough to tell growth from noise at once; a cubic pattern would take minutes more
+            break
+    return quickest
+
+
+def _grows_faster_than_linearly(pattern: re.Pattern[str], opening: str, unit: str, ending: str) -> bool:
+    # a linear pattern takes 3x as long on a line 3x as long; one that tries every split of the line takes 9x or more
+    lengths = (1_000, 3_000, 9_000)
+    times = [_quickest_match(pattern, opening + unit * (n // len(unit)) + ending, 3) for n in lengths[:1]]
+    for length in lengths[1:]:
+        if times[-1] > 1:  # a second to read a line of a few thousand characters: an hour for a long log line
+            return True
+        times.append(_quickest_match(pattern, opening + unit * (length // len(unit)) + ending, 3))
+        if times[-1] < 6 * times[-2]:
+            return False
+    return True
+
+
+def test_every_extraction_pattern_reads_a_long_line_in_linear_time() -> None:
+    # a pattern that backtracks over every split of a line made explain hang on one long pasted line (87 s for 4 KB of
+    # Chinese closed by a quote). The reader applies its patterns to lines of up to MAX_LINE_CHARS characters; those
+    # it searches rather than matches are linear under ``search`` too today, which this test does not check
+    import importlib
+    import pkgutil
+
+    from kerasdoctor import lazyre
+
+    for module in pkgutil.walk_packages(kerasdoctor.__path__, "kerasdoctor."):
+        if module.name.rsplit(".", 1)[-1] not in ("auto", "__main__"):  # the hook's installer, the CLI's entry
+            importlib.import_module(module.name)
+    assert len(lazyre._EVERY_LAZY) > 100
+    superlinear = [(lazy.pattern, line) for lazy in lazyre._EVERY_LAZY if (line := _line_read_superlinearly(lazy.pattern, lazy.flags))]
+    assert not superlinear
+
+
+def _line_read_superlinearly(source: str, flags: int) -> str | None:
+    """The start of a long line the pattern takes more than linear time to read, or None."""
+    pattern = re.compile(source, flags)
+    for opening in _LINE_OPENINGS:
+        for unit in _REPEATED_UNITS:
+            for ending in _LINE_ENDINGS:
+                # the common case, refuted or matched at once, costs one try
+                if _quickest_match(pattern, opening + unit * (1_000 // len(unit)) + ending, 1) < 0.0003:
+                    continue
+                if _grows_faster_than_linearly(pattern, opening, unit, ending):
+                    return opening + unit * 3 + "..." + ending
+    return None

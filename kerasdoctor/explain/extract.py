@@ -98,7 +98,7 @@ _INLINE_FRAME = lazy(
     r"|During handling of the above exception|The above exception was the direct cause)"
 )
 _INLINE_EXCEPTION = lazy(
-    r"(?<=\S)\s+(?=(?:[A-Za-z_]\w*\.)*_?(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*|Exception)(?: \(see above for traceback\))?: )"
+    r"(?<=\S)\s+(?=(?:[A-Za-z_]\w*\.)*_?(?:(?=[A-Z]\w*?(?:Error|Exception|Exit|Interrupt|Failure))[A-Z]\w*|Exception)(?: \(see above for traceback\))?: )"
 )
 _IPY_ARROW = lazy(r"^-*> ?(?P<line>\d+)\s(?P<code>.*)$")
 # a frame's function name in angle brackets (<module>, <listcomp>) with its source line glued on, no space between
@@ -121,7 +121,11 @@ _CHAIN_SENTENCE = lazy(
 _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
 _LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
-_BARE_EXC_LINE = lazy(r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$")
+# a class name is a word that holds "Error" (...) after its first letter: the lookahead finds it once, where
+# "[A-Z]\w*(?:Error|...)\w*" tried each "Error" of a long word with the rest of the line after it
+_BARE_EXC_LINE = lazy(
+    r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*(?=[A-Z]\w*?(?:Error|Exception|Exit|Interrupt|Failure))[A-Z]\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$"
+)
 # compiled extensions' sources (h5py, numpy): never the user's code, and Python prints no source line under their frames
 _COMPILED_SUFFIXES = (".pyx", ".pxd", ".pxi")
 # the other frames Python prints no source line under: frozen modules, code run from a string or typed at the prompt
@@ -302,7 +306,7 @@ _END_OF_MESSAGE = lazy(
 _INNER_FRAME = lazy(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
 # TF 2.2-2.5 autograph prints the frames of its "in user code:" block as "path:line function  *" (a star marks the
 # user's own frames, two the innermost one of them), the source line indented below: TF 2.6 and later as Python does
-_OLD_USER_CODE_FRAME = lazy(r"^\s+(?P<path>(?:[A-Za-z]:)?[^:\n]+?\.py):(?P<line>\d+) (?P<func>[A-Za-z_<][\w.<>]*)(?:\s+\*{1,2})?\s*$")
+_OLD_USER_CODE_FRAME = lazy(r"^\s+(?P<path>(?:[A-Za-z]:)?[^:\s][^:\n]*?\.py):(?P<line>\d+) (?P<func>[A-Za-z_<][\w.<>]*)(?:\s+\*{1,2})?\s*$")
 _USER_CODE_KEY = lazy(r"^\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): (?P<msg>.*)$")
 _ENVELOPE = lazy(
     r"Exception encountered when calling [^\n]*\n\n(?P<inner>.*?)(?:\n\n(?:Call arguments|Arguments) received by|\Z)",

@@ -83,11 +83,12 @@ _WHOLE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+, in [\w<]')
 _HEADLESS_FRAME = lazy(r'(?m)^(?P<indent>[ \t]*)(?P<path>(?!File )[^"\s`*][^"\n]*?\.py[xw]?)", line \d+, in [\w<]')
 # the head of the frame of a file that failed to compile names no function (`File "x.py", line 14`)
 _COMPILE_FRAME_HEAD = lazy(r'^\s*File "[^"]+", line \d+[ \t]*$')
-# TF 1.x repeats a graph error's type as "InvalidArgumentError (see above for traceback): ..." after its op frames
-_EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?:")
+# TF 1.x repeats a graph error's type as "InvalidArgumentError (see above for traceback): ..." after its op frames; the
+# lookahead finds "Error" in the class name once (see _BARE_EXC_LINE in extract.py)
+_EXCEPTION_HEAD = lazy(r"^(?:[A-Za-z_]\w*\.)*(?=[A-Z]\w*?(?:Error|Exception|Warning))[A-Z]\w*(?: \(see above for traceback\))?:")
 # an exception line retyped with a space before its colon ("ValueError : Cannot feed value ...", French typing,
 # or a hand-copied message): Python never prints one there
-_SPACED_EXCEPTION_COLON = lazy(r"^([ \t]*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*)[ \t]+:(?=[ \t]|$)")
+_SPACED_EXCEPTION_COLON = lazy(r"^([ \t]*(?:[A-Za-z_]\w*\.)*(?=[A-Z]\w*?(?:Error|Exception|Warning))[A-Z]\w*)[ \t]+:(?=[ \t]|$)")
 # an exception line glued to the user's Chinese words before it: "报错：ValueError: ...", "【问题】KeyError: ...",
 # "tensorflow报错AttributeError: ...", 报错“KeyError: 'acc'”, "运行错误: OutOfRangeError (see above for traceback): ..."
 # (the head, or the quote or bracket opening it, must follow a CJK character or bracket, so English is left alone)
@@ -149,7 +150,7 @@ _TUPLE_REPR = lazy(r"^\('[^'\n]*', ")
 # lines into one, each former line starting after a long run of spaces
 _PADDED_JOIN = lazy(
     r'(?<=\S) {12,}(?=File "[^"]+", line \d|Traceback \(most recent call last\):'
-    r"|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\w*(?: \(see above for traceback\))?: )"
+    r"|(?:[A-Za-z_]\w*\.)*(?=[A-Z]\w*?(?:Error|Exception|Warning))[A-Z]\w*(?: \(see above for traceback\))?: )"
 )
 PAD_SIGN = " " * 12
 # a short code span between straight single quotes: '.keras', 'keras.Layer', 'save_weights_only=True'
@@ -877,7 +878,7 @@ def joined_messages(message: str, type_name: str) -> list[str] | None:
 # importing conv_utils from tf_keras.utils", "can't import tensorflow.keras.layers.Merge". Python's own wordings
 # (Objects/moduleobject.c, Objects/object.c, Python/ceval.c import_from) say "has no attribute" and "cannot import name"
 _TOLD_NO_ATTRIBUTE = lazy(
-    r"^(?:[\w.]*(?:Error|Exception):?\s*)?(?P<subj>[A-Za-z_][\w.]*)(?:\s+v?\d+(?:\.\d+)*)?(?P<obj>\s+(?:object|class|instance))?"
+    r"^(?:[\w.]*(?:Error|Exception)(?![\w.]):?\s*)?(?P<subj>[A-Za-z_][\w.]*)(?:\s+v?\d+(?:\.\d+)*)?(?P<obj>\s+(?:object|class|instance))?"
     r"\s+(?:is\s+|was\s+)?(?:not\s+having|does\s*n[o']t\s+have|do\s*n[o']t\s+have|did\s*n[o']t\s+have|having\s+no|has\s+no|have\s+no"
     r"|lacks?|lacking)(?:\s+(?:the|an|any))?\s+attr(?:ibute)?s?\s+[`'\"]?(?P<name>[A-Za-z_]\w*)[`'\"]?",
     IGNORECASE,
