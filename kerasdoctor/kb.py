@@ -85,9 +85,9 @@ RUN_STACKS = ("k3", "k2", "jax")
 RUN_KEYS = ("stack", "setup", "expect", "symptom", "check", "skip")
 RUN_EXPECTS = ("error", "output", "symptom")
 _ID = lazy(r"KD\d{3}\Z")
-_NAME = lazy(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_SPECIFIER = lazy(r"\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
-_IDENTIFIER = lazy(r"[A-Za-z_][\w.]*\Z")
+_NAME = lazy(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_SPECIFIER = lazy(r"^\s*(?:(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)(?:,\s*(?:~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!-]*\s*)*\Z")
+_IDENTIFIER = lazy(r"^[A-Za-z_][\w.]*\Z")
 _CACHE_FORMAT = 23
 # the symptom vocabulary of a rule directory (words users write for the same thing): not a rule
 VOCABULARY_FILE = "_vocabulary.yaml"

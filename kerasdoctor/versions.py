@@ -33,7 +33,7 @@ _FIRST_LETTERS = frozenset(c for n in _DISTRIBUTIONS for c in (n[0], n[0].upper(
 _DIST_INFO = lazy(r"^(?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d[^-]*?)\.(?:dist-info|egg-info)$")
 _RELEASE_SEPARATOR = lazy(r"[.+-]")
 _DIGITS = lazy(r"\d+")
-_SPECIFIER_CLAUSE = lazy(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9][0-9a-z.*+!-]*)\s*$")
+_SPECIFIER_CLAUSE = lazy(r"^\s*(~=|==|!=|<=|>=|<|>)\s*([0-9][0-9a-z.*+!-]*)\s*$")
 # what a traceback path reveals: (regex over a frame path, package, version)
 _PATH_HINTS = (
     (lazy(r"python(\d\.\d+)/(?:site|dist)-packages/"), "python", None),

@@ -78,7 +78,8 @@ _RAISE_LITERAL = lazy(r"""^raise (?P<type>[A-Za-z_][\w.]*)\(\s*[fr]?(?P<q>["'])(
 _SOURCE_STATEMENT = lazy(r"""^(?:assert\s.*,\s*[fr]?["']|raise\s+[A-Za-z_][\w.]*\()""")
 _MARKDOWN_LINK = lazy(r"^\[(?P<text>[^\]]+)\]\([^)]*\)")  # Colab writes frame paths as [path](url)
 _GLUE_SIGNS = ("Traceback (most", "WARNING:", "ERROR:", "CRITICAL:", "FATAL:", ": W ", ": E ", ": F ", ": I ")
-_INLINE_LINK = lazy(r"\[(?P<text>[^\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
+# a link's text holds no bracket: with one, a line of many "[" was read to its end from each of them
+_INLINE_LINK = lazy(r"\[(?P<text>[^\[\]\n]+)\]\((?:https?|file|vscode)[^)\s]*\)")
 # Colab's folded-frames widget ("1 frames") copied without the line break before the next frame
 _FOLDED_FRAMES = lazy(r"^(\s*\d+ frames)(?=[\[/~<])")
 # the same links copied from VS Code's notebook output as HTML: <a href='vscode-notebook-cell:...?line=23'>24</a>
@@ -120,7 +121,9 @@ _CHAIN_SENTENCE = lazy(
 # TF 1.x repeats a graph error's type after its "Caused by op" frames as "InvalidArgumentError (see above for traceback): ..."
 _SEE_ABOVE = r"(?: \(see above for traceback\))?"
 _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>.*)|\s*)?)?$")
-_LOOKS_LIKE_EXC = lazy(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault)\w*$")
+# the last word holds an exception class's ending: the lookahead reads the word once, where a bare ending read the
+# rest of a long word again after each "Error" in it
+_LOOKS_LIKE_EXC = lazy(r"(?<!\w)(?=\w*?(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault))\w*$")
 # a class name is a word that holds "Error" (...) after its first letter: the lookahead finds it once, where
 # "[A-Z]\w*(?:Error|...)\w*" tried each "Error" of a long word with the rest of the line after it
 _BARE_EXC_LINE = lazy(
@@ -367,7 +370,9 @@ _LINE_PREFIX = lazy(
 )
 # the first line of a traceback's frame, as it follows a log collector's prefix
 _PREFIXED_FRAME = lazy(r'File "[^"\n]+", line \d+')
-_OP_SUFFIX = lazy(r"\s*\[\[\{\{node [^\n]*|\s*\[Op:[^\]]*\]\s*$")
+# the spaces before it from the start of their run (or the line break after a suffix just removed): from inside a long
+# run, each of its spaces was read to the run's end
+_OP_SUFFIX = lazy(r"(?:(?<!\s)|(?=\n))\s*\[\[\{\{node [^\n]*|(?:(?<!\s)|(?=\n))\s*\[Op:[^\]]*\]\s*$")
 
 
 def strip_ansi(text: str) -> str:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from kerasdoctor.types import ErrorRecord, Frame, Match, Rule
 
 _IDENTIFIER = lazy(r"[A-Za-z_]\w*")
-_DOTTED_NAME = lazy(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# from where a name starts only: a long word without a dot was otherwise read again from each of its letters
+_DOTTED_NAME = lazy(r"(?<![A-Za-z_])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _GRAPH_NODE = lazy(r"(?:Detected at node |\{\{node |\[\[Node: |\bnode )'?([\w/.-]+)")
 # TorchDynamo (torch.compile) runs the rest of a function after a graph break in a function of its own making,
 # named torch_dynamo_resume_in_<function>_at_<line> (PyTorch 2.2+) or "<resume in <function>>" (PyTorch 2.0-2.1)

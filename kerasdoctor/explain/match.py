@@ -734,7 +734,7 @@ _LIBRARY_LINE_STARTS = (
 # a line of code a notebook's traceback shows with its number ("     12     model.fit(x, y)")
 _NUMBERED_CODE = lazy(r"\d+\s")
 # an exception's own line ("ValueError: ...", "tensorflow.python.framework.errors_impl.InvalidArgumentError: ...")
-_EXCEPTION_LINE = lazy(r"[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\s*:")
+_EXCEPTION_LINE = lazy(r"^[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\s*:")
 
 
 def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str = "", max_lines: int = MAX_PROSE_LINES, indented: bool = True) -> str:
@@ -774,7 +774,7 @@ def _own_lines(prose: str, records: Sequence[ErrorRecord], evidence: str = "", m
 
 # the rest of a notebook's error display: a frame's file ("~/envs/x/lib/.../training.py in fit(...)"), its arrow on
 # the failing line ("---> 66"), the rule above the exception's name and the header beside it
-_NOTEBOOK_LINE = lazy(r"~/|-*>|-{5}|.*Traceback \(most recent call last\)")
+_NOTEBOOK_LINE = lazy(r"^(?:~/|-*>|-{5}|.*Traceback \(most recent call last\))")
 MIN_OWN_WORDS = 3  # a line of fewer words is a heading or a fragment, not a description
 MIN_OWN_HANZI = 4  # ... or, written in Chinese (no spaces between words), of fewer characters
 MAX_OWN_LINES = 400  # a question's text around a traceback, not a whole log
@@ -805,7 +805,7 @@ def words_beside_exceptions(prose: str, records: Sequence[ErrorRecord]) -> Error
 
 
 # an assignment, or a statement left open for the next line ("history = model.fit(", "x_train, y_train,")
-_CODE_LINE = lazy(r"[\w.]+(?:\[[^\]]*\])?\s*=[^=]|.*[(\[{,\\]$")
+_CODE_LINE = lazy(r"^(?:[\w.]+(?:\[[^\]]*\])?\s*=[^=]|.*[(\[{,\\]$)")
 
 
 def _reads_as_code(line: str) -> bool:

@@ -94,13 +94,14 @@ _SPACED_EXCEPTION_COLON = lazy(r"^([ \t]*(?:[A-Za-z_]\w*\.)*(?=[A-Z]\w*?(?:Error
 # (the head, or the quote or bracket opening it, must follow a CJK character or bracket, so English is left alone)
 _GLUED_EXCEPTION_HEAD = lazy(
     r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[ \t:,.]*(?P<open>[\"(\[])?"
-    r"((?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)[A-Za-z0-9_]*"
+    r"((?:[A-Za-z_][A-Za-z0-9_]*\.)*(?=[A-Z][A-Za-z0-9_]*?(?:Error|Exception|Warning))[A-Z][A-Za-z0-9_]*"
     r"(?: \(see above for traceback\))?: )"
 )
 # ... and the user's words after it on the same line: "KeyError: 'acc'，求助", "... is not a package 错误",
 # "No module named 'tensorflow'（已经装了）" (Chinese straight after a letter, digit, quote or bracket of the
 # message, or a bracket opening the user's aside: the library never writes that)
-_TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*[,;]?[ \t]*[(\[\uff08\u3010]?(?=[\u3000-\u303f\u3400-\u9fff])")
+# (one run of spaces, a comma or semicolon, another: two runs side by side were tried at every split of a long one)
+_TRAILING_WORDS = lazy(r"(?<=[A-Za-z0-9'\")\]}>.!?])[ \t]*(?:[,;][ \t]*)?[(\[\uff08\u3010]?(?=[\u3000-\u303f\u3400-\u9fff])")
 _LOST_OPENING_QUOTE = lazy(r"^([A-Za-z_][\w.]*)'(?=\s)")
 _LOST_CLOSING_QUOTE = lazy(r"( '[A-Za-z_][\w.]*)$")
 # the opening quote of a name lost inside the line: "has no attribute _foo'", "cannot import name Bar'"
@@ -125,7 +126,8 @@ _LOOSE_NAMES = (
     (lazy(r"\bname '?([A-Za-z_]\w*)'? is not defined"), "name '{}' is not defined"),
 )
 _SPACED_COLON = lazy(r"(?<=\S)[ \t]+:(?!:)")
-_ELISION = lazy(r"[ \t]*(?:\.{3,}|\u2026)[ \t]*")
+# the spaces before it from the start of their run only (see _OP_SUFFIX in extract.py)
+_ELISION = lazy(r"(?:(?<![ \t])[ \t]+)?(?:\.{3,}|\u2026)[ \t]*")
 # Python 2's import errors name the module bare (import.c: "No module named %.200s", "cannot import name
 # %.230s"); Python 3 quotes it, and so do the wordings written from it. Askers retyping a title drop the quotes too,
 # and so does an asker quoting it in a sentence of their own ("it shows No module named tensorflow.compat.v2. I think
@@ -581,7 +583,11 @@ _TRANSLATED_TEMPLATES = (
     (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象\s*(?:没有|没|无)属性\s*" + _Q + r"(?P<b>\w+)" + _Q), "'{a}' object has no attribute '{b}'"),
     (lazy(r"无法从\s*" + _Q + r"(?P<a>[\w.]+)" + _Q + r"\s*导入(?:名称|名字)?\s*" + _Q + r"(?P<b>\w+)" + _Q), "cannot import name '{b}' from '{a}'"),
     (lazy(r"没有名为\s*" + _Q + r"(?P<a>[\w.]+)" + _Q + r"\s*的模块"), "No module named '{a}'"),
-    (lazy(r"(?P<a>[\w.]+\(\))\s*(?:得到|获得|收到)了?(?:一个)?意外的关键字参数\s*" + _Q + r"(?P<b>\w+)" + _Q), "{a} got an unexpected keyword argument '{b}'"),
+    # from where the name starts only: a long word was otherwise read again from each of its letters
+    (
+        lazy(r"(?<![\w.])(?P<a>[\w.]+\(\))\s*(?:得到|获得|收到)了?(?:一个)?意外的关键字参数\s*" + _Q + r"(?P<b>\w+)" + _Q),
+        "{a} got an unexpected keyword argument '{b}'",
+    ),
     (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象不可调用"), "'{a}' object is not callable"),
     (lazy(_Q + r"(?P<a>[\w.]+)" + _Q + r"\s*对象不可(?:下标|订阅|索引)"), "'{a}' object is not subscriptable"),
     # a codec's complaint (Objects/exceptions.c UnicodeEncodeError/UnicodeDecodeError __str__), the verb before or

@@ -73,8 +73,8 @@ _OPEN_LITERAL = lazy(r"""(['"])([^'"\\\n]+)$""")
 # an assignment or return statement: the line a frame stopped on when a function it called raised.
 # Written with spaces around "=" it is one however the line goes on (`handler = _FetchHandler(` and the call's
 # arguments below); without them it may be a keyword argument of a call continued below, so it must be whole
-_SPACED_ASSIGNMENT = lazy(r"""(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*,\s*)*[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s+[-+*/|&]?=\s|return\s""")
-_ASSIGNED_CALL = lazy(r"""(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*,\s*)*[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*[-+*/|&]?=(?!=)""")
+_SPACED_ASSIGNMENT = lazy(r"""^(?:(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*,\s*)*[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s+[-+*/|&]?=\s|return\s)""")
+_ASSIGNED_CALL = lazy(r"""^(?:[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*,\s*)*[A-Za-z_][\w.]*(?:\[[^\]]*\])?\s*[-+*/|&]?=(?!=)""")
 
 
 class RaiseSite:

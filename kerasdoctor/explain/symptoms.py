@@ -196,9 +196,11 @@ CJK_RHETORICAL_OPENERS, CJK_QUESTION_END, CJK_QUESTION_REACH = ("难道", "难�
 # "路径没有问题" (the path is fine): these deny what comes before them in their clause; "有没有问题" asks
 CJK_FINE = ("没有问题", "没问题", "是对的", "没有错", "没错")
 _CLAUSE_BREAKS = frozenset(["but", "because", "and", "so", "although", "though", "however", "while", "when", "since"])
-_DOTTED = lazy(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
-# a web address: a scheme or www. and everything up to the next space, quote or bracket
-_LINK = lazy(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)[^\s<>()\[\]\"']+")
+# from where a name starts only: a long word without a dot was otherwise read again from each of its letters
+_DOTTED = lazy(r"(?<![a-z0-9_])[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+# a web address: a scheme or www. and everything up to the next space, quote or bracket (a scheme is short: an unbounded
+# one made a long dotted word be read again from each of its letters)
+_LINK = lazy(r"(?:\b[A-Za-z][A-Za-z0-9+.-]{0,30}://|\bwww\.)[^\s<>()\[\]\"']+")
 _GAP = "\x00"  # stands for a latin word in the text's character sequence
 # "freeze the layers", "frozen weights", "layers are frozen": setting trainable=False (transfer learning), not a
 # program that hangs nor a metric that stays the same, which the same words say elsewhere ("training freezes",
