@@ -124,8 +124,8 @@ _EXC_LINE = lazy(r"^(?P<type>[A-Za-z_][\w.]*)" + _SEE_ABOVE + r"(?::(?: (?P<msg>
 # the last word holds an exception class's ending: the lookahead reads the word once, where a bare ending read the
 # rest of a long word again after each "Error" in it
 _LOOKS_LIKE_EXC = lazy(r"(?<!\w)(?=\w*?(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Failure|Fault))\w*$")
-# a class name is a word that holds "Error" (...) after its first letter: the lookahead finds it once, where
-# "[A-Z]\w*(?:Error|...)\w*" tried each "Error" of a long word with the rest of the line after it
+# a class name is a word that holds "Error", "Exception", "Exit", "Interrupt" or "Failure" after its first letter: the
+# lookahead finds it once, where "[A-Z]\w*(?:Error|...)\w*" tried each "Error" of a long word with the rest of the line
 _BARE_EXC_LINE = lazy(
     r"^(?:\w+[ \t]+)?(?P<type>(?:[A-Za-z_]\w*\.)*(?=[A-Z]\w*?(?:Error|Exception|Exit|Interrupt|Failure))[A-Z]\w*)" + _SEE_ABOVE + r": ?(?P<msg>.*)$"
 )
