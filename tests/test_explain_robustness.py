@@ -296,16 +296,20 @@ def _quickest_read(read: Callable[[str], object], text: str, tries: int) -> floa
     return quickest
 
 
+def _long_line(opening: str, unit: str, ending: str, length: int) -> str:
+    return opening + unit * (length // len(unit)) + ending
+
+
 def _grows_faster_than_linearly(read: Callable[[str], object], opening: str, unit: str, ending: str) -> bool:
     # a linear pattern takes 3x as long on a line 3x as long; one that tries every split of the line takes 9x or more
-    lengths = (1_000, 3_000, 9_000)
-    times = [_quickest_read(read, opening + unit * (n // len(unit)) + ending, 3) for n in lengths[:1]]
-    for length in lengths[1:]:
-        if times[-1] > 1:  # a second to read a line of a few thousand characters: an hour for a long log line
+    previous = _quickest_read(read, _long_line(opening, unit, ending, 1_000), 3)
+    for length in (3_000, 9_000):
+        if previous > 1:  # a second to read a line of a few thousand characters: an hour for a long log line
             return True
-        times.append(_quickest_read(read, opening + unit * (length // len(unit)) + ending, 3))
-        if times[-1] < 6 * times[-2]:
+        took = _quickest_read(read, _long_line(opening, unit, ending, length), 3)
+        if took < 6 * previous:
             return False
+        previous = took
     return True
 
 
@@ -335,7 +339,7 @@ def _line_read_superlinearly(source: str, flags: int) -> str | None:
             for unit in _REPEATED_UNITS:
                 for ending in _LINE_ENDINGS:
                     # the common case, refuted or matched at once, costs one try
-                    if _quickest_read(read, opening + unit * (1_000 // len(unit)) + ending, 1) < 0.0003:
+                    if _quickest_read(read, _long_line(opening, unit, ending, 1_000), 1) < 0.0003:
                         continue
                     if _grows_faster_than_linearly(read, opening, unit, ending):
                         return f"{read.__name__}: {opening + unit * 3}...{ending}"
