@@ -42,6 +42,9 @@ from typing import Any
 
 import yaml
 
+# this checkout's kerasdoctor, also when another copy is installed (an editable install of another worktree)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import kerasdoctor
 
 # The public function, bound once: importing the kerasdoctor.explain subpackage (which the

@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+# this checkout's kerasdoctor, also when another copy is installed (an editable install of another worktree)
+sys.path.insert(0, str(ROOT))
 
 import test_ground_truth as ground_truth  # noqa: E402 - the same reading of the captures as the test
 

@@ -46,6 +46,9 @@ from typing import Any
 
 import yaml
 
+# this checkout's kerasdoctor, also when another copy is installed (an editable install of another worktree)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from kerasdoctor.explain import explain
 from kerasdoctor.explain.extract import extract_errors
 from kerasdoctor.explain.match import lowered_texts, match_error
