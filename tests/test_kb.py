@@ -432,8 +432,10 @@ def test_fallback_from_the_snapshot_weighs_exactly_what_all_rules_give():
     # as load_rules attaches it: the last resort's index (read to weigh symptom phrases against the whole text)
     snapshot._nearest_bytes = payload["nearest"]
     dev = Path(__file__).resolve().parent.parent / "fixtures" / "real_errors"
-    texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::3]
-    texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::4]
+    # one in fifteen of the development cases and of the rule examples (about 650 texts): every kind of evidence is
+    # still compared (asserted below), and the two whole fallbacks each text costs stay a few minutes on shared cores
+    texts = [yaml.safe_load(path.read_text(encoding="utf-8"))["text"] for path in sorted(dev.glob("[0-9]*.yaml"))][::15]
+    texts += [_misspelt(e["text"].strip().splitlines()[-1]) for r in every_rule.rules for e in r.examples.get("errors") or []][::15]
     assert len(texts) > 150
 
     def answer(matches: list) -> list:
