@@ -233,6 +233,8 @@ def test_python_code_survives_normalising():
         ("GPU版本tensorflow运行报错，错误内容为 CUDA_ERROE_OUT_OF_MEMORY", "out-of-memory"),
         # an issue title that keeps only the first word of TensorFlow's OOM message
         ("tensorflow.python.framework.errors_impl.ResourceExhaustedError: OOM", "out-of-memory"),
+        # a wording whose literal text is two words around its alternatives, one of them mistyped
+        ("ImportError: Loading a H5 file requirs `h5py` to be installed.", "optional-dependency-missing"),
     ],
 )
 def test_near_misses_and_cut_messages_find_their_family(text, family):
@@ -387,6 +389,13 @@ def test_letters_of_a_wording_inside_one_longer_word_are_no_lost_space():
 def test_what_the_pattern_rules_out_is_not_overruled_by_fuzzy_matching(text, not_family):
     best = top(text)
     assert best is None or best.rule.name != not_family
+
+
+def test_one_word_of_a_short_wording_and_a_word_spelt_alike_elsewhere_are_no_near_miss():
+    # optional-dependency-missing's literal text is "Loading ... requires ...": "loading" is here, and "Request"
+    # is spelt like "requires", but it comes first and the message is the user's sentence, not that wording
+    text = "Request: a way to stop predict() from holding every batch while off-loading results to disk, it runs out of memory"
+    assert all(not (m.kind == "fuzzy" and m.rule.name == "optional-dependency-missing") for m in explain(text, versions={}).matches)
 
 
 def test_an_elided_message_matches_the_wording_around_the_gap():

@@ -29,6 +29,12 @@ MAX_MISTYPED_WORDS = 2
 MIN_MISTYPED_WORD = 5  # shorter words that differ are different names, not typos
 TYPO_RATIO = 80.0
 MIN_SHARED_WORD = 4
+# a near miss keeps at least this many of its wording's long words exactly, or holds each piece of its literal text
+# nearly as written, in the wording's order and close together ("bad marchal data", "Loading a H5 file requirs"): a
+# wording whose literal text is two common words ("Loading", "requires" around its alternatives) is not recognised
+# from one of them in a sentence that has, before it, a word merely spelt alike ("request")
+MIN_EXACT_WORDS = 2
+MAX_RUN_GAP = 80  # characters between two pieces of a wording's literal text: what its variable parts print
 # a wording that is one identifier (CUDA_ERROR_OUT_OF_MEMORY) shares no exact word with the same identifier mistyped
 # (CUDA_ERROE_OUT_OF_MEMORY, retyped from a screenshot): such words are compared by spelling, among the words of this
 # length or more that begin alike (a slip in the first characters is rare, and the prefix keeps the look-up cheap)
@@ -145,6 +151,28 @@ def _worth_scoring(run_words: frozenset[str], words: frozenset[str], long_words:
         (word,) = run_words
         return any(mistyped_identifier(word, other) for other in long_words)
     return False
+
+
+def _keeps_enough_words(runs: Sequence[str], run_words: frozenset[str], text: str, words: frozenset[str], long_words: frozenset[str]) -> bool:
+    """Whether the text holds MIN_EXACT_WORDS of a wording's long words as written (or run together with a neighbour),
+    or every piece of the wording's literal text nearly as written, in order, each close after the one before.
+
+    A wording of one identifier is compared by its spelling instead (``mistyped_identifier``).
+    """
+    if len(run_words) == 1:
+        return True
+    present = len(run_words & words)
+    if present >= MIN_EXACT_WORDS or present + _joined(run_words - words, long_words) >= MIN_EXACT_WORDS:
+        return True
+    from rapidfuzz import fuzz
+
+    position = 0
+    for run in runs:
+        found = fuzz.partial_ratio_alignment(run, text[position:], score_cutoff=MIN_LONGEST_RUN_SCORE)
+        if found is None or (position and found.dest_start > MAX_RUN_GAP):
+            return False
+        position += found.dest_end
+    return True
 
 
 def _joined(absent: frozenset[str], long_words: frozenset[str]) -> int:
@@ -621,7 +649,7 @@ def fuzzy_matches(
             run_words = _long_words(runs)
             for (record, text, words), own, head in zip(prepared, long_words, heads):
                 closeness = 0.0
-                if _worth_scoring(run_words, words, own):
+                if _worth_scoring(run_words, words, own) and _keeps_enough_words(runs, run_words, text, words, own):
                     missing = [run for run in runs if run not in text]
                     if not missing and _fits_once_repaired(pattern.pattern, runs, text, words):
                         # all its literal text there, and the wording fits once a word mistyped in its variable
