@@ -55,6 +55,12 @@ CASES = [
 ]
 
 
+def test_every_script_names_known_stacks():
+    # a misspelt stack ("k3," for "k3") would silently drop the script from that stack
+    unknown = {path.name: header(path).get("stacks", "") for path in REPRO.glob("KD*.py") if not set(header(path).get("stacks", "").split()) <= set(STACKS)}
+    assert not unknown, unknown
+
+
 @pytest.fixture(scope="module")
 def fork_servers() -> Iterator[ForkServers]:
     servers = ForkServers()
