@@ -82,7 +82,7 @@ EXAMPLE_KEYS = ("errors", "not_errors", "bad", "good")
 ERROR_EXAMPLE_KEYS = ("text", "versions", "source")
 # docs.example.runs: how the real-backend tests run the bad/good pair, or why they cannot
 RUN_STACKS = ("k3", "k2", "jax")
-RUN_KEYS = ("stack", "setup", "expect", "symptom", "check", "skip")
+RUN_KEYS = ("stack", "setup", "expect", "symptom", "check", "skip", "long")
 RUN_EXPECTS = ("error", "output", "symptom")
 _ID = lazy(r"KD\d{3}\Z")
 _NAME = lazy(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -869,6 +869,8 @@ def _validate_runs(where: str, runs: Any, problems: list[str]) -> None:
     for key in ("setup", "check"):
         if key in runs and not isinstance(runs[key], str):
             problems.append(f"{where}.{key}: must be code (a string)")
+    if "long" in runs and not (isinstance(runs["long"], str) and runs["long"].strip()):
+        problems.append(f"{where}.long: say why the example takes long (it then runs only with --run-long)")
 
 
 def _validate_error(where: str, entry: Any, problems: list[str], *, user: bool = False) -> None:

@@ -14,6 +14,25 @@ FORMATS = ROOT / "fixtures" / "formats"
 SAMPLE_RULES = ROOT / "tests" / "data" / "rules_sample"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-long",
+        action="store_true",
+        help="also run the real-backend examples and scripts marked `long` (each takes tens of seconds: training to show a "
+        "silent symptom, a fresh interpreter importing TensorFlow); KERASDOCTOR_RUN_LONG=1 does the same",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # the default run stays within CI's time; the long runs are the same assertions, left to --run-long
+    if config.getoption("--run-long") or os.environ.get("KERASDOCTOR_RUN_LONG") == "1":
+        return
+    skip = pytest.mark.skip(reason="a long real-backend run: pass --run-long")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # every test session gets its own snapshot cache: no state leaks from the developer's home

@@ -7,6 +7,7 @@ A rule says how under ``docs.example.runs`` (schema in kerasdoctor/kb.py):
     expect: error | output | symptom  the bad code raises / prints (warning, log, `loss: nan`) /
                                       shows a silent symptom that `symptom:` code asserts
     check: code run after `good`      asserts what the fix claims (e.g. predictions kept)
+    long: why it takes tens of seconds   then it runs only with ``pytest --run-long``
 or ``skip: <why it cannot run here>`` (GPU, TF 1.x, shell command, ...).
 
 The bad code must fail or print, and ``explain`` must rank the rule first for what it
@@ -71,7 +72,7 @@ def _diagnosed(row: dict[str, Any]) -> list[str]:
     return [m.rule.id for m in explain(row["printed"] + "\n" + row["error"]).matches if NEAREST_NOTE not in m.notes]
 
 
-@pytest.mark.parametrize(("rule", "stack"), [pytest.param(r, s, id=f"{r.id}-{s}") for r, s in RUNNABLE])
+@pytest.mark.parametrize(("rule", "stack"), [pytest.param(r, s, id=f"{r.id}-{s}", marks=[pytest.mark.long] if "long" in _runs(r) else []) for r, s in RUNNABLE])
 def test_bad_example_shows_the_family_and_good_example_runs(rule: Any, stack: str, fork_servers: ForkServers, tmp_path: Path):
     bad = _outcome(fork_servers, rule, stack, "bad", tmp_path)
     good = _outcome(fork_servers, rule, stack, "good", tmp_path)

@@ -8,6 +8,8 @@ Each script's header says which rule must explain it and on which stacks it rais
                            `loss: nan` and exits 0)
     # process: fresh       (optional: the script changes the environment before TensorFlow is
                            imported, so it gets an interpreter of its own)
+    # long: why            (optional: the run takes tens of seconds, e.g. a fresh interpreter; it
+                           runs only with `pytest --run-long`)
     # attempts: 5          (optional, with fresh: what the family prints depends on a race at
                            interpreter shutdown that can also hang; each run is bounded to 60 s
                            and the first one that finishes counts)
@@ -48,7 +50,7 @@ def header(path: Path) -> dict[str, str]:
 STACKS = ("k3", "k2", "jax")
 # Stack-major order: a test worker goes through one stack's scripts with one fork server.
 CASES = [
-    pytest.param(path, stack, id=f"{path.stem}-{stack}")
+    pytest.param(path, stack, id=f"{path.stem}-{stack}", marks=[pytest.mark.long] if "long" in header(path) else [])
     for stack in STACKS
     for path in sorted(REPRO.glob("KD*.py"))
     if stack in header(path).get("stacks", "").split()
