@@ -48,18 +48,19 @@ def header(path: Path) -> dict[str, str]:
 
 
 STACKS = ("k3", "k2", "jax")
+HEADERS = {path: header(path) for path in sorted(REPRO.glob("KD*.py"))}
 # Stack-major order: a test worker goes through one stack's scripts with one fork server.
 CASES = [
-    pytest.param(path, stack, id=f"{path.stem}-{stack}", marks=[pytest.mark.long] if "long" in header(path) else [])
+    pytest.param(path, stack, id=f"{path.stem}-{stack}", marks=[pytest.mark.long] if "long" in fields else [])
     for stack in STACKS
-    for path in sorted(REPRO.glob("KD*.py"))
-    if stack in header(path).get("stacks", "").split()
+    for path, fields in HEADERS.items()
+    if stack in fields.get("stacks", "").split()
 ]
 
 
 def test_every_script_names_known_stacks():
     # a misspelt stack ("k3," for "k3") would silently drop the script from that stack
-    unknown = {path.name: header(path).get("stacks", "") for path in REPRO.glob("KD*.py") if not set(header(path).get("stacks", "").split()) <= set(STACKS)}
+    unknown = {path.name: fields.get("stacks", "") for path, fields in HEADERS.items() if not set(fields.get("stacks", "").split()) <= set(STACKS)}
     assert not unknown, unknown
 
 
@@ -75,7 +76,7 @@ def test_real_error_is_explained_by_its_rule(script: Path, stack: str, tmp_path:
     pytest.importorskip("jax" if stack == "jax" else "tensorflow")
     if stack == "k2":
         pytest.importorskip("tf_keras")
-    fields = header(script)
+    fields = HEADERS[script]
     if fields.get("process") == "fresh":
         attempts = int(fields.get("attempts", "1").split()[0])
         for attempt in range(attempts):
